@@ -1,0 +1,101 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Quartermaster",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "quartermaster", targets: ["quartermaster"]),
+        .library(name: "KubeCore", targets: ["KubeCore"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+    ],
+    targets: [
+        // libcurl, through Debian's libcurl4-openssl-dev, with inline shims for its variadic API.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Sans-IO: object model, JSON, resource paths, request building, API errors.
+        .target(name: "KubeCore", swiftSettings: strict),
+        // HTTP over libcurl, kubeconfig, in-cluster config, credentials, the typed API client.
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "KubeCore", "CCurl",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Controller machinery: reflector, store, work queue, controller, leader election,
+        // events, metrics, health.
+        .target(
+            name: "KubeRuntime",
+            dependencies: [
+                "KubeCore", "KubeClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
+            swiftSettings: strict
+        ),
+        // Quartermaster's custom resources and their controllers.
+        .target(
+            name: "QuartermasterControllers",
+            dependencies: [
+                "KubeCore", "KubeClient", "KubeRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // The thin executable.
+        .executableTarget(
+            name: "quartermaster",
+            dependencies: [
+                "KubeCore", "KubeClient", "KubeRuntime", "QuartermasterControllers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // Test support: the envtest control plane and a scripted transport.
+        .target(
+            name: "KubeTestSupport",
+            dependencies: ["KubeCore", "KubeClient", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestSupport"]),
+        .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeTestSupport"]),
+        .testTarget(
+            name: "QuartermasterControllersTests",
+            dependencies: ["QuartermasterControllers", "KubeTestSupport"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "KubeCore", "KubeClient", "KubeRuntime", "QuartermasterControllers",
+                "KubeTestSupport",
+            ]
+        ),
+    ]
+)

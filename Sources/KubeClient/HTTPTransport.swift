@@ -1,0 +1,73 @@
+import Foundation
+import KubeCore
+
+/// Sends requests to one API server. `CurlTransport` is the real one; tests use a scripted one.
+///
+/// The transport adds nothing but `Accept: application/json` (when absent); authorization
+/// headers come in the request, from `KubeClient`.
+public protocol HTTPTransport: Sendable {
+    /// Sends `request` and returns the whole response. Fails with `TransportError` for network
+    /// failures, timeouts and bodies larger than the transport's cap; an HTTP error status is a
+    /// response, not a failure.
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+
+    /// Opens a streaming request (a watch) and returns once the response head has arrived.
+    ///
+    /// The body comes as lines without their `\n`, split correctly across chunk boundaries.
+    /// Ending the iteration (or cancelling the task) closes the request. The stream finishes
+    /// normally when the server closes it and throws `TransportError` when the connection dies
+    /// or goes idle for longer than the transport allows.
+    func stream(_ request: HTTPRequest) async throws -> HTTPLineStream
+}
+
+/// The head of a streaming response and its body as lines.
+public struct HTTPLineStream: Sendable {
+    public var status: Int
+    /// Header names in lower case.
+    public var headers: [String: String]
+    public var lines: AsyncThrowingStream<Data, any Error>
+
+    public init(status: Int, headers: [String: String], lines: AsyncThrowingStream<Data, any Error>) {
+        self.status = status
+        self.headers = headers
+        self.lines = lines
+    }
+
+    /// Reads the rest of the stream into one body (for error statuses).
+    public func collectBody(limit: Int = 1 << 20) async throws -> Data {
+        var body = Data()
+        for try await line in lines {
+            body.append(line)
+            body.append(0x0A)
+            if body.count > limit { break }
+        }
+        return body
+    }
+}
+
+/// Failures below HTTP: the request never got a complete answer.
+public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Could not connect or the connection broke (libcurl's message).
+    case connection(String)
+    /// TLS failed: untrusted server certificate, bad client certificate, ...
+    case tls(String)
+    /// No complete answer within the request's timeout.
+    case timedOut(String)
+    /// A watch received nothing (not even a keep-alive) for longer than the idle limit.
+    case idle(seconds: Int)
+    /// The body exceeded the transport's cap for non-streaming requests.
+    case bodyTooLarge(limit: Int)
+    /// Any other libcurl failure.
+    case other(String)
+
+    public var description: String {
+        switch self {
+        case .connection(let m): return "connection failed: \(m)"
+        case .tls(let m): return "TLS failed: \(m)"
+        case .timedOut(let m): return "timed out: \(m)"
+        case .idle(let s): return "watch idle for more than \(s)s, assuming the connection is dead"
+        case .bodyTooLarge(let l): return "response body larger than \(l) bytes"
+        case .other(let m): return m
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import KubeCore
+
+/// Typed access to the Kubernetes API over an `HTTPTransport`.
+///
+/// Every method builds its request with `APIRequests` (sans-IO), adds credentials from the
+/// `CredentialProvider`, sends it, and decodes the answer; any non-2xx answer is thrown as a
+/// `KubeAPIError`. A 401 invalidates the credentials and is retried once with fresh ones.
+public final class KubeClient: Sendable {
+    public let transport: any HTTPTransport
+    public let credentials: any CredentialProvider
+    /// The namespace of the kubeconfig context (or the pod's, in cluster). Default `default`.
+    public let defaultNamespace: String
+    /// Host name reported to `observer`, for the `host` label of request metrics.
+    public let host: String
+    /// Called after every request with its method, status code (`"<error>"` for a transport
+    /// failure) and host. Default: does nothing.
+    public let observer: @Sendable (_ method: String, _ code: String, _ host: String) -> Void
+
+    public init(
+        transport: any HTTPTransport, credentials: any CredentialProvider = StaticCredentials(),
+        defaultNamespace: String = "default", host: String = "",
+        observer: @escaping @Sendable (String, String, String) -> Void = { _, _, _ in }
+    ) {
+        self.transport = transport
+        self.credentials = credentials
+        self.defaultNamespace = defaultNamespace
+        self.host = host
+        self.observer = observer
+    }
+
+    // MARK: Raw requests
+
+    /// Sends a request with credentials; returns the 2xx response or throws `KubeAPIError`.
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var attempt = 0
+        while true {
+            var req = request
+            if let auth = try await credentials.credentials().authorizationHeader {
+                req.headers["Authorization"] = auth
+            }
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(req)
+            } catch {
+                observer(request.method.rawValue, "<error>", host)
+                throw error
+            }
+            observer(request.method.rawValue, String(response.status), host)
+            if (200..<300).contains(response.status) { return response }
+            if response.status == 401 && attempt == 0 {
+                attempt += 1
+                await credentials.invalidate()
+                continue
+            }
+            throw KubeAPIError(status: response.status, headers: response.headers, body: response.body)
+        }
+    }
+
+    /// Opens a streaming request with credentials; throws `KubeAPIError` for a non-2xx head.
+    public func stream(_ request: HTTPRequest) async throws -> HTTPLineStream {
+        var req = request
+        if let auth = try await credentials.credentials().authorizationHeader {
+            req.headers["Authorization"] = auth
+        }
+        let s: HTTPLineStream
+        do {
+            s = try await transport.stream(req)
+        } catch {
+            observer(request.method.rawValue, "<error>", host)
+            throw error
+        }
+        observer(request.method.rawValue, String(s.status), host)
+        guard (200..<300).contains(s.status) else {
+            if s.status == 401 { await credentials.invalidate() }
+            let body = (try? await s.collectBody()) ?? Data()
+            throw KubeAPIError(status: s.status, headers: s.headers, body: body)
+        }
+        return s
+    }
+
+    // MARK: Reads
+
+    /// GET one object. Throws `KubeAPIError.notFound` when it does not exist.
+    public func get<T: KubeResource>(_ type: T.Type, name: String, namespace: String? = nil) async throws -> T {
+        let r = try await send(APIRequests.get(T.resource, namespace: ns(T.self, namespace), name: name))
+        return try KubeJSON.decode(T.self, from: r.body)
+    }
+
+    /// GET one object, or `nil` when it does not exist.
+    public func getIfExists<T: KubeResource>(_ type: T.Type, name: String, namespace: String? = nil) async throws
+        -> T?
+    {
+        do { return try await get(type, name: name, namespace: namespace) } catch KubeAPIError.notFound {
+            return nil
+        }
+    }
+
+    /// One page of a list. `namespace: nil` lists all namespaces for namespaced kinds.
+    public func list<T: KubeResource>(_ type: T.Type, namespace: String? = nil, options: ListOptions = .init())
+        async throws -> ObjectList<T>
+    {
+        let r = try await send(APIRequests.list(T.resource, namespace: namespace, options: options))
+        return try KubeJSON.decode(ObjectList<T>.self, from: r.body)
+    }
+
+    /// Every page of a list, following `continue` tokens, `pageSize` items at a time.
+    ///
+    /// Returns the items and the list's `resourceVersion` (the one of the first page, which the
+    /// continued pages share). A continue token that expired (410) restarts the list once
+    /// without paging, as client-go's pager does.
+    public func listAll<T: KubeResource>(
+        _ type: T.Type, namespace: String? = nil, options: ListOptions = .init(), pageSize: Int = 500
+    ) async throws -> (items: [T], resourceVersion: String) {
+        var opts = options
+        opts.limit = pageSize
+        var items: [T] = []
+        var resourceVersion: String?
+        while true {
+            let page: ObjectList<T>
+            do {
+                page = try await list(type, namespace: namespace, options: opts)
+            } catch KubeAPIError.gone where opts.continueToken != nil {
+                var full = options
+                full.limit = nil
+                full.continueToken = nil
+                let all = try await list(type, namespace: namespace, options: full)
+                return (all.items, all.metadata.resourceVersion ?? "")
+            }
+            if resourceVersion == nil { resourceVersion = page.metadata.resourceVersion }
+            items.append(contentsOf: page.items)
+            guard let next = page.metadata.continue, !next.isEmpty else { break }
+            opts.continueToken = next
+            opts.resourceVersion = nil
+        }
+        return (items, resourceVersion ?? "")
+    }
+
+    /// Watches a collection. The stream yields decoded events until the server closes the
+    /// watch (normal end) or the connection fails (thrown). A watch `ERROR` event arrives as
+    /// `.error`; the caller decides whether to resume or relist.
+    public func watch<T: KubeResource>(_ type: T.Type, namespace: String? = nil, options: WatchOptions = .init())
+        async throws -> AsyncThrowingStream<WatchEvent<T>, any Error>
+    {
+        var req = APIRequests.watch(T.resource, namespace: namespace, options: options)
+        req.timeout = .seconds(30)
+        let s = try await stream(req)
+        let (out, continuation) = AsyncThrowingStream.makeStream(of: WatchEvent<T>.self)
+        let task = Task {
+            do {
+                for try await line in s.lines where !line.isEmpty {
+                    continuation.yield(try WatchEvent<T>.decode(line: line))
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return out
+    }
+
+    // MARK: Writes
+
+    /// POST a new object. Throws `KubeAPIError.alreadyExists` when the name is taken.
+    public func create<T: KubeResource>(_ object: T, namespace: String? = nil) async throws -> T {
+        let r = try await send(
+            APIRequests.create(
+                T.resource, namespace: ns(T.self, namespace ?? object.metadata.namespace),
+                body: KubeJSON.encode(object), fieldManager: APIRequests.defaultFieldManager))
+        return try KubeJSON.decode(T.self, from: r.body)
+    }
+
+    /// Server-side apply: sends the fields this manager wants to own.
+    ///
+    /// - Parameters:
+    ///   - fieldManager: default `quartermaster`.
+    ///   - force: default `true`: take over fields another manager owns (controllers own their
+    ///     objects' desired state).
+    ///   - subresource: `status` to apply status fields.
+    public func apply<T: KubeResource>(
+        _ object: T, subresource: String? = nil, fieldManager: String = APIRequests.defaultFieldManager,
+        force: Bool = true, dryRun: Bool = false
+    ) async throws -> T {
+        guard let name = object.metadata.name else {
+            throw KubeAPIError.badRequest("server-side apply needs metadata.name")
+        }
+        let r = try await send(
+            APIRequests.patch(
+                T.resource, namespace: ns(T.self, object.metadata.namespace), name: name, type: .apply,
+                body: KubeJSON.encode(object), subresource: subresource, fieldManager: fieldManager, force: force,
+                dryRun: dryRun))
+        return try KubeJSON.decode(T.self, from: r.body)
+    }
+
+    /// JSON merge patch (RFC 7386).
+    public func mergePatch<T: KubeResource>(
+        _ type: T.Type, name: String, namespace: String? = nil, patch: JSONValue, subresource: String? = nil
+    ) async throws -> T {
+        let r = try await send(
+            APIRequests.patch(
+                T.resource, namespace: ns(T.self, namespace), name: name, type: .merge, body: KubeJSON.encode(patch),
+                subresource: subresource, fieldManager: APIRequests.defaultFieldManager))
+        return try KubeJSON.decode(T.self, from: r.body)
+    }
+
+    /// JSON patch (RFC 6902). A failing `test` operation makes the server answer 422
+    /// (`KubeAPIError.invalid`) and change nothing.
+    public func jsonPatch<T: KubeResource>(
+        _ type: T.Type, name: String, namespace: String? = nil, operations: [JSONPatchOperation],
+        subresource: String? = nil
+    ) async throws -> T {
+        let r = try await send(
+            APIRequests.patch(
+                T.resource, namespace: ns(T.self, namespace), name: name, type: .json,
+                body: KubeJSON.encode(operations), subresource: subresource,
+                fieldManager: APIRequests.defaultFieldManager))
+        return try KubeJSON.decode(T.self, from: r.body)
+    }
+
+    /// PUT the whole object's `status` (with its `resourceVersion`: a stale one is a conflict).
+    public func replaceStatus<T: KubeResource>(_ object: T) async throws -> T {
+        guard let name = object.metadata.name else { throw KubeAPIError.badRequest("replace needs metadata.name") }
+        let r = try await send(
+            APIRequests.replace(
+                T.resource, namespace: ns(T.self, object.metadata.namespace), name: name,
+                body: KubeJSON.encode(object), subresource: "status"))
+        return try KubeJSON.decode(T.self, from: r.body)
+    }
+
+    /// PUT the whole object (with its `resourceVersion`: a stale one is a conflict).
+    public func replace<T: KubeResource>(_ object: T) async throws -> T {
+        guard let name = object.metadata.name else { throw KubeAPIError.badRequest("replace needs metadata.name") }
+        let r = try await send(
+            APIRequests.replace(
+                T.resource, namespace: ns(T.self, object.metadata.namespace), name: name,
+                body: KubeJSON.encode(object)))
+        return try KubeJSON.decode(T.self, from: r.body)
+    }
+
+    /// DELETE one object. Returns normally when it was deleted or deletion has begun (an
+    /// object with finalizers lingers until they are removed).
+    public func delete<T: KubeResource>(
+        _ type: T.Type, name: String, namespace: String? = nil, options: DeleteOptions = .init()
+    ) async throws {
+        _ = try await send(APIRequests.delete(T.resource, namespace: ns(T.self, namespace), name: name, options: options))
+    }
+
+    // MARK: Helpers
+
+    /// The namespace to use for `T`: `nil` for cluster-scoped kinds, otherwise the given one or
+    /// the client's default.
+    private func ns<T: KubeResource>(_ type: T.Type, _ namespace: String?) -> String? {
+        T.resource.namespaced ? (namespace ?? defaultNamespace) : nil
+    }
+}
