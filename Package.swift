@@ -80,7 +80,9 @@ let package = Package(
         // Test support: the envtest control plane and a scripted transport.
         .target(
             name: "KubeTestSupport",
-            dependencies: ["KubeCore", "KubeClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "KubeCore", "KubeClient", "KubeRuntime", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),

@@ -1,4 +1,5 @@
 import Foundation
+import KubeCore
 
 /// What authenticates a request at a given moment.
 public struct Credentials: Sendable, Hashable {
@@ -12,7 +13,13 @@ public struct Credentials: Sendable, Hashable {
     private var basicUser: String?
     private var basicPassword: String?
 
-    public init(bearerToken: String? = nil) { self.bearerToken = bearerToken }
+    /// A client certificate to present (exec plugins may return one). Never logged.
+    public var clientIdentity: ClientIdentity?
+
+    public init(bearerToken: String? = nil, clientIdentity: ClientIdentity? = nil) {
+        self.bearerToken = bearerToken
+        self.clientIdentity = clientIdentity
+    }
 
     /// The `Authorization` header value, if any.
     public var authorizationHeader: String? {

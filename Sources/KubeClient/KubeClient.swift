@@ -36,9 +36,9 @@ public final class KubeClient: Sendable {
         var attempt = 0
         while true {
             var req = request
-            if let auth = try await credentials.credentials().authorizationHeader {
-                req.headers["Authorization"] = auth
-            }
+            let creds = try await credentials.credentials()
+            if let auth = creds.authorizationHeader { req.headers["Authorization"] = auth }
+            if let identity = creds.clientIdentity { req.clientIdentity = identity }
             let response: HTTPResponse
             do {
                 response = try await transport.send(req)
@@ -60,9 +60,9 @@ public final class KubeClient: Sendable {
     /// Opens a streaming request with credentials; throws `KubeAPIError` for a non-2xx head.
     public func stream(_ request: HTTPRequest) async throws -> HTTPLineStream {
         var req = request
-        if let auth = try await credentials.credentials().authorizationHeader {
-            req.headers["Authorization"] = auth
-        }
+        let creds = try await credentials.credentials()
+        if let auth = creds.authorizationHeader { req.headers["Authorization"] = auth }
+        if let identity = creds.clientIdentity { req.clientIdentity = identity }
         let s: HTTPLineStream
         do {
             s = try await transport.stream(req)

@@ -28,10 +28,13 @@ public struct HTTPRequest: Hashable, Sendable, CustomStringConvertible {
     /// Whole-request timeout; `nil` means the transport's default. Streaming requests use it
     /// only for connecting and receiving the response head.
     public var timeout: Duration?
+    /// A client certificate for this request (from an exec credential plugin), overriding the
+    /// transport's configured one. Default: `nil`, the transport's.
+    public var clientIdentity: ClientIdentity?
 
     public init(
         method: HTTPMethod, path: String, query: [QueryItem] = [], headers: [String: String] = [:],
-        body: Data? = nil, timeout: Duration? = nil
+        body: Data? = nil, timeout: Duration? = nil, clientIdentity: ClientIdentity? = nil
     ) {
         self.method = method
         self.path = path
@@ -39,6 +42,7 @@ public struct HTTPRequest: Hashable, Sendable, CustomStringConvertible {
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.clientIdentity = clientIdentity
     }
 
     /// Path and percent-encoded query, as it goes on the request line.
@@ -68,5 +72,15 @@ public struct HTTPResponse: Sendable {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+}
+
+/// A TLS client certificate and its private key, both PEM. Never logged.
+public struct ClientIdentity: Hashable, Sendable {
+    public var certificatePEM: Data
+    public var keyPEM: Data
+    public init(certificatePEM: Data, keyPEM: Data) {
+        self.certificatePEM = certificatePEM
+        self.keyPEM = keyPEM
     }
 }
