@@ -67,7 +67,7 @@ import Testing
                               clusterIP: ServiceSpec.headless))
         #expect(
             try json(svc)
-                == #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"pg"},"spec":{"clusterIP":"None","ports":[{"name":"pg","port":5432,"targetPort":"pg"}],"selector":{"app":"pg"}}}"#
+                == #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"pg"},"spec":{"clusterIP":"None","ports":[{"name":"pg","port":5432,"protocol":"TCP","targetPort":"pg"}],"selector":{"app":"pg"}}}"#
         )
     }
 

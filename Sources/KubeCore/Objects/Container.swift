@@ -50,9 +50,10 @@ public struct Container: Codable, Hashable, Sendable {
 public struct ContainerPort: Codable, Hashable, Sendable {
     public var name: String?
     public var containerPort: Int
-    /// `TCP` (the server's default), `UDP` or `SCTP`.
+    /// `TCP`, `UDP` or `SCTP`. The initializer sets `TCP`, as servers before v1.26 reject a
+    /// server-side apply of two ports that differ only by an omitted `protocol`.
     public var `protocol`: String?
-    public init(name: String? = nil, containerPort: Int, protocol: String? = nil) {
+    public init(name: String? = nil, containerPort: Int, protocol: String? = "TCP") {
         self.name = name
         self.containerPort = containerPort
         self.protocol = `protocol`

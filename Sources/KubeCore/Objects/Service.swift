@@ -79,12 +79,13 @@ public struct ServicePort: Codable, Hashable, Sendable {
     public var port: Int
     /// Number or named container port. Default: same as `port`.
     public var targetPort: IntOrString?
-    /// `TCP` (default), `UDP` or `SCTP`.
+    /// `TCP`, `UDP` or `SCTP`. The initializer sets `TCP`: a v1.20 server rejects a
+    /// server-side apply of a port without `protocol` (it is part of the list's key).
     public var `protocol`: String?
     public var nodePort: Int?
     public var appProtocol: String?
     public init(
-        name: String? = nil, port: Int, targetPort: IntOrString? = nil, protocol: String? = nil,
+        name: String? = nil, port: Int, targetPort: IntOrString? = nil, protocol: String? = "TCP",
         nodePort: Int? = nil, appProtocol: String? = nil
     ) {
         self.name = name
