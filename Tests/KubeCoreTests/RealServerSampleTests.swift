@@ -90,3 +90,33 @@ import Testing
         #expect(review.status?.allowed == true)
     }
 }
+
+extension RealServerSampleTests {
+    /// `true` when every member of `sent` is in `stored` with the same value (arrays
+    /// element-wise): the server kept everything the model encoded.
+    func isSubset(_ sent: JSONValue, of stored: JSONValue) -> Bool {
+        switch (sent, stored) {
+        case (.object(let a), .object(let b)):
+            return a.allSatisfy { k, v in b[k].map { isSubset(v, of: $0) } ?? false }
+        case (.array(let a), .array(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { isSubset($0, of: $1) }
+        default:
+            return sent == stored
+        }
+    }
+
+    @Test func serverKeepsEveryFieldTheModelEncodes() throws {
+        let sent = try JSONValue(encoding: ModelSamples.fullStatefulSet)
+        let stored = try decode(JSONValue.self, RealServerSamples.statefulSetFromModel)
+        #expect(isSubset(sent, of: stored))
+        // The typed read-back holds the same quantities, ports and mounts (the server adds
+        // defaults to probes and field references, so whole containers differ).
+        let back = try #require(decode(StatefulSet.self, RealServerSamples.statefulSetFromModel).spec?.template.spec)
+        let model = try #require(ModelSamples.fullStatefulSet.spec?.template.spec)
+        #expect(back.containers.map(\.resources) == model.containers.map(\.resources))
+        #expect(back.containers.map(\.ports) == model.containers.map(\.ports))
+        #expect(back.containers.map(\.volumeMounts) == model.containers.map(\.volumeMounts))
+        #expect(back.volumes?.first == model.volumes?.first)  // the server defaults the secret volume's mode
+        #expect(back.affinity == model.affinity)
+    }
+}
