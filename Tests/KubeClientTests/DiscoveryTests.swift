@@ -87,3 +87,34 @@ import Testing
         #expect(transport.requests.count == 1)
     }
 }
+
+@Suite struct DiscoveryRealServerTests {
+    let transport = ScriptedTransport()
+
+    @Test func decodesWhatAV120ServerSends() async throws {
+        transport.on(.get, "/version", json: RealDiscoverySamples.version)
+        transport.on(.get, "/api", json: RealDiscoverySamples.api)
+        transport.on(.get, "/apis", json: RealDiscoverySamples.apis)
+        transport.on(.get, "/apis/apps/v1", json: RealDiscoverySamples.appsV1)
+        transport.on(.get, "/api/v1", json: RealDiscoverySamples.coreV1)
+        transport.on { req in
+            HTTPResponse(status: 404, body: Data(#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404}"#.utf8))
+        }
+        let client = KubeClient(transport: transport)
+        #expect(try await client.serverVersion().gitVersion == "v1.20.2")
+        let groups = try await client.apiGroups()
+        #expect(groups.first?.name == "")
+        let policy = try #require(groups.first { $0.name == "policy" })
+        #expect(policy.versions.map(\.version) == ["v1beta1"])
+        let discovery = APIDiscovery(client: client)
+        #expect(try await discovery.serves(StatefulSet.resource))
+        #expect(try await discovery.serves(Deployment.resource))
+        #expect(try await discovery.serves(Pod.resource))
+        #expect(try await discovery.serves(Secret.resource))
+        #expect(try await !discovery.serves(PodDisruptionBudget.resource))
+        let sts = try #require(await discovery.resource(StatefulSet.resource))
+        #expect(sts.namespaced && sts.kind == "StatefulSet" && sts.verbs.contains("watch"))
+        let ns = try #require(await discovery.resource(Namespace.resource))
+        #expect(!ns.namespaced)
+    }
+}
