@@ -25,7 +25,7 @@ import Testing
 
     @Test func everyFieldIsDescribedAndSpecIsStructural() {
         let schema = CRDGenerator.ipfsCluster.openAPIV3Schema
-        for node in schema.allNodes() {
+        for node in schema.allNodes() where node.path != "metadata" {
             #expect(!node.schema.description.isEmpty, "no description at \(node.path)")
             #expect(node.schema.type != nil || node.schema.intOrString == true, "no type at \(node.path)")
         }
@@ -40,5 +40,8 @@ import Testing
         #expect(yaml.contains("labelSelectorPath: .status.selector"))
         #expect(yaml.contains("jsonPath: .status.endpoints.api"))
         #expect(yaml.contains("- ipfs\n"))
+        // Strings that YAML 1.1 would read as booleans stay strings.
+        #expect(yaml.contains("- 'True'\n") && yaml.contains("- 'False'\n"))
+        #expect(!yaml.contains("- True\n"))
     }
 }

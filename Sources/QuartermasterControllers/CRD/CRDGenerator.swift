@@ -38,12 +38,13 @@ public struct CustomResourceDefinitionModel: Sendable {
     /// The whole object schema (apiVersion, kind, metadata, spec, status).
     public var openAPIV3Schema: JSONSchemaProperty {
         .object(
-            description, required: ["spec"],
+            description,
             [
                 "apiVersion": .string("Versioned schema of this representation of an object."),
                 "kind": .string("REST resource this object represents."),
-                "metadata": JSONSchemaProperty(type: "object", description: "Standard object metadata."),
-                "spec": spec,
+                // The API server forbids anything but `type` here (even a description).
+                "metadata": JSONSchemaProperty(type: "object", description: ""),
+                "spec": { var s = spec; s.defaultValue = s.defaultValue ?? [:]; return s }(),
                 "status": status,
             ])
     }

@@ -8,7 +8,8 @@ enum YAMLNodes {
         .mapping(Node.Mapping(pairs.map { (Node($0.0), $0.1) }))
     }
 
-    static func string(_ s: String) -> Node { Node(s, Tag(.str), .plain) }
+    /// A string scalar, quoted when it would otherwise read as another type (`True`, `1`, `null`).
+    static func string(_ s: String) -> Node { .scalar(s.represented()) }
 
     /// A JSON value; object keys sorted for stability.
     static func value(_ v: JSONValue) -> Node {
@@ -27,7 +28,7 @@ enum YAMLNodes {
 
     /// A schema node, keys in a fixed order (description first, properties last).
     static func schema(_ s: JSONSchemaProperty) -> Node {
-        var pairs: [(String, Node)] = [("description", string(s.description))]
+        var pairs: [(String, Node)] = s.description.isEmpty ? [] : [("description", string(s.description))]
         if let t = s.type { pairs.append(("type", string(t))) }
         if let f = s.format { pairs.append(("format", string(f))) }
         if let d = s.defaultValue { pairs.append(("default", value(d))) }
