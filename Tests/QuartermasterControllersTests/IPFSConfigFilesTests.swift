@@ -28,6 +28,10 @@ import Testing
         #expect(p["Bootstrap"]?.arrayValue?.count == 2)
         #expect(p.value(at: "AutoConf", "Enabled") == false)
         #expect(p.value(at: "Routing", "Type") == "dht")
+        #expect(p.value(at: "Routing", "DelegatedRouters") == [])
+        #expect(p.value(at: "Ipns", "DelegatedPublishers") == [])
+        #expect(p.value(at: "DNS", "Resolvers") == [:])
+        #expect(!IPFSConfigFiles.kuboConfig(spec: spec, topology: topology, identities: identities, ordinal: 0).contains("\"auto\""))
     }
 
     @Test func clusterServiceFields() throws {

@@ -91,7 +91,12 @@ public enum IPFSConfigFiles {
             "Routing": ["Type": .string(spec.privateSwarm ? "dht" : "auto")],
         ]
         if spec.privateSwarm {
+            // With AutoConf off, kubo refuses to start on any "auto" value, so every field whose
+            // default is "auto" is set explicitly (kubo docs, AutoConf.Enabled).
             config["AutoConf"] = ["Enabled": false]
+            config["DNS"] = ["Resolvers": [:]]  // the OS (cluster DNS) resolver for everything
+            config["Routing"] = ["Type": "dht", "DelegatedRouters": []]
+            config["Ipns"] = ["DelegatedPublishers": []]
             config["Swarm"]?["RelayClient"] = ["Enabled": false]
             config["Swarm"]?["RelayService"] = ["Enabled": false]
             config["Swarm"]?["EnableHolePunching"] = false
