@@ -1,0 +1,128 @@
+import KubeCore
+import Yams
+
+/// The definition of one custom resource kind, rendered to an `apiextensions.k8s.io/v1`
+/// CustomResourceDefinition.
+public struct CustomResourceDefinitionModel: Sendable {
+    public struct PrinterColumn: Sendable {
+        public var name: String
+        public var type: String
+        public var jsonPath: String
+        public var description: String
+        public init(name: String, type: String, jsonPath: String, description: String) {
+            self.name = name
+            self.type = type
+            self.jsonPath = jsonPath
+            self.description = description
+        }
+    }
+    public struct Scale: Sendable {
+        public var specReplicasPath: String
+        public var statusReplicasPath: String
+        public var labelSelectorPath: String
+    }
+
+    public var resource: ResourceDescriptor
+    public var singular: String
+    public var shortNames: [String]
+    public var categories: [String]
+    public var description: String
+    public var spec: JSONSchemaProperty
+    public var status: JSONSchemaProperty
+    public var scale: Scale?
+    public var printerColumns: [PrinterColumn]
+
+    /// `<plural>.<group>`.
+    public var name: String { "\(resource.plural).\(resource.group)" }
+
+    /// The whole object schema (apiVersion, kind, metadata, spec, status).
+    public var openAPIV3Schema: JSONSchemaProperty {
+        .object(
+            description,
+            [
+                "apiVersion": .string("Versioned schema of this representation of an object."),
+                "kind": .string("REST resource this object represents."),
+                // The API server forbids anything but `type` here (even a description).
+                "metadata": JSONSchemaProperty(type: "object", description: ""),
+                "spec": { var s = spec; s.defaultValue = s.defaultValue ?? [:]; return s }(),
+                "status": status,
+            ])
+    }
+
+    /// The CRD as an ordered YAML node.
+    public var yamlNode: Node {
+        typealias Y = YAMLNodes
+        var subresources: [(String, Node)] = [("status", Y.mapping([]))]
+        if let scale {
+            subresources.append(
+                ("scale", Y.mapping([
+                    ("specReplicasPath", Y.string(scale.specReplicasPath)),
+                    ("statusReplicasPath", Y.string(scale.statusReplicasPath)),
+                    ("labelSelectorPath", Y.string(scale.labelSelectorPath)),
+                ])))
+        }
+        let columns = printerColumns.map { c in
+            Y.mapping([
+                ("name", Y.string(c.name)), ("type", Y.string(c.type)), ("jsonPath", Y.string(c.jsonPath)),
+                ("description", Y.string(c.description)),
+            ])
+        }
+        let version = Y.mapping([
+            ("name", Y.string(resource.version)),
+            ("served", Y.value(true)),
+            ("storage", Y.value(true)),
+            ("schema", Y.mapping([("openAPIV3Schema", Y.schema(openAPIV3Schema))])),
+            ("subresources", Y.mapping(subresources)),
+            ("additionalPrinterColumns", .sequence(Node.Sequence(columns))),
+        ])
+        return Y.mapping([
+            ("apiVersion", Y.string("apiextensions.k8s.io/v1")),
+            ("kind", Y.string("CustomResourceDefinition")),
+            ("metadata", Y.mapping([("name", Y.string(name))])),
+            ("spec", Y.mapping([
+                ("group", Y.string(resource.group)),
+                ("names", Y.mapping([
+                    ("kind", Y.string(resource.kind)),
+                    ("listKind", Y.string(resource.kind + "List")),
+                    ("plural", Y.string(resource.plural)),
+                    ("singular", Y.string(singular)),
+                    ("shortNames", Y.strings(shortNames)),
+                    ("categories", Y.strings(categories)),
+                ])),
+                ("scope", Y.string(resource.namespaced ? "Namespaced" : "Cluster")),
+                ("versions", .sequence(Node.Sequence([version]))),
+            ])),
+        ])
+    }
+
+    /// The CRD as YAML text (a single document, ending in a newline).
+    public func yaml() throws -> String { try Yams.serialize(node: yamlNode, width: -1, sortKeys: false) }
+}
+
+/// Generates the CustomResourceDefinitions of every Quartermaster kind.
+public enum CRDGenerator {
+    /// The `IPFSCluster` CRD model.
+    public static var ipfsCluster: CustomResourceDefinitionModel {
+        CustomResourceDefinitionModel(
+            resource: IPFSCluster.resource, singular: "ipfscluster", shortNames: ["ipfs"], categories: ["quartermaster"],
+            description: "IPFSCluster runs a replicated IPFS cluster: kubo nodes paired with ipfs-cluster peers.",
+            spec: IPFSClusterSpec.schema, status: IPFSClusterStatus.schema,
+            scale: .init(specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.selector"),
+            printerColumns: [
+                .init(name: "Replicas", type: "integer", jsonPath: ".spec.replicas", description: "Desired peers."),
+                .init(name: "Ready", type: "integer", jsonPath: ".status.readyReplicas", description: "Ready peers."),
+                .init(name: "Phase", type: "string", jsonPath: ".status.phase", description: "Summary state."),
+                .init(name: "API", type: "string", jsonPath: ".status.endpoints.api", description: "REST API URL."),
+                .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Age."),
+            ])
+    }
+
+    /// Every CRD as `(fileName, yaml)`, file names `<group>_<plural>.yaml`.
+    public static func allCRDs() -> [(fileName: String, yaml: String)] {
+        [ipfsCluster].map { model in
+            let body: String
+            do { body = try model.yaml() } catch { body = "# YAML serialization failed: \(error)\n" }
+            return (fileName: "\(model.resource.group)_\(model.resource.plural).yaml", yaml: "---\n" + body)
+        }
+    }
+}

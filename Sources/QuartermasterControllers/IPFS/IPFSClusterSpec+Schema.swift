@@ -1,0 +1,113 @@
+import KubeCore
+
+private let quantityPattern = #"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"#
+
+extension IPFSClusterSpec {
+    /// The structural schema of `spec`: the single source of truth of the CRD's validation.
+    public static var schema: JSONSchemaProperty {
+        .object(
+            "Desired state of an IPFS cluster: kubo nodes paired with ipfs-cluster peers, one pair per pod.",
+            [
+                "replicas": .integer("Number of peers (pods), each running kubo and ipfs-cluster.", default: 3, minimum: 1),
+                "images": .object(
+                    "Container images.", default: [:],
+                    [
+                        "kubo": .string("kubo (go-ipfs) image.", default: defaultKuboImage, minLength: 1),
+                        "cluster": .string("ipfs-cluster-service image.", default: defaultClusterImage, minLength: 1),
+                    ]),
+                "imagePullSecrets": .array(
+                    "Names of Secrets in this namespace used to pull the images.",
+                    of: .string("Name of a docker-registry Secret.", minLength: 1), default: []),
+                "storage": .object(
+                    "Persistent volumes of each peer.", default: [:],
+                    [
+                        "ipfs": Volume.schema(description: "kubo repository volume.", defaultSize: Storage.defaultIPFSSize),
+                        "cluster": Volume.schema(
+                            description: "ipfs-cluster state volume.", defaultSize: Storage.defaultClusterSize),
+                    ]),
+                "resources": .object(
+                    "Container resources. Omitted values are computed from the storage size (see the operator documentation).",
+                    [
+                        "kubo": ResourceRequirements.schema.described("Resources of the kubo container."),
+                        "cluster": ResourceRequirements.schema.described("Resources of the ipfs-cluster container."),
+                    ]),
+                "replication": .object(
+                    "Pin replication factors of ipfs-cluster.", default: [:],
+                    [
+                        "min": .integer("Minimum number of peers holding each pin; -1 means every peer.", default: -1, minimum: -1),
+                        "max": .integer("Maximum number of peers holding each pin; -1 means every peer.", default: -1, minimum: -1),
+                    ]),
+                "trustedPeers": .array(
+                    "Extra ipfs-cluster peer IDs trusted by the CRDT consensus, besides this cluster's own peers. Wildcards are not allowed.",
+                    of: .string("An ipfs-cluster peer ID (base58btc).", pattern: "^[1-9A-HJ-NP-Za-km-z]{46,64}$"),
+                    default: []),
+                "privateSwarm": .boolean(
+                    "Run kubo in a private libp2p network: a generated swarm key, no public bootstrap peers.", default: false),
+                "exposure": .object(
+                    "How the endpoints are reachable.", default: [:],
+                    [
+                        "gateway": HTTPExposure.schema(description: "Exposure of the kubo HTTP gateway (port 8080)."),
+                        "api": HTTPExposure.schema(description: "Exposure of the ipfs-cluster REST API (port 9094)."),
+                        "swarm": .object(
+                            "Exposure of the kubo swarm port (4001) outside the cluster.", default: [:],
+                            [
+                                "type": .string(
+                                    "None keeps the swarm inside the cluster; LoadBalancer adds a Service per peer.",
+                                    default: "None", enum: SwarmExposure.Kind.allCases.map(\.rawValue))
+                            ]),
+                    ]),
+                "allowedNamespaces": .array(
+                    "Namespaces whose pods may reach the cluster API, besides this namespace.",
+                    of: .string("A namespace name.", minLength: 1), default: []),
+                "metrics": .object(
+                    "Prometheus metrics.", default: [:],
+                    ["enabled": .boolean("Serve ipfs-cluster metrics on port 8888.", default: true)]),
+                "nodeSelector": .map(
+                    "Node labels the pods must match.", values: .string("Required label value.")),
+                "tolerations": .array(
+                    "Pod tolerations (core/v1 Toleration).",
+                    of: .freeform("A core/v1 Toleration.")),
+                "affinity": .freeform("Pod affinity (core/v1 Affinity)."),
+                "pvcRetention": .string(
+                    "Whether the peers' PersistentVolumeClaims are kept (Retain) or deleted (Delete) with the IPFSCluster.",
+                    default: "Retain", enum: PVCRetention.allCases.map(\.rawValue)),
+            ])
+    }
+}
+
+extension IPFSClusterSpec.Volume {
+    static func schema(description: String, defaultSize: String) -> JSONSchemaProperty {
+        .object(
+            description, default: ["size": .string(defaultSize)],
+            [
+                "size": .string("Requested capacity, a quantity such as 10Gi.", default: defaultSize, pattern: quantityPattern),
+                "storageClassName": .string("StorageClass of the claim; omitted uses the default class."),
+            ])
+    }
+}
+
+extension IPFSClusterSpec.ResourceRequirements {
+    static var schema: JSONSchemaProperty {
+        let quantity = JSONSchemaProperty.intOrString("A resource quantity.", pattern: quantityPattern)
+        return .object(
+            "Resource requests and limits.",
+            [
+                "requests": .map("Minimum resources (cpu, memory, ...).", values: quantity),
+                "limits": .map("Maximum resources (cpu, memory, ...).", values: quantity),
+            ])
+    }
+}
+
+extension IPFSClusterSpec.HTTPExposure {
+    static func schema(description: String) -> JSONSchemaProperty {
+        .object(
+            description, default: [:],
+            [
+                "type": .string(
+                    "ClusterIP (in-cluster only), LoadBalancer, or Ingress.", default: "ClusterIP",
+                    enum: Kind.allCases.map(\.rawValue)),
+                "host": .string("Host name of the Ingress rule (type Ingress).", pattern: #"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"#),
+                "ingressClassName": .string("IngressClass of the Ingress (type Ingress); omitted uses the default class."),
+            ])
+    }
+}

@@ -1,0 +1,131 @@
+import KubeCore
+
+/// `status` of an `IPFSCluster`, written by the operator.
+public struct IPFSClusterStatus: Codable, Sendable, Equatable {
+    public enum Phase: String, Codable, Sendable, CaseIterable {
+        case pending = "Pending", provisioning = "Provisioning", ready = "Ready", degraded = "Degraded", failed = "Failed"
+    }
+
+    /// One peer: its pod and its ipfs-cluster peer ID.
+    public struct Peer: Codable, Sendable, Equatable {
+        public var pod: String
+        public var peerID: String
+        public init(pod: String, peerID: String) {
+            self.pod = pod
+            self.peerID = peerID
+        }
+    }
+
+    public struct Endpoints: Codable, Sendable, Equatable {
+        public var api: String?
+        public var gateway: String?
+        public init(api: String? = nil, gateway: String? = nil) {
+            self.api = api
+            self.gateway = gateway
+        }
+    }
+
+    public struct SecretReference: Codable, Sendable, Equatable {
+        public var name: String
+        public init(name: String) { self.name = name }
+    }
+
+    /// `meta/v1 Condition`.
+    public struct Condition: Codable, Sendable, Equatable {
+        public var type: String
+        /// `True`, `False` or `Unknown`.
+        public var status: String
+        public var observedGeneration: Int64?
+        /// RFC 3339 time.
+        public var lastTransitionTime: String
+        public var reason: String
+        public var message: String
+        public init(
+            type: String, status: String, observedGeneration: Int64? = nil, lastTransitionTime: String, reason: String,
+            message: String
+        ) {
+            self.type = type
+            self.status = status
+            self.observedGeneration = observedGeneration
+            self.lastTransitionTime = lastTransitionTime
+            self.reason = reason
+            self.message = message
+        }
+    }
+
+    public var observedGeneration: Int64?
+    public var phase: Phase?
+    public var replicas: Int?
+    public var readyReplicas: Int?
+    /// Label selector of the pods, for the scale subresource.
+    public var selector: String?
+    public var peers: [Peer]?
+    public var endpoints: Endpoints?
+    public var credentialsSecretRef: SecretReference?
+    public var conditions: [Condition]?
+
+    public init(
+        observedGeneration: Int64? = nil, phase: Phase? = nil, replicas: Int? = nil, readyReplicas: Int? = nil,
+        selector: String? = nil, peers: [Peer]? = nil, endpoints: Endpoints? = nil,
+        credentialsSecretRef: SecretReference? = nil, conditions: [Condition]? = nil
+    ) {
+        self.observedGeneration = observedGeneration
+        self.phase = phase
+        self.replicas = replicas
+        self.readyReplicas = readyReplicas
+        self.selector = selector
+        self.peers = peers
+        self.endpoints = endpoints
+        self.credentialsSecretRef = credentialsSecretRef
+        self.conditions = conditions
+    }
+
+    /// The structural schema of `status`.
+    public static var schema: JSONSchemaProperty {
+        .object(
+            "Observed state of the IPFS cluster, written by the operator.",
+            [
+                "observedGeneration": .integer("The spec generation this status reflects.", format: "int64"),
+                "phase": .string("Summary: Pending, Provisioning, Ready, Degraded or Failed.", enum: Phase.allCases.map(\.rawValue)),
+                "replicas": .integer("Number of peer pods that exist."),
+                "readyReplicas": .integer("Number of peer pods that are ready."),
+                "selector": .string("Label selector of the peer pods (for the scale subresource)."),
+                "peers": .array(
+                    "The cluster's peers.",
+                    of: .object(
+                        "One peer.", required: ["pod", "peerID"],
+                        [
+                            "pod": .string("Pod name."),
+                            "peerID": .string("ipfs-cluster peer ID of the pod."),
+                        ])),
+                "endpoints": .object(
+                    "Addresses of the endpoints.",
+                    [
+                        "api": .string("URL of the ipfs-cluster REST API."),
+                        "gateway": .string("URL of the IPFS HTTP gateway."),
+                    ]),
+                "credentialsSecretRef": .object(
+                    "Secret holding the REST API credentials (keys api-username, api-password).", required: ["name"],
+                    ["name": .string("Name of the Secret in this namespace.")]),
+                "conditions": {
+                    var c = JSONSchemaProperty.array(
+                        "Latest observations of the cluster's state.",
+                        of: .object(
+                            "A meta/v1 Condition.",
+                            required: ["type", "status", "lastTransitionTime", "reason", "message"],
+                            [
+                                "type": .string("Condition type, such as Ready.", maxLength: 316),
+                                "status": .string("True, False or Unknown.", enum: ["True", "False", "Unknown"]),
+                                "observedGeneration": .integer(
+                                    "The spec generation the condition was set for.", minimum: 0, format: "int64"),
+                                "lastTransitionTime": .string("When the status last changed.", format: "date-time"),
+                                "reason": .string("Machine-readable CamelCase reason.", maxLength: 1024),
+                                "message": .string("Human-readable details.", maxLength: 32768),
+                            ]),
+                        listType: "map")
+                    c.listMapKeys = ["type"]
+                    return c
+                }(),
+            ])
+    }
+}
