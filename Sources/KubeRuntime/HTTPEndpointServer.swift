@@ -69,14 +69,15 @@ final class HTTPEndpointServer: Sendable {
     }
 }
 
-/// Sends FlyingFox's log lines to swift-log: per-connection chatter at debug level.
+/// Sends FlyingFox's log lines to swift-log at debug level (trace for its debug lines): its
+/// "critical" lines are failures `run()` also throws, or noise about cancellation on stop.
 struct FlyingFoxLogBridge: FlyingSocks.Logging {
     let logger: Logger
     func logDebug(_ debug: @autoclosure () -> String) { logger.trace("\(debug())") }
     func logInfo(_ info: @autoclosure () -> String) { logger.debug("\(info())") }
     func logWarning(_ warning: @autoclosure () -> String) { logger.warning("\(warning())") }
     func logError(_ error: @autoclosure () -> String) { logger.debug("\(error())") }
-    func logCritical(_ critical: @autoclosure () -> String) { logger.error("\(critical())") }
+    func logCritical(_ critical: @autoclosure () -> String) { logger.debug("\(critical())") }
 }
 
 /// Dispatches `GET` requests on exact paths.

@@ -142,7 +142,9 @@ public final class Manager: Sendable {
         }
         let stoppedByRequest = !finished.isFired
         work.cancel()
-        guard await finished.wait(timeout: options.gracefulShutdownTimeout) else {
+        // Wait from a fresh task: when run() itself was cancelled, its own waits would end at once.
+        let timeout = options.gracefulShutdownTimeout
+        guard await Task(operation: { await finished.wait(timeout: timeout) }).value else {
             logger.error(
                 "runnables did not stop within the graceful shutdown timeout",
                 metadata: ["timeout": "\(options.gracefulShutdownTimeout)"])

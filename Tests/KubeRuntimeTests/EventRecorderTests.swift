@@ -222,7 +222,7 @@ final class CapturedLogs: Sendable {
     @Test func recordNeverWaitsForTheServer() async throws {
         let t = ScriptedTransport()
         t.on { req in
-            Thread.sleep(forTimeInterval: 0.3)  // a slow server
+            Thread.sleep(forTimeInterval: 0.1)  // a slow server
             return HTTPResponse(status: 201, body: req.body ?? Data())
         }
         let recorder = EventRecorder(client: KubeClient(transport: t), component: "qm")

@@ -13,8 +13,15 @@ enum HealthProbeHTTPClient {
 
     struct Failure: Error { var what: String }
 
+    /// Runs the blocking socket calls on their own thread, so they never starve the
+    /// cooperative pool the server under test runs on.
     static func get(port: UInt16, path: String, method: String = "GET") async throws -> Response {
-        try await Task.detached { try blockingGet(port: port, path: path, method: method) }.value
+        try await withCheckedThrowingContinuation { c in
+            let thread = Thread {
+                c.resume(with: Result { try blockingGet(port: port, path: path, method: method) })
+            }
+            thread.start()
+        }
     }
 
     private static func blockingGet(port: UInt16, path: String, method: String) throws -> Response {

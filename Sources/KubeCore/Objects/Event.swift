@@ -57,6 +57,31 @@ public struct Event: KubeResource, Hashable {
         self.action = action
         self.eventTime = eventTime
     }
+
+    enum CodingKeys: String, CodingKey {
+        case apiVersion, kind, metadata, involvedObject, reason, message, type, count, firstTimestamp, lastTimestamp
+        case source, reportingComponent, reportingInstance, action, eventTime
+    }
+
+    /// Decodes an event; `apiVersion` and `kind` may be absent (as in list items).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion) ?? Event.resource.apiVersion
+        kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? Event.resource.kind
+        metadata = try c.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
+        involvedObject = try c.decodeIfPresent(ObjectReference.self, forKey: .involvedObject) ?? ObjectReference()
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+        message = try c.decodeIfPresent(String.self, forKey: .message)
+        type = try c.decodeIfPresent(String.self, forKey: .type)
+        count = try c.decodeIfPresent(Int32.self, forKey: .count)
+        firstTimestamp = try c.decodeIfPresent(String.self, forKey: .firstTimestamp)
+        lastTimestamp = try c.decodeIfPresent(String.self, forKey: .lastTimestamp)
+        source = try c.decodeIfPresent(EventSource.self, forKey: .source)
+        reportingComponent = try c.decodeIfPresent(String.self, forKey: .reportingComponent)
+        reportingInstance = try c.decodeIfPresent(String.self, forKey: .reportingInstance)
+        action = try c.decodeIfPresent(String.self, forKey: .action)
+        eventTime = try c.decodeIfPresent(String.self, forKey: .eventTime)
+    }
 }
 
 /// A reference to an object (`core/v1 ObjectReference`), such as an event's `involvedObject`.

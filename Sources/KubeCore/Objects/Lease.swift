@@ -18,6 +18,17 @@ public struct Lease: KubeResource, Hashable {
         self.metadata = metadata
         self.spec = spec
     }
+
+    enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec }
+
+    /// Decodes a lease; `apiVersion` and `kind` may be absent (as in list items).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion) ?? Lease.resource.apiVersion
+        kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? Lease.resource.kind
+        metadata = try c.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
+        spec = try c.decodeIfPresent(LeaseSpec.self, forKey: .spec)
+    }
 }
 
 /// The state of a `Lease`. Every field is optional, as on the wire.
