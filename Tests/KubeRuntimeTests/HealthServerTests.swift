@@ -38,4 +38,14 @@ import Testing
         try await task.value
         await #expect(throws: (any Error).self) { try await HealthProbeHTTPClient.get(port: port, path: "/healthz") }
     }
+
+    @Test func everyInterfaceAcceptsIPv4Clients() async throws {
+        // ":0" binds the IPv6 wildcard (dual stack) or, without IPv6, the IPv4 one.
+        let server = try HealthServer(address: try BindAddress(parsing: ":0")) { [] }
+        let task = Task { try await server.run() }
+        defer { task.cancel() }
+        try await server.waitUntilListening()
+        let port = try #require(await server.port())
+        #expect(try await HealthProbeHTTPClient.get(port: port, path: "/healthz").status == 200)
+    }
 }

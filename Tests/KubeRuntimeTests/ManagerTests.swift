@@ -216,4 +216,14 @@ struct ManagerTestFailingRunnable: Runnable {
         try await run.value
         #expect(runnable.workersStopped.isSet)
     }
+
+    @Test func signalHandlerCallsBackOnTheSignal() async throws {
+        let got = Mutex<[Int32]>([])
+        let handler = SignalHandler(signals: [SIGUSR2]) { sig in got.withLock { $0.append(sig) } }
+        defer { handler.cancel() }
+        // Process-directed, as `kill` sends it (test threads block the signal, so `raise` would
+        // leave it pending on this thread).
+        kill(getpid(), SIGUSR2)
+        #expect(await awaitCondition { got.withLock { $0 } == [SIGUSR2] })
+    }
 }
