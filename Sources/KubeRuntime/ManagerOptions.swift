@@ -1,0 +1,69 @@
+import Foundation
+
+/// Settings of a `Manager`, with their defaults.
+public struct ManagerOptions: Sendable {
+    /// Where `/metrics` is served. Default `:8080`; `0` disables it.
+    public var metricsBindAddress: BindAddress
+    /// Where `/healthz` and `/readyz` are served. Default `:8081`; `0` disables it.
+    public var healthProbeBindAddress: BindAddress
+    /// Run workers only on the replica holding the lease. Default `false` (workers run at once).
+    public var leaderElection: Bool
+    /// Namespace of the leader election lease. Default: the pod's namespace when running in a
+    /// cluster (read from the service account), else `default`.
+    public var leaderElectionNamespace: String
+    /// Name of the leader election lease. Default `quartermaster-leader`.
+    public var leaderElectionID: String
+    /// This replica's identity in the lease. Default: `hostname_UUID`.
+    public var leaderElectionIdentity: String
+    /// Lease timing. Defaults: 15 s / 10 s / 2 s (client-go's).
+    public var leaseDuration: Duration
+    public var renewDeadline: Duration
+    public var retryPeriod: Duration
+    /// How long shutdown waits for workers and caches to stop before giving up on them.
+    /// Default 30 s.
+    public var gracefulShutdownTimeout: Duration
+    /// Install SIGTERM/SIGINT handlers that shut the manager down (a second signal exits at
+    /// once with status 1). Default `true`; tests turn it off and call `Manager.shutdown()`.
+    public var handleSignals: Bool
+
+    public init(
+        metricsBindAddress: BindAddress = .listen(host: nil, port: 8080),
+        healthProbeBindAddress: BindAddress = .listen(host: nil, port: 8081),
+        leaderElection: Bool = false,
+        leaderElectionNamespace: String = ManagerOptions.inClusterNamespace() ?? "default",
+        leaderElectionID: String = "quartermaster-leader",
+        leaderElectionIdentity: String = LeaderElectionOptions.defaultIdentity(),
+        leaseDuration: Duration = .seconds(15), renewDeadline: Duration = .seconds(10),
+        retryPeriod: Duration = .seconds(2), gracefulShutdownTimeout: Duration = .seconds(30),
+        handleSignals: Bool = true
+    ) {
+        self.metricsBindAddress = metricsBindAddress
+        self.healthProbeBindAddress = healthProbeBindAddress
+        self.leaderElection = leaderElection
+        self.leaderElectionNamespace = leaderElectionNamespace
+        self.leaderElectionID = leaderElectionID
+        self.leaderElectionIdentity = leaderElectionIdentity
+        self.leaseDuration = leaseDuration
+        self.renewDeadline = renewDeadline
+        self.retryPeriod = retryPeriod
+        self.gracefulShutdownTimeout = gracefulShutdownTimeout
+        self.handleSignals = handleSignals
+    }
+
+    /// The leader election settings these options describe.
+    public var leaderElectionOptions: LeaderElectionOptions {
+        LeaderElectionOptions(
+            namespace: leaderElectionNamespace, name: leaderElectionID, identity: leaderElectionIdentity,
+            leaseDuration: leaseDuration, renewDeadline: renewDeadline, retryPeriod: retryPeriod,
+            releaseOnCancel: true)
+    }
+
+    /// The pod's namespace, from the mounted service account; `nil` outside a cluster.
+    public static func inClusterNamespace(
+        path: String = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+    ) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let ns = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return ns.isEmpty ? nil : ns
+    }
+}
