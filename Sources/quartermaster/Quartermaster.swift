@@ -1,0 +1,14 @@
+import ArgumentParser
+import KubeRuntime
+
+/// `quartermaster`: the operator and its tools.
+@main
+struct Quartermaster: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quartermaster",
+        abstract: "A Kubernetes operator for one-click infrastructure: tenants, resources, IPFS clusters.",
+        version: QuartermasterVersion.current,
+        subcommands: [RunCommand.self, VersionCommand.self, CRDsCommand.self],
+        defaultSubcommand: nil
+    )
+}

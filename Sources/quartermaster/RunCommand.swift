@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import Logging
+import Prometheus
+import QuartermasterControllers
+
+/// `quartermaster run`: runs the controllers against the cluster of the current kubeconfig
+/// (or the in-cluster configuration).
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the operator.")
+
+    @Option(help: "Path to a kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster).")
+    var kubeconfig: String?
+
+    @Option(help: "The kubeconfig context to use (default: its current-context).")
+    var context: String?
+
+    @Option(name: .customLong("namespace"), help: "Watch only this namespace; repeat for several (default: all).")
+    var namespaces: [String] = []
+
+    @Option(help: "Address of the /metrics endpoint; \"0\" disables it.")
+    var metricsBindAddress: String = ":8080"
+
+    @Option(help: "Address of the /healthz and /readyz endpoints; \"0\" disables them.")
+    var healthProbeBindAddress: String = ":8081"
+
+    @Flag(help: "Elect a leader on a Lease so that only one replica reconciles.")
+    var leaderElect = false
+
+    @Option(help: "Namespace of the leader election Lease (default: the pod's namespace, else default).")
+    var leaderElectionNamespace: String?
+
+    @Option(help: "Name of the leader election Lease.")
+    var leaderElectionId: String = "quartermaster-leader"
+
+    @Option(help: "Leader election lease duration in seconds.")
+    var leaseDuration: Int = 15
+
+    @Option(help: "Leader election renew deadline in seconds.")
+    var renewDeadline: Int = 10
+
+    @Option(help: "Leader election retry period in seconds.")
+    var retryPeriod: Int = 2
+
+    @Option(help: "Reconciles run at once per controller.")
+    var maxConcurrentReconciles: Int = 1
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Option(help: "Log format: text or json.")
+    var logFormat: String = "text"
+
+    func validate() throws {
+        guard LoggingSetup.level(logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
+        guard maxConcurrentReconciles >= 1 else { throw ValidationError("--max-concurrent-reconciles must be at least 1") }
+        guard leaseDuration > renewDeadline, renewDeadline > retryPeriod, retryPeriod > 0 else {
+            throw ValidationError("need --lease-duration > --renew-deadline > --retry-period > 0")
+        }
+        _ = try parseAddress(metricsBindAddress, flag: "--metrics-bind-address")
+        _ = try parseAddress(healthProbeBindAddress, flag: "--health-probe-bind-address")
+    }
+
+    func run() async throws {
+        LoggingSetup.bootstrap(format: LogFormat(rawValue: logFormat) ?? .text, level: LoggingSetup.level(logLevel) ?? .info)
+        let logger = Logger(label: "quartermaster")
+
+        let configuration: ClientConfiguration
+        do {
+            configuration = try KubeconfigLoader.load(path: kubeconfig, context: context)
+        } catch {
+            // The loader's errors name the file, the context and the field.
+            FileHandleOutput.standardError("quartermaster: \(error)")
+            throw ExitCode(2)
+        }
+
+        let registry = PrometheusCollectorRegistry()
+        let restMetrics = RestClientMetrics(registry: registry)
+        let client = try KubeClient(configuration: configuration, observer: restMetrics.observer)
+
+        var options = ManagerOptions(
+            metricsBindAddress: try parseAddress(metricsBindAddress, flag: "--metrics-bind-address"),
+            healthProbeBindAddress: try parseAddress(healthProbeBindAddress, flag: "--health-probe-bind-address"),
+            leaderElection: leaderElect,
+            leaderElectionID: leaderElectionId,
+            leaseDuration: .seconds(leaseDuration), renewDeadline: .seconds(renewDeadline),
+            retryPeriod: .seconds(retryPeriod))
+        if let leaderElectionNamespace { options.leaderElectionNamespace = leaderElectionNamespace }
+
+        let manager = Manager(client: client, options: options, registry: registry, logger: logger)
+        let settings = ControllerSettings(
+            namespaces: namespaces, maxConcurrentReconciles: maxConcurrentReconciles, registry: registry,
+            events: manager.makeEventRecorder(component: "quartermaster"), logger: logger)
+        for controller in QuartermasterControllerSet.make(client: client, settings: settings) {
+            manager.add(controller)
+        }
+        logger.info(
+            "starting",
+            metadata: [
+                "version": "\(QuartermasterVersion.current)", "server": "\(configuration.server)",
+                "context": "\(configuration.contextName ?? "in-cluster")",
+                "namespaces": "\(namespaces.isEmpty ? "all" : namespaces.joined(separator: ","))",
+            ])
+        do {
+            try await manager.run()
+        } catch let error as LeaderElectionLost {
+            logger.error("leader election lost; exiting", metadata: ["reason": "\(error)"])
+            throw ExitCode(1)
+        }
+        logger.info("stopped")
+    }
+
+    private func parseAddress(_ value: String, flag: String) throws -> BindAddress {
+        do { return try BindAddress(parsing: value) } catch {
+            throw ValidationError("\(flag): \(error)")
+        }
+    }
+}
+
+/// Writes a line to standard error.
+enum FileHandleOutput {
+    static func standardError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
