@@ -181,6 +181,11 @@ public final class Controller<R: Reconciler>: Runnable {
 
     /// Waits for the caches to sync, then runs `maxConcurrentReconciles` workers until the task
     /// is cancelled (which shuts the work queue down). Returns normally on cancellation.
+    ///
+    /// Keys are queued from the moment `runCaches` starts, so workers that start later (a
+    /// replica that just became leader) find every object queued. Workers wait for `runCaches`
+    /// to sync first; they run once: after cancellation the queue stays shut down (a replica
+    /// that loses leadership exits, as with controller-runtime).
     public func runWorkers() async throws {
         while !hasSynced {
             do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
