@@ -17,8 +17,9 @@ import Synchronization
 ///   first one) relists with no resource version, a consistent read from etcd. Objects that
 ///   vanished across the relist are reported `deleted`.
 /// - Any other failure waits with `Backoff` (0.8 s doubling to 30 s with jitter, reset after
-///   2 minutes without a failure) and retries the step that failed: the list, or the watch
-///   from the last resource version. A watch that ends within a second without any event
+///   2 minutes without a failure; at least the server's `Retry-After` for 429) and retries the
+///   step that failed: the list, or the watch from the last resource version (as kube-rs's
+///   watcher does; the server answers 410 if that version is too old by then). A watch that ends within a second without any event
 ///   counts as a failure, so a misbehaving server cannot make it spin.
 ///
 /// Events go to `handler` after the store has been updated, on the reflector's task; the
@@ -126,7 +127,9 @@ public final class Reflector<T: KubeResource>: Sendable {
                 }
             } catch {
                 if Task.isCancelled || error is CancellationError { return }
-                let delay = backoff.next()
+                var delay = backoff.next()
+                // Throttling: wait at least as long as the server asked.
+                if let asked = (error as? KubeAPIError)?.retryAfter, asked > delay { delay = asked }
                 logger.warning(
                     "list/watch failed, retrying",
                     metadata: ["error": "\(error)", "retryIn": "\(delay)"])

@@ -243,3 +243,51 @@ final class SlowBox: Reconciler {
     }
 }
 
+
+@Suite struct ControllerWatchTests {
+    /// Anything can map to keys: here a Gadget names the Widget to reconcile in a label.
+    @Test func watchedKindsEnqueueTheMappedKeys() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget("w1")], rv: "10")
+        kube.setObjects([Gadget]([]), rv: "20")
+        let rec = ScriptedReconciler()
+        let controller = Controller(name: "mapped", client: kube.client, reconciler: rec)
+            .watches(Gadget.self) { gadget in
+                guard let target = gadget.metadata.labels?["widget"] else { return [] }
+                return [ObjectKey(namespace: gadget.metadata.namespace, name: target)]
+            }
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await controller.runCaches() }
+                group.addTask { try? await controller.runWorkers() }
+            }
+        }
+        defer { task.cancel() }
+        #expect(await eventually { rec.count("w1") == 1 })
+        let watch = try #require(await kube.session(0, path: Gadget.resource.path()))
+        #expect(watch.query("labelSelector") == nil)
+        var g = Gadget("g1")
+        g.metadata.labels = ["widget": "w1"]
+        watch.send("ADDED", g)
+        #expect(await eventually { rec.count("w1") == 2 })
+        // Relabelled to another widget: both the old and the new target are reconciled.
+        var moved = g
+        moved.metadata.resourceVersion = "2"
+        moved.metadata.labels = ["widget": "w2"]
+        watch.send("MODIFIED", moved)
+        #expect(await eventually { rec.count("w1") == 3 && rec.count("w2") == 1 })
+        #expect(controller.store(for: Gadget.self)?.get(name: "g1", namespace: "default") == moved)
+    }
+
+    @Test func registrationsAfterStartAreIgnored() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget]([]), rv: "10")
+        let controller = Controller(name: "late", client: kube.client, reconciler: ScriptedReconciler())
+        let task = Task { try? await controller.runCaches() }
+        defer { task.cancel() }
+        #expect(await eventually { controller.hasSynced })
+        controller.owns(Gadget.self)
+        #expect(controller.store(for: Gadget.self) == nil)
+        #expect(controller.hasSynced)
+    }
+}
