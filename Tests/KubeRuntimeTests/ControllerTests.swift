@@ -234,7 +234,7 @@ final class SlowBox: Reconciler {
             $0.active += 1
             $0.peak = max($0.peak, $0.active)
         }
-        try await Task.sleep(for: .milliseconds(30))
+        try await Task.sleep(for: .milliseconds(200))
         state.withLock {
             $0.active -= 1
             $0.done += 1
