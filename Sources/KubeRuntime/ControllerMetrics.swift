@@ -103,8 +103,9 @@ public final class PrometheusWorkQueueMetrics: WorkQueueMetricsRecorder {
     private let longest: Gauge
     private let retries: Counter
 
-    /// client-go's buckets for the two duration histograms: 10 ns to 1000 s, by factors of 10.
-    public static let durationBuckets: [Double] = (0..<12).map { 1e-8 * pow(10, Double($0)) }
+    /// controller-runtime's buckets for the two duration histograms: 10 ns to 10 s, by factors
+    /// of 10.
+    public static let durationBuckets: [Double] = (0..<10).map { 1e-8 * pow(10, Double($0)) }
 
     public init(registry: PrometheusCollectorRegistry, name: String) {
         let labels = [("name", name)]
