@@ -1,0 +1,132 @@
+import Foundation
+import KubeCore
+import Synchronization
+
+/// An in-memory, thread-safe cache of objects of one kind, filled by a `Reflector`.
+///
+/// Reads are synchronous and never block on I/O. Objects are indexed by key, by namespace and
+/// by the UIDs of their owner references. `ObjectMeta` does not model `managedFields`, so the
+/// store never holds them.
+public final class Store<T: KubeResource>: Sendable {
+    private struct Contents: Sendable {
+        var objects: [ObjectKey: T] = [:]
+        /// Namespace (`""` for cluster-scoped objects) → keys.
+        var byNamespace: [String: Set<ObjectKey>] = [:]
+        /// Owner UID → keys of objects that list it in their owner references.
+        var byOwner: [String: Set<ObjectKey>] = [:]
+
+        mutating func insert(_ object: T) -> T? {
+            let key = object.key
+            let old = objects.updateValue(object, forKey: key)
+            if let old { unindex(old, key: key) }
+            index(object, key: key)
+            return old
+        }
+
+        mutating func remove(_ key: ObjectKey) -> T? {
+            guard let old = objects.removeValue(forKey: key) else { return nil }
+            unindex(old, key: key)
+            return old
+        }
+
+        private mutating func index(_ object: T, key: ObjectKey) {
+            byNamespace[key.namespace ?? "", default: []].insert(key)
+            for uid in Set((object.metadata.ownerReferences ?? []).map(\.uid)) {
+                byOwner[uid, default: []].insert(key)
+            }
+        }
+
+        private mutating func unindex(_ object: T, key: ObjectKey) {
+            let ns = key.namespace ?? ""
+            byNamespace[ns]?.remove(key)
+            if byNamespace[ns]?.isEmpty == true { byNamespace[ns] = nil }
+            for uid in Set((object.metadata.ownerReferences ?? []).map(\.uid)) {
+                byOwner[uid]?.remove(key)
+                if byOwner[uid]?.isEmpty == true { byOwner[uid] = nil }
+            }
+        }
+    }
+
+    private let contents = Mutex(Contents())
+
+    public init() {}
+
+    // MARK: Reads
+
+    /// The object with this namespace and name, or `nil`.
+    public func get(_ key: ObjectKey) -> T? { contents.withLock { $0.objects[key] } }
+
+    /// The object with this name in `namespace` (`nil` for cluster-scoped kinds), or `nil`.
+    public func get(name: String, namespace: String?) -> T? { get(ObjectKey(namespace: namespace, name: name)) }
+
+    /// Every object in `namespace`, or every object when `namespace` is `nil`; sorted by key.
+    public func list(namespace: String? = nil) -> [T] {
+        contents.withLock { c in
+            if let namespace {
+                return (c.byNamespace[namespace] ?? []).sorted().compactMap { c.objects[$0] }
+            }
+            return c.objects.keys.sorted().compactMap { c.objects[$0] }
+        }
+    }
+
+    /// The objects that carry an owner reference (controller or not) with this UID; sorted by key.
+    public func owned(byUID uid: String) -> [T] {
+        contents.withLock { c in (c.byOwner[uid] ?? []).sorted().compactMap { c.objects[$0] } }
+    }
+
+    /// The keys of every object, sorted.
+    public var keys: [ObjectKey] { contents.withLock { $0.objects.keys.sorted() } }
+
+    /// How many objects the store holds.
+    public var count: Int { contents.withLock { $0.objects.count } }
+
+    // MARK: Writes (the reflector's)
+
+    /// Inserts or replaces one object; returns the previous one with the same key.
+    @discardableResult
+    public func upsert(_ object: T) -> T? { contents.withLock { $0.insert(object) } }
+
+    /// Removes the object with this key; returns it.
+    @discardableResult
+    public func remove(_ key: ObjectKey) -> T? { contents.withLock { $0.remove(key) } }
+
+    /// Applies one watch event (`added`/`modified` upsert, `deleted` removes; bookmarks and
+    /// errors change nothing) and returns the previous object with the event's key.
+    @discardableResult
+    public func apply(_ event: WatchEvent<T>) -> T? {
+        switch event {
+        case .added(let o), .modified(let o): return upsert(o)
+        case .deleted(let o): return remove(o.key)
+        case .bookmark, .error: return nil
+        }
+    }
+
+    /// Replaces the whole content with `objects` atomically, and returns the content it replaced.
+    ///
+    /// - Parameter namespace: when given, only the objects of that namespace are replaced (the
+    ///   others stay); used by reflectors scoped to one namespace of several sharing a store.
+    ///
+    /// The new indexes are built outside the lock and swapped in at once, so readers see either
+    /// the old content or the new one; peak memory is the old plus the new content.
+    @discardableResult
+    public func replaceAll(_ objects: [T], namespace: String? = nil) -> [ObjectKey: T] {
+        if let namespace {
+            // Only one namespace's slice changes: edit in place under the lock.
+            return contents.withLock { c in
+                var replaced: [ObjectKey: T] = [:]
+                for key in c.byNamespace[namespace] ?? [] {
+                    if let old = c.remove(key) { replaced[key] = old }
+                }
+                for o in objects { _ = c.insert(o) }
+                return replaced
+            }
+        }
+        var fresh = Contents()
+        fresh.objects.reserveCapacity(objects.count)
+        for o in objects { _ = fresh.insert(o) }
+        return contents.withLock { c in
+            swap(&c, &fresh)
+            return fresh.objects
+        }
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import KubeClient
+import KubeCore
+import Prometheus
+import Synchronization
+import Testing
+
+@testable import KubeRuntime
+
+/// A reconciler whose behaviour is a closure, recording every call.
+final class ScriptedReconciler: Reconciler {
+    typealias Object = Widget
+    private let calls = Mutex<[(key: ObjectKey, retries: Int)]>([])
+    let behaviour: @Sendable (ObjectKey, Int) throws -> ReconcileResult
+
+    init(_ behaviour: @escaping @Sendable (ObjectKey, Int) throws -> ReconcileResult = { _, _ in .done }) {
+        self.behaviour = behaviour
+    }
+
+    func reconcile(_ request: ReconcileRequest, context: ReconcileContext<Widget>) async throws -> ReconcileResult {
+        #expect(context.logger[metadataKey: "reconcileID"] == "\(request.reconcileID)")
+        #expect(context.logger[metadataKey: "name"] == "\(request.key.name)")
+        #expect(context.logger[metadataKey: "namespace"] == "\(request.key.namespace ?? "")")
+        #expect(context.logger[metadataKey: "controller"] == "\(context.controller)")
+        #expect(UUID(uuidString: request.reconcileID) != nil)
+        calls.withLock { $0.append((request.key, context.retries)) }
+        return try behaviour(request.key, context.retries)
+    }
+
+    func count(_ name: String) -> Int { calls.withLock { $0.filter { $0.key.name == name }.count } }
+    var names: [String] { calls.withLock { $0.map(\.key.name) } }
+    var retries: [Int] { calls.withLock { $0.map(\.retries) } }
+}
+
+struct Boom: Error {}
+
+@Suite struct ControllerTests {
+    static let widgets = Widget.resource.path()
+    static let gadgets = Gadget.resource.path()
+
+    func run(_ controller: Controller<ScriptedReconciler>) -> Task<Void, Never> {
+        Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await controller.runCaches() }
+                group.addTask { try? await controller.runWorkers() }
+            }
+        }
+    }
+
+    @Test func ownedObjectEventsEnqueueTheirControllerOwner() async throws {
+        let kube = FakeKube()
+        let w1 = Widget("w1")
+        kube.setObjects([w1], rv: "10")
+        kube.setObjects([Gadget]([]), rv: "20")
+        let rec = ScriptedReconciler()
+        let controller = Controller(name: "widgets", client: kube.client, reconciler: rec)
+            .owns(Gadget.self)
+        let task = run(controller)
+        defer { task.cancel() }
+
+        #expect(await eventually { rec.count("w1") == 1 })
+        let gadgetWatch = try #require(await kube.session(0, path: Self.gadgets))
+        #expect(gadgetWatch.query("labelSelector") == "app.kubernetes.io/managed-by=quartermaster")
+        #expect(controller.store(for: Gadget.self) != nil)
+
+        // Owned by w1 as controller: w1 is reconciled.
+        gadgetWatch.send("ADDED", Gadget("g1", owner: w1))
+        #expect(await eventually { rec.count("w1") == 2 })
+        // Same kind name but another group, and a non-controller reference: ignored.
+        var foreign = Gadget("g2")
+        foreign.metadata.ownerReferences = [
+            OwnerReference(apiVersion: "other.io/v1", kind: "Widget", name: "w9", uid: "x", controller: true),
+            OwnerReference(apiVersion: "example.com/v1", kind: "Widget", name: "w8", uid: "y", controller: false),
+        ]
+        gadgetWatch.send("ADDED", foreign)
+        // Deleting the owned object reconciles the owner too.
+        gadgetWatch.send("DELETED", Gadget("g1", rv: "2", owner: w1))
+        #expect(await eventually { rec.count("w1") == 3 })
+        #expect(!rec.names.contains("w9") && !rec.names.contains("w8"))
+        #expect(controller.store(for: Gadget.self)?.count == 1)
+    }
+
+    @Test func statusOnlyUpdatesOfThePrimaryDoNotEnqueue() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget("w1", rv: "10"), Widget("w2", rv: "11")], rv: "20")
+        let rec = ScriptedReconciler()
+        let controller = Controller(name: "widgets", client: kube.client, reconciler: rec)
+        let task = run(controller)
+        defer { task.cancel() }
+        #expect(await eventually { rec.count("w1") == 1 && rec.count("w2") == 1 })
+        let watch = try #require(await kube.session(0, path: Self.widgets))
+
+        var statusOnly = Widget("w1", rv: "30")
+        statusOnly.status = .init(ready: true)
+        watch.send("MODIFIED", statusOnly)
+        // A spec change of w2 after it: with one worker and a FIFO queue, w1 would come first.
+        watch.send("MODIFIED", Widget("w2", rv: "31", generation: 2))
+        #expect(await eventually { rec.count("w2") == 2 })
+        #expect(rec.count("w1") == 1, "a status write must not set off a reconcile")
+        #expect(controller.store.get(name: "w1", namespace: "default")?.status?.ready == true)
+
+        var labelled = Widget("w1", rv: "32")
+        labelled.metadata.labels = ["tier": "gold"]
+        watch.send("MODIFIED", labelled)
+        #expect(await eventually { rec.count("w1") == 2 }, "label changes do enqueue")
+        watch.send("DELETED", labelled)
+        #expect(await eventually { rec.count("w1") == 3 }, "deletes enqueue")
+    }
+
+    @Test func thrownErrorsAreRetriedWithBackoffAndCounted() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget("w1")], rv: "20")
+        let rec = ScriptedReconciler { _, retries in
+            if retries < 3 { throw Boom() }
+            return .done
+        }
+        let registry = PrometheusCollectorRegistry()
+        let controller = Controller(
+            name: "retrying", client: kube.client, reconciler: rec, registry: registry)
+        let task = run(controller)
+        defer { task.cancel() }
+        #expect(await eventually { rec.count("w1") == 4 })
+        #expect(rec.retries == [0, 1, 2, 3])
+        #expect(await eventually { controller.queue.retries(ObjectKey(namespace: "default", name: "w1")) == 0 })
+        let text = registry.emitToString()
+        #expect(text.contains(#"controller_runtime_reconcile_total{controller="retrying",result="error"} 3"#))
+        #expect(text.contains(#"controller_runtime_reconcile_total{controller="retrying",result="success"} 1"#))
+        #expect(text.contains(#"controller_runtime_reconcile_errors_total{controller="retrying"} 3"#))
+        #expect(text.contains(#"workqueue_retries_total{name="retrying"} 3"#))
+        #expect(text.contains(#"controller_runtime_reconcile_time_seconds_count{controller="retrying"} 4"#))
+    }
+
+    @Test func terminalErrorsAreNotRetried() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget("bad", rv: "1"), Widget("good", rv: "2")], rv: "20")
+        let rec = ScriptedReconciler { key, _ in
+            if key.name == "bad" { throw TerminalError("spec.size must be positive") }
+            return .done
+        }
+        let registry = PrometheusCollectorRegistry()
+        let controller = Controller(
+            name: "terminal", client: kube.client, reconciler: rec, registry: registry)
+        let task = run(controller)
+        defer { task.cancel() }
+        #expect(await eventually { rec.count("bad") == 1 && rec.count("good") == 1 })
+        // A later key goes through while "bad" is not retried.
+        let watch = try #require(await kube.session(0, path: Self.widgets))
+        watch.send("ADDED", Widget("later", rv: "3"))
+        #expect(await eventually { rec.count("later") == 1 })
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(rec.count("bad") == 1)
+        let text = registry.emitToString()
+        #expect(text.contains(#"controller_runtime_reconcile_total{controller="terminal",result="error"} 1"#))
+        #expect(text.contains(#"controller_runtime_reconcile_errors_total{controller="terminal"} 1"#))
+        #expect(text.contains(#"controller_runtime_terminal_reconcile_errors_total{controller="terminal"} 1"#))
+        #expect(text.contains(#"workqueue_retries_total{name="terminal"} 0"#))
+    }
+
+    @Test func requeueAfterReconcilesAgain() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget("w1")], rv: "20")
+        let rec = ScriptedReconciler { _, _ in .requeueAfter(.milliseconds(20)) }
+        let registry = PrometheusCollectorRegistry()
+        let controller = Controller(
+            name: "periodic", client: kube.client, reconciler: rec, registry: registry)
+        let task = run(controller)
+        defer { task.cancel() }
+        #expect(await eventually { rec.count("w1") >= 3 })
+        #expect(registry.emitToString().contains(#"result="requeue_after"} "#))
+    }
+
+    @Test func metricsArePresetToZero() {
+        let registry = PrometheusCollectorRegistry()
+        let kube = FakeKube()
+        _ = Controller(
+            name: "fresh", client: kube.client, reconciler: ScriptedReconciler(),
+            maxConcurrentReconciles: 3, registry: registry)
+        let text = registry.emitToString()
+        for result in ["success", "error", "requeue", "requeue_after"] {
+            #expect(text.contains(#"controller_runtime_reconcile_total{controller="fresh",result="\#(result)"} 0"#))
+        }
+        #expect(text.contains(#"controller_runtime_reconcile_errors_total{controller="fresh"} 0"#))
+        #expect(text.contains(#"controller_runtime_max_concurrent_reconciles{controller="fresh"} 3"#))
+        #expect(text.contains(#"controller_runtime_active_workers{controller="fresh"} 0"#))
+        for name in [
+            "workqueue_depth", "workqueue_adds_total", "workqueue_retries_total", "workqueue_unfinished_work_seconds",
+            "workqueue_longest_running_processor_seconds",
+        ] {
+            #expect(text.contains(#"\#(name){name="fresh"} 0"#))
+        }
+        #expect(text.contains(#"workqueue_queue_duration_seconds_count{name="fresh"} 0"#))
+        #expect(text.contains(#"workqueue_work_duration_seconds_count{name="fresh"} 0"#))
+        #expect(text.contains("# HELP controller_runtime_reconcile_total Total number of reconciliations per controller"))
+    }
+
+    @Test func workersRunConcurrentlyUpToTheLimit() async throws {
+        let kube = FakeKube()
+        kube.setObjects((0..<6).map { Widget("w\($0)") }, rv: "20")
+        let slow = SlowBox()
+        let controller = Controller(name: "pool", client: kube.client, reconciler: slow, maxConcurrentReconciles: 2)
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await controller.runCaches() }
+                group.addTask { try? await controller.runWorkers() }
+            }
+        }
+        defer { task.cancel() }
+        #expect(await eventually { slow.done == 6 })
+        #expect(slow.peak == 2)
+    }
+
+    @Test func cancellingStopsCachesAndWorkers() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget("w1")], rv: "20")
+        let rec = ScriptedReconciler()
+        let controller = Controller(name: "stop", client: kube.client, reconciler: rec)
+        let task = run(controller)
+        #expect(await eventually { rec.count("w1") == 1 })
+        #expect(controller.hasSynced)
+        task.cancel()
+        await task.value
+        #expect(controller.queue.isShuttingDown)
+    }
+}
+
+/// Sleeps in each reconcile and records the peak number running at once.
+final class SlowBox: Reconciler {
+    typealias Object = Widget
+    private let state = Mutex((active: 0, peak: 0, done: 0))
+    var peak: Int { state.withLock { $0.peak } }
+    var done: Int { state.withLock { $0.done } }
+    func reconcile(_ r: ReconcileRequest, context: ReconcileContext<Widget>) async throws -> ReconcileResult {
+        state.withLock {
+            $0.active += 1
+            $0.peak = max($0.peak, $0.active)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        state.withLock {
+            $0.active -= 1
+            $0.done += 1
+        }
+        return .done
+    }
+}
+
+
+@Suite struct ControllerWatchTests {
+    /// Anything can map to keys: here a Gadget names the Widget to reconcile in a label.
+    @Test func watchedKindsEnqueueTheMappedKeys() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget("w1")], rv: "10")
+        kube.setObjects([Gadget]([]), rv: "20")
+        let rec = ScriptedReconciler()
+        let controller = Controller(name: "mapped", client: kube.client, reconciler: rec)
+            .watches(Gadget.self) { gadget in
+                guard let target = gadget.metadata.labels?["widget"] else { return [] }
+                return [ObjectKey(namespace: gadget.metadata.namespace, name: target)]
+            }
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await controller.runCaches() }
+                group.addTask { try? await controller.runWorkers() }
+            }
+        }
+        defer { task.cancel() }
+        #expect(await eventually { rec.count("w1") == 1 })
+        let watch = try #require(await kube.session(0, path: Gadget.resource.path()))
+        #expect(watch.query("labelSelector") == nil)
+        var g = Gadget("g1")
+        g.metadata.labels = ["widget": "w1"]
+        watch.send("ADDED", g)
+        #expect(await eventually { rec.count("w1") == 2 })
+        // Relabelled to another widget: both the old and the new target are reconciled.
+        var moved = g
+        moved.metadata.resourceVersion = "2"
+        moved.metadata.labels = ["widget": "w2"]
+        watch.send("MODIFIED", moved)
+        #expect(await eventually { rec.count("w1") == 3 && rec.count("w2") == 1 })
+        #expect(controller.store(for: Gadget.self)?.get(name: "g1", namespace: "default") == moved)
+    }
+
+    @Test func registrationsAfterStartAreIgnored() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget]([]), rv: "10")
+        let controller = Controller(name: "late", client: kube.client, reconciler: ScriptedReconciler())
+        let task = Task { try? await controller.runCaches() }
+        defer { task.cancel() }
+        #expect(await eventually { controller.hasSynced })
+        controller.owns(Gadget.self)
+        #expect(controller.store(for: Gadget.self) == nil)
+        #expect(controller.hasSynced)
+    }
+}
