@@ -64,4 +64,16 @@ import Testing
                 == .notCounted("waiting for ResourceQuota quartermaster-tenant to be counted"))
         #expect(QuotaCheck.check(needs: try needs("small-storage"), quotas: []) == .fits)
     }
+
+    /// The status a real v1.20 quota controller wrote for a basic tenant with `limits.cpu: 16`
+    /// and one defaulted pod.
+    @Test func checksAgainstARealServersQuotaStatus() throws {
+        let json = #"{"hard":{"limits.cpu":"16","persistentvolumeclaims":"30","requests.cpu":"8","requests.memory":"16Gi","requests.storage":"200Gi"},"used":{"limits.cpu":"1","persistentvolumeclaims":"0","requests.cpu":"100m","requests.memory":"128Mi","requests.storage":"0"}}"#
+        let status = try KubeJSON.decode(ResourceQuotaStatus.self, from: Data(json.utf8))
+        #expect(QuotaCheck.check(needs: try needs("ipfs-cluster-small"), quota: status) == .fits)
+        let big = try needs("ipfs-cluster-small", ResourceParameters(size: "100Gi", replicas: 5))
+        #expect(
+            QuotaCheck.check(needs: big, quota: status).message
+                == "requests.storage: needs 505Gi, 200Gi of 200Gi hard remains (0 used)")
+    }
 }

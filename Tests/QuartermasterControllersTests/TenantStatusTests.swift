@@ -16,7 +16,11 @@ import Testing
         return t
     }
 
-    var activeNamespace: Namespace { Namespace(metadata: ObjectMeta(name: "acme"), status: NamespaceStatus(phase: "Active")) }
+    var activeNamespace: Namespace {
+        Namespace(
+            metadata: ObjectMeta(name: "acme", labels: ["quartermaster.dev/tenant": "acme"]),
+            status: NamespaceStatus(phase: "Active"))
+    }
     let quota = ResourceQuotaStatus(hard: ["requests.storage": "20Gi"], used: ["requests.storage": "5Gi"])
 
     @Test func readyWhenEverythingIsAppliedAndCounted() {
@@ -49,15 +53,15 @@ import Testing
         #expect(stalled?.status == .true)
         #expect(stalled?.reason == "NotEmpty")
         #expect(stalled?.message == "namespace acme still holds 2 Resources; delete them before the tenant can go")
-        #expect(TenantDeletionPlan(namespace: activeNamespace, resourceCount: 2) == .blocked(resources: 2))
+        #expect(TenantDeletionPlan(namespace: activeNamespace, resourceCount: 2, tenant: "acme") == .blocked(resources: 2))
     }
 
     @Test func deletionPlanFollowsTheNamespace() {
-        #expect(TenantDeletionPlan(namespace: activeNamespace, resourceCount: 0) == .deleteNamespace)
+        #expect(TenantDeletionPlan(namespace: activeNamespace, resourceCount: 0, tenant: "acme") == .deleteNamespace)
         var terminating = activeNamespace
         terminating.status?.phase = "Terminating"
-        #expect(TenantDeletionPlan(namespace: terminating, resourceCount: 0) == .waitForNamespace)
-        #expect(TenantDeletionPlan(namespace: nil, resourceCount: 0) == .removeFinalizer)
+        #expect(TenantDeletionPlan(namespace: terminating, resourceCount: 0, tenant: "acme") == .waitForNamespace)
+        #expect(TenantDeletionPlan(namespace: nil, resourceCount: 0, tenant: "acme") == .removeFinalizer)
         let obs = TenantObservation(namespace: terminating, objectsApplied: true, quota: quota)
         let c = TenantStatusComputation.status(for: tenant(deleting: true), observation: obs, now: t0).conditions ?? []
         #expect(c[type: "Reconciling"]?.reason == "Deleting")
@@ -86,5 +90,21 @@ import Testing
         let again = TenantStatusComputation.status(for: t, observation: obs, now: t1)
         #expect(again == t.status)
         #expect(again.conditions?[type: "Ready"]?.lastTransitionTime == Condition.timestamp(t0))
+    }
+
+    @Test func foreignNamespaceIsAConflictAndNeverDeleted() {
+        let plain = Namespace(metadata: ObjectMeta(name: "default"), status: NamespaceStatus(phase: "Active"))
+        let other = Namespace(metadata: ObjectMeta(name: "acme", labels: ["quartermaster.dev/tenant": "zeta"]))
+        #expect(TenantNamespaceClaim(observed: nil, tenant: "acme") == .absent)
+        #expect(TenantNamespaceClaim(observed: activeNamespace, tenant: "acme") == .owned)
+        #expect(TenantNamespaceClaim(observed: other, tenant: "acme") == .foreign("namespace acme belongs to tenant zeta"))
+        let obs = TenantObservation(namespace: plain, objectsApplied: false)
+        let stalled = TenantStatusComputation.status(for: tenant(spec: TenantSpec(namespace: "default")), observation: obs, now: t0)
+            .conditions?[type: "Stalled"]
+        #expect(stalled?.status == .true)
+        #expect(stalled?.reason == "NamespaceConflict")
+        #expect(stalled?.message?.hasPrefix("namespace default exists and was not created by Quartermaster") == true)
+        #expect(TenantDeletionPlan(namespace: plain, resourceCount: 0, tenant: "acme") == .removeFinalizer)
+        #expect(TenantDeletionPlan(namespace: other, resourceCount: 3, tenant: "acme") == .removeFinalizer)
     }
 }

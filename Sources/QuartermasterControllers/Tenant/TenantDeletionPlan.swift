@@ -11,12 +11,14 @@ public enum TenantDeletionPlan: Hashable, Sendable {
     case deleteNamespace
     /// The namespace is terminating: wait for it to disappear.
     case waitForNamespace
-    /// The namespace is gone: remove the finalizer.
+    /// The namespace is gone, or was never this tenant's (`TenantNamespaceClaim.foreign`):
+    /// remove the finalizer and leave any such namespace alone.
     case removeFinalizer
 
-    /// Decides from the observed namespace (`nil` when gone) and the number of Resources in it.
-    public init(namespace: Namespace?, resourceCount: Int) {
-        guard let namespace else {
+    /// Decides from the observed namespace (`nil` when gone), the number of Resources in it,
+    /// and the tenant's name (a namespace without this tenant's label is never deleted).
+    public init(namespace: Namespace?, resourceCount: Int, tenant: String) {
+        guard let namespace, TenantNamespaceClaim(observed: namespace, tenant: tenant) == .owned else {
             self = .removeFinalizer
             return
         }

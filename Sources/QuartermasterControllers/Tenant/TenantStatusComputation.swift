@@ -9,6 +9,7 @@ import KubeCore
 /// | situation | Ready | Reconciling | Stalled |
 /// | --- | --- | --- | --- |
 /// | spec invalid | False `InvalidSpec` | False | True `InvalidSpec` |
+/// | namespace not ours (`TenantNamespaceClaim.foreign`) | False `NamespaceConflict` | False | True `NamespaceConflict` |
 /// | deleting, Resources remain | False `Deleting` | False | True `NotEmpty` |
 /// | deleting, none remain | False `Deleting` | True `Deleting` | False |
 /// | namespace terminating | False `NamespaceTerminating` | True `NamespaceTerminating` | False |
@@ -35,6 +36,12 @@ public enum TenantStatusComputation {
             ready = (.false, "InvalidSpec", error.description)
             reconciling = (.false, "InvalidSpec", "waiting for the spec to be fixed")
             stalled = (.true, "InvalidSpec", error.description)
+        } else if case .foreign(let message) = TenantNamespaceClaim(
+            observed: observation.namespace, tenant: tenant.metadata.name ?? "")
+        {
+            ready = (.false, "NamespaceConflict", message)
+            reconciling = (.false, "NamespaceConflict", message)
+            stalled = (.true, "NamespaceConflict", message)
         } else if deleting {
             ready = (.false, "Deleting", "the tenant is being deleted")
             if resources.total > 0 {
