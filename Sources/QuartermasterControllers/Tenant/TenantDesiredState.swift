@@ -8,7 +8,7 @@ import KubeCore
 /// Tenant (a cluster-scoped owner may own the cluster-scoped Namespace and namespaced objects
 /// alike). Namespaced objects live in `namespaceName`.
 public struct TenantDesiredState: Hashable, Sendable {
-    /// `quartermaster-tenant`: name of the ResourceQuota and of the LimitRange.
+    /// `quartermaster-tenant`: name of the ResourceQuota.
     public static let quotaName = "quartermaster-tenant"
     /// `quartermaster-tenant`: name of the LimitRange.
     public static let limitRangeName = "quartermaster-tenant"

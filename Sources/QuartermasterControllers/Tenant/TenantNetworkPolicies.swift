@@ -14,7 +14,9 @@ import KubeCore
 ///   `kubernetes.io/metadata.name In (...)` expression; selectors are used as given.
 /// - `quartermaster-allow-egress`: egress to DNS (UDP and TCP 53) in `kube-system`, plus all
 ///   other egress. The DNS rule is explicit so that tightening egress later (dropping the
-///   allow-all rule) keeps name resolution working.
+///   allow-all rule) keeps name resolution working; it selects `kube-system` by its
+///   `kubernetes.io/metadata.name` label, which v1.20 does not set by itself (label
+///   `kube-system` before dropping the allow-all rule there).
 /// - `quartermaster-suspended-deny-ingress` (only when suspended): selects every pod and
 ///   allows no ingress. NetworkPolicies only add allowances, so the two allow policies above
 ///   are left out of the desired set while suspended and the reconciler deletes them.
