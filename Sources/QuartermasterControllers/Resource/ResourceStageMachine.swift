@@ -34,9 +34,9 @@ import KubeCore
 /// and `Deleting`, with the current stage as reason.
 public enum ResourceStageMachine {
     /// The status after `facts`: `previous` (may be `nil`) with `observedGeneration`,
-    /// `phase`, `progress`, `progressText`, `stages`, `templateVersion` and `conditions`
-    /// replaced. `endpoint`, `credentialsSecretRef` and `childRef` are kept from `previous`
-    /// for the reconciler to set.
+    /// `phase`, `progress`, `progressText`, `stages` and `conditions` replaced, and
+    /// `templateVersion` set when the template resolves (kept otherwise). `endpoint`,
+    /// `credentialsSecretRef` and `childRef` are kept from `previous` for the reconciler to set.
     public static func evaluate(
         facts: ResourceFacts, previous: ResourceStatus?, generation: Int64?, now: Date
     ) -> ResourceStatus {
