@@ -1,0 +1,49 @@
+import Foundation
+import KubeCore
+
+/// What the Resource reconciler observed, the input of `ResourceStageMachine`. Every field
+/// is a fact about the cluster now, never a guess or a timer.
+public struct ResourceFacts: Hashable, Sendable {
+    /// The template lookup and parameter validation (`ResourceTemplateCatalog.resolve`).
+    public var template: Result<ResolvedResourceTemplate, ResourceTemplateError>
+    /// The quota check of the template's needs; `nil` when not checked yet. Only consulted
+    /// until the child has been applied: once it exists its usage is part of the quota.
+    public var quota: QuotaCheckResult?
+    /// The namespace exists and is not terminating.
+    public var namespaceReady: Bool
+    /// Secrets and configuration for the child exist.
+    public var configGenerated: Bool
+    /// The child object exists with the desired spec.
+    public var childApplied: Bool
+    /// The child reports ready.
+    public var childReady: Bool
+    /// What the child is waiting for, e.g. `2/3 nodes ready` (shown while verifying).
+    public var childProgress: String?
+    /// Set when the child reports failure or `Stalled=True`: its message.
+    public var childFailure: String?
+    /// The endpoint and credentials Secret reference are known and written to status.
+    public var endpointPublished: Bool
+    /// `spec.suspended` of the Resource or of its Tenant.
+    public var suspended: Bool
+    /// The Resource has a `deletionTimestamp`.
+    public var deleting: Bool
+
+    public init(
+        template: Result<ResolvedResourceTemplate, ResourceTemplateError>, quota: QuotaCheckResult? = nil,
+        namespaceReady: Bool = false, configGenerated: Bool = false, childApplied: Bool = false,
+        childReady: Bool = false, childProgress: String? = nil, childFailure: String? = nil,
+        endpointPublished: Bool = false, suspended: Bool = false, deleting: Bool = false
+    ) {
+        self.template = template
+        self.quota = quota
+        self.namespaceReady = namespaceReady
+        self.configGenerated = configGenerated
+        self.childApplied = childApplied
+        self.childReady = childReady
+        self.childProgress = childProgress
+        self.childFailure = childFailure
+        self.endpointPublished = endpointPublished
+        self.suspended = suspended
+        self.deleting = deleting
+    }
+}

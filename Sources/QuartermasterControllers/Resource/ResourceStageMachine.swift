@@ -1,0 +1,207 @@
+import Foundation
+import KubeCore
+
+/// Turns observed facts into a Resource's stages, progress, phase and conditions (pure).
+///
+/// Stages are evaluated in order; a stage is looked at only when every earlier stage is
+/// `Done`, later ones stay `Pending`:
+///
+/// 1. Initialising — `Done` when the template resolves; `Failed` (reason `UnknownTemplate`
+///    or `InvalidParameters`) otherwise.
+/// 2. Allocating — `Done` when the quota check fits (or the child already exists) and the
+///    namespace is ready; `Failed` (reason `QuotaExceeded`, message with the numbers) when
+///    the needs exceed the headroom; `InProgress` while waiting for either.
+/// 3. Configuring — `Done` once secrets and configuration exist.
+/// 4. Provisioning — `Done` once the child is applied.
+/// 5. Verifying — `Done` when the child is ready; `Failed` (reason `WorkloadFailed`) when it
+///    reports failure; `Pending` while suspended.
+/// 6. Complete — `Done` when ready and the endpoint is published; `Pending` while suspended.
+///
+/// Timestamps: a stage gets `startedAt = now` when it leaves `Pending` or goes back to
+/// `InProgress` after finishing, and `finishedAt = now` when it becomes `Done` or `Failed`;
+/// both are kept unchanged while its state does not change, and cleared when it is `Pending`.
+///
+/// Progress is the percentage of the furthest stage that is not `Pending` (0 when none).
+///
+/// Phase: `Deleting` when deleting; else `Failed` when a stage failed; else `Suspended` when
+/// suspended; else `Ready` when Complete is done; else `Degraded` when the previous phase
+/// was `Ready` or `Degraded` and the child exists; else `Pending` while stage 1 or 2 is the
+/// current one; else `Provisioning`.
+///
+/// Conditions (with `observedGeneration`, transition times kept via `[Condition].set`):
+/// `Ready` is `True` only in phase `Ready`; `Stalled` is `True` only in phase `Failed`, with
+/// the failure's reason; `Reconciling` is `True` in `Pending`, `Provisioning`, `Degraded`
+/// and `Deleting`, with the current stage as reason.
+public enum ResourceStageMachine {
+    /// The status after `facts`: `previous` (may be `nil`) with `observedGeneration`,
+    /// `phase`, `progress`, `progressText`, `stages` and `conditions` replaced, and
+    /// `templateVersion` set when the template resolves (kept otherwise). `endpoint`,
+    /// `credentialsSecretRef` and `childRef` are kept from `previous` for the reconciler to set.
+    public static func evaluate(
+        facts: ResourceFacts, previous: ResourceStatus?, generation: Int64?, now: Date
+    ) -> ResourceStatus {
+        let evaluated = stageStates(facts)
+        let old = Dictionary((previous?.stages ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let stamp = Condition.timestamp(now)
+        let stages = evaluated.map { name, state, message in
+            timed(ResourceStage(name: name, state: state, message: message), previous: old[name], now: stamp)
+        }
+        let progress = stages.filter { $0.state != .pending }.map(\.name.percent).max() ?? 0
+        let failed = stages.first { $0.state == .failed }
+        let current = stages.first { $0.state != .done }
+
+        let phase: ResourcePhase
+        if facts.deleting {
+            phase = .deleting
+        } else if failed != nil {
+            phase = .failed
+        } else if facts.suspended {
+            phase = .suspended
+        } else if current == nil {
+            phase = .ready
+        } else if facts.childApplied, previous?.phase == .ready || previous?.phase == .degraded {
+            phase = .degraded
+        } else if let c = current, c.name == .initialising || c.name == .allocating {
+            phase = .pending
+        } else {
+            phase = .provisioning
+        }
+
+        var status = previous ?? ResourceStatus()
+        status.observedGeneration = generation
+        status.phase = phase
+        status.progress = progress
+        status.progressText = ResourceStatus.progressText(progress)
+        status.stages = stages
+        if case .success(let t) = facts.template { status.templateVersion = t.template.versionedName }
+        var conditions = status.conditions ?? []
+        for c in self.conditions(phase: phase, failed: failed, current: current, facts: facts) {
+            var c = c
+            c.observedGeneration = generation
+            conditions.set(c, now: now)
+        }
+        status.conditions = conditions
+        return status
+    }
+
+    /// Each stage's state and message from the facts alone.
+    static func stageStates(_ f: ResourceFacts) -> [(ResourceStageName, ResourceStageState, String?)] {
+        var out: [(ResourceStageName, ResourceStageState, String?)] = []
+        var blocked = false
+        func add(_ name: ResourceStageName, _ state: ResourceStageState, _ message: String?) {
+            if blocked {
+                out.append((name, .pending, nil))
+            } else {
+                out.append((name, state, message))
+                if state != .done { blocked = true }
+            }
+        }
+        switch f.template {
+        case .success(let t):
+            add(.initialising, .done, "request accepted, template \(t.template.versionedName) resolved")
+        case .failure(let e):
+            add(.initialising, .failed, e.description)
+        }
+        if !f.childApplied, case .exceeded = f.quota {
+            add(.allocating, .failed, "quota exceeded: " + (f.quota?.message ?? ""))
+        } else if !f.childApplied, f.quota != .fits {
+            add(.allocating, .inProgress, f.quota?.message ?? "checking quota headroom")
+        } else if !f.namespaceReady {
+            add(.allocating, .inProgress, "waiting for the namespace to be ready")
+        } else {
+            add(.allocating, .done, "quota headroom checked, namespace ready")
+        }
+        add(
+            .configuring, f.configGenerated ? .done : .inProgress,
+            f.configGenerated ? "secrets and configuration generated" : "generating secrets and configuration")
+        add(
+            .provisioning, f.childApplied ? .done : .inProgress,
+            f.childApplied ? "workloads applied" : "applying workloads")
+        if let failure = f.childFailure {
+            add(.verifying, .failed, "workloads failed: \(failure)")
+        } else if f.suspended {
+            add(.verifying, .pending, "suspended: workloads scaled to zero, data kept")
+        } else if f.childReady {
+            add(.verifying, .done, "workloads ready")
+        } else {
+            add(.verifying, .inProgress, "waiting for workloads to become ready" + (f.childProgress.map { ": \($0)" } ?? ""))
+        }
+        add(
+            .complete, f.endpointPublished ? .done : .inProgress,
+            f.endpointPublished ? "ready; endpoint and credentials published" : "publishing endpoint and credentials")
+        return out
+    }
+
+    /// Applies the timestamp rules, given the same stage's previous entry.
+    static func timed(_ stage: ResourceStage, previous: ResourceStage?, now: String) -> ResourceStage {
+        var s = stage
+        let prev = previous?.state ?? .pending
+        switch s.state {
+        case .pending:
+            s.startedAt = nil
+            s.finishedAt = nil
+        case .inProgress:
+            s.startedAt = prev == .inProgress ? (previous?.startedAt ?? now) : now
+            s.finishedAt = nil
+        case .done, .failed:
+            if prev == s.state {
+                s.startedAt = previous?.startedAt ?? now
+                s.finishedAt = previous?.finishedAt ?? now
+            } else {
+                s.startedAt = prev == .pending ? now : (previous?.startedAt ?? now)
+                s.finishedAt = now
+            }
+        }
+        return s
+    }
+
+    static func conditions(
+        phase: ResourcePhase, failed: ResourceStage?, current: ResourceStage?, facts: ResourceFacts
+    ) -> [Condition] {
+        let failureReason: String? = failed.map { stage in
+            switch stage.name {
+            case .initialising:
+                if case .failure(let e) = facts.template { return e.reason }
+                return "InvalidTemplate"
+            case .allocating: return "QuotaExceeded"
+            default: return "WorkloadFailed"
+            }
+        }
+        let currentMessage = current?.message
+        switch phase {
+        case .ready:
+            return [
+                Condition(type: "Ready", status: .true, reason: "Ready", message: "ready; endpoint and credentials published"),
+                Condition(type: "Reconciling", status: .false, reason: "Ready"),
+                Condition(type: "Stalled", status: .false, reason: "Ready"),
+            ]
+        case .failed:
+            let reason = failureReason ?? "Failed"
+            return [
+                Condition(type: "Ready", status: .false, reason: reason, message: failed?.message),
+                Condition(type: "Reconciling", status: .false, reason: reason),
+                Condition(type: "Stalled", status: .true, reason: reason, message: failed?.message),
+            ]
+        case .suspended:
+            let message = "suspended: workloads scaled to zero, data kept"
+            return [
+                Condition(type: "Ready", status: .false, reason: "Suspended", message: message),
+                Condition(type: "Reconciling", status: .false, reason: "Suspended"),
+                Condition(type: "Stalled", status: .false, reason: "Suspended"),
+            ]
+        case .deleting:
+            return [
+                Condition(type: "Ready", status: .false, reason: "Deleting", message: "the Resource is being deleted"),
+                Condition(type: "Reconciling", status: .true, reason: "Deleting", message: "the Resource is being deleted"),
+                Condition(type: "Stalled", status: .false, reason: "Deleting"),
+            ]
+        case .pending, .provisioning, .degraded:
+            let reason = phase == .degraded ? "Degraded" : (current?.name.rawValue ?? phase.rawValue)
+            return [
+                Condition(type: "Ready", status: .false, reason: reason, message: currentMessage),
+                Condition(type: "Reconciling", status: .true, reason: current?.name.rawValue ?? phase.rawValue, message: currentMessage),
+                Condition(type: "Stalled", status: .false, reason: reason),
+            ]
+        }
+    }
+}

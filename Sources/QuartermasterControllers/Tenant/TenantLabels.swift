@@ -1,0 +1,34 @@
+import Foundation
+
+/// Label keys and values the tenant machinery writes and selects on.
+public enum TenantLabels {
+    /// `quartermaster.dev/tenant`: the name of the owning Tenant, on the namespace and on every
+    /// object the operator creates for the tenant.
+    public static let tenant = "quartermaster.dev/tenant"
+    /// `quartermaster.dev/suspended`: `"true"` on the namespace of a suspended tenant; absent
+    /// otherwise. Resource reconcilers read it to scale workloads to zero.
+    public static let suspended = "quartermaster.dev/suspended"
+    /// `app.kubernetes.io/managed-by`.
+    public static let managedBy = "app.kubernetes.io/managed-by"
+    /// The value of `managedBy` on everything Quartermaster creates.
+    public static let managedByValue = "quartermaster"
+    /// `kubernetes.io/metadata.name`: the namespace's own name. Set automatically from
+    /// Kubernetes 1.21 only; on v1.20 the operator sets it on the namespaces it creates.
+    public static let namespaceName = "kubernetes.io/metadata.name"
+
+    /// Pod Security Standards labels: `restricted`, at the `latest` version, enforced, audited
+    /// and warned.
+    public static let podSecurityRestricted: [String: String] = [
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/audit-version": "latest",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/warn-version": "latest",
+    ]
+
+    /// The labels on every object the operator creates for tenant `name`.
+    public static func common(tenant name: String) -> [String: String] {
+        [tenant: name, managedBy: managedByValue]
+    }
+}

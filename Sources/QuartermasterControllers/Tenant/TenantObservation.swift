@@ -1,0 +1,33 @@
+import Foundation
+import KubeCore
+
+/// What the Tenant reconciler saw in the cluster, the input of `TenantStatusComputation`.
+public struct TenantObservation: Hashable, Sendable {
+    /// The tenant's namespace as read, or `nil` when it does not exist.
+    public var namespace: Namespace?
+    /// `true` when every desired object (`TenantDesiredState`) exists with the desired content.
+    public var objectsApplied: Bool
+    /// The `status` of the tenant's ResourceQuota, or `nil` before the quota controller filled it.
+    public var quota: ResourceQuotaStatus?
+    /// The `status.phase` of each Resource in the namespace (`nil` for one without status yet).
+    public var resourcePhases: [ResourcePhase?]
+    /// Set when the spec could not be turned into objects.
+    public var specError: TenantSpecError?
+
+    public init(
+        namespace: Namespace? = nil, objectsApplied: Bool = false, quota: ResourceQuotaStatus? = nil,
+        resourcePhases: [ResourcePhase?] = [], specError: TenantSpecError? = nil
+    ) {
+        self.namespace = namespace
+        self.objectsApplied = objectsApplied
+        self.quota = quota
+        self.resourcePhases = resourcePhases
+        self.specError = specError
+    }
+
+    /// `true` when the namespace exists and is not being deleted.
+    public var namespaceActive: Bool {
+        guard let namespace else { return false }
+        return namespace.metadata.deletionTimestamp == nil && namespace.status?.phase != "Terminating"
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import KubeCore
+
+/// Namespace-wide caps, as written into the tenant's ResourceQuota `spec.hard`.
+///
+/// Every field is optional: `nil` means "not capped" in a preset and "keep the tier's value"
+/// in `Tenant.spec.quota`. Keys written (only for fields that are set):
+///
+/// | field | ResourceQuota key |
+/// | --- | --- |
+/// | `cpu` | `requests.cpu` |
+/// | `memory` | `requests.memory` |
+/// | `storage` | `requests.storage` |
+/// | `persistentVolumeClaims` | `persistentvolumeclaims` |
+/// | `limitsCPU` | `limits.cpu` |
+/// | `limitsMemory` | `limits.memory` |
+///
+/// No tier sets `limitsCPU`/`limitsMemory`: presets cap requests only, so bursting up to the
+/// per-container maximum stays possible. Setting them in `spec.quota` adds the caps; every
+/// container then needs limits, which the tenant's LimitRange defaults supply.
+///
+/// Schema: object; description "Namespace-wide caps; each field overrides the tier's."
+/// `cpu`, `memory`, `storage`, `limitsCPU`, `limitsMemory`: int-or-string
+/// (`x-kubernetes-int-or-string`) with the quantity pattern; `persistentVolumeClaims`:
+/// integer, minimum 0.
+public struct TenantQuota: Codable, Hashable, Sendable {
+    /// Description: "Total CPU requests (requests.cpu), e.g. 8 or 500m."
+    public var cpu: Quantity?
+    /// Description: "Total memory requests (requests.memory), e.g. 16Gi."
+    public var memory: Quantity?
+    /// Description: "Total storage requested by PersistentVolumeClaims (requests.storage)."
+    public var storage: Quantity?
+    /// Description: "Number of PersistentVolumeClaims (persistentvolumeclaims)."
+    public var persistentVolumeClaims: Int?
+    /// Description: "Total CPU limits (limits.cpu); not capped by any tier."
+    public var limitsCPU: Quantity?
+    /// Description: "Total memory limits (limits.memory); not capped by any tier."
+    public var limitsMemory: Quantity?
+
+    public init(
+        cpu: Quantity? = nil, memory: Quantity? = nil, storage: Quantity? = nil, persistentVolumeClaims: Int? = nil,
+        limitsCPU: Quantity? = nil, limitsMemory: Quantity? = nil
+    ) {
+        self.cpu = cpu
+        self.memory = memory
+        self.storage = storage
+        self.persistentVolumeClaims = persistentVolumeClaims
+        self.limitsCPU = limitsCPU
+        self.limitsMemory = limitsMemory
+    }
+
+    /// ResourceQuota keys.
+    public enum Key {
+        public static let requestsCPU = "requests.cpu"
+        public static let requestsMemory = "requests.memory"
+        public static let requestsStorage = "requests.storage"
+        public static let persistentVolumeClaims = "persistentvolumeclaims"
+        public static let limitsCPU = "limits.cpu"
+        public static let limitsMemory = "limits.memory"
+    }
+
+    /// This quota with every field `other` sets replaced by `other`'s value.
+    public func overridden(by other: TenantQuota?) -> TenantQuota {
+        guard let other else { return self }
+        return TenantQuota(
+            cpu: other.cpu ?? cpu, memory: other.memory ?? memory, storage: other.storage ?? storage,
+            persistentVolumeClaims: other.persistentVolumeClaims ?? persistentVolumeClaims,
+            limitsCPU: other.limitsCPU ?? limitsCPU, limitsMemory: other.limitsMemory ?? limitsMemory)
+    }
+
+    /// The ResourceQuota `spec.hard` map: one key per field that is set.
+    public var hard: [String: Quantity] {
+        var h: [String: Quantity] = [:]
+        h[Key.requestsCPU] = cpu
+        h[Key.requestsMemory] = memory
+        h[Key.requestsStorage] = storage
+        h[Key.persistentVolumeClaims] = persistentVolumeClaims.map { Quantity(Decimal($0)) }
+        h[Key.limitsCPU] = limitsCPU
+        h[Key.limitsMemory] = limitsMemory
+        return h
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import KubeCore
+
+/// Computes a Tenant's status from what was observed (pure).
+///
+/// Conditions (all carry `observedGeneration`; `lastTransitionTime` is kept from the previous
+/// status while a condition's status does not change):
+///
+/// | situation | Ready | Reconciling | Stalled |
+/// | --- | --- | --- | --- |
+/// | spec invalid | False `InvalidSpec` | False | True `InvalidSpec` |
+/// | namespace not ours (`TenantNamespaceClaim.foreign`) | False `NamespaceConflict` | False | True `NamespaceConflict` |
+/// | deleting, Resources remain | False `Deleting` | False | True `NotEmpty` |
+/// | deleting, none remain | False `Deleting` | True `Deleting` | False |
+/// | namespace terminating | False `NamespaceTerminating` | True `NamespaceTerminating` | False |
+/// | objects not yet applied / quota not yet observed | False `Provisioning` | True `Provisioning` | False |
+/// | suspended, everything applied | False `Suspended` | False | False |
+/// | everything applied and observed | True `Ready` | False | False |
+public enum TenantStatusComputation {
+    /// The status for `tenant` (its generation, spec, deletion timestamp and previous
+    /// conditions are read) given `observation`, at time `now`.
+    public static func status(for tenant: Tenant, observation: TenantObservation, now: Date) -> TenantStatus {
+        let generation = tenant.metadata.generation
+        let deleting = tenant.metadata.deletionTimestamp != nil
+        let resources = TenantResourceCounts(phases: observation.resourcePhases)
+        var status = TenantStatus(
+            observedGeneration: generation, namespace: tenant.namespaceName,
+            quota: observation.quota.map { TenantQuotaStatus(hard: $0.hard, used: $0.used) },
+            resources: resources, conditions: tenant.status?.conditions ?? [])
+
+        let ready: (Condition.Status, String, String)
+        let reconciling: (Condition.Status, String, String)
+        let stalled: (Condition.Status, String, String)
+        let ns = tenant.namespaceName
+        if let error = observation.specError {
+            ready = (.false, "InvalidSpec", error.description)
+            reconciling = (.false, "InvalidSpec", "waiting for the spec to be fixed")
+            stalled = (.true, "InvalidSpec", error.description)
+        } else if case .foreign(let message) = TenantNamespaceClaim(
+            observed: observation.namespace, tenant: tenant.metadata.name ?? "")
+        {
+            ready = (.false, "NamespaceConflict", message)
+            reconciling = (.false, "NamespaceConflict", message)
+            stalled = (.true, "NamespaceConflict", message)
+        } else if deleting {
+            ready = (.false, "Deleting", "the tenant is being deleted")
+            if resources.total > 0 {
+                let noun = resources.total == 1 ? "Resource" : "Resources"
+                let message =
+                    "namespace \(ns) still holds \(resources.total) \(noun); delete them before the tenant can go"
+                reconciling = (.false, "NotEmpty", message)
+                stalled = (.true, "NotEmpty", message)
+            } else {
+                reconciling = (.true, "Deleting", "deleting namespace \(ns)")
+                stalled = (.false, "Deleting", "")
+            }
+        } else if observation.namespace != nil, !observation.namespaceActive {
+            let message = "namespace \(ns) is terminating; it will be recreated once it is gone"
+            ready = (.false, "NamespaceTerminating", message)
+            reconciling = (.true, "NamespaceTerminating", message)
+            stalled = (.false, "NamespaceTerminating", "")
+        } else if !observation.objectsApplied || observation.namespace == nil || observation.quota?.hard == nil {
+            let message =
+                observation.objectsApplied && observation.namespace != nil
+                ? "waiting for the quota of namespace \(ns) to be counted"
+                : "applying namespace \(ns), quota, limits, network policies and owner access"
+            ready = (.false, "Provisioning", message)
+            reconciling = (.true, "Provisioning", message)
+            stalled = (.false, "Provisioning", "")
+        } else if tenant.spec.isSuspended {
+            ready = (.false, "Suspended", "suspended: workloads scaled to zero, ingress blocked, data kept")
+            reconciling = (.false, "Suspended", "")
+            stalled = (.false, "Suspended", "")
+        } else {
+            ready = (.true, "Ready", "namespace \(ns) is ready")
+            reconciling = (.false, "Ready", "")
+            stalled = (.false, "Ready", "")
+        }
+        var conditions = status.conditions ?? []
+        for (type, c) in [("Ready", ready), ("Reconciling", reconciling), ("Stalled", stalled)] {
+            conditions.set(
+                Condition(
+                    type: type, status: c.0, observedGeneration: generation, reason: c.1,
+                    message: c.2.isEmpty ? nil : c.2),
+                now: now)
+        }
+        status.conditions = conditions
+        return status
+    }
+}

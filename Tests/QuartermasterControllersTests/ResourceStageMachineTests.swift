@@ -1,0 +1,216 @@
+import Foundation
+import KubeCore
+import Testing
+
+@testable import QuartermasterControllers
+
+@Suite struct ResourceStageMachineTests {
+    let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+    let t1 = Date(timeIntervalSince1970: 1_700_000_060)
+    let t2 = Date(timeIntervalSince1970: 1_700_000_120)
+
+    var resolved: Result<ResolvedResourceTemplate, ResourceTemplateError> {
+        Result { () throws(ResourceTemplateError) in try ResourceTemplateCatalog.resolve(ResourceSpec(template: "small-storage")) }
+    }
+
+    /// Facts with everything up to and including `stage` achieved.
+    func facts(through stage: ResourceStageName?) -> ResourceFacts {
+        let n = stage.map { s in ResourceStageName.allCases.firstIndex(of: s)! + 1 } ?? 0
+        return ResourceFacts(
+            template: resolved, quota: n >= 2 ? .fits : nil, namespaceReady: n >= 2, configGenerated: n >= 3,
+            childApplied: n >= 4, childReady: n >= 5, endpointPublished: n >= 6)
+    }
+
+    func states(_ s: ResourceStatus) -> [ResourceStageState] { (s.stages ?? []).map(\.state) }
+
+    @Test func eachStageAdvancesProgressAndPhase() {
+        let expected: [(ResourceStageName?, Int, ResourcePhase, [ResourceStageState])] = [
+            (.initialising, 20, .pending, [.done, .inProgress, .pending, .pending, .pending, .pending]),
+            (.allocating, 40, .provisioning, [.done, .done, .inProgress, .pending, .pending, .pending]),
+            (.configuring, 60, .provisioning, [.done, .done, .done, .inProgress, .pending, .pending]),
+            (.provisioning, 80, .provisioning, [.done, .done, .done, .done, .inProgress, .pending]),
+            (.verifying, 100, .provisioning, [.done, .done, .done, .done, .done, .inProgress]),
+            (.complete, 100, .ready, [.done, .done, .done, .done, .done, .done]),
+        ]
+        for (stage, progress, phase, stageStates) in expected {
+            let s = ResourceStageMachine.evaluate(facts: facts(through: stage), previous: nil, generation: 1, now: t0)
+            #expect(s.progress == progress, "\(String(describing: stage))")
+            #expect(s.progressText == "\(progress)%")
+            #expect(s.phase == phase, "\(String(describing: stage))")
+            #expect(states(s) == stageStates, "\(String(describing: stage))")
+        }
+    }
+
+    @Test func freshResourceStartsAtInitialisingZero() {
+        var f = facts(through: nil)
+        f.template = .failure(.unknownTemplate("x", available: []))
+        let failed = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        #expect(failed.progress == 0)
+        #expect(failed.phase == .failed)
+        #expect(failed.stages?.map(\.name) == ResourceStageName.allCases)
+    }
+
+    @Test func readyResourceHasReadyConditionAndEveryStageTimed() throws {
+        let s = ResourceStageMachine.evaluate(facts: facts(through: .complete), previous: nil, generation: 7, now: t0)
+        let c = s.conditions ?? []
+        #expect(c.isTrue("Ready"))
+        #expect(!c.isTrue("Reconciling"))
+        #expect(!c.isTrue("Stalled"))
+        #expect(c[type: "Ready"]?.observedGeneration == 7)
+        #expect(s.observedGeneration == 7)
+        #expect(s.templateVersion == "small-storage@v1")
+        for stage in s.stages ?? [] {
+            #expect(stage.startedAt == Condition.timestamp(t0))
+            #expect(stage.finishedAt == Condition.timestamp(t0))
+        }
+        #expect(s.stages?.last?.message == "ready; endpoint and credentials published")
+    }
+
+    @Test func timestampsAreKeptAcrossCalls() throws {
+        let first = ResourceStageMachine.evaluate(facts: facts(through: .configuring), previous: nil, generation: 1, now: t0)
+        let second = ResourceStageMachine.evaluate(facts: facts(through: .configuring), previous: first, generation: 1, now: t1)
+        #expect(second == first)
+        let third = ResourceStageMachine.evaluate(facts: facts(through: .provisioning), previous: second, generation: 1, now: t2)
+        let stages = try #require(third.stages)
+        #expect(stages[0].finishedAt == Condition.timestamp(t0))
+        // Provisioning started at t0 (InProgress) and finished at t2.
+        #expect(stages[3].state == .done)
+        #expect(stages[3].startedAt == Condition.timestamp(t0))
+        #expect(stages[3].finishedAt == Condition.timestamp(t2))
+        // Verifying just started.
+        #expect(stages[4].state == .inProgress)
+        #expect(stages[4].startedAt == Condition.timestamp(t2))
+        #expect(stages[4].finishedAt == nil)
+        #expect(stages[5].startedAt == nil)
+        // Reconciling stays True with the current stage as reason; its transition time holds.
+        let reconciling = third.conditions?[type: "Reconciling"]
+        #expect(reconciling?.status == .true)
+        #expect(reconciling?.reason == "Verifying")
+        #expect(reconciling?.lastTransitionTime == Condition.timestamp(t0))
+    }
+
+    @Test func quotaExceededStallsAtAllocatingWithNumbers() throws {
+        var f = facts(through: .initialising)
+        let needs = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "large-storage")).requests.quotaUsage
+        f.quota = QuotaCheck.check(needs: needs, quota: ResourceQuotaStatus(hard: ["requests.storage": "20Gi"]))
+        f.namespaceReady = true
+        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 2, now: t0)
+        #expect(s.phase == .failed)
+        #expect(s.progress == 20)
+        #expect(states(s) == [.done, .failed, .pending, .pending, .pending, .pending])
+        let stalled = try #require(s.conditions?[type: "Stalled"])
+        #expect(stalled.status == .true)
+        #expect(stalled.reason == "QuotaExceeded")
+        #expect(stalled.message == "quota exceeded: requests.storage: needs 101Gi, 20Gi of 20Gi hard remains (0 used)")
+        #expect(s.conditions?[type: "Ready"]?.reason == "QuotaExceeded")
+        #expect(s.conditions?.isTrue("Reconciling") == false)
+    }
+
+    @Test func quotaIsNotRecheckedOnceTheChildExists() {
+        var f = facts(through: .provisioning)
+        f.quota = .exceeded([QuotaShortfall(resource: "requests.storage", needs: "6Gi", hard: "20Gi", used: "20Gi")])
+        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        #expect(s.phase == .provisioning)
+        #expect(s.stages?[1].state == .done)
+    }
+
+    @Test func waitingForQuotaCountOrNamespace() {
+        var f = facts(through: .initialising)
+        f.quota = .notCounted("waiting for ResourceQuota quartermaster-tenant to be counted")
+        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        #expect(s.phase == .pending)
+        #expect(s.stages?[1].message == "waiting for ResourceQuota quartermaster-tenant to be counted")
+        f.quota = .fits
+        let s2 = ResourceStageMachine.evaluate(facts: f, previous: s, generation: 1, now: t1)
+        #expect(s2.stages?[1].message == "waiting for the namespace to be ready")
+        #expect(s2.stages?[1].startedAt == Condition.timestamp(t0))
+    }
+
+    @Test func invalidParametersFailInitialising() throws {
+        var f = facts(through: nil)
+        f.template = Result { () throws(ResourceTemplateError) in
+            try ResourceTemplateCatalog.resolve(
+                ResourceSpec(template: "small-storage", parameters: ResourceParameters(size: "1Ti")))
+        }
+        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        #expect(s.phase == .failed)
+        #expect(s.stages?[0].state == .failed)
+        #expect(s.stages?[0].message == "parameters.size 1Ti is out of range for template small-storage: 1Gi to 10Gi")
+        #expect(s.conditions?[type: "Stalled"]?.reason == "InvalidParameters")
+        #expect(s.templateVersion == nil)
+    }
+
+    @Test func workloadFailureFailsVerifying() {
+        var f = facts(through: .provisioning)
+        f.childFailure = "StatefulSet acme-ipfs: pod acme-ipfs-0 CrashLoopBackOff"
+        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        #expect(s.phase == .failed)
+        #expect(s.progress == 80)
+        #expect(s.stages?[4].message == "workloads failed: StatefulSet acme-ipfs: pod acme-ipfs-0 CrashLoopBackOff")
+        #expect(s.conditions?[type: "Stalled"]?.reason == "WorkloadFailed")
+    }
+
+    @Test func readyThenUnreadyIsDegradedAndRecovers() {
+        let ready = ResourceStageMachine.evaluate(facts: facts(through: .complete), previous: nil, generation: 1, now: t0)
+        var f = facts(through: .provisioning)
+        f.childProgress = "0/1 nodes ready"
+        let degraded = ResourceStageMachine.evaluate(facts: f, previous: ready, generation: 1, now: t1)
+        #expect(degraded.phase == .degraded)
+        #expect(degraded.progress == 80)
+        #expect(degraded.stages?[4].state == .inProgress)
+        #expect(degraded.stages?[4].startedAt == Condition.timestamp(t1))
+        #expect(degraded.stages?[4].message == "waiting for workloads to become ready: 0/1 nodes ready")
+        #expect(degraded.stages?[5].state == .pending)
+        #expect(degraded.conditions?[type: "Ready"]?.reason == "Degraded")
+        #expect(degraded.conditions?[type: "Ready"]?.lastTransitionTime == Condition.timestamp(t1))
+        let stillDegraded = ResourceStageMachine.evaluate(facts: f, previous: degraded, generation: 1, now: t2)
+        #expect(stillDegraded.phase == .degraded)
+        let recovered = ResourceStageMachine.evaluate(facts: facts(through: .complete), previous: stillDegraded, generation: 1, now: t2)
+        #expect(recovered.phase == .ready)
+        #expect(recovered.stages?[0].finishedAt == Condition.timestamp(t0))
+        #expect(recovered.stages?[5].finishedAt == Condition.timestamp(t2))
+    }
+
+    @Test func suspendedStopsBeforeVerifying() {
+        let ready = ResourceStageMachine.evaluate(facts: facts(through: .complete), previous: nil, generation: 1, now: t0)
+        var f = facts(through: .provisioning)
+        f.suspended = true
+        let s = ResourceStageMachine.evaluate(facts: f, previous: ready, generation: 2, now: t1)
+        #expect(s.phase == .suspended)
+        #expect(s.progress == 60)
+        #expect(states(s) == [.done, .done, .done, .done, .pending, .pending])
+        #expect(s.stages?[4].startedAt == nil)
+        #expect(s.conditions?[type: "Ready"]?.reason == "Suspended")
+        #expect(s.conditions?.isTrue("Reconciling") == false)
+        #expect(s.conditions?.isTrue("Stalled") == false)
+        // Resuming provisions again rather than reporting Degraded.
+        let resumed = ResourceStageMachine.evaluate(facts: facts(through: .provisioning), previous: s, generation: 3, now: t2)
+        #expect(resumed.phase == .provisioning)
+    }
+
+    @Test func deletingOverridesThePhase() {
+        var f = facts(through: .complete)
+        f.deleting = true
+        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        #expect(s.phase == .deleting)
+        #expect(s.conditions?[type: "Reconciling"]?.reason == "Deleting")
+        #expect(s.conditions?.isTrue("Ready") == false)
+    }
+
+    @Test func reconcilerOwnedFieldsAreKept() {
+        let previous = ResourceStatus(
+            endpoint: "http://r.acme.svc:9094", credentialsSecretRef: LocalObjectReference(name: "r-credentials"),
+            childRef: ResourceChildReference(apiVersion: "quartermaster.dev/v1alpha1", kind: "IPFSCluster", name: "r"))
+        let s = ResourceStageMachine.evaluate(facts: facts(through: .complete), previous: previous, generation: 1, now: t0)
+        #expect(s.endpoint == "http://r.acme.svc:9094")
+        #expect(s.credentialsSecretRef?.name == "r-credentials")
+        #expect(s.childRef?.kind == "IPFSCluster")
+    }
+
+    @Test func statusEncodesStagesAsTheSchemaExpects() throws {
+        let s = ResourceStageMachine.evaluate(facts: facts(through: .initialising), previous: nil, generation: 1, now: t0)
+        let stage = try #require(s.stages?[2])
+        let json = try #require(String(data: try KubeJSON.encode(stage), encoding: .utf8))
+        #expect(json == #"{"name":"Configuring","state":"Pending"}"#)
+    }
+}
