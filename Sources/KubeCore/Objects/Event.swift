@@ -84,32 +84,6 @@ public struct Event: KubeResource, Hashable {
     }
 }
 
-/// A reference to an object (`core/v1 ObjectReference`), such as an event's `involvedObject`.
-public struct ObjectReference: Codable, Hashable, Sendable {
-    public var apiVersion: String?
-    public var kind: String?
-    public var name: String?
-    /// `nil` for cluster-scoped objects.
-    public var namespace: String?
-    public var uid: String?
-    public var resourceVersion: String?
-    /// A path inside the object, such as `spec.containers{app}`. Usually `nil`.
-    public var fieldPath: String?
-
-    public init(
-        apiVersion: String? = nil, kind: String? = nil, name: String? = nil, namespace: String? = nil,
-        uid: String? = nil, resourceVersion: String? = nil, fieldPath: String? = nil
-    ) {
-        self.apiVersion = apiVersion
-        self.kind = kind
-        self.name = name
-        self.namespace = namespace
-        self.uid = uid
-        self.resourceVersion = resourceVersion
-        self.fieldPath = fieldPath
-    }
-}
-
 /// The component (and optionally host) that reported an event.
 public struct EventSource: Codable, Hashable, Sendable {
     public var component: String?
@@ -127,8 +101,9 @@ extension ObjectReference {
     public init(referencing object: some KubeResource) {
         let r = type(of: object).resource
         self.init(
-            apiVersion: r.apiVersion, kind: r.kind, name: object.metadata.name,
-            namespace: r.namespaced ? object.metadata.namespace : nil, uid: object.metadata.uid,
+            apiVersion: r.apiVersion, kind: r.kind,
+            namespace: r.namespaced ? object.metadata.namespace : nil, name: object.metadata.name,
+            uid: object.metadata.uid,
             resourceVersion: object.metadata.resourceVersion)
     }
 }

@@ -1,0 +1,80 @@
+import Foundation
+import KubeClient
+import KubeCore
+import Logging
+
+/// What `DesiredStateApplier.apply` did.
+public enum ApplyOutcome<T: KubeResource>: Sendable {
+    /// The observed object already matched: nothing was sent.
+    case unchanged(T)
+    /// The object was sent with server-side apply; the server's answer.
+    case applied(T)
+
+    /// The object as it now is (observed or returned).
+    public var object: T {
+        switch self {
+        case .unchanged(let o), .applied(let o): return o
+        }
+    }
+
+    /// `true` when a request was sent.
+    public var wasApplied: Bool { if case .applied = self { return true } else { return false } }
+}
+
+/// Applies desired objects with server-side apply, but only when they differ from what the
+/// cache observed: a converged reconcile sends no request.
+///
+/// Two checks decide, both on the fields we set:
+/// - containment: every field of the desired object holds the same value in the observed one
+///   (catches drift: someone edited a field we own);
+/// - the `quartermaster.dev/applied-hash` annotation, a hash of the desired object that is
+///   stamped on every apply (catches fields we stopped setting, which server-side apply then
+///   removes).
+///
+/// Desired objects must not carry `status`, `resourceVersion` or other server-owned fields.
+public struct DesiredStateApplier: Sendable {
+    /// The annotation holding the hash of the last applied desired state.
+    public static let hashAnnotation = "quartermaster.dev/applied-hash"
+
+    public let client: KubeClient
+    /// Field manager for server-side apply. Default `quartermaster`.
+    public let fieldManager: String
+
+    public init(client: KubeClient, fieldManager: String = APIRequests.defaultFieldManager) {
+        self.client = client
+        self.fieldManager = fieldManager
+    }
+
+    /// `desired` with the hash annotation set to the hash of `desired` (without it).
+    public static func stamped<T: KubeResource>(_ desired: T) throws -> T {
+        var copy = desired
+        copy.metadata.annotations?[hashAnnotation] = nil
+        if copy.metadata.annotations?.isEmpty == true { copy.metadata.annotations = nil }
+        let hash = try JSONValue(encoding: copy).stableHash()
+        var stamped = desired
+        stamped.metadata.annotations = (desired.metadata.annotations ?? [:]).merging([hashAnnotation: hash]) { $1 }
+        return stamped
+    }
+
+    /// `true` when `desired` must be sent because `observed` is missing or differs.
+    public static func needsApply<T: KubeResource>(desired: T, observed: T?) throws -> Bool {
+        guard let observed else { return true }
+        let stampedDesired = try stamped(desired)
+        guard observed.metadata.annotations?[hashAnnotation] == stampedDesired.metadata.annotations?[hashAnnotation]
+        else { return true }
+        var want = try JSONValue(encoding: stampedDesired)
+        // Identity fields are compared by the cache key; the rest must be contained.
+        want["apiVersion"] = nil
+        want["kind"] = nil
+        return !want.isContained(in: try JSONValue(encoding: observed))
+    }
+
+    /// Sends `desired` with server-side apply (force) unless `observed` already matches.
+    public func apply<T: KubeResource>(_ desired: T, observed: T?) async throws -> ApplyOutcome<T> {
+        if let observed, try !Self.needsApply(desired: desired, observed: observed) {
+            return .unchanged(observed)
+        }
+        let result = try await client.apply(try Self.stamped(desired), fieldManager: fieldManager, force: true)
+        return .applied(result)
+    }
+}
