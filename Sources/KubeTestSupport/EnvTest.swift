@@ -125,6 +125,13 @@ public actor EnvTest {
             contextName: "envtest", source: kubeconfigPath(for: user))
     }
 
+    /// Whether kube-controller-manager was started and has not exited since (it exits on a
+    /// fatal error; see `kcm.log` in `directory`).
+    public var isControllerManagerRunning: Bool {
+        guard let controllerManager else { return false }
+        return !controllerManager.hasExited
+    }
+
     /// Whether `stop()` was called.
     public nonisolated var isStopped: Bool { stoppedFlag.withLock { $0 } }
 
@@ -258,7 +265,9 @@ public actor EnvTest {
                     name: "kube-controller-manager", executable: kcmBinary,
                     arguments: [
                         "--kubeconfig", "\(directory)/kubeconfig-\(EnvTestUser.controllerManager.userName)",
-                        "--bind-address", "127.0.0.1", "--secure-port", "0",
+                        // --port 0: v1.20 also serves plain HTTP on 0.0.0.0:10252 by default,
+                        // which a second control plane on the machine cannot bind.
+                        "--bind-address", "127.0.0.1", "--secure-port", "0", "--port", "0",
                         "--controllers", "*,-serviceaccount-token,-nodeipam", "--leader-elect=false",
                     ],
                     logPath: "\(directory)/kcm.log")
@@ -383,11 +392,12 @@ public actor EnvTest {
         try await Self.waitUntilReady(server: server, apiServer: fresh, etcd: etcd, directory: directory)
     }
 
-    /// Compacts etcd up to its current revision (through etcd's HTTP/JSON gateway), so that
-    /// reading at an older resourceVersion from etcd fails with 410 Gone: a paginated list
-    /// (`limit` with an old `resourceVersion`), a `continue` token, or a watch on
-    /// `podtemplates` (whose watch cache is off). Watches on other resources are served from
-    /// the API server's watch cache, which compaction does not touch.
+    /// Compacts etcd up to its current revision R (through etcd's HTTP/JSON gateway), so that
+    /// reading from etcd before R fails with 410 Gone: a paginated list (`limit`) at a
+    /// `resourceVersion` below R, a `continue` token, or a watch on `podtemplates` (whose
+    /// watch cache is off) from a `resourceVersion` below R - 1 (a watch starts one after its
+    /// version). Watches on other resources are served from the API server's watch cache,
+    /// which compaction does not touch.
     ///
     /// - Returns: the revision compacted to.
     @discardableResult

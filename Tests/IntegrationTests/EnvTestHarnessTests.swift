@@ -147,9 +147,11 @@ struct EnvTestHarnessTests {
         var pod = ""
         for _ in 0..<120 where pod.isEmpty {
             pod = try await env.kubectlChecked(
-                ["get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}"])
+                ["get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}"]
+            ).split(separator: " ").first.map(String.init) ?? ""
             if pod.isEmpty { try await Task.sleep(for: .milliseconds(500)) }
         }
+        #expect(await env.isControllerManagerRunning, "\(fileTail("\(env.directory)/kcm.log"))")
         try #require(!pod.isEmpty, "no pod was created for the Deployment")
         try await env.markPodReady(name: pod, namespace: ns)
         let ready = try await env.kubectlChecked([
@@ -207,6 +209,9 @@ struct EnvTestHarnessTests {
         let oldVersion = try await env.kubectlChecked(
             ["get", "podtemplate", "first", "-n", ns, "-o", "jsonpath={.metadata.resourceVersion}"])
         try await env.kubectlChecked(["create", "-n", ns, "-f", "-"], stdin: template("second"))
+        // Compaction keeps the revision it compacts to; a watch from `oldVersion` starts one
+        // after it, so write once more to put that start below the compacted revision.
+        try await env.kubectlChecked(["create", "-n", ns, "-f", "-"], stdin: template("third"))
         let watchPath = "/api/v1/namespaces/\(ns)/podtemplates?watch=1&resourceVersion=\(oldVersion)"
 
         // Before compaction the old version is still readable: the watch replays "second" and
@@ -287,7 +292,7 @@ struct EnvTestWatchdogTests {
         let watchdog = try #require(ChildProcessRegistry.startWatchdog(for: sleeper.processIdentifier))
         try await Task.sleep(for: .milliseconds(1500))
         #expect(watchdog.isRunning)
-        sleeper.terminate()
+        kill(sleeper.processIdentifier, SIGKILL)
         sleeper.waitUntilExit()
         var exited = false
         for _ in 0..<40 where !exited {
