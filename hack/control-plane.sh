@@ -4,12 +4,19 @@
 #
 # Environment: DIR (state directory, default /tmp/qm-dev-$USER), PORT (API server, default
 # 16443), ETCD_PORT (default 12379), KCM=0 to leave the controller manager out; ASSETS or
-# KUBEBUILDER_ASSETS to use other binaries. See ../shared/envtest/README.md.
+# KUBEBUILDER_ASSETS to use other binaries, ENVTEST_DIR for where control-plane.sh lives
+# (default ../shared/envtest). See ../shared/envtest/README.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-script="$root/../shared/envtest/control-plane.sh"
+# The shared envtest directory: $ENVTEST_DIR, else ../shared/envtest beside the repository,
+# else the parent of $KUBEBUILDER_ASSETS.
+envtest_dir="${ENVTEST_DIR:-$root/../shared/envtest}"
+if [ ! -x "$envtest_dir/control-plane.sh" ] && [ -n "${KUBEBUILDER_ASSETS:-}" ]; then
+  envtest_dir="$KUBEBUILDER_ASSETS/.."
+fi
+script="$envtest_dir/control-plane.sh"
 if [ ! -x "$script" ]; then
-  echo "$script not found: this needs the shared envtest directory beside the repository" >&2
+  echo "control-plane.sh not found: set ENVTEST_DIR (or KUBEBUILDER_ASSETS) to the shared envtest directory (or its bin/)" >&2
   exit 1
 fi
 export DIR="${DIR:-/tmp/qm-dev-${USER:-$(id -un)}}"
