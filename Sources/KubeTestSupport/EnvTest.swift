@@ -151,6 +151,11 @@ public actor EnvTest {
             throw EnvTestError.assetsNotFound(
                 "KUBEBUILDER_ASSETS must name a directory with etcd and kube-apiserver")
         }
+        return try await start(assets: assets, controllerManager: controllerManager)
+    }
+
+    /// `start(controllerManager:)` with the binaries from `assets` instead of `KUBEBUILDER_ASSETS`.
+    static func start(assets: String, controllerManager: Bool) async throws -> EnvTest {
         for tool in ["kubectl", "openssl", "curl"] where CommandRunner.which(tool) == nil {
             throw EnvTestError.toolMissing(tool)
         }

@@ -13,9 +13,12 @@ struct EnvTestHarnessTests {
         "the shared control plane serves /readyz to the admin over the CA it exposes",
         .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func sharedControlPlaneIsReady() async throws {
+        let all = try await withThrowingTaskGroup(of: EnvTest.self) { group in
+            for _ in 0..<4 { group.addTask { try await EnvTest.shared() } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
         let env = try await EnvTest.shared()
-        let again = try await EnvTest.shared()
-        #expect(env === again)
+        #expect(all.allSatisfy { $0 === env })
         #expect(env.server == "https://127.0.0.1:\(env.apiServerPort)")
         let readyz = try await env.kubectl(["get", "--raw", "/readyz"])
         #expect(readyz.status == 0, "\(readyz.stderr)")
@@ -230,6 +233,46 @@ struct EnvTestHarnessTests {
         let list = try await env.kubectl(["get", "--raw", "/api/v1/namespaces?limit=1&resourceVersion=\(oldVersion)"])
         #expect(list.status != 0)
         #expect(list.stderr.contains("Expired"), "\(list.stderr)")
+    }
+}
+
+/// How a failed start reports itself, with stand-in binaries (no assets needed).
+@Suite("EnvTest start failures")
+struct EnvTestStartFailureTests {
+    @Test("an API server that exits makes start fail with the end of its log, and kills etcd")
+    func failingAPIServerIsReported() async throws {
+        let assets = FileManager.default.temporaryDirectory.appendingPathComponent("qm-envtest-fake-\(UUID())")
+        try FileManager.default.createDirectory(at: assets, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: assets) }
+        let marker = assets.appendingPathComponent("etcd.pid").path
+        let scripts = [
+            "etcd": "#!/bin/sh\necho $$ > '\(marker)'\nexec sleep 120\n",
+            "kube-apiserver": "#!/bin/sh\necho 'F1123 simulated failure: cannot serve' >&2\nexit 1\n",
+        ]
+        for (name, text) in scripts {
+            let path = assets.appendingPathComponent(name).path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        }
+        var reported: EnvTestError?
+        do {
+            let env = try await EnvTest.start(assets: assets.path, controllerManager: false)
+            await env.stop()
+        } catch let error as EnvTestError {
+            reported = error
+        }
+        guard case .startFailed(let reason, let logTail, let directory) = try #require(reported) else {
+            Issue.record("unexpected error \(String(describing: reported))")
+            return
+        }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(reason == "kube-apiserver exited")
+        #expect(logTail.contains("simulated failure: cannot serve"))
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/apiserver.log"))
+        #expect(String(describing: reported).contains("simulated failure"))
+        let etcdPid = try #require(Int32(
+            try String(contentsOfFile: marker, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(etcdPid, 0) != 0, "the stand-in etcd was left running")
     }
 }
 
