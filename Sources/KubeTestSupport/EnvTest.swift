@@ -181,10 +181,10 @@ public actor EnvTest {
             do {
                 return try await launch(
                     assets: assets, directory: directory, tokens: tokens, controllerManager: controllerManager)
-            } catch EnvTestError.startFailed(let reason, let tail, let dir)
+            } catch EnvTestError.startFailed(_, let tail, _)
                 where attempt < 3 && tail.contains("address already in use")
             {
-                _ = (reason, dir)  // a port was taken between choosing and binding it: choose again
+                // A port was taken between choosing and binding it: choose again, fresh etcd.
                 try? FileManager.default.removeItem(atPath: "\(directory)/etcd")
             }
         }
@@ -263,7 +263,8 @@ public actor EnvTest {
                     EnvTestFiles.kubeconfig(server: server, caPath: caPath, userName: user.userName, userStanza: stanza),
                     to: "\(directory)/kubeconfig-\(user.userName)")
             }
-            try await waitForDefaultNamespace(kubeconfig: "\(directory)/kubeconfig-admin", apiServer: apiServer)
+            try await waitForDefaultNamespace(
+                kubeconfig: "\(directory)/kubeconfig-admin", apiServer: apiServer, directory: directory)
             let kcmBinary = "\(assets)/kube-controller-manager"
             if controllerManager && FileManager.default.isExecutableFile(atPath: kcmBinary) {
                 controllerManagerProcess = try ChildProcess(
@@ -345,7 +346,9 @@ public actor EnvTest {
 
     /// Waits until the API server has created the `default` namespace (shortly after ready),
     /// proving on the way that the admin kubeconfig and the CA work.
-    private static func waitForDefaultNamespace(kubeconfig: String, apiServer: ChildProcess) async throws {
+    private static func waitForDefaultNamespace(
+        kubeconfig: String, apiServer: ChildProcess, directory: String
+    ) async throws {
         var last = CommandOutput(status: 0, stdout: "", stderr: "")
         for _ in 0..<60 {
             last = try await CommandRunner.run(
@@ -356,7 +359,7 @@ public actor EnvTest {
         }
         throw EnvTestError.startFailed(
             reason: "namespace default did not appear: \(last.stderr)", logTail: apiServer.logTail(),
-            directory: kubeconfig.split(separator: "/").dropLast().joined(separator: "/"))
+            directory: directory)
     }
 
     /// Kills all processes and deletes the directory (unless `QM_ENVTEST_KEEP` is set).
