@@ -2,11 +2,11 @@ import Foundation
 import Synchronization
 
 /// What a finished command printed and how it exited.
-public struct CommandOutput: Sendable {
+struct CommandOutput: Sendable {
     /// The exit status; 128 + N when the command was killed by signal N (as a shell reports it).
-    public var status: Int32
-    public var stdout: String
-    public var stderr: String
+    var status: Int32
+    var stdout: String
+    var stderr: String
 }
 
 /// Runs command-line tools (kubectl, openssl, curl) to completion without blocking a thread.
