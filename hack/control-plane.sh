@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Starts (or stops) a throwaway control plane for manual runs, using the shared envtest
+# script: hack/control-plane.sh up|down|restart-apiserver
+#
+# Environment: DIR (state directory, default /tmp/qm-dev-$USER), PORT (API server, default
+# 16443), ETCD_PORT (default 12379), KCM=0 to leave the controller manager out; ASSETS or
+# KUBEBUILDER_ASSETS to use other binaries, ENVTEST_DIR for where control-plane.sh lives
+# (default ../shared/envtest). See ../shared/envtest/README.md.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+# The shared envtest directory: $ENVTEST_DIR, else ../shared/envtest beside the repository,
+# else the parent of $KUBEBUILDER_ASSETS.
+envtest_dir="${ENVTEST_DIR:-$root/../shared/envtest}"
+if [ ! -x "$envtest_dir/control-plane.sh" ] && [ -n "${KUBEBUILDER_ASSETS:-}" ]; then
+  envtest_dir="$KUBEBUILDER_ASSETS/.."
+fi
+script="$envtest_dir/control-plane.sh"
+if [ ! -x "$script" ]; then
+  echo "control-plane.sh not found: set ENVTEST_DIR (or KUBEBUILDER_ASSETS) to the shared envtest directory (or its bin/)" >&2
+  exit 1
+fi
+export DIR="${DIR:-/tmp/qm-dev-${USER:-$(id -un)}}"
+if [ -z "${ASSETS:-}" ] && [ -n "${KUBEBUILDER_ASSETS:-}" ]; then export ASSETS="$KUBEBUILDER_ASSETS"; fi
+cmd="${1:-up}"
+"$script" "$cmd"
+if [ "$cmd" = up ]; then
+  cat <<MSG
+
+Control plane up; state in $DIR. To use it:
+  export KUBECONFIG=$DIR/kubeconfig            # admin (system:masters)
+  #        $DIR/kubeconfig-operator            # quartermaster-operator, no RBAC until bound
+  #        $DIR/kubeconfig-cert                # admin by client certificate
+Stop it with: DIR=$DIR hack/control-plane.sh down
+MSG
+fi
