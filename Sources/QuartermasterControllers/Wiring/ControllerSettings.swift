@@ -1,0 +1,44 @@
+import Foundation
+import KubeRuntime
+import Logging
+import Prometheus
+
+/// What every Quartermaster controller is configured with.
+public struct ControllerSettings: Sendable {
+    /// Namespaces to watch for namespaced kinds; empty (the default) means all namespaces.
+    /// Cluster-scoped kinds (Tenant) are reconciled only when watching all namespaces.
+    public var namespaces: [String]
+    /// Reconciles at once per controller. Default 1.
+    public var maxConcurrentReconciles: Int
+    /// Where controller and work-queue metrics are registered.
+    public var registry: PrometheusCollectorRegistry
+    /// Records Kubernetes Events about reconciled objects.
+    public var events: EventRecorder
+    public var logger: Logger
+    /// DNS suffix of the cluster, for endpoints and peer addresses. Default `cluster.local`.
+    public var clusterDomain: String
+
+    public init(
+        namespaces: [String] = [], maxConcurrentReconciles: Int = 1, registry: PrometheusCollectorRegistry,
+        events: EventRecorder, logger: Logger, clusterDomain: String = "cluster.local"
+    ) {
+        self.namespaces = namespaces
+        self.maxConcurrentReconciles = maxConcurrentReconciles
+        self.registry = registry
+        self.events = events
+        self.logger = logger
+        self.clusterDomain = clusterDomain
+    }
+
+    /// `true` when every namespace is watched.
+    public var watchesAllNamespaces: Bool { namespaces.isEmpty }
+
+    /// Reflector options for namespaced kinds, scoped to `namespaces`, with an optional label
+    /// selector.
+    public func reflectorOptions(labelSelector: String? = nil) -> ReflectorOptions {
+        var options = ReflectorOptions()
+        options.labelSelector = labelSelector
+        if !namespaces.isEmpty { options.namespaces = Set(namespaces) }
+        return options
+    }
+}
