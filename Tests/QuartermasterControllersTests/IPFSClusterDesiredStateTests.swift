@@ -224,6 +224,7 @@ func secretStrings(_ objects: IPFSClusterDesiredObjects) -> [String: String] {
             #expect(svc.metadata.name == "demo-swarm-\(i)")
             #expect(svc.spec?.type == "LoadBalancer")
             #expect(svc.spec?.selector?["statefulset.kubernetes.io/pod-name"] == "demo-\(i)")
+            #expect(svc.spec?.ports?.map { "\($0.port)/\($0.protocol ?? "")" } == ["4001/TCP"])  // one protocol per LB
         }
         // Defaults: ClusterIP Services, no Ingress, no swarm Services.
         let d = try IPFSClusterDesiredState.compute(cluster: persistedCluster(), existingSecretData: nil)

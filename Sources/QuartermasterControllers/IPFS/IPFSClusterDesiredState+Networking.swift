@@ -81,10 +81,9 @@ extension IPFSClusterDesiredState.Context {
                 metadata: metadata(names.swarmService(i), component: "swarm"),
                 spec: ServiceSpec(
                     type: "LoadBalancer",
-                    ports: [
-                        ServicePort(name: "swarm", port: Self.swarmPort, targetPort: .int(Self.swarmPort)),
-                        ServicePort(name: "swarm-udp", port: Self.swarmPort, targetPort: .int(Self.swarmPort), protocol: "UDP"),
-                    ],
+                    // TCP only: many load balancers (and API servers before v1.26 without the
+                    // MixedProtocolLBService gate) refuse TCP and UDP in one Service.
+                    ports: [ServicePort(name: "swarm", port: Self.swarmPort, targetPort: .int(Self.swarmPort))],
                     selector: selector.merging([Self.podNameLabel: names.pod(i)]) { a, _ in a }))
         }
     }

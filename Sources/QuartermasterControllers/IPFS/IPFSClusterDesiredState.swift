@@ -28,7 +28,9 @@ public struct IPFSClusterDesiredObjects: Sendable {
     public var apiIngress: Ingress?
     /// Ingress `<name>-gateway` when `exposure.gateway.type` is `Ingress`, else `nil` (delete any).
     public var gatewayIngress: Ingress?
-    /// One `LoadBalancer` Service per peer (`<name>-swarm-<i>`, 4001 TCP and UDP) when
+    /// One `LoadBalancer` Service per peer (`<name>-swarm-<i>`, 4001/TCP only: TCP and UDP in
+    /// one LoadBalancer Service are refused by many load balancers and by API servers before
+    /// v1.26, so QUIC stays in-cluster) when
     /// `exposure.swarm.type` is `LoadBalancer`; empty otherwise (delete any). One per peer,
     /// because every peer has its own libp2p identity: a shared address would reach a random one.
     public var swarmServices: [Service]
