@@ -385,5 +385,12 @@ func secretStrings(_ objects: IPFSClusterDesiredObjects) -> [String: String] {
         for (i, entry) in Self.allObjects(o).enumerated() {
             try Data(entry.json.utf8).write(to: URL(fileURLWithPath: "\(dir)/\(i)-\(entry.kind)-\(entry.meta.name ?? "").json"))
         }
+        // With QM_STS_JSON (the StatefulSet as served), also the status patch it leads to.
+        if let stsPath = env["QM_STS_JSON"] {
+            let sts = try KubeJSON.decode(StatefulSet.self, from: try Data(contentsOf: URL(fileURLWithPath: stsPath)))
+            let status = IPFSClusterStatusComputation.compute(
+                cluster: cluster, observed: .init(statefulSet: sts, identities: o.identities, podDisruptionBudgetServed: false))
+            try KubeJSON.encode(["status": status]).write(to: URL(fileURLWithPath: "\(dir)/status-patch.json"))
+        }
     }
 }
