@@ -1,0 +1,213 @@
+import Foundation
+import KubeCore
+
+/// What the reconciler observed, the input of ``IPFSClusterStatusComputation``.
+public struct IPFSClusterObservedState: Sendable {
+    /// The StatefulSet `<name>` with its status, or `nil` when it does not exist.
+    public var statefulSet: StatefulSet?
+    /// The identities read from the Secret, or `nil` when it does not exist (yet).
+    public var identities: IPFSClusterIdentities?
+    /// The API and gateway Services (their `status.loadBalancer` gives external addresses).
+    public var apiService: Service?
+    public var gatewayService: Service?
+    /// The Ingresses, when the exposure asks for them.
+    public var apiIngress: Ingress?
+    public var gatewayIngress: Ingress?
+    /// Problems that stop the reconciler (``IPFSClusterValidation``): any makes the cluster `Failed`.
+    public var problems: [IPFSClusterValidation.Problem]
+    /// The pod-template hash the current spec asks for
+    /// (``IPFSClusterDesiredState/configHashAnnotation`` of the desired StatefulSet); when given,
+    /// the StatefulSet only counts as rolled out if its template carries it.
+    public var desiredConfigHash: String?
+    /// `false` when the API server does not serve `policy/v1` PodDisruptionBudgets.
+    public var podDisruptionBudgetServed: Bool
+
+    public init(
+        statefulSet: StatefulSet? = nil, identities: IPFSClusterIdentities? = nil, apiService: Service? = nil,
+        gatewayService: Service? = nil, apiIngress: Ingress? = nil, gatewayIngress: Ingress? = nil,
+        problems: [IPFSClusterValidation.Problem] = [], desiredConfigHash: String? = nil,
+        podDisruptionBudgetServed: Bool = true
+    ) {
+        self.statefulSet = statefulSet
+        self.identities = identities
+        self.apiService = apiService
+        self.gatewayService = gatewayService
+        self.apiIngress = apiIngress
+        self.gatewayIngress = gatewayIngress
+        self.problems = problems
+        self.desiredConfigHash = desiredConfigHash
+        self.podDisruptionBudgetServed = podDisruptionBudgetServed
+    }
+}
+
+/// Observed objects → `status` of an IPFSCluster, as a pure function.
+///
+/// Phase:
+/// - `Failed`: a problem stalls the reconciler.
+/// - `Pending`: no StatefulSet yet.
+/// - `Ready`: the StatefulSet has rolled out the current spec and every peer is ready.
+/// - `Degraded`: the cluster was `Ready` (or `Degraded`), the current spec is rolled out, but
+///   some peers are not ready.
+/// - `Provisioning`: anything else (creating, scaling, rolling out a change).
+///
+/// "Rolled out" means: the StatefulSet controller saw its latest generation
+/// (`status.observedGeneration >= metadata.generation`), `spec.replicas` is the cluster's,
+/// `status.replicas` and `updatedReplicas` equal it, `currentRevision == updateRevision`, and
+/// (when known) the pod template carries the desired configuration hash.
+///
+/// Conditions (each with `observedGeneration` = `metadata.generation`, transition times kept
+/// while the status does not change): `Ready`, `Reconciling` (True while working towards the
+/// spec), `Stalled` (True when a problem needs a spec change), and `DisruptionBudget` (False,
+/// only when more than one peer runs and the server does not serve `policy/v1`).
+public enum IPFSClusterStatusComputation {
+    public static let readyCondition = "Ready"
+    public static let reconcilingCondition = "Reconciling"
+    public static let stalledCondition = "Stalled"
+    public static let disruptionBudgetCondition = "DisruptionBudget"
+
+    public static func compute(
+        cluster: IPFSCluster, observed: IPFSClusterObservedState, now: Date = Date()
+    ) -> IPFSClusterStatus {
+        let spec = cluster.spec
+        let generation = cluster.metadata.generation
+        let name = cluster.metadata.name ?? ""
+        let namespace = cluster.metadata.namespace ?? ""
+        let names = IPFSClusterNames(instance: name)
+        let desired = spec.replicas
+        let previous = cluster.status
+
+        let sts = observed.statefulSet
+        let stsStatus = sts?.status
+        let ready = stsStatus?.readyReplicas ?? 0
+        let updated = stsStatus?.updatedReplicas ?? 0
+        let current = stsStatus?.replicas ?? 0
+        let rolledOut = sts.map { isRolledOut($0, replicas: desired, configHash: observed.desiredConfigHash) } ?? false
+        let isReady = rolledOut && ready == desired
+        let wasReady = previous?.phase == .ready || previous?.phase == .degraded
+
+        let phase: IPFSClusterStatus.Phase
+        if !observed.problems.isEmpty {
+            phase = .failed
+        } else if sts == nil {
+            phase = .pending
+        } else if isReady {
+            phase = .ready
+        } else if rolledOut && wasReady {
+            phase = .degraded
+        } else {
+            phase = .provisioning
+        }
+
+        var conditions = (previous?.conditions ?? []).map(kubeCondition)
+        func set(_ type: String, _ status: Condition.Status, _ reason: String, _ message: String) {
+            conditions.set(
+                Condition(type: type, status: status, observedGeneration: generation, reason: reason, message: message),
+                now: now)
+        }
+        let progress = "\(ready)/\(desired) peers ready, \(updated)/\(desired) updated"
+        switch phase {
+        case .failed:
+            let first = observed.problems[0]
+            let message = observed.problems.map(\.message).joined(separator: "; ")
+            set(readyCondition, .false, first.reason.rawValue, message)
+            set(reconcilingCondition, .false, "Stalled", "a problem needs a change of the spec")
+            set(stalledCondition, .true, first.reason.rawValue, message)
+        case .pending:
+            set(readyCondition, .false, "Pending", "the StatefulSet does not exist yet")
+            set(reconcilingCondition, .true, "Creating", "creating the cluster's objects")
+        case .ready:
+            set(readyCondition, .true, "PeersReady", "all \(desired) peers are ready and run the current spec")
+            set(reconcilingCondition, .false, "PeersReady", "the current spec is rolled out")
+        case .degraded:
+            set(readyCondition, .false, "PeersNotReady", progress)
+            set(reconcilingCondition, .true, "PeersNotReady", progress)
+        case .provisioning:
+            set(readyCondition, .false, "RollingOut", progress)
+            set(reconcilingCondition, .true, "RollingOut", progress)
+        }
+        if phase != .failed { set(stalledCondition, .false, "NoProblems", "no problem stops the reconciler") }
+        if !observed.podDisruptionBudgetServed && desired > 1 {
+            set(
+                disruptionBudgetCondition, .false, "PolicyV1NotServed",
+                "the API server does not serve policy/v1, so no PodDisruptionBudget protects the peers")
+        } else {
+            conditions.remove(type: disruptionBudgetCondition)
+        }
+
+        var peers: [IPFSClusterStatus.Peer]?
+        if let identities = observed.identities {
+            peers = (0..<min(desired, identities.count)).map {
+                IPFSClusterStatus.Peer(pod: names.pod($0), peerID: identities.clusterPeerID($0).description)
+            }
+        }
+
+        return IPFSClusterStatus(
+            observedGeneration: generation, phase: phase, replicas: current, readyReplicas: ready,
+            selector: LabelSelector(matchLabels: QuartermasterLabels.selector(name: IPFSClusterNames.appName, instance: name))
+                .selectorString,
+            peers: peers,
+            endpoints: IPFSClusterStatus.Endpoints(
+                api: endpoint(
+                    spec.exposure.api, service: names.apiService, namespace: namespace, port: IPFSConfigFiles.clusterRESTPort,
+                    observedService: observed.apiService, observedIngress: observed.apiIngress),
+                gateway: endpoint(
+                    spec.exposure.gateway, service: names.gatewayService, namespace: namespace,
+                    port: IPFSConfigFiles.gatewayPort, observedService: observed.gatewayService,
+                    observedIngress: observed.gatewayIngress)),
+            credentialsSecretRef: observed.identities == nil ? nil : .init(name: names.secret),
+            conditions: conditions.map(statusCondition))
+    }
+
+    /// `true` when `sts` runs the current spec on exactly `replicas` pods (readiness aside).
+    public static func isRolledOut(_ sts: StatefulSet, replicas: Int, configHash: String?) -> Bool {
+        guard let status = sts.status, let observedGeneration = status.observedGeneration else { return false }
+        if let generation = sts.metadata.generation, observedGeneration < generation { return false }
+        if (sts.spec?.replicas ?? 1) != replicas { return false }
+        if let configHash,
+            sts.spec?.template.metadata?.annotations?[IPFSClusterDesiredState.configHashAnnotation] != configHash
+        {
+            return false
+        }
+        return (status.replicas ?? 0) == replicas && (status.updatedReplicas ?? 0) == replicas
+            && status.updateRevision != nil && status.currentRevision == status.updateRevision
+    }
+
+    /// The URL of one endpoint: the external address when the exposure provides one and it is
+    /// known, otherwise the in-cluster Service address `http://<svc>.<ns>.svc:<port>`.
+    static func endpoint(
+        _ exposure: IPFSClusterSpec.HTTPExposure, service: String, namespace: String, port: Int,
+        observedService: Service?, observedIngress: Ingress?
+    ) -> String {
+        switch exposure.type {
+        case .loadBalancer:
+            if let address = loadBalancerAddress(observedService?.status) { return "http://\(address):\(port)" }
+        case .ingress:
+            if let host = exposure.host { return "http://\(host)" }
+            if let address = loadBalancerAddress(observedIngress?.status) { return "http://\(address)" }
+        case .clusterIP:
+            break
+        }
+        return "http://\(service).\(namespace).svc:\(port)"
+    }
+
+    /// The first `status.loadBalancer.ingress[].ip` or `.hostname`, IPv6 in brackets.
+    static func loadBalancerAddress(_ status: JSONValue?) -> String? {
+        for entry in status?.value(at: "loadBalancer", "ingress")?.arrayValue ?? [] {
+            if let ip = entry["ip"]?.stringValue, !ip.isEmpty { return ip.contains(":") ? "[\(ip)]" : ip }
+            if let host = entry["hostname"]?.stringValue, !host.isEmpty { return host }
+        }
+        return nil
+    }
+
+    static func kubeCondition(_ c: IPFSClusterStatus.Condition) -> Condition {
+        Condition(
+            type: c.type, status: Condition.Status(rawValue: c.status) ?? .unknown, observedGeneration: c.observedGeneration,
+            lastTransitionTime: c.lastTransitionTime, reason: c.reason, message: c.message)
+    }
+
+    static func statusCondition(_ c: Condition) -> IPFSClusterStatus.Condition {
+        IPFSClusterStatus.Condition(
+            type: c.type, status: c.status.rawValue, observedGeneration: c.observedGeneration,
+            lastTransitionTime: c.lastTransitionTime ?? "", reason: c.reason ?? c.type, message: c.message ?? "")
+    }
+}

@@ -1,0 +1,150 @@
+import KubeCore
+
+/// Checks only the operator can make, because they need observed facts: the cluster's
+/// StorageClasses and the existing StatefulSet. (The CRD schema checks everything else.)
+///
+/// Every problem found makes the IPFSCluster `Stalled`: the reconciler must not apply the
+/// StatefulSet (and never deletes or replaces it to work around a problem) until the spec is
+/// changed back.
+public enum IPFSClusterValidation {
+    /// One problem: a CamelCase reason (for the `Stalled` condition) and a message for people.
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var reason: Reason
+        public var message: String
+        public init(reason: Reason, message: String) {
+            self.reason = reason
+            self.message = message
+        }
+        public var description: String { "\(reason.rawValue): \(message)" }
+    }
+
+    public enum Reason: String, Sendable, Equatable, CaseIterable {
+        /// The IPFSCluster's name is too long or not a DNS-1035 label (Service names derive from it).
+        case invalidName = "InvalidName"
+        /// `storage.*.storageClassName` names a StorageClass that does not exist.
+        case storageClassNotFound = "StorageClassNotFound"
+        /// A volume is asked to be smaller than the existing StatefulSet's claim template.
+        case volumeShrinkNotAllowed = "VolumeShrinkNotAllowed"
+        /// Any other change of the storage (growth, class, template set): the claim templates of a
+        /// StatefulSet are immutable.
+        case storageChangeNotSupported = "StorageChangeNotSupported"
+        /// The API and the gateway would be served by Ingresses for the same host and path.
+        case ingressHostConflict = "IngressHostConflict"
+        /// The identities Secret exists but cannot be read; keys are never regenerated over it.
+        case invalidIdentitiesSecret = "InvalidIdentitiesSecret"
+        /// The spec holds a value the desired objects cannot be built from.
+        case invalidSpec = "InvalidSpec"
+    }
+
+    /// The problem that a failure of ``IPFSClusterDesiredState/compute(cluster:existingSecretData:clusterDomain:)``
+    /// stands for (its message holds no secret values).
+    public static func problem(for error: IPFSClusterDesiredStateError) -> Problem {
+        switch error {
+        case .invalidSecret: return Problem(reason: .invalidIdentitiesSecret, message: error.description)
+        case .notPersisted, .invalidQuantity, .invalidScheduling: return Problem(reason: .invalidSpec, message: error.description)
+        }
+    }
+
+    /// Returns every problem of `cluster`, in a stable order; empty when the spec can be applied.
+    ///
+    /// - Parameters:
+    ///   - storageClassNames: names of the existing StorageClasses, or `nil` when unknown (the
+    ///     check is then skipped).
+    ///   - existingStatefulSet: the StatefulSet as observed, or `nil` when it does not exist yet.
+    public static func validate(
+        cluster: IPFSCluster, storageClassNames: Set<String>?, existingStatefulSet: StatefulSet?
+    ) -> [Problem] {
+        var problems: [Problem] = []
+        let spec = cluster.spec
+        if let name = cluster.metadata.name, let problem = nameProblem(name) { problems.append(problem) }
+
+        let volumes: [(field: String, template: String, volume: IPFSClusterSpec.Volume)] = [
+            ("storage.ipfs", IPFSClusterNames.ipfsDataVolume, spec.storage.ipfs),
+            ("storage.cluster", IPFSClusterNames.clusterDataVolume, spec.storage.cluster),
+        ]
+        if let storageClassNames {
+            for v in volumes {
+                if let cls = v.volume.storageClassName, !cls.isEmpty, !storageClassNames.contains(cls) {
+                    problems.append(
+                        Problem(
+                            reason: .storageClassNotFound,
+                            message: "\(v.field).storageClassName: StorageClass \"\(cls)\" does not exist"))
+                }
+            }
+        }
+        if let existingStatefulSet {
+            let templates = existingStatefulSet.spec?.volumeClaimTemplates ?? []
+            for v in volumes {
+                problems += storageProblems(field: v.field, desired: v.volume, existing: templates.first { $0.metadata.name == v.template })
+            }
+        }
+
+        let api = spec.exposure.api
+        let gateway = spec.exposure.gateway
+        if api.type == .ingress, gateway.type == .ingress, api.host == gateway.host {
+            problems.append(
+                Problem(
+                    reason: .ingressHostConflict,
+                    message: "exposure.api and exposure.gateway are both Ingress for "
+                        + (api.host.map { "host \($0)" } ?? "every host") + "; give them different hosts"))
+        }
+        return problems
+    }
+
+    static func nameProblem(_ name: String) -> Problem? {
+        let max = IPFSClusterNames.maxInstanceNameLength
+        if name.count > max {
+            return Problem(reason: .invalidName, message: "the name must be at most \(max) characters, it has \(name.count)")
+        }
+        let chars = Array(name.utf8)
+        let isLower = { (c: UInt8) in c >= 0x61 && c <= 0x7A }
+        let isDigit = { (c: UInt8) in c >= 0x30 && c <= 0x39 }
+        let valid =
+            !chars.isEmpty && isLower(chars[0]) && chars.allSatisfy { isLower($0) || isDigit($0) || $0 == 0x2D }
+            && chars.last != 0x2D
+        if !valid {
+            return Problem(
+                reason: .invalidName,
+                message: "the name must start with a lower-case letter and hold only lower-case letters, digits and '-' (it names Services)")
+        }
+        return nil
+    }
+
+    static func storageProblems(field: String, desired: IPFSClusterSpec.Volume, existing: PersistentVolumeClaim?) -> [Problem] {
+        guard let existing else {
+            return [
+                Problem(
+                    reason: .storageChangeNotSupported,
+                    message: "\(field): the existing StatefulSet has no matching volume claim template; "
+                        + "claim templates cannot be changed")
+            ]
+        }
+        var problems: [Problem] = []
+        let existingSize = existing.spec?.resources?.requests?["storage"]
+        if let size = Quantity(parsing: desired.size), let existingSize, size != existingSize {
+            if size < existingSize {
+                problems.append(
+                    Problem(
+                        reason: .volumeShrinkNotAllowed,
+                        message: "\(field).size: \(desired.size) is smaller than the existing \(existingSize); volumes cannot shrink"))
+            } else {
+                problems.append(
+                    Problem(
+                        reason: .storageChangeNotSupported,
+                        message: "\(field).size: \(desired.size) differs from the existing \(existingSize); "
+                            + "the StatefulSet's claim templates cannot be changed (expand the claims directly)"))
+            }
+        }
+        let existingClass = existing.spec?.storageClassName
+        if desired.storageClassName != existingClass {
+            problems.append(
+                Problem(
+                    reason: .storageChangeNotSupported,
+                    message: "\(field).storageClassName: \(describe(desired.storageClassName)) differs from the existing "
+                        + "\(describe(existingClass)); the StatefulSet's claim templates cannot be changed"))
+        }
+        return problems
+    }
+
+    private static func describe(_ s: String?) -> String { s.map { "\"\($0)\"" } ?? "the default class" }
+}
