@@ -145,3 +145,75 @@ import Yams
         #expect(result.message == "quote \" backslash \\ newline \n tab \t ünïcødé ]] end")
     }
 }
+
+/// The Flux healthCheckExprs, evaluated the way kustomize-controller does (hack/flux-health.py
+/// over Google's CEL C++ implementation) against the same test objects as the Argo CD checks.
+@Suite struct GitOpsFluxHealthExpressionTests {
+    static let celAvailable: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import cel_expr_python, yaml"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
+    struct FluxResult: Decodable {
+        let path: String
+        let status: String
+        let error: String?
+    }
+
+    /// What Flux must report for an object whose Argo CD health is `argoStatus`. Flux has no
+    /// Suspended (a paused object counts as Current); it reports InProgress on its own whenever
+    /// status.observedGeneration differs from metadata.generation; and an object without any
+    /// status makes the expressions fail to evaluate, which Flux treats as "keep waiting".
+    static func expectedFluxStatus(argoStatus: String, object: [String: Any]) -> String {
+        let metadata = object["metadata"] as? [String: Any]
+        guard let status = object["status"] as? [String: Any] else { return "Error" }
+        if let observed = status["observedGeneration"] as? Int, let generation = metadata?["generation"] as? Int,
+            observed != generation
+        {
+            return "InProgress"
+        }
+        switch argoStatus {
+        case "Healthy", "Suspended": return "Current"
+        case "Degraded": return "Failed"
+        default: return "InProgress"
+        }
+    }
+
+    @Test(
+        .enabled(
+            if: celAvailable,
+            "SKIPPED: Python packages cel-expr-python and pyyaml are missing; pip install cel-expr-python"),
+        arguments: GitOpsHealthCheckTests.kinds)
+    func fluxExpressionsAgreeWithTheArgoCDCases(kind: String) throws {
+        let cases = try GitOpsHealthCheckTests.loadCases(kind)
+        let directory = GitOpsHealthCheckTests.kindDirectory(kind)
+        let root = GitOpsHealthCheckTests.repositoryRoot
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", root.appendingPathComponent("hack/flux-health.py").path,
+                             root.appendingPathComponent("gitops/flux/quartermaster-kustomization.yaml").path]
+            + cases.map { directory.appendingPathComponent($0.inputPath).path }
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        try process.run()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let results = try output.split(separator: UInt8(ascii: "\n")).map {
+            try JSONDecoder().decode(FluxResult.self, from: Data($0))
+        }
+        try #require(results.count == cases.count)
+        for (testCase, result) in zip(cases, results) {
+            let text = try String(contentsOf: directory.appendingPathComponent(testCase.inputPath), encoding: .utf8)
+            let object = try #require(try Yams.load(yaml: text) as? [String: Any])
+            let expected = Self.expectedFluxStatus(argoStatus: testCase.healthStatus.status, object: object)
+            #expect(result.status == expected, "\(kind) \(testCase.inputPath): \(result.error ?? "")")
+        }
+    }
+}
