@@ -1,0 +1,109 @@
+import CCurl
+import Foundation
+import KubeCore
+
+/// `HTTPTransport` over libcurl: HTTP/2 when the server offers it, one connection pool and one
+/// thread for all requests.
+///
+/// All requests share one libcurl multi handle driven by a dedicated thread; the async API
+/// waits on continuations. Connections are reused and, over HTTP/2, multiplexed.
+///
+/// - `send` answers the whole response within the request's timeout (default
+///   `options.requestTimeout`), failing with `TransportError.bodyTooLarge` beyond
+///   `options.maxBodySize`.
+/// - `stream` returns at the response head (within the request's timeout); the body then has
+///   no overall time limit but fails with `TransportError.idle` after `options.watchIdleTimeout`
+///   without a byte. A slow consumer pauses the transfer once `options.streamBufferLimit` bytes
+///   wait unread, so memory stays bounded.
+/// - Cancelling the calling task (or, for streams, the consuming task, or dropping the lines)
+///   closes the request promptly.
+///
+/// Header values (such as `Authorization`) and keys never appear in errors.
+public final class CurlTransport: HTTPTransport {
+    public let server: String
+    public let options: TransportOptions
+    private let endpoint: ServerEndpoint
+    private let tls: TLSConfiguration
+    private let loop: CurlMultiLoop
+
+    /// Starts the transport's thread.
+    ///
+    /// - Parameters:
+    ///   - server: base URL, `https://host[:port][/prefix]` (or `http://`).
+    ///   - tls: certificate authority, client identity, verification settings.
+    ///   - options: timeouts and limits; see `TransportOptions` for the defaults.
+    /// - Throws: `TransportError.other` for an invalid URL or when libcurl cannot start.
+    public init(server: String, tls: TLSConfiguration = .init(), options: TransportOptions = .init()) throws {
+        self.endpoint = try ServerEndpoint(server)
+        self.server = server
+        self.tls = tls
+        self.options = options
+        self.loop = try CurlMultiLoop(keepAliveInterval: options.keepAliveInterval)
+    }
+
+    deinit { loop.stop(wait: false) }
+
+    /// `host:port` of the server.
+    public var hostAndPort: String { endpoint.hostAndPort }
+
+    /// Stops the thread and waits for it; open requests and streams fail with
+    /// `TransportError.other("transport shut down")`, later ones fail at once. Idempotent.
+    public func shutdown() { loop.stop(wait: true) }
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await sendReportingInfo(request).response
+    }
+
+    /// `send`, also telling how the request was carried (HTTP version, connection reuse).
+    public func sendReportingInfo(_ request: HTTPRequest) async throws -> (response: HTTPResponse, info: TransferInfo) {
+        try Task.checkCancellation()
+        let transfer = try CurlTransfer(request: request, endpoint: endpoint, tls: tls, options: options, mode: .whole)
+        let loop = self.loop
+        let (response, info) = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                transfer.wholeContinuation = continuation
+                if !loop.submit(.add(transfer)) {
+                    transfer.wholeContinuation = nil
+                    continuation.resume(throwing: TransportError.other("transport shut down"))
+                }
+            }
+        } onCancel: {
+            transfer.cancelRequested.store(true, ordering: .releasing)
+            loop.submit(.cancel(transfer))
+        }
+        return (response, info)
+    }
+
+    public func stream(_ request: HTTPRequest) async throws -> HTTPLineStream {
+        try await stream(request, idleTimeout: nil)
+    }
+
+    /// `stream` with an idle limit for this request (default `options.watchIdleTimeout`).
+    public func stream(_ request: HTTPRequest, idleTimeout: Duration?) async throws -> HTTPLineStream {
+        try Task.checkCancellation()
+        let mode = CurlTransfer.Mode.stream(
+            headTimeout: request.timeout ?? options.requestTimeout, idle: idleTimeout ?? options.watchIdleTimeout)
+        let transfer = try CurlTransfer(request: request, endpoint: endpoint, tls: tls, options: options, mode: mode)
+        let loop = self.loop
+        transfer.streamBuffer = StreamLineBuffer(
+            limit: options.streamBufferLimit,
+            resumeProducer: { loop.submit(.resume(transfer)) },
+            cancelProducer: {
+                transfer.cancelRequested.store(true, ordering: .releasing)
+                loop.submit(.cancel(transfer))
+            })
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                transfer.headContinuation = continuation
+                if !loop.submit(.add(transfer)) {
+                    transfer.headContinuation = nil
+                    transfer.streamBuffer = nil
+                    continuation.resume(throwing: TransportError.other("transport shut down"))
+                }
+            }
+        } onCancel: {
+            transfer.cancelRequested.store(true, ordering: .releasing)
+            loop.submit(.cancel(transfer))
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Tuning for `CurlTransport`. Every field has a default suited to a controller talking to
+/// one API server.
+public struct TransportOptions: Sendable, Hashable {
+    /// Whole-request timeout for `send` when the request has none. Default 30 s.
+    public var requestTimeout: Duration
+    /// Time allowed to establish the TCP connection and the TLS session. Default 10 s.
+    public var connectTimeout: Duration
+    /// Largest response body `send` accepts; a larger one fails with
+    /// `TransportError.bodyTooLarge`. Also the longest single line a stream accepts.
+    /// Default 64 MiB.
+    public var maxBodySize: Int
+    /// How often an idle connection is probed: the HTTP/2 PING interval handed to libcurl's
+    /// connection upkeep and the TCP keep-alive idle time/interval. Default 30 s.
+    public var keepAliveInterval: Duration
+    /// A stream that receives no bytes for this long fails with `TransportError.idle`.
+    /// Default 11 minutes (longer than the API server's maximum watch timeout of 10 minutes,
+    /// which ends a healthy watch first).
+    public var watchIdleTimeout: Duration
+    /// Bytes of received but not yet consumed stream lines after which the transport stops
+    /// reading from that stream (libcurl pause) until the consumer has drained half of them.
+    /// Bounds a slow consumer's memory. Default 8 MiB.
+    public var streamBufferLimit: Int
+    /// `User-Agent` header. Default `quartermaster/<version>`.
+    public var userAgent: String
+
+    /// The version in the default user agent.
+    public static let version = "0.1.0"
+
+    public init(
+        requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+        maxBodySize: Int = 64 << 20, keepAliveInterval: Duration = .seconds(30),
+        watchIdleTimeout: Duration = .seconds(11 * 60), streamBufferLimit: Int = 8 << 20,
+        userAgent: String = "quartermaster/\(TransportOptions.version)"
+    ) {
+        self.requestTimeout = requestTimeout
+        self.connectTimeout = connectTimeout
+        self.maxBodySize = maxBodySize
+        self.keepAliveInterval = keepAliveInterval
+        self.watchIdleTimeout = watchIdleTimeout
+        self.streamBufferLimit = streamBufferLimit
+        self.userAgent = userAgent
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded up, at least 1 (libcurl treats 0 as "no timeout").
+    var curlMilliseconds: Int {
+        let (s, atto) = components
+        let ms = s * 1000 + (atto + 999_999_999_999_999) / 1_000_000_000_000_000
+        return Swift.max(1, Int(clamping: ms))
+    }
+
+    /// Whole seconds, rounded up, at least 1.
+    var wholeSecondsRoundedUp: Int {
+        let (s, atto) = components
+        return Swift.max(1, Int(clamping: s + (atto > 0 ? 1 : 0)))
+    }
+}
