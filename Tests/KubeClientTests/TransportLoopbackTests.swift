@@ -91,6 +91,7 @@ struct TransportLoopbackTests {
         }
         // The transport still works afterwards.
         #expect(try await transport.send(HTTPRequest(method: .get, path: "/echo")).status == 200)
+        #expect(transport.openTransfers == 0)
     }
 
     @Test func aSlowAnswerTimesOut() async throws {
@@ -161,6 +162,7 @@ struct TransportLoopbackTests {
             #expect(error == .idle(seconds: 1))
         }
         #expect(lines == ["first"])
+        #expect(transport.openTransfers == 0)
         let elapsed = ContinuousClock.now - start
         #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(5))
     }
@@ -224,6 +226,7 @@ struct TransportLoopbackTests {
         let result = await consumer.result
         #expect((try? result.get()) != nil, "a cancelled consumer ends without an error")
         #expect(try await waitUntilClosed(transport, id: "cancel"))
+        #expect(transport.openTransfers == 0)
     }
 
     @Test func droppingTheStreamClosesTheRequest() async throws {
@@ -243,6 +246,7 @@ struct TransportLoopbackTests {
         }
         try await readTwoLinesAndDrop()
         #expect(try await waitUntilClosed(transport, id: "drop"))
+        #expect(transport.openTransfers == 0)
     }
 
     @Test func cancellingSendAbortsIt() async throws {
@@ -259,6 +263,7 @@ struct TransportLoopbackTests {
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
+        #expect(transport.openTransfers == 0)
         #expect(ContinuousClock.now - start < .seconds(3))
     }
 
