@@ -16,9 +16,9 @@ final class IPFSClusterOperatorHarness: Sendable {
     let manager: Manager
     let client: KubeClient
     private let task: Task<Void, any Error>
-    private let sentWrites: Mutex<[String]>
+    private let sentWrites: WriteLog
 
-    private init(manager: Manager, client: KubeClient, task: Task<Void, any Error>, sentWrites: Mutex<[String]>) {
+    private init(manager: Manager, client: KubeClient, task: Task<Void, any Error>, sentWrites: WriteLog) {
         self.manager = manager
         self.client = client
         self.task = task
@@ -26,11 +26,10 @@ final class IPFSClusterOperatorHarness: Sendable {
     }
 
     /// Writes (methods other than GET) the operator's client has sent, with their status code.
-    var writes: [String] { sentWrites.withLock { $0 } }
+    var writes: [String] { sentWrites.recorded.withLock { $0 } }
 
     static func start(env: EnvTest, namespace: String) throws -> IPFSClusterOperatorHarness {
-        let recorded = Mutex<[String]>([])
-        let box = WriteLog(recorded: recorded)
+        let box = WriteLog()
         let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin)) { method, code, _ in
             if method != "GET" { box.append("\(method) \(code)") }
         }
@@ -44,7 +43,7 @@ final class IPFSClusterOperatorHarness: Sendable {
             logger: Logger(label: "it.ipfscluster"))
         for runnable in QuartermasterControllerSet.make(client: client, settings: settings) { manager.add(runnable) }
         let task = Task { try await manager.run() }
-        return IPFSClusterOperatorHarness(manager: manager, client: client, task: task, sentWrites: box.recorded)
+        return IPFSClusterOperatorHarness(manager: manager, client: client, task: task, sentWrites: box)
     }
 
     /// Waits until every cache has synced.
@@ -61,10 +60,9 @@ final class IPFSClusterOperatorHarness: Sendable {
         _ = try? await task.value
     }
 
-    /// Holds the shared write log (a `Mutex` cannot be captured by reference otherwise).
-    private final class WriteLog: Sendable {
-        let recorded: Mutex<[String]>
-        init(recorded: Mutex<[String]>) { self.recorded = recorded }
+    /// The writes the client's observer saw.
+    final class WriteLog: Sendable {
+        let recorded = Mutex<[String]>([])
         func append(_ s: String) { recorded.withLock { $0.append(s) } }
     }
 }
