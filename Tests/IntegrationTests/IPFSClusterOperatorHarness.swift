@@ -17,8 +17,12 @@ final class IPFSClusterOperatorHarness: Sendable {
     let client: KubeClient
     private let task: Task<Void, any Error>
     private let sentWrites: WriteLog
+    private let events: EventRecorder
 
-    private init(manager: Manager, client: KubeClient, task: Task<Void, any Error>, sentWrites: WriteLog) {
+    private init(
+        manager: Manager, client: KubeClient, task: Task<Void, any Error>, sentWrites: WriteLog, events: EventRecorder
+    ) {
+        self.events = events
         self.manager = manager
         self.client = client
         self.task = task
@@ -38,12 +42,13 @@ final class IPFSClusterOperatorHarness: Sendable {
             metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, leaderElection: false,
             gracefulShutdownTimeout: .seconds(10), handleSignals: false)
         let manager = Manager(client: client, options: options, registry: registry, logger: Logger(label: "it.manager"))
+        let events = manager.makeEventRecorder(component: "quartermaster")
         let settings = ControllerSettings(
-            namespaces: [namespace], registry: registry, events: manager.makeEventRecorder(component: "quartermaster"),
+            namespaces: [namespace], registry: registry, events: events,
             logger: Logger(label: "it.ipfscluster"))
         for runnable in QuartermasterControllerSet.make(client: client, settings: settings) { manager.add(runnable) }
         let task = Task { try await manager.run() }
-        return IPFSClusterOperatorHarness(manager: manager, client: client, task: task, sentWrites: box)
+        return IPFSClusterOperatorHarness(manager: manager, client: client, task: task, sentWrites: box, events: events)
     }
 
     /// Waits until every cache has synced.
@@ -54,10 +59,11 @@ final class IPFSClusterOperatorHarness: Sendable {
         }
     }
 
-    /// Shuts the manager down and waits for it.
+    /// Shuts the manager down, waits for it, and waits until its recorded Events are written.
     func stop() async {
         manager.shutdown()
         _ = try? await task.value
+        await events.flush()
     }
 
     /// The writes the client's observer saw.

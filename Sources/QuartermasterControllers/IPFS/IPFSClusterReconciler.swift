@@ -27,7 +27,8 @@ import Logging
 ///    when this IPFSCluster is their controller (owner reference UID).
 /// 6. Computes the status (``IPFSClusterStatusComputation``) and writes it through the status
 ///    subresource only when it differs from the stored one (a conflict requeues).
-/// 7. Records Events `Created`, `Scaled`, `Ready` and `Stalled` (never secret values).
+/// 7. Records Events (never secret values): `Created` and `Scaled` when it creates or scales
+///    the StatefulSet, `Ready` and `Stalled` when a status write enters that state.
 public struct IPFSClusterReconciler: Reconciler {
     public typealias Object = IPFSCluster
 
@@ -105,8 +106,6 @@ public struct IPFSClusterReconciler: Reconciler {
                 podDisruptionBudgetServed: observed.podDisruptionBudgetServed ?? true),
             now: now())
 
-        recordEvents(cluster: cluster, observed: observed, status: status, problems: problems)
-
         if status != cluster.status {
             var updated = cluster
             updated.status = status
@@ -116,6 +115,9 @@ public struct IPFSClusterReconciler: Reconciler {
                 logger.debug("status write conflicted; requeueing")
                 return .requeue
             }
+            // Transitions are judged against the status just replaced, so a reconcile working
+            // from a stale cache (its write conflicts) records nothing twice.
+            recordStatusEvents(cluster: cluster, status: status, problems: problems)
         }
         return observed.podDisruptionBudgetServed == nil ? .requeueAfter(Self.discoveryRetryDelay) : .done
     }
@@ -151,6 +153,16 @@ public struct IPFSClusterReconciler: Reconciler {
             _ = try await apply(pdb, observed: observed.podDisruptionBudgets[pdb.metadata.name ?? ""], logger: logger)
         }
         let sts = try await apply(desired.statefulSet, observed: observed.statefulSet, logger: logger)
+        if let events, sts.metadata.resourceVersion != observed.statefulSet?.metadata.resourceVersion {
+            let replicas = cluster.spec.replicas
+            if observed.statefulSet == nil {
+                events.record(
+                    cluster, type: .normal, reason: "Created", message: "created the objects of \(replicas) peers")
+            } else if let before = observed.statefulSet?.spec?.replicas, before != replicas {
+                events.record(
+                    cluster, type: .normal, reason: "Scaled", message: "scaled from \(before) to \(replicas) peers")
+            }
+        }
 
         // What the spec no longer asks for, when we control it.
         let uid = cluster.metadata.uid ?? ""
@@ -194,13 +206,11 @@ public struct IPFSClusterReconciler: Reconciler {
         } catch KubeAPIError.notFound {}
     }
 
-    /// Events for transitions only, so a converged reconcile records none.
-    private func recordEvents(
-        cluster: IPFSCluster, observed: IPFSClusterObservation, status: IPFSClusterStatus,
-        problems: [IPFSClusterValidation.Problem]
+    /// `Stalled` and `Ready` when the status written enters them (never on a converged reconcile).
+    private func recordStatusEvents(
+        cluster: IPFSCluster, status: IPFSClusterStatus, problems: [IPFSClusterValidation.Problem]
     ) {
         guard let events else { return }
-        let replicas = cluster.spec.replicas
         let previousStalled = cluster.status?.conditions?.first {
             $0.type == IPFSClusterStatusComputation.stalledCondition
         }
@@ -210,16 +220,9 @@ public struct IPFSClusterReconciler: Reconciler {
                     cluster, type: .warning, reason: "Stalled",
                     message: problems.map(\.description).joined(separator: "; "))
             }
-            return
-        }
-        if observed.statefulSet == nil {
+        } else if status.phase == .ready && cluster.status?.phase != .ready {
             events.record(
-                cluster, type: .normal, reason: "Created", message: "created the objects of \(replicas) peers")
-        } else if let before = observed.statefulSet?.spec?.replicas, before != replicas {
-            events.record(cluster, type: .normal, reason: "Scaled", message: "scaled from \(before) to \(replicas) peers")
-        }
-        if status.phase == .ready && cluster.status?.phase != .ready {
-            events.record(cluster, type: .normal, reason: "Ready", message: "all \(replicas) peers are ready")
+                cluster, type: .normal, reason: "Ready", message: "all \(cluster.spec.replicas) peers are ready")
         }
     }
 }
