@@ -122,6 +122,9 @@ struct IPFSClusterIntegrationTests {
 
         // Restart: once converged, the new operator sends nothing.
         await op.stop()
+        let firstRun = try IPFSClusterEnv.auditedWrites(env, user: "cert-admin", namespace: ns, fromLine: 0)
+        #expect(firstRun.contains("patch statefulsets/ipfs"), "the audit filter sees the operator: \(firstRun)")
+        #expect(firstRun.contains("update ipfsclusters/ipfs/status"), "\(firstRun)")
         let auditFrom = try IPFSClusterEnv.auditLines(env).count
         op = try IPFSClusterOperatorHarness.start(env: env, namespace: ns)
         try await op.waitUntilSynced()

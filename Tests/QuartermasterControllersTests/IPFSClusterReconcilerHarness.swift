@@ -65,8 +65,8 @@ struct IPFSClusterReconcilerHarness {
     }
 
     @discardableResult
-    func reconcile(_ name: String) async throws -> ReconcileResult {
-        refreshCaches()
+    func reconcile(_ name: String, refreshingCaches: Bool = true) async throws -> ReconcileResult {
+        if refreshingCaches { refreshCaches() }
         var registry = StoreRegistry()
         registry.register(clusters)
         registry.register(secrets)

@@ -278,6 +278,25 @@ struct IPFSClusterReconcilerTests {
         #expect(h.fake.object(StatefulSet.self, name: "ipfs", namespace: h.namespace) == nil)
     }
 
+    @Test("a stale cache showing a deleted cluster once more ends the reconcile without error")
+    func staleDeletedCluster() async throws {
+        let h = IPFSClusterReconcilerHarness()
+        var spec = IPFSClusterSpec(replicas: 1)
+        spec.pvcRetention = .delete
+        try h.create("ipfs", spec: spec)
+        try await h.reconcile("ipfs")
+        try await h.client.delete(IPFSCluster.self, name: "ipfs", namespace: h.namespace)
+        let deleting = try #require(h.cluster("ipfs"))
+        try await h.reconcile("ipfs")
+        #expect(h.cluster("ipfs") == nil)
+        h.clusters.upsert(deleting)
+        #expect(try await h.reconcile("ipfs", refreshingCaches: false) == .done)
+        var alive = deleting
+        alive.metadata.deletionTimestamp = nil
+        h.clusters.upsert(alive)
+        #expect(try await h.reconcile("ipfs", refreshingCaches: false) == .done)
+    }
+
     @Test("pvcRetention changed back to Retain removes the finalizer; deletion then leaves the claims")
     func pvcRetentionRetain() async throws {
         let h = IPFSClusterReconcilerHarness()

@@ -76,7 +76,11 @@ extension IPFSClusterReconciler {
         if cluster.spec.pvcRetention == .delete {
             try await deletePeerClaims(cluster, logger: logger)
         }
-        guard try await patchFinalizers(cluster, adding: false, logger: logger) != nil else { return .requeue }
+        do {
+            guard try await patchFinalizers(cluster, adding: false, logger: logger) != nil else { return .requeue }
+        } catch KubeAPIError.notFound {
+            // Already gone: a stale cache saw it once more after the finalizer was removed.
+        }
         return .done
     }
 

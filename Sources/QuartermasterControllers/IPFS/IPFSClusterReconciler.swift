@@ -71,7 +71,13 @@ public struct IPFSClusterReconciler: Reconciler {
         let logger = context.logger
         guard let stored = context.store.get(request.key) else { return .done }
         if stored.metadata.deletionTimestamp != nil { return try await finalize(stored, logger: logger) }
-        guard let cluster = try await syncFinalizer(stored, logger: logger) else { return .requeue }
+        let synced: IPFSCluster?
+        do {
+            synced = try await syncFinalizer(stored, logger: logger)
+        } catch KubeAPIError.notFound {
+            return .done  // deleted since the cache saw it
+        }
+        guard let cluster = synced else { return .requeue }
 
         let observed = try await observe(cluster, context: context)
         var problems = IPFSClusterValidation.validate(
@@ -114,6 +120,8 @@ public struct IPFSClusterReconciler: Reconciler {
             } catch KubeAPIError.conflict {
                 logger.debug("status write conflicted; requeueing")
                 return .requeue
+            } catch KubeAPIError.notFound {
+                return .done  // deleted meanwhile
             }
             // Transitions are judged against the status just replaced, so a reconcile working
             // from a stale cache (its write conflicts) records nothing twice.
