@@ -149,6 +149,50 @@ struct IPFSClusterIntegrationTests {
     }
 
     @Test(
+        "a volume shrink stalls the cluster and leaves the StatefulSet alone; undoing it recovers",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
+    func shrinkStalls() async throws {
+        let env = try await EnvTest.shared()
+        try await IPFSClusterEnv.installCRD(env)
+        let ns = try await env.createNamespace("ipfs-stall")
+        let client = try IPFSClusterEnv.adminClient(env)
+        let op = try IPFSClusterOperatorHarness.start(env: env, namespace: ns)
+        try await env.kubectlChecked(
+            ["apply", "-f", "-"],
+            stdin: Self.manifest(name: "ipfs", namespace: ns).replacingOccurrences(of: "replicas: 3", with: "replicas: 1"))
+        try await eventually("StatefulSet created") { try await get(client, StatefulSet.self, "ipfs", ns) != nil }
+        let before = try #require(try await get(client, StatefulSet.self, "ipfs", ns))
+
+        try await env.kubectlChecked([
+            "patch", "ipfscluster", "ipfs", "-n", ns, "--type=merge",
+            "-p", #"{"spec":{"replicas":2,"storage":{"ipfs":{"size":"5Gi"}}}}"#,
+        ])
+        try await eventually("Stalled VolumeShrinkNotAllowed") {
+            let c = try await get(client, IPFSCluster.self, "ipfs", ns)
+            return condition(c, "Stalled")?.status == "True" && condition(c, "Stalled")?.reason == "VolumeShrinkNotAllowed"
+                && c?.status?.observedGeneration == c?.metadata.generation
+        }
+        #expect(try await get(client, IPFSCluster.self, "ipfs", ns)?.status?.phase == .failed)
+        let after = try #require(try await get(client, StatefulSet.self, "ipfs", ns))
+        #expect(after.metadata.generation == before.metadata.generation)
+        #expect(after.spec?.replicas == 1)
+        let warnings = try await env.kubectlChecked([
+            "get", "events", "-n", ns, "--field-selector", "reason=Stalled", "-o", "jsonpath={.items[*].message}",
+        ])
+        #expect(warnings.contains("VolumeShrinkNotAllowed"))
+
+        try await env.kubectlChecked([
+            "patch", "ipfscluster", "ipfs", "-n", ns, "--type=merge", "-p", #"{"spec":{"storage":{"ipfs":{"size":"10Gi"}}}}"#,
+        ])
+        try await eventually("recovered: StatefulSet scaled to 2, not stalled") {
+            let c = try await get(client, IPFSCluster.self, "ipfs", ns)
+            let sts = try await get(client, StatefulSet.self, "ipfs", ns)
+            return condition(c, "Stalled")?.status == "False" && sts?.spec?.replicas == 2
+        }
+        await op.stop()
+    }
+
+    @Test(
         "the CRD schema rejects replicas -1 and replicas \"three\"",
         .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func invalidSpecsRejected() async throws {
