@@ -16,5 +16,8 @@ public enum QuartermasterControllerSet {
 /// settings (e.g. a cluster-scoped kind while watching only some namespaces).
 enum ControllerRegistry {
     typealias Builder = @Sendable (KubeClient, ControllerSettings) -> (any Runnable)?
-    static let builders: [Builder] = []
+    static let builders: [Builder] = [
+        { client, settings in TenantController.make(client: client, settings: settings) },
+        { client, settings in ResourceController.make(client: client, settings: settings) },
+    ]
 }
