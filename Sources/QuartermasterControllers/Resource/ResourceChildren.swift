@@ -22,9 +22,10 @@ import KubeCore
 ///
 /// Suspension: an IPFSCluster needs at least one replica, so suspension is not expressed in
 /// its spec. A suspended Resource (or one in a suspended tenant's namespace) gets the
-/// annotation `quartermaster.dev/suspended: "true"` on its IPFSCluster; the IPFSCluster
-/// controller scales its StatefulSet to zero while the annotation is present and keeps every
-/// PersistentVolumeClaim, so resuming (removing the annotation) brings the same data back.
+/// annotation `quartermaster.dev/suspended: "true"` on its IPFSCluster. Contract for the
+/// IPFSCluster controller (not implemented there yet): scale the StatefulSet to zero while the
+/// annotation is present and keep every PersistentVolumeClaim, so resuming (removing the
+/// annotation) brings the same data back.
 public enum ResourceChildren {
     /// `quartermaster.dev/resource`: the owning Resource's name, on the child.
     public static let resourceLabel = "quartermaster.dev/resource"
