@@ -36,17 +36,27 @@ public struct CustomResourceDefinitionModel: Sendable {
     public var name: String { "\(resource.plural).\(resource.group)" }
 
     /// The whole object schema (apiVersion, kind, metadata, spec, status).
+    ///
+    /// A `spec` without required fields defaults to `{}` (so its own defaults apply); a `spec`
+    /// with required fields gets no default (a default must validate) and is itself required.
     public var openAPIV3Schema: JSONSchemaProperty {
-        .object(
+        let specHasRequiredFields = !(spec.required ?? []).isEmpty
+        var root = JSONSchemaProperty.object(
             description,
             [
                 "apiVersion": .string("Versioned schema of this representation of an object."),
                 "kind": .string("REST resource this object represents."),
                 // The API server forbids anything but `type` here (even a description).
                 "metadata": JSONSchemaProperty(type: "object", description: ""),
-                "spec": { var s = spec; s.defaultValue = s.defaultValue ?? [:]; return s }(),
+                "spec": {
+                    var s = spec
+                    if !specHasRequiredFields { s.defaultValue = s.defaultValue ?? [:] }
+                    return s
+                }(),
                 "status": status,
             ])
+        if specHasRequiredFields { root.required = ["spec"] }
+        return root
     }
 
     /// The CRD as an ordered YAML node.
@@ -117,9 +127,53 @@ public enum CRDGenerator {
             ])
     }
 
+    /// The `Tenant` CRD model: cluster-scoped, no short name, category `quartermaster`.
+    public static var tenant: CustomResourceDefinitionModel {
+        CustomResourceDefinitionModel(
+            resource: Tenant.resource, singular: "tenant", shortNames: [], categories: ["quartermaster"],
+            description:
+                "Tenant is one namespace with a quota, container limits, network isolation and owner access, kept by the operator.",
+            spec: Tenant.specSchema, status: Tenant.statusSchema, scale: nil,
+            printerColumns: [
+                .init(name: "Tier", type: "string", jsonPath: ".spec.tier", description: "Preset of quota and limits."),
+                .init(name: "Namespace", type: "string", jsonPath: ".status.namespace", description: "The tenant's namespace."),
+                .init(
+                    name: "Resources", type: "integer", jsonPath: ".status.resources.total",
+                    description: "Resources in the namespace."),
+                .init(
+                    name: "Ready", type: "string", jsonPath: #".status.conditions[?(@.type=="Ready")].status"#,
+                    description: "Whether the namespace and its objects are in place."),
+                .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Age."),
+            ])
+    }
+
+    /// The `Resource` CRD model: namespaced, short name `qres`, category `quartermaster`.
+    ///
+    /// The short name is not `res`: kubectl resolves short names before plurals, and a short
+    /// name that reads like a word invites collisions with other operators' kinds.
+    public static var resource: CustomResourceDefinitionModel {
+        CustomResourceDefinitionModel(
+            resource: Resource.resource, singular: "resource", shortNames: ["qres"], categories: ["quartermaster"],
+            description:
+                "Resource asks for something built from a versioned template (such as small-storage); the operator creates it, checks the quota first, and reports progress.",
+            spec: Resource.specSchema, status: Resource.statusSchema, scale: nil,
+            printerColumns: [
+                .init(name: "Template", type: "string", jsonPath: ".spec.template", description: "Template name."),
+                .init(name: "Phase", type: "string", jsonPath: ".status.phase", description: "Summary state."),
+                .init(
+                    name: "Progress", type: "string", jsonPath: ".status.progressText",
+                    description: "Furthest provisioning stage reached."),
+                .init(name: "Endpoint", type: "string", jsonPath: ".status.endpoint", description: "Where clients connect."),
+                .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Age."),
+            ])
+    }
+
+    /// Every CRD model, in file-name order of their output.
+    public static var allModels: [CustomResourceDefinitionModel] { [ipfsCluster, resource, tenant] }
+
     /// Every CRD as `(fileName, yaml)`, file names `<group>_<plural>.yaml`.
     public static func allCRDs() -> [(fileName: String, yaml: String)] {
-        [ipfsCluster].map { model in
+        allModels.map { model in
             let body: String
             do { body = try model.yaml() } catch { body = "# YAML serialization failed: \(error)\n" }
             return (fileName: "\(model.resource.group)_\(model.resource.plural).yaml", yaml: "---\n" + body)

@@ -17,6 +17,8 @@ public enum QuartermasterControllerSet {
 enum ControllerRegistry {
     typealias Builder = @Sendable (KubeClient, ControllerSettings) -> (any Runnable)?
     static let builders: [Builder] = [
-        { client, settings in IPFSClusterController.make(client: client, settings: settings) }
+        { client, settings in IPFSClusterController.make(client: client, settings: settings) },
+        { client, settings in TenantController.make(client: client, settings: settings) },
+        { client, settings in ResourceController.make(client: client, settings: settings) },
     ]
 }

@@ -1,0 +1,147 @@
+import KubeCore
+
+private let quantityPattern =
+    #"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"#
+
+/// Schema nodes shared by the Tenant and Resource CRDs.
+enum QuartermasterSchemaNodes {
+    /// An int-or-string resource quantity (`500m`, `2`, `10Gi`).
+    static func quantity(_ description: String) -> JSONSchemaProperty {
+        .intOrString(description, pattern: quantityPattern)
+    }
+
+    /// `status.conditions`: meta/v1 Conditions, a list-type map keyed by `type`.
+    static func conditions(_ description: String) -> JSONSchemaProperty {
+        var c = JSONSchemaProperty.array(
+            description,
+            of: .object(
+                "A meta/v1 Condition.", required: ["type", "status"],
+                [
+                    "type": .string("Condition type: Ready, Reconciling or Stalled.", maxLength: 316),
+                    "status": .string("True, False or Unknown.", enum: ["True", "False", "Unknown"]),
+                    "observedGeneration": .integer(
+                        "The metadata.generation the condition was computed from.", minimum: 0, format: "int64"),
+                    "lastTransitionTime": .string("When the status last changed.", format: "date-time"),
+                    "reason": .string("Machine-readable CamelCase reason.", maxLength: 1024),
+                    "message": .string("Human-readable details.", maxLength: 32768),
+                ]),
+            listType: "map")
+        c.listMapKeys = ["type"]
+        return c
+    }
+}
+
+extension Tenant {
+    /// The structural schema of `spec` (see `TenantSpec` for the meaning of each field).
+    public static var specSchema: JSONSchemaProperty {
+        typealias N = QuartermasterSchemaNodes
+        let cpuMemory = { (description: String) -> JSONSchemaProperty in
+            .object(
+                description,
+                [
+                    "cpu": N.quantity("CPU, e.g. 500m or 2."),
+                    "memory": N.quantity("Memory, e.g. 512Mi."),
+                ])
+        }
+        let selector = JSONSchemaProperty.object(
+            "Labels of the namespaces allowed to reach the tenant.",
+            [
+                "matchLabels": .map("Labels a namespace must carry, all of them.", values: .string("Label value.")),
+                "matchExpressions": .array(
+                    "Set-based requirements a namespace must meet, all of them.",
+                    of: .object(
+                        "One label requirement.", required: ["key", "operator"],
+                        [
+                            "key": .string("Label key.", minLength: 1),
+                            "operator": .string(
+                                "How the key relates to the values.", enum: ["In", "NotIn", "Exists", "DoesNotExist"]),
+                            "values": .array(
+                                "Values for In and NotIn; empty for Exists and DoesNotExist.",
+                                of: .string("A label value.")),
+                        ])),
+            ])
+        return .object(
+            "What the tenant is entitled to and who owns it.",
+            [
+                "owners": .array(
+                    "Users, groups and service accounts granted the quartermaster-tenant-owner role in the tenant's namespace.",
+                    of: .object(
+                        "An RBAC subject granted the tenant owner role.", required: ["kind", "name"],
+                        [
+                            "kind": .string("Kind of subject.", enum: TenantOwner.Kind.allCases.map(\.rawValue)),
+                            "name": .string("User, group or service account name.", minLength: 1),
+                            "namespace": .string(
+                                "Namespace of a service account; defaults to the tenant's namespace. Ignored for users and groups."),
+                        ])),
+                "tier": .string(
+                    "Preset of quota and container limits (free, basic, pro, enterprise); quota and limits override it.",
+                    default: TenantTier.free.rawValue, enum: TenantTier.allCases.map(\.rawValue)),
+                "quota": .object(
+                    "Overrides of the tier's namespace-wide quota, field by field.",
+                    [
+                        "cpu": N.quantity("Total CPU requests (requests.cpu), e.g. 8 or 500m."),
+                        "memory": N.quantity("Total memory requests (requests.memory), e.g. 16Gi."),
+                        "storage": N.quantity("Total storage requested by PersistentVolumeClaims (requests.storage)."),
+                        "persistentVolumeClaims": .integer(
+                            "Number of PersistentVolumeClaims (persistentvolumeclaims).", minimum: 0),
+                        "limitsCPU": N.quantity("Total CPU limits (limits.cpu); not capped by any tier."),
+                        "limitsMemory": N.quantity("Total memory limits (limits.memory); not capped by any tier."),
+                    ]),
+                "limits": .object(
+                    "Overrides of the tier's per-container default requests, default limits and maxima, resource by resource.",
+                    [
+                        "defaultRequest": cpuMemory("Requests given to containers that set none."),
+                        "defaultLimit": cpuMemory("Limits given to containers that set none."),
+                        "max": cpuMemory("Largest limit (and request) one container may have."),
+                    ]),
+                "namespace": .string(
+                    "Name of the tenant's namespace; defaults to the tenant's name. Changing it creates a new namespace and leaves the old one to the administrator.",
+                    pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength: 63),
+                "network": .object(
+                    "Namespaces allowed to reach the tenant's pods.",
+                    [
+                        "allowFrom": .array(
+                            "Namespaces (by name or by labels) whose pods may reach the tenant's pods, such as the ingress controller's and monitoring's. Each entry sets exactly one of namespace and namespaceSelector.",
+                            of: .object(
+                                "A namespace by name, or namespaces by labels.",
+                                [
+                                    "namespace": .string(
+                                        "Name of a namespace allowed to reach the tenant (matched by its kubernetes.io/metadata.name label).",
+                                        minLength: 1),
+                                    "namespaceSelector": selector,
+                                ]))
+                    ]),
+                "suspended": .boolean(
+                    "Scale the tenant's workloads to zero and block ingress, keeping all data.", default: false),
+            ])
+    }
+
+    /// The structural schema of `status` (see `TenantStatus`).
+    public static var statusSchema: JSONSchemaProperty {
+        typealias N = QuartermasterSchemaNodes
+        return .object(
+            "What the operator last observed of the tenant.",
+            [
+                "observedGeneration": .integer("The metadata.generation this status describes.", format: "int64"),
+                "namespace": .string("Name of the tenant's namespace."),
+                "quota": .object(
+                    "Quota of the namespace: hard caps and use.",
+                    [
+                        "hard": .map(
+                            "Caps enforced on the namespace (ResourceQuota status.hard).",
+                            values: N.quantity("A quantity.")),
+                        "used": .map(
+                            "What the namespace uses now (ResourceQuota status.used).", values: N.quantity("A quantity.")),
+                    ]),
+                "resources": .object(
+                    "Resources in the namespace, by phase.",
+                    [
+                        "total": .integer("Number of Resources in the namespace.", minimum: 0),
+                        "byPhase": .map(
+                            "Number of Resources per phase (Pending, Provisioning, Ready, ...); phases with none are left out.",
+                            values: .integer("Number of Resources in this phase.", minimum: 0)),
+                    ]),
+                "conditions": N.conditions("Ready, Reconciling and Stalled."),
+            ])
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import KubeTestSupport
+import Testing
+
+@testable import QuartermasterControllers
+
+@Suite struct TenantReconcilerTests {
+    static let key = ObjectKey(namespace: nil, name: "acme")
+
+    func reconcile(_ cluster: FakeCluster) async throws -> [String] {
+        let before = cluster.server.requests.count
+        let reconciler = TenantReconciler(client: cluster.client, events: nil, now: FakeCluster.clock)
+        _ = try await reconciler.reconcile(ReconcileRequest(key: Self.key), context: cluster.context(for: Tenant.self))
+        return cluster.writes(since: before)
+    }
+
+    func seedTenant(_ cluster: FakeCluster) throws {
+        try cluster.server.seed(
+            Tenant(metadata: ObjectMeta(name: "acme"), spec: TenantSpec(owners: [.user("alice")], tier: .free)))
+    }
+
+    @Test func firstReconcileCreatesEverythingAndAConvergedOneWritesNothing() async throws {
+        let cluster = FakeCluster()
+        try seedTenant(cluster)
+
+        let first = try await reconcile(cluster)
+        #expect(
+            first == [
+                "PATCH /apis/quartermaster.dev/v1alpha1/tenants/acme",
+                "PATCH /api/v1/namespaces/acme",
+                "PATCH /api/v1/namespaces/acme/resourcequotas/quartermaster-tenant",
+                "PATCH /api/v1/namespaces/acme/limitranges/quartermaster-tenant",
+                "PATCH /apis/networking.k8s.io/v1/namespaces/acme/networkpolicies/quartermaster-allow-same-namespace",
+                "PATCH /apis/networking.k8s.io/v1/namespaces/acme/networkpolicies/quartermaster-allow-egress",
+                "PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/acme/rolebindings/quartermaster-tenant-owners",
+                "PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status",
+            ])
+        let tenant = try #require(cluster.server.object(Tenant.self, name: "acme"))
+        #expect(tenant.metadata.finalizers == [Tenant.finalizer])
+        #expect(tenant.status?.conditions?[type: "Ready"]?.reason == "Provisioning")
+        let ns = try #require(cluster.server.object(Namespace.self, name: "acme"))
+        #expect(ns.metadata.labels?[TenantLabels.tenant] == "acme")
+        #expect(ns.metadata.labels?["pod-security.kubernetes.io/enforce"] == "restricted")
+        #expect(ns.metadata.ownerReferences == nil, "the namespace is deleted by the finalizer only, never by GC")
+        let binding = try #require(cluster.server.object(RoleBinding.self, name: "quartermaster-tenant-owners", namespace: "acme"))
+        #expect(binding.roleRef?.name == "quartermaster-tenant-owner")
+
+        // Nothing changed, the quota is not counted yet: nothing to write.
+        #expect(try await reconcile(cluster) == [])
+
+        // The quota controller counts the quota: only the status changes, to Ready.
+        try await cluster.countQuota(name: "quartermaster-tenant", namespace: "acme")
+        #expect(try await reconcile(cluster) == ["PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status"])
+        let ready = try #require(cluster.server.object(Tenant.self, name: "acme")?.status)
+        #expect(ready.conditions?.isTrue("Ready") == true)
+        #expect(ready.conditions?[type: "Ready"]?.observedGeneration == 1)
+        #expect(ready.quota?.hard?["requests.storage"] == "20Gi")
+        #expect(ready.resources == TenantResourceCounts(total: 0, byPhase: nil))
+        #expect(try await reconcile(cluster) == [])
+    }
+
+    @Test func driftIsRepairedAndStalePoliciesDeleted() async throws {
+        let cluster = FakeCluster()
+        try seedTenant(cluster)
+        _ = try await reconcile(cluster)
+        // Someone edits the quota; the tenant is suspended.
+        _ = try await cluster.client.mergePatch(
+            ResourceQuota.self, name: "quartermaster-tenant", namespace: "acme",
+            patch: ["spec": ["hard": ["requests.storage": "999Gi"]]])
+        _ = try await cluster.client.mergePatch(Tenant.self, name: "acme", patch: ["spec": ["suspended": true]])
+        let writes = try await reconcile(cluster)
+        #expect(writes.contains("PATCH /api/v1/namespaces/acme/resourcequotas/quartermaster-tenant"))
+        #expect(
+            writes.contains(
+                "DELETE /apis/networking.k8s.io/v1/namespaces/acme/networkpolicies/quartermaster-allow-same-namespace"))
+        #expect(
+            writes.contains(
+                "PATCH /apis/networking.k8s.io/v1/namespaces/acme/networkpolicies/quartermaster-suspended-deny-ingress"))
+        #expect(cluster.server.object(ResourceQuota.self, name: "quartermaster-tenant", namespace: "acme")?.spec?.hard?["requests.storage"] == "20Gi")
+        #expect(cluster.server.object(Namespace.self, name: "acme")?.metadata.labels?[TenantLabels.suspended] == "true")
+    }
+
+    @Test func countsResourcesByPhase() async throws {
+        let cluster = FakeCluster()
+        try seedTenant(cluster)
+        _ = try await reconcile(cluster)
+        try await cluster.countQuota(name: "quartermaster-tenant", namespace: "acme")
+        try cluster.server.seed(
+            Resource(
+                metadata: ObjectMeta(name: "a", namespace: "acme"), spec: ResourceSpec(template: "small-storage"),
+                status: ResourceStatus(phase: .ready)))
+        try cluster.server.seed(
+            Resource(metadata: ObjectMeta(name: "b", namespace: "acme"), spec: ResourceSpec(template: "small-storage")))
+        _ = try await reconcile(cluster)
+        let counts = cluster.server.object(Tenant.self, name: "acme")?.status?.resources
+        #expect(counts == TenantResourceCounts(total: 2, byPhase: ["Ready": 1, "Pending": 1]))
+    }
+
+    @Test func aForeignNamespaceIsNeverAdopted() async throws {
+        let cluster = FakeCluster()
+        try cluster.server.seed(Namespace(metadata: ObjectMeta(name: "acme")))
+        try seedTenant(cluster)
+        let writes = try await reconcile(cluster)
+        #expect(
+            writes == [
+                "PATCH /apis/quartermaster.dev/v1alpha1/tenants/acme",
+                "PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status",
+            ])
+        let stalled = cluster.server.object(Tenant.self, name: "acme")?.status?.conditions?[type: "Stalled"]
+        #expect(stalled?.status == .true && stalled?.reason == "NamespaceConflict")
+    }
+
+    @Test func deletionWaitsForResourcesThenDeletesTheNamespaceThenReleasesTheFinalizer() async throws {
+        let cluster = FakeCluster()
+        try seedTenant(cluster)
+        _ = try await reconcile(cluster)
+        try cluster.server.seed(
+            Resource(metadata: ObjectMeta(name: "a", namespace: "acme"), spec: ResourceSpec(template: "small-storage")))
+        try await cluster.client.delete(Tenant.self, name: "acme")
+
+        // A Resource remains: nothing is deleted, the tenant is Stalled with NotEmpty.
+        let blocked = try await reconcile(cluster)
+        #expect(blocked == ["PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status"])
+        let status = try #require(cluster.server.object(Tenant.self, name: "acme")?.status)
+        #expect(status.conditions?[type: "Stalled"]?.status == .true)
+        #expect(status.conditions?[type: "Stalled"]?.reason == "NotEmpty")
+        #expect(status.conditions?[type: "Stalled"]?.message?.contains("1 Resource") == true)
+        #expect(cluster.server.object(Namespace.self, name: "acme") != nil)
+        #expect(try await reconcile(cluster) == [], "still blocked, nothing new to say")
+
+        // The Resource goes: the namespace is deleted.
+        try await cluster.client.delete(Resource.self, name: "a", namespace: "acme")
+        let deleting = try await reconcile(cluster)
+        #expect(deleting.first == "DELETE /api/v1/namespaces/acme")
+        #expect(cluster.server.object(Namespace.self, name: "acme") == nil)
+
+        // The namespace is gone: the finalizer is released and the Tenant disappears.
+        let released = try await reconcile(cluster)
+        #expect(released == ["PATCH /apis/quartermaster.dev/v1alpha1/tenants/acme"])
+        #expect(cluster.server.object(Tenant.self, name: "acme") == nil)
+    }
+
+    @Test func invalidSpecIsStalledAndCreatesNothing() async throws {
+        let cluster = FakeCluster()
+        try cluster.server.seed(
+            Tenant(
+                metadata: ObjectMeta(name: "acme"),
+                spec: TenantSpec(limits: TenantContainerLimits(defaultRequest: TenantCPUMemory(cpu: "4")))))
+        let writes = try await reconcile(cluster)
+        #expect(
+            writes == [
+                "PATCH /apis/quartermaster.dev/v1alpha1/tenants/acme",
+                "PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status",
+            ])
+        #expect(cluster.server.object(Tenant.self, name: "acme")?.status?.conditions?[type: "Stalled"]?.reason == "InvalidSpec")
+    }
+
+    @Test func resourcesMapToTheirTenant() throws {
+        let tenants = Store<Tenant>()
+        tenants.upsert(Tenant(metadata: ObjectMeta(name: "acme"), spec: TenantSpec(namespace: "acme-prod")))
+        let namespaces = Store<Namespace>()
+        namespaces.upsert(Namespace(metadata: ObjectMeta(name: "other", labels: [TenantLabels.tenant: "globex"])))
+        #expect(
+            TenantController.tenantKeys(forResourceIn: "acme-prod", namespaces: namespaces, tenants: tenants)
+                == [ObjectKey(namespace: nil, name: "acme")])
+        #expect(
+            TenantController.tenantKeys(forResourceIn: "other", namespaces: namespaces, tenants: tenants)
+                == [ObjectKey(namespace: nil, name: "globex")])
+        #expect(TenantController.tenantKeys(forResourceIn: "default", namespaces: namespaces, tenants: tenants) == [])
+    }
+}
