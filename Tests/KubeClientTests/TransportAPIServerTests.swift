@@ -1,175 +1,189 @@
 import Foundation
 import KubeCore
+import KubeTestSupport
 import Testing
 
 @testable import KubeClient
 
-/// `CurlTransport` against a real API server started by `control-plane.sh up`; runs only
-/// when `QM_TEST_APISERVER_DIR` names that script's `DIR`.
+/// `CurlTransport` against the real API server of the shared envtest control plane
+/// (`KUBEBUILDER_ASSETS`): authentication, TLS verification, HTTP/2 and watches. Each test
+/// works in a namespace of its own.
 @Suite("Transport against a real API server")
 struct TransportAPIServerTests {
-    struct ControlPlane {
-        let server: String
-        let caPEM: Data
-        let identity: ClientIdentity
-        let adminToken: String
-
-        init?() throws {
-            guard let dir = ProcessInfo.processInfo.environment["QM_TEST_APISERVER_DIR"], !dir.isEmpty else {
-                print("TransportAPIServerTests: QM_TEST_APISERVER_DIR is not set; skipping")
-                return nil
-            }
-            let kubeconfig = try String(contentsOfFile: dir + "/kubeconfig-cert", encoding: .utf8)
-            guard let match = kubeconfig.firstMatch(of: /server: "([^"]+)"/) else { return nil }
-            server = String(match.1)
-            caPEM = try Data(contentsOf: URL(fileURLWithPath: dir + "/certs/apiserver.crt"))
-            identity = ClientIdentity(
-                certificatePEM: try Data(contentsOf: URL(fileURLWithPath: dir + "/client.crt")),
-                keyPEM: try Data(contentsOf: URL(fileURLWithPath: dir + "/client.key")))
-            let tokens = try String(contentsOfFile: dir + "/tokens.csv", encoding: .utf8)
-            guard let adminLine = tokens.split(separator: "\n").first(where: { $0.contains("system:masters") }),
-                let token = adminLine.split(separator: ",").first
-            else { return nil }
-            adminToken = String(token)
-        }
-
-        var bearer: [String: String] { ["Authorization": "Bearer \(adminToken)"] }
+    /// The admin's bearer token as request headers.
+    static func bearer(_ env: EnvTest) throws -> [String: String] {
+        let token = try #require(env.token(for: .admin))
+        return ["Authorization": "Bearer \(token)"]
     }
 
-    static var enabled: Bool { ProcessInfo.processInfo.environment["QM_TEST_APISERVER_DIR"] != nil }
-
-    @Test(.enabled(if: enabled, "set QM_TEST_APISERVER_DIR to a control-plane.sh DIR"))
+    @Test(
+        "a bearer token authenticates over HTTP/2 and the second request reuses the connection",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func tokenAuthOverHTTP2WithConnectionReuse() async throws {
-        let plane = try #require(try ControlPlane())
-        let transport = try CurlTransport(server: plane.server, tls: TLSConfiguration(certificateAuthorityPEM: plane.caPEM))
+        let env = try await EnvTest.shared()
+        let namespace = try await env.createNamespace("transport-token")
+        let bearer = try Self.bearer(env)
+        let transport = try CurlTransport(server: env.server, tls: TLSConfiguration(certificateAuthorityPEM: env.caPEM))
         defer { transport.shutdown() }
 
         let (response, info) = try await transport.sendReportingInfo(
-            HTTPRequest(method: .get, path: "/api/v1/namespaces/default", headers: plane.bearer))
+            HTTPRequest(method: .get, path: "/api/v1/namespaces/\(namespace)", headers: bearer))
         #expect(response.status == 200)
         #expect(info.httpVersion == "2")
         #expect(response.headers["content-type"] == "application/json")
-        let (_, second) = try await transport.sendReportingInfo(
-            HTTPRequest(method: .get, path: "/api/v1/namespaces/kube-system", headers: plane.bearer))
+        let object = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
+        #expect((object["metadata"] as? [String: Any])?["name"] as? String == namespace)
+        let (list, second) = try await transport.sendReportingInfo(
+            HTTPRequest(method: .get, path: "/api/v1/namespaces/\(namespace)/configmaps", headers: bearer))
+        #expect(list.status == 200)
+        #expect(second.httpVersion == "2")
         #expect(second.newConnections == 0)
 
-        let anonymous = try await transport.send(HTTPRequest(method: .get, path: "/api/v1/namespaces/default"))
+        let anonymous = try await transport.send(HTTPRequest(method: .get, path: "/api/v1/namespaces/\(namespace)"))
         #expect(anonymous.status == 401 || anonymous.status == 403)
         let wrong = try await transport.send(
-            HTTPRequest(method: .get, path: "/api/v1/namespaces/default", headers: ["Authorization": "Bearer nope"]))
+            HTTPRequest(
+                method: .get, path: "/api/v1/namespaces/\(namespace)", headers: ["Authorization": "Bearer nope"]))
         #expect(wrong.status == 401)
+        #expect(transport.openTransfers == 0)
     }
 
-    @Test(.enabled(if: enabled, "set QM_TEST_APISERVER_DIR to a control-plane.sh DIR"))
+    @Test(
+        "a client certificate authenticates, configured on the transport or given per request",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func clientCertificateAuthConfiguredAndPerRequest() async throws {
-        let plane = try #require(try ControlPlane())
-        let configured = try CurlTransport(
-            server: plane.server, tls: TLSConfiguration(certificateAuthorityPEM: plane.caPEM, clientIdentity: plane.identity))
-        defer { configured.shutdown() }
-        #expect(try await configured.send(HTTPRequest(method: .get, path: "/api/v1/namespaces/default")).status == 200)
+        let env = try await EnvTest.shared()
+        let namespace = try await env.createNamespace("transport-cert")
+        let path = "/api/v1/namespaces/\(namespace)"
+        let identity = try #require(env.clientConfiguration(user: .certAdmin).tls.clientIdentity)
 
-        let bare = try CurlTransport(server: plane.server, tls: TLSConfiguration(certificateAuthorityPEM: plane.caPEM))
+        let configured = try CurlTransport(
+            server: env.server, tls: TLSConfiguration(certificateAuthorityPEM: env.caPEM, clientIdentity: identity))
+        defer { configured.shutdown() }
+        #expect(try await configured.send(HTTPRequest(method: .get, path: path)).status == 200)
+
+        let bare = try CurlTransport(server: env.server, tls: TLSConfiguration(certificateAuthorityPEM: env.caPEM))
         defer { bare.shutdown() }
-        let withIdentity = HTTPRequest(method: .get, path: "/api/v1/namespaces/default", clientIdentity: plane.identity)
-        #expect(try await bare.send(withIdentity).status == 200)
-        let without = try await bare.send(HTTPRequest(method: .get, path: "/api/v1/namespaces/default"))
+        #expect(try await bare.send(HTTPRequest(method: .get, path: path, clientIdentity: identity)).status == 200)
+        let without = try await bare.send(HTTPRequest(method: .get, path: path))
         #expect(without.status == 401 || without.status == 403)
+        #expect(configured.openTransfers == 0)
+        #expect(bare.openTransfers == 0)
     }
 
-    @Test(.enabled(if: enabled, "set QM_TEST_APISERVER_DIR to a control-plane.sh DIR"))
+    /// The envtest API server's self-signed serving certificate names `kubernetes`,
+    /// `kubernetes.default`, `kubernetes.default.svc` and the IPs 127.0.0.1 and 10.0.0.1 (the
+    /// first service IP), so `kubernetes.default.svc` verifies and `wrong.example` does not.
+    @Test(
+        "TLS verification uses the CA and the server name; insecureSkipVerify skips it",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func tlsVerificationUsesTheCAAndServerName() async throws {
-        let plane = try #require(try ControlPlane())
-        let request = HTTPRequest(method: .get, path: "/version")
+        let env = try await EnvTest.shared()
+        let namespace = try await env.createNamespace("transport-tls")
+        let request = HTTPRequest(method: .get, path: "/api/v1/namespaces/\(namespace)", headers: try Self.bearer(env))
 
-        let untrusted = try CurlTransport(server: plane.server)
+        let untrusted = try CurlTransport(server: env.server)
         defer { untrusted.shutdown() }
-        do {
-            _ = try await untrusted.send(request)
-            Issue.record("expected a TLS failure without the CA")
-        } catch let error as TransportError {
-            guard case .tls = error else { Issue.record("expected tls, got \(error)"); return }
-        }
+        await expectTLSFailure(untrusted, request, "without the CA")
 
-        let insecure = try CurlTransport(server: plane.server, tls: TLSConfiguration(insecureSkipVerify: true))
+        let insecure = try CurlTransport(server: env.server, tls: TLSConfiguration(insecureSkipVerify: true))
         defer { insecure.shutdown() }
         #expect(try await insecure.send(request).status == 200)
 
         let named = try CurlTransport(
-            server: plane.server,
-            tls: TLSConfiguration(certificateAuthorityPEM: plane.caPEM, serverName: "kubernetes.default.svc"))
+            server: env.server,
+            tls: TLSConfiguration(certificateAuthorityPEM: env.caPEM, serverName: "kubernetes.default.svc"))
         defer { named.shutdown() }
         #expect(try await named.send(request).status == 200)
 
         let misnamed = try CurlTransport(
-            server: plane.server, tls: TLSConfiguration(certificateAuthorityPEM: plane.caPEM, serverName: "wrong.example"))
+            server: env.server, tls: TLSConfiguration(certificateAuthorityPEM: env.caPEM, serverName: "wrong.example"))
         defer { misnamed.shutdown() }
+        await expectTLSFailure(misnamed, request, "for a name the certificate does not carry")
+    }
+
+    /// Records an issue unless sending `request` fails with `TransportError.tls`.
+    private func expectTLSFailure(
+        _ transport: CurlTransport, _ request: HTTPRequest, _ situation: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
         do {
-            _ = try await misnamed.send(request)
-            Issue.record("expected a TLS failure for a name the certificate does not carry")
+            let response = try await transport.send(request)
+            Issue.record("expected a TLS failure \(situation), got status \(response.status)", sourceLocation: sourceLocation)
         } catch let error as TransportError {
-            guard case .tls = error else { Issue.record("expected tls, got \(error)"); return }
+            guard case .tls = error else {
+                Issue.record("expected a TLS failure \(situation), got \(error)", sourceLocation: sourceLocation)
+                return
+            }
+        } catch {
+            Issue.record("expected a TLS failure \(situation), got \(error)", sourceLocation: sourceLocation)
         }
     }
 
-    @Test(.enabled(if: enabled, "set QM_TEST_APISERVER_DIR to a control-plane.sh DIR"))
+    @Test(
+        "a KubeClient from a configuration watches a configmap being added and deleted",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func watchStreamsConfigMapEvents() async throws {
-        let plane = try #require(try ControlPlane())
-        let configuration = ClientConfiguration(
-            server: plane.server, tls: TLSConfiguration(certificateAuthorityPEM: plane.caPEM),
-            credentials: StaticCredentials(Credentials(bearerToken: plane.adminToken)))
-        let client = try KubeClient(configuration: configuration)
+        let env = try await EnvTest.shared()
+        let namespace = try await env.createNamespace("transport-watch")
+        let client = try KubeClient(configuration: env.clientConfiguration(user: .admin))
         #expect(client.defaultNamespace == "default")
-        #expect(client.host == plane.server.replacingOccurrences(of: "https://", with: ""))
+        #expect(client.host == env.server.replacingOccurrences(of: "https://", with: ""))
         let transport = try #require(client.transport as? CurlTransport)
         defer { transport.shutdown() }
 
-        let name = "transport-watch-\(UInt32.random(in: 0...UInt32.max))"
+        let collection = "/api/v1/namespaces/\(namespace)/configmaps"
+        let name = "watched"
         let watch = try await client.stream(
             HTTPRequest(
-                method: .get, path: "/api/v1/namespaces/default/configmaps",
+                method: .get, path: collection,
                 query: [QueryItem("watch", "true"), QueryItem("fieldSelector", "metadata.name=\(name)")]))
         #expect(watch.status == 200)
 
         let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"\#(name)"},"data":{"k":"v"}}"#
         let created = try await client.send(
             HTTPRequest(
-                method: .post, path: "/api/v1/namespaces/default/configmaps",
-                headers: ["Content-Type": "application/json"], body: Data(body.utf8)))
+                method: .post, path: collection, headers: ["Content-Type": "application/json"], body: Data(body.utf8)))
         #expect(created.status == 201)
-        _ = try await client.send(HTTPRequest(method: .delete, path: "/api/v1/namespaces/default/configmaps/\(name)"))
+        let deleted = try await client.send(HTTPRequest(method: .delete, path: "\(collection)/\(name)"))
+        #expect(deleted.status == 200)
 
         var types: [String] = []
         for try await line in watch.lines {
             let event = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
-            let object = event["object"] as? [String: Any]
-            let metadata = object?["metadata"] as? [String: Any]
+            let metadata = (event["object"] as? [String: Any])?["metadata"] as? [String: Any]
             #expect(metadata?["name"] as? String == name)
+            #expect(metadata?["namespace"] as? String == namespace)
             types.append(event["type"] as? String ?? "?")
             if types.count == 2 { break }
         }
         #expect(types == ["ADDED", "DELETED"])
     }
 
-    @Test(.enabled(if: enabled, "set QM_TEST_APISERVER_DIR to a control-plane.sh DIR"))
+    @Test(
+        "a paused HTTP/2 watch resumes without losing events while requests share its connection",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func aPausedHTTP2WatchResumesWithoutLosingEvents() async throws {
-        let plane = try #require(try ControlPlane())
+        let env = try await EnvTest.shared()
+        let namespace = try await env.createNamespace("transport-pause")
+        let bearer = try Self.bearer(env)
         let transport = try CurlTransport(
-            server: plane.server, tls: TLSConfiguration(certificateAuthorityPEM: plane.caPEM),
+            server: env.server, tls: TLSConfiguration(certificateAuthorityPEM: env.caPEM),
             options: TransportOptions(streamBufferLimit: 2000))
         defer { transport.shutdown() }
-        let label = "transport-pause-\(UInt32.random(in: 0...UInt32.max))"
-        let collection = "/api/v1/namespaces/default/configmaps"
+        let collection = "/api/v1/namespaces/\(namespace)/configmaps"
 
+        // The label keeps out the kube-root-ca.crt configmap the controller manager publishes.
         let watch = try await transport.stream(
             HTTPRequest(
-                method: .get, path: collection,
-                query: [QueryItem("watch", "true"), QueryItem("labelSelector", "test=\(label)")], headers: plane.bearer))
+                method: .get, path: collection, query: [QueryItem("watch", "true"), QueryItem("labelSelector", "test=pause")],
+                headers: bearer))
         #expect(watch.status == 200)
         let count = 30
+        var headers = bearer
+        headers["Content-Type"] = "application/json"
         for i in 0..<count {
-            let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"\#(label)-\#(i)","labels":{"test":"\#(label)"}},"data":{"k":"\#(String(repeating: "v", count: 200))"}}"#
-            var headers = plane.bearer
-            headers["Content-Type"] = "application/json"
+            let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm-\#(i)","labels":{"test":"pause"}},"data":{"k":"\#(String(repeating: "v", count: 200))"}}"#
             let (created, info) = try await transport.sendReportingInfo(
                 HTTPRequest(method: .post, path: collection, headers: headers, body: Data(body.utf8)))
             #expect(created.status == 201)
@@ -179,14 +193,11 @@ struct TransportAPIServerTests {
         var names: [String] = []
         for try await line in watch.lines {
             let event = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+            #expect(event["type"] as? String == "ADDED")
             let metadata = (event["object"] as? [String: Any])?["metadata"] as? [String: Any]
             names.append(metadata?["name"] as? String ?? "?")
             if names.count == count { break }
         }
-        #expect(names == (0..<count).map { "\(label)-\($0)" })
-        _ = try await transport.send(
-            HTTPRequest(
-                method: .delete, path: collection, query: [QueryItem("labelSelector", "test=\(label)")],
-                headers: plane.bearer))
+        #expect(names == (0..<count).map { "cm-\($0)" })
     }
 }
