@@ -264,8 +264,16 @@ public final class Controller<R: Reconciler>: Runnable {
             if error is CancellationError && queue.isShuttingDown { return }
             queue.addRateLimited(key)
             metrics.reconciled(.error, duration: elapsed)
-            logger.error(
-                "reconcile failed, will retry", metadata: ["error": "\(error)", "retries": "\(queue.retries(key))"])
+            if case KubeAPIError.conflict = error {
+                // A write raced with a newer version of the object (usually our own cache
+                // lagging a write): expected and harmless; the retry reads the newer version.
+                logger.info(
+                    "reconcile hit a write conflict, will retry",
+                    metadata: ["error": "\(error)", "retries": "\(queue.retries(key))"])
+            } else {
+                logger.error(
+                    "reconcile failed, will retry", metadata: ["error": "\(error)", "retries": "\(queue.retries(key))"])
+            }
         }
     }
 }
