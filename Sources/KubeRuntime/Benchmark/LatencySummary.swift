@@ -13,9 +13,9 @@ public struct LatencySummary: Sendable, Hashable {
     /// The p-th percentile (0 < p ≤ 100); `nil` when there are no samples.
     public func percentile(_ p: Double) -> Duration? {
         guard !sorted.isEmpty else { return nil }
-        let clamped = min(max(p, 0), 100)
+        let clamped = Swift.min(Swift.max(p, 0), 100)
         let rank = Int((clamped / 100 * Double(sorted.count)).rounded(.up))
-        return sorted[min(max(rank, 1), sorted.count) - 1]
+        return sorted[Swift.min(Swift.max(rank, 1), sorted.count) - 1]
     }
 
     public var p50: Duration? { percentile(50) }
