@@ -33,6 +33,8 @@ import Testing
         let text = "Name:\tx\nVmPeak:\t  999 kB\nVmHWM:\t   40960 kB\nVmRSS:\t   20480 kB\nThreads: 3\n"
         let m = ProcessMemory.parse(status: text)
         #expect(m == ProcessMemory(residentBytes: 20 << 20, peakResidentBytes: 40 << 20))
+        let withAnon = ProcessMemory.parse(status: text + "RssAnon:\t 1024 kB\n")
+        #expect(withAnon?.anonymousBytes == 1 << 20)
         #expect(ProcessMemory.parse(status: "Name: x\n") == nil)
     }
 

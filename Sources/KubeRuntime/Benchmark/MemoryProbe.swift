@@ -11,10 +11,15 @@ public struct MemoryProbeResult: Codable, Sendable, Hashable {
     /// After the client was made and one small request sent, before the reflector started.
     public var baselineRSS: Int
     public var baselinePeak: Int
+    /// Anonymous (heap) part of `baselineRSS`; the rest is mapped code and data of the binary
+    /// and its shared libraries.
+    public var baselineAnonymous: Int
     /// Once the store held every object (first list from the watch cache, then the watch).
     public var syncedRSS: Int
     /// Peak during the first list and sync.
     public var syncedPeak: Int
+    /// Anonymous (heap) part of `syncedRSS`.
+    public var syncedAnonymous: Int
     /// Peak during a full consistent relist (paged) whose result replaced the store at once,
     /// while the replaced content was still referenced (as the reflector does on 410 Gone).
     public var relistPeak: Int
@@ -55,8 +60,7 @@ public enum MemoryProbe {
         let relistPeak: Int
         do {
             // What the reflector does after 410 Gone: a consistent, paged list, swapped in whole.
-            let (items, _) = try await client.listAll(
-                ConfigMap.self, options: ListOptions(labelSelector: labelSelector), pageSize: options.pageSize)
+            let items = try await relistItems(client: client, labelSelector: labelSelector, pageSize: options.pageSize)
             let previous = reflector.store.replaceAll(items)
             // The reflector walks old and new content to report differences; keep both alive.
             var changed = 0
@@ -67,13 +71,35 @@ public enum MemoryProbe {
             guard let during = ProcessMemory.current() else { throw MemoryProbeError.procUnavailable }
             relistPeak = during.peakResidentBytes
         }
+        // As the reflector does after each list.
+        FreedMemoryRelease.now()
         try await Task.sleep(for: .milliseconds(200))
         guard let after = ProcessMemory.current() else { throw MemoryProbeError.procUnavailable }
         return MemoryProbeResult(
             objects: reflector.store.count, baselineRSS: baseline.residentBytes,
-            baselinePeak: baseline.peakResidentBytes, syncedRSS: synced.residentBytes,
-            syncedPeak: synced.peakResidentBytes, relistPeak: relistPeak, afterRelistRSS: after.residentBytes,
+            baselinePeak: baseline.peakResidentBytes, baselineAnonymous: baseline.anonymousBytes,
+            syncedRSS: synced.residentBytes, syncedPeak: synced.peakResidentBytes,
+            syncedAnonymous: synced.anonymousBytes, relistPeak: relistPeak, afterRelistRSS: after.residentBytes,
             syncSeconds: syncSeconds)
+    }
+
+    /// A consistent paged list; retried twice after a failure (as the reflector would retry).
+    private static func relistItems(client: KubeClient, labelSelector: String, pageSize: Int) async throws
+        -> [ConfigMap]
+    {
+        var attempt = 0
+        while true {
+            do {
+                return try await client.listAll(
+                    ConfigMap.self, options: ListOptions(labelSelector: labelSelector), pageSize: pageSize
+                ).items
+            } catch {
+                attempt += 1
+                if attempt > 2 { throw error }
+                FileHandle.standardError.write(Data("memory probe: relist failed (\(error)), retrying\n".utf8))
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
     }
 }
 

@@ -8,9 +8,14 @@ public struct ProcessMemory: Sendable, Hashable, CustomStringConvertible {
     /// `resetPeak()`, in bytes.
     public var peakResidentBytes: Int
 
-    public init(residentBytes: Int, peakResidentBytes: Int) {
+    /// The anonymous part of `residentBytes` (`RssAnon`: heap and stacks, not mapped code),
+    /// in bytes; 0 when the kernel does not report it.
+    public var anonymousBytes: Int
+
+    public init(residentBytes: Int, peakResidentBytes: Int, anonymousBytes: Int = 0) {
         self.residentBytes = residentBytes
         self.peakResidentBytes = peakResidentBytes
+        self.anonymousBytes = anonymousBytes
     }
 
     /// Reads the current figures; `nil` where `/proc/self/status` is missing or unreadable
@@ -24,12 +29,14 @@ public struct ProcessMemory: Sendable, Hashable, CustomStringConvertible {
     public static func parse(status text: String) -> ProcessMemory? {
         var rss: Int?
         var hwm: Int?
+        var anon = 0
         for line in text.split(separator: "\n") {
             if line.hasPrefix("VmRSS:") { rss = kilobytes(line) }
             if line.hasPrefix("VmHWM:") { hwm = kilobytes(line) }
+            if line.hasPrefix("RssAnon:") { anon = kilobytes(line) ?? 0 }
         }
         guard let rss, let hwm else { return nil }
-        return ProcessMemory(residentBytes: rss * 1024, peakResidentBytes: hwm * 1024)
+        return ProcessMemory(residentBytes: rss * 1024, peakResidentBytes: hwm * 1024, anonymousBytes: anon * 1024)
     }
 
     /// Resets the peak (`VmHWM`) to the current RSS by writing `5` to `/proc/self/clear_refs`
