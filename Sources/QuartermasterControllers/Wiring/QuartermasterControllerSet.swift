@@ -16,5 +16,7 @@ public enum QuartermasterControllerSet {
 /// settings (e.g. a cluster-scoped kind while watching only some namespaces).
 enum ControllerRegistry {
     typealias Builder = @Sendable (KubeClient, ControllerSettings) -> (any Runnable)?
-    static let builders: [Builder] = []
+    static let builders: [Builder] = [
+        { client, settings in IPFSClusterController.make(client: client, settings: settings) }
+    ]
 }

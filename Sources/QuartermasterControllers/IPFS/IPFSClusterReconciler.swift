@@ -1,0 +1,236 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import Logging
+
+/// Reconciles one `IPFSCluster`: observes its objects, diffs them against the desired state
+/// (``IPFSClusterDesiredState``), applies what differs, deletes what the spec no longer asks
+/// for, and reports ``IPFSClusterStatus``. The objects themselves come only from the pure
+/// functions of the IPFS module; this type decides nothing about their shape.
+///
+/// One reconcile:
+/// 1. Reads the IPFSCluster from the controller's cache; gone → done. Being deleted → see
+///    ``finalize(_:logger:)`` (the `pvcRetention` finalizer). Otherwise adds the finalizer
+///    ``pvcCleanupFinalizer`` when `pvcRetention` is `Delete`, removes it when `Retain`.
+/// 2. Observes the owned objects (caches; kinds not cached are listed), the StorageClasses
+///    (only when a `storageClassName` is set) and whether `policy/v1` is served (cached
+///    discovery; a failure is retried after ``discoveryRetryDelay``).
+/// 3. Validates (``IPFSClusterValidation``). Any problem → `Stalled`, and nothing is applied or
+///    deleted (the StatefulSet in particular is left untouched).
+/// 4. Applies the identities Secret first, then computes every other object from the Secret's
+///    data as applied, so peer IDs always derive from the stored keys.
+/// 5. Applies ConfigMap, Services, NetworkPolicy, Ingresses, the PodDisruptionBudget (when
+///    `policy/v1` is served) and finally the StatefulSet, each only when it differs from the
+///    observed object (``DesiredStateApplier``): a converged reconcile sends no write. Deletes
+///    Services, Ingresses and the PodDisruptionBudget that the spec no longer asks for, only
+///    when this IPFSCluster is their controller (owner reference UID).
+/// 6. Computes the status (``IPFSClusterStatusComputation``) and writes it through the status
+///    subresource only when it differs from the stored one (a conflict requeues).
+/// 7. Records Events (never secret values): `Created` and `Scaled` when it creates or scales
+///    the StatefulSet, `Ready` and `Stalled` when a status write enters that state.
+public struct IPFSClusterReconciler: Reconciler {
+    public typealias Object = IPFSCluster
+
+    /// The finalizer that deletes the peers' claims when `pvcRetention` is `Delete`.
+    public static let pvcCleanupFinalizer = "quartermaster.dev/pvc-cleanup"
+    /// How long to wait before retrying after discovery failed. 30 s.
+    public static let discoveryRetryDelay: Duration = .seconds(30)
+
+    public let client: KubeClient
+    public let applier: DesiredStateApplier
+    /// Whether the server serves `policy/v1` PodDisruptionBudgets; cached.
+    public let discovery: APIDiscovery
+    /// Where Events go; `nil` records none.
+    public let events: EventRecorder?
+    /// DNS suffix of the cluster. Default `cluster.local`.
+    public let clusterDomain: String
+    private let now: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - client: the API client for writes (and reads of kinds the controller does not cache).
+    ///   - events: default `nil` (no Events).
+    ///   - discovery: default: a new `APIDiscovery` over `client`.
+    ///   - clusterDomain: default `cluster.local`.
+    ///   - now: the clock for condition transition times. Default: the system clock.
+    public init(
+        client: KubeClient, events: EventRecorder? = nil, discovery: APIDiscovery? = nil,
+        clusterDomain: String = "cluster.local", now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.client = client
+        self.applier = DesiredStateApplier(client: client)
+        self.discovery = discovery ?? APIDiscovery(client: client)
+        self.events = events
+        self.clusterDomain = clusterDomain
+        self.now = now
+    }
+
+    public func reconcile(_ request: ReconcileRequest, context: ReconcileContext<IPFSCluster>) async throws
+        -> ReconcileResult
+    {
+        let logger = context.logger
+        guard let stored = context.store.get(request.key) else { return .done }
+        if stored.metadata.deletionTimestamp != nil { return try await finalize(stored, logger: logger) }
+        let synced: IPFSCluster?
+        do {
+            synced = try await syncFinalizer(stored, logger: logger)
+        } catch KubeAPIError.notFound {
+            return .done  // deleted since the cache saw it
+        }
+        guard let cluster = synced else { return .requeue }
+
+        let observed = try await observe(cluster, context: context)
+        var problems = IPFSClusterValidation.validate(
+            cluster: cluster, storageClassNames: observed.storageClassNames, existingStatefulSet: observed.statefulSet)
+
+        var desired: Applied?
+        if problems.isEmpty {
+            do {
+                desired = try await applyAll(cluster, observed: observed, logger: logger)
+            } catch let error as IPFSClusterDesiredStateError {
+                problems.append(IPFSClusterValidation.problem(for: error))
+            }
+        }
+
+        var statefulSet = observed.statefulSet
+        if let desired { statefulSet = desired.appliedStatefulSet ?? statefulSet }
+        let identities =
+            desired?.objects.identities
+            ?? observed.secret.flatMap {
+                try? IPFSClusterIdentities(secretData: IPFSClusterDesiredState.decodedStringData(of: $0))
+            }
+        let names = IPFSClusterNames(instance: cluster.metadata.name ?? "")
+        let status = IPFSClusterStatusComputation.compute(
+            cluster: cluster,
+            observed: IPFSClusterObservedState(
+                statefulSet: statefulSet, identities: identities,
+                apiService: observed.services[names.apiService], gatewayService: observed.services[names.gatewayService],
+                apiIngress: observed.ingresses[names.apiIngress], gatewayIngress: observed.ingresses[names.gatewayIngress],
+                problems: problems,
+                desiredConfigHash: desired?.objects.statefulSet.spec?.template.metadata?.annotations?[
+                    IPFSClusterDesiredState.configHashAnnotation],
+                podDisruptionBudgetServed: observed.podDisruptionBudgetServed ?? true),
+            now: now())
+
+        if status != cluster.status {
+            var updated = cluster
+            updated.status = status
+            do {
+                _ = try await client.replaceStatus(updated)
+            } catch KubeAPIError.conflict {
+                logger.debug("status write conflicted; requeueing")
+                return .requeue
+            } catch KubeAPIError.notFound {
+                return .done  // deleted meanwhile
+            }
+            // Transitions are judged against the status just replaced, so a reconcile working
+            // from a stale cache (its write conflicts) records nothing twice.
+            recordStatusEvents(cluster: cluster, status: status, problems: problems)
+        }
+        return observed.podDisruptionBudgetServed == nil ? .requeueAfter(Self.discoveryRetryDelay) : .done
+    }
+
+    /// The desired objects and the StatefulSet as the server now has it.
+    struct Applied {
+        var objects: IPFSClusterDesiredObjects
+        var appliedStatefulSet: StatefulSet?
+    }
+
+    /// Steps 4 and 5: Secret first, everything else from the Secret as applied, then deletes.
+    private func applyAll(_ cluster: IPFSCluster, observed: IPFSClusterObservation, logger: Logger) async throws
+        -> Applied
+    {
+        let domain = clusterDomain
+        let initial = try IPFSClusterDesiredState.compute(
+            cluster: cluster, existingSecretData: observed.secret.map(IPFSClusterDesiredState.decodedStringData(of:)),
+            clusterDomain: domain)
+        let secret = try await apply(initial.secret, observed: observed.secret, logger: logger)
+        let desired = try IPFSClusterDesiredState.compute(
+            cluster: cluster, existingSecretData: IPFSClusterDesiredState.decodedStringData(of: secret),
+            clusterDomain: domain)
+
+        _ = try await apply(desired.configMap, observed: observed.configMap, logger: logger)
+        for service in desired.services {
+            _ = try await apply(service, observed: observed.services[service.metadata.name ?? ""], logger: logger)
+        }
+        _ = try await apply(desired.networkPolicy, observed: observed.networkPolicy, logger: logger)
+        for ingress in desired.ingresses {
+            _ = try await apply(ingress, observed: observed.ingresses[ingress.metadata.name ?? ""], logger: logger)
+        }
+        if observed.podDisruptionBudgetServed == true, let pdb = desired.podDisruptionBudget {
+            _ = try await apply(pdb, observed: observed.podDisruptionBudgets[pdb.metadata.name ?? ""], logger: logger)
+        }
+        let sts = try await apply(desired.statefulSet, observed: observed.statefulSet, logger: logger)
+        if let events, sts.metadata.resourceVersion != observed.statefulSet?.metadata.resourceVersion {
+            let replicas = cluster.spec.replicas
+            if observed.statefulSet == nil {
+                events.record(
+                    cluster, type: .normal, reason: "Created", message: "created the objects of \(replicas) peers")
+            } else if let before = observed.statefulSet?.spec?.replicas, before != replicas {
+                events.record(
+                    cluster, type: .normal, reason: "Scaled", message: "scaled from \(before) to \(replicas) peers")
+            }
+        }
+
+        // What the spec no longer asks for, when we control it.
+        let uid = cluster.metadata.uid ?? ""
+        let namespace = cluster.metadata.namespace
+        let wantedServices = Set(desired.services.compactMap(\.metadata.name))
+        for (name, service) in observed.services where !wantedServices.contains(name) {
+            try await deleteIfControlled(service, uid: uid, namespace: namespace, logger: logger)
+        }
+        let wantedIngresses = Set(desired.ingresses.compactMap(\.metadata.name))
+        for (name, ingress) in observed.ingresses where !wantedIngresses.contains(name) {
+            try await deleteIfControlled(ingress, uid: uid, namespace: namespace, logger: logger)
+        }
+        if observed.podDisruptionBudgetServed == true {
+            let wanted = Set([desired.podDisruptionBudget?.metadata.name].compactMap { $0 })
+            for (name, pdb) in observed.podDisruptionBudgets where !wanted.contains(name) {
+                try await deleteIfControlled(pdb, uid: uid, namespace: namespace, logger: logger)
+            }
+        }
+        return Applied(objects: desired, appliedStatefulSet: sts)
+    }
+
+    private func apply<T: KubeResource>(_ desired: T, observed: T?, logger: Logger) async throws -> T {
+        let outcome = try await applier.apply(desired, observed: observed)
+        if outcome.wasApplied {
+            logger.info(
+                observed == nil ? "created" : "updated",
+                metadata: ["kind": "\(T.resource.kind)", "object": "\(desired.metadata.name ?? "")"])
+        }
+        return outcome.object
+    }
+
+    private func deleteIfControlled<T: KubeResource>(_ object: T, uid: String, namespace: String?, logger: Logger)
+        async throws
+    {
+        guard !uid.isEmpty, object.metadata.isControlled(byUID: uid), object.metadata.deletionTimestamp == nil,
+            let name = object.metadata.name
+        else { return }
+        do {
+            try await client.delete(T.self, name: name, namespace: namespace)
+            logger.info("deleted", metadata: ["kind": "\(T.resource.kind)", "object": "\(name)"])
+        } catch KubeAPIError.notFound {}
+    }
+
+    /// `Stalled` and `Ready` when the status written enters them (never on a converged reconcile).
+    private func recordStatusEvents(
+        cluster: IPFSCluster, status: IPFSClusterStatus, problems: [IPFSClusterValidation.Problem]
+    ) {
+        guard let events else { return }
+        let previousStalled = cluster.status?.conditions?.first {
+            $0.type == IPFSClusterStatusComputation.stalledCondition
+        }
+        if let first = problems.first {
+            if previousStalled?.status != "True" || previousStalled?.reason != first.reason.rawValue {
+                events.record(
+                    cluster, type: .warning, reason: "Stalled",
+                    message: problems.map(\.description).joined(separator: "; "))
+            }
+        } else if status.phase == .ready && cluster.status?.phase != .ready {
+            events.record(
+                cluster, type: .normal, reason: "Ready", message: "all \(cluster.spec.replicas) peers are ready")
+        }
+    }
+}

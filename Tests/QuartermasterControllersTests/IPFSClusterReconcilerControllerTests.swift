@@ -1,0 +1,65 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import KubeTestSupport
+import Logging
+import Prometheus
+import Testing
+
+@testable import QuartermasterControllers
+
+/// The `ipfscluster` controller as built by `IPFSClusterController.make`, running over a
+/// `FakeAPIServer`: caches and watches drive the reconciles.
+@Suite("IPFSCluster controller over the fake API server")
+struct IPFSClusterReconcilerControllerTests {
+    func eventually(_ timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+
+    @Test("the controller creates the objects, follows the StatefulSet's status to Ready, then settles without writes")
+    func controllerConverges() async throws {
+        let fake = FakeAPIServer()
+        let client = KubeClient(transport: fake)
+        let registry = PrometheusCollectorRegistry()
+        let events = EventRecorder(client: client, component: "quartermaster-test", instance: "test")
+        let settings = ControllerSettings(
+            namespaces: ["ipfs"], registry: registry, events: events, logger: Logger(label: "test"))
+        let controller = IPFSClusterController.make(client: client, settings: settings)
+        #expect(controller.name == "ipfscluster")
+        #expect(controller.store(for: StatefulSet.self) != nil)
+        #expect(controller.store(for: StorageClass.self) != nil)
+        #expect(controller.store(for: PodDisruptionBudget.self) == nil, "PDBs are never cached")
+        try fake.seed(IPFSCluster(metadata: ObjectMeta(name: "demo", namespace: "ipfs")))
+        try fake.seed(IPFSCluster(metadata: ObjectMeta(name: "elsewhere", namespace: "other")))
+
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await controller.runCaches() }
+                group.addTask { try? await controller.runWorkers() }
+            }
+        }
+        defer { task.cancel() }
+
+        #expect(await eventually { fake.object(StatefulSet.self, name: "demo", namespace: "ipfs") != nil })
+        #expect(fake.object(StatefulSet.self, name: "elsewhere", namespace: "other") == nil, "other namespaces are not watched")
+        var sts = try #require(fake.object(StatefulSet.self, name: "demo", namespace: "ipfs"))
+        sts.status = StatefulSetStatus(
+            observedGeneration: sts.metadata.generation, replicas: 3, readyReplicas: 3, currentReplicas: 3,
+            updatedReplicas: 3, currentRevision: "demo-1", updateRevision: "demo-1")
+        _ = try await client.replaceStatus(sts)
+        #expect(await eventually { fake.object(IPFSCluster.self, name: "demo", namespace: "ipfs")?.status?.phase == .ready })
+
+        await events.flush()
+        try await Task.sleep(for: .milliseconds(500))
+        await events.flush()
+        let settled = fake.writes.count
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(fake.writes.count == settled, "\(fake.writes.dropFirst(settled).map { "\($0.method) \($0.path)" })")
+    }
+}
