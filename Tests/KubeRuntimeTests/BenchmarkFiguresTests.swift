@@ -53,8 +53,8 @@ import Testing
         let body = #"{"metadata":{"name":"a","namespace":"default"}}"#
         scripted.on(.get, "/api/v1/namespaces/default/configmaps/a", json: body)
         scripted.on(.patch, "/api/v1/namespaces/default/configmaps/a", json: body)
-        _ = try await client.get(ConfigMap.self, name: "a")
-        _ = try await client.apply(ConfigMap(metadata: ObjectMeta(name: "a", namespace: "default")))
+        _ = try await client.get(KubeCore.ConfigMap.self, name: "a")
+        _ = try await client.apply(KubeCore.ConfigMap(metadata: ObjectMeta(name: "a", namespace: "default")))
         #expect(counting.total == 2)
         #expect(counting.writes == 1)
         #expect(counting.byMethod[.patch] == 1)
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func desiredChildCopiesDataAndOwner() throws {
-        var parent = ConfigMap(
+        var parent = KubeCore.ConfigMap(
             metadata: ObjectMeta(name: "p", namespace: "bench"), data: ["value": "v1", "payload": "x"])
         #expect(ParentChildReconciler.desiredChild(of: parent) == nil)
         parent.metadata.uid = "uid-1"
