@@ -1,0 +1,44 @@
+import Foundation
+import KubeCore
+
+/// The benchmark's controller logic: for every parent ConfigMap, a child ConfigMap
+/// `<parent>-child` with the parent's `data`, owned by the parent, applied with
+/// `DesiredStateApplier` (so nothing is sent when the cached child already matches).
+public struct ParentChildReconciler: Reconciler {
+    public typealias Object = ConfigMap
+
+    public let applier: DesiredStateApplier
+    public let probe: ReconcileProbe
+
+    public init(applier: DesiredStateApplier, probe: ReconcileProbe) {
+        self.applier = applier
+        self.probe = probe
+    }
+
+    /// The child `parent` should have; `nil` when the parent has no name or UID.
+    public static func desiredChild(of parent: ConfigMap) -> BenchChildConfigMap? {
+        guard let name = parent.metadata.name, let owner = parent.ownerReference() else { return nil }
+        return BenchChildConfigMap(
+            metadata: ObjectMeta(
+                name: "\(name)-child", namespace: parent.metadata.namespace,
+                labels: [BenchmarkObjects.roleLabel: "child", "app.kubernetes.io/managed-by": "quartermaster"],
+                ownerReferences: [owner]),
+            data: parent.data)
+    }
+
+    public func reconcile(_ request: ReconcileRequest, context: ReconcileContext<ConfigMap>) async throws
+        -> ReconcileResult
+    {
+        defer { probe.reconciled() }
+        guard let parent = context.store.get(request.key), let desired = Self.desiredChild(of: parent) else {
+            return .done
+        }
+        let observed = context.store(for: BenchChildConfigMap.self)?.get(
+            name: desired.metadata.name ?? "", namespace: desired.metadata.namespace)
+        let outcome = try await applier.apply(desired, observed: observed)
+        if outcome.wasApplied {
+            probe.applied(parent: request.name, value: parent.data?["value"] ?? "", at: .now)
+        }
+        return .done
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import KubeClient
+import KubeCore
+import Logging
+
+/// Measures a tiny controller (`ParentChildReconciler`, one child ConfigMap per parent
+/// ConfigMap) against a real API server:
+///
+/// 1. creates N parents; a plain client then sends N server-side applies of children
+///    (`direct-<i>`), `concurrency` at once — the server's own pace;
+/// 2. starts the controller with `concurrency` workers and times its N child applies;
+/// 3. touches a label on every parent and counts the writes of the converged reconciles;
+/// 4. updates parents one at a time and times each update → child apply;
+/// 5. restarts the controller and counts the writes again.
+///
+/// The controller talks through its own client, whose transport counts requests and whose
+/// user agent (`quartermaster-bench-controller/…`) finds its requests in the audit log.
+public struct ReconcileBenchmark: Sendable {
+    public static let controllerUserAgent = "quartermaster-bench-controller/\(TransportOptions.version)"
+
+    public var configuration: ClientConfiguration
+    public var namespace: String
+    /// N. Default 1000.
+    public var objects: Int
+    /// Workers of the controller, and requests at once of the plain client. Default 8.
+    public var concurrency: Int
+    /// Sequential parent updates timed for the latency figures. Default 200.
+    public var latencyUpdates: Int
+    /// The API server's JSON audit log, for the cross-check; `nil` skips it.
+    public var auditLogPath: String?
+    /// Progress lines. Default: none.
+    public var progress: @Sendable (String) -> Void
+
+    public init(
+        configuration: ClientConfiguration, namespace: String, objects: Int = 1000, concurrency: Int = 8,
+        latencyUpdates: Int = 200, auditLogPath: String? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.namespace = namespace
+        self.objects = objects
+        self.concurrency = concurrency
+        self.latencyUpdates = latencyUpdates
+        self.auditLogPath = auditLogPath
+        self.progress = progress
+    }
+
+    public func run() async throws -> ReconcileBenchmarkResult {
+        let admin = try KubeClient(configuration: configuration)
+        let n = objects
+        let ns = namespace
+        try await BenchmarkObjects.ensureNamespace(ns, client: admin)
+        try await removeLeftovers(admin)
+
+        progress("creating \(n) parents")
+        var t0 = ContinuousClock.now
+        let parents = try await BenchmarkObjects.create(
+            prefix: "parent", range: 0..<n, namespace: ns, role: "parent", limit: concurrency, client: admin)
+        let createParents = (ContinuousClock.now - t0).seconds
+
+        progress("plain client: \(n) server-side applies")
+        let applier = DesiredStateApplier(client: admin)
+        t0 = .now
+        try await BoundedConcurrency.forEach(0..<n, limit: concurrency) { i in
+            guard let parent = parents[i], var child = ParentChildReconciler.desiredChild(of: parent) else {
+                throw BenchmarkError.missingParent(i)
+            }
+            child.metadata.name = "direct-\(i)"
+            child.metadata.labels = [BenchmarkObjects.roleLabel: "direct"]
+            _ = try await applier.apply(child, observed: nil)
+        }
+        let direct = (ContinuousClock.now - t0).seconds
+
+        progress("controller: \(n) children with \(concurrency) workers")
+        let probe = ReconcileProbe()
+        var (running, counter) = try start(probe: probe)
+        t0 = .now
+        try await waitUntil("\(n) child applies", timeout: .seconds(600)) { probe.applies >= n }
+        let controllerSeconds = ((probe.lastApplyAt ?? .now) - t0).seconds
+        try await settle(running, probe: probe)
+
+        progress("converged: touching a label on every parent")
+        let audit = auditLogPath.map(AuditLogCounter.init(path:))
+        var offset = audit?.currentOffset() ?? 0
+        probe.reset()
+        counter.reset()
+        try await BoundedConcurrency.forEach(0..<n, limit: concurrency) { i in
+            _ = try await admin.mergePatch(
+                ConfigMap.self, name: "parent-\(i)", namespace: ns,
+                patch: ["metadata": ["labels": ["bench.quartermaster.dev/touched": "1"]]])
+        }
+        try await waitUntil("\(n) converged reconciles", timeout: .seconds(600)) { probe.reconciles >= n }
+        try await settle(running, probe: probe)
+        let touch = ConvergedReconcile(
+            reconciles: probe.reconciles, requests: counter.total, writes: counter.writes,
+            auditWrites: try auditWrites(audit, from: offset))
+
+        progress("latency: \(latencyUpdates) parent updates")
+        var samples: [Duration] = []
+        for i in 0..<latencyUpdates {
+            let name = "parent-\(i % n)"
+            let value = "lat-\(i)"
+            _ = try await admin.mergePatch(
+                ConfigMap.self, name: name, namespace: ns, patch: ["data": ["value": .string(value)]])
+            let written = ContinuousClock.now
+            try await waitUntil("child of \(name) with \(value)", timeout: .seconds(60)) {
+                probe.appliedAt(parent: name, value: value) != nil
+            }
+            if let applied = probe.appliedAt(parent: name, value: value) { samples.append(applied - written) }
+        }
+        try await settle(running, probe: probe)
+        await running.stop()
+
+        progress("converged: restarting the controller")
+        offset = audit?.currentOffset() ?? 0
+        probe.reset()
+        (running, counter) = try start(probe: probe)
+        try await waitUntil("\(n) reconciles after restart", timeout: .seconds(600)) { probe.reconciles >= n }
+        try await settle(running, probe: probe)
+        await running.stop()
+        let restart = ConvergedReconcile(
+            reconciles: probe.reconciles, requests: counter.total, writes: counter.writes,
+            auditWrites: try auditWrites(audit, from: offset))
+
+        return ReconcileBenchmarkResult(
+            objects: n, concurrency: concurrency, createParentsSeconds: createParents, directApplySeconds: direct,
+            controllerApplySeconds: controllerSeconds, touch: touch, restart: restart,
+            latency: LatencySummary(samples))
+    }
+
+    // MARK: Helpers
+
+    private func start(probe: ReconcileProbe) throws -> (RunningController, CountingTransport) {
+        var options = TransportOptions()
+        options.userAgent = Self.controllerUserAgent
+        let curl = try CurlTransport(server: configuration.server, tls: configuration.tls, options: options)
+        let counter = CountingTransport(wrapping: curl)
+        let client = KubeClient(
+            transport: counter, credentials: configuration.credentials, defaultNamespace: namespace,
+            host: curl.hostAndPort)
+        var logger = Logger(label: "bench.controller")
+        logger.logLevel = .warning
+        let controller = Controller(
+            name: "bench", client: client,
+            reconciler: ParentChildReconciler(applier: DesiredStateApplier(client: client), probe: probe),
+            primary: ReflectorOptions(labelSelector: "\(BenchmarkObjects.roleLabel)=parent", namespaces: [namespace]),
+            maxConcurrentReconciles: concurrency, logger: logger)
+        controller.owns(BenchChildConfigMap.self, labelSelector: "\(BenchmarkObjects.roleLabel)=child")
+        return (RunningController(controller), counter)
+    }
+
+    /// Waits until the queue is empty and no reconcile finished for a second.
+    private func settle(_ running: RunningController, probe: ReconcileProbe) async throws {
+        var last = -1
+        var quietSince = ContinuousClock.now
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < .seconds(120) {
+            let now = probe.reconciles
+            if now != last || running.controller.queue.count > 0 {
+                last = now
+                quietSince = .now
+            } else if ContinuousClock.now - quietSince >= .seconds(1) {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw BenchmarkError.timedOut("the controller to settle")
+    }
+
+    private func waitUntil(_ what: String, timeout: Duration, _ condition: () -> Bool) async throws {
+        let started = ContinuousClock.now
+        while !condition() {
+            if ContinuousClock.now - started > timeout { throw BenchmarkError.timedOut(what) }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    private func auditWrites(_ audit: AuditLogCounter?, from offset: UInt64) throws -> Int? {
+        guard let audit else { return nil }
+        // The log backend writes each event as the request completes; give it a moment.
+        Thread.sleep(forTimeInterval: 1)
+        return try audit.count(
+            from: offset, userAgentPrefix: "quartermaster-bench-controller/", verbs: AuditLogCounter.writeVerbs)
+    }
+
+    /// Deletes the benchmark's ConfigMaps of an earlier run in the namespace.
+    private func removeLeftovers(_ admin: KubeClient) async throws {
+        let (items, _) = try await admin.listAll(
+            ConfigMap.self, namespace: namespace,
+            options: ListOptions(labelSelector: "\(BenchmarkObjects.roleLabel) in (parent,child,direct)"))
+        guard !items.isEmpty else { return }
+        progress("deleting \(items.count) ConfigMaps of an earlier run")
+        let names = items.compactMap(\.metadata.name)
+        let ns = namespace
+        try await BoundedConcurrency.forEach(0..<names.count, limit: concurrency) { i in
+            do { try await admin.delete(ConfigMap.self, name: names[i], namespace: ns) } catch KubeAPIError.notFound {}
+        }
+    }
+}
+
+/// A controller running its caches and workers until stopped.
+final class RunningController: Sendable {
+    let controller: Controller<ParentChildReconciler>
+    private let task: Task<Void, Never>
+
+    init(_ controller: Controller<ParentChildReconciler>) {
+        self.controller = controller
+        task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await controller.runCaches() }
+                group.addTask { try? await controller.runWorkers() }
+            }
+        }
+    }
+
+    func stop() async {
+        task.cancel()
+        await task.value
+    }
+}
+
+/// Why a benchmark stopped.
+public enum BenchmarkError: Error, Sendable, CustomStringConvertible {
+    case timedOut(String)
+    case missingParent(Int)
+
+    public var description: String {
+        switch self {
+        case .timedOut(let what): return "timed out waiting for \(what)"
+        case .missingParent(let i): return "parent-\(i) was not created"
+        }
+    }
+}

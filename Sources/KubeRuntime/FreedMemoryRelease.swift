@@ -1,0 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hands memory the allocator holds but no longer uses back to the operating system.
+///
+/// glibc's malloc keeps freed heap pages mapped, so after a big list (whose response body,
+/// JSON parse state and replaced store content are freed together) the process's resident
+/// memory would otherwise stay at the list's peak. Calls glibc's `malloc_trim(0)` (looked up
+/// at run time: Swift's Glibc module does not export `malloc.h`); does nothing elsewhere.
+enum FreedMemoryRelease {
+    private typealias MallocTrim = @convention(c) (Int) -> Int32
+
+    static func now() {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        #endif
+    }
+}

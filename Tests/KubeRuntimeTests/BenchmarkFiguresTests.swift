@@ -1,0 +1,100 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeTestSupport
+import Testing
+
+@testable import KubeRuntime
+
+@Suite struct BenchmarkFiguresTests {
+    @Test func nearestRankPercentiles() {
+        let samples = (1...100).reversed().map { Duration.milliseconds($0) }
+        let s = LatencySummary(samples)
+        #expect(s.p50 == .milliseconds(50))
+        #expect(s.p99 == .milliseconds(99))
+        #expect(s.percentile(100) == .milliseconds(100))
+        #expect(s.percentile(0.1) == .milliseconds(1))
+        #expect(s.min == .milliseconds(1))
+    }
+
+    @Test func percentilesOfFewSamples() {
+        let s = LatencySummary([.milliseconds(30), .milliseconds(10), .milliseconds(20)])
+        #expect(s.p50 == .milliseconds(20))
+        #expect(s.p99 == .milliseconds(30))
+        #expect(LatencySummary([]).p50 == nil)
+    }
+
+    @Test func durationInMilliseconds() {
+        #expect(Duration.microseconds(1500).milliseconds == 1.5)
+        #expect(Duration.seconds(2).seconds == 2)
+    }
+
+    @Test func parsesProcStatus() {
+        let text = "Name:\tx\nVmPeak:\t  999 kB\nVmHWM:\t   40960 kB\nVmRSS:\t   20480 kB\nThreads: 3\n"
+        let m = ProcessMemory.parse(status: text)
+        #expect(m == ProcessMemory(residentBytes: 20 << 20, peakResidentBytes: 40 << 20))
+        let withAnon = ProcessMemory.parse(status: text + "RssAnon:\t 1024 kB\n")
+        #expect(withAnon?.anonymousBytes == 1 << 20)
+        #expect(ProcessMemory.parse(status: "Name: x\n") == nil)
+    }
+
+    @Test func readsOwnMemoryOnLinux() throws {
+        #if os(Linux)
+        let m = try #require(ProcessMemory.current())
+        #expect(m.residentBytes > 0)
+        #expect(m.peakResidentBytes >= m.residentBytes)
+        #endif
+    }
+
+    @Test func countsRequestsByMethod() async throws {
+        let scripted = ScriptedTransport()
+        let counting = CountingTransport(wrapping: scripted)
+        let client = KubeClient(transport: counting)
+        let body = #"{"metadata":{"name":"a","namespace":"default"}}"#
+        scripted.on(.get, "/api/v1/namespaces/default/configmaps/a", json: body)
+        scripted.on(.patch, "/api/v1/namespaces/default/configmaps/a", json: body)
+        _ = try await client.get(KubeCore.ConfigMap.self, name: "a")
+        _ = try await client.apply(KubeCore.ConfigMap(metadata: ObjectMeta(name: "a", namespace: "default")))
+        #expect(counting.total == 2)
+        #expect(counting.writes == 1)
+        #expect(counting.byMethod[.patch] == 1)
+        counting.reset()
+        #expect(counting.total == 0)
+    }
+
+    @Test func desiredChildCopiesDataAndOwner() throws {
+        var parent = KubeCore.ConfigMap(
+            metadata: ObjectMeta(name: "p", namespace: "bench"), data: ["value": "v1", "payload": "x"])
+        #expect(ParentChildReconciler.desiredChild(of: parent) == nil)
+        parent.metadata.uid = "uid-1"
+        let child = try #require(ParentChildReconciler.desiredChild(of: parent))
+        #expect(child.metadata.name == "p-child")
+        #expect(child.metadata.namespace == "bench")
+        #expect(child.data == parent.data)
+        #expect(child.metadata.ownerReferences?.first?.uid == "uid-1")
+        #expect(child.metadata.ownerReferences?.first?.controller == true)
+    }
+
+    @Test func payloadIsAboutOneKilobyteAndDistinct() {
+        #expect(BenchmarkObjects.payload(index: 7).utf8.count == 1000)
+        #expect(BenchmarkObjects.payload(index: 7) != BenchmarkObjects.payload(index: 8))
+    }
+
+    @Test func auditLogCountsWritesOfOneUserAgent() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let lines = [
+            #"{"stage":"ResponseComplete","verb":"patch","userAgent":"quartermaster-bench-controller/0.1.0"}"#,
+            #"{"stage":"ResponseStarted","verb":"watch","userAgent":"quartermaster-bench-controller/0.1.0"}"#,
+            #"{"stage":"ResponseComplete","verb":"list","userAgent":"quartermaster-bench-controller/0.1.0"}"#,
+            #"{"stage":"ResponseComplete","verb":"create","userAgent":"kubectl/v1.20"}"#,
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let counter = AuditLogCounter(path: path)
+        #expect(
+            try counter.count(from: 0, userAgentPrefix: "quartermaster-bench-controller/", verbs: AuditLogCounter.writeVerbs)
+                == 1)
+        let end = counter.currentOffset()
+        #expect(try counter.count(from: end, userAgentPrefix: "", verbs: AuditLogCounter.writeVerbs) == 0)
+    }
+}
