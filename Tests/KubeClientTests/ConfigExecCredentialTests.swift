@@ -207,7 +207,8 @@ struct ConfigExecCredentialTests {
             config: ExecConfig(apiVersion: v1, command: command), environment: baseEnvironment, timeout: .milliseconds(300))
         let started = ContinuousClock.now
         await #expect(throws: CredentialError.execTimedOut(command: command, timeout: .milliseconds(300))) { try await provider.credentials() }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // The plugin sleeps 30 s: finishing well before that proves it was killed, whatever the load.
+        #expect(ContinuousClock.now - started < .seconds(25))
     }
 
     @Test func execThroughKubeconfig() async throws {

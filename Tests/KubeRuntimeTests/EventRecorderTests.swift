@@ -92,7 +92,7 @@ final class CapturedLogs: Sendable {
         #expect(
             e.involvedObject
                 == ObjectReference(
-                    apiVersion: "example.com/v1", kind: "EventTestWidget", name: "w1", namespace: "team-a", uid: "uid-w1",
+                    apiVersion: "example.com/v1", kind: "EventTestWidget", namespace: "team-a", name: "w1", uid: "uid-w1",
                     resourceVersion: "42"))
         #expect(e.type == "Warning")
         #expect(e.reason == "QuotaExceeded")

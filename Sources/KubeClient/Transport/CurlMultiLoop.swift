@@ -27,6 +27,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let stopped = DispatchGroup()
     private let loopThreadID = Mutex<pthread_t?>(nil)
     private let keepAliveInterval: Duration
+    private let activeCount = Atomic<Int>(0)
+
+    /// Transfers currently in the multi handle (for tests and diagnostics).
+    var activeTransfers: Int { activeCount.load(ordering: .relaxed) }
 
     /// Loop-thread state.
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
@@ -95,6 +99,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             transfer.cleanup()
         }
         active = [:]
+        activeCount.store(0, ordering: .relaxed)
         curl_multi_cleanup(multi)
         stopped.leave()
     }
@@ -116,6 +121,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             transfer.started = .now
             transfer.lastActivity = transfer.started
             active[transfer.easy] = transfer
+            activeCount.store(active.count, ordering: .relaxed)
         case .cancel(let transfer):
             remove(transfer, failing: CancellationError())
         case .resume(let transfer):
@@ -129,6 +135,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func remove(_ transfer: CurlTransfer, failing error: any Error) {
         guard active[transfer.easy] === transfer else { return }
         active[transfer.easy] = nil
+        activeCount.store(active.count, ordering: .relaxed)
         _ = curl_multi_remove_handle(multi, transfer.easy)
         transfer.fail(error)
         transfer.cleanup()
@@ -144,6 +151,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         for (easy, code) in done {
             guard let transfer = active.removeValue(forKey: easy) else { continue }
+            activeCount.store(active.count, ordering: .relaxed)
             _ = curl_multi_remove_handle(multi, easy)
             transfer.complete(code: code)
             transfer.cleanup()

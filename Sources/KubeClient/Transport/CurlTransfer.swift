@@ -140,6 +140,7 @@ final class CurlTransfer: @unchecked Sendable {
         // Headers.
         var headers: [String] = []
         var hasAccept = false
+        var hasContentType = false
         for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
             guard !name.isEmpty, !name.contains(where: { $0 == ":" || $0.isNewline || $0.isWhitespace }),
                 !value.contains(where: \.isNewline)
@@ -147,10 +148,14 @@ final class CurlTransfer: @unchecked Sendable {
                 throw TransportError.other("invalid header '\(name.filter { !$0.isNewline })' in \(request)")
             }
             if name.lowercased() == "accept" { hasAccept = true }
+            if name.lowercased() == "content-type" { hasContentType = true }
             headers.append(value.isEmpty ? "\(name);" : "\(name): \(value)")
         }
         if !hasAccept { headers.append("Accept: application/json") }
+        // Without these, libcurl would add its own `Expect: 100-continue` and, for a body,
+        // `Content-Type: application/x-www-form-urlencoded`.
         headers.append("Expect:")
+        if !hasContentType { headers.append("Content-Type:") }
         for header in headers {
             guard let appended = curl_slist_append(headerList, header) else {
                 throw TransportError.other("out of memory building headers")

@@ -46,6 +46,11 @@ public final class CurlTransport: HTTPTransport {
     /// `host:port` of the server.
     public var hostAndPort: String { endpoint.hostAndPort }
 
+    /// Requests and streams currently open (in libcurl's multi handle). For diagnostics and
+    /// tests: `0` when nothing is in flight, so finished and cancelled requests left nothing
+    /// behind.
+    public var openTransfers: Int { loop.activeTransfers }
+
     /// Stops the thread and waits for it; open requests and streams fail with
     /// `TransportError.other("transport shut down")`, later ones fail at once. Idempotent.
     public func shutdown() { loop.stop(wait: true) }

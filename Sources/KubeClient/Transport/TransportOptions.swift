@@ -11,8 +11,10 @@ public struct TransportOptions: Sendable, Hashable {
     /// `TransportError.bodyTooLarge`. Also the longest single line a stream accepts.
     /// Default 64 MiB.
     public var maxBodySize: Int
-    /// How often an idle connection is probed: the HTTP/2 PING interval handed to libcurl's
-    /// connection upkeep and the TCP keep-alive idle time/interval. Default 30 s.
+    /// How often an idle connection is probed: the TCP keep-alive idle time and interval, and
+    /// the HTTP/2 PING interval of libcurl's connection upkeep (`curl_easy_upkeep`, which
+    /// sends PINGs for multi-driven transfers only from libcurl 8.10 on; with older libcurl,
+    /// TCP keep-alive and `watchIdleTimeout` are what detect a dead connection). Default 30 s.
     public var keepAliveInterval: Duration
     /// A stream that receives no bytes for this long fails with `TransportError.idle`.
     /// Default 11 minutes (longer than the API server's maximum watch timeout of 10 minutes,
