@@ -204,6 +204,7 @@ struct CoreReflectorTests {
         print(
             "CoreReflectorTests.survivesRestart: restart took \(restarted - restartBegan); the object created "
                 + "after it reached the store \(caughtUp - restarted) later; "
-                + "\(requests.filter(\.isList).count) lists, \(requests.filter(\.isWatch).count) watches")
+                + "\(requests.filter(\.isList).count) lists, watches (resourceVersion, status): "
+                + "\(requests.filter(\.isWatch).map { ($0.value("resourceVersion") ?? "-", $0.status ?? 0) })")
     }
 }

@@ -51,7 +51,9 @@ struct InstallManifestsTests {
             return try temporaryFile(String(decoding: full.stdout, as: UTF8.self), name: "install")
         }
         print("InstallManifestsTests: config/default does not build yet (missing CRDs); using config/rbac + config/manager")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qm-install-\(UUID().uuidString)")
+        // Inside the repository (under .build, ignored by git): kustomize takes bases only by
+        // relative path.
+        let directory = root.appendingPathComponent(".build/qm-install-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let kustomization = """
@@ -59,8 +61,8 @@ struct InstallManifestsTests {
             kind: Kustomization
             namespace: quartermaster-system
             resources:
-              - \(root.appendingPathComponent("config/rbac").path)
-              - \(root.appendingPathComponent("config/manager").path)
+              - ../../config/rbac
+              - ../../config/manager
             """
         try Data(kustomization.utf8).write(to: directory.appendingPathComponent("kustomization.yaml"))
         let partial = try InstallCommandRunner.output("kubectl", ["kustomize", directory.path])
