@@ -85,7 +85,7 @@ struct CoreReflectorTests {
     }
 
     @Test(
-        "a watch resuming from a compacted version gets 410 and relists consistently to the right content",
+        "a watch resuming from a compacted version gets 410 and relists consistently; an expired continue token restarts the list",
         .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func relistAfterGone() async throws {
         let env = try await EnvTest.start(controllerManager: false)
@@ -164,6 +164,31 @@ struct CoreReflectorTests {
         #expect(events.contains("updated change"))
         #expect(events.contains("deleted remove"))
         #expect(!events.contains("deleted keep"))
+
+        // An expired continue token (compaction between two pages) restarts the list once,
+        // unpaged, as client-go's pager does.
+        task.cancel()
+        await task.value
+        for i in 0..<5 { _ = try await client.create(CoreTest.configMap("page-\(i)", namespace: namespace, value: "")) }
+        let compacted = Tally()
+        counting.beforeSend { request in
+            guard request.query.contains(where: { $0.name == "continue" }), compacted.value == 0 else { return }
+            compacted.increment()
+            // A write first, so the compaction passes the token's revision.
+            _ = try? await env.kubectlChecked(["-n", namespace, "create", "secret", "generic", "bump"])
+            _ = try? await env.compactEtcd()
+        }
+        counting.reset()
+        let (items, listVersion) = try await client.listAll(ConfigMap.self, namespace: namespace, pageSize: 2)
+        counting.beforeSend(nil)
+        let configMaps = counting.requests(to: "/api/v1/namespaces/\(namespace)/configmaps").filter(\.isList)
+        print("CoreReflectorTests.expiredContinue: \(configMaps.map { ($0.description, $0.status ?? 0) })")
+        #expect(compacted.value == 1)
+        #expect(Set(items.compactMap(\.metadata.name)).isSuperset(of: (0..<5).map { "page-\($0)" } + (0..<3).map { "bump-\($0)" }))
+        #expect(!listVersion.isEmpty)
+        #expect(configMaps.count == 3, "first page, expired continue, full list: \(configMaps)")
+        #expect(configMaps.dropFirst().first?.status == 410)
+        #expect(configMaps.last.map { $0.value("limit") == nil && $0.value("continue") == nil } == true)
     }
 
     @Test(

@@ -44,7 +44,14 @@ final class CountingTransport: HTTPTransport {
 
     func reset() { records.withLock { $0.removeAll() } }
 
+    private let beforeSendHook = Mutex<(@Sendable (HTTPRequest) async -> Void)?>(nil)
+
+    /// Runs `hook` before each later `send` is forwarded (`nil` removes it): lets a test change
+    /// the server's state at an exact point of a multi-request operation.
+    func beforeSend(_ hook: (@Sendable (HTTPRequest) async -> Void)?) { beforeSendHook.withLock { $0 = hook } }
+
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        if let hook = beforeSendHook.withLock({ $0 }) { await hook(request) }
         let index = append(request, streaming: false)
         let response = try await inner.send(request)
         setStatus(response.status, id: index)
