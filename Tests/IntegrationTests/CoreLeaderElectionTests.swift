@@ -3,6 +3,7 @@ import KubeClient
 import KubeCore
 import KubeRuntime
 import KubeTestSupport
+import Prometheus
 import Synchronization
 import Testing
 
@@ -102,6 +103,78 @@ struct CoreLeaderElectionTests {
             #expect(standby.leadings.value == 1)
             try await env.kubectlChecked(["delete", "namespace", namespace, "--wait=false"])
         }
+    }
+}
+
+/// Counts reconciles of ConfigMaps; changes nothing.
+struct CountingReconciler: Reconciler {
+    typealias Object = ConfigMap
+    let reconciles: Tally
+    func reconcile(_ request: ReconcileRequest, context: ReconcileContext<ConfigMap>) async throws -> ReconcileResult {
+        reconciles.increment()
+        return .done
+    }
+}
+
+extension CoreLeaderElectionTests {
+    @Test(
+        "of two managers only the leader reconciles; the standby's caches are synced and it takes over on shutdown",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
+    func twoManagers() async throws {
+        let env = try await EnvTest.shared()
+        let namespace = try await env.createNamespace("core-managers")
+        _ = try await env.kubectlChecked(["-n", namespace, "create", "configmap", "one", "--from-literal=a=1"])
+
+        func makeManager(_ identity: String) throws -> (Manager, Tally) {
+            let client = try KubeClient(configuration: env.clientConfiguration(user: .admin))
+            let reconciles = Tally()
+            let manager = Manager(
+                client: client,
+                options: ManagerOptions(
+                    metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, leaderElection: true,
+                    leaderElectionNamespace: namespace, leaderElectionID: "core-managers",
+                    leaderElectionIdentity: identity, leaseDuration: .seconds(3), renewDeadline: .seconds(2),
+                    retryPeriod: .milliseconds(500), handleSignals: false),
+                registry: PrometheusCollectorRegistry())
+            manager.add(
+                Controller(
+                    name: "count-\(identity)", client: client, reconciler: CountingReconciler(reconciles: reconciles),
+                    primary: ReflectorOptions(namespaces: [namespace])))
+            return (manager, reconciles)
+        }
+        let (a, aReconciles) = try makeManager("manager-a")
+        let (b, bReconciles) = try makeManager("manager-b")
+        let aRun = Task { try await a.run() }
+        let bRun = Task { try await b.run() }
+        defer {
+            a.shutdown()
+            b.shutdown()
+        }
+        #expect(
+            await CoreTest.eventually {
+                a.readiness().allSatisfy(\.ready) && b.readiness().allSatisfy(\.ready)
+                    && (a.leaderElector?.isLeader == true) != (b.leaderElector?.isLeader == true)
+            })
+        let aLeads = a.leaderElector?.isLeader == true
+        let (leader, leaderRun, leaderReconciles) = aLeads ? (a, aRun, aReconciles) : (b, bRun, bReconciles)
+        let (standby, standbyRun, standbyReconciles) = aLeads ? (b, bRun, bReconciles) : (a, aRun, aReconciles)
+        #expect(await CoreTest.eventually { leaderReconciles.value >= 1 })
+        _ = try await env.kubectlChecked(["-n", namespace, "create", "configmap", "two", "--from-literal=a=2"])
+        #expect(await CoreTest.eventually { leaderReconciles.value >= 2 })
+        try await Task.sleep(for: .seconds(1))
+        #expect(standbyReconciles.value == 0, "the standby reconciled while not leading")
+        let standbyReady = standby.readiness().allSatisfy(\.ready)
+        #expect(standbyReady, "the standby's caches are synced")
+
+        let stopped = ContinuousClock.now
+        leader.shutdown()
+        try await leaderRun.value
+        #expect(await CoreTest.eventually { standby.leaderElector?.isLeader == true && standbyReconciles.value >= 2 })
+        print("CoreLeaderElectionTests.twoManagers: the standby led and reconciled \(standbyReconciles.value) objects "
+            + "\(ContinuousClock.now - stopped) after the leader's graceful shutdown")
+        standby.shutdown()
+        try await standbyRun.value
+        try await env.kubectlChecked(["delete", "namespace", namespace, "--wait=false"])
     }
 }
 
