@@ -26,7 +26,8 @@ import Synchronization
 ///
 /// It throws `LeaderElectionLost` when leadership is lost (the process must exit: another
 /// replica may be leading), and the first error any runnable or server throws (everything
-/// else is then stopped).
+/// else is then stopped). Runnables and servers that return normally do not end `run()`: it
+/// returns only after a shutdown request (signal, `shutdown()`, or cancellation).
 public final class Manager: Sendable {
     public let client: KubeClient
     public let options: ManagerOptions
@@ -134,6 +135,9 @@ public final class Manager: Sendable {
                 stop.fire()
             }
             try await self.runAll(runnables, metrics: metrics, health: health)
+            // Everything returned on its own (no runnables, servers disabled, workers done):
+            // keep running until shutdown is requested, as the process must not exit early.
+            await stop.wait()
         }
         await withTaskCancellationHandler {
             await stop.wait()

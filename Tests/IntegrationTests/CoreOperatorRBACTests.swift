@@ -1,0 +1,100 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import KubeTestSupport
+import Logging
+import Prometheus
+import QuartermasterControllers
+import Testing
+
+/// The operator's own RBAC (config/rbac) is enough to run its controllers: under the
+/// `quartermaster-operator` user bound to exactly those roles, the manager's caches sync and it
+/// wins leader election, with no request forbidden.
+@Suite("Core: the operator's controllers under config/rbac")
+struct CoreOperatorRBACTests {
+    @Test(
+        "the controller set syncs and leads under the operator user bound to config/rbac",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
+    func controllersRunWithTheirRoles() async throws {
+        // Private: binding roles to the operator user would change what other tests see.
+        let env = try await EnvTest.start(controllerManager: false)
+        do {
+            try await run(env)
+        } catch {
+            await env.stop()
+            throw error
+        }
+        await env.stop()
+    }
+
+    private func run(_ env: EnvTest) async throws {
+        let root = CoreTest.repositoryRoot.path
+        let crdFiles = try FileManager.default.contentsOfDirectory(atPath: "\(root)/crds")
+            .filter { $0.hasSuffix(".yaml") && $0 != "kustomization.yaml" }.sorted()
+        for file in crdFiles {
+            try await env.kubectlChecked(["apply", "--server-side", "-f", "\(root)/crds/\(file)"])
+        }
+        let expectedCRDs = ["ipfsclusters", "tenants", "resources"]
+        let missing = expectedCRDs.filter { kind in !crdFiles.contains { $0.contains("_\(kind).yaml") } }
+        if !missing.isEmpty {
+            print("CoreOperatorRBACTests: crds/ lacks \(missing); installed only \(crdFiles)")
+        }
+        if !crdFiles.isEmpty {
+            try await env.kubectlChecked(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"])
+        }
+
+        try await env.kubectlChecked(["apply", "-f", "\(root)/config/rbac/role.yaml"])
+        try await env.kubectlChecked([
+            "create", "clusterrolebinding", "core-operator", "--clusterrole=quartermaster-manager-role",
+            "--user=quartermaster-operator",
+        ])
+        try await env.kubectlChecked(["create", "namespace", "quartermaster-system"])
+        try await env.kubectlChecked(["apply", "-f", "\(root)/config/rbac/leader_election_role.yaml"])
+        try await env.kubectlChecked([
+            "-n", "quartermaster-system", "create", "rolebinding", "core-operator-leader",
+            "--role=quartermaster-leader-election-role", "--user=quartermaster-operator",
+        ])
+
+        let (client, counting) = try CoreTest.countingClient(env, user: .operator)
+        let registry = PrometheusCollectorRegistry()
+        let options = ManagerOptions(
+            metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, leaderElection: true,
+            leaderElectionNamespace: "quartermaster-system", leaderElectionID: "core-rbac",
+            leaseDuration: .seconds(3), renewDeadline: .seconds(2), retryPeriod: .milliseconds(500),
+            gracefulShutdownTimeout: .seconds(20), handleSignals: false)
+        let manager = Manager(client: client, options: options, registry: registry)
+        let settings = ControllerSettings(
+            registry: registry, events: manager.makeEventRecorder(component: "quartermaster"),
+            logger: Logger(label: "core-rbac"))
+        let controllers = QuartermasterControllerSet.make(client: client, settings: settings)
+        for controller in controllers { manager.add(controller) }
+        print("CoreOperatorRBACTests: running \(controllers.count) controller(s): \(controllers.map(\.name))")
+
+        let run = Task { try await manager.run() }
+        let started = ContinuousClock.now
+        let ready = await CoreTest.eventually(timeout: .seconds(60)) {
+            manager.readiness().allSatisfy(\.ready) && manager.leaderElector?.isLeader == true
+        }
+        let readyAfter = ContinuousClock.now - started
+        #expect(ready, "readiness: \(manager.readiness()), leader: \(manager.leaderElector?.isLeader ?? false)")
+        // Run a few seconds more: renewals, resumed watches, first reconciles.
+        try await Task.sleep(for: .seconds(4))
+        #expect(manager.leaderElector?.isLeader == true)
+        manager.shutdown()
+        try await run.value
+
+        let forbidden = counting.all.filter { $0.status == 403 }
+        let failed = counting.all.filter { ($0.status ?? 200) >= 400 && $0.status != 404 && $0.status != 409 }
+        print(
+            "CoreOperatorRBACTests: ready and leading after \(readyAfter); \(counting.all.count) requests, "
+                + "\(forbidden.count) forbidden")
+        #expect(forbidden.isEmpty, "forbidden: \(forbidden)")
+        #expect(failed.isEmpty, "failed: \(failed)")
+        // The lease was taken and released by the operator user.
+        let holder = try await env.kubectlChecked([
+            "-n", "quartermaster-system", "get", "lease", "core-rbac", "-o", "jsonpath={.spec.leaseTransitions}",
+        ])
+        #expect(!holder.isEmpty)
+    }
+}
