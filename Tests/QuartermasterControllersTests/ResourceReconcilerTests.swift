@@ -50,7 +50,7 @@ import Testing
         #expect(child.spec.resources?.kubo?.requests == ["cpu": "250m", "memory": "512Mi"])
         #expect(child.metadata.ownerReferences?.first?.kind == "Resource")
         #expect(child.metadata.ownerReferences?.first?.controller == true)
-        #expect(child.metadata.annotations?[ResourceChildren.suspendedAnnotation] == nil)
+        #expect(child.spec.suspended == false)
         var status = try #require(resource(cluster)?.status)
         #expect(status.phase == .provisioning)
         #expect(status.progress == 80)
@@ -125,14 +125,15 @@ import Testing
         try seed(cluster, spec: ResourceSpec(template: "small-storage", suspended: true))
         _ = try await reconcile(cluster)
         let child = try #require(cluster.server.object(IPFSCluster.self, name: "files", namespace: "acme"))
-        #expect(child.metadata.annotations?[ResourceChildren.suspendedAnnotation] == "true")
+        #expect(child.spec.suspended == true)
         #expect(resource(cluster)?.status?.phase == .suspended)
         #expect(try await reconcile(cluster) == [])
 
-        // Resuming removes the annotation (server-side apply drops fields no longer applied).
+        // Resuming sets the child's spec.suspended back to false.
         _ = try await cluster.client.mergePatch(
             Resource.self, name: "files", namespace: "acme", patch: ["spec": ["suspended": false]])
         #expect(try await reconcile(cluster) == ["PATCH \(Self.childPath)", "PUT \(Self.statusPath)"])
+        #expect(cluster.server.object(IPFSCluster.self, name: "files", namespace: "acme")?.spec.suspended == false)
         #expect(resource(cluster)?.status?.phase == .provisioning)
     }
 
@@ -141,7 +142,7 @@ import Testing
         try seed(cluster, spec: ResourceSpec(template: "small-storage"), suspendedTenant: true)
         _ = try await reconcile(cluster)
         let child = try #require(cluster.server.object(IPFSCluster.self, name: "files", namespace: "acme"))
-        #expect(child.metadata.annotations?[ResourceChildren.suspendedAnnotation] == "true")
+        #expect(child.spec.suspended == true)
         #expect(resource(cluster)?.status?.phase == .suspended)
     }
 

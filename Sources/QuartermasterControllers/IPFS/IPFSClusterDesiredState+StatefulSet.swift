@@ -16,6 +16,8 @@ import KubeCore
 ///   Generous startup probes leave time for repository migrations.
 /// - Default affinity: preferred pod anti-affinity on `kubernetes.io/hostname` against the
 ///   instance's own pods; `spec.affinity` replaces it.
+/// - `spec.suspended`: `replicas: 0` and nothing else changes (same template, same config
+///   hash, same claim templates), so the claims stay and resuming starts the same peers.
 extension IPFSClusterDesiredState.Context {
     func statefulSet(configHash: String) throws -> StatefulSet {
         let podLabels = labels("peer")
@@ -36,7 +38,7 @@ extension IPFSClusterDesiredState.Context {
             metadata: metadata(names.statefulSet, component: "peer"),
             spec: StatefulSetSpec(
                 serviceName: names.headlessService,
-                replicas: spec.replicas,
+                replicas: spec.suspended ? 0 : spec.replicas,
                 selector: LabelSelector(matchLabels: selector),
                 template: PodTemplateSpec(
                     metadata: ObjectMeta(

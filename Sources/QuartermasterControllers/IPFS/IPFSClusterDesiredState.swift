@@ -34,9 +34,11 @@ public struct IPFSClusterDesiredObjects: Sendable {
     /// `exposure.swarm.type` is `LoadBalancer`; empty otherwise (delete any). One per peer,
     /// because every peer has its own libp2p identity: a shared address would reach a random one.
     public var swarmServices: [Service]
+    /// The StatefulSet `<name>`; `replicas: 0` while `spec.suspended`.
     public var statefulSet: StatefulSet
     public var networkPolicy: NetworkPolicy
-    /// `policy/v1` PodDisruptionBudget (`maxUnavailable: 1`) when replicas > 1, else `nil`.
+    /// `policy/v1` PodDisruptionBudget (`maxUnavailable: 1`) when replicas > 1 and the cluster
+    /// is not suspended, else `nil` (delete any).
     /// Servers before v1.21 do not serve `policy/v1`: check discovery before applying it.
     public var podDisruptionBudget: PodDisruptionBudget?
 
@@ -89,6 +91,11 @@ public enum IPFSClusterDesiredState {
 
     /// Computes every object for `cluster`.
     ///
+    /// While `spec.suspended` is true only the StatefulSet (`replicas: 0`) and the
+    /// PodDisruptionBudget (none) differ: the Secret, ConfigMap, Services, Ingresses and
+    /// NetworkPolicy still describe all `spec.replicas` peers, so resuming brings back the same
+    /// identities and volumes.
+    ///
     /// - Parameters:
     ///   - cluster: the IPFSCluster as read from the API server (needs name, namespace, uid).
     ///   - existingSecretData: the decoded data of the existing `<name>-identities` Secret (see
@@ -137,7 +144,7 @@ public enum IPFSClusterDesiredState {
             gatewayService: context.gatewayService(), apiIngress: context.apiIngress(),
             gatewayIngress: context.gatewayIngress(), swarmServices: context.swarmServices(),
             statefulSet: try context.statefulSet(configHash: hash), networkPolicy: context.networkPolicy(),
-            podDisruptionBudget: context.podDisruptionBudget())
+            podDisruptionBudget: spec.suspended ? nil : context.podDisruptionBudget())
     }
 
     /// A Secret's `data` decoded to strings (keys whose value is not base64 UTF-8 are left out),

@@ -28,7 +28,11 @@ import Logging
 /// 6. Computes the status (``IPFSClusterStatusComputation``) and writes it through the status
 ///    subresource only when it differs from the stored one (a conflict requeues).
 /// 7. Records Events (never secret values): `Created` and `Scaled` when it creates or scales
-///    the StatefulSet, `Ready` and `Stalled` when a status write enters that state.
+///    the StatefulSet, `Suspended` and `Resumed` when `spec.suspended` scales it to zero and
+///    back, `Ready` and `Stalled` when a status write enters that state.
+///
+/// Suspension (`spec.suspended`) changes only the desired StatefulSet (`replicas: 0`) and drops
+/// the PodDisruptionBudget; see ``IPFSClusterDesiredState`` and ``IPFSClusterStatusComputation``.
 public struct IPFSClusterReconciler: Reconciler {
     public typealias Object = IPFSCluster
 
@@ -162,13 +166,24 @@ public struct IPFSClusterReconciler: Reconciler {
         }
         let sts = try await apply(desired.statefulSet, observed: observed.statefulSet, logger: logger)
         if let events, sts.metadata.resourceVersion != observed.statefulSet?.metadata.resourceVersion {
-            let replicas = cluster.spec.replicas
+            let replicas = desired.statefulSet.spec?.replicas ?? cluster.spec.replicas
             if observed.statefulSet == nil {
+                let suffix = cluster.spec.suspended ? " (suspended: none runs)" : ""
                 events.record(
-                    cluster, type: .normal, reason: "Created", message: "created the objects of \(replicas) peers")
+                    cluster, type: .normal, reason: "Created",
+                    message: "created the objects of \(cluster.spec.replicas) peers\(suffix)")
             } else if let before = observed.statefulSet?.spec?.replicas, before != replicas {
-                events.record(
-                    cluster, type: .normal, reason: "Scaled", message: "scaled from \(before) to \(replicas) peers")
+                if cluster.spec.suspended {
+                    events.record(
+                        cluster, type: .normal, reason: "Suspended",
+                        message: "scaled from \(before) to 0 peers, keeping identities and volumes")
+                } else if before == 0 {
+                    events.record(
+                        cluster, type: .normal, reason: "Resumed", message: "resumed \(replicas) peers")
+                } else {
+                    events.record(
+                        cluster, type: .normal, reason: "Scaled", message: "scaled from \(before) to \(replicas) peers")
+                }
             }
         }
 

@@ -71,6 +71,9 @@ extension IPFSClusterSpec {
                 "pvcRetention": .string(
                     "Whether the peers' PersistentVolumeClaims are kept (Retain) or deleted (Delete) with the IPFSCluster.",
                     default: "Retain", enum: PVCRetention.allCases.map(\.rawValue)),
+                "suspended": .boolean(
+                    "Scale every peer to zero, keeping identities, configuration and volumes; set back to false to resume with the same peers.",
+                    default: false),
             ])
     }
 }

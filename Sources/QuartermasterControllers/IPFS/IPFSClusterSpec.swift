@@ -28,6 +28,9 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
     public var affinity: JSONValue?
     /// What happens to the peers' PersistentVolumeClaims when the IPFSCluster is deleted.
     public var pvcRetention: PVCRetention
+    /// Scale every peer to zero while `true`, keeping identities, configuration and volumes;
+    /// `false` again resumes the same peers. Default false.
+    public var suspended: Bool
 
     public static let defaultReplicas = 3
     /// The kubo image used when `images.kubo` is omitted (latest stable release, pinned).
@@ -40,7 +43,8 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
         storage: Storage = Storage(), resources: Resources? = nil, replication: Replication = Replication(),
         trustedPeers: [String] = [], privateSwarm: Bool = false, exposure: Exposure = Exposure(),
         allowedNamespaces: [String] = [], metrics: Metrics = Metrics(), nodeSelector: [String: String]? = nil,
-        tolerations: [JSONValue]? = nil, affinity: JSONValue? = nil, pvcRetention: PVCRetention = .retain
+        tolerations: [JSONValue]? = nil, affinity: JSONValue? = nil, pvcRetention: PVCRetention = .retain,
+        suspended: Bool = false
     ) {
         self.replicas = replicas
         self.images = images
@@ -57,11 +61,12 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
         self.tolerations = tolerations
         self.affinity = affinity
         self.pvcRetention = pvcRetention
+        self.suspended = suspended
     }
 
     enum CodingKeys: String, CodingKey {
         case replicas, images, imagePullSecrets, storage, resources, replication, trustedPeers, privateSwarm
-        case exposure, allowedNamespaces, metrics, nodeSelector, tolerations, affinity, pvcRetention
+        case exposure, allowedNamespaces, metrics, nodeSelector, tolerations, affinity, pvcRetention, suspended
     }
 
     public init(from decoder: any Decoder) throws {
@@ -81,6 +86,7 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
         tolerations = try c.decodeIfPresent([JSONValue].self, forKey: .tolerations)
         affinity = try c.decodeIfPresent(JSONValue.self, forKey: .affinity)
         pvcRetention = try c.decodeIfPresent(PVCRetention.self, forKey: .pvcRetention) ?? .retain
+        suspended = try c.decodeIfPresent(Bool.self, forKey: .suspended) ?? false
     }
 
     /// Container images.

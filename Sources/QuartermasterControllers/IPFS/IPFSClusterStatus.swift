@@ -4,6 +4,8 @@ import KubeCore
 public struct IPFSClusterStatus: Codable, Sendable, Equatable {
     public enum Phase: String, Codable, Sendable, CaseIterable {
         case pending = "Pending", provisioning = "Provisioning", ready = "Ready", degraded = "Degraded", failed = "Failed"
+        /// `spec.suspended`: the StatefulSet is (being) scaled to zero; identities and volumes kept.
+        case suspended = "Suspended"
     }
 
     /// One peer: its pod and its ipfs-cluster peer ID.
@@ -86,7 +88,7 @@ public struct IPFSClusterStatus: Codable, Sendable, Equatable {
             "Observed state of the IPFS cluster, written by the operator.",
             [
                 "observedGeneration": .integer("The spec generation this status reflects.", format: "int64"),
-                "phase": .string("Summary: Pending, Provisioning, Ready, Degraded or Failed.", enum: Phase.allCases.map(\.rawValue)),
+                "phase": .string("Summary: Pending, Provisioning, Ready, Degraded, Failed or Suspended.", enum: Phase.allCases.map(\.rawValue)),
                 "replicas": .integer("Number of peer pods that exist."),
                 "readyReplicas": .integer("Number of peer pods that are ready."),
                 "selector": .string("Label selector of the peer pods (for the scale subresource)."),

@@ -44,6 +44,7 @@ public struct IPFSClusterObservedState: Sendable {
 ///
 /// Phase:
 /// - `Failed`: a problem stalls the reconciler.
+/// - `Suspended`: `spec.suspended` is true (the StatefulSet is scaled, or being scaled, to zero).
 /// - `Pending`: no StatefulSet yet.
 /// - `Ready`: the StatefulSet has rolled out the current spec and every peer is ready.
 /// - `Degraded`: the cluster was `Ready` (or `Degraded`), the current spec is rolled out, but
@@ -58,7 +59,12 @@ public struct IPFSClusterObservedState: Sendable {
 /// Conditions (each with `observedGeneration` = `metadata.generation`, transition times kept
 /// while the status does not change): `Ready`, `Reconciling` (True while working towards the
 /// spec), `Stalled` (True when a problem needs a spec change), and `DisruptionBudget` (False,
-/// only when more than one peer runs and the server does not serve `policy/v1`).
+/// only when more than one peer should run and the server does not serve `policy/v1`).
+///
+/// While suspended: `Ready=False` reason `Suspended`; `Reconciling=True` reason `Suspending`
+/// while the StatefulSet still has ready pods, `False` reason `Suspended` once it has none.
+/// `replicas`/`readyReplicas` report the StatefulSet as observed (0 once scaled down) and
+/// `peers` still lists the kept identities of all `spec.replicas` peers.
 public enum IPFSClusterStatusComputation {
     public static let readyCondition = "Ready"
     public static let reconcilingCondition = "Reconciling"
@@ -88,6 +94,8 @@ public enum IPFSClusterStatusComputation {
         let phase: IPFSClusterStatus.Phase
         if !observed.problems.isEmpty {
             phase = .failed
+        } else if spec.suspended {
+            phase = .suspended
         } else if sts == nil {
             phase = .pending
         } else if isReady {
@@ -124,9 +132,16 @@ public enum IPFSClusterStatusComputation {
         case .provisioning:
             set(readyCondition, .false, "RollingOut", progress)
             set(reconcilingCondition, .true, "RollingOut", progress)
+        case .suspended:
+            set(readyCondition, .false, "Suspended", "suspended: every peer scaled to zero, identities and volumes kept")
+            if ready == 0 {
+                set(reconcilingCondition, .false, "Suspended", "no peer runs while suspended")
+            } else {
+                set(reconcilingCondition, .true, "Suspending", "scaling to zero: \(ready) peers still ready")
+            }
         }
         if phase != .failed { set(stalledCondition, .false, "NoProblems", "no problem stops the reconciler") }
-        if !observed.podDisruptionBudgetServed && desired > 1 {
+        if !observed.podDisruptionBudgetServed && desired > 1 && !spec.suspended {
             set(
                 disruptionBudgetCondition, .false, "PolicyV1NotServed",
                 "the API server does not serve policy/v1, so no PodDisruptionBudget protects the peers")

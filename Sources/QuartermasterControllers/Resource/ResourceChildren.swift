@@ -16,23 +16,21 @@ import KubeCore
 /// | `storage.ipfs.size` | the resolved `size` |
 /// | `storage.cluster.size` | `IPFSReplicaFootprint.clusterStorage` (1Gi) |
 /// | `resources` | `IPFSReplicaFootprint` requests and limits, per container |
+/// | `suspended` | `true` when the Resource or its tenant is suspended, else `false` |
 ///
 /// The resources are set explicitly so that what the pods request is exactly what
 /// `QuotaCheck` checked against the namespace quota.
 ///
-/// Suspension: an IPFSCluster needs at least one replica, so suspension is not expressed in
-/// its spec. A suspended Resource (or one in a suspended tenant's namespace) gets the
-/// annotation `quartermaster.dev/suspended: "true"` on its IPFSCluster. Contract for the
-/// IPFSCluster controller (not implemented there yet): scale the StatefulSet to zero while the
-/// annotation is present and keep every PersistentVolumeClaim, so resuming (removing the
-/// annotation) brings the same data back.
+/// Suspension: a suspended Resource (or one in a suspended tenant's namespace) sets
+/// `spec.suspended: true` on its IPFSCluster, whose controller scales the StatefulSet to zero
+/// and keeps identities and every PersistentVolumeClaim; `false` again resumes the same peers
+/// with the same data. `suspended` is always written (never omitted), so server-side apply
+/// sets it back to `false` on resume.
 public enum ResourceChildren {
     /// `quartermaster.dev/resource`: the owning Resource's name, on the child.
     public static let resourceLabel = "quartermaster.dev/resource"
     /// `quartermaster.dev/template`: the template name, on the child.
     public static let templateLabel = "quartermaster.dev/template"
-    /// `quartermaster.dev/suspended`: `"true"` on the child of a suspended Resource.
-    public static let suspendedAnnotation = "quartermaster.dev/suspended"
 
     /// The desired IPFSCluster of `resource`, built from `template`.
     ///
@@ -46,7 +44,6 @@ public enum ResourceChildren {
             resourceLabel: name,
             templateLabel: template.template.name,
         ]
-        let annotations = suspended ? [suspendedAnnotation: "true"] : nil
         func requirements(_ requests: TenantCPUMemory, _ limits: TenantCPUMemory) -> IPFSClusterSpec.ResourceRequirements {
             IPFSClusterSpec.ResourceRequirements(
                 requests: requests.resourceMap?.mapValues(\.description),
@@ -59,11 +56,11 @@ public enum ResourceChildren {
                 cluster: IPFSClusterSpec.Volume(size: template.clusterStoragePerReplica.description)),
             resources: IPFSClusterSpec.Resources(
                 kubo: requirements(IPFSReplicaFootprint.ipfsRequests, IPFSReplicaFootprint.ipfsLimits),
-                cluster: requirements(IPFSReplicaFootprint.clusterRequests, IPFSReplicaFootprint.clusterLimits)))
+                cluster: requirements(IPFSReplicaFootprint.clusterRequests, IPFSReplicaFootprint.clusterLimits)),
+            suspended: suspended)
         return IPFSCluster(
             metadata: ObjectMeta(
-                name: name, namespace: resource.metadata.namespace, labels: labels, annotations: annotations,
-                ownerReferences: [owner]),
+                name: name, namespace: resource.metadata.namespace, labels: labels, ownerReferences: [owner]),
             spec: spec)
     }
 
