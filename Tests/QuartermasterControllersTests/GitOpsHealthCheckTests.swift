@@ -59,16 +59,14 @@ import Yams
     @Test(arguments: kinds)
     func testCasesCoverEveryRequiredState(kind: String) throws {
         let cases = try Self.loadCases(kind)
-        var required: [String: String] = [
+        let required: [String: String] = [
             "testdata/healthy.yaml": "Healthy",
             "testdata/progressing-generation-behind.yaml": "Progressing",
             "testdata/progressing-reconciling.yaml": "Progressing",
             "testdata/progressing-no-status.yaml": "Progressing",
             "testdata/degraded-stalled.yaml": "Degraded",
+            "testdata/suspended.yaml": "Suspended",
         ]
-        if kind != "IPFSCluster" {
-            required["testdata/suspended.yaml"] = "Suspended"
-        }
         let declared = Dictionary(
             cases.map { ($0.inputPath, $0.healthStatus.status) }, uniquingKeysWith: { first, _ in first })
         for (path, status) in required {
