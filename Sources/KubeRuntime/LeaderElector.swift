@@ -135,11 +135,26 @@ public final class LeaderElector: Sendable {
                 return
             case .heldByOther(let holder):
                 logger.debug("lease is held by another candidate", metadata: ["holder": "\(holder)"])
+                // Try again when the holder's lease runs out if that comes before the next
+                // retry: a dead leader is replaced within leaseDuration + retryPeriod of its
+                // last renewal, not up to a retry period later.
+                let retry = options.retryPeriod * (1.0 + Double.random(in: 0..<0.2))
+                try await Task.sleep(for: min(retry, max(untilObservedLeaseExpires(), .milliseconds(10))))
+                continue
             case .failed(let reason):
                 logger.info("failed to acquire lease", metadata: ["error": "\(reason)"])
             }
             try await Task.sleep(for: options.retryPeriod * (1.0 + Double.random(in: 0..<0.2)))
         }
+    }
+
+    /// Time left until the lease last observed (held by another candidate) expires, measured
+    /// from when this process saw it change; `retryPeriod` when nothing was observed.
+    private func untilObservedLeaseExpires() -> Duration {
+        let (spec, observedAt) = state.withLock { ($0.observedSpec, $0.observedTime) }
+        guard let observedAt else { return options.retryPeriod }
+        let seconds = Int64(spec?.leaseDurationSeconds ?? options.leaseDurationSeconds)
+        return (observedAt + .seconds(seconds)) - clock.now
     }
 
     /// Renews the lease every `retryPeriod` until the task is cancelled (returns normally,

@@ -93,6 +93,9 @@ public actor EnvTest {
     private nonisolated let apiServerArguments: [String]
     private nonisolated let stoppedFlag = Mutex(false)
 
+    /// CRD installs by CRD name: concurrent tests share one install instead of racing to
+    /// create the same CRD.
+    private var crdInstalls: [String: Task<Void, any Error>] = [:]
     private var etcd: ChildProcess?
     private var apiServer: ChildProcess?
     private var controllerManager: ChildProcess?
@@ -364,6 +367,25 @@ public actor EnvTest {
 
     /// Kills all processes and deletes the directory (unless `QM_ENVTEST_KEEP` is set).
     /// Calling it again does nothing. After it, `shared()` starts a new control plane.
+    /// Applies a CustomResourceDefinition (server-side) once per control plane and waits until
+    /// it is established. Concurrent callers for the same `name` share the one install; a
+    /// failed install is retried by the next caller.
+    ///
+    /// - Parameters:
+    ///   - yaml: the CRD manifest.
+    ///   - name: the CRD's name, such as `ipfsclusters.quartermaster.dev`.
+    public func installCRD(yaml: String, name: String) async throws {
+        if let running = crdInstalls[name] {
+            do { return try await running.value } catch { crdInstalls[name] = nil }
+        }
+        let install = Task {
+            try await self.kubectlChecked(["apply", "--server-side", "--force-conflicts", "-f", "-"], stdin: yaml)
+            try await self.kubectlChecked(["wait", "--for=condition=Established", "--timeout=60s", "crd/\(name)"])
+        }
+        crdInstalls[name] = install
+        try await install.value
+    }
+
     public func stop() async {
         guard !stoppedFlag.withLock({ s in defer { s = true }; return s }) else { return }
         await controllerManager?.kill()

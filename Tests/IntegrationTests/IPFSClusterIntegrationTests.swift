@@ -28,20 +28,27 @@ struct IPFSClusterIntegrationTests {
     }
 
     func peerIDs(_ secret: Secret?) throws -> [String] {
-        let secret = try #require(secret)
+        struct NoSecret: Error {}
+        guard let secret else { throw NoSecret() }  // not #require: also used inside `eventually`
         let identities = try IPFSClusterIdentities(secretData: IPFSClusterDesiredState.decodedStringData(of: secret))
         return (0..<identities.count).map { identities.clusterPeerID($0).description }
     }
 
     /// The ids of `cluster-identity-<i>.json` and the `trusted_peers` of `cluster-service-<i>.json`.
     func configPeerIDs(_ configMap: ConfigMap?, replicas: Int) throws -> (ids: [String], trusted: [[String]]) {
-        let data = try #require(configMap?.data)
+        // Plain throws, not #require: this runs inside `eventually`, where a ConfigMap that has
+        // not caught up yet is expected and must not be recorded as a failure.
+        struct Missing: Error { let key: String }
+        func file(_ key: String) throws -> Data {
+            guard let text = configMap?.data?[key] else { throw Missing(key: key) }
+            return Data(text.utf8)
+        }
         var ids: [String] = []
         var trusted: [[String]] = []
         for i in 0..<replicas {
-            let identity = try KubeJSON.decode(JSONValue.self, from: Data(try #require(data["cluster-identity-\(i).json"]).utf8))
+            let identity = try KubeJSON.decode(JSONValue.self, from: file("cluster-identity-\(i).json"))
             ids.append(identity["id"]?.stringValue ?? "")
-            let service = try KubeJSON.decode(JSONValue.self, from: Data(try #require(data["cluster-service-\(i).json"]).utf8))
+            let service = try KubeJSON.decode(JSONValue.self, from: file("cluster-service-\(i).json"))
             trusted.append((service.value(at: "consensus", "crdt", "trusted_peers")?.arrayValue ?? []).compactMap(\.stringValue))
         }
         return (ids, trusted)

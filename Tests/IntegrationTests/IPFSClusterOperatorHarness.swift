@@ -100,10 +100,9 @@ enum IPFSClusterEnv {
 
     /// Installs the IPFSCluster CRD and waits until it is established.
     static func installCRD(_ env: EnvTest) async throws {
-        try await env.kubectlChecked(["apply", "-f", "\(repositoryRoot)/crds/quartermaster.dev_ipfsclusters.yaml"])
-        try await env.kubectlChecked([
-            "wait", "--for=condition=Established", "--timeout=60s", "crd/ipfsclusters.quartermaster.dev",
-        ])
+        let yaml = try String(
+            contentsOfFile: "\(repositoryRoot)/crds/quartermaster.dev_ipfsclusters.yaml", encoding: .utf8)
+        try await env.installCRD(yaml: yaml, name: "ipfsclusters.quartermaster.dev")
     }
 
     /// A client for the test's own reads (admin token).

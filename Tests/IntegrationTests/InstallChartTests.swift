@@ -9,7 +9,7 @@ import Yams
     static let root = InstallCommandRunner.repositoryRoot
 
     static let helmEngineAvailable: Bool = {
-        (try? InstallCommandRunner.run("python3", ["-c", "import helm_python"]).status) == 0
+        (try? InstallCommandRunner.runBlocking("python3", ["-c", "import helm_python"]).status) == 0
     }()
     static let helmSkipMessage: Comment =
         "SKIPPED: Python package helm-python-sdk (module helm_python) is missing; pip install helm-python-sdk"
@@ -25,8 +25,8 @@ import Yams
     }
 
     /// Renders the chart into namespace `namespace` and returns every object.
-    static func render(values: String = "{}", namespace: String = "quartermaster-system") throws -> [[String: Any]] {
-        let data = try InstallCommandRunner.output(
+    static func render(values: String = "{}", namespace: String = "quartermaster-system") async throws -> [[String: Any]] {
+        let data = try await InstallCommandRunner.output(
             "python3", ["hack/helm-engine.py", "render", chart, namespace, values])
         let rendered = try JSONDecoder().decode(Rendered.self, from: data)
         var objects: [[String: Any]] = []
@@ -65,8 +65,8 @@ import Yams
     }
 
     @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
-    func chartLintsCleanInStrictMode() throws {
-        let data = try InstallCommandRunner.output("python3", ["hack/helm-engine.py", "lint", Self.chart])
+    func chartLintsCleanInStrictMode() async throws {
+        let data = try await InstallCommandRunner.output("python3", ["hack/helm-engine.py", "lint", Self.chart])
         let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let messages = report["messages"] as? [[String: Any]] ?? []
         let problems = messages.filter { ($0["severity"] as? Int ?? 3) >= 2 }
@@ -79,7 +79,7 @@ import Yams
         .enabled(
             if: !generatedCRDNames().isEmpty,
             "SKIPPED: crds/ holds no generated CRDs yet, nothing to compare the chart's crds/ with"))
-    func chartCRDsAreByteForByteCopiesOfTheGeneratedCRDs() throws {
+    func chartCRDsAreByteForByteCopiesOfTheGeneratedCRDs() async throws {
         let source = Self.root.appendingPathComponent("crds")
         let copies = Self.root.appendingPathComponent("\(Self.chart)/crds")
         let copyNames = ((try? FileManager.default.contentsOfDirectory(atPath: copies.path)) ?? [])
@@ -93,8 +93,8 @@ import Yams
     }
 
     @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
-    func chartRBACHasExactlyTheRulesOfConfigRBAC() throws {
-        let rendered = try Self.render()
+    func chartRBACHasExactlyTheRulesOfConfigRBAC() async throws {
+        let rendered = try await Self.render()
         let pairs: [(file: String, kind: String, name: String)] = [
             ("config/rbac/role.yaml", "ClusterRole", "quartermaster-manager-role"),
             ("config/rbac/role_binding.yaml", "ClusterRoleBinding", "quartermaster-manager-rolebinding"),
@@ -122,8 +122,8 @@ import Yams
     }
 
     @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
-    func noRoleUsesWildcards() throws {
-        var roles = try Self.render()
+    func noRoleUsesWildcards() async throws {
+        var roles = try await Self.render()
         for file in ["role.yaml", "leader_election_role.yaml", "aggregated_roles.yaml", "tenant_owner_role.yaml"] {
             roles += try Self.objects(inFile: "config/rbac/\(file)")
         }
@@ -140,8 +140,8 @@ import Yams
     }
 
     @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
-    func defaultValuesRenderAnHARestrictedManager() throws {
-        let objects = try Self.render()
+    func defaultValuesRenderAnHARestrictedManager() async throws {
+        let objects = try await Self.render()
         let deployment = try #require(Self.find(objects, kind: "Deployment", name: "quartermaster-controller-manager"))
         #expect((deployment["spec"] as? [String: Any])?["replicas"] as? Int == 2)
         let container = try Self.managerContainer(objects)
@@ -167,8 +167,8 @@ import Yams
     }
 
     @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
-    func valuesChangeTheRenderedInstall() throws {
-        let objects = try Self.render(
+    func valuesChangeTheRenderedInstall() async throws {
+        let objects = try await Self.render(
             values: #"{"watchNamespaces":["acme","beta"],"image":{"repository":"registry.example/qm","tag":"v9"},"#
                 + #""logLevel":"debug","serviceMonitor":{"enabled":true},"replicaCount":3}"#,
             namespace: "ops")
@@ -180,26 +180,26 @@ import Yams
         #expect(zip(args, args.dropFirst()).contains { $0.0 == "--log-level" && $0.1 == "debug" })
         #expect(Self.find(objects, kind: "ServiceMonitor", name: "quartermaster-controller-manager") != nil)
 
-        let withoutMetrics = try Self.render(values: #"{"metrics":{"enabled":false}}"#)
+        let withoutMetrics = try await Self.render(values: #"{"metrics":{"enabled":false}}"#)
         #expect(Self.find(withoutMetrics, kind: "Service", name: "quartermaster-controller-manager-metrics") == nil)
-        let single = try Self.render(values: #"{"leaderElection":{"enabled":false},"replicaCount":1}"#)
+        let single = try await Self.render(values: #"{"leaderElection":{"enabled":false},"replicaCount":1}"#)
         #expect(!((try Self.managerContainer(single))["args"] as? [String] ?? []).contains("--leader-elect"))
         #expect(Self.find(single, kind: "Role", name: "quartermaster-leader-election-role") == nil)
     }
 
     @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
-    func unsafeOrInvalidValuesAreRejected() throws {
-        let refused = try InstallCommandRunner.run(
+    func unsafeOrInvalidValuesAreRejected() async throws {
+        let refused = try await InstallCommandRunner.run(
             "python3",
             ["hack/helm-engine.py", "render", Self.chart, "ns", #"{"leaderElection":{"enabled":false}}"#])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("leaderElection.enabled"))
         for invalid in [#"{"replicaCount":"two"}"#, #"{"logFormat":"xml"}"#, #"{"watchNamespaces":["Bad_NS"]}"#, #"{"unknown":1}"#] {
-            let data = try InstallCommandRunner.output("python3", ["hack/helm-engine.py", "validate", Self.chart, invalid])
+            let data = try await InstallCommandRunner.output("python3", ["hack/helm-engine.py", "validate", Self.chart, invalid])
             let verdict = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             #expect(verdict?["valid"] as? Bool == false, "\(invalid) should be rejected")
         }
-        let data = try InstallCommandRunner.output(
+        let data = try await InstallCommandRunner.output(
             "python3", ["hack/helm-engine.py", "validate", Self.chart, #"{"replicaCount":3,"watchNamespaces":["acme"]}"#])
         #expect((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["valid"] as? Bool == true)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 
 /// Runs a command-line tool for the install acceptance tests and captures its output.
 enum InstallCommandRunner {
@@ -18,7 +19,14 @@ enum InstallCommandRunner {
 
     /// Runs `executable` (looked up on PATH through /usr/bin/env) in the repository root.
     /// stderr goes to a temporary file, so a chatty tool cannot block on a full pipe.
-    static func run(_ executable: String, _ arguments: [String]) throws -> Result {
+    /// Runs on a thread of its own (`BlockingWork`), so waiting never holds a concurrency
+    /// pool thread that other tests need.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> Result {
+        try await BlockingWork.run { try runBlocking(executable, arguments) }
+    }
+
+    /// `run`, blocking the calling thread.
+    static func runBlocking(_ executable: String, _ arguments: [String]) throws -> Result {
         let errorFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("qm-install-\(UUID().uuidString).stderr")
         guard FileManager.default.createFile(atPath: errorFile.path, contents: nil) else {
@@ -43,8 +51,8 @@ enum InstallCommandRunner {
     }
 
     /// Runs and requires exit status 0; returns stdout.
-    static func output(_ executable: String, _ arguments: [String]) throws -> Data {
-        let result = try run(executable, arguments)
+    static func output(_ executable: String, _ arguments: [String]) async throws -> Data {
+        let result = try await run(executable, arguments)
         guard result.status == 0 else {
             throw CommandFailed(
                 description: "\(executable) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")

@@ -27,12 +27,11 @@ struct InstallManifestsTests {
     static func installCRDs(_ env: EnvTest) async throws -> [String] {
         let files = InstallChartTests.generatedCRDNames()
         for file in files {
-            try await env.kubectlChecked([
-                "apply", "--server-side", "--force-conflicts", "-f", root.appendingPathComponent("crds/\(file)").path,
-            ])
-        }
-        if !files.isEmpty {
-            try await env.kubectlChecked(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"])
+            let yaml = try String(contentsOf: root.appendingPathComponent("crds/\(file)"), encoding: .utf8)
+            // quartermaster.dev_tenants.yaml → tenants.quartermaster.dev
+            let plural = file.replacingOccurrences(of: "quartermaster.dev_", with: "")
+                .replacingOccurrences(of: ".yaml", with: "")
+            try await env.installCRD(yaml: yaml, name: "\(plural).quartermaster.dev")
         }
         return files
     }
@@ -43,33 +42,12 @@ struct InstallManifestsTests {
         return Set(out.split(separator: " ").map(String.init))
     }
 
-    /// The install manifests: `kubectl kustomize config/default` when it builds, else its
-    /// RBAC and manager parts in the same namespace (the CRDs are applied separately).
-    static func installManifests() throws -> URL {
-        let full = try InstallCommandRunner.run("kubectl", ["kustomize", "config/default"])
-        if full.status == 0 {
-            return try temporaryFile(String(decoding: full.stdout, as: UTF8.self), name: "install")
-        }
-        print("InstallManifestsTests: config/default does not build yet (missing CRDs); using config/rbac + config/manager")
-        // Inside the repository (under .build, ignored by git): kustomize takes bases only by
-        // relative path.
-        let directory = root.appendingPathComponent(".build/qm-install-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let kustomization = """
-            apiVersion: kustomize.config.k8s.io/v1beta1
-            kind: Kustomization
-            namespace: quartermaster-system
-            resources:
-              - ../../config/rbac
-              - ../../config/manager
-            """
-        try Data(kustomization.utf8).write(to: directory.appendingPathComponent("kustomization.yaml"))
-        let partial = try InstallCommandRunner.output("kubectl", ["kustomize", directory.path])
-        return try temporaryFile(String(decoding: partial, as: UTF8.self), name: "install")
+    /// The install manifests: `kubectl kustomize config/default`, which must build.
+    static func installManifests() async throws -> URL {
+        let built = try await InstallCommandRunner.output("kubectl", ["kustomize", "config/default"])
+        return try temporaryFile(String(decoding: built, as: UTF8.self), name: "install")
     }
 
-    /// Files among `paths` whose `kind:` lines all name installed kinds; prints the others.
     /// Every manifest in examples/ (each must be accepted by the real API server).
     static func exampleManifests() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("examples").path)) ?? []
@@ -94,7 +72,7 @@ struct InstallManifestsTests {
         let env = try await EnvTest.shared()
         let crds = try await Self.installCRDs(env)
         #expect(crds.contains("quartermaster.dev_ipfsclusters.yaml"))
-        let install = try Self.installManifests()
+        let install = try await Self.installManifests()
         defer { try? FileManager.default.removeItem(at: install) }
 
         // For real first (the Namespace must exist before namespaced objects pass a dry run),
@@ -188,7 +166,7 @@ struct InstallManifestsTests {
     func renderedChartAppliesToTheServer() async throws {
         let env = try await EnvTest.shared()
         let namespace = try await env.createNamespace("qm-chart")
-        let data = try InstallCommandRunner.output(
+        let data = try await InstallCommandRunner.output(
             "python3",
             ["hack/helm-engine.py", "render", InstallChartTests.chart, namespace, #"{"watchNamespaces":["acme"]}"#])
         let rendered = try JSONDecoder().decode(InstallChartTests.Rendered.self, from: data)

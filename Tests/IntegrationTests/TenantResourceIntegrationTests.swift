@@ -17,12 +17,11 @@ import Testing
     /// Installs the CRDs and the tenant owner ClusterRole, and starts both controllers.
     static func start(_ env: EnvTest) async throws -> (KubeClient, Task<Void, Never>) {
         for crd in CRDGenerator.allCRDs() {
-            try await env.kubectlChecked(["apply", "-f", "-"], stdin: crd.yaml)
+            // quartermaster.dev_tenants.yaml → tenants.quartermaster.dev
+            let plural = crd.fileName.replacingOccurrences(of: "quartermaster.dev_", with: "")
+                .replacingOccurrences(of: ".yaml", with: "")
+            try await env.installCRD(yaml: crd.yaml, name: "\(plural).quartermaster.dev")
         }
-        try await env.kubectlChecked([
-            "wait", "--for", "condition=established", "--timeout", "60s", "crd/tenants.quartermaster.dev",
-            "crd/resources.quartermaster.dev", "crd/ipfsclusters.quartermaster.dev",
-        ])
         let client = try KubeClient(configuration: env.clientConfiguration())
         _ = try await client.apply(TenantOwnerRole.clusterRole)
         let settings = ControllerSettings(

@@ -26,11 +26,7 @@ enum PluginProcess {
     static func run(
         executable: String, arguments: [String], environment: [String: String], timeout: Duration
     ) async throws -> Output {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Output, any Error>) in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(executable, arguments, environment, timeout) })
-            }
-        }
+        try await BlockingWork.run { try runBlocking(executable, arguments, environment, timeout) }
     }
 
     private final class Collected: Sendable {
@@ -57,7 +53,7 @@ enum PluginProcess {
         let readers = DispatchGroup()
         let errReader = err.fileHandleForReading
         readers.enter()
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             let data = errReader.readDataToEndOfFile()
             collected.stderr.withLock { $0 = data }
             readers.leave()
