@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: `swift test`, with KUBEBUILDER_ASSETS pointing at the shared
-# envtest binaries (../shared/envtest/bin beside the repository) unless it is already set.
-# Extra arguments go to `swift test` (e.g. hack/test.sh --filter EnvTest).
+# Runs the whole test suite: the unit and scenario tests, then the integration tests against a
+# real API server (KUBEBUILDER_ASSETS, defaulting to ../shared/envtest/bin beside the
+# repository). Two `swift test` runs over one build, so the control planes the integration
+# tests start do not compete for the CPU with the timing-sensitive unit tests.
+# With arguments, one `swift test` run with them instead (e.g. hack/test.sh --filter EnvTest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${KUBEBUILDER_ASSETS:-}" ] && [ -d ../shared/envtest/bin ]; then
@@ -12,4 +14,9 @@ if [ -z "${KUBEBUILDER_ASSETS:-}" ]; then
   echo "KUBEBUILDER_ASSETS is not set and ../shared/envtest/bin does not exist:" \
        "tests against a real API server will be skipped" >&2
 fi
-exec swift test "$@"
+swift build --build-tests
+if [ $# -gt 0 ]; then exec swift test --skip-build "$@"; fi
+status=0
+swift test --skip-build --skip IntegrationTests || status=$?
+swift test --skip-build --filter IntegrationTests || status=$?
+exit "$status"

@@ -5,7 +5,7 @@ import Testing
 @testable import KubeClient
 
 /// `CurlTransport` against a plain-HTTP server on loopback.
-@Suite("Transport over loopback HTTP")
+@Suite("Transport over loopback HTTP", .serialized)
 struct TransportLoopbackTests {
     private func json(_ data: Data) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: data)

@@ -128,7 +128,7 @@ final class FakeLeaseAPI: Sendable {
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-func awaitCondition(timeout: Duration = .seconds(10), _ condition: @Sendable () async -> Bool) async -> Bool {
+func awaitCondition(timeout: Duration = .seconds(30), _ condition: @Sendable () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if await condition() { return true }

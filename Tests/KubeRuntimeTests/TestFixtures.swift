@@ -47,7 +47,7 @@ struct Gadget: KubeResource, Equatable {
 
 /// Polls `condition` until it holds or the (generous) deadline passes.
 func eventually(
-    timeout: Duration = .seconds(10), _ condition: @Sendable () async -> Bool
+    timeout: Duration = .seconds(30), _ condition: @Sendable () async -> Bool
 ) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
