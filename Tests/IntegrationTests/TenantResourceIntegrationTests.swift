@@ -8,14 +8,18 @@ import Prometheus
 import QuartermasterControllers
 import Testing
 
-/// The Tenant and Resource controllers against a real API server and controller manager.
+/// The Tenant, Resource and IPFSCluster controllers together against a real API server and
+/// kube-controller-manager, as the operator runs them (`TenantResourceOperator`).
 ///
-/// The IPFSCluster controller does not run here: where a Resource waits for its IPFSCluster to
-/// become ready, the test writes the IPFSCluster's status itself, as that controller would
-/// (Ready condition True, phase Ready, endpoints, credentials Secret).
+/// Nothing writes an IPFSCluster's status but its controller: the controller manager creates
+/// the StatefulSet's pods (admitted by the tenant's ResourceQuota and LimitRange), the test
+/// plays the kubelet by marking them ready (`EnvTest.markPodReady`), and the Resource's
+/// progress is read back the way a user would, from `kubectl get resources`.
 @Suite(.serialized) struct TenantResourceIntegrationTests {
-    /// Installs the CRDs and the tenant owner ClusterRole, and starts both controllers.
-    static func start(_ env: EnvTest) async throws -> (KubeClient, Task<Void, Never>) {
+    /// Installs the CRDs and the tenant owner ClusterRole, and starts the three controllers,
+    /// the IPFSCluster one scoped to `tenantNamespaces`. Returns a client for the test's own
+    /// requests (admin) and the running operator, synced.
+    static func start(_ env: EnvTest, tenantNamespaces: [String]) async throws -> (KubeClient, TenantResourceOperator) {
         for crd in CRDGenerator.allCRDs() {
             // quartermaster.dev_tenants.yaml → tenants.quartermaster.dev
             let plural = crd.fileName.replacingOccurrences(of: "quartermaster.dev_", with: "")
@@ -24,20 +28,14 @@ import Testing
         }
         let client = try KubeClient(configuration: env.clientConfiguration())
         _ = try await client.apply(TenantOwnerRole.clusterRole)
-        let settings = ControllerSettings(
-            registry: PrometheusCollectorRegistry(), events: EventRecorder(client: client, component: "quartermaster"),
-            logger: Logger(label: "test"))
-        let tenants = try #require(TenantController.make(client: client, settings: settings))
-        let resources = ResourceController.make(client: client, settings: settings)
-        let task = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await tenants.runCaches() }
-                group.addTask { try? await tenants.runWorkers() }
-                group.addTask { try? await resources.runCaches() }
-                group.addTask { try? await resources.runWorkers() }
-            }
+        let op = try TenantResourceOperator.start(env: env, ipfsNamespaces: tenantNamespaces)
+        do {
+            try await op.waitUntilSynced()
+        } catch {
+            await op.stop()
+            throw error
         }
-        return (client, task)
+        return (client, op)
     }
 
     static func eventually(
@@ -51,15 +49,33 @@ import Testing
         return false
     }
 
+    /// The row of `kubectl get resources -n <namespace>` for Resource `name`, by column header.
+    static func printedResource(_ name: String, in namespace: String, _ env: EnvTest) async throws -> [String: String]? {
+        let printed = try await env.kubectlChecked(["get", "resources.quartermaster.dev", "-n", namespace])
+        return PrintedTable(printed).row(named: name)
+    }
+
     static func suffix() -> String { String(UUID().uuidString.lowercased().prefix(6)) }
 
     @Test(.enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"), .timeLimit(.minutes(5)))
     func tenantsResourcesQuotaAndDeletion() async throws {
         let env = try await EnvTest.shared()
-        let (client, task) = try await Self.start(env)
-        defer { task.cancel() }
+        try #require(env.hasControllerManager, "needs kube-controller-manager for pods, quota and garbage collection")
+        // A tenant's namespace is named after it.
         let a = "acme-\(Self.suffix())"
         let b = "globex-\(Self.suffix())"
+        let (client, op) = try await Self.start(env, tenantNamespaces: [a, b])
+        #expect(op.controllerNames.sorted() == [IPFSClusterController.name, ResourceController.name, TenantController.name].sorted())
+        do {
+            try await Self.exercise(env, client, a, b)
+        } catch {
+            await op.stop()
+            throw error
+        }
+        await op.stop()
+    }
+
+    static func exercise(_ env: EnvTest, _ client: KubeClient, _ a: String, _ b: String) async throws {
         _ = try await client.create(Tenant(metadata: ObjectMeta(name: a), spec: TenantSpec(owners: [.user("alice")])))
         _ = try await client.create(Tenant(metadata: ObjectMeta(name: b), spec: TenantSpec(owners: [.user("bob")])))
 
@@ -84,35 +100,45 @@ import Testing
         let canB = try await env.kubectl(["auth", "can-i", "create", "resources.quartermaster.dev", "-n", b, "--as", "alice"])
         #expect(canB.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "no")
 
-        // A small-storage Resource gets its IPFSCluster and stays below 100% until it is ready.
+        // A small-storage Resource gets its IPFSCluster; the IPFSCluster controller makes its
+        // StatefulSet, whose pod the controller manager creates once the quota admits it.
         _ = try await client.create(
             Resource(metadata: ObjectMeta(name: "files", namespace: a), spec: ResourceSpec(template: "small-storage")))
         #expect(await Self.eventually { try await client.getIfExists(IPFSCluster.self, name: "files", namespace: a) != nil })
+        #expect(await Self.eventually { try await client.getIfExists(StatefulSet.self, name: "files", namespace: a) != nil })
+        let selector = ListOptions(labelSelector: "app.kubernetes.io/instance=files")
+        #expect(
+            await Self.eventually(timeout: .seconds(90)) {
+                try await !client.list(Pod.self, namespace: a, options: selector).items.isEmpty
+            }, "the controller manager created no pod for StatefulSet files")
+
+        // Pods exist but none is ready: kubectl shows the Resource provisioning, below 100%.
+        let pods = try await client.list(Pod.self, namespace: a, options: selector).items
+        #expect(pods.allSatisfy { !($0.status?.conditions?.contains { $0.type == "Ready" && $0.status == "True" } ?? false) })
         #expect(
             await Self.eventually {
-                let s = try await client.get(Resource.self, name: "files", namespace: a).status
-                return s?.progress == 80 && s?.phase == .provisioning
+                let row = try await Self.printedResource("files", in: a, env)
+                return row?["PHASE"] == "Provisioning" && row?["TEMPLATE"] == "small-storage"
+                    && (percentValue(row?["PROGRESS"]) ?? 100) < 100
             })
-        #expect(try await client.get(Resource.self, name: "files", namespace: a).status?.progressText == "80%")
-        // Simulate the IPFSCluster controller reporting ready.
-        var child = try await client.get(IPFSCluster.self, name: "files", namespace: a)
-        child.status = IPFSClusterStatus(
-            observedGeneration: child.metadata.generation, phase: .ready, replicas: 1, readyReplicas: 1,
-            endpoints: .init(api: "http://files-api.\(a).svc.cluster.local:9094"),
-            credentialsSecretRef: .init(name: "files-api-credentials"),
-            conditions: [
-                .init(
-                    type: "Ready", status: "True", observedGeneration: child.metadata.generation,
-                    lastTransitionTime: Condition.timestamp(Date()), reason: "Ready", message: "1/1 peers ready")
-            ])
-        _ = try await client.replaceStatus(child)
+        let waiting = try await Self.printedResource("files", in: a, env)
+        #expect(percentValue(waiting?["PROGRESS"]) == 80, "\(String(describing: waiting))")
+        #expect(try await client.get(IPFSCluster.self, name: "files", namespace: a).status?.phase != .ready)
+
+        // Play the kubelet: mark the pods ready until kubectl shows the Resource ready at 100%.
         #expect(
-            await Self.eventually {
-                let s = try await client.get(Resource.self, name: "files", namespace: a).status
-                return s?.phase == .ready && s?.progressText == "100%" && s?.endpoint != nil
+            await Self.eventually(timeout: .seconds(120)) {
+                try await IPFSClusterEnv.markPodsReady(env, client: client, instance: "files", namespace: a)
+                let row = try await Self.printedResource("files", in: a, env)
+                return row?["PROGRESS"] == "100%" && row?["PHASE"] == "Ready"
             })
-        let printed = try await env.kubectlChecked(["get", "resources.quartermaster.dev", "files", "-n", a])
-        #expect(printed.contains("100%") && printed.contains("small-storage") && printed.contains("Ready"))
+        let ready = try await Self.printedResource("files", in: a, env)
+        #expect(ready?["PROGRESS"] == "100%" && ready?["PHASE"] == "Ready", "\(String(describing: ready))")
+        #expect(ready?["ENDPOINT"]?.isEmpty == false, "\(String(describing: ready))")
+        let status = try await client.get(Resource.self, name: "files", namespace: a).status
+        #expect(status?.conditions?.isTrue("Ready") == true)
+        #expect(status?.endpoint == ready?["ENDPOINT"])
+        #expect(try await client.get(IPFSCluster.self, name: "files", namespace: a).status?.readyReplicas == 1)
         #expect(
             await Self.eventually {
                 try await client.get(Tenant.self, name: a).status?.resources?.byPhase?["Ready"] == 1

@@ -1,0 +1,119 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import KubeTestSupport
+import Logging
+import Prometheus
+import QuartermasterControllers
+
+/// The three Quartermaster controllers (Tenant, Resource, IPFSCluster) in one `Manager`, in a
+/// task, against an envtest control plane, as the operator runs them.
+///
+/// Tenant and Resource watch all namespaces (Tenant is cluster-scoped and is reconciled only
+/// then). The IPFSCluster controller watches only `ipfsNamespaces` (the tenants' namespaces):
+/// other suites run their own IPFSCluster controller over their own namespaces on the same
+/// shared control plane, and two controllers must not fight over one IPFSCluster. The
+/// operator talks as `cert-admin`, so its requests are told apart from the test's (`admin`).
+final class TenantResourceOperator: Sendable {
+    let manager: Manager
+    private let task: Task<Void, any Error>
+    private let events: EventRecorder
+
+    private init(manager: Manager, task: Task<Void, any Error>, events: EventRecorder) {
+        self.manager = manager
+        self.task = task
+        self.events = events
+    }
+
+    /// Starts the manager with the three controllers; returns at once (see `waitUntilSynced`).
+    static func start(env: EnvTest, ipfsNamespaces: [String]) throws -> TenantResourceOperator {
+        let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin))
+        let registry = PrometheusCollectorRegistry()
+        let options = ManagerOptions(
+            metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, leaderElection: false,
+            gracefulShutdownTimeout: .seconds(10), handleSignals: false)
+        let manager = Manager(client: client, options: options, registry: registry, logger: Logger(label: "it.tenants"))
+        let events = manager.makeEventRecorder(component: "quartermaster")
+        let everywhere = ControllerSettings(registry: registry, events: events, logger: Logger(label: "it.tenants"))
+        var scoped = everywhere
+        scoped.namespaces = ipfsNamespaces
+        if let tenants = TenantController.make(client: client, settings: everywhere) { manager.add(tenants) }
+        manager.add(ResourceController.make(client: client, settings: everywhere))
+        manager.add(IPFSClusterController.make(client: client, settings: scoped))
+        let task = Task { try await manager.run() }
+        return TenantResourceOperator(manager: manager, task: task, events: events)
+    }
+
+    /// The names of the controllers the manager runs.
+    var controllerNames: [String] { manager.readiness().map(\.name) }
+
+    /// Waits until every cache has synced.
+    func waitUntilSynced(timeout: Duration = .seconds(60)) async throws {
+        try await eventually("operator caches synced", timeout: timeout) {
+            let checks = manager.readiness()
+            return !checks.isEmpty && checks.allSatisfy(\.ready)
+        }
+    }
+
+    /// Shuts the manager down, waits for it, and waits until its recorded Events are written.
+    func stop() async {
+        manager.shutdown()
+        _ = try? await task.value
+        await events.flush()
+    }
+}
+
+/// The table `kubectl get <kind>` prints, cells found by their column header.
+///
+/// kubectl aligns columns with a tab writer: each cell starts where its header starts, so a
+/// cell is the text from its header's offset to the next header's offset, trimmed. An empty
+/// cell or kubectl's `<none>` is returned as `""`.
+struct PrintedTable: CustomStringConvertible {
+    let text: String
+    private let headers: [(name: String, start: Int)]
+    private let rows: [[Character]]
+
+    init(_ text: String) {
+        self.text = text
+        let lines = text.split(separator: "\n").map { Array($0) }
+        var headers: [(String, Int)] = []
+        if let header = lines.first {
+            var i = 0
+            while i < header.count {
+                if header[i] == " " {
+                    i += 1
+                    continue
+                }
+                let start = i
+                while i < header.count, header[i] != " " { i += 1 }
+                headers.append((String(header[start..<i]), start))
+            }
+        }
+        self.headers = headers
+        self.rows = Array(lines.dropFirst())
+    }
+
+    /// The cells of the row whose `NAME` is `name`, by upper-case header; `nil` when absent.
+    func row(named name: String) -> [String: String]? {
+        for row in rows {
+            var cells: [String: String] = [:]
+            for (index, header) in headers.enumerated() {
+                let start = min(header.start, row.count)
+                let end = index + 1 < headers.count ? min(headers[index + 1].start, row.count) : row.count
+                let cell = String(row[start..<max(start, end)]).trimmingCharacters(in: .whitespaces)
+                cells[header.name] = cell == "<none>" ? "" : cell
+            }
+            if cells["NAME"] == name { return cells }
+        }
+        return nil
+    }
+
+    var description: String { text }
+}
+
+/// `"80%"` → 80; `nil` for anything else.
+func percentValue(_ text: String?) -> Int? {
+    guard let text, text.hasSuffix("%") else { return nil }
+    return Int(text.dropLast())
+}
