@@ -77,8 +77,10 @@ struct CoreCommandLineTests {
         // The unmodified kubeconfig with the same flags gets past loading: it runs until stopped.
         let valid = Process()
         valid.executableURL = URL(fileURLWithPath: Self.binary)
+        // Scoped to a namespace no other test uses, so its controllers leave other tests' objects alone.
+        let quiet = try await env.createNamespace("cli")
         valid.arguments = ["run", "--kubeconfig", env.kubeconfigPath(for: .admin), "--metrics-bind-address", "0",
-            "--health-probe-bind-address", "0"]
+            "--health-probe-bind-address", "0", "--namespace", quiet]
         valid.standardOutput = FileHandle.nullDevice
         valid.standardError = FileHandle.nullDevice
         try valid.run()
