@@ -75,6 +75,15 @@ import Yams
         }
     }
 
+    /// Argo CD wants one health.lua per kind; ours share one set of rules, so the copies must
+    /// not drift apart.
+    @Test func everyKindUsesTheSameHealthScript() throws {
+        let scripts = try Self.kinds.map {
+            try String(contentsOf: Self.kindDirectory($0).appendingPathComponent("health.lua"), encoding: .utf8)
+        }
+        #expect(Set(scripts).count == 1, "the health.lua files of \(Self.kinds) differ")
+    }
+
     @Test func argoCDConfigMapPatchEmbedsEveryHealthCheckVerbatim() throws {
         let url = Self.repositoryRoot.appendingPathComponent("gitops/argocd/argocd-cm-patch.yaml")
         let patch = try Yams.load(yaml: String(contentsOf: url, encoding: .utf8)) as? [String: Any]
