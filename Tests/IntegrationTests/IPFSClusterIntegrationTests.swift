@@ -64,7 +64,7 @@ struct IPFSClusterIntegrationTests {
             try await IPFSClusterEnv.markPodsReady(env, client: client, instance: name, namespace: namespace)
             let cluster = try await get(client, IPFSCluster.self, name, namespace)
             return cluster?.status?.phase == .ready && cluster?.status?.readyReplicas == replicas
-                && condition(cluster, "Ready")?.status == "True"
+                && condition(cluster, "Ready")?.status == .true
                 && condition(cluster, "Ready")?.observedGeneration == cluster?.metadata.generation
         }
     }
@@ -114,11 +114,11 @@ struct IPFSClusterIntegrationTests {
         // Not Ready while pods are not ready; the PDB condition says why there is none.
         try await eventually("status Reconciling") {
             let c = try await get(client, IPFSCluster.self, "ipfs", ns)
-            return condition(c, "Reconciling")?.status == "True" && c?.status?.peers?.count == 3
+            return condition(c, "Reconciling")?.status == .true && c?.status?.peers?.count == 3
         }
         let pending = try await get(client, IPFSCluster.self, "ipfs", ns)
-        #expect(condition(pending, "Ready")?.status == "False")
-        #expect(condition(pending, "DisruptionBudget")?.status == "False")
+        #expect(condition(pending, "Ready")?.status == .false)
+        #expect(condition(pending, "DisruptionBudget")?.status == .false)
         #expect(pending?.status?.peers?.map(\.peerID) == ids)
         try await eventually("3 pods created by the StatefulSet controller") {
             try await client.list(Pod.self, namespace: ns).items.count == 3
@@ -176,7 +176,7 @@ struct IPFSClusterIntegrationTests {
         ])
         try await eventually("Stalled VolumeShrinkNotAllowed") {
             let c = try await get(client, IPFSCluster.self, "ipfs", ns)
-            return condition(c, "Stalled")?.status == "True" && condition(c, "Stalled")?.reason == "VolumeShrinkNotAllowed"
+            return condition(c, "Stalled")?.status == .true && condition(c, "Stalled")?.reason == "VolumeShrinkNotAllowed"
                 && c?.status?.observedGeneration == c?.metadata.generation
         }
         #expect(try await get(client, IPFSCluster.self, "ipfs", ns)?.status?.phase == .failed)
@@ -194,7 +194,7 @@ struct IPFSClusterIntegrationTests {
         try await eventually("recovered: StatefulSet scaled to 2, not stalled") {
             let c = try await get(client, IPFSCluster.self, "ipfs", ns)
             let sts = try await get(client, StatefulSet.self, "ipfs", ns)
-            return condition(c, "Stalled")?.status == "False" && sts?.spec?.replicas == 2
+            return condition(c, "Stalled")?.status == .false && sts?.spec?.replicas == 2
         }
         await op.stop()
     }

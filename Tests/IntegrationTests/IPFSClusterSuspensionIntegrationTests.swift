@@ -71,11 +71,11 @@ struct IPFSClusterSuspensionIntegrationTests {
             let c = try await get(client, IPFSCluster.self, "ipfs", ns)
             let pods = try await client.list(Pod.self, namespace: ns).items
             return sts?.spec?.replicas == 0 && pods.isEmpty && c?.status?.phase == .suspended
-                && c?.status?.readyReplicas == 0 && condition(c, "Reconciling")?.status == "False"
+                && c?.status?.readyReplicas == 0 && condition(c, "Reconciling")?.status == .false
                 && c?.status?.observedGeneration == c?.metadata.generation
         }
         let suspended = try await get(client, IPFSCluster.self, "ipfs", ns)
-        #expect(condition(suspended, "Ready")?.status == "False")
+        #expect(condition(suspended, "Ready")?.status == .false)
         #expect(condition(suspended, "Ready")?.reason == "Suspended")
         #expect(suspended?.status?.peers?.map(\.peerID) == ids)
         let kept = try await client.list(PersistentVolumeClaim.self, namespace: ns).items.compactMap(\.metadata.name).sorted()

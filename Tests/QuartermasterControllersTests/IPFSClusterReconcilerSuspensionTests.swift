@@ -55,7 +55,7 @@ struct IPFSClusterReconcilerSuspensionTests {
         var cluster = h.cluster("ipfs")
         #expect(cluster?.status?.phase == .suspended)
         #expect(condition(cluster, Status.readyCondition)?.reason == "Suspended")
-        #expect(condition(cluster, Status.reconcilingCondition)?.status == "True", "pods still ready")
+        #expect(condition(cluster, Status.reconcilingCondition)?.status == .true, "pods still ready")
         #expect(condition(cluster, Status.disruptionBudgetCondition) == nil)
         #expect(await h.events(reason: "Suspended").first?.message == "scaled from 3 to 0 peers, keeping identities and volumes")
 
@@ -65,8 +65,8 @@ struct IPFSClusterReconcilerSuspensionTests {
         cluster = h.cluster("ipfs")
         #expect(cluster?.status?.phase == .suspended)
         #expect(cluster?.status?.readyReplicas == 0)
-        #expect(condition(cluster, Status.reconcilingCondition)?.status == "False")
-        #expect(condition(cluster, Status.readyCondition)?.status == "False")
+        #expect(condition(cluster, Status.reconcilingCondition)?.status == .false)
+        #expect(condition(cluster, Status.readyCondition)?.status == .false)
         #expect(try await reconcile(h) == [], "a converged suspended cluster costs no write")
 
         // Identities, configuration and peers are kept while suspended.
@@ -115,7 +115,7 @@ struct IPFSClusterReconcilerSuspensionTests {
         #expect(ids.count == 3)
         let cluster = h.cluster("ipfs")
         #expect(cluster?.status?.phase == .suspended)
-        #expect(condition(cluster, Status.reconcilingCondition)?.status == "False")
+        #expect(condition(cluster, Status.reconcilingCondition)?.status == .false)
         #expect(cluster?.status?.peers?.map(\.peerID) == ids)
     }
 }

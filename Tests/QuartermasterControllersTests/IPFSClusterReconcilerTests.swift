@@ -71,10 +71,10 @@ struct IPFSClusterReconcilerTests {
 
         #expect(cluster.status?.phase == .provisioning)
         #expect(cluster.status?.observedGeneration == cluster.metadata.generation)
-        #expect(condition(cluster, Status.readyCondition)?.status == "False")
-        #expect(condition(cluster, Status.reconcilingCondition)?.status == "True")
-        #expect(condition(cluster, Status.stalledCondition)?.status == "False")
-        #expect(condition(cluster, Status.disruptionBudgetCondition)?.status == "False")
+        #expect(condition(cluster, Status.readyCondition)?.status == .false)
+        #expect(condition(cluster, Status.reconcilingCondition)?.status == .true)
+        #expect(condition(cluster, Status.stalledCondition)?.status == .false)
+        #expect(condition(cluster, Status.disruptionBudgetCondition)?.status == .false)
         #expect(cluster.metadata.finalizers == nil, "pvcRetention Retain adds no finalizer")
         #expect(await h.events(reason: "Created").count == 1)
     }
@@ -134,8 +134,8 @@ struct IPFSClusterReconcilerTests {
         try await h.reconcile("ipfs")
         var cluster = h.cluster("ipfs")
         #expect(cluster?.status?.phase == .provisioning)
-        #expect(condition(cluster, Status.reconcilingCondition)?.status == "True")
-        #expect(condition(cluster, Status.readyCondition)?.status == "False")
+        #expect(condition(cluster, Status.reconcilingCondition)?.status == .true)
+        #expect(condition(cluster, Status.readyCondition)?.status == .false)
         #expect(await h.events(reason: "Ready").isEmpty)
 
         try await h.markStatefulSet("ipfs", ready: 3)
@@ -145,9 +145,9 @@ struct IPFSClusterReconcilerTests {
         #expect(generation == 2)
         #expect(cluster?.status?.phase == .ready)
         #expect(cluster?.status?.observedGeneration == generation)
-        #expect(condition(cluster, Status.readyCondition)?.status == "True")
+        #expect(condition(cluster, Status.readyCondition)?.status == .true)
         #expect(condition(cluster, Status.readyCondition)?.observedGeneration == generation)
-        #expect(condition(cluster, Status.reconcilingCondition)?.status == "False")
+        #expect(condition(cluster, Status.reconcilingCondition)?.status == .false)
         #expect(cluster?.status?.readyReplicas == 3)
         #expect(await h.events(reason: "Ready").count == 1)
     }
@@ -167,9 +167,9 @@ struct IPFSClusterReconcilerTests {
         try await h.reconcile("ipfs")
         let cluster = h.cluster("ipfs")
         #expect(cluster?.status?.phase == .failed)
-        #expect(condition(cluster, Status.stalledCondition)?.status == "True")
+        #expect(condition(cluster, Status.stalledCondition)?.status == .true)
         #expect(condition(cluster, Status.stalledCondition)?.reason == "VolumeShrinkNotAllowed")
-        #expect(condition(cluster, Status.readyCondition)?.status == "False")
+        #expect(condition(cluster, Status.readyCondition)?.status == .false)
         let after = try #require(h.fake.object(StatefulSet.self, name: "ipfs", namespace: h.namespace))
         #expect(after.metadata.resourceVersion == sts.metadata.resourceVersion)
         #expect(after.spec?.replicas == 3)
@@ -203,7 +203,7 @@ struct IPFSClusterReconcilerTests {
         try await h.reconcile("ipfs")
         let sts = try #require(h.fake.object(StatefulSet.self, name: "ipfs", namespace: h.namespace))
         #expect(sts.spec?.volumeClaimTemplates?.first?.spec?.storageClassName == "fast")
-        #expect(condition(h.cluster("ipfs"), Status.stalledCondition)?.status == "False")
+        #expect(condition(h.cluster("ipfs"), Status.stalledCondition)?.status == .false)
     }
 
     @Test("Ingresses and swarm Services the spec no longer asks for are deleted, only when controlled by the cluster")

@@ -17,7 +17,7 @@ import Testing
         #expect(c.spec.exposure.api == .init(type: .ingress, host: "api.example.com"))
         #expect(c.spec.resources?.kubo?.requests == ["cpu": "1", "memory": "1Gi"])
         #expect(c.status?.phase == .degraded)
-        #expect(c.status?.conditions?.first?.status == "False")
+        #expect(c.status?.conditions?.first?.status == .false)
         #expect(c.status?.peers?.first?.peerID == "12D3KooWSaVKfwJcALcX59YhnkQzpWTcqoSoUePonnYCMFZcrpsm")
         #expect(c.metadata.generation != nil)
         // Encoding keeps apiVersion/kind (server-side apply needs them) and round-trips.

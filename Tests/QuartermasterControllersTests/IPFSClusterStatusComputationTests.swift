@@ -34,9 +34,9 @@ import Testing
         #expect(s.phase == .pending)
         #expect(s.observedGeneration == 4)
         #expect(s.replicas == 0 && s.readyReplicas == 0)
-        #expect(Self.condition(s, "Ready")?.status == "False")
-        #expect(Self.condition(s, "Reconciling")?.status == "True")
-        #expect(Self.condition(s, "Stalled")?.status == "False")
+        #expect(Self.condition(s, "Ready")?.status == .false)
+        #expect(Self.condition(s, "Reconciling")?.status == .true)
+        #expect(Self.condition(s, "Stalled")?.status == .false)
         #expect(s.conditions?.allSatisfy { $0.observedGeneration == 4 && $0.lastTransitionTime == "2027-01-15T08:00:00Z" } == true)
         #expect(s.peers == nil && s.credentialsSecretRef == nil)
         #expect(s.selector == "app.kubernetes.io/instance=demo,app.kubernetes.io/name=ipfs-cluster")
@@ -49,9 +49,9 @@ import Testing
             observed: .init(statefulSet: try Self.sts(), identities: identities, desiredConfigHash: Self.hash), now: Self.t0)
         #expect(s.phase == .ready)
         #expect(s.replicas == 3 && s.readyReplicas == 3)
-        #expect(Self.condition(s, "Ready")?.status == "True")
-        #expect(Self.condition(s, "Reconciling")?.status == "False")
-        #expect(Self.condition(s, "Stalled")?.status == "False")
+        #expect(Self.condition(s, "Ready")?.status == .true)
+        #expect(Self.condition(s, "Reconciling")?.status == .false)
+        #expect(Self.condition(s, "Stalled")?.status == .false)
         #expect(s.peers == (0..<3).map { .init(pod: "demo-\($0)", peerID: identities.clusterPeerID($0).description) })
         #expect(s.credentialsSecretRef == .init(name: "demo-identities"))
         #expect(s.endpoints == .init(api: "http://demo-api.ipfs.svc:9094", gateway: "http://demo-gateway.ipfs.svc:8080"))
@@ -73,8 +73,8 @@ import Testing
         for (what, sts) in cases {
             let s = IPFSClusterStatusComputation.compute(cluster: Self.cluster(), observed: .init(statefulSet: sts), now: Self.t0)
             #expect(s.phase == .provisioning, "\(what)")
-            #expect(Self.condition(s, "Ready")?.status == "False", "\(what)")
-            #expect(Self.condition(s, "Reconciling")?.status == "True", "\(what)")
+            #expect(Self.condition(s, "Ready")?.status == .false, "\(what)")
+            #expect(Self.condition(s, "Reconciling")?.status == .true, "\(what)")
         }
         // Spec asks for 5 peers, StatefulSet still has 3.
         var five = Self.cluster()
@@ -95,7 +95,7 @@ import Testing
             cluster: Self.cluster(previous: ready), observed: .init(statefulSet: oneDown), now: Self.t1)
         #expect(degraded.phase == .degraded)
         #expect(degraded.readyReplicas == 2)
-        #expect(Self.condition(degraded, "Ready")?.status == "False")
+        #expect(Self.condition(degraded, "Ready")?.status == .false)
         #expect(Self.condition(degraded, "Ready")?.reason == "PeersNotReady")
         #expect(Self.condition(degraded, "Ready")?.lastTransitionTime == Condition.timestamp(Self.t1))
         // Still degraded on the next pass; the transition time stays.
@@ -125,10 +125,10 @@ import Testing
             cluster: Self.cluster(generation: 3), observed: .init(statefulSet: try Self.sts(), problems: problems), now: Self.t0)
         #expect(s.phase == .failed)
         let stalled = try #require(Self.condition(s, "Stalled"))
-        #expect(stalled.status == "True" && stalled.reason == "VolumeShrinkNotAllowed" && stalled.observedGeneration == 3)
+        #expect(stalled.status == .true && stalled.reason == "VolumeShrinkNotAllowed" && stalled.observedGeneration == 3)
         #expect(stalled.message == "storage.ipfs.size: too small; storage.cluster: missing")
-        #expect(Self.condition(s, "Ready")?.status == "False")
-        #expect(Self.condition(s, "Reconciling")?.status == "False")
+        #expect(Self.condition(s, "Ready")?.status == .false)
+        #expect(Self.condition(s, "Reconciling")?.status == .false)
         // The existing pods are still reported.
         #expect(s.readyReplicas == 3)
     }
@@ -157,7 +157,7 @@ import Testing
         let unserved = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(), observed: .init(statefulSet: try Self.sts(), podDisruptionBudgetServed: false))
         let c = try #require(Self.condition(unserved, "DisruptionBudget"))
-        #expect(c.status == "False" && c.reason == "PolicyV1NotServed")
+        #expect(c.status == .false && c.reason == "PolicyV1NotServed")
         #expect(unserved.phase == .ready, "a missing PDB does not make the cluster unready")
         // Served again (server upgraded): the condition goes away.
         let served = IPFSClusterStatusComputation.compute(

@@ -119,11 +119,11 @@ import Testing
             observed: .init(statefulSet: sts, identities: identities), now: Self.t0)
         #expect(s.phase == .suspended)
         #expect(s.readyReplicas == 3)
-        #expect(Self.condition(s, "Ready")?.status == "False")
+        #expect(Self.condition(s, "Ready")?.status == .false)
         #expect(Self.condition(s, "Ready")?.reason == "Suspended")
-        #expect(Self.condition(s, "Reconciling")?.status == "True")
+        #expect(Self.condition(s, "Reconciling")?.status == .true)
         #expect(Self.condition(s, "Reconciling")?.reason == "Suspending")
-        #expect(Self.condition(s, "Stalled")?.status == "False")
+        #expect(Self.condition(s, "Stalled")?.status == .false)
     }
 
     @Test func suspendedOnceNoPeerIsReady() throws {
@@ -135,11 +135,11 @@ import Testing
             now: Self.t0)
         #expect(s.phase == .suspended)
         #expect(s.replicas == 0 && s.readyReplicas == 0)
-        #expect(Self.condition(s, "Ready")?.status == "False")
+        #expect(Self.condition(s, "Ready")?.status == .false)
         #expect(Self.condition(s, "Ready")?.reason == "Suspended")
-        #expect(Self.condition(s, "Reconciling")?.status == "False")
+        #expect(Self.condition(s, "Reconciling")?.status == .false)
         #expect(Self.condition(s, "Reconciling")?.reason == "Suspended")
-        #expect(Self.condition(s, "Stalled")?.status == "False")
+        #expect(Self.condition(s, "Stalled")?.status == .false)
         #expect(Self.condition(s, "DisruptionBudget") == nil, "no budget is wanted while suspended")
         #expect(s.peers?.map(\.peerID) == (0..<3).map { identities.clusterPeerID($0).description })
         #expect(s.credentialsSecretRef == .init(name: "demo-identities"))
@@ -155,7 +155,7 @@ import Testing
                 problems: [IPFSClusterValidation.Problem(reason: .storageClassNotFound, message: "StorageClass x does not exist")]),
             now: Self.t0)
         #expect(s.phase == .failed)
-        #expect(Self.condition(s, "Stalled")?.status == "True")
+        #expect(Self.condition(s, "Stalled")?.status == .true)
     }
 
     @Test func resumingProvisionsThenBecomesReady() throws {
@@ -171,7 +171,7 @@ import Testing
             observed: .init(statefulSet: starting, identities: identities), now: Self.t0.addingTimeInterval(60))
         #expect(resuming.phase == .provisioning)
         #expect(Self.condition(resuming, "Ready")?.reason == "RollingOut")
-        #expect(Self.condition(resuming, "Reconciling")?.status == "True")
+        #expect(Self.condition(resuming, "Reconciling")?.status == .true)
 
         let resumed = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(suspended: false, previous: resuming),

@@ -69,7 +69,7 @@ import Testing
             observedGeneration: child.metadata.generation, phase: .ready, replicas: 1, readyReplicas: 1,
             endpoints: .init(api: "http://files-api.acme.svc.cluster.local:9094"),
             credentialsSecretRef: .init(name: "files-api-credentials"),
-            conditions: [.init(type: "Ready", status: "True", lastTransitionTime: "2027-01-15T08:00:00Z", reason: "Ready", message: "1/1")])
+            conditions: [.init(type: "Ready", status: .true, lastTransitionTime: "2027-01-15T08:00:00Z", reason: "Ready", message: "1/1")])
         _ = try await cluster.client.replaceStatus(ready)
 
         #expect(try await reconcile(cluster) == ["PUT \(Self.statusPath)"])
@@ -153,7 +153,7 @@ import Testing
         var child = try #require(cluster.server.object(IPFSCluster.self, name: "files", namespace: "acme"))
         child.status = IPFSClusterStatus(
             observedGeneration: child.metadata.generation, phase: .failed,
-            conditions: [.init(type: "Stalled", status: "True", lastTransitionTime: "2027-01-15T08:00:00Z", reason: "InvalidSpec", message: "bad image")])
+            conditions: [.init(type: "Stalled", status: .true, lastTransitionTime: "2027-01-15T08:00:00Z", reason: "InvalidSpec", message: "bad image")])
         _ = try await cluster.client.replaceStatus(child)
         _ = try await reconcile(cluster)
         let stalled = resource(cluster)?.status?.conditions?[type: "Stalled"]

@@ -238,7 +238,7 @@ public struct IPFSClusterReconciler: Reconciler {
             $0.type == IPFSClusterStatusComputation.stalledCondition
         }
         if let first = problems.first {
-            if previousStalled?.status != "True" || previousStalled?.reason != first.reason.rawValue {
+            if previousStalled?.status != .true || previousStalled?.reason != first.reason.rawValue {
                 events.record(
                     cluster, type: .warning, reason: "Stalled",
                     message: problems.map(\.description).joined(separator: "; "))

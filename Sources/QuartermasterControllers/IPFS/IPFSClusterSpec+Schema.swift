@@ -1,6 +1,6 @@
 import KubeCore
 
-private let quantityPattern = #"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"#
+private let quantityPattern = QuartermasterSchemaNodes.quantityPattern
 
 extension IPFSClusterSpec {
     /// The structural schema of `spec`: the single source of truth of the CRD's validation.

@@ -32,28 +32,8 @@ public struct IPFSClusterStatus: Codable, Sendable, Equatable {
         public init(name: String) { self.name = name }
     }
 
-    /// `meta/v1 Condition`.
-    public struct Condition: Codable, Sendable, Equatable {
-        public var type: String
-        /// `True`, `False` or `Unknown`.
-        public var status: String
-        public var observedGeneration: Int64?
-        /// RFC 3339 time.
-        public var lastTransitionTime: String
-        public var reason: String
-        public var message: String
-        public init(
-            type: String, status: String, observedGeneration: Int64? = nil, lastTransitionTime: String, reason: String,
-            message: String
-        ) {
-            self.type = type
-            self.status = status
-            self.observedGeneration = observedGeneration
-            self.lastTransitionTime = lastTransitionTime
-            self.reason = reason
-            self.message = message
-        }
-    }
+    /// `meta/v1 Condition`, the one type every kind's status uses.
+    public typealias Condition = KubeCore.Condition
 
     public var observedGeneration: Int64?
     public var phase: Phase?
@@ -109,25 +89,9 @@ public struct IPFSClusterStatus: Codable, Sendable, Equatable {
                 "credentialsSecretRef": .object(
                     "Secret holding the REST API credentials (keys api-username, api-password).", required: ["name"],
                     ["name": .string("Name of the Secret in this namespace.")]),
-                "conditions": {
-                    var c = JSONSchemaProperty.array(
-                        "Latest observations of the cluster's state.",
-                        of: .object(
-                            "A meta/v1 Condition.",
-                            required: ["type", "status", "lastTransitionTime", "reason", "message"],
-                            [
-                                "type": .string("Condition type, such as Ready.", maxLength: 316),
-                                "status": .string("True, False or Unknown.", enum: ["True", "False", "Unknown"]),
-                                "observedGeneration": .integer(
-                                    "The spec generation the condition was set for.", minimum: 0, format: "int64"),
-                                "lastTransitionTime": .string("When the status last changed.", format: "date-time"),
-                                "reason": .string("Machine-readable CamelCase reason.", maxLength: 1024),
-                                "message": .string("Human-readable details.", maxLength: 32768),
-                            ]),
-                        listType: "map")
-                    c.listMapKeys = ["type"]
-                    return c
-                }(),
+                "conditions": QuartermasterSchemaNodes.conditions(
+                    "Latest observations of the cluster's state.",
+                    required: ["type", "status", "lastTransitionTime", "reason", "message"]),
             ])
     }
 }

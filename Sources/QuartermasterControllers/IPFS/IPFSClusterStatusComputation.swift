@@ -106,7 +106,7 @@ public enum IPFSClusterStatusComputation {
             phase = .provisioning
         }
 
-        var conditions = (previous?.conditions ?? []).map(kubeCondition)
+        var conditions = previous?.conditions ?? []
         func set(_ type: String, _ status: Condition.Status, _ reason: String, _ message: String) {
             conditions.set(
                 Condition(type: type, status: status, observedGeneration: generation, reason: reason, message: message),
@@ -170,7 +170,7 @@ public enum IPFSClusterStatusComputation {
                     port: IPFSConfigFiles.gatewayPort, observedService: observed.gatewayService,
                     observedIngress: observed.gatewayIngress)),
             credentialsSecretRef: observed.identities == nil ? nil : .init(name: names.secret),
-            conditions: conditions.map(statusCondition))
+            conditions: conditions)
     }
 
     /// `true` when `sts` runs the current spec on exactly `replicas` pods (readiness aside).
@@ -212,17 +212,5 @@ public enum IPFSClusterStatusComputation {
             if let host = entry["hostname"]?.stringValue, !host.isEmpty { return host }
         }
         return nil
-    }
-
-    static func kubeCondition(_ c: IPFSClusterStatus.Condition) -> Condition {
-        Condition(
-            type: c.type, status: Condition.Status(rawValue: c.status) ?? .unknown, observedGeneration: c.observedGeneration,
-            lastTransitionTime: c.lastTransitionTime, reason: c.reason, message: c.message)
-    }
-
-    static func statusCondition(_ c: Condition) -> IPFSClusterStatus.Condition {
-        IPFSClusterStatus.Condition(
-            type: c.type, status: c.status.rawValue, observedGeneration: c.observedGeneration,
-            lastTransitionTime: c.lastTransitionTime ?? "", reason: c.reason ?? c.type, message: c.message ?? "")
     }
 }

@@ -150,12 +150,12 @@ struct ResourceChildState {
         let status = child.status
         let current = (status?.observedGeneration ?? child.metadata.generation ?? 0) >= (child.metadata.generation ?? 0)
         let readyCondition = status?.conditions?.first { $0.type == "Ready" }
-        let stalled = status?.conditions?.first { $0.type == "Stalled" && $0.status == "True" }
-        ready = current && (readyCondition.map { $0.status == "True" } ?? (status?.phase == .ready))
+        let stalled = status?.conditions?.first { $0.type == "Stalled" && $0.status == .true }
+        ready = current && (readyCondition.map { $0.status == .true } ?? (status?.phase == .ready))
         if status?.phase == .failed {
             failure = stalled?.message ?? readyCondition?.message ?? "the IPFSCluster failed"
         } else if let stalled {
-            failure = stalled.message.isEmpty ? stalled.reason : stalled.message
+            failure = stalled.message.flatMap { $0.isEmpty ? nil : $0 } ?? stalled.reason ?? "the IPFSCluster is stalled"
         }
         progress = "\(status?.readyReplicas ?? 0)/\(child.spec.replicas) nodes ready"
         endpoint = status?.endpoints?.api ?? status?.endpoints?.gateway

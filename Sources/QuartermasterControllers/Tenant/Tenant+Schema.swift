@@ -1,36 +1,5 @@
 import KubeCore
 
-private let quantityPattern =
-    #"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"#
-
-/// Schema nodes shared by the Tenant and Resource CRDs.
-enum QuartermasterSchemaNodes {
-    /// An int-or-string resource quantity (`500m`, `2`, `10Gi`).
-    static func quantity(_ description: String) -> JSONSchemaProperty {
-        .intOrString(description, pattern: quantityPattern)
-    }
-
-    /// `status.conditions`: meta/v1 Conditions, a list-type map keyed by `type`.
-    static func conditions(_ description: String) -> JSONSchemaProperty {
-        var c = JSONSchemaProperty.array(
-            description,
-            of: .object(
-                "A meta/v1 Condition.", required: ["type", "status"],
-                [
-                    "type": .string("Condition type: Ready, Reconciling or Stalled.", maxLength: 316),
-                    "status": .string("True, False or Unknown.", enum: ["True", "False", "Unknown"]),
-                    "observedGeneration": .integer(
-                        "The metadata.generation the condition was computed from.", minimum: 0, format: "int64"),
-                    "lastTransitionTime": .string("When the status last changed.", format: "date-time"),
-                    "reason": .string("Machine-readable CamelCase reason.", maxLength: 1024),
-                    "message": .string("Human-readable details.", maxLength: 32768),
-                ]),
-            listType: "map")
-        c.listMapKeys = ["type"]
-        return c
-    }
-}
-
 extension Tenant {
     /// The structural schema of `spec` (see `TenantSpec` for the meaning of each field).
     public static var specSchema: JSONSchemaProperty {
