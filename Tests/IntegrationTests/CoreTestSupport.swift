@@ -4,9 +4,10 @@ import KubeCore
 import KubeTestSupport
 import Synchronization
 
-/// Wraps a real transport and records every request it forwards, so tests can count what a
+/// Wraps a real transport and records every request it forwards (with its path, query and
+/// status; the benchmark's `CountingTransport` only counts), so tests can count what a
 /// component really sends (lists vs watches, writes) without mocking the server.
-final class CountingTransport: HTTPTransport {
+final class RecordingTransport: HTTPTransport {
     /// One forwarded request.
     struct Record: Sendable, CustomStringConvertible {
         var method: HTTPMethod
@@ -140,10 +141,10 @@ struct PodTemplate: KubeResource, Hashable {
 
 enum CoreTest {
     /// A client for `user` over a fresh `CurlTransport`, counting its requests.
-    static func countingClient(_ env: EnvTest, user: EnvTestUser = .admin) throws -> (KubeClient, CountingTransport) {
+    static func countingClient(_ env: EnvTest, user: EnvTestUser = .admin) throws -> (KubeClient, RecordingTransport) {
         let configuration = env.clientConfiguration(user: user)
         let curl = try CurlTransport(server: configuration.server, tls: configuration.tls)
-        let counting = CountingTransport(curl)
+        let counting = RecordingTransport(curl)
         let client = KubeClient(
             transport: counting, credentials: configuration.credentials, defaultNamespace: "default",
             host: curl.hostAndPort)

@@ -12,12 +12,12 @@ import Synchronization
 /// envtest control plane, scoped to one namespace. It talks as `cert-admin` (the client
 /// certificate), so its requests are told apart from the test's kubectl (`admin`) in the audit
 /// log; the client's observer also counts every write it sends.
-final class IPFSClusterOperatorHarness: Sendable {
+final class IPFSClusterOperatorHarness: RunningOperator {
     let manager: Manager
     let client: KubeClient
-    private let task: Task<Void, any Error>
+    let task: Task<Void, any Error>
     private let sentWrites: WriteLog
-    private let events: EventRecorder
+    let events: EventRecorder
 
     private init(
         manager: Manager, client: KubeClient, task: Task<Void, any Error>, sentWrites: WriteLog, events: EventRecorder
@@ -51,20 +51,6 @@ final class IPFSClusterOperatorHarness: Sendable {
         return IPFSClusterOperatorHarness(manager: manager, client: client, task: task, sentWrites: box, events: events)
     }
 
-    /// Waits until every cache has synced.
-    func waitUntilSynced(timeout: Duration = .seconds(60)) async throws {
-        try await eventually("operator caches synced", timeout: timeout) {
-            let checks = manager.readiness()
-            return !checks.isEmpty && checks.allSatisfy(\.ready)
-        }
-    }
-
-    /// Shuts the manager down, waits for it, and waits until its recorded Events are written.
-    func stop() async {
-        manager.shutdown()
-        _ = try? await task.value
-        await events.flush()
-    }
 
     /// The writes the client's observer saw.
     final class WriteLog: Sendable {
@@ -145,5 +131,29 @@ enum IPFSClusterEnv {
                 try await env.markPodReady(name: podName, namespace: namespace)
             }
         }
+    }
+}
+
+/// An operator (a `Manager` and its controllers) that a test started in a task.
+protocol RunningOperator: Sendable {
+    var manager: Manager { get }
+    var task: Task<Void, any Error> { get }
+    var events: EventRecorder { get }
+}
+
+extension RunningOperator {
+    /// Waits until every cache has synced.
+    func waitUntilSynced(timeout: Duration = .seconds(60)) async throws {
+        try await eventually("operator caches synced", timeout: timeout) {
+            let checks = manager.readiness()
+            return !checks.isEmpty && checks.allSatisfy(\.ready)
+        }
+    }
+
+    /// Shuts the manager down, waits for it, and waits until its recorded Events are written.
+    func stop() async {
+        manager.shutdown()
+        _ = try? await task.value
+        await events.flush()
     }
 }

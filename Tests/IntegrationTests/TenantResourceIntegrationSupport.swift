@@ -15,10 +15,10 @@ import QuartermasterControllers
 /// other suites run their own IPFSCluster controller over their own namespaces on the same
 /// shared control plane, and two controllers must not fight over one IPFSCluster. The
 /// operator talks as `cert-admin`, so its requests are told apart from the test's (`admin`).
-final class TenantResourceOperator: Sendable {
+final class TenantResourceOperator: RunningOperator {
     let manager: Manager
-    private let task: Task<Void, any Error>
-    private let events: EventRecorder
+    let task: Task<Void, any Error>
+    let events: EventRecorder
 
     private init(manager: Manager, task: Task<Void, any Error>, events: EventRecorder) {
         self.manager = manager
@@ -48,20 +48,6 @@ final class TenantResourceOperator: Sendable {
     /// The names of the controllers the manager runs.
     var controllerNames: [String] { manager.readiness().map(\.name) }
 
-    /// Waits until every cache has synced.
-    func waitUntilSynced(timeout: Duration = .seconds(60)) async throws {
-        try await eventually("operator caches synced", timeout: timeout) {
-            let checks = manager.readiness()
-            return !checks.isEmpty && checks.allSatisfy(\.ready)
-        }
-    }
-
-    /// Shuts the manager down, waits for it, and waits until its recorded Events are written.
-    func stop() async {
-        manager.shutdown()
-        _ = try? await task.value
-        await events.flush()
-    }
 }
 
 /// The table `kubectl get <kind>` prints, cells found by their column header.
