@@ -371,10 +371,12 @@ public actor EnvTest {
     /// it is established. Concurrent callers for the same `name` share the one install; a
     /// failed install is retried by the next caller.
     ///
-    /// - Parameters:
-    ///   - yaml: the CRD manifest.
-    ///   - name: the CRD's name, such as `ipfsclusters.quartermaster.dev`.
-    public func installCRD(yaml: String, name: String) async throws {
+    /// - Parameter yaml: the CRD manifest; its `metadata.name` (such as
+    ///   `ipfsclusters.quartermaster.dev`) keys the install.
+    public func installCRD(yaml: String) async throws {
+        guard let name = Self.metadataName(ofManifest: yaml) else {
+            throw EnvTestError.system("the CRD manifest has no metadata.name")
+        }
         if let running = crdInstalls[name] {
             do { return try await running.value } catch { crdInstalls[name] = nil }
         }
@@ -384,6 +386,22 @@ public actor EnvTest {
         }
         crdInstalls[name] = install
         try await install.value
+    }
+
+    /// `metadata.name` of a single-document YAML manifest in the usual layout (two-space indent).
+    static func metadataName(ofManifest yaml: String) -> String? {
+        var inMetadata = false
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "metadata:" {
+                inMetadata = true
+            } else if inMetadata, line.hasPrefix("  name:") {
+                let value = line.dropFirst("  name:".count).trimmingCharacters(in: .whitespaces)
+                return value.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            } else if inMetadata, !line.hasPrefix(" ") {
+                inMetadata = false
+            }
+        }
+        return nil
     }
 
     public func stop() async {

@@ -88,7 +88,7 @@ enum IPFSClusterEnv {
     static func installCRD(_ env: EnvTest) async throws {
         let yaml = try String(
             contentsOfFile: "\(repositoryRoot)/crds/quartermaster.dev_ipfsclusters.yaml", encoding: .utf8)
-        try await env.installCRD(yaml: yaml, name: "ipfsclusters.quartermaster.dev")
+        try await env.installCRD(yaml: yaml)
     }
 
     /// A client for the test's own reads (admin token).

@@ -27,11 +27,8 @@ struct InstallManifestsTests {
     static func installCRDs(_ env: EnvTest) async throws -> [String] {
         let files = InstallChartTests.generatedCRDNames()
         for file in files {
-            let yaml = try String(contentsOf: root.appendingPathComponent("crds/\(file)"), encoding: .utf8)
-            // quartermaster.dev_tenants.yaml → tenants.quartermaster.dev
-            let plural = file.replacingOccurrences(of: "quartermaster.dev_", with: "")
-                .replacingOccurrences(of: ".yaml", with: "")
-            try await env.installCRD(yaml: yaml, name: "\(plural).quartermaster.dev")
+            try await env.installCRD(
+                yaml: String(contentsOf: root.appendingPathComponent("crds/\(file)"), encoding: .utf8))
         }
         return files
     }

@@ -20,12 +20,7 @@ import Testing
     /// the IPFSCluster one scoped to `tenantNamespaces`. Returns a client for the test's own
     /// requests (admin) and the running operator, synced.
     static func start(_ env: EnvTest, tenantNamespaces: [String]) async throws -> (KubeClient, TenantResourceOperator) {
-        for crd in CRDGenerator.allCRDs() {
-            // quartermaster.dev_tenants.yaml → tenants.quartermaster.dev
-            let plural = crd.fileName.replacingOccurrences(of: "quartermaster.dev_", with: "")
-                .replacingOccurrences(of: ".yaml", with: "")
-            try await env.installCRD(yaml: crd.yaml, name: "\(plural).quartermaster.dev")
-        }
+        for crd in CRDGenerator.allCRDs() { try await env.installCRD(yaml: crd.yaml) }
         let client = try KubeClient(configuration: env.clientConfiguration())
         _ = try await client.apply(TenantOwnerRole.clusterRole)
         let op = try TenantResourceOperator.start(env: env, ipfsNamespaces: tenantNamespaces)
