@@ -59,7 +59,11 @@ public struct DesiredStateApplier: Sendable {
     /// `true` when `desired` must be sent because `observed` is missing or differs.
     public static func needsApply<T: KubeResource>(desired: T, observed: T?) throws -> Bool {
         guard let observed else { return true }
-        let stampedDesired = try stamped(desired)
+        return try differs(stamped: stamped(desired), observed: observed)
+    }
+
+    /// `true` when `observed` lacks a field of `stampedDesired` or carries another hash.
+    private static func differs<T: KubeResource>(stamped stampedDesired: T, observed: T) throws -> Bool {
         guard observed.metadata.annotations?[hashAnnotation] == stampedDesired.metadata.annotations?[hashAnnotation]
         else { return true }
         var want = try JSONValue(encoding: stampedDesired)
@@ -71,10 +75,11 @@ public struct DesiredStateApplier: Sendable {
 
     /// Sends `desired` with server-side apply (force) unless `observed` already matches.
     public func apply<T: KubeResource>(_ desired: T, observed: T?) async throws -> ApplyOutcome<T> {
-        if let observed, try !Self.needsApply(desired: desired, observed: observed) {
+        let stamped = try Self.stamped(desired)  // hashed once, whether sent or not
+        if let observed, try !Self.differs(stamped: stamped, observed: observed) {
             return .unchanged(observed)
         }
-        let result = try await client.apply(try Self.stamped(desired), fieldManager: fieldManager, force: true)
+        let result = try await client.apply(stamped, fieldManager: fieldManager, force: true)
         return .applied(result)
     }
 }
