@@ -97,24 +97,39 @@ public final class KubeClient: Sendable {
     }
 
     /// One page of a list. `namespace: nil` lists all namespaces for namespaced kinds.
+    ///
+    /// Items are decoded one by one: an item that does not decode as `T` is left out of `items`
+    /// and reported in `undecodable` (``KubeJSON/decodeList(_:from:)``), so one odd object
+    /// never hides the others.
     public func list<T: KubeResource>(_ type: T.Type, namespace: String? = nil, options: ListOptions = .init())
         async throws -> ObjectList<T>
     {
         let r = try await send(APIRequests.list(T.resource, namespace: namespace, options: options))
-        return try KubeJSON.decode(ObjectList<T>.self, from: r.body)
+        return try KubeJSON.decodeList(T.self, from: r.body)
     }
 
     /// Every page of a list, following `continue` tokens, `pageSize` items at a time.
     ///
     /// Returns the items and the list's `resourceVersion` (the one of the first page, which the
-    /// continued pages share). A continue token that expired (410) restarts the list once
-    /// without paging, as client-go's pager does.
+    /// continued pages share); items that do not decode are left out (``listPages(_:namespace:options:pageSize:)``
+    /// reports them).
     public func listAll<T: KubeResource>(
         _ type: T.Type, namespace: String? = nil, options: ListOptions = .init(), pageSize: Int = 500
     ) async throws -> (items: [T], resourceVersion: String) {
+        let all = try await listPages(type, namespace: namespace, options: options, pageSize: pageSize)
+        return (all.items, all.metadata.resourceVersion ?? "")
+    }
+
+    /// Every page of a list merged into one: the items, the items that did not decode
+    /// (`undecodable`), and the `resourceVersion` of the first page, which the continued pages
+    /// share. A continue token that expired (410) restarts the list once without paging, as
+    /// client-go's pager does.
+    public func listPages<T: KubeResource>(
+        _ type: T.Type, namespace: String? = nil, options: ListOptions = .init(), pageSize: Int = 500
+    ) async throws -> ObjectList<T> {
         var opts = options
         opts.limit = pageSize
-        var items: [T] = []
+        var all = ObjectList<T>(metadata: ListMeta(), items: [])
         var resourceVersion: String?
         while true {
             let page: ObjectList<T>
@@ -124,16 +139,17 @@ public final class KubeClient: Sendable {
                 var full = options
                 full.limit = nil
                 full.continueToken = nil
-                let all = try await list(type, namespace: namespace, options: full)
-                return (all.items, all.metadata.resourceVersion ?? "")
+                return try await list(type, namespace: namespace, options: full)
             }
             if resourceVersion == nil { resourceVersion = page.metadata.resourceVersion }
-            items.append(contentsOf: page.items)
+            all.items.append(contentsOf: page.items)
+            all.undecodable.append(contentsOf: page.undecodable)
             guard let next = page.metadata.continue, !next.isEmpty else { break }
             opts.continueToken = next
             opts.resourceVersion = nil
         }
-        return (items, resourceVersion ?? "")
+        all.metadata.resourceVersion = resourceVersion ?? ""
+        return all
     }
 
     /// Watches a collection. The stream yields decoded events until the server closes the

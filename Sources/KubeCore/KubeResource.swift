@@ -81,10 +81,14 @@ extension KubeResource {
 public struct ObjectList<T: Decodable & Sendable>: Decodable, Sendable {
     public var metadata: ListMeta
     public var items: [T]
+    /// Items that did not decode as `T`, when the list was decoded item by item
+    /// (``KubeJSON/decodeList(_:from:)``); always empty from `init(from:)`, which fails instead.
+    public var undecodable: [UndecodableObject] = []
 
-    public init(metadata: ListMeta, items: [T]) {
+    public init(metadata: ListMeta, items: [T], undecodable: [UndecodableObject] = []) {
         self.metadata = metadata
         self.items = items
+        self.undecodable = undecodable
     }
 
     enum CodingKeys: String, CodingKey { case metadata, items }

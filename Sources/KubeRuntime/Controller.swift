@@ -18,6 +18,8 @@ import Synchronization
 /// - Up to `maxConcurrentReconciles` workers (default 1) take keys from a `WorkQueue`; a key
 ///   is never reconciled twice at once. Thrown errors are retried with per-key backoff,
 ///   `TerminalError` is not; errors never leave the worker.
+/// - An object of any cached kind that does not decode is left out of its cache and counted;
+///   a primary one is reported on the object itself (`UndecodableObjectReporter`).
 ///
 /// Configure with `owns`/`watches` before the manager runs it; registrations after
 /// `runCaches` started are ignored (and logged).
@@ -39,6 +41,7 @@ public final class Controller<R: Reconciler>: Runnable {
     private let logger: Logger
     private let primaryOptions: ReflectorOptions
     private let updatePredicate: @Sendable (Object, Object) -> Bool
+    private let undecodable: UndecodableObjectReporter
     private let config = Mutex(Config())
 
     private struct Config {
@@ -58,6 +61,7 @@ public final class Controller<R: Reconciler>: Runnable {
     ///   - registry: where metrics go. Default: a private registry (not exported).
     ///   - updatePredicate: which updates of a primary object enqueue it. Default:
     ///     `Predicates.generationOrMetadataChanged`.
+    ///   - events: where Events about undecodable primary objects go. Default `nil` (none).
     ///   - logger: default label `kube.controller`.
     public init(
         name: String, client: KubeClient, reconciler: R, primary: ReflectorOptions = .init(),
@@ -67,6 +71,7 @@ public final class Controller<R: Reconciler>: Runnable {
         updatePredicate: @escaping @Sendable (R.Object, R.Object) -> Bool = {
             Predicates.generationOrMetadataChanged(old: $0.metadata, new: $1.metadata)
         },
+        events: EventRecorder? = nil,
         logger: Logger = Logger(label: "kube.controller")
     ) {
         self.name = name
@@ -87,14 +92,24 @@ public final class Controller<R: Reconciler>: Runnable {
         let store = Store<Object>()
         self.store = store
         let predicate = updatePredicate
-        let reflector = Reflector<Object>(client: client, store: store, options: primary, logger: logger) { event in
-            switch event {
-            case .added(let o), .deleted(let o):
-                queue.add(o.key)
-            case .updated(let old, let new):
-                if predicate(old, new) { queue.add(new.key) }
-            }
-        }
+        let undecodable = UndecodableObjectReporter(
+            resource: Object.resource, controller: name, client: client, events: events, registry: registry,
+            logger: logger)
+        self.undecodable = undecodable
+        let reflector = Reflector<Object>(
+            client: client, store: store, options: primary, logger: logger,
+            handler: { event in
+                switch event {
+                case .added(let o), .deleted(let o):
+                    queue.add(o.key)
+                case .updated(let old, let new):
+                    if predicate(old, new) { queue.add(new.key) }
+                }
+            },
+            undecodableHandler: { bad in
+                undecodable.count()
+                Task { await undecodable.report(bad) }
+            })
         config.withLock { c in
             c.informers.append(reflector)
             c.stores.register(store)
@@ -117,14 +132,20 @@ public final class Controller<R: Reconciler>: Runnable {
         let options = options ?? ReflectorOptions(labelSelector: labelSelector, namespaces: primaryOptions.namespaces)
         let queue = self.queue
         let owner = Object.resource
-        let reflector = Reflector<O>(client: client, options: options, logger: logger) { event in
-            var keys: Set<ObjectKey> = []
-            if case .updated(let old, _) = event, let k = Predicates.controllerOwnerKey(of: old.metadata, owner: owner) {
-                keys.insert(k)
-            }
-            if let k = Predicates.controllerOwnerKey(of: event.object.metadata, owner: owner) { keys.insert(k) }
-            for k in keys { queue.add(k) }
-        }
+        let undecodable = self.undecodable
+        let reflector = Reflector<O>(
+            client: client, options: options, logger: logger,
+            handler: { event in
+                var keys: Set<ObjectKey> = []
+                if case .updated(let old, _) = event,
+                    let k = Predicates.controllerOwnerKey(of: old.metadata, owner: owner)
+                {
+                    keys.insert(k)
+                }
+                if let k = Predicates.controllerOwnerKey(of: event.object.metadata, owner: owner) { keys.insert(k) }
+                for k in keys { queue.add(k) }
+            },
+            undecodableHandler: { _ in undecodable.count() })
         register(reflector)
         return self
     }
@@ -136,11 +157,15 @@ public final class Controller<R: Reconciler>: Runnable {
         _ type: O.Type, options: ReflectorOptions = .init(), mapping: @escaping @Sendable (O) -> [ObjectKey]
     ) -> Self {
         let queue = self.queue
-        let reflector = Reflector<O>(client: client, options: options, logger: logger) { event in
-            var keys = Set(mapping(event.object))
-            if case .updated(let old, _) = event { keys.formUnion(mapping(old)) }
-            for k in keys { queue.add(k) }
-        }
+        let undecodable = self.undecodable
+        let reflector = Reflector<O>(
+            client: client, options: options, logger: logger,
+            handler: { event in
+                var keys = Set(mapping(event.object))
+                if case .updated(let old, _) = event { keys.formUnion(mapping(old)) }
+                for k in keys { queue.add(k) }
+            },
+            undecodableHandler: { _ in undecodable.count() })
         register(reflector)
         return self
     }

@@ -27,6 +27,12 @@ import Synchronization
 /// Events go to `handler` after the store has been updated, on the reflector's task; the
 /// handler must be quick (enqueue keys, not reconcile). `run()` returns promptly when its task
 /// is cancelled.
+///
+/// An object that does not decode as `T` is quarantined, never fatal: lists and watches decode
+/// item by item, the object is left out of (or removed from) the store, the resource version
+/// still advances, and the rest of the cache syncs. Each distinct version of such an object is
+/// logged once and passed once to `undecodableHandler` (the controller counts it and reports it
+/// on the object); a deleted one is forgotten.
 public final class Reflector<T: KubeResource>: Sendable {
     /// The cache this reflector fills.
     public let store: Store<T>
@@ -34,12 +40,15 @@ public final class Reflector<T: KubeResource>: Sendable {
     private let client: KubeClient
     private let logger: Logger
     private let handler: @Sendable (ReflectorEvent<T>) -> Void
+    private let undecodableHandler: @Sendable (UndecodableObject) -> Void
     private let scopes: [String?]
     private let state = Mutex(State())
 
     private struct State {
         var synced: Set<String> = []
         var resourceVersions: [String: String] = [:]
+        /// Quarantined objects by key → the resource version last reported.
+        var quarantined: [ObjectKey: String] = [:]
     }
 
     /// - Parameters:
@@ -48,10 +57,13 @@ public final class Reflector<T: KubeResource>: Sendable {
     ///   - options: selectors, namespaces, retry schedule. Default: everything, all namespaces.
     ///   - logger: default label `kube.reflector`.
     ///   - handler: called for every change, after the store applied it. Default: nothing.
+    ///   - undecodableHandler: called once for each new version of an object that does not
+    ///     decode as `T`. Default: nothing (it is still logged).
     public init(
         client: KubeClient, store: Store<T> = Store(), options: ReflectorOptions = .init(),
         logger: Logger = Logger(label: "kube.reflector"),
-        handler: @escaping @Sendable (ReflectorEvent<T>) -> Void = { _ in }
+        handler: @escaping @Sendable (ReflectorEvent<T>) -> Void = { _ in },
+        undecodableHandler: @escaping @Sendable (UndecodableObject) -> Void = { _ in }
     ) {
         self.client = client
         self.store = store
@@ -60,6 +72,7 @@ public final class Reflector<T: KubeResource>: Sendable {
         logger[metadataKey: "resource"] = "\(T.resource)"
         self.logger = logger
         self.handler = handler
+        self.undecodableHandler = undecodableHandler
         if T.resource.namespaced, let namespaces = options.namespaces {
             scopes = namespaces.sorted().map { Optional.some($0) }
         } else {
@@ -148,10 +161,14 @@ public final class Reflector<T: KubeResource>: Sendable {
         let listOptions = ListOptions(
             labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
             resourceVersion: consistent ? nil : "0")
-        let (items, resourceVersion) = try await client.listAll(
+        let list = try await client.listPages(
             T.self, namespace: namespace, options: listOptions, pageSize: options.pageSize)
+        let items = list.items
+        let resourceVersion = list.metadata.resourceVersion ?? ""
         try Task.checkCancellation()
         let previous = store.replaceAll(items, namespace: namespace)
+        forgetQuarantined(except: Set(list.undecodable.map(\.key)), namespace: namespace)
+        for bad in list.undecodable { quarantine(bad) }
         markSynced(namespace: namespace)
         var seen = Set<ObjectKey>()
         seen.reserveCapacity(items.count)
@@ -196,6 +213,16 @@ public final class Reflector<T: KubeResource>: Sendable {
                 store.remove(object.key)
                 advance(&loop, to: object.metadata.resourceVersion, namespace: namespace)
                 handler(.deleted(object))
+            case .undecodable(let bad, let deleted):
+                // Out of the cache, reported once; the stream (and the version) goes on.
+                let old = bad.name == nil ? nil : store.remove(bad.key)
+                advance(&loop, to: bad.resourceVersion, namespace: namespace)
+                if deleted {
+                    state.withLock { _ = $0.quarantined.removeValue(forKey: bad.key) }
+                } else {
+                    quarantine(bad)
+                }
+                if let old { handler(.deleted(old)) }
             case .bookmark(let resourceVersion):
                 advance(&loop, to: resourceVersion, namespace: namespace)
             case .error(let error):
@@ -210,6 +237,33 @@ public final class Reflector<T: KubeResource>: Sendable {
         guard let resourceVersion, !resourceVersion.isEmpty else { return }
         loop.resourceVersion = resourceVersion
         record(namespace: namespace, resourceVersion: resourceVersion)
+    }
+
+    /// Logs and reports `bad` unless this version of it was reported already.
+    private func quarantine(_ bad: UndecodableObject) {
+        let version = bad.resourceVersion ?? ""
+        let isNew = state.withLock { s in
+            guard s.quarantined[bad.key] != version else { return false }
+            s.quarantined[bad.key] = version
+            return true
+        }
+        guard isNew else { return }
+        logger.error(
+            "object does not decode; ignoring it until it changes",
+            metadata: [
+                "object": "\(bad.key)", "resourceVersion": "\(version)", "reason": "\(bad.reason)",
+            ])
+        undecodableHandler(bad)
+    }
+
+    /// After a list: forgets quarantined objects of `namespace` (all, when `nil`) that the list
+    /// no longer holds as undecodable (deleted, or fixed).
+    private func forgetQuarantined(except keys: Set<ObjectKey>, namespace: String?) {
+        state.withLock { s in
+            s.quarantined = s.quarantined.filter { key, _ in
+                keys.contains(key) || (namespace != nil && key.namespace != namespace)
+            }
+        }
     }
 
     private func record(namespace: String?, resourceVersion: String) {

@@ -101,13 +101,15 @@ public final class Store<T: KubeResource>: Sendable {
     @discardableResult
     public func remove(_ key: ObjectKey) -> T? { contents.withLock { $0.remove(key) } }
 
-    /// Applies one watch event (`added`/`modified` upsert, `deleted` removes; bookmarks and
+    /// Applies one watch event (`added`/`modified` upsert, `deleted` removes, an undecodable
+    /// object is removed: the cache never keeps a version older than the server's; bookmarks and
     /// errors change nothing) and returns the previous object with the event's key.
     @discardableResult
     public func apply(_ event: WatchEvent<T>) -> T? {
         switch event {
         case .added(let o), .modified(let o): return upsert(o)
         case .deleted(let o): return remove(o.key)
+        case .undecodable(let bad, _): return bad.name == nil ? nil : remove(bad.key)
         case .bookmark, .error: return nil
         }
     }

@@ -116,6 +116,7 @@ let configMapJSON = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"
                 "",
                 #"{"type":"MODIFIED","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","resourceVersion":"12"},"data":{"x":"1"}}}"#,
                 #"{"type":"BOOKMARK","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"resourceVersion":"15"}}}"#,
+                #"{"type":"MODIFIED","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"odd","resourceVersion":"15"},"data":{"x":5}}}"#,
                 #"{"type":"DELETED","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","resourceVersion":"16"}}}"#,
                 #"{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 10 (20)","reason":"Expired","code":410}}"#,
             ])
@@ -129,12 +130,17 @@ let configMapJSON = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"
             case .modified(let o): seen.append("modified \(o.data?["x"] ?? "")")
             case .deleted(let o): seen.append("deleted \(o.metadata.name ?? "")")
             case .bookmark(let rv): seen.append("bookmark \(rv)")
+            case .undecodable(let bad, let deleted): seen.append("undecodable \(bad.name ?? "") \(deleted) \(bad.reason)")
             case .error(let err):
                 #expect(err == .gone("too old resource version: 10 (20)"))
                 seen.append("error")
             }
         }
-        #expect(seen == ["added 11", "modified 1", "bookmark 15", "deleted a", "error"])
+        #expect(
+            seen == [
+                "added 11", "modified 1", "bookmark 15", "undecodable odd false data.x: expected a string", "deleted a",
+                "error",
+            ])
         let r = try #require(transport.requests.first)
         #expect(r.method == .get && r.path == "/api/v1/namespaces/ns/configmaps")
         #expect(r.query == [
