@@ -73,6 +73,14 @@ public struct DesiredStateApplier: Sendable {
         return !want.isContained(in: try JSONValue(encoding: observed))
     }
 
+    /// Creates `desired` with POST, stamped like an apply (so the next `apply` of the same
+    /// desired state sends nothing). Create-only: throws `KubeAPIError.alreadyExists` when the
+    /// name is taken, and never touches what exists. For objects whose creation must not
+    /// overwrite anything (namespaces, key material).
+    public func create<T: KubeResource>(_ desired: T) async throws -> T {
+        try await client.create(Self.stamped(desired))
+    }
+
     /// Sends `desired` with server-side apply (force) unless `observed` already matches.
     public func apply<T: KubeResource>(_ desired: T, observed: T?) async throws -> ApplyOutcome<T> {
         let stamped = try Self.stamped(desired)  // hashed once, whether sent or not

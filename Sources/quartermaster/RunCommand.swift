@@ -96,7 +96,8 @@ struct RunCommand: AsyncParsableCommand {
         let manager = Manager(client: client, options: options, registry: registry, logger: logger)
         let settings = ControllerSettings(
             namespaces: namespaces, maxConcurrentReconciles: maxConcurrentReconciles, registry: registry,
-            events: manager.makeEventRecorder(component: "quartermaster"), logger: logger)
+            events: manager.makeEventRecorder(component: "quartermaster"), logger: logger,
+            operatorNamespace: options.leaderElectionNamespace)
         for controller in QuartermasterControllerSet.make(client: client, settings: settings) {
             manager.add(controller)
         }

@@ -326,16 +326,16 @@ struct IPFSClusterReconcilerTests {
 
     @Test("the finalizer patch tests the resource version and the current list")
     func finalizerPatch() {
-        let add = IPFSClusterReconciler.finalizerPatch(current: ["x"], resourceVersion: "7", adding: true)
+        let f = IPFSClusterReconciler.pvcCleanupFinalizer
+        let add = Finalizers.patch(current: ["x"], updated: ["x", f], resourceVersion: "7")
         #expect(
             add == [
                 .test("/metadata/resourceVersion", "7"), .test("/metadata/finalizers", ["x"]),
-                .replace("/metadata/finalizers", ["x", .string(IPFSClusterReconciler.pvcCleanupFinalizer)]),
+                .replace("/metadata/finalizers", ["x", .string(f)]),
             ])
-        let first = IPFSClusterReconciler.finalizerPatch(current: nil, resourceVersion: "7", adding: true)
-        #expect(first.last == .add("/metadata/finalizers", [.string(IPFSClusterReconciler.pvcCleanupFinalizer)]))
-        let remove = IPFSClusterReconciler.finalizerPatch(
-            current: ["x", IPFSClusterReconciler.pvcCleanupFinalizer], resourceVersion: "8", adding: false)
+        let first = Finalizers.patch(current: nil, updated: [f], resourceVersion: "7")
+        #expect(first == [.test("/metadata/resourceVersion", "7"), .add("/metadata/finalizers", [.string(f)])])
+        let remove = Finalizers.patch(current: ["x", f], updated: ["x"], resourceVersion: "8")
         #expect(remove.last == .replace("/metadata/finalizers", ["x"]))
     }
 }

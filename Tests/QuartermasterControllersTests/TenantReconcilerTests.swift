@@ -30,7 +30,7 @@ import Testing
         #expect(
             first == [
                 "PATCH /apis/quartermaster.dev/v1alpha1/tenants/acme",
-                "PATCH /api/v1/namespaces/acme",
+                "POST /api/v1/namespaces",
                 "PATCH /api/v1/namespaces/acme/resourcequotas/quartermaster-tenant",
                 "PATCH /api/v1/namespaces/acme/limitranges/quartermaster-tenant",
                 "PATCH /apis/networking.k8s.io/v1/namespaces/acme/networkpolicies/quartermaster-allow-same-namespace",
@@ -43,6 +43,7 @@ import Testing
         #expect(tenant.status?.conditions?[type: "Ready"]?.reason == "Provisioning")
         let ns = try #require(cluster.server.object(Namespace.self, name: "acme"))
         #expect(ns.metadata.labels?[TenantLabels.tenant] == "acme")
+        #expect(ns.metadata.annotations?[TenantLabels.tenantUID] == tenant.metadata.uid)
         #expect(ns.metadata.labels?["pod-security.kubernetes.io/enforce"] == "restricted")
         #expect(ns.metadata.ownerReferences == nil, "the namespace is deleted by the finalizer only, never by GC")
         let binding = try #require(cluster.server.object(RoleBinding.self, name: "quartermaster-tenant-owners", namespace: "acme"))
@@ -111,6 +112,69 @@ import Testing
             ])
         let stalled = cluster.server.object(Tenant.self, name: "acme")?.status?.conditions?[type: "Stalled"]
         #expect(stalled?.status == .true && stalled?.reason == "NamespaceConflict")
+    }
+
+    /// Reconciles with a Namespace cache that, like the controller's, holds only namespaces
+    /// labelled as managed (and here: none at all, as if it lagged).
+    func reconcileWithEmptyNamespaceCache(_ cluster: FakeCluster) async throws -> [String] {
+        let before = cluster.server.requests.count
+        let reconciler = TenantReconciler(client: cluster.client, events: nil, now: FakeCluster.clock)
+        let context = cluster.context(for: Tenant.self)
+        context.store(for: Namespace.self)?.replaceAll([])
+        _ = try await reconciler.reconcile(ReconcileRequest(key: Self.key), context: context)
+        return cluster.writes(since: before)
+    }
+
+    @Test("an existing namespace the cache does not show is read directly and never taken over or deleted")
+    func anUncachedForeignNamespaceIsReadDirectlyAndLeftAlone() async throws {
+        let cluster = FakeCluster()
+        try cluster.server.seed(Namespace(metadata: ObjectMeta(name: "payroll")))
+        try cluster.server.seed(
+            Secret(metadata: ObjectMeta(name: "salaries", namespace: "payroll"), stringData: ["k": "v"]))
+        try cluster.server.seed(
+            Tenant(metadata: ObjectMeta(name: "acme"), spec: TenantSpec(owners: [.user("mallory")], namespace: "payroll")))
+        let writes = try await reconcileWithEmptyNamespaceCache(cluster)
+        #expect(
+            writes == [
+                "PATCH /apis/quartermaster.dev/v1alpha1/tenants/acme",
+                "PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status",
+            ])
+        #expect(cluster.server.requests.contains { $0.method == .get && $0.path == "/api/v1/namespaces/payroll" })
+        #expect(cluster.server.object(Namespace.self, name: "payroll")?.metadata.labels == nil)
+        #expect(cluster.server.object(RoleBinding.self, name: "quartermaster-tenant-owners", namespace: "payroll") == nil)
+
+        try await cluster.client.delete(Tenant.self, name: "acme")
+        let deleting = try await reconcileWithEmptyNamespaceCache(cluster)
+        #expect(deleting == ["PATCH /apis/quartermaster.dev/v1alpha1/tenants/acme"], "only the finalizer goes")
+        #expect(cluster.server.object(Namespace.self, name: "payroll") != nil)
+        #expect(cluster.server.object(Secret.self, name: "salaries", namespace: "payroll") != nil)
+        #expect(cluster.server.object(Tenant.self, name: "acme") == nil)
+    }
+
+    @Test("a namespace labelled for the tenant but without its UID marker is not adopted")
+    func aLabelledNamespaceWithoutTheMarkerIsAConflict() async throws {
+        let cluster = FakeCluster()
+        try cluster.server.seed(Namespace(metadata: ObjectMeta(name: "acme", labels: [TenantLabels.tenant: "acme"])))
+        try seedTenant(cluster)
+        let writes = try await reconcile(cluster)
+        #expect(writes.allSatisfy { $0.hasPrefix("PATCH /apis/quartermaster.dev") || $0.hasPrefix("PUT /apis/quartermaster.dev") })
+        let stalled = cluster.server.object(Tenant.self, name: "acme")?.status?.conditions?[type: "Stalled"]
+        #expect(stalled?.reason == "NamespaceConflict")
+    }
+
+    @Test("deletion waits for IPFSClusters created directly in the namespace, counted from the API server")
+    func deletionWaitsForIPFSClustersToo() async throws {
+        let cluster = FakeCluster()
+        try seedTenant(cluster)
+        _ = try await reconcile(cluster)
+        try cluster.server.seed(
+            IPFSCluster(metadata: ObjectMeta(name: "direct", namespace: "acme"), spec: IPFSClusterSpec(replicas: 1)))
+        try await cluster.client.delete(Tenant.self, name: "acme")
+        #expect(try await reconcileWithEmptyNamespaceCache(cluster) == ["PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status"])
+        let stalled = cluster.server.object(Tenant.self, name: "acme")?.status?.conditions?[type: "Stalled"]
+        #expect(stalled?.reason == "NotEmpty")
+        #expect(stalled?.message?.contains("1 IPFSCluster") == true)
+        #expect(cluster.server.object(Namespace.self, name: "acme") != nil)
     }
 
     @Test func deletionWaitsForResourcesThenDeletesTheNamespaceThenReleasesTheFinalizer() async throws {

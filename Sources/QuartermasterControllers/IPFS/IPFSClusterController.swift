@@ -27,7 +27,7 @@ public enum IPFSClusterController {
         let controller = Controller(
             name: name, client: client, reconciler: reconciler, primary: settings.reflectorOptions(),
             maxConcurrentReconciles: settings.maxConcurrentReconciles, registry: settings.registry,
-            logger: settings.logger)
+            events: settings.events, logger: settings.logger)
         controller
             .owns(Secret.self)
             .owns(ConfigMap.self)

@@ -24,48 +24,26 @@ extension IPFSClusterReconciler {
         return false
     }
 
-    /// The JSON patch that sets the finalizer list to `current` with (`adding`) or without the
-    /// cleanup finalizer, guarded by `test` operations on `metadata.resourceVersion` and on the
-    /// current list, so a concurrent change makes the server refuse it (422) instead of losing
-    /// someone else's finalizer.
-    static func finalizerPatch(current: [String]?, resourceVersion: String?, adding: Bool) -> [JSONPatchOperation] {
-        var ops: [JSONPatchOperation] = []
-        if let resourceVersion { ops.append(.test("/metadata/resourceVersion", .string(resourceVersion))) }
-        let updated =
-            adding
-            ? (current ?? []) + [pvcCleanupFinalizer] : (current ?? []).filter { $0 != pvcCleanupFinalizer }
-        let value = JSONValue.array(updated.map { .string($0) })
-        if let current {
-            ops.append(.test("/metadata/finalizers", .array(current.map { .string($0) })))
-            ops.append(.replace("/metadata/finalizers", value))
-        } else {
-            ops.append(.add("/metadata/finalizers", value))
-        }
-        return ops
-    }
-
-    /// Adds the finalizer when `pvcRetention` is `Delete` and removes it when it is `Retain`.
-    /// Returns the object as it now is, or `nil` when the guarded patch lost a race (requeue).
+    /// Adds the finalizer when `pvcRetention` is `Delete` and removes it when it is `Retain`
+    /// (``Finalizers``: guarded by the resource version). Returns the object as it now is, or
+    /// `nil` when the guarded patch lost a race (requeue). Throws `notFound` when it is gone.
     func syncFinalizer(_ cluster: IPFSCluster, logger: Logger) async throws -> IPFSCluster? {
-        let finalizers = cluster.metadata.finalizers
-        let has = finalizers?.contains(Self.pvcCleanupFinalizer) ?? false
+        let has = cluster.metadata.finalizers?.contains(Self.pvcCleanupFinalizer) ?? false
         let wants = cluster.spec.pvcRetention == .delete
         if has == wants { return cluster }
-        return try await patchFinalizers(cluster, adding: wants, logger: logger)
-    }
-
-    private func patchFinalizers(_ cluster: IPFSCluster, adding: Bool, logger: Logger) async throws -> IPFSCluster? {
-        let ops = Self.finalizerPatch(
-            current: cluster.metadata.finalizers, resourceVersion: cluster.metadata.resourceVersion, adding: adding)
-        do {
-            let patched = try await client.jsonPatch(
-                IPFSCluster.self, name: cluster.metadata.name ?? "", namespace: cluster.metadata.namespace,
-                operations: ops)
-            logger.info(adding ? "added the PVC cleanup finalizer" : "removed the PVC cleanup finalizer")
+        let outcome =
+            wants
+            ? try await Finalizers.add(Self.pvcCleanupFinalizer, to: cluster, client: client)
+            : try await Finalizers.remove(Self.pvcCleanupFinalizer, from: cluster, client: client)
+        switch outcome {
+        case .updated(let patched):
+            logger.info(wants ? "added the PVC cleanup finalizer" : "removed the PVC cleanup finalizer")
             return patched
-        } catch KubeAPIError.invalid, KubeAPIError.conflict {
+        case .stale:
             logger.debug("finalizer patch lost a race; requeueing")
             return nil
+        case .gone:
+            throw KubeAPIError.notFound("\(cluster.key) is gone")
         }
     }
 
@@ -76,10 +54,10 @@ extension IPFSClusterReconciler {
         if cluster.spec.pvcRetention == .delete {
             try await deletePeerClaims(cluster, logger: logger)
         }
-        do {
-            guard try await patchFinalizers(cluster, adding: false, logger: logger) != nil else { return .requeue }
-        } catch KubeAPIError.notFound {
-            // Already gone: a stale cache saw it once more after the finalizer was removed.
+        switch try await Finalizers.remove(Self.pvcCleanupFinalizer, from: cluster, client: client) {
+        case .updated: logger.info("removed the PVC cleanup finalizer")
+        case .stale: return .requeue
+        case .gone: break  // a stale cache saw it once more after the finalizer was removed
         }
         return .done
     }

@@ -19,7 +19,7 @@ public enum ResourceController {
         let controller = Controller(
             name: name, client: client, reconciler: reconciler, primary: settings.reflectorOptions(),
             maxConcurrentReconciles: settings.maxConcurrentReconciles, registry: settings.registry,
-            logger: settings.logger)
+            events: settings.events, logger: settings.logger)
         controller.owns(IPFSCluster.self)
         let resources = controller.store
         controller.watches(ResourceQuota.self, options: settings.reflectorOptions()) { quota in

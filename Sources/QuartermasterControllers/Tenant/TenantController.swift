@@ -18,11 +18,12 @@ public enum TenantController {
     /// and create namespaces.
     public static func make(client: KubeClient, settings: ControllerSettings) -> Controller<TenantReconciler>? {
         guard settings.watchesAllNamespaces else { return nil }
-        let reconciler = TenantReconciler(client: client, events: settings.events)
+        let reconciler = TenantReconciler(
+            client: client, events: settings.events, operatorNamespace: settings.operatorNamespace)
         let controller = Controller(
             name: name, client: client, reconciler: reconciler,
             maxConcurrentReconciles: settings.maxConcurrentReconciles, registry: settings.registry,
-            logger: settings.logger)
+            events: settings.events, logger: settings.logger)
         controller
             .owns(ResourceQuota.self)
             .owns(LimitRange.self)

@@ -39,14 +39,19 @@ public struct TenantDesiredState: Hashable, Sendable {
 
     /// Computes the desired objects.
     ///
+    /// - Parameter operatorNamespace: the operator's own namespace, never a tenant's. Default
+    ///   `nil` (only `default` and `kube-*` are reserved).
     /// - Throws: `TenantSpecError` when the Tenant has no name/uid or its spec is invalid.
-    public init(tenant: Tenant) throws(TenantSpecError) {
+    public init(tenant: Tenant, operatorNamespace: String? = nil) throws(TenantSpecError) {
         guard let tenantName = tenant.metadata.name, !tenantName.isEmpty, let owner = tenant.ownerReference() else {
             throw .missingIdentity
         }
         let spec = tenant.spec
         let ns = tenant.namespaceName
         guard TenantSpecError.isValidNamespaceName(ns) else { throw .invalidNamespaceName(ns) }
+        guard !TenantSpecError.isReservedNamespace(ns, operatorNamespace: operatorNamespace) else {
+            throw .reservedNamespace(ns)
+        }
         for (i, o) in (spec.owners ?? []).enumerated() where o.name.isEmpty { throw .emptyOwnerName(index: i) }
         let allowFrom = spec.network?.allowFrom ?? []
         for (i, p) in allowFrom.enumerated() where (p.namespace == nil) == (p.namespaceSelector == nil) {
@@ -73,7 +78,9 @@ public struct TenantDesiredState: Hashable, Sendable {
         nsLabels[TenantLabels.namespaceName] = ns
         if spec.isSuspended { nsLabels[TenantLabels.suspended] = "true" }
         namespaceName = ns
-        namespace = Namespace(metadata: ObjectMeta(name: ns, labels: nsLabels, ownerReferences: [owner]))
+        namespace = Namespace(
+            metadata: ObjectMeta(
+                name: ns, labels: nsLabels, annotations: [TenantLabels.tenantUID: owner.uid], ownerReferences: [owner]))
         resourceQuota = ResourceQuota(
             metadata: meta(Self.quotaName, namespace: ns), spec: ResourceQuotaSpec(hard: quota.hard))
         limitRange = LimitRange(

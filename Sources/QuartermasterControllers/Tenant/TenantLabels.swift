@@ -8,6 +8,11 @@ public enum TenantLabels {
     /// `quartermaster.dev/suspended`: `"true"` on the namespace of a suspended tenant; absent
     /// otherwise. Resource reconcilers read it to scale workloads to zero.
     public static let suspended = "quartermaster.dev/suspended"
+    /// `quartermaster.dev/tenant-uid`: annotation on a namespace the operator created, holding
+    /// the UID of the Tenant it was created for. The operator manages, and ever deletes, only a
+    /// namespace whose marker is the UID of the Tenant at hand: a namespace with the right name
+    /// or label but no such marker is never adopted.
+    public static let tenantUID = "quartermaster.dev/tenant-uid"
     /// `app.kubernetes.io/managed-by`.
     public static let managedBy = "app.kubernetes.io/managed-by"
     /// The value of `managedBy` on everything Quartermaster creates.

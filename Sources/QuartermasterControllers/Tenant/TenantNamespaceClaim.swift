@@ -2,27 +2,44 @@ import Foundation
 import KubeCore
 
 /// Whether a Tenant may manage the namespace it names (pure). The operator never adopts a
-/// namespace it did not create: one that exists without the `quartermaster.dev/tenant` label
-/// of this tenant (such as `default`, or another tenant's) is a conflict, reported as
-/// `Stalled=True`, reason `NamespaceConflict`, and left untouched.
+/// namespace it did not create for this very Tenant: the namespace must carry the label
+/// `quartermaster.dev/tenant=<name>` and the annotation `quartermaster.dev/tenant-uid=<uid>`
+/// that the operator set when it created it. Any other existing namespace (`payroll`, another
+/// tenant's, one left by a deleted Tenant of the same name) is a conflict, reported as
+/// `Stalled=True`, reason `NamespaceConflict`, and nothing is written to it or deleted.
 public enum TenantNamespaceClaim: Hashable, Sendable {
-    /// The namespace does not exist: create it.
+    /// The namespace does not exist: create it (with POST, never by apply).
     case absent
-    /// The namespace carries this tenant's label: keep it as desired.
+    /// The namespace was created by the operator for this Tenant: keep it as desired.
     case owned
-    /// The namespace exists and belongs to someone else; the message says whom.
+    /// The namespace exists and is not this Tenant's; the message says why.
     case foreign(String)
 
-    public init(observed: Namespace?, tenant: String) {
+    /// Judges `observed` (`nil`: it does not exist) for the Tenant named `tenant` with UID
+    /// `uid`.
+    public init(observed: Namespace?, tenant: String, uid: String?) {
         guard let observed else {
             self = .absent
             return
         }
         let name = observed.metadata.name ?? ""
-        switch observed.metadata.labels?[TenantLabels.tenant] {
-        case tenant?: self = .owned
-        case let other?: self = .foreign("namespace \(name) belongs to tenant \(other)")
-        case nil: self = .foreign("namespace \(name) exists and was not created by Quartermaster; choose another spec.namespace")
+        let marker = observed.metadata.annotations?[TenantLabels.tenantUID]
+        switch (observed.metadata.labels?[TenantLabels.tenant], marker) {
+        case (tenant?, let marker?) where marker == uid && uid != nil:
+            self = .owned
+        case (tenant?, _):
+            self = .foreign(
+                "namespace \(name) carries the label of tenant \(tenant) but was not created by Quartermaster for this Tenant (uid \(uid ?? "unknown")); it is left alone. To hand it over, annotate it \(TenantLabels.tenantUID)=\(uid ?? "<uid>")")
+        case (let other?, _):
+            self = .foreign("namespace \(name) belongs to tenant \(other)")
+        case (nil, _):
+            self = .foreign(
+                "namespace \(name) exists and was not created by Quartermaster for this Tenant; it is left alone: choose another spec.namespace")
         }
+    }
+
+    /// Judges `observed` for `tenant`.
+    public init(observed: Namespace?, tenant: Tenant) {
+        self.init(observed: observed, tenant: tenant.metadata.name ?? "", uid: tenant.metadata.uid)
     }
 }

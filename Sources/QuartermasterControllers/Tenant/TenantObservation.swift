@@ -13,11 +13,15 @@ public struct TenantObservation: Hashable, Sendable {
     public var resourcePhases: [ResourcePhase?]
     /// Set when the spec could not be turned into objects.
     public var specError: TenantSpecError?
+    /// While deleting: what the namespace still holds (read from the API server).
+    public var blockingContents: TenantNamespaceContents
 
     public init(
         namespace: Namespace? = nil, objectsApplied: Bool = false, quota: ResourceQuotaStatus? = nil,
-        resourcePhases: [ResourcePhase?] = [], specError: TenantSpecError? = nil
+        resourcePhases: [ResourcePhase?] = [], specError: TenantSpecError? = nil,
+        blockingContents: TenantNamespaceContents = TenantNamespaceContents()
     ) {
+        self.blockingContents = blockingContents
         self.namespace = namespace
         self.objectsApplied = objectsApplied
         self.quota = quota

@@ -7,21 +7,28 @@ import Logging
 /// Keeps each Tenant's namespace, ResourceQuota, LimitRange, NetworkPolicies and owner
 /// RoleBinding as `TenantDesiredState` computes them, and reports `TenantStatus`.
 ///
-/// Reads come from the controller's caches (`TenantController` registers them): Namespace,
-/// ResourceQuota, LimitRange, NetworkPolicy, RoleBinding and Resource. Writes:
+/// Reads come from the controller's caches (`TenantController` registers them), except where
+/// a decision cannot be undone; those read the API server directly:
 ///
-/// - the finalizer `Tenant.finalizer` is added once (JSON patch guarded by a `test`);
-/// - desired objects go through `DesiredStateApplier` (server-side apply only when the cache
-///   shows a difference); operator NetworkPolicies no longer desired are deleted;
-/// - the status is replaced through `/status` only when it differs from the stored one.
+/// - **The namespace.** The cache holds only namespaces labelled as managed, so a namespace it
+///   does not show as this Tenant's is read with a GET before anything is decided. An absent
+///   one is created with POST (create-only: a namespace that appeared meanwhile is a conflict,
+///   never overwritten) carrying the marker `quartermaster.dev/tenant-uid=<Tenant UID>`. An
+///   existing one without that marker (`TenantNamespaceClaim.foreign`) is `Stalled`, reason
+///   `NamespaceConflict`, and nothing is written to it. Reserved names (`default`, `kube-*`,
+///   the operator's namespace) are `Stalled`, reason `InvalidSpec`.
+/// - **Deletion.** The namespace, the Resources and the IPFSClusters in it are read from the
+///   API server; the namespace is deleted only when it holds none and carries this Tenant's
+///   marker, with a precondition on its UID.
 ///
-/// A converged reconcile therefore sends no request at all.
+/// Writes: the finalizer `Tenant.finalizer` (``Finalizers``: guarded by the resource version);
+/// desired objects inside the namespace through `DesiredStateApplier` (server-side apply only
+/// when the cache shows a difference); operator NetworkPolicies no longer desired are deleted;
+/// the status through `/status` only when it differs. A converged reconcile sends no request.
 ///
 /// The Namespace carries the tenant labels but **no owner reference**: a foreground cascading
 /// delete of the Tenant would otherwise let the garbage collector delete the namespace, and
-/// every Resource in it, before the finalizer could refuse. The namespace is deleted only by
-/// this reconciler, only once it holds no Resources (`TenantDeletionPlan`); until then the
-/// Tenant reports `Stalled=True`, reason `NotEmpty`.
+/// every Resource in it, before the finalizer could refuse.
 ///
 /// Events (never with secrets): `NamespaceCreated`, `Ready`, `InvalidSpec`,
 /// `NamespaceConflict`, `DeletionBlocked`, `NamespaceDeleted`.
@@ -32,13 +39,19 @@ public struct TenantReconciler: Reconciler {
     public let applier: DesiredStateApplier
     /// `nil` records nothing.
     public let events: EventRecorder?
+    /// The operator's own namespace, never a tenant's. Default `nil`.
+    public let operatorNamespace: String?
     /// The clock for condition transition times. Default: the system clock.
     public let now: @Sendable () -> Date
 
-    public init(client: KubeClient, events: EventRecorder?, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        client: KubeClient, events: EventRecorder?, operatorNamespace: String? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.client = client
         self.applier = DesiredStateApplier(client: client)
         self.events = events
+        self.operatorNamespace = operatorNamespace
         self.now = now
     }
 
@@ -47,43 +60,59 @@ public struct TenantReconciler: Reconciler {
     {
         guard var tenant = context.store.get(request.key) else { return .done }
         let caches = try TenantCaches(context)
-        let namespace = caches.namespaces.get(name: tenant.namespaceName, namespace: nil)
         let resources = caches.resources.list(namespace: tenant.namespaceName)
 
         if tenant.metadata.deletionTimestamp != nil {
-            return try await finalize(tenant, namespace: namespace, resources: resources, context: context)
+            return try await finalize(tenant, resources: resources, context: context)
         }
-        if !(tenant.metadata.finalizers ?? []).contains(Tenant.finalizer) {
-            tenant = try await TenantFinalizer.add(to: tenant, client: client)
+        switch try await Finalizers.add(Tenant.finalizer, to: tenant, client: client) {
+        case .updated(let patched): tenant = patched
+        case .stale: return .requeue
+        case .gone: return .done
         }
 
-        var observation = TenantObservation(namespace: namespace, resourcePhases: resources.map { $0.status?.phase })
+        var observation = TenantObservation(
+            namespace: caches.namespaces.get(name: tenant.namespaceName, namespace: nil),
+            resourcePhases: resources.map { $0.status?.phase })
         let desired: TenantDesiredState
         do {
-            desired = try TenantDesiredState(tenant: tenant)
+            desired = try TenantDesiredState(tenant: tenant, operatorNamespace: operatorNamespace)
         } catch {
             observation.specError = error
             try await writeStatus(of: tenant, observation: observation)
             return .done
         }
-        let claim = TenantNamespaceClaim(observed: namespace, tenant: tenant.metadata.name ?? "")
-        if case .foreign = claim {
+        // The cache is a hint: only a namespace it shows as this Tenant's is taken from it.
+        var claim = TenantNamespaceClaim(observed: observation.namespace, tenant: tenant)
+        if claim != .owned {
+            observation.namespace = try await client.getIfExists(Namespace.self, name: desired.namespaceName)
+            claim = TenantNamespaceClaim(observed: observation.namespace, tenant: tenant)
+        }
+        switch claim {
+        case .foreign:
             try await writeStatus(of: tenant, observation: observation)
             return .done
-        }
-        if namespace != nil, !observation.namespaceActive {
-            // Terminating: its deletion event brings us back to recreate it.
-            try await writeStatus(of: tenant, observation: observation)
-            return .done
-        }
-
-        var namespaceObject = desired.namespace
-        namespaceObject.metadata.ownerReferences = nil
-        let appliedNamespace = try await applier.apply(namespaceObject, observed: namespace)
-        if claim == .absent {
+        case .absent:
+            var namespaceObject = desired.namespace
+            namespaceObject.metadata.ownerReferences = nil
+            do {
+                observation.namespace = try await applier.create(namespaceObject)
+            } catch KubeAPIError.alreadyExists {
+                return .requeue  // appeared since the read: judged afresh, never overwritten
+            }
             events?.record(
                 tenant, type: .normal, reason: "NamespaceCreated", message: "created namespace \(desired.namespaceName)")
+        case .owned:
+            guard observation.namespaceActive else {
+                // Terminating: its deletion event brings us back to recreate it.
+                try await writeStatus(of: tenant, observation: observation)
+                return .done
+            }
+            var namespaceObject = desired.namespace
+            namespaceObject.metadata.ownerReferences = nil
+            observation.namespace = try await applier.apply(namespaceObject, observed: observation.namespace).object
         }
+
         let ns = desired.namespaceName
         let quota = try await applier.apply(
             desired.resourceQuota, observed: caches.quotas.get(name: TenantDesiredState.quotaName, namespace: ns))
@@ -103,45 +132,62 @@ public struct TenantReconciler: Reconciler {
             desired.roleBinding,
             observed: caches.roleBindings.get(name: TenantDesiredState.roleBindingName, namespace: ns))
 
-        observation.namespace = appliedNamespace.object
         observation.objectsApplied = true
         observation.quota = quota.object.status
         try await writeStatus(of: tenant, observation: observation)
         return .done
     }
 
-    /// The deletion flow: refuse while Resources remain, then delete the namespace, wait for
-    /// it to go, and release the finalizer.
-    private func finalize(
-        _ tenant: Tenant, namespace: Namespace?, resources: [Resource], context: ReconcileContext<Tenant>
-    ) async throws -> ReconcileResult {
+    /// The deletion flow, decided from direct reads: refuse while the namespace holds Resources
+    /// or IPFSClusters, then delete the namespace (only this Tenant's, preconditioned on its
+    /// UID), wait for it to go, and release the finalizer.
+    private func finalize(_ tenant: Tenant, resources: [Resource], context: ReconcileContext<Tenant>) async throws
+        -> ReconcileResult
+    {
         guard (tenant.metadata.finalizers ?? []).contains(Tenant.finalizer) else { return .done }
-        let plan = TenantDeletionPlan(
-            namespace: namespace, resourceCount: resources.count, tenant: tenant.metadata.name ?? "")
+        let name = tenant.namespaceName
+        let namespace = try await client.getIfExists(Namespace.self, name: name)
+        var contents = TenantNamespaceContents()
+        if namespace != nil, TenantNamespaceClaim(observed: namespace, tenant: tenant) == .owned {
+            contents = try await namespaceContents(name)
+        }
+        let plan = TenantDeletionPlan(namespace: namespace, contents: contents, tenant: tenant)
         let observation = TenantObservation(
-            namespace: namespace, objectsApplied: false, resourcePhases: resources.map { $0.status?.phase })
+            namespace: namespace, objectsApplied: false, resourcePhases: resources.map { $0.status?.phase },
+            blockingContents: contents)
         switch plan {
-        case .blocked:
+        case .blocked, .waitForNamespace:
             try await writeStatus(of: tenant, observation: observation)
             return .done
-        case .deleteNamespace:
-            let name = tenant.namespaceName
+        case .deleteNamespace(let uid):
             do {
-                try await client.delete(Namespace.self, name: name)
+                var options = DeleteOptions()
+                options.preconditions = DeleteOptions.Preconditions(uid: uid)
+                try await client.delete(Namespace.self, name: name, options: options)
                 events?.record(
                     tenant, type: .normal, reason: "NamespaceDeleted",
-                    message: "namespace \(name) holds no Resources; deleting it")
+                    message: "namespace \(name) holds no Resources or IPFSClusters; deleting it")
             } catch KubeAPIError.notFound {}
             try await writeStatus(of: tenant, observation: observation)
             return .done
-        case .waitForNamespace:
-            try await writeStatus(of: tenant, observation: observation)
-            return .done
         case .removeFinalizer:
-            context.logger.info("namespace gone; releasing the tenant")
-            _ = try await TenantFinalizer.remove(from: tenant, client: client)
+            context.logger.info("namespace gone or not this tenant's; releasing the tenant")
+            if case .stale = try await Finalizers.remove(Tenant.finalizer, from: tenant, client: client) {
+                return .requeue
+            }
             return .done
         }
+    }
+
+    /// The data-holding objects in `namespace`, listed from the API server.
+    private func namespaceContents(_ namespace: String) async throws -> TenantNamespaceContents {
+        async let resources = client.listPages(Resource.self, namespace: namespace)
+        async let clusters = client.listPages(IPFSCluster.self, namespace: namespace)
+        let (r, c) = try await (resources, clusters)
+        return TenantNamespaceContents(counts: [
+            Resource.resource.kind: r.items.count + r.undecodable.count,
+            IPFSCluster.resource.kind: c.items.count + c.undecodable.count,
+        ])
     }
 
     /// Computes the status and replaces it through `/status` only when it changed; records

@@ -8,6 +8,8 @@ public enum TenantSpecError: Error, Hashable, Sendable, CustomStringConvertible 
     case missingIdentity
     /// The namespace name is not a DNS-1123 label.
     case invalidNamespaceName(String)
+    /// The namespace is reserved: `default`, `kube-*`, or the operator's own.
+    case reservedNamespace(String)
     /// An owner has an empty name.
     case emptyOwnerName(index: Int)
     /// A network peer sets neither or both of `namespace` and `namespaceSelector`.
@@ -24,6 +26,9 @@ public enum TenantSpecError: Error, Hashable, Sendable, CustomStringConvertible 
         case .invalidNamespaceName(let n):
             return
                 "spec.namespace \"\(n)\" is not a valid namespace name (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)"
+        case .reservedNamespace(let n):
+            return
+                "spec.namespace \"\(n)\" is reserved (default, kube-* and the operator's own namespace are never a tenant's); choose another"
         case .emptyOwnerName(let i):
             return "spec.owners[\(i)].name must not be empty"
         case .invalidNetworkPeer(let i):
@@ -33,6 +38,12 @@ public enum TenantSpecError: Error, Hashable, Sendable, CustomStringConvertible 
         case .inconsistentLimits(let messages):
             return messages.joined(separator: "; ")
         }
+    }
+
+    /// `true` when `name` may never be a tenant's namespace: `default`, any `kube-` name, or
+    /// `operatorNamespace`.
+    public static func isReservedNamespace(_ name: String, operatorNamespace: String?) -> Bool {
+        name == "default" || name.hasPrefix("kube-") || name == operatorNamespace
     }
 
     /// `true` when `name` is a DNS-1123 label, as namespace names must be.

@@ -10,7 +10,7 @@ import KubeCore
 /// | --- | --- | --- | --- |
 /// | spec invalid | False `InvalidSpec` | False | True `InvalidSpec` |
 /// | namespace not ours (`TenantNamespaceClaim.foreign`) | False `NamespaceConflict` | False | True `NamespaceConflict` |
-/// | deleting, Resources remain | False `Deleting` | False | True `NotEmpty` |
+/// | deleting, Resources or IPFSClusters remain | False `Deleting` | False | True `NotEmpty` |
 /// | deleting, none remain | False `Deleting` | True `Deleting` | False |
 /// | namespace terminating | False `NamespaceTerminating` | True `NamespaceTerminating` | False |
 /// | objects not yet applied / quota not yet observed | False `Provisioning` | True `Provisioning` | False |
@@ -36,18 +36,15 @@ public enum TenantStatusComputation {
             ready = (.false, "InvalidSpec", error.description)
             reconciling = (.false, "InvalidSpec", "waiting for the spec to be fixed")
             stalled = (.true, "InvalidSpec", error.description)
-        } else if case .foreign(let message) = TenantNamespaceClaim(
-            observed: observation.namespace, tenant: tenant.metadata.name ?? "")
-        {
+        } else if case .foreign(let message) = TenantNamespaceClaim(observed: observation.namespace, tenant: tenant) {
             ready = (.false, "NamespaceConflict", message)
             reconciling = (.false, "NamespaceConflict", message)
             stalled = (.true, "NamespaceConflict", message)
         } else if deleting {
             ready = (.false, "Deleting", "the tenant is being deleted")
-            if resources.total > 0 {
-                let noun = resources.total == 1 ? "Resource" : "Resources"
+            if !observation.blockingContents.isEmpty {
                 let message =
-                    "namespace \(ns) still holds \(resources.total) \(noun); delete them before the tenant can go"
+                    "namespace \(ns) still holds \(observation.blockingContents); delete them before the tenant can go"
                 reconciling = (.false, "NotEmpty", message)
                 stalled = (.true, "NotEmpty", message)
             } else {

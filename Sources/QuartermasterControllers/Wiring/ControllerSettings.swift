@@ -17,11 +17,16 @@ public struct ControllerSettings: Sendable {
     public var logger: Logger
     /// DNS suffix of the cluster, for endpoints and peer addresses. Default `cluster.local`.
     public var clusterDomain: String
+    /// The operator's own namespace: never a tenant's. Default: the pod's namespace in a
+    /// cluster, else `nil`.
+    public var operatorNamespace: String?
 
     public init(
         namespaces: [String] = [], maxConcurrentReconciles: Int = 1, registry: PrometheusCollectorRegistry,
-        events: EventRecorder, logger: Logger, clusterDomain: String = "cluster.local"
+        events: EventRecorder, logger: Logger, clusterDomain: String = "cluster.local",
+        operatorNamespace: String? = ManagerOptions.inClusterNamespace()
     ) {
+        self.operatorNamespace = operatorNamespace
         self.namespaces = namespaces
         self.maxConcurrentReconciles = maxConcurrentReconciles
         self.registry = registry
