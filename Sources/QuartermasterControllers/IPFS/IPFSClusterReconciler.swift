@@ -18,8 +18,10 @@ import Logging
 ///    discovery; a failure is retried after ``discoveryRetryDelay``).
 /// 3. Validates (``IPFSClusterValidation``). Any problem → `Stalled`, and nothing is applied or
 ///    deleted (the StatefulSet in particular is left untouched).
-/// 4. Applies the identities Secret first, then computes every other object from the Secret's
-///    data as applied, so peer IDs always derive from the stored keys.
+/// 4. Makes sure the identities Secret holds keys for every peer, generating keys only after a
+///    direct read shows none, creating with POST and adding peers with a guarded update
+///    (``ensureIdentities(_:cached:logger:)``); then computes every other object from the
+///    Secret as stored, so peer IDs always derive from the stored keys.
 /// 5. Applies ConfigMap, Services, NetworkPolicy, Ingresses, the PodDisruptionBudget (when
 ///    `policy/v1` is served) and finally the StatefulSet, each only when it differs from the
 ///    observed object (``DesiredStateApplier``): a converged reconcile sends no write. Deletes
@@ -90,7 +92,10 @@ public struct IPFSClusterReconciler: Reconciler {
         var desired: Applied?
         if problems.isEmpty {
             do {
-                desired = try await applyAll(cluster, observed: observed, logger: logger)
+                guard let applied = try await applyAll(cluster, observed: observed, logger: logger) else {
+                    return .requeue
+                }
+                desired = applied
             } catch let error as IPFSClusterDesiredStateError {
                 problems.append(IPFSClusterValidation.problem(for: error))
             }
@@ -140,15 +145,15 @@ public struct IPFSClusterReconciler: Reconciler {
         var appliedStatefulSet: StatefulSet?
     }
 
-    /// Steps 4 and 5: Secret first, everything else from the Secret as applied, then deletes.
+    /// Steps 4 and 5: the identities Secret first (``ensureIdentities(_:cached:logger:)``),
+    /// everything else computed from the Secret as stored, then deletes. `nil`: a race on the
+    /// Secret was lost; reconcile again.
     private func applyAll(_ cluster: IPFSCluster, observed: IPFSClusterObservation, logger: Logger) async throws
-        -> Applied
+        -> Applied?
     {
         let domain = clusterDomain
-        let initial = try IPFSClusterDesiredState.compute(
-            cluster: cluster, existingSecretData: observed.secret.map(IPFSClusterDesiredState.decodedStringData(of:)),
-            clusterDomain: domain)
-        let secret = try await apply(initial.secret, observed: observed.secret, logger: logger)
+        guard case .ready(let secret) = try await ensureIdentities(cluster, cached: observed.secret, logger: logger)
+        else { return nil }
         let desired = try IPFSClusterDesiredState.compute(
             cluster: cluster, existingSecretData: IPFSClusterDesiredState.decodedStringData(of: secret),
             clusterDomain: domain)
