@@ -31,6 +31,9 @@ public struct CustomResourceDefinitionModel: Sendable {
     public var status: JSONSchemaProperty
     public var scale: Scale?
     public var printerColumns: [PrinterColumn]
+    /// The schema of `metadata.name` (the only metadata field a CRD may restrict): children's
+    /// names derive from it and must stay valid. `nil`: the API server's own rules only.
+    public var metadataName: JSONSchemaProperty? = nil
 
     /// `<plural>.<group>`.
     public var name: String { "\(resource.plural).\(resource.group)" }
@@ -46,8 +49,13 @@ public struct CustomResourceDefinitionModel: Sendable {
             [
                 "apiVersion": .string("Versioned schema of this representation of an object."),
                 "kind": .string("REST resource this object represents."),
-                // The API server forbids anything but `type` here (even a description).
-                "metadata": JSONSchemaProperty(type: "object", description: ""),
+                // The API server forbids anything but `type` and restrictions of `name` and
+                // `generateName` here (even a description).
+                "metadata": {
+                    var m = JSONSchemaProperty(type: "object", description: "")
+                    if let metadataName { m.properties = [(name: "name", schema: metadataName)] }
+                    return m
+                }(),
                 "spec": {
                     var s = spec
                     if !specHasRequiredFields { s.defaultValue = s.defaultValue ?? [:] }
@@ -124,7 +132,17 @@ public enum CRDGenerator {
                 .init(name: "Phase", type: "string", jsonPath: ".status.phase", description: "Summary state."),
                 .init(name: "API", type: "string", jsonPath: ".status.endpoints.api", description: "REST API URL."),
                 .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Age."),
-            ])
+            ],
+            metadataName: childNamesRoot("IPFSCluster"))
+    }
+
+    /// `metadata.name` of a kind whose children are named after it: a DNS-1035 label of at most
+    /// ``IPFSClusterNames/maxInstanceNameLength`` characters (Services and pod labels derive
+    /// from it).
+    static func childNamesRoot(_ kind: String) -> JSONSchemaProperty {
+        .string(
+            "Name of the \(kind): lower-case letters, digits and '-', starting with a letter; at most \(IPFSClusterNames.maxInstanceNameLength) characters, as the names of its objects derive from it.",
+            pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$", maxLength: IPFSClusterNames.maxInstanceNameLength)
     }
 
     /// The `Tenant` CRD model: cluster-scoped, no short name, category `quartermaster`.
@@ -144,7 +162,10 @@ public enum CRDGenerator {
                     name: "Ready", type: "string", jsonPath: #".status.conditions[?(@.type=="Ready")].status"#,
                     description: "Whether the namespace and its objects are in place."),
                 .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Age."),
-            ])
+            ],
+            metadataName: .string(
+                "Name of the Tenant, and of its namespace unless spec.namespace names another: a DNS-1123 label of at most 63 characters.",
+                pattern: QuartermasterSchemaNodes.dnsLabelPattern, maxLength: QuartermasterSchemaNodes.labelLength))
     }
 
     /// The `Resource` CRD model: namespaced, short name `qres`, category `quartermaster`.
@@ -165,7 +186,8 @@ public enum CRDGenerator {
                     description: "Furthest provisioning stage reached."),
                 .init(name: "Endpoint", type: "string", jsonPath: ".status.endpoint", description: "Where clients connect."),
                 .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Age."),
-            ])
+            ],
+            metadataName: childNamesRoot("Resource"))
     }
 
     /// Every CRD model, in file-name order of their output.

@@ -18,6 +18,9 @@ public struct JSONSchemaProperty: Sendable, Equatable {
     public var minLength: Int?
     public var maxLength: Int?
     public var minItems: Int?
+    public var maxItems: Int?
+    /// For map-like objects: the most keys allowed.
+    public var maxProperties: Int?
     public var enumValues: [String]?
     public var pattern: String?
     public var items: Box?
@@ -49,6 +52,7 @@ public struct JSONSchemaProperty: Sendable, Equatable {
         a.type == b.type && a.description == b.description && a.format == b.format
             && a.defaultValue == b.defaultValue && a.minimum == b.minimum && a.maximum == b.maximum
             && a.minLength == b.minLength && a.maxLength == b.maxLength && a.minItems == b.minItems
+            && a.maxItems == b.maxItems && a.maxProperties == b.maxProperties
             && a.enumValues == b.enumValues && a.pattern == b.pattern && a.items == b.items
             && a.properties?.map(\.name) == b.properties?.map(\.name)
             && a.properties?.map(\.schema) == b.properties?.map(\.schema)
@@ -93,13 +97,14 @@ public struct JSONSchemaProperty: Sendable, Equatable {
 
     public static func array(
         _ description: String, of items: JSONSchemaProperty, default: JSONValue? = nil, listType: String? = nil,
-        minItems: Int? = nil
+        minItems: Int? = nil, maxItems: Int? = nil
     ) -> JSONSchemaProperty {
         var p = JSONSchemaProperty(type: "array", description: description)
         p.items = Box(items)
         p.defaultValue = `default`
         p.listType = listType
         p.minItems = minItems
+        p.maxItems = maxItems
         return p
     }
 
@@ -115,9 +120,12 @@ public struct JSONSchemaProperty: Sendable, Equatable {
     }
 
     /// An object whose keys are free and whose values follow `values` (`additionalProperties`).
-    public static func map(_ description: String, values: JSONSchemaProperty) -> JSONSchemaProperty {
+    public static func map(_ description: String, values: JSONSchemaProperty, maxProperties: Int? = nil)
+        -> JSONSchemaProperty
+    {
         var p = JSONSchemaProperty(type: "object", description: description)
         p.additionalProperties = Box(values)
+        p.maxProperties = maxProperties
         return p
     }
 

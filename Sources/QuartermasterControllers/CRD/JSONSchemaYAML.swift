@@ -39,6 +39,8 @@ enum YAMLNodes {
         if let m = s.minLength { pairs.append(("minLength", value(.int(Int64(m))))) }
         if let m = s.maxLength { pairs.append(("maxLength", value(.int(Int64(m))))) }
         if let m = s.minItems { pairs.append(("minItems", value(.int(Int64(m))))) }
+        if let m = s.maxItems { pairs.append(("maxItems", value(.int(Int64(m))))) }
+        if let m = s.maxProperties { pairs.append(("maxProperties", value(.int(Int64(m))))) }
         if let n = s.nullable { pairs.append(("nullable", value(.bool(n)))) }
         if s.intOrString == true { pairs.append(("x-kubernetes-int-or-string", value(true))) }
         if s.preserveUnknownFields == true { pairs.append(("x-kubernetes-preserve-unknown-fields", value(true))) }

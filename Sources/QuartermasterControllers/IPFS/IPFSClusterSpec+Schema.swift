@@ -1,6 +1,7 @@
 import KubeCore
 
 private let quantityPattern = QuartermasterSchemaNodes.quantityPattern
+private typealias N = QuartermasterSchemaNodes
 
 extension IPFSClusterSpec {
     /// The structural schema of `spec`: the single source of truth of the CRD's validation.
@@ -8,16 +9,21 @@ extension IPFSClusterSpec {
         .object(
             "Desired state of an IPFS cluster: kubo nodes paired with ipfs-cluster peers, one pair per pod.",
             [
-                "replicas": .integer("Number of peers (pods), each running kubo and ipfs-cluster.", default: 3, minimum: 1),
+                "replicas": .integer(
+                    "Number of peers (pods), each running kubo and ipfs-cluster; at most \(maxReplicas).", default: 3,
+                    minimum: 1, maximum: Int64(maxReplicas)),
                 "images": .object(
                     "Container images.", default: [:],
                     [
-                        "kubo": .string("kubo (go-ipfs) image.", default: defaultKuboImage, minLength: 1),
-                        "cluster": .string("ipfs-cluster-service image.", default: defaultClusterImage, minLength: 1),
+                        "kubo": .string(
+                            "kubo (go-ipfs) image.", default: defaultKuboImage, minLength: 1, maxLength: N.imageLength),
+                        "cluster": .string(
+                            "ipfs-cluster-service image.", default: defaultClusterImage, minLength: 1,
+                            maxLength: N.imageLength),
                     ]),
                 "imagePullSecrets": .array(
                     "Names of Secrets in this namespace used to pull the images.",
-                    of: .string("Name of a docker-registry Secret.", minLength: 1), default: []),
+                    of: N.objectName("Name of a docker-registry Secret."), default: [], maxItems: N.shortListItems),
                 "storage": .object(
                     "Persistent volumes of each peer.", default: [:],
                     [
@@ -34,13 +40,18 @@ extension IPFSClusterSpec {
                 "replication": .object(
                     "Pin replication factors of ipfs-cluster.", default: [:],
                     [
-                        "min": .integer("Minimum number of peers holding each pin; -1 means every peer.", default: -1, minimum: -1),
-                        "max": .integer("Maximum number of peers holding each pin; -1 means every peer.", default: -1, minimum: -1),
+                        "min": .integer(
+                            "Minimum number of peers holding each pin; -1 means every peer.", default: -1, minimum: -1,
+                            maximum: Int64(maxReplicas)),
+                        "max": .integer(
+                            "Maximum number of peers holding each pin; -1 means every peer.", default: -1, minimum: -1,
+                            maximum: Int64(maxReplicas)),
                     ]),
                 "trustedPeers": .array(
                     "Extra ipfs-cluster peer IDs trusted by the CRDT consensus, besides this cluster's own peers. Wildcards are not allowed.",
-                    of: .string("An ipfs-cluster peer ID (base58btc).", pattern: "^[1-9A-HJ-NP-Za-km-z]{46,64}$"),
-                    default: []),
+                    of: .string(
+                        "An ipfs-cluster peer ID (base58btc).", pattern: "^[1-9A-HJ-NP-Za-km-z]{46,64}$", maxLength: 64),
+                    default: [], maxItems: maxTrustedPeers),
                 "privateSwarm": .boolean(
                     "Run kubo in a private libp2p network: a generated swarm key, no public bootstrap peers.", default: false),
                 "exposure": .object(
@@ -58,15 +69,14 @@ extension IPFSClusterSpec {
                     ]),
                 "allowedNamespaces": .array(
                     "Namespaces whose pods may reach the cluster API, besides this namespace.",
-                    of: .string("A namespace name.", minLength: 1), default: []),
+                    of: N.namespaceName("A namespace name."), default: [], maxItems: N.shortListItems),
                 "metrics": .object(
                     "Prometheus metrics.", default: [:],
                     ["enabled": .boolean("Serve ipfs-cluster metrics on port 8888.", default: true)]),
-                "nodeSelector": .map(
-                    "Node labels the pods must match.", values: .string("Required label value.")),
+                "nodeSelector": N.labelMap("Node labels the pods must match.", valueDescription: "Required label value."),
                 "tolerations": .array(
                     "Pod tolerations (core/v1 Toleration).",
-                    of: .freeform("A core/v1 Toleration.")),
+                    of: .freeform("A core/v1 Toleration."), maxItems: N.shortListItems),
                 "affinity": .freeform("Pod affinity (core/v1 Affinity)."),
                 "pvcRetention": .string(
                     "Whether the peers' PersistentVolumeClaims are kept (Retain) or deleted (Delete) with the IPFSCluster.",
@@ -83,20 +93,22 @@ extension IPFSClusterSpec.Volume {
         .object(
             description, default: ["size": .string(defaultSize)],
             [
-                "size": .string("Requested capacity, a quantity such as 10Gi.", default: defaultSize, pattern: quantityPattern),
-                "storageClassName": .string("StorageClass of the claim; omitted uses the default class."),
+                "size": .string(
+                    "Requested capacity, a quantity such as 10Gi.", default: defaultSize, pattern: quantityPattern,
+                    maxLength: 64),
+                "storageClassName": N.objectName("StorageClass of the claim; omitted uses the default class."),
             ])
     }
 }
 
 extension IPFSClusterSpec.ResourceRequirements {
     static var schema: JSONSchemaProperty {
-        let quantity = JSONSchemaProperty.intOrString("A resource quantity.", pattern: quantityPattern)
+        let quantity = N.quantity("A resource quantity.")
         return .object(
             "Resource requests and limits.",
             [
-                "requests": .map("Minimum resources (cpu, memory, ...).", values: quantity),
-                "limits": .map("Maximum resources (cpu, memory, ...).", values: quantity),
+                "requests": .map("Minimum resources (cpu, memory, ...).", values: quantity, maxProperties: 8),
+                "limits": .map("Maximum resources (cpu, memory, ...).", values: quantity, maxProperties: 8),
             ])
     }
 }
@@ -109,8 +121,11 @@ extension IPFSClusterSpec.HTTPExposure {
                 "type": .string(
                     "ClusterIP (in-cluster only), LoadBalancer, or Ingress.", default: "ClusterIP",
                     enum: Kind.allCases.map(\.rawValue)),
-                "host": .string("Host name of the Ingress rule (type Ingress).", pattern: #"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"#),
-                "ingressClassName": .string("IngressClass of the Ingress (type Ingress); omitted uses the default class."),
+                "host": .string(
+                    "Host name of the Ingress rule (type Ingress).", pattern: #"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"#,
+                    maxLength: N.subdomainLength),
+                "ingressClassName": N.objectName(
+                    "IngressClass of the Ingress (type Ingress); omitted uses the default class."),
             ])
     }
 }

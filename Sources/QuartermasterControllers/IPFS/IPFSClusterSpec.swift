@@ -7,6 +7,12 @@ import KubeCore
 public struct IPFSClusterSpec: Codable, Sendable, Equatable {
     /// Number of peers (pods). Minimum 1, default 3.
     public var replicas: Int
+    /// The most peers one IPFSCluster may have (schema `maximum`, checked again by validation
+    /// for objects stored under an older schema): 16. Bounds the operator's work and memory per
+    /// object (identities, configuration size, Services) whatever the spec says.
+    public static let maxReplicas = 16
+    /// The most extra trusted peers: 64.
+    public static let maxTrustedPeers = 64
     public var images: Images
     /// Names of Secrets used to pull the images. Default empty.
     public var imagePullSecrets: [String]

@@ -57,6 +57,9 @@ public enum IPFSClusterValidation {
         var problems: [Problem] = []
         let spec = cluster.spec
         if let name = cluster.metadata.name, let problem = nameProblem(name) { problems.append(problem) }
+        problems += boundProblems(spec)
+        // Nothing below may do work proportional to an unchecked value.
+        guard problems.isEmpty else { return problems }
 
         let volumes: [(field: String, template: String, volume: IPFSClusterSpec.Volume)] = [
             ("storage.ipfs", IPFSClusterNames.ipfsDataVolume, spec.storage.ipfs),
@@ -87,6 +90,28 @@ public enum IPFSClusterValidation {
                     reason: .ingressHostConflict,
                     message: "exposure.api and exposure.gateway are both Ingress for "
                         + (api.host.map { "host \($0)" } ?? "every host") + "; give them different hosts"))
+        }
+        return problems
+    }
+
+    /// The schema's bounds, checked again for objects stored before the schema had them (or
+    /// under a looser one): out of bounds, nothing is computed or applied.
+    static func boundProblems(_ spec: IPFSClusterSpec) -> [Problem] {
+        var problems: [Problem] = []
+        let max = IPFSClusterSpec.maxReplicas
+        if spec.replicas < 1 || spec.replicas > max {
+            problems.append(
+                Problem(reason: .invalidSpec, message: "replicas: \(spec.replicas) is out of range; 1 to \(max) peers"))
+        }
+        if spec.trustedPeers.count > IPFSClusterSpec.maxTrustedPeers {
+            problems.append(
+                Problem(
+                    reason: .invalidSpec,
+                    message: "trustedPeers: \(spec.trustedPeers.count) entries; at most \(IPFSClusterSpec.maxTrustedPeers)"))
+        }
+        for (field, value) in [("replication.min", spec.replication.min), ("replication.max", spec.replication.max)]
+        where value < -1 || value > max {
+            problems.append(Problem(reason: .invalidSpec, message: "\(field): \(value) is out of range; -1 to \(max)"))
         }
         return problems
     }

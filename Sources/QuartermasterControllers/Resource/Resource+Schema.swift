@@ -17,7 +17,8 @@ extension Resource {
                         "size": QuartermasterSchemaNodes.quantity(
                             "Storage per IPFS node, e.g. 10Gi; the range depends on the template."),
                         "replicas": .integer(
-                            "Number of IPFS nodes; only templates with more than one node accept it.", minimum: 1),
+                            "Number of IPFS nodes; only templates with more than one node accept it.", minimum: 1,
+                            maximum: Int64(IPFSClusterSpec.maxReplicas)),
                     ]),
                 "suspended": .boolean(
                     "Scale the workloads to zero, keeping all data (the IPFSCluster is marked suspended).",

@@ -15,19 +15,19 @@ extension Tenant {
         let selector = JSONSchemaProperty.object(
             "Labels of the namespaces allowed to reach the tenant.",
             [
-                "matchLabels": .map("Labels a namespace must carry, all of them.", values: .string("Label value.")),
+                "matchLabels": N.labelMap("Labels a namespace must carry, all of them.", valueDescription: "Label value."),
                 "matchExpressions": .array(
                     "Set-based requirements a namespace must meet, all of them.",
                     of: .object(
                         "One label requirement.", required: ["key", "operator"],
                         [
-                            "key": .string("Label key.", minLength: 1),
+                            "key": .string("Label key.", minLength: 1, maxLength: 317),
                             "operator": .string(
                                 "How the key relates to the values.", enum: ["In", "NotIn", "Exists", "DoesNotExist"]),
                             "values": .array(
                                 "Values for In and NotIn; empty for Exists and DoesNotExist.",
-                                of: .string("A label value.")),
-                        ])),
+                                of: .string("A label value.", maxLength: N.labelLength), maxItems: N.shortListItems),
+                        ]), maxItems: N.shortListItems),
             ])
         return .object(
             "What the tenant is entitled to and who owns it.",
@@ -38,10 +38,11 @@ extension Tenant {
                         "An RBAC subject granted the tenant owner role.", required: ["kind", "name"],
                         [
                             "kind": .string("Kind of subject.", enum: TenantOwner.Kind.allCases.map(\.rawValue)),
-                            "name": .string("User, group or service account name.", minLength: 1),
-                            "namespace": .string(
+                            "name": .string(
+                                "User, group or service account name.", minLength: 1, maxLength: N.subdomainLength),
+                            "namespace": N.namespaceName(
                                 "Namespace of a service account; defaults to the tenant's namespace. Ignored for users and groups."),
-                        ])),
+                        ]), maxItems: N.shortListItems),
                 "tier": .string(
                     "Preset of quota and container limits (free, basic, pro, enterprise); quota and limits override it.",
                     default: TenantTier.free.rawValue, enum: TenantTier.allCases.map(\.rawValue)),
@@ -52,7 +53,7 @@ extension Tenant {
                         "memory": N.quantity("Total memory requests (requests.memory), e.g. 16Gi."),
                         "storage": N.quantity("Total storage requested by PersistentVolumeClaims (requests.storage)."),
                         "persistentVolumeClaims": .integer(
-                            "Number of PersistentVolumeClaims (persistentvolumeclaims).", minimum: 0),
+                            "Number of PersistentVolumeClaims (persistentvolumeclaims).", minimum: 0, maximum: 100_000),
                         "limitsCPU": N.quantity("Total CPU limits (limits.cpu); not capped by any tier."),
                         "limitsMemory": N.quantity("Total memory limits (limits.memory); not capped by any tier."),
                     ]),
@@ -65,7 +66,7 @@ extension Tenant {
                     ]),
                 "namespace": .string(
                     "Name of the tenant's namespace; defaults to the tenant's name. Changing it creates a new namespace and leaves the old one to the administrator.",
-                    pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength: 63),
+                    pattern: N.dnsLabelPattern, maxLength: N.labelLength),
                 "network": .object(
                     "Namespaces allowed to reach the tenant's pods.",
                     [
@@ -74,11 +75,11 @@ extension Tenant {
                             of: .object(
                                 "A namespace by name, or namespaces by labels.",
                                 [
-                                    "namespace": .string(
-                                        "Name of a namespace allowed to reach the tenant (matched by its kubernetes.io/metadata.name label).",
-                                        minLength: 1),
+                                    "namespace": N.namespaceName(
+                                        "Name of a namespace allowed to reach the tenant (matched by its kubernetes.io/metadata.name label)."
+                                    ),
                                     "namespaceSelector": selector,
-                                ]))
+                                ]), maxItems: N.shortListItems)
                     ]),
                 "suspended": .boolean(
                     "Scale the tenant's workloads to zero and block ingress, keeping all data.", default: false),
