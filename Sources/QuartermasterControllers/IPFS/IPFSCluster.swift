@@ -25,6 +25,8 @@ public struct IPFSCluster: KubeResource, Equatable {
         kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? Self.resource.kind
         metadata = try c.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
         spec = try c.decodeIfPresent(IPFSClusterSpec.self, forKey: .spec) ?? IPFSClusterSpec()
-        status = try c.decodeIfPresent(IPFSClusterStatus.self, forKey: .status)
+        // Status is the operator's own and always recomputed: one it cannot read (written by another
+        // version) reads as none and is rewritten whole, rather than making the object unreadable.
+        status = (try? c.decodeIfPresent(IPFSClusterStatus.self, forKey: .status)) ?? nil
     }
 }

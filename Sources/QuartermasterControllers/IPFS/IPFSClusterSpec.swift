@@ -11,6 +11,14 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
     /// for objects stored under an older schema): 16. Bounds the operator's work and memory per
     /// object (identities, configuration size, Services) whatever the spec says.
     public static let maxReplicas = 16
+    /// Enum values of this object (not of nested ones) that this operator does not know, as
+    /// messages; filled while decoding, never encoded. See ``unrecognizedValues``.
+    public var unknownValues: [String] = []
+    /// Every enum value in the spec this operator does not know: such a spec is `Stalled`, and
+    /// nothing is built from it.
+    public var unrecognizedValues: [String] {
+        unknownValues + exposure.api.unknownValues + exposure.gateway.unknownValues + exposure.swarm.unknownValues
+    }
     /// The most extra trusted peers: 64.
     public static let maxTrustedPeers = 64
     public var images: Images
@@ -91,7 +99,7 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
         nodeSelector = try c.decodeIfPresent([String: String].self, forKey: .nodeSelector)
         tolerations = try c.decodeIfPresent([JSONValue].self, forKey: .tolerations)
         affinity = try c.decodeIfPresent(JSONValue.self, forKey: .affinity)
-        pvcRetention = try c.decodeIfPresent(PVCRetention.self, forKey: .pvcRetention) ?? .retain
+        pvcRetention = try c.decodeOpenEnum(PVCRetention.self, forKey: .pvcRetention, default: .retain, unknown: &unknownValues)
         suspended = try c.decodeIfPresent(Bool.self, forKey: .suspended) ?? false
     }
 
@@ -214,6 +222,8 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
             case ingress = "Ingress"
         }
         public var type: Kind
+        /// Unknown enum values met while decoding (never encoded).
+        public var unknownValues: [String] = []
         /// Host name of the Ingress rule (type Ingress only).
         public var host: String?
         /// IngressClass (type Ingress only); `nil` uses the default class.
@@ -226,7 +236,7 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case type, host, ingressClassName }
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            type = try c.decodeIfPresent(Kind.self, forKey: .type) ?? .clusterIP
+            type = try c.decodeOpenEnum(Kind.self, forKey: .type, default: .clusterIP, unknown: &unknownValues)
             host = try c.decodeIfPresent(String.self, forKey: .host)
             ingressClassName = try c.decodeIfPresent(String.self, forKey: .ingressClassName)
         }
@@ -239,11 +249,13 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
             case loadBalancer = "LoadBalancer"
         }
         public var type: Kind
+        /// Unknown enum values met while decoding (never encoded).
+        public var unknownValues: [String] = []
         public init(type: Kind = .none) { self.type = type }
         enum CodingKeys: String, CodingKey { case type }
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            type = try c.decodeIfPresent(Kind.self, forKey: .type) ?? .none
+            type = try c.decodeOpenEnum(Kind.self, forKey: .type, default: .none, unknown: &unknownValues)
         }
     }
 

@@ -97,7 +97,7 @@ public enum IPFSClusterValidation {
     /// The schema's bounds, checked again for objects stored before the schema had them (or
     /// under a looser one): out of bounds, nothing is computed or applied.
     static func boundProblems(_ spec: IPFSClusterSpec) -> [Problem] {
-        var problems: [Problem] = []
+        var problems = spec.unrecognizedValues.map { Problem(reason: .invalidSpec, message: $0) }
         let max = IPFSClusterSpec.maxReplicas
         if spec.replicas < 1 || spec.replicas > max {
             problems.append(

@@ -38,6 +38,8 @@ public struct Resource: KubeResource, Hashable {
         kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? Self.resource.kind
         metadata = try c.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
         spec = try c.decode(ResourceSpec.self, forKey: .spec)
-        status = try c.decodeIfPresent(ResourceStatus.self, forKey: .status)
+        // Status is the operator's own and always recomputed: one it cannot read (written by another
+        // version) reads as none and is rewritten whole, rather than making the object unreadable.
+        status = (try? c.decodeIfPresent(ResourceStatus.self, forKey: .status)) ?? nil
     }
 }

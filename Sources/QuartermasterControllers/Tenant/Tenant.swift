@@ -43,7 +43,9 @@ public struct Tenant: KubeResource, Hashable {
         kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? Self.resource.kind
         metadata = try c.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
         spec = try c.decodeIfPresent(TenantSpec.self, forKey: .spec) ?? TenantSpec()
-        status = try c.decodeIfPresent(TenantStatus.self, forKey: .status)
+        // Status is the operator's own and always recomputed: one it cannot read (written by another
+        // version) reads as none and is rewritten whole, rather than making the object unreadable.
+        status = (try? c.decodeIfPresent(TenantStatus.self, forKey: .status)) ?? nil
     }
 
     /// The name of the tenant's namespace: `spec.namespace`, or the tenant's own name.

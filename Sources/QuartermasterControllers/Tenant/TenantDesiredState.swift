@@ -47,6 +47,7 @@ public struct TenantDesiredState: Hashable, Sendable {
             throw .missingIdentity
         }
         let spec = tenant.spec
+        guard spec.unrecognizedValues.isEmpty else { throw .unknownValues(spec.unrecognizedValues) }
         let ns = tenant.namespaceName
         guard TenantSpecError.isValidNamespaceName(ns) else { throw .invalidNamespaceName(ns) }
         guard !TenantSpecError.isReservedNamespace(ns, operatorNamespace: operatorNamespace) else {

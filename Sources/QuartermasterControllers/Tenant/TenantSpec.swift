@@ -55,6 +55,30 @@ public struct TenantSpec: Codable, Hashable, Sendable {
         self.suspended = suspended
     }
 
+    /// Enum values this operator does not know (`tier`, owners' `kind`), as messages; filled
+    /// while decoding, never encoded. A spec with any is invalid and nothing is built from it.
+    public var unknownValues: [String] = []
+
+    /// Every unknown enum value of the spec, its owners' included.
+    public var unrecognizedValues: [String] { unknownValues + (owners ?? []).flatMap(\.unknownValues) }
+
+    enum CodingKeys: String, CodingKey { case owners, tier, quota, limits, namespace, network, suspended }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        owners = try c.decodeIfPresent([TenantOwner].self, forKey: .owners)
+        var unknown: [String] = []
+        if c.contains(.tier) {
+            tier = try c.decodeOpenEnum(TenantTier.self, forKey: .tier, default: .free, unknown: &unknown)
+        }
+        unknownValues = unknown
+        quota = try c.decodeIfPresent(TenantQuota.self, forKey: .quota)
+        limits = try c.decodeIfPresent(TenantContainerLimits.self, forKey: .limits)
+        namespace = try c.decodeIfPresent(String.self, forKey: .namespace)
+        network = try c.decodeIfPresent(TenantNetwork.self, forKey: .network)
+        suspended = try c.decodeIfPresent(Bool.self, forKey: .suspended)
+    }
+
     /// `tier`, or `free` when unset.
     public var effectiveTier: TenantTier { tier ?? .free }
 
@@ -88,10 +112,22 @@ public struct TenantOwner: Codable, Hashable, Sendable {
     /// tenant's namespace. Ignored for users and groups."
     public var namespace: String?
 
+    /// Unknown enum values met while decoding (never encoded).
+    public var unknownValues: [String] = []
+
     public init(kind: Kind, name: String, namespace: String? = nil) {
         self.kind = kind
         self.name = name
         self.namespace = namespace
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, name, namespace }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decodeOpenEnum(Kind.self, forKey: .kind, default: .user, unknown: &unknownValues)
+        name = try c.decode(String.self, forKey: .name)
+        namespace = try c.decodeIfPresent(String.self, forKey: .namespace)
     }
 
     public static func user(_ name: String) -> TenantOwner { TenantOwner(kind: .user, name: name) }

@@ -10,6 +10,8 @@ public enum TenantSpecError: Error, Hashable, Sendable, CustomStringConvertible 
     case invalidNamespaceName(String)
     /// The namespace is reserved: `default`, `kube-*`, or the operator's own.
     case reservedNamespace(String)
+    /// The spec holds enum values this operator does not know (messages name field and value).
+    case unknownValues([String])
     /// An owner has an empty name.
     case emptyOwnerName(index: Int)
     /// A network peer sets neither or both of `namespace` and `namespaceSelector`.
@@ -29,6 +31,8 @@ public enum TenantSpecError: Error, Hashable, Sendable, CustomStringConvertible 
         case .reservedNamespace(let n):
             return
                 "spec.namespace \"\(n)\" is reserved (default, kube-* and the operator's own namespace are never a tenant's); choose another"
+        case .unknownValues(let messages):
+            return messages.joined(separator: "; ")
         case .emptyOwnerName(let i):
             return "spec.owners[\(i)].name must not be empty"
         case .invalidNetworkPeer(let i):
