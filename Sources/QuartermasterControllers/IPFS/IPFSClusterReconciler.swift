@@ -131,6 +131,15 @@ public struct IPFSClusterReconciler: Reconciler {
                 return .requeue
             } catch KubeAPIError.notFound {
                 return .done  // deleted meanwhile
+            } catch KubeAPIError.invalid(let message, _) {
+                // A server without CRD validation ratcheting (before 1.28) validates the whole
+                // object on a status write: one stored under a looser schema cannot take any
+                // status. Say it in an Event instead, and wait for the spec to change.
+                events?.record(
+                    cluster, type: .warning, reason: "Stalled",
+                    message: (problems.isEmpty ? "" : problems.map(\.description).joined(separator: "; ") + "; ")
+                        + "the status cannot be written: \(message)")
+                return .done
             }
             // Transitions are judged against the status just replaced, so a reconcile working
             // from a stale cache (its write conflicts) records nothing twice.

@@ -197,7 +197,18 @@ public struct TenantReconciler: Reconciler {
         guard status != tenant.status else { return }
         var updated = tenant
         updated.status = status
-        _ = try await client.replaceStatus(updated)
+        do {
+            _ = try await client.replaceStatus(updated)
+        } catch KubeAPIError.invalid(let message, _) {
+            // A server without CRD validation ratcheting validates the whole object on a status
+            // write: one stored under a looser schema cannot take any status. Say it in an
+            // Event instead; the next change of the Tenant brings it back.
+            let stalled = status.conditions?[type: "Stalled"]
+            events?.record(
+                tenant, type: .warning, reason: stalled?.reason ?? "Stalled",
+                message: (stalled?.message.map { "\($0); " } ?? "") + "the status cannot be written: \(message)")
+            return
+        }
         recordTransitions(tenant, old: tenant.status?.conditions ?? [], new: status.conditions ?? [])
     }
 
