@@ -23,7 +23,8 @@ extension IPFSClusterSpec {
                     ]),
                 "imagePullSecrets": .array(
                     "Names of Secrets in this namespace used to pull the images.",
-                    of: N.objectName("Name of a docker-registry Secret."), default: [], maxItems: N.shortListItems),
+                    of: N.objectName("Name of a docker-registry Secret."), default: [], listType: "set",
+                    maxItems: N.shortListItems),
                 "storage": .object(
                     "Persistent volumes of each peer.", default: [:],
                     [
@@ -51,7 +52,7 @@ extension IPFSClusterSpec {
                     "Extra ipfs-cluster peer IDs trusted by the CRDT consensus, besides this cluster's own peers. Wildcards are not allowed.",
                     of: .string(
                         "An ipfs-cluster peer ID (base58btc).", pattern: "^[1-9A-HJ-NP-Za-km-z]{46,64}$", maxLength: 64),
-                    default: [], maxItems: maxTrustedPeers),
+                    default: [], listType: "set", maxItems: maxTrustedPeers),
                 "privateSwarm": .boolean(
                     "Run kubo in a private libp2p network: a generated swarm key, no public bootstrap peers.", default: false),
                 "exposure": .object(
@@ -69,7 +70,7 @@ extension IPFSClusterSpec {
                     ]),
                 "allowedNamespaces": .array(
                     "Namespaces whose pods may reach the cluster API, besides this namespace.",
-                    of: N.namespaceName("A namespace name."), default: [], maxItems: N.shortListItems),
+                    of: N.namespaceName("A namespace name."), default: [], listType: "set", maxItems: N.shortListItems),
                 "metrics": .object(
                     "Prometheus metrics.", default: [:],
                     ["enabled": .boolean("Serve ipfs-cluster metrics on port 8888.", default: true)]),
