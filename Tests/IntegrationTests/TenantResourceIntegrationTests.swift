@@ -16,13 +16,17 @@ import Testing
 /// plays the kubelet by marking them ready (`EnvTest.markPodReady`), and the Resource's
 /// progress is read back the way a user would, from `kubectl get resources`.
 @Suite(.serialized) struct TenantResourceIntegrationTests {
-    /// Installs the CRDs and the tenant owner ClusterRole, and starts the three controllers,
-    /// the IPFSCluster one scoped to `tenantNamespaces`. Returns a client for the test's own
-    /// requests (admin) and the running operator, synced.
+    /// Installs the CRDs and the tenant owner ClusterRole (the committed, generated
+    /// config/rbac/tenant_owner_role.yaml, as a user installs it), and starts the three
+    /// controllers, the IPFSCluster one scoped to `tenantNamespaces`. Returns a client for the
+    /// test's own requests (admin) and the running operator, synced.
     static func start(_ env: EnvTest, tenantNamespaces: [String]) async throws -> (KubeClient, TenantResourceOperator) {
         for crd in CRDGenerator.allCRDs() { try await env.installCRD(yaml: crd.yaml) }
         let client = try KubeClient(configuration: env.clientConfiguration())
-        _ = try await client.apply(TenantOwnerRole.clusterRole)
+        let ownerRole = InstallCommandRunner.repositoryRoot.appendingPathComponent("config/rbac/tenant_owner_role.yaml")
+        _ = try await env.kubectlChecked(["apply", "--server-side", "--force-conflicts", "-f", ownerRole.path])
+        let installed = try await client.get(ClusterRole.self, name: TenantOwnerRole.name)
+        #expect(installed.rules == TenantOwnerRole.clusterRole.rules, "config/rbac/tenant_owner_role.yaml is stale: hack/generate.sh")
         let op = try TenantResourceOperator.start(env: env, ipfsNamespaces: tenantNamespaces)
         do {
             try await op.waitUntilSynced()
@@ -51,6 +55,12 @@ import Testing
     }
 
     static func suffix() -> String { String(UUID().uuidString.lowercased().prefix(6)) }
+
+    /// `kubectl auth can-i <arguments> --as <user>`: whether the API server says yes.
+    static func can(_ user: String, _ arguments: [String], _ env: EnvTest) async throws -> Bool {
+        let result = try await env.kubectl(["auth", "can-i"] + arguments + ["--as", user])
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "yes"
+    }
 
     @Test(.enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"), .timeLimit(.minutes(5)))
     func tenantsResourcesQuotaAndDeletion() async throws {
@@ -94,6 +104,18 @@ import Testing
         #expect(canA.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "yes")
         let canB = try await env.kubectl(["auth", "can-i", "create", "resources.quartermaster.dev", "-n", b, "--as", "alice"])
         #expect(canB.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "no")
+        // ...may scale their IPFSClusters and read, not write, status; read credentials only.
+        let ipfs = "ipfsclusters.quartermaster.dev"
+        #expect(try await Self.can("alice", ["update", ipfs, "--subresource=scale", "-n", a], env))
+        #expect(try await Self.can("alice", ["patch", ipfs, "--subresource=scale", "-n", a], env))
+        #expect(try await !Self.can("alice", ["update", ipfs, "--subresource=scale", "-n", b], env))
+        #expect(try await Self.can("alice", ["get", ipfs, "--subresource=status", "-n", a], env))
+        #expect(try await !Self.can("alice", ["patch", ipfs, "--subresource=status", "-n", a], env))
+        #expect(try await !Self.can("alice", ["update", "resources.quartermaster.dev", "--subresource=status", "-n", a], env))
+        #expect(try await !Self.can("alice", ["deletecollection", ipfs, "-n", a], env))
+        #expect(try await Self.can("alice", ["get", "secrets", "-n", a], env))
+        #expect(try await !Self.can("alice", ["create", "secrets", "-n", a], env))
+        #expect(try await !Self.can("alice", ["delete", "persistentvolumeclaims", "-n", a], env))
 
         // A small-storage Resource gets its IPFSCluster; the IPFSCluster controller makes its
         // StatefulSet, whose pod the controller manager creates once the quota admits it.
@@ -169,5 +191,66 @@ import Testing
         // Clean up tenant b.
         try await client.delete(Resource.self, name: "big", namespace: b)
         try await client.delete(Tenant.self, name: b)
+    }
+
+    /// A free tenant holds at most `TenantTier.free.quota.ipfsClusters` IPFSClusters: the API
+    /// server's quota admission refuses the next one. Its owner scales one with `kubectl scale`
+    /// through the generated role. No IPFSCluster controller watches this namespace, so the
+    /// clusters stay plain objects (nothing else is counted against the quota).
+    @Test(.enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"), .timeLimit(.minutes(5)))
+    func freeTenantsAreRefusedTheIPFSClusterPastTheCountCap() async throws {
+        let env = try await EnvTest.shared()
+        try #require(env.hasControllerManager, "needs kube-controller-manager to count the ResourceQuota")
+        let c = "initech-\(Self.suffix())"
+        let (client, op) = try await Self.start(env, tenantNamespaces: ["\(c)-unwatched"])
+        do {
+            try await Self.exerciseCountCap(env, client, c)
+        } catch {
+            await op.stop()
+            throw error
+        }
+        await op.stop()
+    }
+
+    static func exerciseCountCap(_ env: EnvTest, _ client: KubeClient, _ c: String) async throws {
+        _ = try await client.create(Tenant(metadata: ObjectMeta(name: c), spec: TenantSpec(owners: [.user("carol")])))
+        // Ready only once the quota controller has counted the quota (status.hard set).
+        #expect(await Self.eventually { try await client.get(Tenant.self, name: c).status?.conditions?.isTrue("Ready") == true })
+        let cap = try #require(TenantTier.free.quota.ipfsClusters)
+        let key = TenantQuota.Key.ipfsClusters
+        let quota = try await client.get(ResourceQuota.self, name: TenantDesiredState.quotaName, namespace: c)
+        #expect(quota.status?.hard?[key] == Quantity(Decimal(cap)))
+        #expect(quota.status?.hard?[TenantQuota.Key.resources] == Quantity(Decimal(try #require(TenantTier.free.quota.resources))))
+
+        for i in 0..<cap {
+            _ = try await client.create(IPFSCluster(metadata: ObjectMeta(name: "peer-\(i)", namespace: c)))
+        }
+        do {
+            _ = try await client.create(IPFSCluster(metadata: ObjectMeta(name: "peer-\(cap)", namespace: c)))
+            Issue.record("IPFSCluster number \(cap + 1) was admitted in a free tenant")
+        } catch KubeAPIError.forbidden(let message) {
+            #expect(message.contains("exceeded quota"), "\(message)")
+            #expect(message.contains(key), "\(message)")
+        }
+        #expect(try await client.list(IPFSCluster.self, namespace: c).items.count == cap)
+        #expect(
+            await Self.eventually {
+                try await client.get(ResourceQuota.self, name: TenantDesiredState.quotaName, namespace: c)
+                    .status?.used?[key] == Quantity(Decimal(cap))
+            })
+
+        // The owner scales one through the role's ipfsclusters/scale grant, as kubectl does.
+        #expect(try await Self.can("carol", ["update", "ipfsclusters.quartermaster.dev", "--subresource=scale", "-n", c], env))
+        _ = try await env.kubectlChecked(
+            ["scale", "ipfsclusters.quartermaster.dev/peer-0", "--replicas", "2", "-n", c, "--as", "carol"])
+        #expect(try await client.get(IPFSCluster.self, name: "peer-0", namespace: c).spec.replicas == 2)
+        // ...but may not write its status.
+        let statusWrite = try await env.kubectl(
+            ["patch", "ipfsclusters.quartermaster.dev/peer-0", "-n", c, "--as", "carol", "--subresource=status", "--type=merge",
+             "-p", #"{"status":{"replicas":9}}"#])
+        #expect(statusWrite.status != 0 && statusWrite.stderr.contains("forbidden"), "\(statusWrite)")
+
+        // Clean up: a tenant without Resources is deleted with its namespace.
+        try await client.delete(Tenant.self, name: c)
     }
 }

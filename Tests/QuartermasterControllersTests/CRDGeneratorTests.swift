@@ -19,7 +19,7 @@ import Testing
             let committed = try? String(contentsOf: url, encoding: .utf8)
             #expect(
                 committed == crd.yaml,
-                "crds/\(crd.fileName) is out of date: regenerate with `swift run quartermaster crds --output crds` (or QM_UPDATE_CRDS=1 swift test --filter CRDGeneratorTests)")
+                "crds/\(crd.fileName) is out of date: regenerate with hack/generate.sh (or QM_UPDATE_CRDS=1 swift test --filter CRDGeneratorTests, then hack/sync-chart-crds.sh)")
         }
     }
 

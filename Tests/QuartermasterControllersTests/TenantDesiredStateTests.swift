@@ -50,7 +50,8 @@ import Testing
         #expect(
             d.resourceQuota.spec?.hard == [
                 "requests.cpu": "12", "requests.memory": "16Gi", "requests.storage": "200Gi",
-                "persistentvolumeclaims": 30,
+                "persistentvolumeclaims": 30, "count/resources.quartermaster.dev": 20,
+                "count/ipfsclusters.quartermaster.dev": 20,
             ])
         let item = try #require(d.limitRange.spec?.limits.first)
         #expect(item.max == ["cpu": "4", "memory": "8Gi"])
@@ -62,7 +63,7 @@ import Testing
         let json = try #require(String(data: try KubeJSON.encode(d.resourceQuota.spec), encoding: .utf8))
         #expect(
             json
-                == #"{"hard":{"persistentvolumeclaims":"10","requests.cpu":"2","requests.memory":"4Gi","requests.storage":"20Gi"}}"#
+                == #"{"hard":{"count/ipfsclusters.quartermaster.dev":"5","count/resources.quartermaster.dev":"5","persistentvolumeclaims":"10","requests.cpu":"2","requests.memory":"4Gi","requests.storage":"20Gi"}}"#
         )
     }
 
@@ -133,17 +134,6 @@ import Testing
             ])
     }
 
-    @Test func ownerRoleIsNamespaceScopedAndReadOnlyOnSecrets() {
-        let role = TenantOwnerRole.clusterRole
-        #expect(role.metadata.name == "quartermaster-tenant-owner")
-        let rules = role.rules ?? []
-        #expect(rules.contains { $0.resources == ["resources", "ipfsclusters"] && $0.verbs.contains("create") })
-        let core = rules.first { $0.apiGroups == [""] }
-        #expect(core?.resources == ["secrets", "services"])
-        #expect(core?.verbs == ["get", "list", "watch"])
-        #expect(!rules.contains { $0.resources?.contains("namespaces") == true || $0.nonResourceURLs != nil })
-    }
-
     @Test func invalidSpecsAreRejectedWithReasons() {
         var anonymous = Tenant(metadata: ObjectMeta(name: "x"))
         #expect(throws: TenantSpecError.missingIdentity) { try TenantDesiredState(tenant: anonymous) }
@@ -156,6 +146,9 @@ import Testing
         }
         #expect(throws: TenantSpecError.negativeQuota(field: "storage")) {
             try TenantDesiredState(tenant: tenant(spec: TenantSpec(quota: TenantQuota(storage: "-1Gi"))))
+        }
+        #expect(throws: TenantSpecError.negativeQuota(field: "ipfsClusters")) {
+            try TenantDesiredState(tenant: tenant(spec: TenantSpec(quota: TenantQuota(ipfsClusters: -1))))
         }
         let limits = TenantContainerLimits(defaultRequest: TenantCPUMemory(memory: "4Gi"))
         do {

@@ -65,7 +65,12 @@ public struct TenantDesiredState: Hashable, Sendable {
         ] where (value.map { $0.value < 0 } ?? false) {
             throw .negativeQuota(field: field)
         }
-        if let pvcs = quota.persistentVolumeClaims, pvcs < 0 { throw .negativeQuota(field: "persistentVolumeClaims") }
+        for (field, count) in [
+            ("persistentVolumeClaims", quota.persistentVolumeClaims), ("resources", quota.resources),
+            ("ipfsClusters", quota.ipfsClusters),
+        ] where (count ?? 0) < 0 {
+            throw .negativeQuota(field: field)
+        }
         let limits = spec.effectiveLimits
         let problems = limits.inconsistencies
         guard problems.isEmpty else { throw .inconsistentLimits(problems) }

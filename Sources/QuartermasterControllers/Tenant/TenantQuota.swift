@@ -14,6 +14,11 @@ import KubeCore
 /// | `persistentVolumeClaims` | `persistentvolumeclaims` |
 /// | `limitsCPU` | `limits.cpu` |
 /// | `limitsMemory` | `limits.memory` |
+/// | `resources` | `count/resources.quartermaster.dev` |
+/// | `ipfsClusters` | `count/ipfsclusters.quartermaster.dev` |
+///
+/// The two `count/` keys are object count quota: the API server refuses to create the
+/// (N+1)-th object of that kind in the namespace (`403 Forbidden`, "exceeded quota").
 ///
 /// No tier sets `limitsCPU`/`limitsMemory`: presets cap requests only, so bursting up to the
 /// per-container maximum stays possible. Setting them in `spec.quota` adds the caps; every
@@ -36,10 +41,14 @@ public struct TenantQuota: Codable, Hashable, Sendable {
     public var limitsCPU: Quantity?
     /// Description: "Total memory limits (limits.memory); not capped by any tier."
     public var limitsMemory: Quantity?
+    /// Description: "Number of Resources (count/resources.quartermaster.dev)."
+    public var resources: Int?
+    /// Description: "Number of IPFSClusters (count/ipfsclusters.quartermaster.dev)."
+    public var ipfsClusters: Int?
 
     public init(
         cpu: Quantity? = nil, memory: Quantity? = nil, storage: Quantity? = nil, persistentVolumeClaims: Int? = nil,
-        limitsCPU: Quantity? = nil, limitsMemory: Quantity? = nil
+        limitsCPU: Quantity? = nil, limitsMemory: Quantity? = nil, resources: Int? = nil, ipfsClusters: Int? = nil
     ) {
         self.cpu = cpu
         self.memory = memory
@@ -47,6 +56,8 @@ public struct TenantQuota: Codable, Hashable, Sendable {
         self.persistentVolumeClaims = persistentVolumeClaims
         self.limitsCPU = limitsCPU
         self.limitsMemory = limitsMemory
+        self.resources = resources
+        self.ipfsClusters = ipfsClusters
     }
 
     /// ResourceQuota keys.
@@ -57,6 +68,15 @@ public struct TenantQuota: Codable, Hashable, Sendable {
         public static let persistentVolumeClaims = "persistentvolumeclaims"
         public static let limitsCPU = "limits.cpu"
         public static let limitsMemory = "limits.memory"
+        /// `count/resources.quartermaster.dev`.
+        public static let resources = objectCount(Resource.resource)
+        /// `count/ipfsclusters.quartermaster.dev`.
+        public static let ipfsClusters = objectCount(IPFSCluster.resource)
+
+        /// `count/<plural>.<group>`: the object count quota key of a kind in a named group.
+        public static func objectCount(_ resource: ResourceDescriptor) -> String {
+            "count/\(resource.plural).\(resource.group)"
+        }
     }
 
     /// This quota with every field `other` sets replaced by `other`'s value.
@@ -65,7 +85,8 @@ public struct TenantQuota: Codable, Hashable, Sendable {
         return TenantQuota(
             cpu: other.cpu ?? cpu, memory: other.memory ?? memory, storage: other.storage ?? storage,
             persistentVolumeClaims: other.persistentVolumeClaims ?? persistentVolumeClaims,
-            limitsCPU: other.limitsCPU ?? limitsCPU, limitsMemory: other.limitsMemory ?? limitsMemory)
+            limitsCPU: other.limitsCPU ?? limitsCPU, limitsMemory: other.limitsMemory ?? limitsMemory,
+            resources: other.resources ?? resources, ipfsClusters: other.ipfsClusters ?? ipfsClusters)
     }
 
     /// The ResourceQuota `spec.hard` map: one key per field that is set.
@@ -77,6 +98,8 @@ public struct TenantQuota: Codable, Hashable, Sendable {
         h[Key.persistentVolumeClaims] = persistentVolumeClaims.map { Quantity(Decimal($0)) }
         h[Key.limitsCPU] = limitsCPU
         h[Key.limitsMemory] = limitsMemory
+        h[Key.resources] = resources.map { Quantity(Decimal($0)) }
+        h[Key.ipfsClusters] = ipfsClusters.map { Quantity(Decimal($0)) }
         return h
     }
 }
