@@ -56,9 +56,11 @@ extension Tenant {
                             "Number of PersistentVolumeClaims (persistentvolumeclaims).", minimum: 0, maximum: 100_000),
                         "limitsCPU": N.quantity("Total CPU limits (limits.cpu); not capped by any tier."),
                         "limitsMemory": N.quantity("Total memory limits (limits.memory); not capped by any tier."),
-                        "resources": .integer("Number of Resources (count/resources.quartermaster.dev).", minimum: 0),
+                        "resources": .integer(
+                            "Number of Resources (count/resources.quartermaster.dev).", minimum: 0, maximum: 10_000),
                         "ipfsClusters": .integer(
-                            "Number of IPFSClusters (count/ipfsclusters.quartermaster.dev).", minimum: 0),
+                            "Number of IPFSClusters (count/ipfsclusters.quartermaster.dev).", minimum: 0,
+                            maximum: 10_000),
                     ]),
                 "limits": .object(
                     "Overrides of the tier's per-container default requests, default limits and maxima, resource by resource.",
