@@ -65,12 +65,6 @@ public struct TenantReconciler: Reconciler {
         if tenant.metadata.deletionTimestamp != nil {
             return try await finalize(tenant, resources: resources, context: context)
         }
-        switch try await Finalizers.add(Tenant.finalizer, to: tenant, client: client) {
-        case .updated(let patched): tenant = patched
-        case .stale: return .requeue
-        case .gone: return .done
-        }
-
         var observation = TenantObservation(
             namespace: caches.namespaces.get(name: tenant.namespaceName, namespace: nil),
             resourcePhases: resources.map { $0.status?.phase })
@@ -78,9 +72,16 @@ public struct TenantReconciler: Reconciler {
         do {
             desired = try TenantDesiredState(tenant: tenant, operatorNamespace: operatorNamespace)
         } catch {
+            // Nothing is created for an invalid spec, so there is nothing to guard with the
+            // finalizer (and a Tenant stored under a looser schema could not take one).
             observation.specError = error
             try await writeStatus(of: tenant, observation: observation)
             return .done
+        }
+        switch try await Finalizers.add(Tenant.finalizer, to: tenant, client: client) {
+        case .updated(let patched): tenant = patched
+        case .stale: return .requeue
+        case .gone: return .done
         }
         // The cache is a hint: only a namespace it shows as this Tenant's is taken from it.
         var claim = TenantNamespaceClaim(observed: observation.namespace, tenant: tenant)
