@@ -25,9 +25,11 @@ while [ $# -gt 0 ]; do
 done
 resources=$((tenants * per))
 swift build -c "$config" --product quartermaster >/dev/null
-bin="$(swift build -c "$config" --show-bin-path)/quartermaster"
 state="$root/hack/chaos_state.py"
 work=$(mktemp -d /tmp/qm-chaos-XXXXXX)
+# A copy: a rebuild during the run must not change the binary between restarts.
+cp "$(swift build -c "$config" --show-bin-path)/quartermaster" "$work/quartermaster"
+bin="$work/quartermaster"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
