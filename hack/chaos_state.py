@@ -48,7 +48,16 @@ def converged(kubeconfig, tenants, resources):
         s = r.get("status", {})
         if s.get("observedGeneration") != r["metadata"].get("generation") or s.get("progress") != 80:
             return False
-    return True
+    # Each IPFSCluster's status is written after all its objects were applied for its generation.
+    cs = items(kubeconfig, "ipfsclusters.quartermaster.dev")
+    if len(cs) != resources:
+        return False
+    for c in cs:
+        s = c.get("status", {})
+        if s.get("observedGeneration") != c["metadata"].get("generation") \
+                or len(s.get("peers") or []) != c["spec"].get("replicas"):
+            return False
+    return len(items(kubeconfig, "statefulsets")) >= resources
 
 
 def normalise(obj):
