@@ -8,9 +8,10 @@ import Synchronization
 /// Runs a `Reconciler` for one primary kind, controller-runtime style.
 ///
 /// - A reflector caches the primary kind; adds and deletes enqueue the object's key, updates
-///   enqueue it only when `updatePredicate` says so (default
-///   `Predicates.generationOrMetadataChanged`: spec, labels, annotations, finalizers or deletion
-///   changed — status-only writes do not set off reconciles).
+///   enqueue it when `updatePredicate` says so (default `Predicates.resourceVersionChanged`:
+///   any change, status-only ones included, so a status edited by someone else is rewritten).
+///   Reconcilers must be quiet when converged: the controller's own status write comes back
+///   as an update, whose reconcile must find nothing to change and write nothing.
 /// - `owns(_:)` caches a kind the controller creates; any change to such an object enqueues the
 ///   key of its controller owner (owner reference with `controller: true` and the primary's
 ///   group and kind, in the same namespace).
@@ -57,7 +58,8 @@ public final class Controller<R: Reconciler>: Runnable {
     ///     overall with burst 100.
     ///   - registry: where metrics go. Default: a private registry (not exported).
     ///   - updatePredicate: which updates of a primary object enqueue it. Default:
-    ///     `Predicates.generationOrMetadataChanged`.
+    ///     `Predicates.resourceVersionChanged` (every change, status-only ones included);
+    ///     `Predicates.generationOrMetadataChanged` ignores status-only changes.
     ///   - logger: default label `kube.controller`.
     public init(
         name: String, client: KubeClient, reconciler: R, primary: ReflectorOptions = .init(),
@@ -65,7 +67,7 @@ public final class Controller<R: Reconciler>: Runnable {
         rateLimiter: any RateLimiter<ObjectKey> = MaxOfRateLimiter<ObjectKey>.controllerDefault(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         updatePredicate: @escaping @Sendable (R.Object, R.Object) -> Bool = {
-            Predicates.generationOrMetadataChanged(old: $0.metadata, new: $1.metadata)
+            Predicates.resourceVersionChanged(old: $0.metadata, new: $1.metadata)
         },
         logger: Logger = Logger(label: "kube.controller")
     ) {
