@@ -61,7 +61,7 @@ final class StatusKeeper: Reconciler {
         let client = KubeClient(transport: server)
         try server.seed(Widget("w1"))
         let keeper = StatusKeeper(client: client)
-        let controller = Controller(name: "keeper", client: client, reconciler: keeper)
+        let controller = Controller(name: "keeper", client: client, reconciler: keeper, resync: nil)
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await controller.runCaches() }
@@ -98,7 +98,7 @@ final class StatusKeeper: Reconciler {
         let kube = FakeKube()
         kube.setObjects([Widget("w1", rv: "10")], rv: "20")
         let rec = ScriptedReconciler()
-        let controller = Controller(name: "widgets", client: kube.client, reconciler: rec)
+        let controller = Controller(name: "widgets", client: kube.client, reconciler: rec, resync: nil)
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await controller.runCaches() }
