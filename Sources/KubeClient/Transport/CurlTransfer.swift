@@ -37,6 +37,8 @@ final class CurlTransfer: @unchecked Sendable {
     private var body = Data()
     private let maxBodySize: Int
     private var exceededBodySize = false
+    private let maxLineSize: Int
+    private var exceededLineSize = false
     private(set) var headDelivered = false
     private var splitter = LineSplitter()
     var started = ContinuousClock.now
@@ -52,6 +54,7 @@ final class CurlTransfer: @unchecked Sendable {
         self.easy = easy
         self.mode = mode
         self.maxBodySize = options.maxBodySize
+        self.maxLineSize = options.maxLineSize
         let size = Int(qm_error_size())
         errorBuffer = .allocate(capacity: size)
         errorBuffer.initialize(repeating: 0, count: size)
@@ -223,9 +226,11 @@ final class CurlTransfer: @unchecked Sendable {
             guard let buffer = streamBuffer else { return 0 }
             if buffer.shouldPause() { return Int(qm_writefunc_pause()) }
             let lines = splitter.feed(bytes)
-            if splitter.pendingCount > maxBodySize {
-                exceededBodySize = true
-                return 0
+            // An unfinished line over the cap fails now, before more of it is buffered; a
+            // finished one over the cap fails instead of reaching the consumer.
+            if splitter.pendingCount > maxLineSize || lines.contains(where: { $0.count > maxLineSize }) {
+                exceededLineSize = true
+                return 0  // aborts the transfer with CURLE_WRITE_ERROR
             }
             buffer.deliver(lines)
             return bytes.count
@@ -263,9 +268,17 @@ final class CurlTransfer: @unchecked Sendable {
                 continuation?.resume(returning: (response, info))
             case .stream:
                 if !headDelivered { headComplete(status: responseCode) }
-                if let last = splitter.finish() { streamBuffer?.deliver([last]) }
+                if let last = splitter.finish() {
+                    guard last.count <= maxLineSize else {
+                        fail(TransportError.lineTooLong(limit: maxLineSize))
+                        return
+                    }
+                    streamBuffer?.deliver([last])
+                }
                 streamBuffer?.finish(nil)
             }
+        } else if exceededLineSize {
+            fail(TransportError.lineTooLong(limit: maxLineSize))
         } else if exceededBodySize || code == CURLE_FILESIZE_EXCEEDED {
             fail(TransportError.bodyTooLarge(limit: maxBodySize))
         } else {

@@ -13,8 +13,9 @@ import KubeCore
 ///   `options.maxBodySize`.
 /// - `stream` returns at the response head (within the request's timeout); the body then has
 ///   no overall time limit but fails with `TransportError.idle` after `options.watchIdleTimeout`
-///   without a byte. A slow consumer pauses the transfer once `options.streamBufferLimit` bytes
-///   wait unread, so memory stays bounded.
+///   without a byte, and with `TransportError.lineTooLong` at a line over `options.maxLineSize`.
+///   A slow consumer pauses the transfer once `options.streamBufferLimit` bytes wait unread, so
+///   memory stays bounded.
 /// - Cancelling the calling task (or, for streams, the consuming task, or dropping the lines)
 ///   closes the request promptly.
 ///

@@ -8,9 +8,12 @@ public struct TransportOptions: Sendable, Hashable {
     /// Time allowed to establish the TCP connection and the TLS session. Default 10 s.
     public var connectTimeout: Duration
     /// Largest response body `send` accepts; a larger one fails with
-    /// `TransportError.bodyTooLarge`. Also the longest single line a stream accepts.
-    /// Default 64 MiB.
+    /// `TransportError.bodyTooLarge`. Default 64 MiB.
     public var maxBodySize: Int
+    /// Longest single line a stream accepts (one watch event); a longer one fails the stream
+    /// with `TransportError.lineTooLong` as soon as it is seen, before it is complete. Default
+    /// 8 MiB, several times the largest object the API server stores (about 1.5 MiB in etcd).
+    public var maxLineSize: Int
     /// How often an idle connection is probed: the TCP keep-alive idle time and interval, and
     /// the HTTP/2 PING interval of libcurl's connection upkeep (`curl_easy_upkeep`, which
     /// sends PINGs for multi-driven transfers only from libcurl 8.10 on; with older libcurl,
@@ -22,7 +25,8 @@ public struct TransportOptions: Sendable, Hashable {
     public var watchIdleTimeout: Duration
     /// Bytes of received but not yet consumed stream lines after which the transport stops
     /// reading from that stream (libcurl pause) until the consumer has drained half of them.
-    /// Bounds a slow consumer's memory. Default 8 MiB.
+    /// Bounds a slow consumer's memory: at most this plus one line (`maxLineSize`) and one
+    /// network read wait per stream. Default 8 MiB.
     public var streamBufferLimit: Int
     /// `User-Agent` header. Default `quartermaster/<version>`.
     public var userAgent: String
@@ -32,13 +36,14 @@ public struct TransportOptions: Sendable, Hashable {
 
     public init(
         requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
-        maxBodySize: Int = 64 << 20, keepAliveInterval: Duration = .seconds(30),
+        maxBodySize: Int = 64 << 20, maxLineSize: Int = 8 << 20, keepAliveInterval: Duration = .seconds(30),
         watchIdleTimeout: Duration = .seconds(11 * 60), streamBufferLimit: Int = 8 << 20,
         userAgent: String = "quartermaster/\(TransportOptions.version)"
     ) {
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
         self.maxBodySize = maxBodySize
+        self.maxLineSize = maxLineSize
         self.keepAliveInterval = keepAliveInterval
         self.watchIdleTimeout = watchIdleTimeout
         self.streamBufferLimit = streamBufferLimit

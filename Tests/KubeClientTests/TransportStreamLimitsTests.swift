@@ -1,0 +1,78 @@
+import Foundation
+import KubeCore
+import Synchronization
+import Testing
+
+@testable import KubeClient
+
+/// A counter shared with `@Sendable` closures.
+final class PullCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    /// Adds one and returns the new count.
+    func increment() -> Int { value.add(1, ordering: .relaxed).newValue }
+    var count: Int { value.load(ordering: .relaxed) }
+}
+
+/// Stream limits: the longest line, back-pressure through decoding, idle detection.
+@Suite("Transport stream limits", .serialized)
+struct TransportStreamLimitsTests {
+    @Test func decodedLinesPullOneLineAtATimeAndEndWithTheFirstError() async throws {
+        let pulls = PullCounter()
+        let source = AsyncThrowingStream<Data, any Error>(unfolding: {
+            let n = pulls.increment()
+            return Data("\(n)".utf8)
+        })
+        struct Odd: Error {}
+        let decoded = HTTPLineStream(status: 200, headers: [:], lines: source).decodedLines { line -> Int? in
+            let n = Int(String(decoding: line, as: UTF8.self)) ?? -1
+            if n == 5 { throw Odd() }
+            return n % 2 == 0 ? n : nil
+        }
+        var iterator = decoded.makeAsyncIterator()
+        #expect(try await iterator.next() == 2)
+        #expect(pulls.count == 2)
+        #expect(try await iterator.next() == 4)
+        #expect(pulls.count == 4)
+        await #expect(throws: Odd.self) { _ = try await iterator.next() }
+        #expect(try await iterator.next() == nil)
+        #expect(pulls.count == 5)
+    }
+
+    @Test func aLineLongerThanTheCapFailsTheStreamAndClosesIt() async throws {
+        let server = try TransportTestServer()
+        defer { server.stop() }
+        let transport = try CurlTransport(server: server.baseURL, options: TransportOptions(maxLineSize: 4000))
+        defer { transport.shutdown() }
+
+        // A chunked body of 10 MB without a newline: one line that never ends.
+        let stream = try await transport.stream(
+            HTTPRequest(method: .get, path: "/bytes", query: [QueryItem("n", "10000000"), QueryItem("chunked", "1")]))
+        #expect(stream.status == 200)
+        await #expect(throws: TransportError.lineTooLong(limit: 4000)) {
+            for try await _ in stream.lines {}
+        }
+        #expect(transport.openTransfers == 0)
+
+        // Lines within the cap are fine, and the transport still works.
+        let lines = try await transport.stream(HTTPRequest(method: .get, path: "/lines"))
+        var received: [String] = []
+        for try await line in lines.lines { received.append(String(decoding: line, as: UTF8.self)) }
+        #expect(received == [#"{"n":1}"#, #"{"n":2}"#, #"{"n":3}"#, #"{"n":4}"#])
+    }
+
+    @Test func aSilentStreamFailsWithIdleThroughTheDecodingStage() async throws {
+        let server = try TransportTestServer()
+        defer { server.stop() }
+        let transport = try CurlTransport(
+            server: server.baseURL, options: TransportOptions(watchIdleTimeout: .milliseconds(300)))
+        defer { transport.shutdown() }
+        let stream = try await transport.stream(HTTPRequest(method: .get, path: "/stall"))
+        let decoded = stream.decodedLines { String(decoding: $0, as: UTF8.self) }
+        var lines: [String] = []
+        await #expect(throws: TransportError.idle(seconds: 1)) {
+            for try await line in decoded { lines.append(line) }
+        }
+        #expect(lines == ["first"])
+        #expect(transport.openTransfers == 0)
+    }
+}
