@@ -13,9 +13,45 @@ final class PullCounter: Sendable {
     var count: Int { value.load(ordering: .relaxed) }
 }
 
+/// A transport whose every stream is an endless watch that counts the lines it was asked for.
+final class PullCountingTransport: HTTPTransport {
+    let pulls = PullCounter()
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        HTTPResponse(status: 404, body: Data(#"{"kind":"Status","code":404}"#.utf8))
+    }
+
+    func stream(_ request: HTTPRequest) async throws -> HTTPLineStream {
+        let pulls = self.pulls
+        let lines = AsyncThrowingStream<Data, any Error>(unfolding: {
+            let n = pulls.increment()
+            // Every third line is empty (a keep-alive), which the watch skips.
+            if n % 3 == 0 { return Data() }
+            let line = #"{"type":"ADDED","object":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm-\#(n)","namespace":"default","resourceVersion":"\#(n)"}}}"#
+            return Data(line.utf8)
+        })
+        return HTTPLineStream(status: 200, headers: [:], lines: lines)
+    }
+}
+
 /// Stream limits: the longest line, back-pressure through decoding, idle detection.
 @Suite("Transport stream limits", .serialized)
 struct TransportStreamLimitsTests {
+    @Test func aWatchDecodesOnlyWhatItsConsumerReads() async throws {
+        let transport = PullCountingTransport()
+        let client = KubeClient(transport: transport)
+        let events = try await client.watch(ConfigMap.self, namespace: "default")
+        var names: [String] = []
+        for try await event in events {
+            guard case .added(let configMap) = event else { continue }
+            names.append(configMap.metadata.name ?? "")
+            if names.count == 4 { break }
+        }
+        #expect(names == ["cm-1", "cm-2", "cm-4", "cm-5"])
+        // Nothing read ahead: a slow consumer leaves lines in the transport's bounded buffer.
+        #expect(transport.pulls.count == 5)
+    }
+
     @Test func decodedLinesPullOneLineAtATimeAndEndWithTheFirstError() async throws {
         let pulls = PullCounter()
         let source = AsyncThrowingStream<Data, any Error>(unfolding: {
