@@ -34,7 +34,8 @@ final class PullCountingTransport: HTTPTransport {
     }
 }
 
-/// Stream limits: the longest line, back-pressure through decoding, idle detection.
+/// Stream limits: the longest line, back-pressure through decoding, idle detection, and the
+/// TCP settings that find dead connections.
 @Suite("Transport stream limits", .serialized)
 struct TransportStreamLimitsTests {
     @Test func aWatchDecodesOnlyWhatItsConsumerReads() async throws {
@@ -110,5 +111,58 @@ struct TransportStreamLimitsTests {
         }
         #expect(lines == ["first"])
         #expect(transport.openTransfers == 0)
+    }
+
+    @Test func theDefaultsFindADeadConnectionWithinAboutAMinute() {
+        let options = TransportOptions()
+        #expect(options.keepAliveInterval.components.seconds == 30)
+        #expect(options.keepAliveProbeInterval.components.seconds == 10)
+        #expect(options.keepAliveProbeCount == 3)
+        #expect(options.tcpUserTimeout?.components.seconds == 60)
+        // Idle, then the probes: about a minute.
+        let probing = options.keepAliveInterval + options.keepAliveProbeInterval * options.keepAliveProbeCount
+        #expect(probing.components.seconds == 60)
+        // Two bookmark intervals (the API server sends one about every minute).
+        #expect(options.watchIdleTimeout.components.seconds == 2 * 60)
+        #expect(options.maxLineSize == 8 << 20)
+        #expect(options.streamBufferLimit == 8 << 20)
+        #expect(TCPSocketTuning(options: options) == TCPSocketTuning(keepAliveProbeCount: 3, userTimeoutMilliseconds: 60_000))
+    }
+
+    @Test func theTCPTuningPacksIntoThePointerAndClamps() {
+        let tuning = TCPSocketTuning(keepAliveProbeCount: 7, userTimeoutMilliseconds: 45_000)
+        #expect(TCPSocketTuning(packed: tuning.packed) == tuning)
+        #expect(TCPSocketTuning(keepAliveProbeCount: 1000, userTimeoutMilliseconds: -5)
+            == TCPSocketTuning(keepAliveProbeCount: 255, userTimeoutMilliseconds: 0))
+        #expect(TCPSocketTuning(options: TransportOptions(keepAliveProbeCount: 0, tcpUserTimeout: nil)).isEmpty)
+    }
+
+    #if os(Linux)
+        @Test func theTCPTuningSetsKeepAliveCountAndUserTimeoutOnASocket() throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            try #require(fd >= 0)
+            defer { close(fd) }
+            TCPSocketTuning(keepAliveProbeCount: 4, userTimeoutMilliseconds: 42_000).apply(toSocket: fd)
+
+            func read(_ option: Int32) -> Int32 {
+                var value: Int32 = -1
+                var size = socklen_t(MemoryLayout<Int32>.size)
+                _ = getsockopt(fd, Int32(IPPROTO_TCP), option, &value, &size)
+                return value
+            }
+            #expect(read(TCP_KEEPCNT) == 4)
+            #expect(read(TCP_USER_TIMEOUT) == 42_000)
+        }
+    #endif
+
+    @Test func requestsWorkWithTheTCPTuningInstalled() async throws {
+        let server = try TransportTestServer()
+        defer { server.stop() }
+        let transport = try CurlTransport(
+            server: server.baseURL,
+            options: TransportOptions(keepAliveProbeInterval: .milliseconds(1500), keepAliveProbeCount: 2, tcpUserTimeout: .milliseconds(5000)))
+        defer { transport.shutdown() }
+        let response = try await transport.send(HTTPRequest(method: .get, path: "/echo"))
+        #expect(response.status == 200)
     }
 }

@@ -106,9 +106,9 @@ final class CurlTransfer: @unchecked Sendable {
         try setLong(CURLOPT_PIPEWAIT, 1, "PIPEWAIT")
         try setLong(CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.curlMilliseconds, "CONNECTTIMEOUT_MS")
         try setLong(CURLOPT_TCP_KEEPALIVE, 1, "TCP_KEEPALIVE")
-        let keepAlive = options.keepAliveInterval.wholeSecondsRoundedUp
-        try setLong(CURLOPT_TCP_KEEPIDLE, keepAlive, "TCP_KEEPIDLE")
-        try setLong(CURLOPT_TCP_KEEPINTVL, keepAlive, "TCP_KEEPINTVL")
+        try setLong(CURLOPT_TCP_KEEPIDLE, options.keepAliveInterval.wholeSecondsRoundedUp, "TCP_KEEPIDLE")
+        try setLong(CURLOPT_TCP_KEEPINTVL, options.keepAliveProbeInterval.wholeSecondsRoundedUp, "TCP_KEEPINTVL")
+        try check(TCPSocketTuning(options: options).install(on: easy), "SOCKOPTFUNCTION")
         try setLong(CURLOPT_UPKEEP_INTERVAL_MS, options.keepAliveInterval.curlMilliseconds, "UPKEEP_INTERVAL_MS")
         try setString(CURLOPT_USERAGENT, options.userAgent, "USERAGENT")
         switch mode {

@@ -16,6 +16,9 @@ import KubeCore
 ///   without a byte, and with `TransportError.lineTooLong` at a line over `options.maxLineSize`.
 ///   A slow consumer pauses the transfer once `options.streamBufferLimit` bytes wait unread, so
 ///   memory stays bounded.
+/// - Connections use TCP keep-alive (`keepAliveInterval`, `keepAliveProbeInterval`,
+///   `keepAliveProbeCount`) and `TCP_USER_TIMEOUT` (`tcpUserTimeout`): with the defaults a
+///   connection whose peer vanished fails in about a minute.
 /// - Cancelling the calling task (or, for streams, the consuming task, or dropping the lines)
 ///   closes the request promptly.
 ///

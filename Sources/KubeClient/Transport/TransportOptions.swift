@@ -14,14 +14,28 @@ public struct TransportOptions: Sendable, Hashable {
     /// with `TransportError.lineTooLong` as soon as it is seen, before it is complete. Default
     /// 8 MiB, several times the largest object the API server stores (about 1.5 MiB in etcd).
     public var maxLineSize: Int
-    /// How often an idle connection is probed: the TCP keep-alive idle time and interval, and
-    /// the HTTP/2 PING interval of libcurl's connection upkeep (`curl_easy_upkeep`, which
+    /// How long a connection stays idle before TCP keep-alive probes start (`TCP_KEEPIDLE`),
+    /// and the HTTP/2 PING interval of libcurl's connection upkeep (`curl_easy_upkeep`, which
     /// sends PINGs for multi-driven transfers only from libcurl 8.10 on; with older libcurl,
-    /// TCP keep-alive and `watchIdleTimeout` are what detect a dead connection). Default 30 s.
+    /// TCP keep-alive, `tcpUserTimeout` and `watchIdleTimeout` are what detect a dead
+    /// connection). Default 30 s.
     public var keepAliveInterval: Duration
+    /// Time between two unanswered TCP keep-alive probes (`TCP_KEEPINTVL`). Default 10 s.
+    public var keepAliveProbeInterval: Duration
+    /// Unanswered TCP keep-alive probes after which the connection is dropped (`TCP_KEEPCNT`,
+    /// set through libcurl's socket option callback). Default 3: an idle connection whose peer
+    /// is gone fails after about 30 s + 3 × 10 s = 1 minute.
+    public var keepAliveProbeCount: Int
+    /// Linux `TCP_USER_TIMEOUT`: a connection whose sent data (requests, keep-alive probes)
+    /// stays unacknowledged this long is dropped, instead of after the kernel's ~15 minutes
+    /// of retransmissions. `nil` leaves the kernel default. Default 60 s (the keep-alive
+    /// schedule's total, so it does not cut the probes short).
+    public var tcpUserTimeout: Duration?
     /// A stream that receives no bytes for this long fails with `TransportError.idle`.
-    /// Default 11 minutes (longer than the API server's maximum watch timeout of 10 minutes,
-    /// which ends a healthy watch first).
+    /// Default 2 minutes: watches ask for bookmarks, which API servers send about every
+    /// minute (since Kubernetes 1.27; older servers send one only shortly before the watch
+    /// times out, so a quiet watch there is restarted every 2 minutes, resuming from its
+    /// resource version).
     public var watchIdleTimeout: Duration
     /// Bytes of received but not yet consumed stream lines after which the transport stops
     /// reading from that stream (libcurl pause) until the consumer has drained half of them.
@@ -37,14 +51,18 @@ public struct TransportOptions: Sendable, Hashable {
     public init(
         requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
         maxBodySize: Int = 64 << 20, maxLineSize: Int = 8 << 20, keepAliveInterval: Duration = .seconds(30),
-        watchIdleTimeout: Duration = .seconds(11 * 60), streamBufferLimit: Int = 8 << 20,
-        userAgent: String = "quartermaster/\(TransportOptions.version)"
+        keepAliveProbeInterval: Duration = .seconds(10), keepAliveProbeCount: Int = 3,
+        tcpUserTimeout: Duration? = .seconds(60), watchIdleTimeout: Duration = .seconds(120),
+        streamBufferLimit: Int = 8 << 20, userAgent: String = "quartermaster/\(TransportOptions.version)"
     ) {
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
         self.maxBodySize = maxBodySize
         self.maxLineSize = maxLineSize
         self.keepAliveInterval = keepAliveInterval
+        self.keepAliveProbeInterval = keepAliveProbeInterval
+        self.keepAliveProbeCount = keepAliveProbeCount
+        self.tcpUserTimeout = tcpUserTimeout
         self.watchIdleTimeout = watchIdleTimeout
         self.streamBufferLimit = streamBufferLimit
         self.userAgent = userAgent
