@@ -33,9 +33,10 @@ public struct TransportOptions: Sendable, Hashable {
     public var tcpUserTimeout: Duration?
     /// A stream that receives no bytes for this long fails with `TransportError.idle`.
     /// Default 2 minutes: watches ask for bookmarks, which API servers send about every
-    /// minute (since Kubernetes 1.27; older servers send one only shortly before the watch
-    /// times out, so a quiet watch there is restarted every 2 minutes, resuming from its
-    /// resource version).
+    /// minute (since Kubernetes 1.19), so a healthy watch is never silent that long. (The
+    /// server's watch cache sends bookmarks only once it has seen a change of that kind since
+    /// it started; a watch of a kind that has not changed since may be restarted every 2
+    /// minutes, resuming from its resource version.)
     public var watchIdleTimeout: Duration
     /// Bytes of received but not yet consumed stream lines after which the transport stops
     /// reading from that stream (libcurl pause) until the consumer has drained half of them.
