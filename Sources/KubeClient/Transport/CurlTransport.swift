@@ -55,6 +55,11 @@ public final class CurlTransport: HTTPTransport {
     /// behind.
     public var openTransfers: Int { loop.activeTransfers }
 
+    /// Streams currently paused because their consumer has more than
+    /// `options.streamBufferLimit` bytes of lines unread (updated at least once a second). For
+    /// diagnostics and tests.
+    public var pausedStreams: Int { loop.pausedStreams }
+
     /// Stops the thread and waits for it; open requests and streams fail with
     /// `TransportError.other("transport shut down")`, later ones fail at once. Idempotent.
     public func shutdown() { loop.stop(wait: true) }
