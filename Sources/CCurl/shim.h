@@ -12,6 +12,7 @@ static inline CURLcode qm_easy_setopt_slist(CURL *h, CURLoption o, struct curl_s
 static inline CURLcode qm_easy_setopt_blob(CURL *h, CURLoption o, struct curl_blob *v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode qm_easy_setopt_write(CURL *h, size_t (*f)(char *, size_t, size_t, void *)) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f); }
 static inline CURLcode qm_easy_setopt_header(CURL *h, size_t (*f)(char *, size_t, size_t, void *)) { return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f); }
+static inline CURLcode qm_easy_setopt_sockopt(CURL *h, int (*f)(void *, curl_socket_t, curlsocktype)) { return curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, f); }
 static inline CURLcode qm_easy_setopt_read(CURL *h, size_t (*f)(char *, size_t, size_t, void *)) { return curl_easy_setopt(h, CURLOPT_READFUNCTION, f); }
 static inline CURLcode qm_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode qm_easy_getinfo_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
@@ -25,4 +26,5 @@ static inline long qm_global_default(void) { return CURL_GLOBAL_DEFAULT; }
 static inline long qm_pipe_multiplex(void) { return CURLPIPE_MULTIPLEX; }
 static inline int qm_pause_cont(void) { return CURLPAUSE_CONT; }
 static inline unsigned int qm_blob_copy(void) { return CURL_BLOB_COPY; }
+static inline int qm_sockopt_ok(void) { return CURL_SOCKOPT_OK; }
 #endif

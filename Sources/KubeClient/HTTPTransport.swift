@@ -45,6 +45,49 @@ public struct HTTPLineStream: Sendable {
     }
 }
 
+extension HTTPLineStream {
+    /// The lines, transformed one at a time as the consumer asks for them (`nil` from
+    /// `transform` skips a line; a thrown error ends the stream with it).
+    ///
+    /// Nothing is read ahead or buffered between the lines and the result: while the consumer
+    /// is busy, unread lines stay in the transport's bounded buffer, which pauses the transfer
+    /// (`TransportOptions.streamBufferLimit`). Use this, not a task that copies the lines into
+    /// another stream, whose buffer would be unbounded. Dropping the result (or cancelling the
+    /// consuming task) closes the request. Like any `AsyncThrowingStream`, it must have a single
+    /// consumer.
+    public func decodedLines<Element: Sendable>(
+        _ transform: @escaping @Sendable (Data) throws -> Element?
+    ) -> AsyncThrowingStream<Element, any Error> {
+        let source = LineIteratorBox(lines)
+        return AsyncThrowingStream(unfolding: { try await source.next(transform) })
+    }
+}
+
+/// The iterator of a line stream, shared with the `unfolding` closure of `decodedLines`, which
+/// the stream's single consumer calls one at a time (so the iterator is never used
+/// concurrently, which is what makes the unchecked `Sendable` sound). After the end or an
+/// error it answers `nil` and has let go of the lines (closing the request).
+private final class LineIteratorBox: @unchecked Sendable {
+    private var iterator: AsyncThrowingStream<Data, any Error>.AsyncIterator?
+
+    init(_ lines: AsyncThrowingStream<Data, any Error>) { iterator = lines.makeAsyncIterator() }
+
+    /// The next line `transform` keeps, `nil` at the end.
+    func next<Element>(_ transform: (Data) throws -> Element?) async throws -> Element? {
+        do {
+            while var current = iterator, let line = try await current.next() {
+                iterator = current
+                if let element = try transform(line) { return element }
+            }
+        } catch {
+            iterator = nil
+            throw error
+        }
+        iterator = nil
+        return nil
+    }
+}
+
 /// Failures below HTTP: the request never got a complete answer.
 public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Could not connect or the connection broke (libcurl's message).
@@ -57,6 +100,8 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     case idle(seconds: Int)
     /// The body exceeded the transport's cap for non-streaming requests.
     case bodyTooLarge(limit: Int)
+    /// A stream's line (one watch event) exceeded the transport's cap; the stream is closed.
+    case lineTooLong(limit: Int)
     /// Any other libcurl failure.
     case other(String)
 
@@ -67,6 +112,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         case .timedOut(let m): return "timed out: \(m)"
         case .idle(let s): return "watch idle for more than \(s)s, assuming the connection is dead"
         case .bodyTooLarge(let l): return "response body larger than \(l) bytes"
+        case .lineTooLong(let l): return "stream line (watch event) longer than \(l) bytes"
         case .other(let m): return m
         }
     }

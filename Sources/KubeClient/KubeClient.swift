@@ -153,27 +153,19 @@ public final class KubeClient: Sendable {
     }
 
     /// Watches a collection. The stream yields decoded events until the server closes the
-    /// watch (normal end) or the connection fails (thrown). A watch `ERROR` event arrives as
+    /// watch (normal end) or the connection fails (thrown). Lines are decoded only as the
+    /// consumer asks for events, so memory stays bounded by the transport's stream buffer. A watch `ERROR` event arrives as
     /// `.error`; the caller decides whether to resume or relist.
     public func watch<T: KubeResource>(_ type: T.Type, namespace: String? = nil, options: WatchOptions = .init())
         async throws -> AsyncThrowingStream<WatchEvent<T>, any Error>
     {
         var req = APIRequests.watch(T.resource, namespace: namespace, options: options)
         req.timeout = .seconds(30)
-        let s = try await stream(req)
-        let (out, continuation) = AsyncThrowingStream.makeStream(of: WatchEvent<T>.self)
-        let task = Task {
-            do {
-                for try await line in s.lines where !line.isEmpty {
-                    continuation.yield(try WatchEvent<T>.decode(line: line))
-                }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
+        // Decoded as the consumer reads: a slow consumer leaves the lines in the transport's
+        // bounded buffer (which pauses the transfer) instead of in an unbounded stream here.
+        return try await stream(req).decodedLines { line in
+            line.isEmpty ? nil : try WatchEvent<T>.decode(line: line)
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return out
     }
 
     // MARK: Writes

@@ -8,13 +8,16 @@ import Synchronization
 /// Runs a `Reconciler` for one primary kind, controller-runtime style.
 ///
 /// - A reflector caches the primary kind; adds and deletes enqueue the object's key, updates
-///   enqueue it only when `updatePredicate` says so (default
-///   `Predicates.generationOrMetadataChanged`: spec, labels, annotations, finalizers or deletion
-///   changed — status-only writes do not set off reconciles).
+///   enqueue it when `updatePredicate` says so (default `Predicates.resourceVersionChanged`:
+///   any change, status-only ones included, so a status edited by someone else is rewritten).
+///   Reconcilers must be quiet when converged: the controller's own status write comes back
+///   as an update, whose reconcile must find nothing to change and write nothing.
 /// - `owns(_:)` caches a kind the controller creates; any change to such an object enqueues the
 ///   key of its controller owner (owner reference with `controller: true` and the primary's
 ///   group and kind, in the same namespace).
 /// - `watches(_:mapping:)` caches any kind and enqueues the keys `mapping` returns.
+/// - While the workers run, every cached primary object is re-enqueued every `resync` period
+///   (default 10 h ± 10%, controller-runtime's `SyncPeriod`), bypassing `updatePredicate`.
 /// - Up to `maxConcurrentReconciles` workers (default 1) take keys from a `WorkQueue`; a key
 ///   is never reconciled twice at once. Thrown errors are retried with per-key backoff,
 ///   `TerminalError` is not; errors never leave the worker.
@@ -48,6 +51,7 @@ public final class Controller<R: Reconciler>: Runnable {
         var informers: [any InformerRunning] = []
         var stores = StoreRegistry()
         var started = false
+        var resync: ResyncPeriod?
     }
 
     /// - Parameters:
@@ -60,8 +64,12 @@ public final class Controller<R: Reconciler>: Runnable {
     ///     overall with burst 100.
     ///   - registry: where metrics go. Default: a private registry (not exported).
     ///   - updatePredicate: which updates of a primary object enqueue it. Default:
-    ///     `Predicates.generationOrMetadataChanged`.
+    ///     `Predicates.resourceVersionChanged` (every change, status-only ones included);
+    ///     `Predicates.generationOrMetadataChanged` ignores status-only changes.
     ///   - events: where Events about undecodable primary objects go. Default `nil` (none).
+    ///   - resync: how often every cached primary object is re-enqueued while the workers run;
+    ///     `nil` never. Default `ResyncPeriod.controllerRuntimeDefault` (10 h ± 10%). A
+    ///     `Manager` replaces it with `ManagerOptions.syncPeriod` when the controller is added.
     ///   - logger: default label `kube.controller`.
     public init(
         name: String, client: KubeClient, reconciler: R, primary: ReflectorOptions = .init(),
@@ -69,9 +77,10 @@ public final class Controller<R: Reconciler>: Runnable {
         rateLimiter: any RateLimiter<ObjectKey> = MaxOfRateLimiter<ObjectKey>.controllerDefault(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         updatePredicate: @escaping @Sendable (R.Object, R.Object) -> Bool = {
-            Predicates.generationOrMetadataChanged(old: $0.metadata, new: $1.metadata)
+            Predicates.resourceVersionChanged(old: $0.metadata, new: $1.metadata)
         },
         events: EventRecorder? = nil,
+        resync: ResyncPeriod? = .controllerRuntimeDefault,
         logger: Logger = Logger(label: "kube.controller")
     ) {
         self.name = name
@@ -113,8 +122,12 @@ public final class Controller<R: Reconciler>: Runnable {
         config.withLock { c in
             c.informers.append(reflector)
             c.stores.register(store)
+            c.resync = resync
         }
     }
+
+    /// The resync period the workers will use (`nil`: no resync).
+    public var resync: ResyncPeriod? { config.withLock { $0.resync } }
 
     /// Caches `type`, objects this controller creates, and reconciles their controller owner
     /// whenever one of them changes (add, update or delete).
@@ -226,6 +239,10 @@ public final class Controller<R: Reconciler>: Runnable {
                     }
                 }
                 group.addTask {
+                    await self.resyncUntilCancelled()
+                    return false
+                }
+                group.addTask {
                     while !Task.isCancelled {
                         queue.reportInProgress()
                         try? await Task.sleep(for: .milliseconds(500))
@@ -243,6 +260,19 @@ public final class Controller<R: Reconciler>: Runnable {
             queue.shutDown()
         }
         logger.info("workers stopped")
+    }
+
+    /// Every `resync` period (jittered), adds the key of every cached primary object to the
+    /// queue, until the task is cancelled. Returns at once when resync is off.
+    private func resyncUntilCancelled() async {
+        guard let resync else { return }
+        var random = SystemRandomNumberGenerator()
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: resync.nextDelay(using: &random)) } catch { return }
+            let keys = store.keys
+            for key in keys { queue.add(key) }
+            logger.debug("resync: re-enqueued every cached object", metadata: ["objects": "\(keys.count)"])
+        }
     }
 
     private func work() async {
@@ -299,6 +329,17 @@ public final class Controller<R: Reconciler>: Runnable {
                 logger.error(
                     "reconcile failed, will retry", metadata: ["error": "\(error)", "retries": "\(queue.retries(key))"])
             }
+        }
+    }
+}
+
+extension Controller: ManagerSyncPeriodAdopting {
+    /// Replaces the resync period (ignored once `runCaches` started); see
+    /// `ManagerOptions.syncPeriod`.
+    func adoptManagerSyncPeriod(_ resync: ResyncPeriod?) {
+        config.withLock { c in
+            guard !c.started else { return }
+            c.resync = resync
         }
     }
 }

@@ -70,6 +70,7 @@ public final class Manager: Sendable {
             return true
         }
         if !accepted { logger.error("runnable added after start is ignored", metadata: ["runnable": "\(runnable.name)"]) }
+        if accepted { (runnable as? any ManagerSyncPeriodAdopting)?.adoptManagerSyncPeriod(options.syncPeriod) }
     }
 
     /// An event recorder writing through this manager's client, reporting as `component` from

@@ -25,6 +25,11 @@ public struct ManagerOptions: Sendable {
     /// Install SIGTERM/SIGINT handlers that shut the manager down (a second signal exits at
     /// once with status 1). Default `true`; tests turn it off and call `Manager.shutdown()`.
     public var handleSignals: Bool
+    /// How often every controller added to the manager re-enqueues each cached primary object
+    /// (controller-runtime's `SyncPeriod`); replaces the controller's own `resync` when it is
+    /// added. `nil` turns resync off. Default `ResyncPeriod.controllerRuntimeDefault`: 10 h,
+    /// each wait jittered by ±10%.
+    public var syncPeriod: ResyncPeriod?
 
     public init(
         metricsBindAddress: BindAddress = .listen(host: nil, port: 8080),
@@ -35,7 +40,7 @@ public struct ManagerOptions: Sendable {
         leaderElectionIdentity: String = LeaderElectionOptions.defaultIdentity(),
         leaseDuration: Duration = .seconds(15), renewDeadline: Duration = .seconds(10),
         retryPeriod: Duration = .seconds(2), gracefulShutdownTimeout: Duration = .seconds(30),
-        handleSignals: Bool = true
+        handleSignals: Bool = true, syncPeriod: ResyncPeriod? = .controllerRuntimeDefault
     ) {
         self.metricsBindAddress = metricsBindAddress
         self.healthProbeBindAddress = healthProbeBindAddress
@@ -48,6 +53,7 @@ public struct ManagerOptions: Sendable {
         self.retryPeriod = retryPeriod
         self.gracefulShutdownTimeout = gracefulShutdownTimeout
         self.handleSignals = handleSignals
+        self.syncPeriod = syncPeriod
     }
 
     /// The leader election settings these options describe.

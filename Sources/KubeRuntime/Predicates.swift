@@ -2,13 +2,26 @@ import KubeCore
 
 /// Decides which updates of a watched object are worth a reconcile.
 public enum Predicates {
-    /// The default for a controller's primary objects: `true` when `metadata.generation`
-    /// changed (the spec changed), or labels, annotations, finalizers or the deletion timestamp
-    /// changed.
+    /// The default for a controller's primary objects (controller-runtime's default too):
+    /// `true` for any change at all, status-only changes included, that is whenever
+    /// `metadata.resourceVersion` differs (and when either has none).
     ///
-    /// Status writes do not change the generation (for kinds with a status subresource), so the
-    /// operator's own status updates do not set off a new reconcile, which would otherwise
-    /// write status again, and so on (a reconcile storm).
+    /// A status someone else edited (or a stale write) is therefore rewritten by the next
+    /// reconcile instead of staying wrong until an unrelated event. This cannot loop as long as
+    /// reconcilers are quiet when converged: the operator's own status write comes back as one
+    /// `MODIFIED` event, whose reconcile finds the status equal and writes nothing (and a write
+    /// that changes nothing produces no event).
+    public static func resourceVersionChanged(old: ObjectMeta, new: ObjectMeta) -> Bool {
+        old.resourceVersion == nil || new.resourceVersion == nil || old.resourceVersion != new.resourceVersion
+    }
+
+    /// `true` when `metadata.generation` changed (the spec changed), or labels, annotations,
+    /// finalizers or the deletion timestamp changed; status-only changes are ignored.
+    ///
+    /// An opt-in for controllers whose reconciles are expensive: status writes do not change
+    /// the generation (for kinds with a status subresource), so status updates (the operator's
+    /// own included) do not set off a reconcile, at the price of a status edited by someone
+    /// else staying wrong until the next spec change or resync.
     ///
     /// Kinds without a generation (both `nil`, such as ConfigMaps) cannot tell spec from status
     /// changes: any new `resourceVersion` counts as a change.

@@ -42,7 +42,12 @@ final class GadgetMaker: Reconciler {
         let client = KubeClient(transport: server)
         try server.seed(Widget("w1"))
         let reconciler = GadgetMaker(client: client)
-        let controller = Controller(name: "gadgets", client: client, reconciler: reconciler).owns(Gadget.self)
+        // With the opt-in predicate that ignores status-only changes (the default reconciles
+        // them; ControllerStatusDriftTests covers that a converged reconcile writes nothing).
+        let controller = Controller(
+            name: "gadgets", client: client, reconciler: reconciler,
+            updatePredicate: { Predicates.generationOrMetadataChanged(old: $0.metadata, new: $1.metadata) }
+        ).owns(Gadget.self)
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await controller.runCaches() }

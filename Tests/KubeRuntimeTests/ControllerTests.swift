@@ -80,11 +80,13 @@ struct Boom: Error {}
         #expect(controller.store(for: Gadget.self)?.count == 1)
     }
 
-    @Test func statusOnlyUpdatesOfThePrimaryDoNotEnqueue() async throws {
+    @Test func statusOnlyUpdatesOfThePrimaryDoNotEnqueueWithGenerationOrMetadataChanged() async throws {
         let kube = FakeKube()
         kube.setObjects([Widget("w1", rv: "10"), Widget("w2", rv: "11")], rv: "20")
         let rec = ScriptedReconciler()
-        let controller = Controller(name: "widgets", client: kube.client, reconciler: rec)
+        let controller = Controller(
+            name: "widgets", client: kube.client, reconciler: rec,
+            updatePredicate: { Predicates.generationOrMetadataChanged(old: $0.metadata, new: $1.metadata) })
         let task = run(controller)
         defer { task.cancel() }
         #expect(await eventually { rec.count("w1") == 1 && rec.count("w2") == 1 })

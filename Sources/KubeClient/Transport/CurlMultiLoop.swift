@@ -32,6 +32,12 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Transfers currently in the multi handle (for tests and diagnostics).
     var activeTransfers: Int { activeCount.load(ordering: .relaxed) }
 
+    private let pausedCount = Atomic<Int>(0)
+
+    /// Streams paused because their consumer is behind, as of the loop's last timer check
+    /// (at least once a second). For tests and diagnostics.
+    var pausedStreams: Int { pausedCount.load(ordering: .relaxed) }
+
     /// Loop-thread state.
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var nextUpkeep = ContinuousClock.now
@@ -100,6 +106,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         active = [:]
         activeCount.store(0, ordering: .relaxed)
+        pausedCount.store(0, ordering: .relaxed)
         curl_multi_cleanup(multi)
         stopped.leave()
     }
@@ -164,6 +171,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         let now = ContinuousClock.now
         var next = now + .seconds(1)
         var expired: [(CurlTransfer, TransportError)] = []
+        var paused = 0
         for transfer in active.values {
             guard case .stream(let headTimeout, let idle) = transfer.mode else { continue }
             if !transfer.headDelivered {
@@ -175,6 +183,7 @@ final class CurlMultiLoop: @unchecked Sendable {
                 }
             } else if transfer.streamBuffer?.isPaused == true {
                 transfer.lastActivity = now  // the consumer is behind; not the connection's fault
+                paused += 1
             } else {
                 let deadline = transfer.lastActivity + idle
                 if now >= deadline {
@@ -185,6 +194,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
         }
         for (transfer, error) in expired { remove(transfer, failing: error) }
+        pausedCount.store(paused, ordering: .relaxed)
         if now >= nextUpkeep {
             // Sends HTTP/2 PINGs on libcurl versions whose upkeep covers multi-driven
             // handles (8.10+); a no-op on older ones, where TCP keep-alive and the idle timer

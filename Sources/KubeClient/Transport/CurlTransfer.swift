@@ -37,6 +37,8 @@ final class CurlTransfer: @unchecked Sendable {
     private var body = Data()
     private let maxBodySize: Int
     private var exceededBodySize = false
+    private let maxLineSize: Int
+    private var exceededLineSize = false
     private(set) var headDelivered = false
     private var splitter = LineSplitter()
     var started = ContinuousClock.now
@@ -52,6 +54,7 @@ final class CurlTransfer: @unchecked Sendable {
         self.easy = easy
         self.mode = mode
         self.maxBodySize = options.maxBodySize
+        self.maxLineSize = options.maxLineSize
         let size = Int(qm_error_size())
         errorBuffer = .allocate(capacity: size)
         errorBuffer.initialize(repeating: 0, count: size)
@@ -103,9 +106,9 @@ final class CurlTransfer: @unchecked Sendable {
         try setLong(CURLOPT_PIPEWAIT, 1, "PIPEWAIT")
         try setLong(CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.curlMilliseconds, "CONNECTTIMEOUT_MS")
         try setLong(CURLOPT_TCP_KEEPALIVE, 1, "TCP_KEEPALIVE")
-        let keepAlive = options.keepAliveInterval.wholeSecondsRoundedUp
-        try setLong(CURLOPT_TCP_KEEPIDLE, keepAlive, "TCP_KEEPIDLE")
-        try setLong(CURLOPT_TCP_KEEPINTVL, keepAlive, "TCP_KEEPINTVL")
+        try setLong(CURLOPT_TCP_KEEPIDLE, options.keepAliveInterval.wholeSecondsRoundedUp, "TCP_KEEPIDLE")
+        try setLong(CURLOPT_TCP_KEEPINTVL, options.keepAliveProbeInterval.wholeSecondsRoundedUp, "TCP_KEEPINTVL")
+        try check(TCPSocketTuning(options: options).install(on: easy), "SOCKOPTFUNCTION")
         try setLong(CURLOPT_UPKEEP_INTERVAL_MS, options.keepAliveInterval.curlMilliseconds, "UPKEEP_INTERVAL_MS")
         try setString(CURLOPT_USERAGENT, options.userAgent, "USERAGENT")
         switch mode {
@@ -223,9 +226,11 @@ final class CurlTransfer: @unchecked Sendable {
             guard let buffer = streamBuffer else { return 0 }
             if buffer.shouldPause() { return Int(qm_writefunc_pause()) }
             let lines = splitter.feed(bytes)
-            if splitter.pendingCount > maxBodySize {
-                exceededBodySize = true
-                return 0
+            // An unfinished line over the cap fails now, before more of it is buffered; a
+            // finished one over the cap fails instead of reaching the consumer.
+            if splitter.pendingCount > maxLineSize || lines.contains(where: { $0.count > maxLineSize }) {
+                exceededLineSize = true
+                return 0  // aborts the transfer with CURLE_WRITE_ERROR
             }
             buffer.deliver(lines)
             return bytes.count
@@ -263,9 +268,17 @@ final class CurlTransfer: @unchecked Sendable {
                 continuation?.resume(returning: (response, info))
             case .stream:
                 if !headDelivered { headComplete(status: responseCode) }
-                if let last = splitter.finish() { streamBuffer?.deliver([last]) }
+                if let last = splitter.finish() {
+                    guard last.count <= maxLineSize else {
+                        fail(TransportError.lineTooLong(limit: maxLineSize))
+                        return
+                    }
+                    streamBuffer?.deliver([last])
+                }
                 streamBuffer?.finish(nil)
             }
+        } else if exceededLineSize {
+            fail(TransportError.lineTooLong(limit: maxLineSize))
         } else if exceededBodySize || code == CURLE_FILESIZE_EXCEEDED {
             fail(TransportError.bodyTooLarge(limit: maxBodySize))
         } else {

@@ -13,8 +13,12 @@ import KubeCore
 ///   `options.maxBodySize`.
 /// - `stream` returns at the response head (within the request's timeout); the body then has
 ///   no overall time limit but fails with `TransportError.idle` after `options.watchIdleTimeout`
-///   without a byte. A slow consumer pauses the transfer once `options.streamBufferLimit` bytes
-///   wait unread, so memory stays bounded.
+///   without a byte, and with `TransportError.lineTooLong` at a line over `options.maxLineSize`.
+///   A slow consumer pauses the transfer once `options.streamBufferLimit` bytes wait unread, so
+///   memory stays bounded.
+/// - Connections use TCP keep-alive (`keepAliveInterval`, `keepAliveProbeInterval`,
+///   `keepAliveProbeCount`) and `TCP_USER_TIMEOUT` (`tcpUserTimeout`): with the defaults a
+///   connection whose peer vanished fails in about a minute.
 /// - Cancelling the calling task (or, for streams, the consuming task, or dropping the lines)
 ///   closes the request promptly.
 ///
@@ -50,6 +54,11 @@ public final class CurlTransport: HTTPTransport {
     /// tests: `0` when nothing is in flight, so finished and cancelled requests left nothing
     /// behind.
     public var openTransfers: Int { loop.activeTransfers }
+
+    /// Streams currently paused because their consumer has more than
+    /// `options.streamBufferLimit` bytes of lines unread (updated at least once a second). For
+    /// diagnostics and tests.
+    public var pausedStreams: Int { loop.pausedStreams }
 
     /// Stops the thread and waits for it; open requests and streams fail with
     /// `TransportError.other("transport shut down")`, later ones fail at once. Idempotent.
