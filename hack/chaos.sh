@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Crash test: T Tenants (tier pro) with R small-storage Resources each (so T*R IPFSClusters)
-# converge while the operator is killed with SIGKILL at K random moments. Then:
+# Crash test: T Tenants (tier pro) with R small-storage Resources each (so T*R IPFSClusters:
+# the defaults make 200 Resources and IPFSClusters between them) converge while the operator is
+# killed with SIGKILL at K random moments. (Each IPFSCluster takes two ClusterIPs, and the
+# envtest API server's service range is a /24: 254 addresses.) Then:
 #   - the state (specs, children, status; generated keys, UIDs and times left out) equals that
 #     of an undisturbed run on a fresh control plane;
 #   - every identities Secret was created once and never written again (audit log), and the
@@ -9,11 +11,11 @@
 # Prints the figures; exits non-zero when a check fails. Needs the envtest binaries
 # (../shared/envtest/bin or KUBEBUILDER_ASSETS), kubectl and python3.
 #
-#   hack/chaos.sh [--tenants 20] [--resources-per-tenant 10] [--kills 20] [--release]
+#   hack/chaos.sh [--tenants 20] [--resources-per-tenant 5] [--kills 20] [--release]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-tenants=20 per=10 kills=20 config=debug
+tenants=20 per=5 kills=20 config=debug
 while [ $# -gt 0 ]; do
   case "$1" in
     --tenants) tenants=$2; shift 2 ;;

@@ -18,6 +18,8 @@ import Synchronization
 ///   vanished across the relist are reported `deleted`.
 /// - After each list the allocator's freed pages go back to the operating system (glibc's
 ///   `malloc_trim`), so resident memory falls back from the list's peak.
+/// - A watch line over the transport's cap (`TransportError.lineTooLong`) relists, as resuming
+///   would meet the same event; a watch idle past the transport's idle timeout resumes at once.
 /// - Any other failure waits with `Backoff` (0.8 s doubling to 30 s with jitter, reset after
 ///   2 minutes without a failure; at least the server's `Retry-After` for 429) and retries the
 ///   step that failed: the list, or the watch from the last resource version (as kube-rs's
@@ -144,6 +146,19 @@ public final class Reflector<T: KubeResource>: Sendable {
                 }
             } catch {
                 if Task.isCancelled || error is CancellationError { return }
+                if case TransportError.idle = error {
+                    // No event and no bookmark for the idle timeout: a quiet kind (the watch
+                    // cache sends no bookmarks for a kind that never changed) or a dead
+                    // connection. Either way, watch again from the last version at once.
+                    logger.debug("watch idle, resuming", metadata: ["resourceVersion": "\(loop.resourceVersion ?? "")"])
+                    continue
+                }
+                if case TransportError.lineTooLong = error {
+                    // Resuming the watch would meet the same oversized event again: relist
+                    // (the list has its own, larger cap), after the usual backoff.
+                    loop.resourceVersion = nil
+                    loop.consistentList = true
+                }
                 var delay = backoff.next()
                 // Throttling: wait at least as long as the server asked.
                 if let asked = (error as? KubeAPIError)?.retryAfter, asked > delay { delay = asked }

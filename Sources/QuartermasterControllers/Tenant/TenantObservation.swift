@@ -29,6 +29,15 @@ public struct TenantObservation: Hashable, Sendable {
         self.specError = specError
     }
 
+    /// `true` once the quota controller has counted every resource the quota caps (`used` has
+    /// each key of `hard`): until then the API server refuses creates in the namespace ("status
+    /// unknown for quota"), so the tenant is not ready.
+    public var quotaCounted: Bool {
+        guard let hard = quota?.hard else { return false }
+        let used = quota?.used ?? [:]
+        return hard.keys.allSatisfy { used[$0] != nil }
+    }
+
     /// `true` when the namespace exists and is not being deleted.
     public var namespaceActive: Bool {
         guard let namespace else { return false }

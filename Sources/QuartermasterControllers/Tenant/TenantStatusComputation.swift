@@ -56,7 +56,7 @@ public enum TenantStatusComputation {
             ready = (.false, "NamespaceTerminating", message)
             reconciling = (.true, "NamespaceTerminating", message)
             stalled = (.false, "NamespaceTerminating", "")
-        } else if !observation.objectsApplied || observation.namespace == nil || observation.quota?.hard == nil {
+        } else if !observation.objectsApplied || observation.namespace == nil || !observation.quotaCounted {
             let message =
                 observation.objectsApplied && observation.namespace != nil
                 ? "waiting for the quota of namespace \(ns) to be counted"
