@@ -138,13 +138,19 @@ public final class Controller<R: Reconciler>: Runnable {
     ///   - options: when given, used instead (its selector included); by default the primary's
     ///     namespaces.
     @discardableResult
+    ///   - discovery: for a kind the server may not serve: cached only once `discovery` shows
+    ///     it served (until then its store stays empty and counts as synced). Default `nil`.
     public func owns<O: KubeResource>(
         _ type: O.Type, labelSelector: String? = "app.kubernetes.io/managed-by=quartermaster",
-        options: ReflectorOptions? = nil
+        options: ReflectorOptions? = nil, onlyIfServedBy discovery: APIDiscovery? = nil
     ) -> Self {
         let options = options ?? ReflectorOptions(labelSelector: labelSelector, namespaces: primaryOptions.namespaces)
         let queue = self.queue
         let owner = Object.resource
+        var servedCheck: (@Sendable () async throws -> Bool)?
+        if let discovery {
+            servedCheck = { try await discovery.serves(O.resource) }
+        }
         let undecodable = self.undecodable
         let reflector = Reflector<O>(
             client: client, options: options, logger: logger,
@@ -158,7 +164,8 @@ public final class Controller<R: Reconciler>: Runnable {
                 if let k = Predicates.controllerOwnerKey(of: event.object.metadata, owner: owner) { keys.insert(k) }
                 for k in keys { queue.add(k) }
             },
-            undecodableHandler: { _ in undecodable.count() })
+            undecodableHandler: { _ in undecodable.count() },
+            servedCheck: servedCheck)
         register(reflector)
         return self
     }

@@ -43,6 +43,7 @@ public final class Reflector<T: KubeResource>: Sendable {
     private let logger: Logger
     private let handler: @Sendable (ReflectorEvent<T>) -> Void
     private let undecodableHandler: @Sendable (UndecodableObject) -> Void
+    private let servedCheck: (@Sendable () async throws -> Bool)?
     private let scopes: [String?]
     private let state = Mutex(State())
 
@@ -61,12 +62,17 @@ public final class Reflector<T: KubeResource>: Sendable {
     ///   - handler: called for every change, after the store applied it. Default: nothing.
     ///   - undecodableHandler: called once for each new version of an object that does not
     ///     decode as `T`. Default: nothing (it is still logged).
+    ///   - servedCheck: for a kind the server may not serve (`policy/v1` on v1.20): asked before
+    ///     the first list; while it answers `false` the reflector reports itself synced with an
+    ///     empty store and asks again every `notServedRecheck`. Default `nil`: always served.
     public init(
         client: KubeClient, store: Store<T> = Store(), options: ReflectorOptions = .init(),
         logger: Logger = Logger(label: "kube.reflector"),
         handler: @escaping @Sendable (ReflectorEvent<T>) -> Void = { _ in },
-        undecodableHandler: @escaping @Sendable (UndecodableObject) -> Void = { _ in }
+        undecodableHandler: @escaping @Sendable (UndecodableObject) -> Void = { _ in },
+        servedCheck: (@Sendable () async throws -> Bool)? = nil
     ) {
+        self.servedCheck = servedCheck
         self.client = client
         self.store = store
         self.options = options
@@ -91,8 +97,26 @@ public final class Reflector<T: KubeResource>: Sendable {
         state.withLock { $0.resourceVersions[namespace ?? ""] }
     }
 
+    /// How often a kind found not served is asked about again. 5 minutes.
+    public static var notServedRecheck: Duration { .seconds(300) }
+
     /// Lists and watches until the task is cancelled. Never throws: failures are retried.
     public func run() async {
+        if let servedCheck {
+            var backoff = options.backoff
+            while !Task.isCancelled {
+                do {
+                    if try await servedCheck() { break }
+                    for scope in scopes { markSynced(namespace: scope) }
+                    logger.info("not served by the API server; nothing to cache")
+                    try? await Task.sleep(for: Self.notServedRecheck)
+                } catch {
+                    if Task.isCancelled { return }
+                    logger.warning("discovery failed, retrying", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: backoff.next())
+                }
+            }
+        }
         await withTaskGroup(of: Void.self) { group in
             for scope in scopes {
                 group.addTask { await self.listAndWatch(namespace: scope) }

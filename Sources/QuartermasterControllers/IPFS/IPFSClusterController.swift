@@ -22,8 +22,9 @@ public enum IPFSClusterController {
 
     /// The controller, ready to be added to a `Manager`.
     public static func make(client: KubeClient, settings: ControllerSettings) -> Controller<IPFSClusterReconciler> {
+        let discovery = APIDiscovery(client: client)
         let reconciler = IPFSClusterReconciler(
-            client: client, events: settings.events, clusterDomain: settings.clusterDomain)
+            client: client, events: settings.events, discovery: discovery, clusterDomain: settings.clusterDomain)
         let controller = Controller(
             name: name, client: client, reconciler: reconciler, primary: settings.reflectorOptions(),
             maxConcurrentReconciles: settings.maxConcurrentReconciles, registry: settings.registry,
@@ -35,6 +36,7 @@ public enum IPFSClusterController {
             .owns(StatefulSet.self)
             .owns(NetworkPolicy.self)
             .owns(Ingress.self)
+            .owns(PodDisruptionBudget.self, onlyIfServedBy: discovery)
         let clusters = controller.store
         controller.watches(StorageClass.self) { storageClass in
             guard let className = storageClass.metadata.name else { return [] }
