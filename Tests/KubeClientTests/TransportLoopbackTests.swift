@@ -100,10 +100,10 @@ struct TransportLoopbackTests {
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
 
-        let start = ContinuousClock.now
         do {
+            // The answer would take an hour: a timedOut error at all shows the timeout fired.
             _ = try await transport.send(
-                HTTPRequest(method: .get, path: "/slow", query: [QueryItem("ms", "30000")], timeout: .milliseconds(300)))
+                HTTPRequest(method: .get, path: "/slow", query: [QueryItem("ms", "3600000")], timeout: .milliseconds(300)))
             Issue.record("expected a timeout")
         } catch let error as TransportError {
             guard case .timedOut = error else {
@@ -111,8 +111,6 @@ struct TransportLoopbackTests {
                 return
             }
         }
-        // Well before the 30 s answer: the timeout fired, whatever the load on the machine.
-        #expect(ContinuousClock.now - start < .seconds(20))
     }
 
     @Test func aRefusedConnectionIsAConnectionError() async throws {
@@ -257,17 +255,15 @@ struct TransportLoopbackTests {
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
 
-        let start = ContinuousClock.now
+        // The answer would take an hour: the task ending at all shows cancellation aborted it.
         let task = Task {
-            try await transport.send(HTTPRequest(method: .get, path: "/slow", query: [QueryItem("ms", "30000")]))
+            try await transport.send(HTTPRequest(method: .get, path: "/slow", query: [QueryItem("ms", "3600000")]))
         }
         try await Task.sleep(for: .milliseconds(200))
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
         #expect(transport.openTransfers == 0)
-        // Well before the 30 s answer: cancellation aborted it, whatever the load on the machine.
-        #expect(ContinuousClock.now - start < .seconds(20))
     }
 
     @Test func manyConcurrentRequestsAllComplete() async throws {
