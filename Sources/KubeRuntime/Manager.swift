@@ -28,8 +28,9 @@ import Synchronization
 /// replica may be leading): the workers are cancelled at once and get at most
 /// `gracefulShutdownTimeout` to stop, then `run()` throws `LeaderElectionLost` whether or not
 /// they stopped (as controller-runtime's manager exits on lost leadership). It also throws
-/// the first error any runnable or server throws (everything else is then stopped). Runnables and servers that return normally do not end `run()`: it
-/// returns only after a shutdown request (signal, `shutdown()`, or cancellation).
+/// the first error any runnable or server throws (everything else is then stopped).
+/// Runnables and servers that return normally do not end `run()`: it returns only after a
+/// shutdown request (signal, `shutdown()`, or cancellation).
 public final class Manager: Sendable {
     public let client: KubeClient
     public let options: ManagerOptions
