@@ -232,10 +232,10 @@ import Testing
         let done = SharedFlag()
         _ = Self.finished(ta, into: done)
         #expect(await drive(clock, step: .milliseconds(50)) { done.isSet })
-        await #expect(throws: LeaderElectionLost.self) { try await ta.value }
-        // At the end of the renew deadline (0.6 s after the first failed renewal, at most one
-        // retry period after the cut), not a lease duration or more later.
-        #expect(clock.now - start <= .milliseconds(1000))
+        // Because renewals failed for the renew deadline, which had passed on the clock.
+        let lost = await #expect(throws: LeaderElectionLost.self) { try await ta.value }
+        #expect(lost?.reason.hasPrefix("could not renew within") == true, "\(String(describing: lost))")
+        #expect(clock.now - start >= .milliseconds(600))
         #expect(!a.isLeader)
         #expect(registry.emitToString().contains("leader_election_master_status{name=\"test-lease\"} 0"))
         var seen: [Bool] = []
