@@ -13,7 +13,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func sendReturnsStatusLowercasedHeadersAndBodyAndAddsAccept() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
@@ -43,7 +43,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func methodsBodiesAndAnExplicitAcceptAreSentAsGiven() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL + "/")
         defer { transport.shutdown() }
@@ -66,7 +66,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func anErrorStatusIsAResponse() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
@@ -76,7 +76,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func bodiesOverTheCapFailWithBodyTooLarge() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL, options: TransportOptions(maxBodySize: 4000))
         defer { transport.shutdown() }
@@ -95,7 +95,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func aSlowAnswerTimesOut() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
@@ -115,9 +115,9 @@ struct TransportLoopbackTests {
 
     @Test func aRefusedConnectionIsAConnectionError() async throws {
         // A port that was free a moment ago: bind, read the port, close.
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         let port = server.port
-        server.stop()
+        await server.stopAndWait()
         let transport = try CurlTransport(server: "http://127.0.0.1:\(port)")
         defer { transport.shutdown() }
         do {
@@ -132,7 +132,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func streamedLinesSurviveChunksCutMidLine() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
@@ -146,7 +146,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func aStalledStreamFailsWithIdle() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
@@ -168,7 +168,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func theOptionsIdleTimeoutAppliesToPlainStreams() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(
             server: server.baseURL, options: TransportOptions(watchIdleTimeout: .milliseconds(300)))
@@ -180,7 +180,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func aLateStreamHeadTimesOut() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
@@ -206,7 +206,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func cancellingTheConsumerClosesTheRequest() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
@@ -230,7 +230,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func droppingTheStreamClosesTheRequest() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
@@ -250,7 +250,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func cancellingSendAbortsIt() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
@@ -267,7 +267,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func manyConcurrentRequestsAllComplete() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL)
         defer { transport.shutdown() }
@@ -283,7 +283,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func shutdownFailsOpenStreamsAndLaterRequests() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL)
 
@@ -299,7 +299,7 @@ struct TransportLoopbackTests {
     }
 
     @Test func aSlowConsumerPausesTheTransferInsteadOfBuffering() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(
             server: server.baseURL, options: TransportOptions(streamBufferLimit: 100))
