@@ -56,8 +56,8 @@ final class HTTPEndpointServer: Sendable {
         }
     }
 
-    /// Waits until the server listens (up to `timeout` seconds).
-    func waitUntilListening(timeout: TimeInterval = 5) async throws {
+    /// Waits until the server listens, up to `timeout` seconds (default 60: a bound on a hang).
+    func waitUntilListening(timeout: TimeInterval = 60) async throws {
         try await server.waitUntilListening(timeout: timeout)
     }
 

@@ -43,8 +43,9 @@ public final class HealthServer: Sendable {
     /// The port listened on, once listening; `nil` when disabled or not yet listening.
     public func port() async -> UInt16? { await endpoint?.port() }
 
-    /// Waits until listening (up to `timeout` seconds); returns at once when disabled.
-    public func waitUntilListening(timeout: TimeInterval = 5) async throws {
+    /// Waits until listening, up to `timeout` seconds (default 60: a bound on a hang, not an
+    /// expected start-up time; a loaded machine may take seconds). Returns at once when disabled.
+    public func waitUntilListening(timeout: TimeInterval = 60) async throws {
         try await endpoint?.waitUntilListening(timeout: timeout)
     }
 

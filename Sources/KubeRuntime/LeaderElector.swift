@@ -16,7 +16,12 @@ import Synchronization
 /// - Renew: every `retryPeriod`; when no renewal succeeds within `renewDeadline`, or another
 ///   holder shows up in the lease, leadership is lost (`LeaderElectionLost`).
 /// - Release (on cancellation, when `releaseOnCancel`): the lease is written with an empty
-///   holder and `leaseDurationSeconds: 1`, so a standby takes over at once.
+///   holder and `leaseDurationSeconds: 1`, so a standby takes over at once. A 409 Conflict
+///   (say, a renewal whose answer was lost reached the server after all) is retried after
+///   re-reading the lease, as long as the lease still names this candidate.
+///
+/// All waiting (retries, the renew deadline, lease expiry) is measured on the injected
+/// `RuntimeClock` (default: `ContinuousRuntimeClock`), so tests can drive it by hand.
 ///
 /// `isLeader` and `leadershipChanges()` report the state; the gauge
 /// `leader_election_master_status{name}` is 1 while leading, 0 otherwise.
@@ -25,7 +30,7 @@ public final class LeaderElector: Sendable {
     private let client: KubeClient
     private let logger: Logger
     private let gauge: Gauge?
-    private let clock = ContinuousClock()
+    private let clock: any RuntimeClock
     private let state = Mutex<State>(State())
 
     private struct State {
@@ -44,13 +49,18 @@ public final class LeaderElector: Sendable {
         case failed(String)
     }
 
+    /// How many times `release()` writes the lease before giving up (each Conflict re-reads it).
+    static let releaseAttempts = 3
+
     /// - Parameters:
     ///   - registry: where to register `leader_election_master_status`; `nil` for none.
+    ///   - clock: the time source of every wait; default `ContinuousRuntimeClock()`.
     public init(
         client: KubeClient, options: LeaderElectionOptions, registry: PrometheusCollectorRegistry? = nil,
-        logger: Logger = Logger(label: "leader-election")
+        logger: Logger = Logger(label: "leader-election"), clock: any RuntimeClock = ContinuousRuntimeClock()
     ) {
         self.client = client
+        self.clock = clock
         self.options = options
         var logger = logger
         logger[metadataKey: "lease"] = "\(options.namespace)/\(options.name)"
@@ -96,7 +106,13 @@ public final class LeaderElector: Sendable {
     /// - Throws `LeaderElectionLost` when renewal fails (after cancelling and awaiting
     ///   `whileLeading`), or what `whileLeading` throws (the lease is then released).
     ///   Returns normally if cancelled before leadership was acquired.
-    public func run(whileLeading: @escaping @Sendable () async throws -> Void) async throws {
+    /// - Parameter onLost: called at the moment leadership is lost, before `whileLeading` is
+    ///   cancelled and awaited, so a caller can bound how long it waits for the leading work
+    ///   to stop (the `Manager` does). Default: does nothing.
+    public func run(
+        onLost: @escaping @Sendable (LeaderElectionLost) -> Void = { _ in },
+        whileLeading: @escaping @Sendable () async throws -> Void
+    ) async throws {
         do {
             try await acquire()
         } catch is CancellationError {
@@ -104,7 +120,14 @@ public final class LeaderElector: Sendable {
         }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await self.renew() }
+                group.addTask {
+                    do {
+                        try await self.renew()
+                    } catch let lost as LeaderElectionLost {
+                        onLost(lost)
+                        throw lost
+                    }
+                }
                 group.addTask { try await whileLeading() }
                 // The leading work may finish early; leadership is then still held and renewed
                 // until cancellation or loss.
@@ -139,12 +162,12 @@ public final class LeaderElector: Sendable {
                 // retry: a dead leader is replaced within leaseDuration + retryPeriod of its
                 // last renewal, not up to a retry period later.
                 let retry = options.retryPeriod * (1.0 + Double.random(in: 0..<0.2))
-                try await Task.sleep(for: min(retry, max(untilObservedLeaseExpires(), .milliseconds(10))))
+                try await clock.sleep(for: min(retry, max(untilObservedLeaseExpires(), .milliseconds(10))))
                 continue
             case .failed(let reason):
                 logger.info("failed to acquire lease", metadata: ["error": "\(reason)"])
             }
-            try await Task.sleep(for: options.retryPeriod * (1.0 + Double.random(in: 0..<0.2)))
+            try await clock.sleep(for: options.retryPeriod * (1.0 + Double.random(in: 0..<0.2)))
         }
     }
 
@@ -161,7 +184,7 @@ public final class LeaderElector: Sendable {
     /// without releasing) or renewal fails for `renewDeadline` (throws `LeaderElectionLost`).
     public func renew() async throws {
         while true {
-            do { try await Task.sleep(for: options.retryPeriod) } catch { return }
+            do { try await clock.sleep(for: options.retryPeriod) } catch { return }
             let deadline = clock.now + options.renewDeadline
             var lastFailure = "no attempt finished"
             renewal: while true {
@@ -182,29 +205,68 @@ public final class LeaderElector: Sendable {
                 if clock.now + options.retryPeriod > deadline {
                     throw lose("could not renew within \(options.renewDeadline): \(lastFailure)")
                 }
-                do { try await Task.sleep(for: options.retryPeriod) } catch { return }
+                do { try await clock.sleep(for: options.retryPeriod) } catch { return }
             }
         }
     }
 
     /// Gives up the lease if this process holds it: empty holder, `leaseDurationSeconds: 1`,
-    /// leadership transitions kept. Failures are logged; leadership is considered given up
+    /// leadership transitions kept.
+    ///
+    /// A 409 Conflict means the lease changed since this process last saw it (typically its own
+    /// last renewal reached the server although the answer did not arrive): the lease is read
+    /// again and, while it still names this candidate, the release is retried with the new
+    /// `resourceVersion` (up to 3 writes). A lease that names someone else, or no longer
+    /// exists, is left alone. Other failures are logged; leadership is considered given up
     /// either way.
     public func release() async {
-        let lease = state.withLock { s in s.isLeader ? s.lease : nil }
+        let held = state.withLock { s in s.isLeader ? s.lease : nil }
         defer { setLeader(false) }
-        guard var lease else { return }
-        let now = APITimestamp.microTime(Date())
-        lease.spec = LeaseSpec(
-            holderIdentity: "", leaseDurationSeconds: 1, acquireTime: now, renewTime: now,
-            leaseTransitions: lease.spec?.leaseTransitions ?? 0)
-        do {
-            let written = try await client.replace(lease)
-            observe(written)
-            logger.info("released leader lease")
-        } catch {
-            logger.warning("failed to release leader lease", metadata: ["error": "\(error)"])
+        guard var lease = held else { return }
+        for attempt in 1...Self.releaseAttempts {
+            let now = APITimestamp.microTime(Date())
+            lease.spec = LeaseSpec(
+                holderIdentity: "", leaseDurationSeconds: 1, acquireTime: now, renewTime: now,
+                leaseTransitions: lease.spec?.leaseTransitions ?? 0)
+            do {
+                let written = try await client.replace(lease)
+                observe(written)
+                logger.info("released leader lease")
+                return
+            } catch KubeAPIError.conflict(let message) where attempt < Self.releaseAttempts {
+                logger.info(
+                    "conflict releasing leader lease; reading it again",
+                    metadata: ["error": "\(message)", "attempt": "\(attempt)"])
+                guard let current = await reReadForRelease() else { return }
+                lease = current
+            } catch {
+                logger.warning("failed to release leader lease", metadata: ["error": "\(error)"])
+                return
+            }
         }
+    }
+
+    /// The lease as stored now, when it still names this candidate as holder; `nil` (after
+    /// logging why) when it is gone, held by someone else, or cannot be read.
+    private func reReadForRelease() async -> Lease? {
+        let current: Lease?
+        do {
+            current = try await client.getIfExists(Lease.self, name: options.name, namespace: options.namespace)
+        } catch {
+            logger.warning("failed to read leader lease for release", metadata: ["error": "\(error)"])
+            return nil
+        }
+        guard let current else {
+            logger.info("leader lease is gone; nothing to release")
+            return nil
+        }
+        observe(current)
+        let holder = current.spec?.holderIdentity ?? ""
+        guard holder == options.identity else {
+            logger.info("leader lease is no longer held by this candidate; nothing to release", metadata: ["holder": "\(holder)"])
+            return nil
+        }
+        return current
     }
 
     // MARK: Internals
@@ -301,7 +363,7 @@ public final class LeaderElector: Sendable {
         await withTaskGroup(of: T?.self) { group in
             group.addTask { await operation() }
             group.addTask {
-                try? await Task.sleep(until: deadline, clock: ContinuousClock())
+                try? await self.clock.sleep(until: deadline)
                 return nil
             }
             let first = await group.next() ?? nil

@@ -25,9 +25,12 @@ import Synchronization
 ///    and throws `ManagerError.gracefulShutdownTimedOut`.
 ///
 /// It throws `LeaderElectionLost` when leadership is lost (the process must exit: another
-/// replica may be leading), and the first error any runnable or server throws (everything
-/// else is then stopped). Runnables and servers that return normally do not end `run()`: it
-/// returns only after a shutdown request (signal, `shutdown()`, or cancellation).
+/// replica may be leading): the workers are cancelled at once and get at most
+/// `gracefulShutdownTimeout` to stop, then `run()` throws `LeaderElectionLost` whether or not
+/// they stopped (as controller-runtime's manager exits on lost leadership). It also throws
+/// the first error any runnable or server throws (everything else is then stopped).
+/// Runnables and servers that return normally do not end `run()`: it returns only after a
+/// shutdown request (signal, `shutdown()`, or cancellation).
 public final class Manager: Sendable {
     public let client: KubeClient
     public let options: ManagerOptions
@@ -38,27 +41,33 @@ public final class Manager: Sendable {
 
     private let state = Mutex<State>(State())
     private let stopRequested = OneShotLatch()
+    private let clock: any RuntimeClock
 
     private struct State {
         var runnables: [any Runnable] = []
         var started = false
         var metrics: MetricsServer?
         var health: HealthServer?
+        /// Set when the leader elector reported lost leadership.
+        var lostLeadership: LeaderElectionLost?
     }
 
+    /// - Parameter clock: the time source of leader election and of the graceful-shutdown
+    ///   bound; default `ContinuousRuntimeClock()`.
     public init(
         client: KubeClient, options: ManagerOptions, registry: PrometheusCollectorRegistry,
-        logger: Logger = Logger(label: "manager")
+        logger: Logger = Logger(label: "manager"), clock: any RuntimeClock = ContinuousRuntimeClock()
     ) {
         self.client = client
         self.options = options
         self.registry = registry
         self.logger = logger
+        self.clock = clock
         self.leaderElector =
             options.leaderElection
             ? LeaderElector(
                 client: client, options: options.leaderElectionOptions, registry: registry,
-                logger: Logger(label: logger.label + ".leader-election"))
+                logger: Logger(label: logger.label + ".leader-election"), clock: clock)
             : nil
     }
 
@@ -149,10 +158,15 @@ public final class Manager: Sendable {
         work.cancel()
         // Wait from a fresh task: when run() itself was cancelled, its own waits would end at once.
         let timeout = options.gracefulShutdownTimeout
-        guard await Task(operation: { await finished.wait(timeout: timeout) }).value else {
+        let clock = self.clock
+        let stoppedInTime = await Task(operation: { await finished.wait(timeout: timeout, clock: clock) }).value
+        let lost = state.withLock { $0.lostLeadership }
+        guard stoppedInTime else {
             logger.error(
                 "runnables did not stop within the graceful shutdown timeout",
                 metadata: ["timeout": "\(options.gracefulShutdownTimeout)"])
+            // Lost leadership ends the process even when the workers would not stop.
+            if let lost { throw lost }
             throw ManagerError.gracefulShutdownTimedOut(options.gracefulShutdownTimeout)
         }
         do {
@@ -160,6 +174,10 @@ public final class Manager: Sendable {
         } catch let lost as LeaderElectionLost {
             throw lost
         } catch {
+            if let lost {
+                logger.warning("error while stopping after lost leadership", metadata: ["error": "\(error)"])
+                throw lost
+            }
             if stoppedByRequest {
                 if !(error is CancellationError) {
                     logger.warning("error while shutting down", metadata: ["error": "\(error)"])
@@ -184,7 +202,9 @@ public final class Manager: Sendable {
             }
             group.addTask {
                 if let elector = self.leaderElector {
-                    try await elector.run { try await self.runWorkers(runnables) }
+                    try await elector.run(onLost: { [weak self] lost in self?.leadershipLost(lost) }) {
+                        try await self.runWorkers(runnables)
+                    }
                 } else {
                     try await self.runWorkers(runnables)
                 }
@@ -192,6 +212,16 @@ public final class Manager: Sendable {
             // A runnable that returns is done; the first error stops everything.
             while try await group.next() != nil {}
         }
+    }
+
+    /// Called by the elector the moment leadership is lost: records it and starts the shutdown,
+    /// so the workers' stop is bounded by `gracefulShutdownTimeout`.
+    private func leadershipLost(_ lost: LeaderElectionLost) {
+        state.withLock { $0.lostLeadership = lost }
+        logger.error(
+            "leadership lost; stopping workers, then exiting",
+            metadata: ["reason": "\(lost.reason)", "grace": "\(options.gracefulShutdownTimeout)"])
+        stopRequested.fire()
     }
 
     private func runWorkers(_ runnables: [any Runnable]) async throws {

@@ -19,8 +19,9 @@ public struct ManagerOptions: Sendable {
     public var leaseDuration: Duration
     public var renewDeadline: Duration
     public var retryPeriod: Duration
-    /// How long shutdown waits for workers and caches to stop before giving up on them.
-    /// Default 30 s.
+    /// How long shutdown waits for workers and caches to stop before giving up on them; also
+    /// the grace period the workers get after leadership is lost, before `Manager.run()`
+    /// throws `LeaderElectionLost` regardless. Default 30 s.
     public var gracefulShutdownTimeout: Duration
     /// Install SIGTERM/SIGINT handlers that shut the manager down (a second signal exits at
     /// once with status 1). Default `true`; tests turn it off and call `Manager.shutdown()`.

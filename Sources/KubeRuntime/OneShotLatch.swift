@@ -45,15 +45,15 @@ final class OneShotLatch: Sendable {
         }
     }
 
-    /// Waits up to `timeout`; `true` when fired in time.
-    func wait(timeout: Duration) async -> Bool {
+    /// Waits up to `timeout` as measured by `clock`; `true` when fired in time.
+    func wait(timeout: Duration, clock: any RuntimeClock = ContinuousRuntimeClock()) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await self.wait()
                 return self.isFired
             }
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                try? await clock.sleep(for: timeout)
                 return false
             }
             let first = await group.next() ?? false

@@ -111,6 +111,8 @@ struct RunCommand: AsyncParsableCommand {
         do {
             try await manager.run()
         } catch let error as LeaderElectionLost {
+            // The manager has already given the workers the graceful shutdown timeout to stop
+            // (stopped or not); exit non-zero so the pod restarts, as a standby.
             logger.error("leader election lost; exiting", metadata: ["reason": "\(error)"])
             throw ExitCode(1)
         }

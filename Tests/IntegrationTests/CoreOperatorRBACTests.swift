@@ -61,7 +61,9 @@ struct CoreOperatorRBACTests {
         let options = ManagerOptions(
             metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, leaderElection: true,
             leaderElectionNamespace: "quartermaster-system", leaderElectionID: "core-rbac",
-            leaseDuration: .seconds(3), renewDeadline: .seconds(2), retryPeriod: .milliseconds(500),
+            // A renew deadline a busy machine cannot miss: the leadership asserted below is the
+            // operator user's permissions at work, not a race with the clock.
+            leaseDuration: .seconds(3600), renewDeadline: .seconds(60), retryPeriod: .milliseconds(500),
             gracefulShutdownTimeout: .seconds(20), handleSignals: false)
         let manager = Manager(client: client, options: options, registry: registry)
         let settings = ControllerSettings(

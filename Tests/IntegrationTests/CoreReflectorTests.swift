@@ -119,7 +119,8 @@ struct CoreReflectorTests {
             counting.releaseStreams()
             task.cancel()
         }
-        #expect(await CoreTest.eventually { reflector.hasSynced })
+        // The reflector reports synced just before it records the list's version: wait for both.
+        #expect(await CoreTest.eventually { reflector.hasSynced && reflector.lastResourceVersion(namespace: namespace) != nil })
         #expect(reflector.store.count == 3)
         let path = "/api/v1/namespaces/\(namespace)/podtemplates"
         let heldAt = try #require(reflector.lastResourceVersion(namespace: namespace))

@@ -153,7 +153,7 @@ enum CoreTest {
 
     /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
     static func eventually(
-        timeout: Duration = .seconds(20), _ condition: @Sendable () async -> Bool
+        timeout: Duration = .seconds(120), _ condition: @Sendable () async -> Bool
     ) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -149,7 +149,10 @@ struct IPFSClusterIntegrationTests {
             try configPeerIDs(try await get(client, ConfigMap.self, "ipfs-config", ns), replicas: 5).trusted.allSatisfy { $0 == ids5 }
         }
         #expect(try configPeerIDs(try await get(client, ConfigMap.self, "ipfs-config", ns), replicas: 5).ids == ids5)
-        #expect(try await get(client, StatefulSet.self, "ipfs", ns)?.spec?.replicas == 5)
+        // The StatefulSet is applied after the Secret and the ConfigMap: wait for it too.
+        try await eventually("StatefulSet at 5 replicas") {
+            try await get(client, StatefulSet.self, "ipfs", ns)?.spec?.replicas == 5
+        }
         try await driveToReady(env, client, name: "ipfs", namespace: ns, replicas: 5)
         #expect(try await get(client, IPFSCluster.self, "ipfs", ns)?.status?.peers?.map(\.peerID) == ids5)
         await op.stop()

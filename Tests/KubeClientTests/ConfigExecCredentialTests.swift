@@ -202,13 +202,11 @@ struct ConfigExecCredentialTests {
     }
 
     @Test func hungPluginIsKilledAfterTimeout() async throws {
-        let command = try dir.write("hang.sh", "#!/bin/sh\nexec sleep 30\n", executable: true)
+        // The plugin would sleep an hour: execTimedOut at all shows it was killed.
+        let command = try dir.write("hang.sh", "#!/bin/sh\nexec sleep 3600\n", executable: true)
         let provider = ExecCredentialProvider(
             config: ExecConfig(apiVersion: v1, command: command), environment: baseEnvironment, timeout: .milliseconds(300))
-        let started = ContinuousClock.now
         await #expect(throws: CredentialError.execTimedOut(command: command, timeout: .milliseconds(300))) { try await provider.credentials() }
-        // The plugin sleeps 30 s: finishing well before that proves it was killed, whatever the load.
-        #expect(ContinuousClock.now - started < .seconds(25))
     }
 
     @Test func execThroughKubeconfig() async throws {

@@ -37,7 +37,7 @@ struct TransportClientConfigurationTests {
     }
 
     @Test func droppingTheTransportWithoutShutdownStopsItsThread() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         var transport: CurlTransport? = try CurlTransport(server: server.baseURL)
         let stream = try await transport?.stream(HTTPRequest(method: .get, path: "/stall"))

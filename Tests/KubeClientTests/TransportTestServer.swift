@@ -14,7 +14,10 @@ final class TransportTestServer: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    init() throws {
+    /// Starts the server and reads its port. The blocking read runs on its own thread: on a
+    /// loaded machine Python may take seconds to start, and a blocked cooperative thread would
+    /// stall every other test in the process meanwhile.
+    init() async throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-u", "-c", Self.script]
@@ -23,11 +26,17 @@ final class TransportTestServer: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice  // tracebacks of clients that hung up
         try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw TestServerError.noPort(text) }
-            text += String(decoding: chunk, as: UTF8.self)
+        let reader = output.fileHandleForReading
+        let text = try await withCheckedThrowingContinuation { (c: CheckedContinuation<String, any Error>) in
+            Thread {
+                var text = ""
+                while !text.contains("\n") {
+                    let chunk = reader.availableData
+                    guard !chunk.isEmpty else { return c.resume(throwing: TestServerError.noPort(text)) }
+                    text += String(decoding: chunk, as: UTF8.self)
+                }
+                c.resume(returning: text)
+            }.start()
         }
         guard let port = Int(text.split(separator: "\n")[0].trimmingCharacters(in: .whitespaces)) else {
             throw TestServerError.noPort(text)
@@ -35,12 +44,17 @@ final class TransportTestServer: @unchecked Sendable {
         self.port = port
     }
 
-    /// Terminates the server and waits (up to 5 s) until it has exited. (Polls instead of
-    /// `waitUntilExit`, which can hang when called off the main thread on Linux.)
+    /// Terminates the server without waiting for it to exit (a test's thread is never blocked).
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
-        for _ in 0..<500 where process.isRunning { usleep(10_000) }
+    }
+
+    /// Terminates the server and waits until it has exited, without blocking a thread. (Polls
+    /// instead of `waitUntilExit`, which can hang when called off the main thread on Linux.)
+    func stopAndWait() async {
+        stop()
+        for _ in 0..<12_000 where process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
     }
 
     deinit { stop() }

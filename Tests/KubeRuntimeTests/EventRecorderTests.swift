@@ -220,17 +220,24 @@ final class CapturedLogs: Sendable {
     }
 
     @Test func recordNeverWaitsForTheServer() async throws {
+        // A server that answers nothing until the test lets it: had `record` waited for an
+        // answer, no call could have returned before the gate opened.
+        let gate = DispatchSemaphore(value: 0)
+        let hangGuard = DispatchTimeInterval.seconds(120)
+        let answered = Locked(0)
         let t = ScriptedTransport()
         t.on { req in
-            Thread.sleep(forTimeInterval: 0.1)  // a slow server
+            _ = gate.wait(timeout: .now() + hangGuard)
+            answered.withLock { $0 += 1 }
             return HTTPResponse(status: 201, body: req.body ?? Data())
         }
         let recorder = EventRecorder(client: KubeClient(transport: t), component: "qm")
-        let start = ContinuousClock.now
         for i in 0..<5 { recorder.record(Self.widget(), type: .normal, reason: "R\(i)", message: "m") }
-        #expect(ContinuousClock.now - start < .milliseconds(200))
+        #expect(answered.value == 0, "every record returned before the server answered anything")
+        for _ in 0..<5 { gate.signal() }
         await recorder.flush()
         #expect(t.writes.count == 5)
+        #expect(answered.value == 5)
     }
 }
 

@@ -128,13 +128,55 @@ final class FakeLeaseAPI: Sendable {
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-func awaitCondition(timeout: Duration = .seconds(30), _ condition: @Sendable () async -> Bool) async -> Bool {
+/// The default timeout only bounds a hang: conditions are events, never speed measurements.
+func awaitCondition(timeout: Duration = .seconds(120), _ condition: @Sendable () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if await condition() { return true }
         try? await Task.sleep(for: .milliseconds(20))
     }
     return await condition()
+}
+
+/// Advances `clock` by `step` whenever something sleeps on it and no new sleep started for a
+/// moment, until `done()` holds (or the hang guard of `awaitCondition` runs out); returns
+/// whether `done()` held.
+func drive(_ clock: ManualClock, step: Duration, until done: @Sendable () async -> Bool) async -> Bool {
+    await awaitCondition {
+        if await done() { return true }
+        guard clock.sleeperCount > 0 else { return false }
+        let before = clock.registrations
+        try? await Task.sleep(for: .milliseconds(5))
+        if await done() { return true }
+        if clock.sleeperCount > 0 && clock.registrations == before { clock.advance(by: step) }
+        return false
+    }
+}
+
+/// Advances `clock` by `step`, `times` times, each time after at least `sleepers` tasks sleep
+/// on it and no new sleep started for a moment (so that everything driven by the clock, such
+/// as a request racing a deadline, has caught up before time moves on). `between` runs after
+/// every step.
+func step(
+    _ clock: ManualClock, by step: Duration, times: Int, sleepers: Int = 1, between: () -> Void = {}
+) async {
+    for _ in 0..<times {
+        await settle(clock, sleepers: sleepers)
+        clock.advance(by: step)
+        between()
+    }
+    await settle(clock, sleepers: sleepers)
+}
+
+/// Waits until at least `sleepers` tasks sleep on `clock` and no sleep started during a short
+/// pause.
+func settle(_ clock: ManualClock, sleepers: Int) async {
+    _ = await awaitCondition {
+        guard clock.sleeperCount >= sleepers else { return false }
+        let before = clock.registrations
+        try? await Task.sleep(for: .milliseconds(5))
+        return clock.sleeperCount >= sleepers && clock.registrations == before
+    }
 }
 
 /// A flag shared between a test and the code it drives.

@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeCore
+import KubeTestSupport
 import Logging
 import Prometheus
 import Synchronization
@@ -38,6 +39,46 @@ final class ManagerTestRunnable: Runnable {
             onWorkersStopped()
         }
         while !Task.isCancelled { try? await Task.sleep(for: .seconds(10)) }
+    }
+}
+
+/// Work that ignores cancellation until the test opens the gate (without holding a thread).
+final class StuckGate: Sendable {
+    private let state = Locked<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    let entered = SharedFlag()
+
+    func wait() async {
+        entered.set()
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { s in
+                if s.open { return true }
+                s.waiters.append(c)
+                return false
+            }
+            if resumeNow { c.resume() }
+        }
+    }
+
+    func open() {
+        let waiters = state.withLock { s in
+            s.open = true
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        for w in waiters { w.resume() }
+    }
+}
+
+/// A runnable whose workers ignore cancellation until its gate opens.
+struct ManagerTestStuckRunnable: Runnable {
+    let name = "stuck"
+    let gate: StuckGate
+    let workersStopped = SharedFlag()
+    var hasSynced: Bool { true }
+    func runCaches() async throws {}
+    func runWorkers() async throws {
+        defer { workersStopped.set() }
+        await gate.wait()
     }
 }
 
@@ -79,8 +120,10 @@ struct ManagerTestFailingRunnable: Runnable {
         let fake = FakeLeaseAPI()
         let registry = PrometheusCollectorRegistry()
         let runnable = ManagerTestRunnable(onWorkersStopped: { fake.note("workers-stopped") })
+        // A manual clock: the lease is never renewed, so it cannot be lost on a busy machine.
         let manager = Manager(
-            client: fake.makeClient(), options: Self.options(leaderElection: true), registry: registry)
+            client: fake.makeClient(), options: Self.options(leaderElection: true), registry: registry,
+            clock: ManualClock())
         manager.add(runnable)
         let run = Task { try await manager.run() }
 
@@ -122,17 +165,22 @@ struct ManagerTestFailingRunnable: Runnable {
         let fake = FakeLeaseAPI()
         fake.seed(LeaseSpec(holderIdentity: "someone-else", leaseDurationSeconds: 30))
         let runnable = ManagerTestRunnable()
+        let clock = ManualClock()
         let manager = Manager(
-            client: fake.makeClient(), options: Self.options(leaderElection: true), registry: .init())
+            client: fake.makeClient(), options: Self.options(leaderElection: true), registry: .init(),
+            clock: clock)
         manager.add(runnable)
         let run = Task { try await manager.run() }
         #expect(await awaitCondition { runnable.cachesRunning.isSet })
         runnable.synced.set()
+        #expect(await awaitCondition { await manager.healthProbePort() != nil })
         let port = try #require(await manager.healthProbePort())
-        // A standby is ready (its caches are synced) but runs no workers.
+        // A standby is ready (its caches are synced) but runs no workers: four more attempts
+        // to acquire (0.8 s), each finding the lease held.
         #expect(try await HealthProbeHTTPClient.get(port: port, path: "/readyz").status == 200)
-        try await Task.sleep(for: .milliseconds(800))
+        await step(clock, by: .milliseconds(200), times: 4)
         #expect(!runnable.workersRunning.isSet)
+        #expect(manager.leaderElector?.observedLeader == "someone-else")
         manager.shutdown()
         try await run.value
         #expect(fake.lease?.spec?.holderIdentity == "someone-else")
@@ -159,16 +207,52 @@ struct ManagerTestFailingRunnable: Runnable {
         let fake = FakeLeaseAPI()
         let cut = SharedFlag()
         let runnable = ManagerTestRunnable()
+        let clock = ManualClock()
+        var options = Self.options(leaderElection: true)
+        // Longer than the whole drive below: the workers stop within the grace period.
+        options.gracefulShutdownTimeout = .seconds(3600)
         let manager = Manager(
-            client: fake.makeClient(blocked: { cut.isSet }), options: Self.options(leaderElection: true),
-            registry: .init())
+            client: fake.makeClient(blocked: { cut.isSet }), options: options, registry: .init(), clock: clock)
         manager.add(runnable)
         let run = Task { try await manager.run() }
         #expect(await awaitCondition { runnable.workersRunning.isSet })
         cut.set()
+        let done = SharedFlag()
+        Task {
+            _ = try? await run.value
+            done.set()
+        }
+        #expect(await drive(clock, step: .milliseconds(100)) { done.isSet })
         await #expect(throws: LeaderElectionLost.self) { try await run.value }
         #expect(runnable.workersStopped.isSet)
         #expect(runnable.cachesStopped.isSet)
+    }
+
+    @Test func lostLeadershipEndsRunAfterTheGracePeriodEvenIfWorkersHang() async throws {
+        let fake = FakeLeaseAPI()
+        let cut = SharedFlag()
+        let gate = StuckGate()
+        defer { gate.open() }
+        let stuck = ManagerTestStuckRunnable(gate: gate)
+        let clock = ManualClock()
+        var options = Self.options(leaderElection: true)
+        options.gracefulShutdownTimeout = .seconds(2)
+        let manager = Manager(
+            client: fake.makeClient(blocked: { cut.isSet }), options: options, registry: .init(), clock: clock)
+        manager.add(stuck)
+        let run = Task { try await manager.run() }
+        #expect(await awaitCondition { gate.entered.isSet })
+        cut.set()
+        let done = SharedFlag()
+        Task {
+            _ = try? await run.value
+            done.set()
+        }
+        #expect(await drive(clock, step: .milliseconds(100)) { done.isSet })
+        await #expect(throws: LeaderElectionLost.self) { try await run.value }
+        // run() ended although the workers never stopped: the process can exit.
+        #expect(!stuck.workersStopped.isSet)
+        #expect(manager.readiness().contains { $0.name == "shutdown" && !$0.ready })
     }
 
     @Test func aFailingRunnableStopsTheManager() async throws {
@@ -183,27 +267,25 @@ struct ManagerTestFailingRunnable: Runnable {
     }
 
     @Test func shutdownTimesOutOnStuckRunnables() async throws {
-        struct Stuck: Runnable {
-            let name = "stuck"
-            var hasSynced: Bool { true }
-            func runCaches() async throws {}
-            func runWorkers() async throws {
-                // Ignores cancellation for 4 s (without holding a thread).
-                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                    DispatchQueue.global().asyncAfter(deadline: .now() + 4) { c.resume() }
-                }
-            }
-        }
+        let gate = StuckGate()
+        defer { gate.open() }
+        let stuck = ManagerTestStuckRunnable(gate: gate)
+        let clock = ManualClock()
         var options = Self.options(leaderElection: false)
         options.gracefulShutdownTimeout = .milliseconds(300)
-        let manager = Manager(client: FakeLeaseAPI().makeClient(), options: options, registry: .init())
-        manager.add(Stuck())
+        let manager = Manager(client: FakeLeaseAPI().makeClient(), options: options, registry: .init(), clock: clock)
+        manager.add(stuck)
         let run = Task { try await manager.run() }
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(await awaitCondition { gate.entered.isSet })
         manager.shutdown()
-        let start = ContinuousClock.now
+        // The graceful shutdown timeout is the only sleeper: run() ends once it has passed.
+        await settle(clock, sleepers: 1)
+        #expect(clock.nextDeadline == clock.now + .milliseconds(300))
+        clock.advance(by: .milliseconds(299))
+        #expect(clock.sleeperCount == 1)
+        clock.advance(by: .milliseconds(1))
         await #expect(throws: ManagerError.gracefulShutdownTimedOut(.milliseconds(300))) { try await run.value }
-        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(!stuck.workersStopped.isSet)
     }
 
     @Test func cancellingRunShutsDown() async throws {

@@ -13,13 +13,21 @@ import Testing
 /// `FakeAPIServer`: caches and watches drive the reconciles.
 @Suite("IPFSCluster controller over the fake API server")
 struct IPFSClusterReconcilerControllerTests {
-    func eventually(_ timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
+    /// Polls `condition` until it holds; the deadline only bounds a hang.
+    func eventually(_ timeout: Duration = .seconds(120), _ condition: () async -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if condition() { return true }
+            if await condition() { return true }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        return condition()
+        return await condition()
+    }
+
+    /// The value of the gauge `name{label="value"}` in `text` (Prometheus text format).
+    static func gauge(_ text: String, _ name: String, _ label: String, _ value: String) -> Double? {
+        let prefix = "\(name){\(label)=\"\(value)\"} "
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return nil }
+        return Double(line.dropFirst(prefix.count))
     }
 
     @Test("the controller creates the objects, follows the StatefulSet's status to Ready, then settles without writes")
@@ -55,11 +63,20 @@ struct IPFSClusterReconcilerControllerTests {
         _ = try await client.replaceStatus(sts)
         #expect(await eventually { fake.object(IPFSCluster.self, name: "demo", namespace: "ipfs")?.status?.phase == .ready })
 
-        await events.flush()
-        try await Task.sleep(for: .milliseconds(500))
-        await events.flush()
+        // Settled: nothing queued, no reconcile running, every event written (an event, not a
+        // pause that a busy machine could outlast).
+        #expect(
+            await eventually {
+                await events.flush()
+                let text = registry.emitToString()
+                return Self.gauge(text, "workqueue_depth", "name", "ipfscluster") == 0
+                    && Self.gauge(text, "controller_runtime_active_workers", "controller", "ipfscluster") == 0
+            })
         let settled = fake.writes.count
+        // Converged: whatever still arrives (watch echoes of our own writes) reconciles without
+        // writing. A quiet window, so it can only miss a stray write, never invent one.
         try await Task.sleep(for: .milliseconds(700))
+        await events.flush()
         #expect(fake.writes.count == settled, "\(fake.writes.dropFirst(settled).map { "\($0.method) \($0.path)" })")
     }
 }
