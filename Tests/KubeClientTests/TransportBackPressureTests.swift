@@ -18,7 +18,7 @@ struct TransportBackPressureTests {
     }
 
     @Test func aConsumerThatStopsReadingPausesTheTransferAndLosesNothing() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL, options: TransportOptions(streamBufferLimit: 300))
         defer { transport.shutdown() }

@@ -76,7 +76,7 @@ struct TransportStreamLimitsTests {
     }
 
     @Test func aLineLongerThanTheCapFailsTheStreamAndClosesIt() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(server: server.baseURL, options: TransportOptions(maxLineSize: 4000))
         defer { transport.shutdown() }
@@ -98,7 +98,7 @@ struct TransportStreamLimitsTests {
     }
 
     @Test func aSilentStreamFailsWithIdleThroughTheDecodingStage() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(
             server: server.baseURL, options: TransportOptions(watchIdleTimeout: .milliseconds(300)))
@@ -156,7 +156,7 @@ struct TransportStreamLimitsTests {
     #endif
 
     @Test func requestsWorkWithTheTCPTuningInstalled() async throws {
-        let server = try TransportTestServer()
+        let server = try await TransportTestServer()
         defer { server.stop() }
         let transport = try CurlTransport(
             server: server.baseURL,
