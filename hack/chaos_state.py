@@ -54,8 +54,10 @@ def converged(kubeconfig, tenants, resources):
         return False
     for c in cs:
         s = c.get("status", {})
+        # ... and has seen the StatefulSet controller create every pod (no kubelet runs them).
         if s.get("observedGeneration") != c["metadata"].get("generation") \
-                or len(s.get("peers") or []) != c["spec"].get("replicas"):
+                or len(s.get("peers") or []) != c["spec"].get("replicas") \
+                or s.get("replicas") != c["spec"].get("replicas"):
             return False
     return len(items(kubeconfig, "statefulsets")) >= resources
 
