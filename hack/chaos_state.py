@@ -41,8 +41,13 @@ def converged(kubeconfig, tenants, resources):
     rs = items(kubeconfig, "resources.quartermaster.dev")
     if len(ts) != tenants or len(rs) != resources:
         return False
+    per = resources // max(tenants, 1)
     for t in ts:
-        if t.get("status", {}).get("observedGeneration") != t["metadata"].get("generation"):
+        s = t.get("status", {})
+        if s.get("observedGeneration") != t["metadata"].get("generation"):
+            return False
+        # The quota controller has counted every Resource (it lags the objects).
+        if (s.get("quota", {}).get("used") or {}).get("count/resources.quartermaster.dev") != str(per):
             return False
     for r in rs:
         s = r.get("status", {})
