@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: the unit and scenario tests, then the integration tests against a
 # real API server (KUBEBUILDER_ASSETS, defaulting to ../shared/envtest/bin beside the
-# repository). Two `swift test` runs over one build, so the control planes the integration
-# tests start do not compete for the CPU with the timing-sensitive unit tests.
+# repository). Two `swift test` runs over one build: the unit tests first, so a failure there is
+# reported before the slower integration tests start. No test bounds wall-clock time (they use
+# injected clocks and wait for events), so plain `swift test` passes as well.
 # With arguments, one `swift test` run with them instead (e.g. hack/test.sh --filter EnvTest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
