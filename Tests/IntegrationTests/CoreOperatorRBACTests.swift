@@ -17,8 +17,9 @@ struct CoreOperatorRBACTests {
         "the controller set syncs and leads under the operator user bound to config/rbac",
         .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func controllersRunWithTheirRoles() async throws {
-        // Private: binding roles to the operator user would change what other tests see.
-        let env = try await EnvTest.start(controllerManager: false)
+        // Private: binding roles to the operator user would change what other tests see. With
+        // the controller manager: a tenant's quota must be counted before Resources are admitted.
+        let env = try await EnvTest.start(controllerManager: true)
         do {
             try await run(env)
         } catch {
@@ -80,7 +81,37 @@ struct CoreOperatorRBACTests {
         }
         let readyAfter = ContinuousClock.now - started
         #expect(ready, "readiness: \(manager.readiness()), leader: \(manager.leaderElector?.isLeader ?? false)")
-        // Run a few seconds more: renewals, resumed watches, first reconciles.
+        // The whole path a user starts, under these rules: a Tenant, a Resource in its
+        // namespace, the IPFSCluster the Resource creates and that cluster's objects.
+        try await env.kubectlChecked(["apply", "-f", "\(root)/config/rbac/tenant_owner_role.yaml"])
+        try await env.kubectlChecked(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: quartermaster.dev/v1alpha1
+                kind: Tenant
+                metadata: {name: rbac-tenant}
+                spec: {tier: basic, owners: [{kind: User, name: alice}]}
+                """)
+        let tenantReady = await CoreTest.eventually {
+            let ready = try? await env.kubectlChecked([
+                "get", "tenant", "rbac-tenant", "-o", #"jsonpath={.status.conditions[?(@.type=="Ready")].status}"#,
+            ])
+            return ready == "True"
+        }
+        #expect(tenantReady, "the tenant's namespace, quota, limits, policies and owner binding")
+        try await env.kubectlChecked(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: quartermaster.dev/v1alpha1
+                kind: Resource
+                metadata: {name: files, namespace: rbac-tenant}
+                spec: {template: small-storage}
+                """)
+        let built = await CoreTest.eventually {
+            (try? await env.kubectlChecked(["-n", "rbac-tenant", "get", "statefulset", "files", "-o", "name"])) != nil
+        }
+        #expect(built, "the Resource's IPFSCluster and its StatefulSet, created by the operator user")
+        // Run a few seconds more: renewals, resumed watches, status writes.
         try await Task.sleep(for: .seconds(4))
         #expect(manager.leaderElector?.isLeader == true)
         manager.shutdown()
