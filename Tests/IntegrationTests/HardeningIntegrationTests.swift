@@ -24,7 +24,7 @@ struct HardeningIntegrationTests {
 
     @Test(
         "a Tenant naming an existing namespace does not take it over, and deleting it leaves the namespace",
-        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"), .timeLimit(.minutes(5)))
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func existingNamespaceIsNeverTakenOver() async throws {
         let env = try await EnvTest.start(controllerManager: false)
         defer { Task { await env.stop() } }
@@ -62,7 +62,7 @@ struct HardeningIntegrationTests {
 
     @Test(
         "peer keys never change: not after a label edit of the Secret, not after a fresh cache",
-        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"), .timeLimit(.minutes(5)))
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func keysSurviveLabelEditsAndRelists() async throws {
         let env = try await EnvTest.start(controllerManager: false)
         defer { Task { await env.stop() } }
@@ -122,7 +122,7 @@ struct HardeningIntegrationTests {
 
     @Test(
         "odd stored objects are quarantined or Stalled while a good IPFSCluster beside them reconciles",
-        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"), .timeLimit(.minutes(5)))
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func oddStoredObjectsDoNotStopTheOthers() async throws {
         let env = try await EnvTest.start(controllerManager: false)
         defer { Task { await env.stop() } }

@@ -56,7 +56,7 @@ struct HostileInputIntegrationTests {
 
     @Test(
         "every hostile manifest is refused or reported, and good objects converge beside them",
-        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"), .timeLimit(.minutes(10)))
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func corpus() async throws {
         #expect(Corpus.entries.count >= 50)
         let env = try await EnvTest.start(controllerManager: false)

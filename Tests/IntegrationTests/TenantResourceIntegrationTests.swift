@@ -197,7 +197,7 @@ import Testing
     /// server's quota admission refuses the next one. Its owner scales one with `kubectl scale`
     /// through the generated role. No IPFSCluster controller watches this namespace, so the
     /// clusters stay plain objects (nothing else is counted against the quota).
-    @Test(.enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"), .timeLimit(.minutes(5)))
+    @Test(.enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func freeTenantsAreRefusedTheIPFSClusterPastTheCountCap() async throws {
         let env = try await EnvTest.shared()
         try #require(env.hasControllerManager, "needs kube-controller-manager to count the ResourceQuota")
