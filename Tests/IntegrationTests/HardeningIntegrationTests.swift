@@ -179,4 +179,44 @@ struct HardeningIntegrationTests {
         #expect(!op.task.isCancelled)
         await op.stop()
     }
+
+    @Test(
+        "an IPFSCluster named like a tenant NetworkPolicy is Stalled; the two controllers never rewrite each other",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
+    func ownersNeverFightOverAName() async throws {
+        let env = try await EnvTest.start(controllerManager: false)
+        defer { Task { await env.stop() } }
+        let tenant = "fight-\(Self.suffix())"
+        let (client, op) = try await TenantResourceIntegrationTests.start(env, tenantNamespaces: [tenant])
+        defer { Task { await op.stop() } }
+        try await env.kubectlChecked(
+            ["apply", "-f", "-"],
+            stdin: #"{"apiVersion":"quartermaster.dev/v1alpha1","kind":"Tenant","metadata":{"name":"\#(tenant)"},"spec":{}}"#)
+        let policyName = "quartermaster-allow-same-namespace"
+        try await eventually("the tenant's policy exists") {
+            try await client.getIfExists(NetworkPolicy.self, name: policyName, namespace: tenant) != nil
+        }
+        try await env.kubectlChecked(
+            ["apply", "-f", "-"],
+            stdin: IPFSClusterIntegrationTests.manifest(name: policyName, namespace: tenant))
+        try await eventually("the IPFSCluster is Stalled with NameConflict") {
+            let c = try await client.get(IPFSCluster.self, name: policyName, namespace: tenant)
+            return c.status?.conditions?.first { $0.type == "Stalled" }?.reason == "NameConflict"
+        }
+        let before = try await client.get(NetworkPolicy.self, name: policyName, namespace: tenant)
+        #expect(before.metadata.controllerReference?.kind == "Tenant")
+        // Both reconcile again (a spec change of each); the policy is not written by either.
+        try await env.kubectlChecked(
+            ["-n", tenant, "patch", "ipfscluster", policyName, "--type=merge", "-p", #"{"spec":{"privateSwarm":true}}"#])
+        try await env.kubectlChecked(["patch", "tenant", tenant, "--type=merge", "-p", #"{"spec":{"suspended":false}}"#])
+        try await eventually("both reconciled their new generation") {
+            let c = try await client.get(IPFSCluster.self, name: policyName, namespace: tenant)
+            let t = try await client.get(Tenant.self, name: tenant)
+            return c.status?.observedGeneration == c.metadata.generation
+                && t.status?.observedGeneration == t.metadata.generation
+        }
+        let after = try await client.get(NetworkPolicy.self, name: policyName, namespace: tenant)
+        #expect(after.metadata.resourceVersion == before.metadata.resourceVersion)
+        #expect(try await client.getIfExists(StatefulSet.self, name: policyName, namespace: tenant) == nil)
+    }
 }

@@ -12,8 +12,9 @@ import Logging
 /// - Peers added by a scale-up get new keys through a PUT guarded by the Secret's
 ///   `resourceVersion`; existing keys are never changed (the data is merged, never replaced),
 ///   and a Secret changed meanwhile makes the write fail (requeue) instead of losing anything.
-/// - Labels and owner reference are restored with a merge patch of `metadata` only, so editing
-///   the Secret's labels changes no key. Nothing ever force-applies over the Secret.
+/// - Labels are restored with a merge patch of `metadata` only, so editing the Secret's labels
+///   changes no key. Nothing ever force-applies over the Secret. A Secret of that name this
+///   cluster does not control is a ``ChildNameConflict``: its keys are neither used nor changed.
 /// - A Secret that exists but cannot be read back is `Stalled` (`InvalidSecret`), never
 ///   regenerated.
 extension IPFSClusterReconciler {
@@ -47,6 +48,12 @@ extension IPFSClusterReconciler {
                 return .retry
             }
         }
+        // Someone else's Secret of that name: its keys are neither used nor changed.
+        if let conflict = ChildNameConflict.check(
+            kind: Secret.resource.kind, existing: stored.metadata, ownerUID: cluster.metadata.uid ?? "")
+        {
+            throw conflict
+        }
         let desired = try IPFSClusterDesiredState.compute(
             cluster: cluster, existingSecretData: IPFSClusterDesiredState.decodedStringData(of: stored),
             clusterDomain: clusterDomain
@@ -77,19 +84,13 @@ extension IPFSClusterReconciler {
         return missing.isEmpty ? nil : have.merging(missing) { old, _ in old }
     }
 
-    /// A merge patch restoring `desired`'s labels and (when the Secret has no controller) its
-    /// owner reference, or `nil` when nothing is missing. Touches nothing else.
+    /// A merge patch restoring `desired`'s labels, or `nil` when none is missing. Touches
+    /// nothing else (the owner reference is checked before: a Secret this cluster does not
+    /// control is a ``ChildNameConflict``).
     static func metadataRepair(desired: ObjectMeta, stored: ObjectMeta) -> JSONValue? {
-        var metadata: [String: JSONValue] = [:]
         let labels = stored.labels ?? [:]
         let wantedLabels = (desired.labels ?? [:]).filter { labels[$0.key] != $0.value }
-        if !wantedLabels.isEmpty { metadata["labels"] = .object(wantedLabels.mapValues { .string($0) }) }
-        let references = stored.ownerReferences ?? []
-        if !references.contains(where: { $0.controller == true }), let owner = desired.ownerReferences?.first,
-            let value = try? JSONValue(encoding: references + [owner])
-        {
-            metadata["ownerReferences"] = value
-        }
-        return metadata.isEmpty ? nil : .object(["metadata": .object(metadata)])
+        guard !wantedLabels.isEmpty else { return nil }
+        return .object(["metadata": .object(["labels": .object(wantedLabels.mapValues { .string($0) })])])
     }
 }

@@ -34,6 +34,9 @@ public enum IPFSClusterValidation {
         case invalidIdentitiesSecret = "InvalidIdentitiesSecret"
         /// The spec holds a value the desired objects cannot be built from.
         case invalidSpec = "InvalidSpec"
+        /// An object this cluster would write exists and is controlled by another owner (or
+        /// none): ``ChildNameConflict``.
+        case nameConflict = "NameConflict"
     }
 
     /// The problem that a failure of ``IPFSClusterDesiredState/compute(cluster:existingSecretData:clusterDomain:)``

@@ -13,6 +13,8 @@ public struct TenantObservation: Hashable, Sendable {
     public var resourcePhases: [ResourcePhase?]
     /// Set when the spec could not be turned into objects.
     public var specError: TenantSpecError?
+    /// A child whose name is taken by an object this Tenant does not control.
+    public var conflict: ChildNameConflict?
     /// While deleting: what the namespace still holds (read from the API server).
     public var blockingContents: TenantNamespaceContents
 

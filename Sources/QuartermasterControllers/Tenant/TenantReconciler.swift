@@ -115,13 +115,24 @@ public struct TenantReconciler: Reconciler {
         }
 
         let ns = desired.namespaceName
-        let quota = try await applier.apply(
-            desired.resourceQuota, observed: caches.quotas.get(name: TenantDesiredState.quotaName, namespace: ns))
-        _ = try await applier.apply(
-            desired.limitRange, observed: caches.limitRanges.get(name: TenantDesiredState.limitRangeName, namespace: ns))
-        for policy in desired.networkPolicies {
-            _ = try await applier.apply(
-                policy, observed: caches.networkPolicies.get(name: policy.metadata.name ?? "", namespace: ns))
+        let quota: ResourceQuota
+        do {
+            quota = try await applyChild(
+                desired.resourceQuota, cached: caches.quotas.get(name: TenantDesiredState.quotaName, namespace: ns))
+            _ = try await applyChild(
+                desired.limitRange,
+                cached: caches.limitRanges.get(name: TenantDesiredState.limitRangeName, namespace: ns))
+            for policy in desired.networkPolicies {
+                _ = try await applyChild(
+                    policy, cached: caches.networkPolicies.get(name: policy.metadata.name ?? "", namespace: ns))
+            }
+            _ = try await applyChild(
+                desired.roleBinding,
+                cached: caches.roleBindings.get(name: TenantDesiredState.roleBindingName, namespace: ns))
+        } catch let conflict as ChildNameConflict {
+            observation.conflict = conflict
+            try await writeStatus(of: tenant, observation: observation)
+            return .done
         }
         for name in desired.staleNetworkPolicyNames
         where caches.networkPolicies.get(name: name, namespace: ns)?.metadata.labels?[TenantLabels.tenant]
@@ -129,14 +140,29 @@ public struct TenantReconciler: Reconciler {
         {
             do { try await client.delete(NetworkPolicy.self, name: name, namespace: ns) } catch KubeAPIError.notFound {}
         }
-        _ = try await applier.apply(
-            desired.roleBinding,
-            observed: caches.roleBindings.get(name: TenantDesiredState.roleBindingName, namespace: ns))
 
         observation.objectsApplied = true
-        observation.quota = quota.object.status
+        observation.quota = quota.status
         try await writeStatus(of: tenant, observation: observation)
         return .done
+    }
+
+    /// Applies a child of the tenant's namespace unless its name is taken by an object this
+    /// Tenant does not control (``ChildNameConflict``). The caches hold only managed objects,
+    /// so a name they do not show is read from the API server before the first write.
+    private func applyChild<T: KubeResource>(_ desired: T, cached: T?) async throws -> T {
+        var observed = cached
+        if observed == nil, let name = desired.metadata.name {
+            observed = try await client.getIfExists(T.self, name: name, namespace: desired.metadata.namespace)
+        }
+        if let existing = observed,
+            let conflict = ChildNameConflict.check(
+                kind: T.resource.kind, existing: existing.metadata,
+                ownerUID: desired.metadata.controllerReference?.uid ?? "")
+        {
+            throw conflict
+        }
+        return try await applier.apply(desired, observed: observed).object
     }
 
     /// The deletion flow, decided from direct reads: refuse while the namespace holds Resources

@@ -10,6 +10,7 @@ import KubeCore
 /// | --- | --- | --- | --- |
 /// | spec invalid | False `InvalidSpec` | False | True `InvalidSpec` |
 /// | namespace not ours (`TenantNamespaceClaim.foreign`) | False `NamespaceConflict` | False | True `NamespaceConflict` |
+/// | a child's name taken by another owner (`ChildNameConflict`) | False `NameConflict` | False | True `NameConflict` |
 /// | deleting, Resources or IPFSClusters remain | False `Deleting` | False | True `NotEmpty` |
 /// | deleting, none remain | False `Deleting` | True `Deleting` | False |
 /// | namespace terminating | False `NamespaceTerminating` | True `NamespaceTerminating` | False |
@@ -40,6 +41,10 @@ public enum TenantStatusComputation {
             ready = (.false, "NamespaceConflict", message)
             reconciling = (.false, "NamespaceConflict", message)
             stalled = (.true, "NamespaceConflict", message)
+        } else if let conflict = observation.conflict, !deleting {
+            ready = (.false, "NameConflict", conflict.description)
+            reconciling = (.false, "NameConflict", conflict.description)
+            stalled = (.true, "NameConflict", conflict.description)
         } else if deleting {
             ready = (.false, "Deleting", "the tenant is being deleted")
             if !observation.blockingContents.isEmpty {
