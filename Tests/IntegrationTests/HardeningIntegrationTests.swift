@@ -111,22 +111,13 @@ struct HardeningIntegrationTests {
         await op.stop()
     }
 
-    /// The IPFSCluster CRD with `spec` left unchecked: objects stored under it are what an older
-    /// schema (or a rollback) leaves behind.
-    static func looseIPFSClusterCRD() throws -> String {
-        var model = CRDGenerator.ipfsCluster
-        model.spec = .freeform("Anything (a looser, older schema).")
-        model.metadataName = nil
-        return try "---\n" + model.yaml()
-    }
-
     @Test(
         "odd stored objects are quarantined or Stalled while a good IPFSCluster beside them reconciles",
         .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func oddStoredObjectsDoNotStopTheOthers() async throws {
         let env = try await EnvTest.start(controllerManager: false)
         defer { Task { await env.stop() } }
-        try await env.kubectlChecked(["apply", "--server-side", "-f", "-"], stdin: try Self.looseIPFSClusterCRD())
+        try await env.kubectlChecked(["apply", "--server-side", "-f", "-"], stdin: try HostileInputIntegrationTests.looseCRD(CRDGenerator.ipfsCluster))
         try await env.kubectlChecked(["wait", "--for=condition=Established", "crd/ipfsclusters.quartermaster.dev"])
         for crd in CRDGenerator.allCRDs() where !crd.fileName.contains("ipfsclusters") {
             try await env.installCRD(yaml: crd.yaml)

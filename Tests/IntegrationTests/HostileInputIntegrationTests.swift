@@ -26,15 +26,16 @@ struct HostileInputIntegrationTests {
         return #"{"apiVersion":"quartermaster.dev/v1alpha1","kind":"\#(e.kind.rawValue)","metadata":{"name":"\#(e.name)"\#(ns)},"spec":\#(e.spec)}"#
     }
 
-    /// The CRDs with `spec` unchecked and names unrestricted: an older, looser schema.
-    static func looseCRDs() throws -> [String] {
-        try CRDGenerator.allModels.map { model in
-            var loose = model
-            loose.spec = .freeform("Anything (a looser, older schema).")
-            loose.metadataName = nil
-            return try "---\n" + loose.yaml()
-        }
+    /// `model`'s CRD with `spec` unchecked and names unrestricted: an older, looser schema.
+    static func looseCRD(_ model: CustomResourceDefinitionModel) throws -> String {
+        var loose = model
+        loose.spec = .freeform("Anything (a looser, older schema).")
+        loose.metadataName = nil
+        return try "---\n" + loose.yaml()
     }
+
+    /// Every CRD in its looser form.
+    static func looseCRDs() throws -> [String] { try CRDGenerator.allModels.map(looseCRD) }
 
     static func waitEstablished(_ env: EnvTest) async throws {
         for model in CRDGenerator.allModels {

@@ -223,21 +223,10 @@ public struct IPFSClusterReconciler: Reconciler {
         return Applied(objects: desired, appliedStatefulSet: sts)
     }
 
-    /// Applies `desired` unless its name is taken by an object this cluster does not control
-    /// (``ChildNameConflict``). The cache holds only this instance's labelled objects, so a name
-    /// it does not show is read from the API server before the first write.
+    /// Applies `desired` unless its name is taken by another owner's object
+    /// (``DesiredStateApplier/applyControlled(_:cached:)``); logs what it wrote.
     private func apply<T: KubeResource>(_ desired: T, observed: T?, logger: Logger) async throws -> T {
-        var observed = observed
-        if observed == nil, let name = desired.metadata.name {
-            observed = try await client.getIfExists(T.self, name: name, namespace: desired.metadata.namespace)
-        }
-        if let existing = observed,
-            let conflict = ChildNameConflict.check(
-                kind: T.resource.kind, existing: existing.metadata, ownerUID: desired.metadata.controllerReference?.uid ?? "")
-        {
-            throw conflict
-        }
-        let outcome = try await applier.apply(desired, observed: observed)
+        let outcome = try await applier.applyControlled(desired, cached: observed)
         if outcome.wasApplied {
             logger.info(
                 observed == nil ? "created" : "updated",

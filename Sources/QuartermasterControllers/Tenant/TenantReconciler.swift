@@ -147,22 +147,10 @@ public struct TenantReconciler: Reconciler {
         return .done
     }
 
-    /// Applies a child of the tenant's namespace unless its name is taken by an object this
-    /// Tenant does not control (``ChildNameConflict``). The caches hold only managed objects,
-    /// so a name they do not show is read from the API server before the first write.
+    /// Applies a child of the tenant's namespace unless another owner's object has its name
+    /// (``DesiredStateApplier/applyControlled(_:cached:)``).
     private func applyChild<T: KubeResource>(_ desired: T, cached: T?) async throws -> T {
-        var observed = cached
-        if observed == nil, let name = desired.metadata.name {
-            observed = try await client.getIfExists(T.self, name: name, namespace: desired.metadata.namespace)
-        }
-        if let existing = observed,
-            let conflict = ChildNameConflict.check(
-                kind: T.resource.kind, existing: existing.metadata,
-                ownerUID: desired.metadata.controllerReference?.uid ?? "")
-        {
-            throw conflict
-        }
-        return try await applier.apply(desired, observed: observed).object
+        try await applier.applyControlled(desired, cached: cached).object
     }
 
     /// The deletion flow, decided from direct reads: refuse while the namespace holds Resources
