@@ -30,8 +30,9 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        // Sans-IO: object model, JSON, resource paths, request building, API errors.
-        .target(name: "KubeCore", swiftSettings: strict),
+        // Sans-IO: object model, JSON, resource paths, request building, API errors, CRD schemas
+        // and ClusterRole manifests (rendered to YAML).
+        .target(name: "KubeCore", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // HTTP over libcurl, kubeconfig, in-cluster config, credentials, the typed API client.
         .target(
             name: "KubeClient",

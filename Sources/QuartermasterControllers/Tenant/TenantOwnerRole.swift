@@ -2,10 +2,11 @@ import Foundation
 import KubeCore
 
 /// The `quartermaster-tenant-owner` ClusterRole: what a Tenant's owners may do in the tenant's
-/// namespace. This type is the single source of the role: `config/rbac/tenant_owner_role.yaml`
-/// and the Helm chart's `templates/clusterrole-tenant-owner.yaml` are generated from it
-/// (`hack/generate.sh`, which runs `quartermaster roles --root .`; see `GeneratedRBACManifests`),
-/// and a unit test fails when either committed file differs.
+/// namespace, generated from the kinds' ``KindDeclaration/tenantOwners``:
+/// `config/rbac/tenant_owner_role.yaml` and the Helm chart's
+/// `templates/clusterrole-tenant-owner.yaml` are written from it by `hack/generate.sh`
+/// (`quartermaster manifests`, see ``GeneratedManifests``), and a unit test fails when either
+/// committed file differs.
 ///
 /// Guarantees:
 /// - The operator grants the role only through a RoleBinding in the tenant's namespace
@@ -22,49 +23,50 @@ public enum TenantOwnerRole {
     /// `quartermaster-tenant-owner`.
     public static let name = "quartermaster-tenant-owner"
 
-    /// The plural names of the kinds owners manage in group `quartermaster.dev`: Resources and
-    /// the concrete kinds templates create (IPFSClusters).
-    public static let managedKinds = [Resource.resource.plural, IPFSCluster.resource.plural]
-
-    /// The `<plural>/scale` subresources owners may use (`kubectl scale`): those of the managed
-    /// kinds whose CRD has a scale subresource (`CRDGenerator`).
-    public static var scaleSubresources: [String] {
-        CRDGenerator.allModels
-            .filter { $0.scale != nil && managedKinds.contains($0.resource.plural) }
-            .map { "\($0.resource.plural)/scale" }
-    }
-
     /// `app.kubernetes.io/name: quartermaster`, like every other object of the install (so
     /// `-l app.kubernetes.io/name=quartermaster` finds it). Not `app.kubernetes.io/managed-by:
     /// quartermaster`: the installer (kustomize or Helm) applies this role, not the operator.
     public static let labels = ["app.kubernetes.io/name": "quartermaster"]
 
-    /// Every rule, with the reason it is needed (written as a comment into the generated YAML).
-    public static var documentedRules: [(reason: String, rule: PolicyRule)] {
-        let group = IPFSCluster.resource.group
-        return [
-            (
-                "The tenant's own workloads: Resources, and the concrete kinds templates create.",
-                PolicyRule(
-                    apiGroups: [group], resources: managedKinds,
-                    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"])
-            ),
-            (
-                "Their status, read-only: only the operator writes status.",
-                PolicyRule(apiGroups: [group], resources: managedKinds.map { "\($0)/status" }, verbs: ["get"])
-            ),
-            (
-                "kubectl scale (the scale subresource sets spec.replicas).",
-                PolicyRule(apiGroups: [group], resources: scaleSubresources, verbs: ["get", "update", "patch"])
-            ),
-            (
+    /// Every rule for `kinds`, with the reason it is needed (written as a comment into the
+    /// generated YAML): for each kind whose ``KindDeclaration/tenantOwners`` is `.manage`, every
+    /// verb but `deletecollection`, `status` read-only and `scale` when its CRD has one; then
+    /// read access to the Secrets and Services where the operator publishes connection details.
+    public static func documentedRules(for kinds: [KindDeclaration]) -> [DocumentedPolicyRule] {
+        let managed = kinds.filter { $0.tenantOwners == .manage }
+        var rules: [DocumentedPolicyRule] = []
+        for kind in managed {
+            let resource = kind.resource
+            rules.append(
+                DocumentedPolicyRule(
+                    "The tenant's own workloads: Resources, and the concrete kinds templates create.",
+                    PolicyRule(
+                        apiGroups: [resource.group], resources: [resource.plural],
+                        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"])))
+            rules.append(
+                DocumentedPolicyRule(
+                    "Their status, read-only: only the operator writes status.",
+                    PolicyRule(apiGroups: [resource.group], resources: ["\(resource.plural)/status"], verbs: ["get"])))
+            if kind.crd.scale != nil {
+                rules.append(
+                    DocumentedPolicyRule(
+                        "kubectl scale (the scale subresource sets spec.replicas).",
+                        PolicyRule(
+                            apiGroups: [resource.group], resources: ["\(resource.plural)/scale"],
+                            verbs: ["get", "update", "patch"])))
+            }
+        }
+        rules.append(
+            DocumentedPolicyRule(
                 "Connection details the operator publishes: credentials (Secrets) and endpoints (Services).",
-                PolicyRule(apiGroups: [""], resources: ["secrets", "services"], verbs: ["get", "list", "watch"])
-            ),
-        ]
+                PolicyRule(apiGroups: [""], resources: ["secrets", "services"], verbs: ["get", "list", "watch"])))
+        return DocumentedPolicyRule.merged(rules)
     }
 
-    /// The ClusterRole; the installer applies it (see `GeneratedRBACManifests`).
+    /// ``documentedRules(for:)`` of every kind (``QuartermasterKinds/all``).
+    public static var documentedRules: [DocumentedPolicyRule] { documentedRules(for: QuartermasterKinds.all) }
+
+    /// The ClusterRole; the installer applies it (see ``GeneratedManifests``).
     public static var clusterRole: ClusterRole {
         ClusterRole(metadata: ObjectMeta(name: name, labels: labels), rules: documentedRules.map(\.rule))
     }

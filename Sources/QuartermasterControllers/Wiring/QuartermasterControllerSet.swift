@@ -4,21 +4,12 @@ import KubeRuntime
 
 /// Builds every Quartermaster controller, ready to be added to a `Manager`.
 public enum QuartermasterControllerSet {
-    /// The controllers to run, in a stable order.
-    public static func make(client: KubeClient, settings: ControllerSettings) -> [any Runnable] {
-        var controllers: [any Runnable] = []
-        controllers.append(contentsOf: ControllerRegistry.builders.compactMap { $0(client, settings) })
-        return controllers
+    /// The controllers of `kinds` (default: every kind, ``QuartermasterKinds/all``), in the
+    /// kinds' order; a kind whose controller cannot run with `settings` (e.g. a cluster-scoped
+    /// kind while only some namespaces are watched) is left out.
+    public static func make(
+        client: KubeClient, settings: ControllerSettings, kinds: [KindDeclaration] = QuartermasterKinds.all
+    ) -> [any Runnable] {
+        kinds.compactMap { $0.makeController(client, settings) }
     }
-}
-
-/// The controller builders, one per kind; each returns `nil` when it cannot run with the given
-/// settings (e.g. a cluster-scoped kind while watching only some namespaces).
-enum ControllerRegistry {
-    typealias Builder = @Sendable (KubeClient, ControllerSettings) -> (any Runnable)?
-    static let builders: [Builder] = [
-        { client, settings in IPFSClusterController.make(client: client, settings: settings) },
-        { client, settings in TenantController.make(client: client, settings: settings) },
-        { client, settings in ResourceController.make(client: client, settings: settings) },
-    ]
 }

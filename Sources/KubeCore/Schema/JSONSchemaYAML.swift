@@ -1,4 +1,3 @@
-import KubeCore
 import Yams
 
 /// Conversion of schemas and JSON values to ordered Yams nodes.

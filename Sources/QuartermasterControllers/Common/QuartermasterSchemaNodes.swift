@@ -70,3 +70,14 @@ enum QuartermasterSchemaNodes {
         return c
     }
 }
+
+extension QuartermasterSchemaNodes {
+    /// `metadata.name` of a kind whose children are named after it: a DNS-1035 label of at most
+    /// ``IPFSClusterNames/maxInstanceNameLength`` characters (Services and pod labels derive
+    /// from it).
+    static func childNamesRoot(_ kind: String) -> JSONSchemaProperty {
+        .string(
+            "Name of the \(kind): lower-case letters, digits and '-', starting with a letter; at most \(IPFSClusterNames.maxInstanceNameLength) characters, as the names of its objects derive from it.",
+            pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$", maxLength: IPFSClusterNames.maxInstanceNameLength)
+    }
+}

@@ -1,5 +1,4 @@
 import Foundation
-import KubeCore
 
 /// A ClusterRole written out as a committed YAML manifest, for `kubectl apply` or as a Helm
 /// chart template.
@@ -12,14 +11,24 @@ public struct ClusterRoleManifest: Sendable {
     public enum Flavor: Sendable, Hashable {
         /// Every label written out; for `kubectl apply` and kustomize.
         case plain
-        /// For a Helm chart's `templates/`: the `app.kubernetes.io/*` labels come from the
+        /// For a Helm chart's `templates/`: the labels named in `replacing` come from the
         /// chart's named template `include` (its standard labels), the others are written out.
-        case helmTemplate(include: String)
+        /// Default `replacing`: ``helmStandardLabels``.
+        case helmTemplate(include: String, replacing: Set<String> = ClusterRoleManifest.helmStandardLabels)
     }
+
+    /// The labels a chart's standard-labels template writes: `app.kubernetes.io/` `name`,
+    /// `instance`, `version` and `managed-by`. Others (`app.kubernetes.io/component`, aggregation
+    /// labels) are written out in both flavours.
+    public static let helmStandardLabels: Set<String> = [
+        "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
+        "app.kubernetes.io/managed-by",
+    ]
 
     /// The role; `metadata.name`, `metadata.labels` and `rules` are written.
     public var role: ClusterRole
-    /// One reason per rule of `role.rules`, written as a comment above it (`nil`: none).
+    /// One reason per rule of `role.rules`, written as a comment above it, one comment line per
+    /// line of the reason (`nil`: none).
     public var ruleReasons: [String?]
     /// Comment lines at the top of the file (without `#`).
     public var header: [String]
@@ -28,6 +37,18 @@ public struct ClusterRoleManifest: Sendable {
         self.role = role
         self.ruleReasons = ruleReasons
         self.header = header
+    }
+
+    /// A role named `name` with `labels` and exactly `rules`, each preceded by its reason.
+    public init(name: String, labels: [String: String], rules: [DocumentedPolicyRule], header: [String] = []) {
+        self.init(
+            role: ClusterRole(metadata: ObjectMeta(name: name, labels: labels), rules: rules.map(\.rule)),
+            ruleReasons: rules.map { $0.reason.isEmpty ? nil : $0.reason }, header: header)
+    }
+
+    /// Several roles as one file: their manifests separated by `---` lines.
+    public static func yaml(_ manifests: [ClusterRoleManifest], _ flavor: Flavor = .plain) -> String {
+        manifests.map { $0.yaml(flavor) }.joined(separator: "---\n")
     }
 
     /// The manifest text in `flavor`, ending in a newline.
@@ -41,15 +62,17 @@ public struct ClusterRoleManifest: Sendable {
         ]
         var labels = (role.metadata.labels ?? [:]).sorted { $0.key < $1.key }
         var labelLines: [String] = []
-        if case .helmTemplate(let include) = flavor {
+        if case .helmTemplate(let include, let replaced) = flavor {
             labelLines.append("    {{- include \(Self.quoted(include)) . | nindent 4 }}")
-            labels.removeAll { $0.key.hasPrefix("app.kubernetes.io/") }
+            labels.removeAll { replaced.contains($0.key) }
         }
         labelLines += labels.map { "    \($0.key): \(Self.quoted($0.value))" }
         if !labelLines.isEmpty { lines += ["  labels:"] + labelLines }
         lines.append("rules:")
         for (index, rule) in (role.rules ?? []).enumerated() {
-            if index < ruleReasons.count, let reason = ruleReasons[index] { lines.append("  # \(reason)") }
+            if index < ruleReasons.count, let reason = ruleReasons[index] {
+                lines += reason.split(separator: "\n", omittingEmptySubsequences: false).map { "  # \($0)" }
+            }
             var fields: [String] = []
             if let groups = rule.apiGroups { fields.append("apiGroups: \(Self.list(groups))") }
             if let resources = rule.resources { fields.append("resources: \(Self.list(resources))") }

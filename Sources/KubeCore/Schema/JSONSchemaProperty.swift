@@ -1,5 +1,3 @@
-import KubeCore
-
 /// An OpenAPI v3 structural schema node, as used in a CustomResourceDefinition's
 /// `openAPIV3Schema`.
 ///

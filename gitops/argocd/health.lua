@@ -1,4 +1,5 @@
--- Argo CD health check for quartermaster.dev objects (IPFSCluster, Tenant, Resource).
+-- Argo CD health check shared by every quartermaster.dev kind (one argocd-cm entry per kind,
+-- generated into argocd-cm-patch.yaml by hack/generate.sh).
 -- Argo CD runs this with the live object in the global `obj` and reads hs.status/hs.message.
 -- Rules, in order:
 --   Suspended   spec.suspended is true, or status.phase is Suspended

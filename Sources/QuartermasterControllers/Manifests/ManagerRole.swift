@@ -1,0 +1,53 @@
+import KubeCore
+
+/// The operator's ClusterRole, `quartermaster-manager-role`, generated from the kinds: for every
+/// kind its ``ownKindRules(_:)`` and its ``KindDeclaration/managerRules``, merged with
+/// ``DocumentedPolicyRule/merged(_:)`` (so a permission several kinds need is granted once, and
+/// the role grants exactly the union of what the kinds ask for). No wildcards.
+public enum ManagerRole {
+    /// `quartermaster-manager-role`.
+    public static let name = "quartermaster-manager-role"
+
+    /// `app.kubernetes.io/name: quartermaster`, `app.kubernetes.io/component: controller-manager`.
+    public static let labels = [
+        "app.kubernetes.io/name": "quartermaster", "app.kubernetes.io/component": "controller-manager",
+    ]
+
+    /// Events the controllers record on the objects they reconcile; every controller needs it.
+    public static let recordEvents = DocumentedPolicyRule(
+        "Events the controllers record on the objects they reconcile.",
+        PolicyRule(apiGroups: [""], resources: ["events"], verbs: ["create", "patch"]))
+
+    /// What every controller needs on its own kind: to cache and patch the objects, to write
+    /// their status, and to set owner references that block the owner's deletion.
+    public static func ownKindRules(_ resource: ResourceDescriptor) -> [DocumentedPolicyRule] {
+        [
+            DocumentedPolicyRule(
+                "Our own kinds: watched into the caches, finalizers and labels patched on the objects.",
+                PolicyRule(
+                    apiGroups: [resource.group], resources: [resource.plural],
+                    verbs: ["get", "list", "watch", "update", "patch"])),
+            DocumentedPolicyRule(
+                "status is a subresource: reconcile results (phase, conditions, observedGeneration).",
+                PolicyRule(
+                    apiGroups: [resource.group], resources: ["\(resource.plural)/status"],
+                    verbs: ["get", "update", "patch"])),
+            DocumentedPolicyRule(
+                """
+                Objects we create carry ownerReferences with blockOwnerDeletion, which needs update on the
+                owner's finalizers subresource (OwnerReferencesPermissionEnforcement).
+                """,
+                PolicyRule(apiGroups: [resource.group], resources: ["\(resource.plural)/finalizers"], verbs: ["update"])),
+        ]
+    }
+
+    /// Every rule of the role, with its reason, for `kinds`.
+    public static func documentedRules(for kinds: [KindDeclaration]) -> [DocumentedPolicyRule] {
+        DocumentedPolicyRule.merged(kinds.flatMap { ownKindRules($0.resource) + $0.managerRules })
+    }
+
+    /// The role as a manifest, the reasons as comments.
+    public static func manifest(for kinds: [KindDeclaration], header: [String]) -> ClusterRoleManifest {
+        ClusterRoleManifest(name: name, labels: labels, rules: documentedRules(for: kinds), header: header)
+    }
+}

@@ -1,0 +1,52 @@
+import KubeCore
+
+extension Resource {
+    /// The Resource kind: namespaced, short name `qres`; covered by the aggregated roles and
+    /// managed by tenants' owners.
+    public static var declaration: KindDeclaration {
+        KindDeclaration(
+            objectType: Resource.self, crd: customResourceDefinition,
+            managerRules: [
+                DocumentedPolicyRule(
+                    "A Resource creates the IPFSCluster its template names (server-side apply of a new object).",
+                    PolicyRule(apiGroups: [IPFSCluster.resource.group], resources: [IPFSCluster.resource.plural], verbs: ["create"])),
+                DocumentedPolicyRule(
+                    "A Resource watches the IPFSCluster it created.",
+                    PolicyRule(
+                        apiGroups: [IPFSCluster.resource.group], resources: [IPFSCluster.resource.plural],
+                        verbs: ["get", "list", "watch"])),
+                DocumentedPolicyRule(
+                    "A Resource watches the quotas of its namespace: one stalled on QuotaExceeded resumes when quota frees up.",
+                    PolicyRule(apiGroups: [""], resources: ["resourcequotas"], verbs: ["get", "list", "watch"])),
+                DocumentedPolicyRule(
+                    "A Resource watches tenant namespaces (when watching all namespaces) for suspension and termination.",
+                    PolicyRule(apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"])),
+                ManagerRole.recordEvents,
+            ],
+            aggregatedRoles: .workload, tenantOwners: .manage,
+            makeController: { client, settings in ResourceController.make(client: client, settings: settings) })
+    }
+
+    /// The CRD: namespaced, short name `qres`, category `quartermaster`; spec and status from
+    /// ``specSchema`` and ``statusSchema``.
+    ///
+    /// The short name is not `res`: kubectl resolves short names before plurals, and a short
+    /// name that reads like a word invites collisions with other operators' kinds.
+    public static var customResourceDefinition: CustomResourceDefinitionModel {
+        CustomResourceDefinitionModel(
+            resource: resource, singular: "resource", shortNames: ["qres"], categories: ["quartermaster"],
+            description:
+                "Resource asks for something built from a versioned template (such as small-storage); the operator creates it, checks the quota first, and reports progress.",
+            spec: specSchema, status: statusSchema, scale: nil,
+            printerColumns: [
+                .init(name: "Template", type: "string", jsonPath: ".spec.template", description: "Template name."),
+                .init(name: "Phase", type: "string", jsonPath: ".status.phase", description: "Summary state."),
+                .init(
+                    name: "Progress", type: "string", jsonPath: ".status.progressText",
+                    description: "Furthest provisioning stage reached."),
+                .init(name: "Endpoint", type: "string", jsonPath: ".status.endpoint", description: "Where clients connect."),
+                .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Age."),
+            ],
+            metadataName: QuartermasterSchemaNodes.childNamesRoot("Resource"))
+    }
+}

@@ -1,0 +1,70 @@
+import KubeCore
+
+extension Tenant {
+    /// The Tenant kind: cluster-scoped, no short name; left out of the aggregated roles and of
+    /// the tenant-owner role (creating a tenant creates a namespace).
+    public static var declaration: KindDeclaration {
+        let all = ["get", "list", "watch", "create", "update", "patch", "delete"]
+        return KindDeclaration(
+            objectType: Tenant.self, crd: customResourceDefinition,
+            managerRules: [
+                DocumentedPolicyRule(
+                    "Tenant namespaces are created, labelled and (on tenant deletion) removed by the operator.",
+                    PolicyRule(apiGroups: [""], resources: ["namespaces"], verbs: all)),
+                DocumentedPolicyRule(
+                    "Per-tenant quotas and default limits in tenant namespaces.",
+                    PolicyRule(apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: all)),
+                DocumentedPolicyRule(
+                    "Tenant isolation: the NetworkPolicies of each tenant namespace.",
+                    PolicyRule(apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: all)),
+                DocumentedPolicyRule(
+                    "A RoleBinding per tenant namespace grants the tenant's owners the tenant-owner role.",
+                    PolicyRule(apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: all)),
+                DocumentedPolicyRule(
+                    """
+                    ...and binding that ClusterRole needs `bind` on it (RBAC escalation prevention), limited by
+                    name to \(TenantOwnerRole.name) so the operator cannot hand out any other role.
+                    """,
+                    PolicyRule(
+                        apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["bind"],
+                        resourceNames: [TenantOwnerRole.name])),
+                DocumentedPolicyRule(
+                    "A Tenant counts the Resources of its namespace (watched) and, before deleting it, its IPFSClusters (listed).",
+                    PolicyRule(
+                        apiGroups: [Resource.resource.group], resources: [Resource.resource.plural, IPFSCluster.resource.plural],
+                        verbs: ["get", "list", "watch"])),
+                ManagerRole.recordEvents,
+            ],
+            aggregatedRoles: .withheld(
+                reason: """
+                    Tenants are cluster-scoped and deliberately absent: creating a tenant creates a namespace,
+                    which is a cluster administrator's decision (grant tenants.quartermaster.dev explicitly).
+                    """),
+            tenantOwners: .none,
+            makeController: { client, settings in TenantController.make(client: client, settings: settings) })
+    }
+
+    /// The CRD: cluster-scoped, no short name, category `quartermaster`; spec and status from
+    /// ``specSchema`` and ``statusSchema``.
+    public static var customResourceDefinition: CustomResourceDefinitionModel {
+        CustomResourceDefinitionModel(
+            resource: resource, singular: "tenant", shortNames: [], categories: ["quartermaster"],
+            description:
+                "Tenant is one namespace with a quota, container limits, network isolation and owner access, kept by the operator.",
+            spec: specSchema, status: statusSchema, scale: nil,
+            printerColumns: [
+                .init(name: "Tier", type: "string", jsonPath: ".spec.tier", description: "Preset of quota and limits."),
+                .init(name: "Namespace", type: "string", jsonPath: ".status.namespace", description: "The tenant's namespace."),
+                .init(
+                    name: "Resources", type: "integer", jsonPath: ".status.resources.total",
+                    description: "Resources in the namespace."),
+                .init(
+                    name: "Ready", type: "string", jsonPath: #".status.conditions[?(@.type=="Ready")].status"#,
+                    description: "Whether the namespace and its objects are in place."),
+                .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Age."),
+            ],
+            metadataName: .string(
+                "Name of the Tenant, and of its namespace unless spec.namespace names another: a DNS-1123 label of at most 63 characters.",
+                pattern: QuartermasterSchemaNodes.dnsLabelPattern, maxLength: QuartermasterSchemaNodes.labelLength))
+    }
+}
