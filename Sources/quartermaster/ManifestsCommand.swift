@@ -4,7 +4,8 @@ import QuartermasterControllers
 
 /// `quartermaster manifests --root <dir>`: writes every file generated from the operator's kinds
 /// (`GeneratedManifests`: CRDs, RBAC roles, the chart's copies, the GitOps health checks) under a
-/// repository root, and deletes generated-only files that no kind produces any more.
+/// repository root, and deletes generated-only files that no kind produces any more; with
+/// `--check`, only reports what differs.
 struct ManifestsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "manifests",
@@ -13,9 +14,19 @@ struct ManifestsCommand: ParsableCommand {
     @Option(help: "Repository root to write under (it must hold gitops/argocd/health.lua).")
     var root: String
 
+    @Flag(help: "Write nothing; list the files that differ from a fresh generation and fail if any does.")
+    var check = false
+
     func run() throws {
         let rootURL = URL(fileURLWithPath: root)
         let files = try GeneratedManifests.files(root: rootURL)
+        if check {
+            let drift = GeneratedManifests.drift(under: rootURL, generated: files)
+            for path in drift { print("out of date: \(path)") }
+            if !drift.isEmpty { throw ExitCode.failure }
+            print("\(files.count) generated files up to date")
+            return
+        }
         for file in files {
             let url = rootURL.appendingPathComponent(file.path)
             if (try? String(contentsOf: url, encoding: .utf8)) == file.text { continue }

@@ -36,8 +36,7 @@ struct CoreOperatorRBACTests {
         for file in crdFiles {
             try await env.kubectlChecked(["apply", "--server-side", "-f", "\(root)/crds/\(file)"])
         }
-        let expectedCRDs = ["ipfsclusters", "tenants", "resources"]
-        let missing = expectedCRDs.filter { kind in !crdFiles.contains { $0.contains("_\(kind).yaml") } }
+        let missing = QuartermasterKinds.all.map(\.crd.fileName).filter { !crdFiles.contains($0) }
         if !missing.isEmpty {
             print("CoreOperatorRBACTests: crds/ lacks \(missing); installed only \(crdFiles)")
         }

@@ -66,7 +66,7 @@ struct HardeningIntegrationTests {
     func keysSurviveLabelEditsAndRelists() async throws {
         let env = try await EnvTest.start(controllerManager: false)
         defer { Task { await env.stop() } }
-        for crd in CRDGenerator.allCRDs() { try await env.installCRD(yaml: crd.yaml) }
+        for crd in try GeneratedManifests.crdFiles() { try await env.installCRD(yaml: crd.yaml) }
         let namespace = try await env.createNamespace("keys")
         let client = try IPFSClusterEnv.adminClient(env)
         var op = try IPFSClusterOperatorHarness.start(env: env, namespace: namespace)
@@ -117,9 +117,9 @@ struct HardeningIntegrationTests {
     func oddStoredObjectsDoNotStopTheOthers() async throws {
         let env = try await EnvTest.start(controllerManager: false)
         defer { Task { await env.stop() } }
-        try await env.kubectlChecked(["apply", "--server-side", "-f", "-"], stdin: try HostileInputIntegrationTests.looseCRD(CRDGenerator.ipfsCluster))
+        try await env.kubectlChecked(["apply", "--server-side", "-f", "-"], stdin: try HostileInputIntegrationTests.looseCRD(IPFSCluster.customResourceDefinition))
         try await env.kubectlChecked(["wait", "--for=condition=Established", "crd/ipfsclusters.quartermaster.dev"])
-        for crd in CRDGenerator.allCRDs() where !crd.fileName.contains("ipfsclusters") {
+        for crd in try GeneratedManifests.crdFiles() where !crd.fileName.contains("ipfsclusters") {
             try await env.installCRD(yaml: crd.yaml)
         }
         let namespace = try await env.createNamespace("odd")
@@ -137,7 +137,7 @@ struct HardeningIntegrationTests {
         // Today's schema: the same manifests are refused at the door.
         try await env.kubectlChecked(
             ["apply", "--server-side", "--force-conflicts", "-f", "-"],
-            stdin: "---\n" + (try CRDGenerator.ipfsCluster.yaml()))
+            stdin: "---\n" + (try IPFSCluster.customResourceDefinition.yaml()))
         try await env.kubectlChecked(["wait", "--for=condition=Established", "crd/ipfsclusters.quartermaster.dev"])
         try await eventually("the API server enforces the new schema") {
             let r = try await env.kubectl(

@@ -35,10 +35,10 @@ struct HostileInputIntegrationTests {
     }
 
     /// Every CRD in its looser form.
-    static func looseCRDs() throws -> [String] { try CRDGenerator.allModels.map(looseCRD) }
+    static func looseCRDs() throws -> [String] { try QuartermasterKinds.all.map(\.crd).map(looseCRD) }
 
     static func waitEstablished(_ env: EnvTest) async throws {
-        for model in CRDGenerator.allModels {
+        for model in QuartermasterKinds.all.map(\.crd) {
             try await env.kubectlChecked(["wait", "--for=condition=Established", "--timeout=60s", "crd/\(model.name)"])
         }
     }
@@ -72,7 +72,7 @@ struct HostileInputIntegrationTests {
             try await env.kubectlChecked(["apply", "-f", "-"], stdin: Self.manifest(e, namespace: namespace))
         }
         // Today's schema, then the operator.
-        for crd in CRDGenerator.allCRDs() {
+        for crd in try GeneratedManifests.crdFiles() {
             try await env.kubectlChecked(["apply", "--server-side", "--force-conflicts", "-f", "-"], stdin: crd.yaml)
         }
         try await Self.waitEstablished(env)

@@ -84,11 +84,11 @@ import Yams
         let copies = Self.root.appendingPathComponent("\(Self.chart)/crds")
         let copyNames = ((try? FileManager.default.contentsOfDirectory(atPath: copies.path)) ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(copyNames == Self.generatedCRDNames(), "run hack/sync-chart-crds.sh")
+        #expect(copyNames == Self.generatedCRDNames(), "run hack/generate.sh")
         for name in Self.generatedCRDNames() {
             let original = try Data(contentsOf: source.appendingPathComponent(name))
             let copy = try? Data(contentsOf: copies.appendingPathComponent(name))
-            #expect(copy == original, "\(Self.chart)/crds/\(name) differs from crds/\(name): run hack/sync-chart-crds.sh")
+            #expect(copy == original, "\(Self.chart)/crds/\(name) differs from crds/\(name): run hack/generate.sh")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KubeTestSupport
+import QuartermasterControllers
 import Testing
 
 /// The install as an operator runs it, against a real API server: the kustomize install and
@@ -68,7 +69,7 @@ struct InstallManifestsTests {
     func kustomizeInstallAppliesAndGrantsExactlyTheNeededAccess() async throws {
         let env = try await EnvTest.shared()
         let crds = try await Self.installCRDs(env)
-        #expect(crds.contains("quartermaster.dev_ipfsclusters.yaml"))
+        for kind in QuartermasterKinds.all { #expect(crds.contains(kind.crd.fileName), "crds/ lacks \(kind.crd.fileName)") }
         let install = try await Self.installManifests()
         defer { try? FileManager.default.removeItem(at: install) }
 
@@ -138,8 +139,7 @@ struct InstallManifestsTests {
         // Samples and examples are accepted by the installed CRDs.
         let kinds = try await Self.installedKinds(env)
         let documents = try Self.acceptedByInstalledCRDs(
-            ["config/samples/ipfscluster.yaml", "config/samples/tenant.yaml", "config/samples/resource.yaml"]
-                + Self.exampleManifests(), kinds: kinds)
+            QuartermasterKinds.all.map { "config/samples/\($0.crd.singular).yaml" } + Self.exampleManifests(), kinds: kinds)
         #expect(!documents.isEmpty)
         // The samples name their namespaces (acme, ipfs); a dry run needs them to exist. They
         // are left in place: other tests may use the same names.

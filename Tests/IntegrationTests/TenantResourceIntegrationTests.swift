@@ -21,7 +21,7 @@ import Testing
     /// controllers, the IPFSCluster one scoped to `tenantNamespaces`. Returns a client for the
     /// test's own requests (admin) and the running operator, synced.
     static func start(_ env: EnvTest, tenantNamespaces: [String]) async throws -> (KubeClient, TenantResourceOperator) {
-        for crd in CRDGenerator.allCRDs() { try await env.installCRD(yaml: crd.yaml) }
+        for crd in try GeneratedManifests.crdFiles() { try await env.installCRD(yaml: crd.yaml) }
         let client = try KubeClient(configuration: env.clientConfiguration())
         let ownerRole = InstallCommandRunner.repositoryRoot.appendingPathComponent("config/rbac/tenant_owner_role.yaml")
         _ = try await env.kubectlChecked(["apply", "--server-side", "--force-conflicts", "-f", ownerRole.path])

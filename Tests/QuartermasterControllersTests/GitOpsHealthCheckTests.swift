@@ -3,11 +3,13 @@ import KubeClient
 import Testing
 import Yams
 
-/// The Argo CD health checks in gitops/argocd, run under a real Lua 5.1 interpreter against
-/// every case in their health_test.yaml, plus consistency checks of the ready-to-paste
-/// argocd-cm patch and the Flux example.
+@testable import QuartermasterControllers
+
+/// The Argo CD health check gitops/argocd/health.lua, run under a real Lua 5.1 interpreter
+/// against every case in each kind's health_test.yaml, plus consistency checks of the generated
+/// argocd-cm patch and Flux example.
 @Suite struct GitOpsHealthCheckTests {
-    static let kinds = ["IPFSCluster", "Tenant", "Resource"]
+    static let kinds = QuartermasterKinds.all.map(\.resource.kind)
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -43,7 +45,7 @@ import Yams
     func healthCheckGivesTheExpectedStatusForEveryCase(kind: String) throws {
         let cases = try Self.loadCases(kind)
         #expect(!cases.isEmpty)
-        let script = Self.kindDirectory(kind).appendingPathComponent("health.lua")
+        let script = Self.repositoryRoot.appendingPathComponent(ArgoCDHealthPatch.scriptPath)
         let runner = GitOpsLuaHealthRunner()
         for testCase in cases {
             let input = Self.kindDirectory(kind).appendingPathComponent(testCase.inputPath)
@@ -60,14 +62,15 @@ import Yams
     @Test(arguments: kinds)
     func testCasesCoverEveryRequiredState(kind: String) throws {
         let cases = try Self.loadCases(kind)
-        let required: [String: String] = [
+        let declaration = try #require(QuartermasterKinds.all.first { $0.resource.kind == kind })
+        var required: [String: String] = [
             "testdata/healthy.yaml": "Healthy",
             "testdata/progressing-generation-behind.yaml": "Progressing",
             "testdata/progressing-reconciling.yaml": "Progressing",
             "testdata/progressing-no-status.yaml": "Progressing",
             "testdata/degraded-stalled.yaml": "Degraded",
-            "testdata/suspended.yaml": "Suspended",
         ]
+        if declaration.health.canBeSuspended { required["testdata/suspended.yaml"] = "Suspended" }
         let declared = Dictionary(
             cases.map { ($0.inputPath, $0.healthStatus.status) }, uniquingKeysWith: { first, _ in first })
         for (path, status) in required {
@@ -75,26 +78,25 @@ import Yams
         }
     }
 
-    /// Argo CD wants one health.lua per kind; ours share one set of rules, so the copies must
-    /// not drift apart.
-    @Test func everyKindUsesTheSameHealthScript() throws {
-        let scripts = try Self.kinds.map {
-            try String(contentsOf: Self.kindDirectory($0).appendingPathComponent("health.lua"), encoding: .utf8)
-        }
-        #expect(Set(scripts).count == 1, "the health.lua files of \(Self.kinds) differ")
+    /// One health check for every kind: no per-kind copies that Argo CD users could mistake
+    /// for the ones in the patch.
+    @Test(arguments: kinds)
+    func noKindHasAHealthScriptOfItsOwn(kind: String) {
+        let copy = Self.kindDirectory(kind).appendingPathComponent("health.lua")
+        #expect(!FileManager.default.fileExists(atPath: copy.path), "\(copy.path): the shared script is \(ArgoCDHealthPatch.scriptPath)")
     }
 
-    @Test func argoCDConfigMapPatchEmbedsEveryHealthCheckVerbatim() throws {
-        let url = Self.repositoryRoot.appendingPathComponent("gitops/argocd/argocd-cm-patch.yaml")
+    @Test func argoCDConfigMapPatchEmbedsTheHealthCheckVerbatimForEveryKind() throws {
+        let url = Self.repositoryRoot.appendingPathComponent(ArgoCDHealthPatch.path)
         let patch = try Yams.load(yaml: String(contentsOf: url, encoding: .utf8)) as? [String: Any]
         let data = try #require(patch?["data"] as? [String: String])
         #expect(data.count == Self.kinds.count)
+        let script = try String(
+            contentsOf: Self.repositoryRoot.appendingPathComponent(ArgoCDHealthPatch.scriptPath), encoding: .utf8)
         for kind in Self.kinds {
-            let script = try String(
-                contentsOf: Self.kindDirectory(kind).appendingPathComponent("health.lua"), encoding: .utf8)
             #expect(
                 data["resource.customizations.health.quartermaster.dev_\(kind)"] == script,
-                "argocd-cm-patch.yaml is stale for \(kind): run hack/gen-argocd-cm-patch.sh")
+                "argocd-cm-patch.yaml is stale for \(kind): run hack/generate.sh")
         }
     }
 

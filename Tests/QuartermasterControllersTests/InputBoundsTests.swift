@@ -7,9 +7,9 @@ import Testing
 /// Every input a tenant writes is bounded, so no value can multiply the operator's work.
 @Suite("Input bounds")
 struct InputBoundsTests {
-    @Test(arguments: CRDGenerator.allModels.map(\.resource.kind))
+    @Test(arguments: QuartermasterKinds.all.map(\.resource.kind))
     func everySpecNodeIsBounded(kind: String) throws {
-        let model = try #require(CRDGenerator.allModels.first { $0.resource.kind == kind })
+        let model = try #require(QuartermasterKinds.all.first { $0.resource.kind == kind }?.crd)
         var unbounded: [String] = []
         for (path, node) in model.spec.allNodes(path: "spec") {
             switch node.type {
@@ -27,10 +27,10 @@ struct InputBoundsTests {
 
     @Test("metadata.name is limited where children's names derive from it")
     func namesAreLimited() throws {
-        #expect(CRDGenerator.ipfsCluster.metadataName?.maxLength == IPFSClusterNames.maxInstanceNameLength)
-        #expect(CRDGenerator.resource.metadataName?.maxLength == IPFSClusterNames.maxInstanceNameLength)
-        #expect(CRDGenerator.tenant.metadataName?.maxLength == 63)
-        let yaml = try CRDGenerator.ipfsCluster.yaml()
+        #expect(IPFSCluster.customResourceDefinition.metadataName?.maxLength == IPFSClusterNames.maxInstanceNameLength)
+        #expect(Resource.customResourceDefinition.metadataName?.maxLength == IPFSClusterNames.maxInstanceNameLength)
+        #expect(Tenant.customResourceDefinition.metadataName?.maxLength == 63)
+        let yaml = try IPFSCluster.customResourceDefinition.yaml()
         #expect(yaml.contains("maxLength: \(IPFSClusterNames.maxInstanceNameLength)"))
     }
 

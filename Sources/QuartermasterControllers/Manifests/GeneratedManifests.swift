@@ -133,6 +133,16 @@ public enum GeneratedManifests {
         }.sorted()
     }
 
+    /// The paths under `root` that differ from a fresh generation of `files`: generated files
+    /// missing or changed (edited by hand, or not regenerated), then ``strayFiles(under:generated:)``.
+    /// Empty when `root` is up to date.
+    public static func drift(under root: URL, generated files: [File]) -> [String] {
+        let changed = files.filter { file in
+            (try? String(contentsOf: root.appendingPathComponent(file.path), encoding: .utf8)) != file.text
+        }
+        return changed.map(\.path) + strayFiles(under: root, generated: files)
+    }
+
     /// `["A", "B", "C"]`, `"and"` → `"A, B and C"`.
     static func enumeration(_ names: [String], _ conjunction: String) -> String {
         guard let last = names.last else { return "" }

@@ -1,0 +1,59 @@
+import Foundation
+import KubeCore
+import Testing
+
+@testable import QuartermasterControllers
+
+/// A kind declared once, in the test target only, gets its CRD, its manager-role rules, its
+/// aggregated and tenant-owner grants and its GitOps health entries from the same generators.
+@Suite struct TestOnlyKindTests {
+    static let kinds = QuartermasterKinds.all + [Widget.declaration]
+
+    @Test func itsCRDIsGenerated() throws {
+        let crds = try GeneratedManifests.crdFiles(for: Self.kinds)
+        let widget = try #require(crds.first { $0.fileName == "quartermaster.dev_widgets.yaml" })
+        #expect(widget.yaml.contains("kind: Widget\n"))
+        #expect(widget.yaml.contains("listKind: WidgetList\n"))
+        #expect(widget.yaml.contains("- wdg\n"))
+        #expect(widget.yaml.contains("jsonPath: .spec.size"))
+        #expect(GeneratedManifests.crdKustomization(for: Self.kinds).contains("  - quartermaster.dev_widgets.yaml\n"))
+        // The real list is untouched.
+        #expect(try GeneratedManifests.crdFiles().allSatisfy { !$0.fileName.contains("widgets") })
+    }
+
+    @Test func itsRBACRulesAreGenerated() {
+        let rules = ManagerRole.documentedRules(for: Self.kinds)
+        let granted = rules.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
+        for verb in ["get", "list", "watch", "update", "patch"] {
+            #expect(granted.contains(PolicyGrant(group: "quartermaster.dev", resource: "widgets", verb: verb)))
+        }
+        #expect(granted.contains(PolicyGrant(group: "quartermaster.dev", resource: "widgets/status", verb: "update")))
+        #expect(granted.contains(PolicyGrant(group: "quartermaster.dev", resource: "widgets/finalizers", verb: "update")))
+        #expect(granted.contains(PolicyGrant(group: "", resource: "endpoints", verb: "watch")))
+        let endpoints = rules.filter { $0.rule.resources == ["endpoints"] }
+        #expect(endpoints.map(\.reason) == ["A Widget reads the Endpoints of the Service it names."])
+        // Its own-kind rules join the shared ones; the events rule stays one.
+        let own = rules.first { $0.rule.resources?.contains("ipfsclusters") == true && $0.rule.verbs.contains("watch") }
+        #expect(own?.rule.resources?.last == "widgets")
+        #expect(rules.filter { $0.rule.resources == ["events"] }.count == 1)
+        // Nothing else changes: the real kinds' grants are all still there.
+        let real = ManagerRole.documentedRules(for: QuartermasterKinds.all).reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
+        #expect(real.isSubset(of: granted))
+        #expect(!real.contains(PolicyGrant(group: "", resource: "endpoints", verb: "get")))
+
+        let owner = TenantOwnerRole.documentedRules(for: Self.kinds).flatMap { $0.rule.resources ?? [] }
+        #expect(owner.contains("widgets") && owner.contains("widgets/status") && !owner.contains("widgets/scale"))
+        for level in AggregatedRoles.levels {
+            #expect(AggregatedRoles.rules(level, for: Self.kinds).contains { $0.rule.resources?.contains("widgets") == true })
+        }
+    }
+
+    @Test func itsHealthChecksAreGenerated() throws {
+        #expect(Widget.declaration.health == KindHealth(suspendedBySpec: true, suspendedPhase: true))
+        let patch = ArgoCDHealthPatch.yaml(for: Self.kinds, script: "return {}\n")
+        #expect(patch.contains("  resource.customizations.health.quartermaster.dev_Widget: |\n    return {}\n"))
+        let flux = FluxHealthChecks.yaml(for: Self.kinds)
+        #expect(flux.contains("      kind: Widget\n"))
+        #expect(flux.contains("IPFSCluster, Tenant, Resource or Widget counts as current"))
+    }
+}
