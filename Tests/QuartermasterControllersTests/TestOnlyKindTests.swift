@@ -56,4 +56,17 @@ import Testing
         #expect(flux.contains("      kind: Widget\n"))
         #expect(flux.contains("IPFSCluster, Tenant, Resource or Widget counts as current"))
     }
+
+    @Test func aKindThatCannotBeSuspendedHasNoSuspendedGuard() {
+        var plain = Widget.declaration
+        plain.crd.spec = .object("What the widget should be.", ["size": .integer("How big.", minimum: 1, maximum: 10)])
+        plain.crd.status = .object("What the widget is.", ["phase": .string("Summary.", enum: ["Pending", "Ready"])])
+        #expect(plain.health == KindHealth(suspendedBySpec: false, suspendedPhase: false))
+        let entry = FluxHealthChecks.entry(plain).joined(separator: "\n")
+        #expect(!entry.contains("suspended") && !entry.contains("Suspended"))
+        #expect(entry.contains("        status.?observedGeneration.orValue(0) < metadata.generation\n"))
+        var bySpec = plain
+        bySpec.crd.spec = Widget.customResourceDefinition.spec
+        #expect(FluxHealthChecks.entry(bySpec).contains("        !(spec.?suspended.orValue(false)) && status.?observedGeneration.orValue(0) < metadata.generation"))
+    }
 }
