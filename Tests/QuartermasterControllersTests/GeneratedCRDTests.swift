@@ -6,7 +6,7 @@ import Testing
 
 /// The CRDs generated from the kinds' declarations (the committed files are checked by
 /// `GeneratedManifestsDriftTests`).
-@Suite struct CRDGeneratorTests {
+@Suite struct GeneratedCRDTests {
     @Test(arguments: QuartermasterKinds.all.map(\.resource.kind))
     func everyFieldIsDescribedAndSpecIsStructural(kind: String) throws {
         let declaration = try #require(QuartermasterKinds.all.first { $0.resource.kind == kind })
