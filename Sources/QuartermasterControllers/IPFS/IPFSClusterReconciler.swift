@@ -28,7 +28,8 @@ import Logging
 ///    Services, Ingresses and the PodDisruptionBudget that the spec no longer asks for, only
 ///    when this IPFSCluster is their controller (owner reference UID).
 /// 6. Computes the status (``IPFSClusterStatusComputation``) and writes it through the status
-///    subresource only when it differs from the stored one (a conflict requeues).
+///    subresource only when it differs from the stored one (``StatusWriter``: a conflict
+///    requeues; a status the server refuses becomes a `Stalled` Warning Event).
 /// 7. Records Events (never secret values): `Created` and `Scaled` when it creates or scales
 ///    the StatefulSet, `Suspended` and `Resumed` when `spec.suspended` scales it to zero and
 ///    back, `Ready` and `Stalled` when a status write enters that state.

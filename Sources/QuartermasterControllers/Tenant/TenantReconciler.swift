@@ -24,7 +24,8 @@ import Logging
 /// Writes: the finalizer `Tenant.finalizer` (``Finalizers``: guarded by the resource version);
 /// desired objects inside the namespace through `DesiredStateApplier` (server-side apply only
 /// when the cache shows a difference); operator NetworkPolicies no longer desired are deleted;
-/// the status through `/status` only when it differs. A converged reconcile sends no request.
+/// the status through `/status` only when it differs (``StatusWriter``). A converged reconcile
+/// sends no request.
 ///
 /// The Namespace carries the tenant labels but **no owner reference**: a foreground cascading
 /// delete of the Tenant would otherwise let the garbage collector delete the namespace, and
