@@ -389,7 +389,7 @@ func secretStrings(_ objects: IPFSClusterDesiredObjects) -> [String: String] {
         if let stsPath = env["QM_STS_JSON"] {
             let sts = try KubeJSON.decode(StatefulSet.self, from: try Data(contentsOf: URL(fileURLWithPath: stsPath)))
             let status = IPFSClusterStatusComputation.compute(
-                cluster: cluster, observed: .init(statefulSet: sts, identities: o.identities, podDisruptionBudgetServed: false))
+                cluster: cluster, observation: .init(statefulSet: sts, identities: o.identities, podDisruptionBudgetServed: false))
             try KubeJSON.encode(["status": status]).write(to: URL(fileURLWithPath: "\(dir)/status-patch.json"))
         }
     }

@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func pendingWithoutStatefulSet() {
-        let s = IPFSClusterStatusComputation.compute(cluster: Self.cluster(generation: 4), observed: .init(), now: Self.t0)
+        let s = IPFSClusterStatusComputation.compute(cluster: Self.cluster(generation: 4), observation: .init(), now: Self.t0)
         #expect(s.phase == .pending)
         #expect(s.observedGeneration == 4)
         #expect(s.replicas == 0 && s.readyReplicas == 0)
@@ -46,7 +46,7 @@ import Testing
         let identities = IPFSClusterIdentities.generate(replicas: 5)  // 5 kept in the Secret, 3 in use
         let s = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(),
-            observed: .init(statefulSet: try Self.sts(), identities: identities, desiredConfigHash: Self.hash), now: Self.t0)
+            observation: .init(statefulSet: try Self.sts(), identities: identities, desiredConfigHash: Self.hash), now: Self.t0)
         #expect(s.phase == .ready)
         #expect(s.replicas == 3 && s.readyReplicas == 3)
         #expect(Self.condition(s, "Ready")?.status == .true)
@@ -61,38 +61,137 @@ import Testing
         #expect(!json.contains("null"))
     }
 
-    @Test func notReadyUntilTheCurrentSpecIsRolledOut() throws {
-        let cases: [(String, StatefulSet)] = [
-            ("controller has not seen the latest generation", try Self.sts { $0.observedGeneration = 1 }),
-            ("revisions differ", try Self.sts { $0.updateRevision = "demo-new" }),
-            ("not all updated", try Self.sts { $0.updatedReplicas = 2 }),
-            ("extra pod still terminating", try Self.sts { $0.replicas = 4 }),
-            ("a peer not ready", try Self.sts { $0.readyReplicas = 2 }),
-            ("no status yet", try { var s = try IPFSClusterSamples.statefulSet(); s.status = nil; return s }()),
-        ]
-        for (what, sts) in cases {
-            let s = IPFSClusterStatusComputation.compute(cluster: Self.cluster(), observed: .init(statefulSet: sts), now: Self.t0)
-            #expect(s.phase == .provisioning, "\(what)")
-            #expect(Self.condition(s, "Ready")?.status == .false, "\(what)")
-            #expect(Self.condition(s, "Reconciling")?.status == .true, "\(what)")
+    /// Each way a StatefulSet can fall short of "rolled out" (the type's doc comment).
+    enum NotRolledOut: String, CaseIterable, Sendable {
+        case controllerHasNotSeenTheLatestGeneration, revisionsDiffer, notAllUpdated, extraPodStillTerminating,
+            aPeerNotReady, noStatusYet, specAsksForMorePeers, templateLacksTheNewConfiguration
+
+        func compute() throws -> IPFSClusterStatus {
+            var cluster = IPFSClusterStatusComputationTests.cluster()
+            var hash: String?
+            let sts: StatefulSet
+            switch self {
+            case .controllerHasNotSeenTheLatestGeneration: sts = try IPFSClusterStatusComputationTests.sts { $0.observedGeneration = 1 }
+            case .revisionsDiffer: sts = try IPFSClusterStatusComputationTests.sts { $0.updateRevision = "demo-new" }
+            case .notAllUpdated: sts = try IPFSClusterStatusComputationTests.sts { $0.updatedReplicas = 2 }
+            case .extraPodStillTerminating: sts = try IPFSClusterStatusComputationTests.sts { $0.replicas = 4 }
+            case .aPeerNotReady: sts = try IPFSClusterStatusComputationTests.sts { $0.readyReplicas = 2 }
+            case .noStatusYet:
+                var s = try IPFSClusterSamples.statefulSet()
+                s.status = nil
+                sts = s
+            case .specAsksForMorePeers:
+                cluster.spec.replicas = 5
+                sts = try IPFSClusterStatusComputationTests.sts()
+            case .templateLacksTheNewConfiguration:
+                hash = "other"
+                sts = try IPFSClusterStatusComputationTests.sts()
+            }
+            return IPFSClusterStatusComputation.compute(
+                cluster: cluster, observation: .init(statefulSet: sts, desiredConfigHash: hash),
+                now: IPFSClusterStatusComputationTests.t0)
         }
-        // Spec asks for 5 peers, StatefulSet still has 3.
-        var five = Self.cluster()
-        five.spec.replicas = 5
-        #expect(IPFSClusterStatusComputation.compute(cluster: five, observed: .init(statefulSet: try Self.sts())).phase == .provisioning)
-        // Template not yet carrying the new configuration.
-        let stale = IPFSClusterStatusComputation.compute(
-            cluster: Self.cluster(), observed: .init(statefulSet: try Self.sts(), desiredConfigHash: "other"))
-        #expect(stale.phase == .provisioning)
+    }
+
+    @Test(arguments: NotRolledOut.allCases)
+    func notReadyUntilTheCurrentSpecIsRolledOut(_ shortfall: NotRolledOut) throws {
+        let s = try shortfall.compute()
+        #expect(s.phase == .provisioning)
+        #expect(Self.condition(s, "Ready")?.status == .false)
+        #expect(Self.condition(s, "Reconciling")?.status == .true)
+    }
+
+    /// One row of the phase rules of `IPFSClusterStatusComputation`'s doc comment, with the
+    /// conditions each phase sets.
+    struct PhaseRow: Sendable, CustomTestStringConvertible {
+        var rule: String
+        var problems = false
+        var suspended = false
+        var statefulSet: StatefulSetShape
+        var previous: IPFSClusterStatus.Phase?
+        var phase: IPFSClusterStatus.Phase
+        /// Ready, Reconciling, Stalled: status and reason.
+        var ready: (Condition.Status, String)
+        var reconciling: (Condition.Status, String)
+        var stalled: (Condition.Status, String)
+        var testDescription: String { rule }
+
+        enum StatefulSetShape: Sendable { case absent, rolledOutAndReady, rolledOutOnePeerDown, rollingOut, scaledToZero }
+
+        func statefulSetValue() throws -> StatefulSet? {
+            switch statefulSet {
+            case .absent: return nil
+            case .rolledOutAndReady: return try IPFSClusterStatusComputationTests.sts()
+            case .rolledOutOnePeerDown: return try IPFSClusterStatusComputationTests.sts { $0.readyReplicas = 2 }
+            case .rollingOut: return try IPFSClusterStatusComputationTests.sts { $0.updateRevision = "demo-new" }
+            case .scaledToZero:
+                var s = try IPFSClusterStatusComputationTests.sts { $0.readyReplicas = 0; $0.replicas = 0; $0.updatedReplicas = 0 }
+                s.spec?.replicas = 0
+                return s
+            }
+        }
+    }
+
+    static let phaseRows: [PhaseRow] = [
+        PhaseRow(
+            rule: "Failed: a problem stalls the reconciler, whatever else holds", problems: true, suspended: true,
+            statefulSet: .rolledOutAndReady, previous: .ready, phase: .failed, ready: (.false, "InvalidSpec"),
+            reconciling: (.false, "Stalled"), stalled: (.true, "InvalidSpec")),
+        PhaseRow(
+            rule: "Suspended: spec.suspended, peers still ready", suspended: true, statefulSet: .rolledOutAndReady,
+            phase: .suspended, ready: (.false, "Suspended"), reconciling: (.true, "Suspending"),
+            stalled: (.false, "NoProblems")),
+        PhaseRow(
+            rule: "Suspended: spec.suspended, no peer ready", suspended: true, statefulSet: .scaledToZero,
+            phase: .suspended, ready: (.false, "Suspended"), reconciling: (.false, "Suspended"),
+            stalled: (.false, "NoProblems")),
+        PhaseRow(
+            rule: "Pending: no StatefulSet yet", statefulSet: .absent, phase: .pending, ready: (.false, "Pending"),
+            reconciling: (.true, "Creating"), stalled: (.false, "NoProblems")),
+        PhaseRow(
+            rule: "Ready: rolled out and every peer ready", statefulSet: .rolledOutAndReady, phase: .ready,
+            ready: (.true, "PeersReady"), reconciling: (.false, "PeersReady"), stalled: (.false, "NoProblems")),
+        PhaseRow(
+            rule: "Degraded: was Ready, rolled out, a peer not ready", statefulSet: .rolledOutOnePeerDown,
+            previous: .ready, phase: .degraded, ready: (.false, "PeersNotReady"), reconciling: (.true, "PeersNotReady"),
+            stalled: (.false, "NoProblems")),
+        PhaseRow(
+            rule: "Degraded: was Degraded, still a peer not ready", statefulSet: .rolledOutOnePeerDown,
+            previous: .degraded, phase: .degraded, ready: (.false, "PeersNotReady"), reconciling: (.true, "PeersNotReady"),
+            stalled: (.false, "NoProblems")),
+        PhaseRow(
+            rule: "Provisioning: never Ready, a peer not ready", statefulSet: .rolledOutOnePeerDown, phase: .provisioning,
+            ready: (.false, "RollingOut"), reconciling: (.true, "RollingOut"), stalled: (.false, "NoProblems")),
+        PhaseRow(
+            rule: "Provisioning: was Ready, rolling out a change", statefulSet: .rollingOut, previous: .ready,
+            phase: .provisioning, ready: (.false, "RollingOut"), reconciling: (.true, "RollingOut"),
+            stalled: (.false, "NoProblems")),
+    ]
+
+    @Test(arguments: phaseRows)
+    func phaseAndConditionRules(_ row: PhaseRow) throws {
+        var cluster = Self.cluster(generation: 2, previous: row.previous.map { IPFSClusterStatus(phase: $0) })
+        cluster.spec.suspended = row.suspended
+        let problems =
+            row.problems ? [IPFSClusterValidation.Problem(reason: .invalidSpec, message: "replicas: out of range")] : []
+        let s = IPFSClusterStatusComputation.compute(
+            cluster: cluster, observation: .init(statefulSet: try row.statefulSetValue(), problems: problems), now: Self.t0)
+        #expect(s.phase == row.phase)
+        for (type, expected) in [("Ready", row.ready), ("Reconciling", row.reconciling), ("Stalled", row.stalled)] {
+            let c = Self.condition(s, type)
+            #expect(c?.status == expected.0, "\(type)")
+            #expect(c?.reason == expected.1, "\(type)")
+            #expect(c?.observedGeneration == 2, "\(type)")
+        }
     }
 
     @Test func degradedOnlyAfterBeingReady() throws {
         let ready = IPFSClusterStatusComputation.compute(
-            cluster: Self.cluster(), observed: .init(statefulSet: try Self.sts()), now: Self.t0)
+            cluster: Self.cluster(), observation: .init(statefulSet: try Self.sts()), now: Self.t0)
         #expect(ready.phase == .ready)
         let oneDown = try Self.sts { $0.readyReplicas = 2 }
         let degraded = IPFSClusterStatusComputation.compute(
-            cluster: Self.cluster(previous: ready), observed: .init(statefulSet: oneDown), now: Self.t1)
+            cluster: Self.cluster(previous: ready), observation: .init(statefulSet: oneDown), now: Self.t1)
         #expect(degraded.phase == .degraded)
         #expect(degraded.readyReplicas == 2)
         #expect(Self.condition(degraded, "Ready")?.status == .false)
@@ -100,19 +199,19 @@ import Testing
         #expect(Self.condition(degraded, "Ready")?.lastTransitionTime == Condition.timestamp(Self.t1))
         // Still degraded on the next pass; the transition time stays.
         let again = IPFSClusterStatusComputation.compute(
-            cluster: Self.cluster(previous: degraded), observed: .init(statefulSet: oneDown),
+            cluster: Self.cluster(previous: degraded), observation: .init(statefulSet: oneDown),
             now: Self.t1.addingTimeInterval(600))
         #expect(again.phase == .degraded)
         #expect(Self.condition(again, "Ready")?.lastTransitionTime == Condition.timestamp(Self.t1))
         #expect(Self.condition(again, "Stalled")?.lastTransitionTime == Condition.timestamp(Self.t0))
         // Recovered.
         let recovered = IPFSClusterStatusComputation.compute(
-            cluster: Self.cluster(previous: again), observed: .init(statefulSet: try Self.sts()), now: Self.t1)
+            cluster: Self.cluster(previous: again), observation: .init(statefulSet: try Self.sts()), now: Self.t1)
         #expect(recovered.phase == .ready)
         // A spec change after being ready is a rollout, not a degradation.
         let rolling = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(generation: 2, previous: ready),
-            observed: .init(statefulSet: try Self.sts { $0.updateRevision = "demo-new"; $0.readyReplicas = 2 }))
+            observation: .init(statefulSet: try Self.sts { $0.updateRevision = "demo-new"; $0.readyReplicas = 2 }))
         #expect(rolling.phase == .provisioning)
     }
 
@@ -122,7 +221,7 @@ import Testing
             IPFSClusterValidation.Problem(reason: .storageClassNotFound, message: "storage.cluster: missing"),
         ]
         let s = IPFSClusterStatusComputation.compute(
-            cluster: Self.cluster(generation: 3), observed: .init(statefulSet: try Self.sts(), problems: problems), now: Self.t0)
+            cluster: Self.cluster(generation: 3), observation: .init(statefulSet: try Self.sts(), problems: problems), now: Self.t0)
         #expect(s.phase == .failed)
         let stalled = try #require(Self.condition(s, "Stalled"))
         #expect(stalled.status == .true && stalled.reason == "VolumeShrinkNotAllowed" && stalled.observedGeneration == 3)
@@ -138,10 +237,10 @@ import Testing
         c.spec.exposure = .init(gateway: .init(type: .ingress, host: "gw.example.com"), api: .init(type: .loadBalancer))
         var api = Service()
         api.status = ["loadBalancer": ["ingress": [["ip": "203.0.113.7"]]]]
-        let s = IPFSClusterStatusComputation.compute(cluster: c, observed: .init(statefulSet: try Self.sts(), apiService: api))
+        let s = IPFSClusterStatusComputation.compute(cluster: c, observation: .init(statefulSet: try Self.sts(), apiService: api))
         #expect(s.endpoints == .init(api: "http://203.0.113.7:9094", gateway: "http://gw.example.com"))
         // No address assigned yet: the in-cluster address.
-        let pending = IPFSClusterStatusComputation.compute(cluster: c, observed: .init(statefulSet: try Self.sts(), apiService: Service()))
+        let pending = IPFSClusterStatusComputation.compute(cluster: c, observation: .init(statefulSet: try Self.sts(), apiService: Service()))
         #expect(pending.endpoints?.api == "http://demo-api.ipfs.svc:9094")
         // Ingress without host: the ingress's address; IPv6 in brackets; host names as they are.
         c.spec.exposure = .init(gateway: .init(type: .ingress), api: .init(type: .loadBalancer))
@@ -149,24 +248,24 @@ import Testing
         ingress.status = ["loadBalancer": ["ingress": [["hostname": "lb.example.net"]]]]
         api.status = ["loadBalancer": ["ingress": [["ip": "2001:db8::1"]]]]
         let other = IPFSClusterStatusComputation.compute(
-            cluster: c, observed: .init(statefulSet: try Self.sts(), apiService: api, gatewayIngress: ingress))
+            cluster: c, observation: .init(statefulSet: try Self.sts(), apiService: api, gatewayIngress: ingress))
         #expect(other.endpoints == .init(api: "http://[2001:db8::1]:9094", gateway: "http://lb.example.net"))
     }
 
     @Test func disruptionBudgetCondition() throws {
         let unserved = IPFSClusterStatusComputation.compute(
-            cluster: Self.cluster(), observed: .init(statefulSet: try Self.sts(), podDisruptionBudgetServed: false))
+            cluster: Self.cluster(), observation: .init(statefulSet: try Self.sts(), podDisruptionBudgetServed: false))
         let c = try #require(Self.condition(unserved, "DisruptionBudget"))
         #expect(c.status == .false && c.reason == "PolicyV1NotServed")
         #expect(unserved.phase == .ready, "a missing PDB does not make the cluster unready")
         // Served again (server upgraded): the condition goes away.
         let served = IPFSClusterStatusComputation.compute(
-            cluster: Self.cluster(previous: unserved), observed: .init(statefulSet: try Self.sts()))
+            cluster: Self.cluster(previous: unserved), observation: .init(statefulSet: try Self.sts()))
         #expect(Self.condition(served, "DisruptionBudget") == nil)
         // A single peer needs no budget.
         var one = Self.cluster()
         one.spec.replicas = 1
-        let single = IPFSClusterStatusComputation.compute(cluster: one, observed: .init(podDisruptionBudgetServed: false))
+        let single = IPFSClusterStatusComputation.compute(cluster: one, observation: .init(podDisruptionBudgetServed: false))
         #expect(Self.condition(single, "DisruptionBudget") == nil)
     }
 }

@@ -116,7 +116,7 @@ import Testing
         sts.spec?.replicas = 0  // just applied; pods not yet terminated
         let s = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(suspended: true),
-            observed: .init(statefulSet: sts, identities: identities), now: Self.t0)
+            observation: .init(statefulSet: sts, identities: identities), now: Self.t0)
         #expect(s.phase == .suspended)
         #expect(s.readyReplicas == 3)
         #expect(Self.condition(s, "Ready")?.status == .false)
@@ -130,7 +130,7 @@ import Testing
         let identities = IPFSClusterIdentities.generate(replicas: 3)
         let s = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(suspended: true),
-            observed: .init(statefulSet: try Self.sts(replicas: 0, ready: 0), identities: identities,
+            observation: .init(statefulSet: try Self.sts(replicas: 0, ready: 0), identities: identities,
                             podDisruptionBudgetServed: false),
             now: Self.t0)
         #expect(s.phase == .suspended)
@@ -150,7 +150,7 @@ import Testing
     @Test func problemsOutrankSuspension() throws {
         let s = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(suspended: true),
-            observed: .init(
+            observation: .init(
                 statefulSet: try Self.sts(replicas: 0, ready: 0),
                 problems: [IPFSClusterValidation.Problem(reason: .storageClassNotFound, message: "StorageClass x does not exist")]),
             now: Self.t0)
@@ -162,20 +162,20 @@ import Testing
         let identities = IPFSClusterIdentities.generate(replicas: 3)
         let suspended = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(suspended: true),
-            observed: .init(statefulSet: try Self.sts(replicas: 0, ready: 0), identities: identities), now: Self.t0)
+            observation: .init(statefulSet: try Self.sts(replicas: 0, ready: 0), identities: identities), now: Self.t0)
 
         var starting = try Self.sts(replicas: 3, ready: 0)
         starting.status?.updatedReplicas = 0
         let resuming = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(suspended: false, previous: suspended),
-            observed: .init(statefulSet: starting, identities: identities), now: Self.t0.addingTimeInterval(60))
+            observation: .init(statefulSet: starting, identities: identities), now: Self.t0.addingTimeInterval(60))
         #expect(resuming.phase == .provisioning)
         #expect(Self.condition(resuming, "Ready")?.reason == "RollingOut")
         #expect(Self.condition(resuming, "Reconciling")?.status == .true)
 
         let resumed = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(suspended: false, previous: resuming),
-            observed: .init(statefulSet: try Self.sts(replicas: 3, ready: 3), identities: identities),
+            observation: .init(statefulSet: try Self.sts(replicas: 3, ready: 3), identities: identities),
             now: Self.t0.addingTimeInterval(120))
         #expect(resumed.phase == .ready)
         #expect(resumed.readyReplicas == 3)

@@ -40,9 +40,9 @@ struct OpenEnumDecodingTests {
     func tenantEnums(spec: String, message: String) throws {
         let tenant = try KubeJSON.decode(
             Tenant.self, from: Data(#"{"metadata":{"name":"acme","uid":"u"},"spec":\#(spec)}"#.utf8))
-        #expect(throws: TenantSpecError.self) { try TenantDesiredState(tenant: tenant) }
+        #expect(throws: TenantSpecError.self) { try TenantDesiredState.compute(tenant: tenant) }
         do {
-            _ = try TenantDesiredState(tenant: tenant)
+            _ = try TenantDesiredState.compute(tenant: tenant)
         } catch {
             #expect(error.description.hasPrefix(message), "\(error)")
         }

@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func namespaceCarriesTenantAndPodSecurityLabels() throws {
-        let d = try TenantDesiredState(tenant: tenant())
+        let d = try TenantDesiredState.compute(tenant: tenant())
         #expect(d.namespaceName == "acme")
         let labels = try #require(d.namespace.metadata.labels)
         #expect(labels["quartermaster.dev/tenant"] == "acme")
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func everyObjectIsOwnedByTheTenantAndLabelled() throws {
-        let d = try TenantDesiredState(tenant: tenant(spec: TenantSpec(namespace: "acme-prod")))
+        let d = try TenantDesiredState.compute(tenant: tenant(spec: TenantSpec(namespace: "acme-prod")))
         let metas =
             [d.namespace.metadata, d.resourceQuota.metadata, d.limitRange.metadata, d.roleBinding.metadata]
             + d.networkPolicies.map(\.metadata)
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func quotaAndLimitRangeFollowTheTier() throws {
-        let d = try TenantDesiredState(tenant: tenant(spec: TenantSpec(tier: .basic, quota: TenantQuota(cpu: "12"))))
+        let d = try TenantDesiredState.compute(tenant: tenant(spec: TenantSpec(tier: .basic, quota: TenantQuota(cpu: "12"))))
         #expect(d.resourceQuota.metadata.name == "quartermaster-tenant")
         #expect(
             d.resourceQuota.spec?.hard == [
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func quotaEncodesAsTheAPIExpects() throws {
-        let d = try TenantDesiredState(tenant: tenant())
+        let d = try TenantDesiredState.compute(tenant: tenant())
         let json = try #require(String(data: try KubeJSON.encode(d.resourceQuota.spec), encoding: .utf8))
         #expect(
             json
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func networkPoliciesIsolateIngressOnly() throws {
-        let d = try TenantDesiredState(tenant: tenant())
+        let d = try TenantDesiredState.compute(tenant: tenant())
         #expect(d.networkPolicies.compactMap(\.metadata.name) == [
             "quartermaster-allow-same-namespace", "quartermaster-allow-egress",
         ])
@@ -91,7 +91,7 @@ import Testing
         let network = TenantNetwork(allowFrom: [
             .named("monitoring"), .labelled(["team": "edge"]), .named("ingress-nginx"), .named("monitoring"),
         ])
-        let d = try TenantDesiredState(tenant: tenant(spec: TenantSpec(network: network)))
+        let d = try TenantDesiredState.compute(tenant: tenant(spec: TenantSpec(network: network)))
         let policy = try #require(d.networkPolicies.first { $0.metadata.name == "quartermaster-allow-from-configured" })
         #expect(policy.spec?.policyTypes == ["Ingress"])
         #expect(
@@ -107,7 +107,7 @@ import Testing
 
     @Test func suspendedTenantDeniesAllIngress() throws {
         let network = TenantNetwork(allowFrom: [.named("ingress-nginx")])
-        let d = try TenantDesiredState(tenant: tenant(spec: TenantSpec(network: network, suspended: true)))
+        let d = try TenantDesiredState.compute(tenant: tenant(spec: TenantSpec(network: network, suspended: true)))
         #expect(d.namespace.metadata.labels?["quartermaster.dev/suspended"] == "true")
         #expect(d.networkPolicies.compactMap(\.metadata.name) == [
             "quartermaster-suspended-deny-ingress", "quartermaster-allow-egress",
@@ -122,7 +122,7 @@ import Testing
 
     @Test func roleBindingGrantsTheOwnerRoleToOwners() throws {
         let owners: [TenantOwner] = [.user("alice"), .group("acme-admins"), .serviceAccount("ci", namespace: "build"), .serviceAccount("bot")]
-        let d = try TenantDesiredState(tenant: tenant(spec: TenantSpec(owners: owners)))
+        let d = try TenantDesiredState.compute(tenant: tenant(spec: TenantSpec(owners: owners)))
         #expect(d.roleBinding.metadata.name == "quartermaster-tenant-owners")
         #expect(d.roleBinding.roleRef == RoleRef(kind: "ClusterRole", name: "quartermaster-tenant-owner"))
         #expect(
@@ -136,23 +136,23 @@ import Testing
 
     @Test func invalidSpecsAreRejectedWithReasons() {
         var anonymous = Tenant(metadata: ObjectMeta(name: "x"))
-        #expect(throws: TenantSpecError.missingIdentity) { try TenantDesiredState(tenant: anonymous) }
+        #expect(throws: TenantSpecError.missingIdentity) { try TenantDesiredState.compute(tenant: anonymous) }
         anonymous.metadata.uid = "u"
         anonymous.spec.namespace = "Bad_Name"
-        #expect(throws: TenantSpecError.invalidNamespaceName("Bad_Name")) { try TenantDesiredState(tenant: anonymous) }
+        #expect(throws: TenantSpecError.invalidNamespaceName("Bad_Name")) { try TenantDesiredState.compute(tenant: anonymous) }
         let peers = TenantNetwork(allowFrom: [.named("a"), TenantNetworkPeer()])
         #expect(throws: TenantSpecError.invalidNetworkPeer(index: 1)) {
-            try TenantDesiredState(tenant: tenant(spec: TenantSpec(network: peers)))
+            try TenantDesiredState.compute(tenant: tenant(spec: TenantSpec(network: peers)))
         }
         #expect(throws: TenantSpecError.negativeQuota(field: "storage")) {
-            try TenantDesiredState(tenant: tenant(spec: TenantSpec(quota: TenantQuota(storage: "-1Gi"))))
+            try TenantDesiredState.compute(tenant: tenant(spec: TenantSpec(quota: TenantQuota(storage: "-1Gi"))))
         }
         #expect(throws: TenantSpecError.negativeQuota(field: "ipfsClusters")) {
-            try TenantDesiredState(tenant: tenant(spec: TenantSpec(quota: TenantQuota(ipfsClusters: -1))))
+            try TenantDesiredState.compute(tenant: tenant(spec: TenantSpec(quota: TenantQuota(ipfsClusters: -1))))
         }
         let limits = TenantContainerLimits(defaultRequest: TenantCPUMemory(memory: "4Gi"))
         do {
-            _ = try TenantDesiredState(tenant: tenant(spec: TenantSpec(limits: limits)))
+            _ = try TenantDesiredState.compute(tenant: tenant(spec: TenantSpec(limits: limits)))
             Issue.record("expected inconsistent limits")
         } catch {
             #expect(error.description.contains("limits.defaultRequest.memory 4Gi exceeds limits.defaultLimit.memory 512Mi"))

@@ -31,7 +31,7 @@ import Testing
     @Test func readyWhenEverythingIsAppliedAndCounted() {
         let obs = TenantObservation(
             namespace: activeNamespace, objectsApplied: true, quota: quota, resourcePhases: [.ready, .ready, .provisioning, nil])
-        let s = TenantStatusComputation.status(for: tenant(), observation: obs, now: t0)
+        let s = TenantStatusComputation.compute(tenant: tenant(), observation: obs, now: t0)
         #expect(s.observedGeneration == 4)
         #expect(s.namespace == "acme")
         #expect(s.quota == TenantQuotaStatus(hard: ["requests.storage": "20Gi"], used: ["requests.storage": "5Gi"]))
@@ -45,7 +45,7 @@ import Testing
 
     @Test func provisioningUntilQuotaIsCounted() {
         let obs = TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: nil)
-        let c = TenantStatusComputation.status(for: tenant(), observation: obs, now: t0).conditions ?? []
+        let c = TenantStatusComputation.compute(tenant: tenant(), observation: obs, now: t0).conditions ?? []
         #expect(c[type: "Ready"]?.status == .false)
         #expect(c[type: "Reconciling"]?.reason == "Provisioning")
         #expect(c[type: "Reconciling"]?.message == "waiting for the quota of namespace acme to be counted")
@@ -55,7 +55,7 @@ import Testing
         let obs = TenantObservation(
             namespace: activeNamespace, objectsApplied: true, quota: quota, resourcePhases: [.ready, .failed],
             blockingContents: contents(resources: 2, clusters: 1))
-        let s = TenantStatusComputation.status(for: tenant(deleting: true), observation: obs, now: t0)
+        let s = TenantStatusComputation.compute(tenant: tenant(deleting: true), observation: obs, now: t0)
         let stalled = s.conditions?[type: "Stalled"]
         #expect(stalled?.status == .true)
         #expect(stalled?.reason == "NotEmpty")
@@ -79,14 +79,14 @@ import Testing
         #expect(TenantDeletionPlan(namespace: terminating, contents: contents(), tenant: tenant()) == .waitForNamespace)
         #expect(TenantDeletionPlan(namespace: nil, contents: contents(), tenant: tenant()) == .removeFinalizer)
         let obs = TenantObservation(namespace: terminating, objectsApplied: true, quota: quota)
-        let c = TenantStatusComputation.status(for: tenant(deleting: true), observation: obs, now: t0).conditions ?? []
+        let c = TenantStatusComputation.compute(tenant: tenant(deleting: true), observation: obs, now: t0).conditions ?? []
         #expect(c[type: "Reconciling"]?.reason == "Deleting")
         #expect(c[type: "Stalled"]?.status == .false)
     }
 
     @Test func suspendedTenantIsNotReady() {
         let obs = TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota)
-        let c = TenantStatusComputation.status(for: tenant(spec: TenantSpec(suspended: true)), observation: obs, now: t0).conditions ?? []
+        let c = TenantStatusComputation.compute(tenant: tenant(spec: TenantSpec(suspended: true)), observation: obs, now: t0).conditions ?? []
         #expect(c[type: "Ready"]?.reason == "Suspended")
         #expect(c[type: "Ready"]?.status == .false)
         #expect(!c.isTrue("Reconciling"))
@@ -94,7 +94,7 @@ import Testing
 
     @Test func invalidSpecIsStalled() {
         let obs = TenantObservation(specError: .invalidNamespaceName("Bad"))
-        let c = TenantStatusComputation.status(for: tenant(), observation: obs, now: t0).conditions ?? []
+        let c = TenantStatusComputation.compute(tenant: tenant(), observation: obs, now: t0).conditions ?? []
         #expect(c[type: "Stalled"]?.reason == "InvalidSpec")
         #expect(c[type: "Stalled"]?.message?.contains("\"Bad\"") == true)
     }
@@ -102,8 +102,8 @@ import Testing
     @Test func transitionTimesAreKeptWhileStatusHolds() {
         let obs = TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota)
         var t = tenant()
-        t.status = TenantStatusComputation.status(for: t, observation: obs, now: t0)
-        let again = TenantStatusComputation.status(for: t, observation: obs, now: t1)
+        t.status = TenantStatusComputation.compute(tenant: t, observation: obs, now: t0)
+        let again = TenantStatusComputation.compute(tenant: t, observation: obs, now: t1)
         #expect(again == t.status)
         #expect(again.conditions?[type: "Ready"]?.lastTransitionTime == Condition.timestamp(t0))
     }
@@ -115,7 +115,7 @@ import Testing
         #expect(TenantNamespaceClaim(observed: activeNamespace, tenant: tenant()) == .owned)
         #expect(TenantNamespaceClaim(observed: other, tenant: tenant()) == .foreign("namespace acme belongs to tenant zeta"))
         let obs = TenantObservation(namespace: plain, objectsApplied: false)
-        let stalled = TenantStatusComputation.status(for: tenant(spec: TenantSpec(namespace: "default")), observation: obs, now: t0)
+        let stalled = TenantStatusComputation.compute(tenant: tenant(spec: TenantSpec(namespace: "default")), observation: obs, now: t0)
             .conditions?[type: "Stalled"]
         #expect(stalled?.status == .true)
         #expect(stalled?.reason == "NamespaceConflict")
@@ -145,7 +145,68 @@ import Testing
     @Test(arguments: ["default", "kube-system", "kube-public", "kube-anything", "quartermaster-system"])
     func reservedNamespacesAreInvalid(name: String) {
         #expect(throws: TenantSpecError.reservedNamespace(name)) {
-            try TenantDesiredState(tenant: tenant(spec: TenantSpec(namespace: name)), operatorNamespace: "quartermaster-system")
+            try TenantDesiredState.compute(tenant: tenant(spec: TenantSpec(namespace: name)), operatorNamespace: "quartermaster-system")
+        }
+    }
+
+    /// The rows of `TenantStatusComputation`'s doc table, in its order.
+    enum Situation: String, CaseIterable, Sendable {
+        case specInvalid, namespaceNotOurs, childNameTaken, deletingWithContents, deletingEmpty, namespaceTerminating,
+            objectsNotYetApplied, quotaNotYetObserved, suspendedAndApplied, appliedAndObserved
+    }
+
+    /// The tenant and observation of a situation.
+    func input(_ situation: Situation) -> (Tenant, TenantObservation) {
+        let applied = TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota)
+        var observation = applied
+        var t = tenant()
+        switch situation {
+        case .specInvalid: observation = TenantObservation(specError: .invalidNamespaceName("Bad"))
+        case .namespaceNotOurs:
+            observation.namespace = Namespace(metadata: ObjectMeta(name: "acme", labels: ["quartermaster.dev/tenant": "zeta"]))
+            observation.objectsApplied = false
+        case .childNameTaken:
+            observation.objectsApplied = false
+            observation.conflict = ChildNameConflict(kind: "NetworkPolicy", name: "deny-all", controller: "IPFSCluster/x")
+        case .deletingWithContents:
+            t = tenant(deleting: true)
+            observation.blockingContents = contents(resources: 1)
+        case .deletingEmpty: t = tenant(deleting: true)
+        case .namespaceTerminating: observation.namespace?.status?.phase = "Terminating"
+        case .objectsNotYetApplied: observation.objectsApplied = false
+        case .quotaNotYetObserved: observation.quota = nil
+        case .suspendedAndApplied: t = tenant(spec: TenantSpec(suspended: true))
+        case .appliedAndObserved: break
+        }
+        return (t, observation)
+    }
+
+    /// The table's cells: status, and the reason where the table names one.
+    typealias Cell = (status: Condition.Status, reason: String?)
+
+    static let table: [Situation: (ready: Cell, reconciling: Cell, stalled: Cell)] = [
+        .specInvalid: ((.false, "InvalidSpec"), (.false, nil), (.true, "InvalidSpec")),
+        .namespaceNotOurs: ((.false, "NamespaceConflict"), (.false, nil), (.true, "NamespaceConflict")),
+        .childNameTaken: ((.false, "NameConflict"), (.false, nil), (.true, "NameConflict")),
+        .deletingWithContents: ((.false, "Deleting"), (.false, nil), (.true, "NotEmpty")),
+        .deletingEmpty: ((.false, "Deleting"), (.true, "Deleting"), (.false, nil)),
+        .namespaceTerminating: ((.false, "NamespaceTerminating"), (.true, "NamespaceTerminating"), (.false, nil)),
+        .objectsNotYetApplied: ((.false, "Provisioning"), (.true, "Provisioning"), (.false, nil)),
+        .quotaNotYetObserved: ((.false, "Provisioning"), (.true, "Provisioning"), (.false, nil)),
+        .suspendedAndApplied: ((.false, "Suspended"), (.false, nil), (.false, nil)),
+        .appliedAndObserved: ((.true, "Ready"), (.false, nil), (.false, nil)),
+    ]
+
+    @Test("each row of the condition table", arguments: Situation.allCases)
+    func conditionTable(_ situation: Situation) throws {
+        let (t, observation) = input(situation)
+        let row = try #require(Self.table[situation])
+        let conditions = TenantStatusComputation.compute(tenant: t, observation: observation, now: t0).conditions ?? []
+        for (type, cell) in [("Ready", row.ready), ("Reconciling", row.reconciling), ("Stalled", row.stalled)] {
+            let c = conditions[type: type]
+            #expect(c?.status == cell.status, "\(type)")
+            if let reason = cell.reason { #expect(c?.reason == reason, "\(type)") }
+            #expect(c?.observedGeneration == 4, "\(type)")
         }
     }
 }

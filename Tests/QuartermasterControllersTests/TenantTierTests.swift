@@ -10,32 +10,81 @@ import Testing
         #expect(TenantSpec().effectiveQuota == TenantTier.free.quota)
     }
 
-    @Test func presetQuotasMatchTheIssue() {
-        let free = TenantTier.free.quota.hard
-        #expect(free["requests.cpu"] == Quantity("2"))
-        #expect(free["requests.memory"] == Quantity("4Gi"))
-        #expect(free["requests.storage"] == Quantity("20Gi"))
-        #expect(free["persistentvolumeclaims"] == Quantity(10))
-        #expect(free["count/resources.quartermaster.dev"] == Quantity(5))
-        #expect(free["count/ipfsclusters.quartermaster.dev"] == Quantity(5))
-        #expect(free.count == 6)
-        let basic = TenantTier.basic.quota.hard
-        #expect(basic["requests.cpu"] == Quantity("8"))
-        #expect(basic["requests.memory"] == Quantity("16Gi"))
-        #expect(basic["requests.storage"] == Quantity("200Gi"))
-        #expect(basic["persistentvolumeclaims"] == Quantity(30))
-        #expect(basic["count/resources.quartermaster.dev"] == Quantity(20))
-        #expect(basic["count/ipfsclusters.quartermaster.dev"] == Quantity(20))
-        #expect(basic.count == 6)
-        let pro = TenantTier.pro.quota.hard
-        #expect(pro["requests.cpu"] == Quantity("32"))
-        #expect(pro["requests.memory"] == Quantity("64Gi"))
-        #expect(pro["requests.storage"] == Quantity("1Ti"))
-        #expect(pro["persistentvolumeclaims"] == Quantity(100))
-        #expect(pro["count/resources.quartermaster.dev"] == Quantity(100))
-        #expect(pro["count/ipfsclusters.quartermaster.dev"] == Quantity(100))
-        #expect(pro.count == 6)
-        #expect(TenantTier.enterprise.quota.hard.isEmpty)
+    /// One row of `TenantTier`'s quota table: requests.cpu, requests.memory, requests.storage,
+    /// persistentvolumeclaims, count/resources, count/ipfsclusters (`nil`: not capped).
+    struct QuotaRow: Sendable {
+        var tier: TenantTier
+        var cpu: Quantity?, memory: Quantity?, storage: Quantity?
+        var claims: Int?, resources: Int?, ipfsClusters: Int?
+    }
+
+    static let quotaRows: [QuotaRow] = [
+        QuotaRow(tier: .free, cpu: "2", memory: "4Gi", storage: "20Gi", claims: 10, resources: 5, ipfsClusters: 5),
+        QuotaRow(tier: .basic, cpu: "8", memory: "16Gi", storage: "200Gi", claims: 30, resources: 20, ipfsClusters: 20),
+        QuotaRow(tier: .pro, cpu: "32", memory: "64Gi", storage: "1Ti", claims: 100, resources: 100, ipfsClusters: 100),
+        QuotaRow(tier: .enterprise),
+    ]
+
+    @Test func theQuotaTableHasOneRowPerTier() {
+        #expect(Self.quotaRows.map(\.tier) == TenantTier.allCases)
+    }
+
+    @Test(arguments: quotaRows)
+    func presetQuotasMatchTheTable(_ row: QuotaRow) {
+        var expected: [String: Quantity] = [:]
+        expected["requests.cpu"] = row.cpu
+        expected["requests.memory"] = row.memory
+        expected["requests.storage"] = row.storage
+        expected["persistentvolumeclaims"] = row.claims.map { Quantity(Decimal($0)) }
+        expected["count/resources.quartermaster.dev"] = row.resources.map { Quantity(Decimal($0)) }
+        expected["count/ipfsclusters.quartermaster.dev"] = row.ipfsClusters.map { Quantity(Decimal($0)) }
+        #expect(row.tier.quota.hard == expected)
+    }
+
+    /// One row of `TenantContainerLimits`'s tier table: defaultRequest, defaultLimit, max
+    /// (cpu, memory; `nil`: none).
+    struct LimitsRow: Sendable {
+        var tier: TenantTier
+        var defaultRequest: (Quantity, Quantity)
+        var defaultLimit: (Quantity, Quantity)
+        var max: (Quantity, Quantity)?
+    }
+
+    static let limitsRows: [LimitsRow] = [
+        LimitsRow(tier: .free, defaultRequest: ("100m", "128Mi"), defaultLimit: ("500m", "512Mi"), max: ("1", "2Gi")),
+        LimitsRow(tier: .basic, defaultRequest: ("100m", "128Mi"), defaultLimit: ("1", "1Gi"), max: ("4", "8Gi")),
+        LimitsRow(tier: .pro, defaultRequest: ("250m", "256Mi"), defaultLimit: ("2", "2Gi"), max: ("16", "32Gi")),
+        LimitsRow(tier: .enterprise, defaultRequest: ("250m", "256Mi"), defaultLimit: ("2", "2Gi"), max: nil),
+    ]
+
+    @Test(arguments: limitsRows)
+    func presetLimitsMatchTheTable(_ row: LimitsRow) {
+        let limits = row.tier.limits
+        #expect(limits.defaultRequest == TenantCPUMemory(cpu: row.defaultRequest.0, memory: row.defaultRequest.1))
+        #expect(limits.defaultLimit == TenantCPUMemory(cpu: row.defaultLimit.0, memory: row.defaultLimit.1))
+        #expect(limits.max == row.max.map { TenantCPUMemory(cpu: $0.0, memory: $0.1) })
+        #expect(limits.inconsistencies.isEmpty, "defaultRequest <= defaultLimit <= max")
+    }
+
+    /// `TenantQuota`'s field → ResourceQuota key table: each field alone writes exactly its key.
+    static let quotaKeyRows: [(field: String, quota: TenantQuota, key: String)] = [
+        ("cpu", TenantQuota(cpu: "1"), "requests.cpu"),
+        ("memory", TenantQuota(memory: "1"), "requests.memory"),
+        ("storage", TenantQuota(storage: "1"), "requests.storage"),
+        ("persistentVolumeClaims", TenantQuota(persistentVolumeClaims: 1), "persistentvolumeclaims"),
+        ("limitsCPU", TenantQuota(limitsCPU: "1"), "limits.cpu"),
+        ("limitsMemory", TenantQuota(limitsMemory: "1"), "limits.memory"),
+        ("resources", TenantQuota(resources: 1), "count/resources.quartermaster.dev"),
+        ("ipfsClusters", TenantQuota(ipfsClusters: 1), "count/ipfsclusters.quartermaster.dev"),
+    ]
+
+    @Test(arguments: quotaKeyRows)
+    func eachQuotaFieldWritesItsKey(field: String, quota: TenantQuota, key: String) {
+        #expect(Array(quota.hard.keys) == [key], "\(field)")
+    }
+
+    @Test func anEmptyQuotaCapsNothing() {
+        #expect(TenantQuota().hard.isEmpty)
     }
 
     @Test func quotaOverridesReplaceOnlyTheFieldsTheySet() {
@@ -111,8 +160,7 @@ import Testing
         #expect(item.defaultRequest == ["cpu": "100m", "memory": "128Mi"])
     }
 
-    @Test func everyPresetIsConsistent() {
-        for tier in TenantTier.allCases { #expect(tier.limits.inconsistencies.isEmpty, "\(tier)") }
+    @Test func enterpriseHasNoMaximumInItsLimitRange() {
         #expect(TenantTier.enterprise.limits.limitRangeItem.max == nil)
     }
 

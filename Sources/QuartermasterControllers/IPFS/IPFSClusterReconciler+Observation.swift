@@ -3,8 +3,9 @@ import KubeClient
 import KubeCore
 import KubeRuntime
 
-/// What one reconcile saw of an IPFSCluster's objects, before changing anything.
-struct IPFSClusterObservation: Sendable {
+/// What one reconcile read of an IPFSCluster's objects, before changing anything (the status
+/// computation gets the condensed ``IPFSClusterObservation``).
+struct IPFSClusterObservedObjects: Sendable {
     var secret: Secret?
     var configMap: ConfigMap?
     /// Services of the instance, by name.
@@ -33,7 +34,7 @@ extension IPFSClusterReconciler {
     /// Reads everything the reconcile needs: owned objects from the controller's caches (or,
     /// for a kind not cached, one list request), StorageClass names, and whether `policy/v1`
     /// is served. Sends no write.
-    func observe(_ cluster: IPFSCluster, context: ReconcileContext<IPFSCluster>) async throws -> IPFSClusterObservation {
+    func observe(_ cluster: IPFSCluster, context: ReconcileContext<IPFSCluster>) async throws -> IPFSClusterObservedObjects {
         let name = cluster.metadata.name ?? ""
         let namespace = cluster.metadata.namespace ?? ""
         let names = IPFSClusterNames(instance: name)
@@ -72,7 +73,7 @@ extension IPFSClusterReconciler {
             }
         }
 
-        return IPFSClusterObservation(
+        return IPFSClusterObservedObjects(
             secret: try await instanceObjects(Secret.self)[names.secret],
             configMap: try await instanceObjects(ConfigMap.self)[names.configMap],
             services: try await instanceObjects(Service.self),

@@ -28,7 +28,8 @@ import Logging
 ///    Services, Ingresses and the PodDisruptionBudget that the spec no longer asks for, only
 ///    when this IPFSCluster is their controller (owner reference UID).
 /// 6. Computes the status (``IPFSClusterStatusComputation``) and writes it through the status
-///    subresource only when it differs from the stored one (a conflict requeues).
+///    subresource only when it differs from the stored one (``StatusWriter``: a conflict
+///    requeues; a status the server refuses becomes a `Stalled` Warning Event).
 /// 7. Records Events (never secret values): `Created` and `Scaled` when it creates or scales
 ///    the StatefulSet, `Suspended` and `Resumed` when `spec.suspended` scales it to zero and
 ///    back, `Ready` and `Stalled` when a status write enters that state.
@@ -49,6 +50,8 @@ public struct IPFSClusterReconciler: Reconciler {
     public let discovery: APIDiscovery
     /// Where Events go; `nil` records none.
     public let events: EventRecorder?
+    /// Writes the status and records its transitions (``StatusWriter``).
+    public let statusWriter: StatusWriter
     /// DNS suffix of the cluster. Default `cluster.local`.
     public let clusterDomain: String
     private let now: @Sendable () -> Date
@@ -67,6 +70,7 @@ public struct IPFSClusterReconciler: Reconciler {
         self.applier = DesiredStateApplier(client: client)
         self.discovery = discovery ?? APIDiscovery(client: client)
         self.events = events
+        self.statusWriter = StatusWriter(client: client, events: events)
         self.clusterDomain = clusterDomain
         self.now = now
     }
@@ -113,7 +117,7 @@ public struct IPFSClusterReconciler: Reconciler {
         let names = IPFSClusterNames(instance: cluster.metadata.name ?? "")
         let status = IPFSClusterStatusComputation.compute(
             cluster: cluster,
-            observed: IPFSClusterObservedState(
+            observation: IPFSClusterObservation(
                 statefulSet: statefulSet, identities: identities,
                 apiService: observed.services[names.apiService], gatewayService: observed.services[names.gatewayService],
                 apiIngress: observed.ingresses[names.apiIngress], gatewayIngress: observed.ingresses[names.gatewayIngress],
@@ -123,31 +127,11 @@ public struct IPFSClusterReconciler: Reconciler {
                 podDisruptionBudgetServed: observed.podDisruptionBudgetServed ?? true),
             now: now())
 
-        if status != cluster.status {
-            var updated = cluster
-            updated.status = status
-            do {
-                _ = try await client.replaceStatus(updated)
-            } catch KubeAPIError.conflict {
-                logger.debug("status write conflicted; requeueing")
-                return .requeue
-            } catch KubeAPIError.notFound {
-                return .done  // deleted meanwhile
-            } catch KubeAPIError.invalid(let message, _) {
-                // A server without CRD validation ratcheting (before 1.28) validates the whole
-                // object on a status write: one stored under a looser schema cannot take any
-                // status. Say it in an Event instead, and wait for the spec to change.
-                events?.record(
-                    cluster, type: .warning, reason: "Stalled",
-                    message: (problems.isEmpty ? "" : problems.map(\.description).joined(separator: "; ") + "; ")
-                        + "the status cannot be written: \(message)")
-                return .done
-            }
-            // Transitions are judged against the status just replaced, so a reconcile working
-            // from a stale cache (its write conflicts) records nothing twice.
-            recordStatusEvents(cluster: cluster, status: status, problems: problems)
-        }
-        return observed.podDisruptionBudgetServed == nil ? .requeueAfter(Self.discoveryRetryDelay) : .done
+        let outcome = try await statusWriter.write(
+            status, of: cluster, wording: Self.eventWording(replicas: cluster.spec.replicas, problems: problems))
+        if outcome == .conflicted { logger.debug("status write conflicted; requeueing") }
+        return outcome.result(
+            otherwise: observed.podDisruptionBudgetServed == nil ? .requeueAfter(Self.discoveryRetryDelay) : .done)
     }
 
     /// The desired objects and the StatefulSet as the server now has it.
@@ -159,7 +143,7 @@ public struct IPFSClusterReconciler: Reconciler {
     /// Steps 4 and 5: the identities Secret first (``ensureIdentities(_:cached:logger:)``),
     /// everything else computed from the Secret as stored, then deletes. `nil`: a race on the
     /// Secret was lost; reconcile again.
-    private func applyAll(_ cluster: IPFSCluster, observed: IPFSClusterObservation, logger: Logger) async throws
+    private func applyAll(_ cluster: IPFSCluster, observed: IPFSClusterObservedObjects, logger: Logger) async throws
         -> Applied?
     {
         let domain = clusterDomain
@@ -247,23 +231,14 @@ public struct IPFSClusterReconciler: Reconciler {
         } catch KubeAPIError.notFound {}
     }
 
-    /// `Stalled` and `Ready` when the status written enters them (never on a converged reconcile).
-    private func recordStatusEvents(
-        cluster: IPFSCluster, status: IPFSClusterStatus, problems: [IPFSClusterValidation.Problem]
-    ) {
-        guard let events else { return }
-        let previousStalled = cluster.status?.conditions?.first {
-            $0.type == IPFSClusterStatusComputation.stalledCondition
-        }
-        if let first = problems.first {
-            if previousStalled?.status != .true || previousStalled?.reason != first.reason.rawValue {
-                events.record(
-                    cluster, type: .warning, reason: "Stalled",
-                    message: problems.map(\.description).joined(separator: "; "))
-            }
-        } else if status.phase == .ready && cluster.status?.phase != .ready {
-            events.record(
-                cluster, type: .normal, reason: "Ready", message: "all \(cluster.spec.replicas) peers are ready")
-        }
+    /// The Events of status transitions: `Ready` ("all N peers are ready"); `Stalled` with
+    /// every problem (`reason: message`, joined by `; `), also when the server refuses the
+    /// status.
+    static func eventWording(replicas: Int, problems: [IPFSClusterValidation.Problem]) -> StatusEventWording {
+        let described = problems.isEmpty ? nil : problems.map(\.description).joined(separator: "; ")
+        return StatusEventWording(
+            ready: { _ in .init(reason: "Ready", message: "all \(replicas) peers are ready") },
+            stalled: { _ in .init(reason: "Stalled", message: described ?? "") },
+            refused: { _ in (reason: "Stalled", explanation: described) })
     }
 }

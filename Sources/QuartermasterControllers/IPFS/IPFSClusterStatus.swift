@@ -1,7 +1,8 @@
 import KubeCore
+import KubeRuntime
 
 /// `status` of an `IPFSCluster`, written by the operator.
-public struct IPFSClusterStatus: Codable, Sendable, Equatable {
+public struct IPFSClusterStatus: ConditionedStatus {
     public enum Phase: String, Codable, Sendable, CaseIterable {
         case pending = "Pending", provisioning = "Provisioning", ready = "Ready", degraded = "Degraded", failed = "Failed"
         /// `spec.suspended`: the StatefulSet is (being) scaled to zero; identities and volumes kept.

@@ -1,44 +1,6 @@
 import Foundation
 import KubeCore
-
-/// What the reconciler observed, the input of ``IPFSClusterStatusComputation``.
-public struct IPFSClusterObservedState: Sendable {
-    /// The StatefulSet `<name>` with its status, or `nil` when it does not exist.
-    public var statefulSet: StatefulSet?
-    /// The identities read from the Secret, or `nil` when it does not exist (yet).
-    public var identities: IPFSClusterIdentities?
-    /// The API and gateway Services (their `status.loadBalancer` gives external addresses).
-    public var apiService: Service?
-    public var gatewayService: Service?
-    /// The Ingresses, when the exposure asks for them.
-    public var apiIngress: Ingress?
-    public var gatewayIngress: Ingress?
-    /// Problems that stop the reconciler (``IPFSClusterValidation``): any makes the cluster `Failed`.
-    public var problems: [IPFSClusterValidation.Problem]
-    /// The pod-template hash the current spec asks for
-    /// (``IPFSClusterDesiredState/configHashAnnotation`` of the desired StatefulSet); when given,
-    /// the StatefulSet only counts as rolled out if its template carries it.
-    public var desiredConfigHash: String?
-    /// `false` when the API server does not serve `policy/v1` PodDisruptionBudgets.
-    public var podDisruptionBudgetServed: Bool
-
-    public init(
-        statefulSet: StatefulSet? = nil, identities: IPFSClusterIdentities? = nil, apiService: Service? = nil,
-        gatewayService: Service? = nil, apiIngress: Ingress? = nil, gatewayIngress: Ingress? = nil,
-        problems: [IPFSClusterValidation.Problem] = [], desiredConfigHash: String? = nil,
-        podDisruptionBudgetServed: Bool = true
-    ) {
-        self.statefulSet = statefulSet
-        self.identities = identities
-        self.apiService = apiService
-        self.gatewayService = gatewayService
-        self.apiIngress = apiIngress
-        self.gatewayIngress = gatewayIngress
-        self.problems = problems
-        self.desiredConfigHash = desiredConfigHash
-        self.podDisruptionBudgetServed = podDisruptionBudgetServed
-    }
-}
+import KubeRuntime
 
 /// Observed objects → `status` of an IPFSCluster, as a pure function.
 ///
@@ -66,13 +28,13 @@ public struct IPFSClusterObservedState: Sendable {
 /// `replicas`/`readyReplicas` report the StatefulSet as observed (0 once scaled down) and
 /// `peers` still lists the kept identities of all `spec.replicas` peers.
 public enum IPFSClusterStatusComputation {
-    public static let readyCondition = "Ready"
+    public static let readyCondition = StatusTransition.readyType
     public static let reconcilingCondition = "Reconciling"
-    public static let stalledCondition = "Stalled"
+    public static let stalledCondition = StatusTransition.stalledType
     public static let disruptionBudgetCondition = "DisruptionBudget"
 
     public static func compute(
-        cluster: IPFSCluster, observed: IPFSClusterObservedState, now: Date = Date()
+        cluster: IPFSCluster, observation: IPFSClusterObservation, now: Date = Date()
     ) -> IPFSClusterStatus {
         let spec = cluster.spec
         let generation = cluster.metadata.generation
@@ -82,17 +44,17 @@ public enum IPFSClusterStatusComputation {
         let desired = spec.replicas
         let previous = cluster.status
 
-        let sts = observed.statefulSet
+        let sts = observation.statefulSet
         let stsStatus = sts?.status
         let ready = stsStatus?.readyReplicas ?? 0
         let updated = stsStatus?.updatedReplicas ?? 0
         let current = stsStatus?.replicas ?? 0
-        let rolledOut = sts.map { isRolledOut($0, replicas: desired, configHash: observed.desiredConfigHash) } ?? false
+        let rolledOut = sts.map { isRolledOut($0, replicas: desired, configHash: observation.desiredConfigHash) } ?? false
         let isReady = rolledOut && ready == desired
         let wasReady = previous?.phase == .ready || previous?.phase == .degraded
 
         let phase: IPFSClusterStatus.Phase
-        if !observed.problems.isEmpty {
+        if !observation.problems.isEmpty {
             phase = .failed
         } else if spec.suspended {
             phase = .suspended
@@ -115,8 +77,8 @@ public enum IPFSClusterStatusComputation {
         let progress = "\(ready)/\(desired) peers ready, \(updated)/\(desired) updated"
         switch phase {
         case .failed:
-            let first = observed.problems[0]
-            let message = observed.problems.map(\.message).joined(separator: "; ")
+            let first = observation.problems[0]
+            let message = observation.problems.map(\.message).joined(separator: "; ")
             set(readyCondition, .false, first.reason.rawValue, message)
             set(reconcilingCondition, .false, "Stalled", "a problem needs a change of the spec")
             set(stalledCondition, .true, first.reason.rawValue, message)
@@ -141,7 +103,7 @@ public enum IPFSClusterStatusComputation {
             }
         }
         if phase != .failed { set(stalledCondition, .false, "NoProblems", "no problem stops the reconciler") }
-        if !observed.podDisruptionBudgetServed && desired > 1 && !spec.suspended {
+        if !observation.podDisruptionBudgetServed && desired > 1 && !spec.suspended {
             set(
                 disruptionBudgetCondition, .false, "PolicyV1NotServed",
                 "the API server does not serve policy/v1, so no PodDisruptionBudget protects the peers")
@@ -150,7 +112,7 @@ public enum IPFSClusterStatusComputation {
         }
 
         var peers: [IPFSClusterStatus.Peer]?
-        if let identities = observed.identities {
+        if let identities = observation.identities {
             peers = (0..<min(desired, identities.count)).map {
                 IPFSClusterStatus.Peer(pod: names.pod($0), peerID: identities.clusterPeerID($0).description)
             }
@@ -164,12 +126,12 @@ public enum IPFSClusterStatusComputation {
             endpoints: IPFSClusterStatus.Endpoints(
                 api: endpoint(
                     spec.exposure.api, service: names.apiService, namespace: namespace, port: IPFSConfigFiles.clusterRESTPort,
-                    observedService: observed.apiService, observedIngress: observed.apiIngress),
+                    observedService: observation.apiService, observedIngress: observation.apiIngress),
                 gateway: endpoint(
                     spec.exposure.gateway, service: names.gatewayService, namespace: namespace,
-                    port: IPFSConfigFiles.gatewayPort, observedService: observed.gatewayService,
-                    observedIngress: observed.gatewayIngress)),
-            credentialsSecretRef: observed.identities == nil ? nil : .init(name: names.secret),
+                    port: IPFSConfigFiles.gatewayPort, observedService: observation.gatewayService,
+                    observedIngress: observation.gatewayIngress)),
+            credentialsSecretRef: observation.identities == nil ? nil : .init(name: names.secret),
             conditions: conditions)
     }
 

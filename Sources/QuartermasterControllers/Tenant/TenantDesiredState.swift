@@ -42,7 +42,13 @@ public struct TenantDesiredState: Hashable, Sendable {
     /// - Parameter operatorNamespace: the operator's own namespace, never a tenant's. Default
     ///   `nil` (only `default` and `kube-*` are reserved).
     /// - Throws: `TenantSpecError` when the Tenant has no name/uid or its spec is invalid.
-    public init(tenant: Tenant, operatorNamespace: String? = nil) throws(TenantSpecError) {
+    public static func compute(tenant: Tenant, operatorNamespace: String? = nil) throws(TenantSpecError)
+        -> TenantDesiredState
+    {
+        try TenantDesiredState(tenant: tenant, operatorNamespace: operatorNamespace)
+    }
+
+    private init(tenant: Tenant, operatorNamespace: String?) throws(TenantSpecError) {
         guard let tenantName = tenant.metadata.name, !tenantName.isEmpty, let owner = tenant.ownerReference() else {
             throw .missingIdentity
         }

@@ -24,7 +24,8 @@ import Logging
 /// Writes: the finalizer `Tenant.finalizer` (``Finalizers``: guarded by the resource version);
 /// desired objects inside the namespace through `DesiredStateApplier` (server-side apply only
 /// when the cache shows a difference); operator NetworkPolicies no longer desired are deleted;
-/// the status through `/status` only when it differs. A converged reconcile sends no request.
+/// the status through `/status` only when it differs (``StatusWriter``). A converged reconcile
+/// sends no request.
 ///
 /// The Namespace carries the tenant labels but **no owner reference**: a foreground cascading
 /// delete of the Tenant would otherwise let the garbage collector delete the namespace, and
@@ -39,6 +40,8 @@ public struct TenantReconciler: Reconciler {
     public let applier: DesiredStateApplier
     /// `nil` records nothing.
     public let events: EventRecorder?
+    /// Writes the status and records its transitions (``StatusWriter``).
+    public let statusWriter: StatusWriter
     /// The operator's own namespace, never a tenant's. Default `nil`.
     public let operatorNamespace: String?
     /// The clock for condition transition times. Default: the system clock.
@@ -51,6 +54,7 @@ public struct TenantReconciler: Reconciler {
         self.client = client
         self.applier = DesiredStateApplier(client: client)
         self.events = events
+        self.statusWriter = StatusWriter(client: client, events: events)
         self.operatorNamespace = operatorNamespace
         self.now = now
     }
@@ -70,13 +74,12 @@ public struct TenantReconciler: Reconciler {
             resourcePhases: resources.map { $0.status?.phase })
         let desired: TenantDesiredState
         do {
-            desired = try TenantDesiredState(tenant: tenant, operatorNamespace: operatorNamespace)
+            desired = try TenantDesiredState.compute(tenant: tenant, operatorNamespace: operatorNamespace)
         } catch {
             // Nothing is created for an invalid spec, so there is nothing to guard with the
             // finalizer (and a Tenant stored under a looser schema could not take one).
             observation.specError = error
-            try await writeStatus(of: tenant, observation: observation)
-            return .done
+            return try await writeStatus(of: tenant, observation: observation)
         }
         switch try await Finalizers.add(Tenant.finalizer, to: tenant, client: client) {
         case .updated(let patched): tenant = patched
@@ -91,8 +94,7 @@ public struct TenantReconciler: Reconciler {
         }
         switch claim {
         case .foreign:
-            try await writeStatus(of: tenant, observation: observation)
-            return .done
+            return try await writeStatus(of: tenant, observation: observation)
         case .absent:
             var namespaceObject = desired.namespace
             namespaceObject.metadata.ownerReferences = nil
@@ -106,8 +108,7 @@ public struct TenantReconciler: Reconciler {
         case .owned:
             guard observation.namespaceActive else {
                 // Terminating: its deletion event brings us back to recreate it.
-                try await writeStatus(of: tenant, observation: observation)
-                return .done
+                return try await writeStatus(of: tenant, observation: observation)
             }
             var namespaceObject = desired.namespace
             namespaceObject.metadata.ownerReferences = nil
@@ -131,8 +132,7 @@ public struct TenantReconciler: Reconciler {
                 cached: caches.roleBindings.get(name: TenantDesiredState.roleBindingName, namespace: ns))
         } catch let conflict as ChildNameConflict {
             observation.conflict = conflict
-            try await writeStatus(of: tenant, observation: observation)
-            return .done
+            return try await writeStatus(of: tenant, observation: observation)
         }
         for name in desired.staleNetworkPolicyNames
         where caches.networkPolicies.get(name: name, namespace: ns)?.metadata.labels?[TenantLabels.tenant]
@@ -143,8 +143,7 @@ public struct TenantReconciler: Reconciler {
 
         observation.objectsApplied = true
         observation.quota = quota.status
-        try await writeStatus(of: tenant, observation: observation)
-        return .done
+        return try await writeStatus(of: tenant, observation: observation)
     }
 
     /// Applies a child of the tenant's namespace unless another owner's object has its name
@@ -172,8 +171,7 @@ public struct TenantReconciler: Reconciler {
             blockingContents: contents)
         switch plan {
         case .blocked, .waitForNamespace:
-            try await writeStatus(of: tenant, observation: observation)
-            return .done
+            return try await writeStatus(of: tenant, observation: observation)
         case .deleteNamespace(let uid):
             do {
                 var options = DeleteOptions()
@@ -183,8 +181,7 @@ public struct TenantReconciler: Reconciler {
                     tenant, type: .normal, reason: "NamespaceDeleted",
                     message: "namespace \(name) holds no Resources or IPFSClusters; deleting it")
             } catch KubeAPIError.notFound {}
-            try await writeStatus(of: tenant, observation: observation)
-            return .done
+            return try await writeStatus(of: tenant, observation: observation)
         case .removeFinalizer:
             context.logger.info("namespace gone or not this tenant's; releasing the tenant")
             if case .stale = try await Finalizers.remove(Tenant.finalizer, from: tenant, client: client) {
@@ -205,40 +202,24 @@ public struct TenantReconciler: Reconciler {
         ])
     }
 
-    /// Computes the status and replaces it through `/status` only when it changed; records
-    /// events for transitions of `Ready` and `Stalled`.
-    private func writeStatus(of tenant: Tenant, observation: TenantObservation) async throws {
-        let status = TenantStatusComputation.status(for: tenant, observation: observation, now: now())
-        guard status != tenant.status else { return }
-        var updated = tenant
-        updated.status = status
-        do {
-            _ = try await client.replaceStatus(updated)
-        } catch KubeAPIError.invalid(let message, _) {
-            // A server without CRD validation ratcheting validates the whole object on a status
-            // write: one stored under a looser schema cannot take any status. Say it in an
-            // Event instead; the next change of the Tenant brings it back.
-            let stalled = status.conditions?[type: "Stalled"]
-            events?.record(
-                tenant, type: .warning, reason: stalled?.reason ?? "Stalled",
-                message: (stalled?.message.map { "\($0); " } ?? "") + "the status cannot be written: \(message)")
-            return
-        }
-        recordTransitions(tenant, old: tenant.status?.conditions ?? [], new: status.conditions ?? [])
+    /// Computes the status and writes it when it changed (``StatusWriter``); the result is
+    /// `.requeue` when the write conflicted, `.done` otherwise.
+    private func writeStatus(of tenant: Tenant, observation: TenantObservation) async throws -> ReconcileResult {
+        let status = TenantStatusComputation.compute(tenant: tenant, observation: observation, now: now())
+        return try await statusWriter.write(status, of: tenant, wording: Self.eventWording).result()
     }
 
-    private func recordTransitions(_ tenant: Tenant, old: [Condition], new: [Condition]) {
-        guard let events else { return }
-        if let ready = new[type: "Ready"], ready.status == .true, old[type: "Ready"]?.status != .true {
-            events.record(tenant, type: .normal, reason: "Ready", message: ready.message ?? "the tenant is ready")
-        }
-        if let stalled = new[type: "Stalled"], stalled.status == .true,
-            old[type: "Stalled"]?.status != .true || old[type: "Stalled"]?.reason != stalled.reason
-        {
-            let reason = stalled.reason == "NotEmpty" ? "DeletionBlocked" : (stalled.reason ?? "Stalled")
-            events.record(tenant, type: .warning, reason: reason, message: stalled.message ?? "")
-        }
-    }
+    /// The Events of status transitions: `Ready` with the condition's message; a Stalled
+    /// tenant's reason (`NotEmpty` reads `DeletionBlocked`) with its message; a refused status
+    /// with the Stalled condition's reason and message.
+    static let eventWording = StatusEventWording(
+        ready: { .init(reason: "Ready", message: $0.message ?? "the tenant is ready") },
+        stalled: { stalled in
+            .init(
+                reason: stalled.reason == "NotEmpty" ? "DeletionBlocked" : (stalled.reason ?? "Stalled"),
+                message: stalled.message ?? "")
+        },
+        refused: { stalled in (reason: stalled?.reason ?? "Stalled", explanation: stalled?.message) })
 }
 
 /// The caches the Tenant reconciler reads, taken from its context.

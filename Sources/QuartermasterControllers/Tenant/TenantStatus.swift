@@ -1,10 +1,11 @@
 import Foundation
 import KubeCore
+import KubeRuntime
 
 /// `Tenant.status`, written only by the operator through the status subresource.
 ///
 /// Schema: object; description "What the operator last observed of the tenant."
-public struct TenantStatus: Codable, Hashable, Sendable {
+public struct TenantStatus: ConditionedStatus, Hashable {
     /// Schema: integer (int64); description "The metadata.generation this status describes."
     public var observedGeneration: Int64?
     /// Schema: string; description "Name of the tenant's namespace."

@@ -20,7 +20,7 @@ import KubeCore
 public enum TenantStatusComputation {
     /// The status for `tenant` (its generation, spec, deletion timestamp and previous
     /// conditions are read) given `observation`, at time `now`.
-    public static func status(for tenant: Tenant, observation: TenantObservation, now: Date) -> TenantStatus {
+    public static func compute(tenant: Tenant, observation: TenantObservation, now: Date) -> TenantStatus {
         let generation = tenant.metadata.generation
         let deleting = tenant.metadata.deletionTimestamp != nil
         let resources = TenantResourceCounts(phases: observation.resourcePhases)
