@@ -64,7 +64,7 @@ public struct IPFSClusterReconciler: Reconciler {
         clusterDomain: String = "cluster.local", now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
-        self.applier = DesiredStateApplier(client: client)
+        self.applier = DesiredStateApplier(client: client, identity: .quartermaster)
         self.discovery = discovery ?? APIDiscovery(client: client)
         self.events = events
         self.clusterDomain = clusterDomain
