@@ -44,7 +44,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Controller machinery: reflector, store, work queue, controller, leader election,
-        // events, metrics, health.
+        // events, metrics, health. Knows no operator: an OperatorIdentity is passed in.
         .target(
             name: "KubeRuntime",
             dependencies: [
@@ -53,6 +53,16 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
+            swiftSettings: strict
+        ),
+        // Benchmarks of the controller machinery against a real API server (memory of a
+        // reflector's store, converged-reconcile writes, latency, throughput).
+        .target(
+            name: "KubeBenchmark",
+            dependencies: [
+                "KubeCore", "KubeClient", "KubeRuntime",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -71,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "quartermaster",
             dependencies: [
-                "KubeCore", "KubeClient", "KubeRuntime", "QuartermasterControllers",
+                "KubeCore", "KubeClient", "KubeRuntime", "KubeBenchmark", "QuartermasterControllers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -89,6 +99,7 @@ let package = Package(
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestSupport"]),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeTestSupport"]),
+        .testTarget(name: "KubeBenchmarkTests", dependencies: ["KubeBenchmark", "KubeTestSupport"]),
         .testTarget(
             name: "QuartermasterControllersTests",
             dependencies: ["QuartermasterControllers", "KubeTestSupport"]

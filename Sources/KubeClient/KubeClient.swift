@@ -16,16 +16,22 @@ public final class KubeClient: Sendable {
     /// Called after every request with its method, status code (`"<error>"` for a transport
     /// failure) and host. Default: does nothing.
     public let observer: @Sendable (_ method: String, _ code: String, _ host: String) -> Void
+    /// The field manager sent with this client's creates, patches and server-side applies
+    /// unless a call names another (an operator's `OperatorIdentity.fieldManager`). Default
+    /// `nil`: creates and patches carry none, so the API server names the manager after the
+    /// transport's user agent, and `apply` must be given one.
+    public let fieldManager: String?
 
     public init(
         transport: any HTTPTransport, credentials: any CredentialProvider = StaticCredentials(),
-        defaultNamespace: String = "default", host: String = "",
+        defaultNamespace: String = "default", host: String = "", fieldManager: String? = nil,
         observer: @escaping @Sendable (String, String, String) -> Void = { _, _, _ in }
     ) {
         self.transport = transport
         self.credentials = credentials
         self.defaultNamespace = defaultNamespace
         self.host = host
+        self.fieldManager = fieldManager
         self.observer = observer
     }
 
@@ -171,32 +177,41 @@ public final class KubeClient: Sendable {
     // MARK: Writes
 
     /// POST a new object. Throws `KubeAPIError.alreadyExists` when the name is taken.
-    public func create<T: KubeResource>(_ object: T, namespace: String? = nil) async throws -> T {
+    ///
+    /// - Parameter fieldManager: default: the client's `fieldManager` (none when that is `nil`).
+    public func create<T: KubeResource>(_ object: T, namespace: String? = nil, fieldManager: String? = nil)
+        async throws -> T
+    {
         let r = try await send(
             APIRequests.create(
                 T.resource, namespace: ns(T.self, namespace ?? object.metadata.namespace),
-                body: KubeJSON.encode(object), fieldManager: APIRequests.defaultFieldManager))
+                body: KubeJSON.encode(object), fieldManager: fieldManager ?? self.fieldManager))
         return try KubeJSON.decode(T.self, from: r.body)
     }
 
     /// Server-side apply: sends the fields this manager wants to own.
     ///
     /// - Parameters:
-    ///   - fieldManager: default `quartermaster`.
+    ///   - fieldManager: default: the client's `fieldManager`. With neither, throws
+    ///     `KubeAPIError.badRequest` without sending anything (the API server refuses an apply
+    ///     without a manager, and guessing one would leave fields owned by the wrong manager).
     ///   - force: default `true`: take over fields another manager owns (controllers own their
     ///     objects' desired state).
     ///   - subresource: `status` to apply status fields.
     public func apply<T: KubeResource>(
-        _ object: T, subresource: String? = nil, fieldManager: String = APIRequests.defaultFieldManager,
-        force: Bool = true, dryRun: Bool = false
+        _ object: T, subresource: String? = nil, fieldManager: String? = nil, force: Bool = true,
+        dryRun: Bool = false
     ) async throws -> T {
         guard let name = object.metadata.name else {
             throw KubeAPIError.badRequest("server-side apply needs metadata.name")
         }
+        guard let manager = fieldManager ?? self.fieldManager else {
+            throw KubeAPIError.badRequest("server-side apply needs a field manager")
+        }
         let r = try await send(
             APIRequests.patch(
                 T.resource, namespace: ns(T.self, object.metadata.namespace), name: name, type: .apply,
-                body: KubeJSON.encode(object), subresource: subresource, fieldManager: fieldManager, force: force,
+                body: KubeJSON.encode(object), subresource: subresource, fieldManager: manager, force: force,
                 dryRun: dryRun))
         return try KubeJSON.decode(T.self, from: r.body)
     }
@@ -208,7 +223,7 @@ public final class KubeClient: Sendable {
         let r = try await send(
             APIRequests.patch(
                 T.resource, namespace: ns(T.self, namespace), name: name, type: .merge, body: KubeJSON.encode(patch),
-                subresource: subresource, fieldManager: APIRequests.defaultFieldManager))
+                subresource: subresource, fieldManager: fieldManager))
         return try KubeJSON.decode(T.self, from: r.body)
     }
 
@@ -222,7 +237,7 @@ public final class KubeClient: Sendable {
             APIRequests.patch(
                 T.resource, namespace: ns(T.self, namespace), name: name, type: .json,
                 body: KubeJSON.encode(operations), subresource: subresource,
-                fieldManager: APIRequests.defaultFieldManager))
+                fieldManager: fieldManager))
         return try KubeJSON.decode(T.self, from: r.body)
     }
 

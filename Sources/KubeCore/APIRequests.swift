@@ -5,9 +5,6 @@ import Foundation
 /// Every function is pure: the same arguments give the same request, which is what the
 /// scripted-transport tests compare against.
 public enum APIRequests {
-    /// The field manager used for server-side apply unless told otherwise.
-    public static let defaultFieldManager = "quartermaster"
-
     public static func get(_ r: ResourceDescriptor, namespace: String?, name: String, subresource: String? = nil)
         -> HTTPRequest
     {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Options of a list request.
 public struct ListOptions: Hashable, Sendable {
-    /// Label selector, such as `app.kubernetes.io/managed-by=quartermaster`. Default: none.
+    /// Label selector, such as `app.kubernetes.io/managed-by=my-operator`. Default: none.
     public var labelSelector: String?
     /// Field selector, such as `metadata.name=x`. Default: none.
     public var fieldSelector: String?

@@ -27,26 +27,33 @@ public enum ApplyOutcome<T: KubeResource>: Sendable {
 /// Two checks decide, both on the fields we set:
 /// - containment: every field of the desired object holds the same value in the observed one
 ///   (catches drift: someone edited a field we own);
-/// - the `quartermaster.dev/applied-hash` annotation, a hash of the desired object that is
-///   stamped on every apply (catches fields we stopped setting, which server-side apply then
-///   removes).
+/// - the identity's `appliedHashAnnotation`, a hash of the desired object that is stamped on
+///   every apply (catches fields we stopped setting, which server-side apply then removes).
+///
+/// Applies and creates are sent with the identity's `fieldManager`, whatever the client's is:
+/// an object created by one manager and applied by another would keep the fields the second
+/// stops setting.
 ///
 /// Desired objects must not carry `status`, `resourceVersion` or other server-owned fields.
 public struct DesiredStateApplier: Sendable {
-    /// The annotation holding the hash of the last applied desired state.
-    public static let hashAnnotation = "quartermaster.dev/applied-hash"
-
     public let client: KubeClient
-    /// Field manager for server-side apply. Default `quartermaster`.
-    public let fieldManager: String
+    /// Who applies: the field manager and the hash annotation's key come from it.
+    public let identity: OperatorIdentity
 
-    public init(client: KubeClient, fieldManager: String = APIRequests.defaultFieldManager) {
+    /// Field manager for server-side apply and create: `identity.fieldManager`.
+    public var fieldManager: String { identity.fieldManager }
+    /// The annotation holding the hash of the last applied desired state:
+    /// `identity.appliedHashAnnotation`.
+    public var hashAnnotation: String { identity.appliedHashAnnotation }
+
+    /// There is no default identity: an operator must say who it is.
+    public init(client: KubeClient, identity: OperatorIdentity) {
         self.client = client
-        self.fieldManager = fieldManager
+        self.identity = identity
     }
 
     /// `desired` with the hash annotation set to the hash of `desired` (without it).
-    public static func stamped<T: KubeResource>(_ desired: T) throws -> T {
+    public func stamped<T: KubeResource>(_ desired: T) throws -> T {
         var copy = desired
         copy.metadata.annotations?[hashAnnotation] = nil
         if copy.metadata.annotations?.isEmpty == true { copy.metadata.annotations = nil }
@@ -57,13 +64,13 @@ public struct DesiredStateApplier: Sendable {
     }
 
     /// `true` when `desired` must be sent because `observed` is missing or differs.
-    public static func needsApply<T: KubeResource>(desired: T, observed: T?) throws -> Bool {
+    public func needsApply<T: KubeResource>(desired: T, observed: T?) throws -> Bool {
         guard let observed else { return true }
         return try differs(stamped: stamped(desired), observed: observed)
     }
 
     /// `true` when `observed` lacks a field of `stampedDesired` or carries another hash.
-    private static func differs<T: KubeResource>(stamped stampedDesired: T, observed: T) throws -> Bool {
+    private func differs<T: KubeResource>(stamped stampedDesired: T, observed: T) throws -> Bool {
         guard observed.metadata.annotations?[hashAnnotation] == stampedDesired.metadata.annotations?[hashAnnotation]
         else { return true }
         var want = try JSONValue(encoding: stampedDesired)
@@ -78,13 +85,13 @@ public struct DesiredStateApplier: Sendable {
     /// name is taken, and never touches what exists. For objects whose creation must not
     /// overwrite anything (namespaces, key material).
     public func create<T: KubeResource>(_ desired: T) async throws -> T {
-        try await client.create(Self.stamped(desired))
+        try await client.create(stamped(desired), fieldManager: fieldManager)
     }
 
     /// Sends `desired` with server-side apply (force) unless `observed` already matches.
     public func apply<T: KubeResource>(_ desired: T, observed: T?) async throws -> ApplyOutcome<T> {
-        let stamped = try Self.stamped(desired)  // hashed once, whether sent or not
-        if let observed, try !Self.differs(stamped: stamped, observed: observed) {
+        let stamped = try self.stamped(desired)  // hashed once, whether sent or not
+        if let observed, try !differs(stamped: stamped, observed: observed) {
             return .unchanged(observed)
         }
         let result = try await client.apply(stamped, fieldManager: fieldManager, force: true)

@@ -48,7 +48,7 @@ public final class EventRecorder: Sendable {
     }
 
     /// - Parameters:
-    ///   - component: the controller's name, such as `quartermaster`.
+    ///   - component: the controller's name, such as `my-operator`.
     ///   - instance: this replica, default the host name.
     ///   - burst: events allowed at once per object and reason. Default 25.
     ///   - refillInterval: time to regain one allowed event. Default 5 minutes.

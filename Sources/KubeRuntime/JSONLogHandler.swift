@@ -1,4 +1,5 @@
 import Foundation
+import KubeCore
 import Logging
 
 /// A swift-log handler writing one JSON object per line:

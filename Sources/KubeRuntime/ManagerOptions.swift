@@ -1,7 +1,11 @@
 import Foundation
+import KubeCore
 
 /// Settings of a `Manager`, with their defaults.
 public struct ManagerOptions: Sendable {
+    /// Who the operator is; required (a lease name shared by two operators would let one
+    /// block the other). The lease name defaults to its `leaderElectionID`.
+    public var operatorIdentity: OperatorIdentity
     /// Where `/metrics` is served. Default `:8080`; `0` disables it.
     public var metricsBindAddress: BindAddress
     /// Where `/healthz` and `/readyz` are served. Default `:8081`; `0` disables it.
@@ -11,7 +15,7 @@ public struct ManagerOptions: Sendable {
     /// Namespace of the leader election lease. Default: the pod's namespace when running in a
     /// cluster (read from the service account), else `default`.
     public var leaderElectionNamespace: String
-    /// Name of the leader election lease. Default `quartermaster-leader`.
+    /// Name of the leader election lease. Default `operatorIdentity.leaderElectionID`.
     public var leaderElectionID: String
     /// This replica's identity in the lease. Default: `hostname_UUID`.
     public var leaderElectionIdentity: String
@@ -33,21 +37,23 @@ public struct ManagerOptions: Sendable {
     public var syncPeriod: ResyncPeriod?
 
     public init(
+        operatorIdentity: OperatorIdentity,
         metricsBindAddress: BindAddress = .listen(host: nil, port: 8080),
         healthProbeBindAddress: BindAddress = .listen(host: nil, port: 8081),
         leaderElection: Bool = false,
         leaderElectionNamespace: String = ManagerOptions.inClusterNamespace() ?? "default",
-        leaderElectionID: String = "quartermaster-leader",
+        leaderElectionID: String? = nil,
         leaderElectionIdentity: String = LeaderElectionOptions.defaultIdentity(),
         leaseDuration: Duration = .seconds(15), renewDeadline: Duration = .seconds(10),
         retryPeriod: Duration = .seconds(2), gracefulShutdownTimeout: Duration = .seconds(30),
         handleSignals: Bool = true, syncPeriod: ResyncPeriod? = .controllerRuntimeDefault
     ) {
+        self.operatorIdentity = operatorIdentity
         self.metricsBindAddress = metricsBindAddress
         self.healthProbeBindAddress = healthProbeBindAddress
         self.leaderElection = leaderElection
         self.leaderElectionNamespace = leaderElectionNamespace
-        self.leaderElectionID = leaderElectionID
+        self.leaderElectionID = leaderElectionID ?? operatorIdentity.leaderElectionID
         self.leaderElectionIdentity = leaderElectionIdentity
         self.leaseDuration = leaseDuration
         self.renewDeadline = renewDeadline

@@ -3,7 +3,7 @@ import KubeCore
 
 /// What a `Reflector` lists and watches, and how it retries.
 public struct ReflectorOptions: Sendable {
-    /// Label selector, such as `app.kubernetes.io/managed-by=quartermaster`. Default: none.
+    /// Label selector, such as `app.kubernetes.io/managed-by=my-operator`. Default: none.
     public var labelSelector: String?
     /// Field selector, such as `metadata.namespace!=kube-system`. Default: none.
     public var fieldSelector: String?

@@ -58,7 +58,7 @@ private final class SignalRouter: Sendable {
 
     private let state = Mutex<(next: UInt64, registrations: [UInt64: Registration])>((0, [:]))
     #if canImport(Darwin)
-        private let queue = DispatchQueue(label: "quartermaster.signals")
+        private let queue = DispatchQueue(label: "kuberuntime.signals")
     #endif
     private let sources = Mutex<[Int32: SourceBox]>([:])
 
@@ -153,7 +153,7 @@ private final class SignalRouter: Sendable {
             readFD = fds[0]
             signalPipeWriteFD = fds[1]
             let source = DispatchSource.makeReadSource(
-                fileDescriptor: fds[0], queue: DispatchQueue(label: "quartermaster.signal-pipe"))
+                fileDescriptor: fds[0], queue: DispatchQueue(label: "kuberuntime.signal-pipe"))
             box = SourceHolder(source: source)
             let readFD = fds[0]
             source.setEventHandler { [weak self] in

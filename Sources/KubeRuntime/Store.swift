@@ -9,7 +9,7 @@ import Synchronization
 /// store never holds them.
 ///
 /// Objects are held in boxes: a dictionary stores its values inline in sparse buckets, and a
-/// box keeps that sparse array to one pointer per bucket (measured by `quartermaster bench`:
+/// box keeps that sparse array to one pointer per bucket (measured by the `KubeBenchmark` memory probe:
 /// about 1.2 MB less for 10,000 ConfigMaps).
 public final class Store<T: KubeResource>: Sendable {
     private struct Contents: Sendable {

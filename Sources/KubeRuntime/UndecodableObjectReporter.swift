@@ -82,7 +82,7 @@ public struct UndecodableObjectReporter: Sendable {
             _ = try await client.send(
                 APIRequests.patch(
                     resource, namespace: namespace, name: name, type: .merge, body: KubeJSON.encode(patch),
-                    subresource: "status", fieldManager: APIRequests.defaultFieldManager))
+                    subresource: "status", fieldManager: client.fieldManager))
         } catch KubeAPIError.notFound {
         } catch {
             logger.warning(

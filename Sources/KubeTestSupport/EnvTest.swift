@@ -533,7 +533,7 @@ public actor EnvTest {
         let names = try await kubectlChecked([
             "get", "pod", name, "-n", namespace, "-o", "jsonpath={.spec.containers[*].name}",
         ])
-        let now = JSONValue.string(Date().formatted(.iso8601))
+        let now = JSONValue.string(APITimestamp.time(Date()))
         let containers = names.split(separator: " ").map { container -> JSONValue in
             .object([
                 "name": .string(String(container)), "ready": true, "started": true, "restartCount": 0,

@@ -568,11 +568,7 @@ public final class FakeAPIServer: HTTPTransport {
         return "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
     }
 
-    static func timestamp() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: Date())
-    }
+    static func timestamp() -> String { APITimestamp.time(Date()) }
 }
 
 /// The parts of an API path: `/api/v1[/namespaces/{ns}]/{plural}[/{name}[/{subresource}]]`

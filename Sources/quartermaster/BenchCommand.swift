@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import KubeBenchmark
 import KubeClient
 import KubeCore
-import KubeRuntime
+import QuartermasterControllers
 
 /// `quartermaster bench`: measures memory, converged-reconcile writes, event-to-apply latency
 /// and apply throughput against a real API server, and prints a table.
@@ -70,13 +71,13 @@ struct BenchCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if let memoryProbe {
-            let client = try KubeClient(configuration: configuration)
+            let client = try KubeClient(configuration: configuration, identity: .quartermaster)
             let result = try await MemoryProbe.run(
                 client: client, labelSelector: MemoryBenchmarkSetup.labelSelector, expected: memoryProbe)
             print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
             return
         }
-        let admin = try KubeClient(configuration: configuration)
+        let admin = try KubeClient(configuration: configuration, identity: .quartermaster)
         let progress: @Sendable (String) -> Void = { FileHandleOutput.standardError("bench: \($0)") }
         let parentMemory = ProcessMemory.current()
 
@@ -95,7 +96,8 @@ struct BenchCommand: AsyncParsableCommand {
         var reconcile: ReconcileBenchmarkResult?
         if !skipReconcile {
             reconcile = try await ReconcileBenchmark(
-                configuration: configuration, namespace: namespace, objects: objects, concurrency: concurrency,
+                configuration: configuration, identity: .quartermaster, namespace: namespace, objects: objects,
+                concurrency: concurrency,
                 latencyUpdates: latencyUpdates, auditLogPath: auditLog, progress: progress
             ).run()
         }

@@ -1,5 +1,5 @@
 import Foundation
-import KubeRuntime
+import KubeBenchmark
 
 /// The table `quartermaster bench` prints.
 enum BenchReportTable {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import KubeRuntime
+import QuartermasterControllers
 
 /// `quartermaster`: the operator and its tools.
 @main

@@ -12,6 +12,9 @@ import QuartermasterControllers
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the operator.")
 
+    /// Who the operator is to the API server: user agent, field manager, labels, lease.
+    static let identity = OperatorIdentity.quartermaster
+
     @Option(help: "Path to a kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster).")
     var kubeconfig: String?
 
@@ -34,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
     var leaderElectionNamespace: String?
 
     @Option(help: "Name of the leader election Lease.")
-    var leaderElectionId: String = "quartermaster-leader"
+    var leaderElectionId: String = RunCommand.identity.leaderElectionID
 
     @Option(help: "Leader election lease duration in seconds.")
     var leaseDuration: Int = 15
@@ -82,9 +85,10 @@ struct RunCommand: AsyncParsableCommand {
 
         let registry = PrometheusCollectorRegistry()
         let restMetrics = RestClientMetrics(registry: registry)
-        let client = try KubeClient(configuration: configuration, observer: restMetrics.observer)
+        let client = try KubeClient(configuration: configuration, identity: Self.identity, observer: restMetrics.observer)
 
         var options = ManagerOptions(
+            operatorIdentity: Self.identity,
             metricsBindAddress: try parseAddress(metricsBindAddress, flag: "--metrics-bind-address"),
             healthProbeBindAddress: try parseAddress(healthProbeBindAddress, flag: "--health-probe-bind-address"),
             leaderElection: leaderElect,
@@ -96,7 +100,7 @@ struct RunCommand: AsyncParsableCommand {
         let manager = Manager(client: client, options: options, registry: registry, logger: logger)
         let settings = ControllerSettings(
             namespaces: namespaces, maxConcurrentReconciles: maxConcurrentReconciles, registry: registry,
-            events: manager.makeEventRecorder(component: "quartermaster"), logger: logger,
+            events: manager.makeEventRecorder(component: Self.identity.name), logger: logger,
             operatorNamespace: options.leaderElectionNamespace)
         for controller in QuartermasterControllerSet.make(client: client, settings: settings) {
             manager.add(controller)
@@ -104,7 +108,7 @@ struct RunCommand: AsyncParsableCommand {
         logger.info(
             "starting",
             metadata: [
-                "version": "\(QuartermasterVersion.current)", "server": "\(configuration.server)",
+                "version": "\(Self.identity.version)", "server": "\(configuration.server)",
                 "context": "\(configuration.contextName ?? "in-cluster")",
                 "namespaces": "\(namespaces.isEmpty ? "all" : namespaces.joined(separator: ","))",
             ])

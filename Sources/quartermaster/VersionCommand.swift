@@ -1,5 +1,5 @@
 import ArgumentParser
-import KubeRuntime
+import QuartermasterControllers
 
 /// `quartermaster version`: prints the build's version.
 struct VersionCommand: ParsableCommand {

@@ -15,7 +15,7 @@ struct CoreApplyTests {
         let env = try await EnvTest.shared()
         let namespace = try await env.createNamespace("core-apply")
         let (client, counting) = try CoreTest.countingClient(env)
-        let applier = DesiredStateApplier(client: client)
+        let applier = DesiredStateApplier(client: client, identity: .testOperator)
         let reflector = Reflector<ConfigMap>(client: client, options: ReflectorOptions(namespaces: [namespace]))
         let task = Task { await reflector.run() }
         defer { task.cancel() }
@@ -28,7 +28,7 @@ struct CoreApplyTests {
         let first = try await applier.apply(desired, observed: reflector.store.get(name: "desired", namespace: namespace))
         #expect(first.wasApplied)
         let appliedVersion = try #require(first.object.metadata.resourceVersion)
-        #expect(first.object.metadata.annotations?[DesiredStateApplier.hashAnnotation] != nil)
+        #expect(first.object.metadata.annotations?["test.example/applied-hash"] != nil)
         #expect(
             await CoreTest.eventually {
                 reflector.store.get(name: "desired", namespace: namespace)?.metadata.resourceVersion == appliedVersion

@@ -54,13 +54,15 @@ struct CoreControllerTests {
         let reconciles = Tally()
         let controller = Controller(
             name: "derived", client: client,
-            reconciler: DerivedConfigMapReconciler(applier: DesiredStateApplier(client: client), reconciles: reconciles),
+            reconciler: DerivedConfigMapReconciler(
+                applier: DesiredStateApplier(client: client, identity: .testOperator), reconciles: reconciles),
             primary: ReflectorOptions(namespaces: [namespace]))
         controller.owns(ConfigMap.self)
         let manager = Manager(
             client: client,
             options: ManagerOptions(
-                metricsBindAddress: .disabled, healthProbeBindAddress: .listen(host: "127.0.0.1", port: 0),
+                operatorIdentity: .testOperator, metricsBindAddress: .disabled,
+                healthProbeBindAddress: .listen(host: "127.0.0.1", port: 0),
                 handleSignals: false),
             registry: PrometheusCollectorRegistry())
         manager.add(controller)

@@ -134,7 +134,8 @@ extension CoreLeaderElectionTests {
             let manager = Manager(
                 client: client,
                 options: ManagerOptions(
-                    metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, leaderElection: true,
+                    operatorIdentity: .testOperator, metricsBindAddress: .disabled,
+                    healthProbeBindAddress: .disabled, leaderElection: true,
                     leaderElectionNamespace: namespace, leaderElectionID: "core-managers",
                     leaderElectionIdentity: identity, leaseDuration: Self.releaseLease,
                     renewDeadline: Self.releaseRenewDeadline, retryPeriod: .milliseconds(500), handleSignals: false),

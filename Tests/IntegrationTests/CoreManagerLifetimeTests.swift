@@ -17,7 +17,8 @@ struct CoreManagerLifetimeTests {
         let manager = Manager(
             client: client,
             options: ManagerOptions(
-                metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, handleSignals: false),
+                operatorIdentity: .testOperator, metricsBindAddress: .disabled, healthProbeBindAddress: .disabled,
+                handleSignals: false),
             registry: PrometheusCollectorRegistry())
         let returned = Tally()
         let run = Task {

@@ -56,18 +56,18 @@ struct CoreOperatorRBACTests {
             "--role=quartermaster-leader-election-role", "--user=quartermaster-operator",
         ])
 
-        let (client, counting) = try CoreTest.countingClient(env, user: .operator)
+        let (client, counting) = try CoreTest.countingClient(env, user: .operator, identity: .quartermaster)
         let registry = PrometheusCollectorRegistry()
         let options = ManagerOptions(
-            metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, leaderElection: true,
-            leaderElectionNamespace: "quartermaster-system", leaderElectionID: "core-rbac",
+            operatorIdentity: .quartermaster, metricsBindAddress: .disabled, healthProbeBindAddress: .disabled,
+            leaderElection: true, leaderElectionNamespace: "quartermaster-system", leaderElectionID: "core-rbac",
             // A renew deadline a busy machine cannot miss: the leadership asserted below is the
             // operator user's permissions at work, not a race with the clock.
             leaseDuration: .seconds(3600), renewDeadline: .seconds(60), retryPeriod: .milliseconds(500),
             gracefulShutdownTimeout: .seconds(20), handleSignals: false)
         let manager = Manager(client: client, options: options, registry: registry)
         let settings = ControllerSettings(
-            registry: registry, events: manager.makeEventRecorder(component: "quartermaster"),
+            registry: registry, events: manager.makeEventRecorder(component: OperatorIdentity.quartermaster.name),
             logger: Logger(label: "core-rbac"))
         let controllers = QuartermasterControllerSet.make(client: client, settings: settings)
         for controller in controllers { manager.add(controller) }

@@ -140,14 +140,18 @@ struct PodTemplate: KubeResource, Hashable {
 }
 
 enum CoreTest {
-    /// A client for `user` over a fresh `CurlTransport`, counting its requests.
-    static func countingClient(_ env: EnvTest, user: EnvTestUser = .admin) throws -> (KubeClient, RecordingTransport) {
+    /// A client for `user` over a fresh `CurlTransport`, counting its requests; it acts as
+    /// `identity` (its user agent and field manager).
+    static func countingClient(
+        _ env: EnvTest, user: EnvTestUser = .admin, identity: OperatorIdentity = .testOperator
+    ) throws -> (KubeClient, RecordingTransport) {
         let configuration = env.clientConfiguration(user: user)
-        let curl = try CurlTransport(server: configuration.server, tls: configuration.tls)
+        let curl = try CurlTransport(
+            server: configuration.server, tls: configuration.tls, options: TransportOptions(userAgent: identity.userAgent))
         let counting = RecordingTransport(curl)
         let client = KubeClient(
             transport: counting, credentials: configuration.credentials, defaultNamespace: "default",
-            host: curl.hostAndPort)
+            host: curl.hostAndPort, fieldManager: identity.fieldManager)
         return (client, counting)
     }
 

@@ -82,7 +82,7 @@ struct HostileInputIntegrationTests {
                 ["apply", "--dry-run=server", "-f", "-"], stdin: Self.manifest(probe, namespace: namespace))
             return r.status != 0
         }
-        let client = try KubeClient(configuration: env.clientConfiguration())
+        let client = try KubeClient(configuration: env.clientConfiguration(), identity: .quartermaster)
         _ = try await client.apply(TenantOwnerRole.clusterRole)
         let op = try TenantResourceOperator.start(env: env, ipfsNamespaces: [namespace])
         defer { Task { await op.stop() } }

@@ -34,12 +34,14 @@ final class IPFSClusterOperatorHarness: RunningOperator {
 
     static func start(env: EnvTest, namespace: String) throws -> IPFSClusterOperatorHarness {
         let box = WriteLog()
-        let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin)) { method, code, _ in
+        let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin), identity: .quartermaster) {
+            method, code, _ in
             if method != "GET" { box.append("\(method) \(code)") }
         }
         let registry = PrometheusCollectorRegistry()
         let options = ManagerOptions(
-            metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, leaderElection: false,
+            operatorIdentity: .quartermaster, metricsBindAddress: .disabled, healthProbeBindAddress: .disabled,
+            leaderElection: false,
             gracefulShutdownTimeout: .seconds(10), handleSignals: false)
         let manager = Manager(client: client, options: options, registry: registry, logger: Logger(label: "it.manager"))
         let events = manager.makeEventRecorder(component: "quartermaster")

@@ -28,10 +28,11 @@ final class TenantResourceOperator: RunningOperator {
 
     /// Starts the manager with the three controllers; returns at once (see `waitUntilSynced`).
     static func start(env: EnvTest, ipfsNamespaces: [String]) throws -> TenantResourceOperator {
-        let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin))
+        let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin), identity: .quartermaster)
         let registry = PrometheusCollectorRegistry()
         let options = ManagerOptions(
-            metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, leaderElection: false,
+            operatorIdentity: .quartermaster, metricsBindAddress: .disabled, healthProbeBindAddress: .disabled,
+            leaderElection: false,
             gracefulShutdownTimeout: .seconds(10), handleSignals: false)
         let manager = Manager(client: client, options: options, registry: registry, logger: Logger(label: "it.tenants"))
         let events = manager.makeEventRecorder(component: "quartermaster")

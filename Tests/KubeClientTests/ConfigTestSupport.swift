@@ -1,4 +1,5 @@
 import Foundation
+import KubeCore
 import Synchronization
 
 /// A fresh temporary directory for one test, removed when released.
@@ -46,7 +47,7 @@ enum ConfigFixtures {
     static func base64(_ s: String) -> String { Data(s.utf8).base64EncodedString() }
 
     static func date(_ s: String) -> Date {
-        guard let d = ISO8601DateFormatter().date(from: s) else { fatalError("bad test date \(s)") }
+        guard let d = APITimestamp.parse(s) else { fatalError("bad test date \(s)") }
         return d
     }
 }

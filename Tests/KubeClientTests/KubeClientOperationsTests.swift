@@ -33,7 +33,7 @@ let configMapJSON = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"
 
 @Suite struct KubeClientOperationsTests {
     let transport = ScriptedTransport()
-    var client: KubeClient { KubeClient(transport: transport, defaultNamespace: "ns") }
+    var client: KubeClient { KubeClient(transport: transport, defaultNamespace: "ns", fieldManager: "test-operator") }
 
     @Test func getUsesDefaultNamespace() async throws {
         transport.on(.get, "/api/v1/namespaces/ns/configmaps/cm", json: configMapJSON)
@@ -164,7 +164,7 @@ let configMapJSON = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"
         #expect(created.metadata.resourceVersion == "7")
         let r = try #require(transport.requests.first)
         #expect(r.method == .post)
-        #expect(r.query == [.init("fieldManager", "quartermaster")])
+        #expect(r.query == [.init("fieldManager", "test-operator")])
         #expect(r.headers["Content-Type"] == "application/json")
         #expect(body(r) == #"{"apiVersion":"v1","data":{"k":"v"},"kind":"ConfigMap","metadata":{"name":"cm"}}"#)
     }
@@ -188,7 +188,7 @@ let configMapJSON = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"
         let r = try #require(transport.requests.first)
         #expect(r.method == .patch)
         #expect(r.headers["Content-Type"] == "application/apply-patch+yaml")
-        #expect(r.query == [.init("fieldManager", "quartermaster"), .init("force", "true")])
+        #expect(r.query == [.init("fieldManager", "test-operator"), .init("force", "true")])
         #expect(body(r) == #"{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"pg","namespace":"team"},"spec":{"replicas":2,"selector":{"matchLabels":{"a":"b"}},"template":{}}}"#)
     }
 
@@ -206,12 +206,34 @@ let configMapJSON = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"
         #expect(transport.requests.isEmpty)
     }
 
+    @Test func aClientWithoutFieldManagerSendsNoneAndCannotApply() async throws {
+        let anonymous = KubeClient(transport: transport, defaultNamespace: "ns")
+        transport.on(.post, "/api/v1/namespaces/ns/configmaps", status: 201, json: configMapJSON)
+        transport.on(.patch, "/api/v1/namespaces/ns/configmaps/cm", json: configMapJSON)
+        _ = try await anonymous.create(ConfigMap(metadata: ObjectMeta(name: "cm")))
+        _ = try await anonymous.mergePatch(ConfigMap.self, name: "cm", patch: ["data": ["k": "v"]])
+        #expect(transport.requests.map(\.query) == [[], []])
+        transport.clearRequests()
+        await #expect(throws: KubeAPIError.badRequest("server-side apply needs a field manager")) {
+            _ = try await anonymous.apply(ConfigMap(metadata: ObjectMeta(name: "cm")))
+        }
+        #expect(transport.requests.isEmpty)
+        _ = try await anonymous.apply(ConfigMap(metadata: ObjectMeta(name: "cm")), fieldManager: "explicit")
+        #expect(transport.requests.first?.query == [.init("fieldManager", "explicit"), .init("force", "true")])
+    }
+
+    @Test func aCallsFieldManagerWinsOverTheClients() async throws {
+        transport.on(.post, "/api/v1/namespaces/ns/configmaps", status: 201, json: configMapJSON)
+        _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "cm")), fieldManager: "explicit")
+        #expect(transport.requests.first?.query == [.init("fieldManager", "explicit")])
+    }
+
     @Test func mergePatch() async throws {
         transport.on(.patch, "/api/v1/namespaces/ns/configmaps/cm", json: configMapJSON)
         _ = try await client.mergePatch(ConfigMap.self, name: "cm", patch: ["metadata": ["labels": ["a": nil]]])
         let r = try #require(transport.requests.first)
         #expect(r.headers["Content-Type"] == "application/merge-patch+json")
-        #expect(r.query == [.init("fieldManager", "quartermaster")])
+        #expect(r.query == [.init("fieldManager", "test-operator")])
         #expect(body(r) == #"{"metadata":{"labels":{"a":null}}}"#)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import KubeTestSupport
 import Testing
 
 @testable import KubeClient
@@ -21,6 +22,25 @@ struct TransportClientConfigurationTests {
         #expect(defaulted.defaultNamespace == "default")
         #expect(defaulted.host == "kube.example.com:443")
         (defaulted.transport as? CurlTransport)?.shutdown()
+    }
+
+    @Test func anOperatorIdentitySetsTheUserAgentAndTheFieldManager() async throws {
+        let server = try await TransportTestServer()
+        defer { server.stop() }
+        let client = try KubeClient(
+            configuration: ClientConfiguration(server: server.baseURL), identity: .testOperator,
+            options: TransportOptions(userAgent: "replaced"))
+        defer { (client.transport as? CurlTransport)?.shutdown() }
+        #expect(client.fieldManager == "test-operator")
+        let echo = try await client.send(HTTPRequest(method: .get, path: "/echo"))
+        let object = try JSONSerialization.jsonObject(with: echo.body) as? [String: Any]
+        let headers = try #require(object?["headers"] as? [String: String])
+        #expect(headers["user-agent"] == "test-operator/0.0.0")
+
+        let anonymous = try KubeClient(configuration: ClientConfiguration(server: server.baseURL))
+        defer { (anonymous.transport as? CurlTransport)?.shutdown() }
+        #expect(anonymous.fieldManager == nil)
+        #expect((anonymous.transport as? CurlTransport)?.options.userAgent == "KubeClient")
     }
 
     @Test func serverURLsAreParsed() throws {

@@ -33,7 +33,7 @@ struct TransportLoopbackTests {
         let headers = try #require(echo["headers"] as? [String: String])
         #expect(headers["accept"] == "application/json")
         #expect(headers["x-custom"] == "v1")
-        #expect(headers["user-agent"]?.hasPrefix("quartermaster/") == true)
+        #expect(headers["user-agent"] == TransportOptions.defaultUserAgent)
         #expect(headers["expect"] == nil)
         #expect(headers["content-type"] == nil, "no libcurl default content type")
 

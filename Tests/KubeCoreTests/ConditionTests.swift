@@ -19,7 +19,7 @@ import Testing
         let changed = cs.set(Condition(type: "Ready", status: .false, reason: "Starting", message: "1/3"), now: t1)
         #expect(changed)
         #expect(cs.count == 1)
-        #expect(cs[type: "Ready"]?.lastTransitionTime == Condition.timestamp(t0))
+        #expect(cs[type: "Ready"]?.lastTransitionTime == APITimestamp.time(t0))
         #expect(cs[type: "Ready"]?.message == "1/3")
     }
 
@@ -30,14 +30,14 @@ import Testing
         #expect(!r2)
         let r3 = cs.set(Condition(type: "Ready", status: .true, observedGeneration: 3, reason: "Up"), now: t1)
         #expect(r3)
-        #expect(cs[type: "Ready"]?.lastTransitionTime == Condition.timestamp(t0))
+        #expect(cs[type: "Ready"]?.lastTransitionTime == APITimestamp.time(t0))
     }
 
     @Test func changedStatusMovesTransitionTime() {
         var cs: [Condition] = [Condition(type: "Other", status: .true)]
         cs.set(Condition(type: "Ready", status: .false), now: t0)
         cs.set(Condition(type: "Ready", status: .true), now: t1)
-        #expect(cs[type: "Ready"]?.lastTransitionTime == Condition.timestamp(t1))
+        #expect(cs[type: "Ready"]?.lastTransitionTime == APITimestamp.time(t1))
         #expect(cs.isTrue("Ready"))
         #expect(cs.count == 2)
         let r4 = cs.remove(type: "Other")

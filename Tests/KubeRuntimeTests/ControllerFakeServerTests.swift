@@ -25,7 +25,7 @@ final class GadgetMaker: Reconciler {
             var g = Gadget(widget.metadata.name ?? "", namespace: widget.metadata.namespace ?? "default", owner: widget)
             g.metadata.resourceVersion = nil
             g.metadata.labels = ["app.kubernetes.io/managed-by": "quartermaster"]
-            _ = try await client.apply(g)
+            _ = try await client.apply(g, fieldManager: "test-operator")
         }
         var status = widget
         status.status = .init(ready: true)

@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeCore
+import KubeTestSupport
 import Prometheus
 import Testing
 
@@ -47,7 +48,7 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(period.jitter == 0.1)
         let controller = Controller(name: "d", client: FakeKube().client, reconciler: ScriptedReconciler())
         #expect(controller.resync == period)
-        #expect(ManagerOptions().syncPeriod == period)
+        #expect(ManagerOptions(operatorIdentity: .testOperator).syncPeriod == period)
 
         #expect(abs(Self.seconds(period.delay(random: 0)) - 9 * 3600) < 0.001)
         #expect(abs(Self.seconds(period.delay(random: 0.5)) - 10 * 3600) < 0.001)
@@ -71,7 +72,8 @@ struct SeededGenerator: RandomNumberGenerator {
         let client = FakeKube().client
         let fast = ResyncPeriod(period: .milliseconds(50), jitter: 0)
         let options = ManagerOptions(
-            metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, handleSignals: false, syncPeriod: fast)
+            operatorIdentity: .testOperator, metricsBindAddress: .disabled, healthProbeBindAddress: .disabled,
+            handleSignals: false, syncPeriod: fast)
         let manager = Manager(client: client, options: options, registry: PrometheusCollectorRegistry())
         let controller = Controller(name: "m", client: client, reconciler: ScriptedReconciler())
         manager.add(controller)
@@ -80,8 +82,8 @@ struct SeededGenerator: RandomNumberGenerator {
         let off = Manager(
             client: client,
             options: ManagerOptions(
-                metricsBindAddress: .disabled, healthProbeBindAddress: .disabled, handleSignals: false,
-                syncPeriod: nil),
+                operatorIdentity: .testOperator, metricsBindAddress: .disabled, healthProbeBindAddress: .disabled,
+                handleSignals: false, syncPeriod: nil),
             registry: PrometheusCollectorRegistry())
         let other = Controller(name: "o", client: client, reconciler: ScriptedReconciler())
         off.add(other)

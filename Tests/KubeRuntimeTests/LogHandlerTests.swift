@@ -102,15 +102,3 @@ import Testing
         #expect(try Self.object(try #require(capture.all.first))["msg"] as? String == "hi")
     }
 }
-
-@Suite struct APITimestampTests {
-    @Test func formatsAndParses() throws {
-        let d = Date(timeIntervalSince1970: 1_700_000_000.123456)
-        #expect(APITimestamp.time(d) == "2023-11-14T22:13:20Z")
-        #expect(APITimestamp.microTime(d) == "2023-11-14T22:13:20.123456Z")
-        let parsed = try #require(APITimestamp.parse("2023-11-14T22:13:20.123456Z"))
-        #expect(abs(parsed.timeIntervalSince1970 - 1_700_000_000.123456) < 0.000_01)
-        #expect(APITimestamp.parse("2023-11-14T22:13:20Z") == Date(timeIntervalSince1970: 1_700_000_000))
-        #expect(APITimestamp.parse("not a time") == nil)
-    }
-}

@@ -97,7 +97,7 @@ struct ManagerTestFailingRunnable: Runnable {
 @Suite(.serialized) struct ManagerTests {
     static func options(leaderElection: Bool, identity: String = "me") -> ManagerOptions {
         ManagerOptions(
-            metricsBindAddress: .listen(host: "127.0.0.1", port: 0),
+            operatorIdentity: .testOperator, metricsBindAddress: .listen(host: "127.0.0.1", port: 0),
             healthProbeBindAddress: .listen(host: "127.0.0.1", port: 0), leaderElection: leaderElection,
             leaderElectionNamespace: "ns", leaderElectionID: "test-lease", leaderElectionIdentity: identity,
             leaseDuration: .seconds(1), renewDeadline: .milliseconds(600), retryPeriod: .milliseconds(200),
@@ -105,11 +105,12 @@ struct ManagerTestFailingRunnable: Runnable {
     }
 
     @Test func defaults() {
-        let o = ManagerOptions()
+        let o = ManagerOptions(operatorIdentity: .testOperator)
         #expect(o.metricsBindAddress == .listen(host: nil, port: 8080))
         #expect(o.healthProbeBindAddress == .listen(host: nil, port: 8081))
         #expect(!o.leaderElection)
-        #expect(o.leaderElectionID == "quartermaster-leader")
+        #expect(o.leaderElectionID == "test-operator-leader", "the identity's lease")
+        #expect(o.leaderElectionOptions.name == "test-operator-leader")
         #expect(o.leaderElectionNamespace == (ManagerOptions.inClusterNamespace() ?? "default"))
         #expect(o.gracefulShutdownTimeout == .seconds(30))
         #expect(o.leaseDuration == .seconds(15) && o.renewDeadline == .seconds(10) && o.retryPeriod == .seconds(2))

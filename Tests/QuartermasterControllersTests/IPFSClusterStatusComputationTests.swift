@@ -196,14 +196,14 @@ import Testing
         #expect(degraded.readyReplicas == 2)
         #expect(Self.condition(degraded, "Ready")?.status == .false)
         #expect(Self.condition(degraded, "Ready")?.reason == "PeersNotReady")
-        #expect(Self.condition(degraded, "Ready")?.lastTransitionTime == Condition.timestamp(Self.t1))
+        #expect(Self.condition(degraded, "Ready")?.lastTransitionTime == APITimestamp.time(Self.t1))
         // Still degraded on the next pass; the transition time stays.
         let again = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(previous: degraded), observation: .init(statefulSet: oneDown),
             now: Self.t1.addingTimeInterval(600))
         #expect(again.phase == .degraded)
-        #expect(Self.condition(again, "Ready")?.lastTransitionTime == Condition.timestamp(Self.t1))
-        #expect(Self.condition(again, "Stalled")?.lastTransitionTime == Condition.timestamp(Self.t0))
+        #expect(Self.condition(again, "Ready")?.lastTransitionTime == APITimestamp.time(Self.t1))
+        #expect(Self.condition(again, "Stalled")?.lastTransitionTime == APITimestamp.time(Self.t0))
         // Recovered.
         let recovered = IPFSClusterStatusComputation.compute(
             cluster: Self.cluster(previous: again), observation: .init(statefulSet: try Self.sts()), now: Self.t1)

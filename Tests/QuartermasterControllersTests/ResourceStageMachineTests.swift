@@ -60,8 +60,8 @@ import Testing
         #expect(s.observedGeneration == 7)
         #expect(s.templateVersion == "small-storage@v1")
         for stage in s.stages ?? [] {
-            #expect(stage.startedAt == Condition.timestamp(t0))
-            #expect(stage.finishedAt == Condition.timestamp(t0))
+            #expect(stage.startedAt == APITimestamp.time(t0))
+            #expect(stage.finishedAt == APITimestamp.time(t0))
         }
         #expect(s.stages?.last?.message == "ready; endpoint and credentials published")
     }
@@ -72,21 +72,21 @@ import Testing
         #expect(second == first)
         let third = ResourceStageMachine.evaluate(facts: facts(through: .provisioning), previous: second, generation: 1, now: t2)
         let stages = try #require(third.stages)
-        #expect(stages[0].finishedAt == Condition.timestamp(t0))
+        #expect(stages[0].finishedAt == APITimestamp.time(t0))
         // Provisioning started at t0 (InProgress) and finished at t2.
         #expect(stages[3].state == .done)
-        #expect(stages[3].startedAt == Condition.timestamp(t0))
-        #expect(stages[3].finishedAt == Condition.timestamp(t2))
+        #expect(stages[3].startedAt == APITimestamp.time(t0))
+        #expect(stages[3].finishedAt == APITimestamp.time(t2))
         // Verifying just started.
         #expect(stages[4].state == .inProgress)
-        #expect(stages[4].startedAt == Condition.timestamp(t2))
+        #expect(stages[4].startedAt == APITimestamp.time(t2))
         #expect(stages[4].finishedAt == nil)
         #expect(stages[5].startedAt == nil)
         // Reconciling stays True with the current stage as reason; its transition time holds.
         let reconciling = third.conditions?[type: "Reconciling"]
         #expect(reconciling?.status == .true)
         #expect(reconciling?.reason == "Verifying")
-        #expect(reconciling?.lastTransitionTime == Condition.timestamp(t0))
+        #expect(reconciling?.lastTransitionTime == APITimestamp.time(t0))
     }
 
     @Test func quotaExceededStallsAtAllocatingWithNumbers() throws {
@@ -123,7 +123,7 @@ import Testing
         f.quota = .fits
         let s2 = ResourceStageMachine.evaluate(facts: f, previous: s, generation: 1, now: t1)
         #expect(s2.stages?[1].message == "waiting for the namespace to be ready")
-        #expect(s2.stages?[1].startedAt == Condition.timestamp(t0))
+        #expect(s2.stages?[1].startedAt == APITimestamp.time(t0))
     }
 
     @Test func invalidParametersFailInitialising() throws {
@@ -158,17 +158,17 @@ import Testing
         #expect(degraded.phase == .degraded)
         #expect(degraded.progress == 80)
         #expect(degraded.stages?[4].state == .inProgress)
-        #expect(degraded.stages?[4].startedAt == Condition.timestamp(t1))
+        #expect(degraded.stages?[4].startedAt == APITimestamp.time(t1))
         #expect(degraded.stages?[4].message == "waiting for workloads to become ready: 0/1 nodes ready")
         #expect(degraded.stages?[5].state == .pending)
         #expect(degraded.conditions?[type: "Ready"]?.reason == "Degraded")
-        #expect(degraded.conditions?[type: "Ready"]?.lastTransitionTime == Condition.timestamp(t1))
+        #expect(degraded.conditions?[type: "Ready"]?.lastTransitionTime == APITimestamp.time(t1))
         let stillDegraded = ResourceStageMachine.evaluate(facts: f, previous: degraded, generation: 1, now: t2)
         #expect(stillDegraded.phase == .degraded)
         let recovered = ResourceStageMachine.evaluate(facts: facts(through: .complete), previous: stillDegraded, generation: 1, now: t2)
         #expect(recovered.phase == .ready)
-        #expect(recovered.stages?[0].finishedAt == Condition.timestamp(t0))
-        #expect(recovered.stages?[5].finishedAt == Condition.timestamp(t2))
+        #expect(recovered.stages?[0].finishedAt == APITimestamp.time(t0))
+        #expect(recovered.stages?[5].finishedAt == APITimestamp.time(t2))
     }
 
     @Test func suspendedStopsBeforeVerifying() {

@@ -105,7 +105,7 @@ import Testing
         t.status = TenantStatusComputation.compute(tenant: t, observation: obs, now: t0)
         let again = TenantStatusComputation.compute(tenant: t, observation: obs, now: t1)
         #expect(again == t.status)
-        #expect(again.conditions?[type: "Ready"]?.lastTransitionTime == Condition.timestamp(t0))
+        #expect(again.conditions?[type: "Ready"]?.lastTransitionTime == APITimestamp.time(t0))
     }
 
     @Test func foreignNamespaceIsAConflictAndNeverDeleted() {

@@ -167,7 +167,7 @@ public actor ExecCredentialProvider: CredentialProvider {
         }
         var expiry: Date?
         if let text = status.expirationTimestamp, !text.isEmpty {
-            guard let date = RFC3339.date(from: text) else {
+            guard let date = APITimestamp.parse(text) else {
                 throw invalid("status.expirationTimestamp is not an RFC 3339 time")
             }
             expiry = date

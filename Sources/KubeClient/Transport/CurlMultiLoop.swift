@@ -50,7 +50,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         _ = qm_multi_setopt_long(multi, CURLMOPT_PIPELINING, qm_pipe_multiplex())
         stopped.enter()
         let thread = Thread { [self] in self.run() }
-        thread.name = "quartermaster-curl"
+        thread.name = "kubeclient-curl"
         thread.start()
     }
 

@@ -43,18 +43,21 @@ public struct TransportOptions: Sendable, Hashable {
     /// Bounds a slow consumer's memory: at most this plus one line (`maxLineSize`) and one
     /// network read wait per stream. Default 8 MiB.
     public var streamBufferLimit: Int
-    /// `User-Agent` header. Default `quartermaster/<version>`.
+    /// `User-Agent` header. Default `defaultUserAgent`; an operator sets its
+    /// `OperatorIdentity.userAgent` (which `KubeClient(configuration:identity:)` does). The API
+    /// server names the field manager of a write that carries none after this, up to its first
+    /// `/`.
     public var userAgent: String
 
-    /// The version in the default user agent.
-    public static let version = "0.1.0"
+    /// The user agent of a transport whose owner set none: `KubeClient`.
+    public static let defaultUserAgent = "KubeClient"
 
     public init(
         requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
         maxBodySize: Int = 64 << 20, maxLineSize: Int = 8 << 20, keepAliveInterval: Duration = .seconds(30),
         keepAliveProbeInterval: Duration = .seconds(10), keepAliveProbeCount: Int = 3,
         tcpUserTimeout: Duration? = .seconds(60), watchIdleTimeout: Duration = .seconds(120),
-        streamBufferLimit: Int = 8 << 20, userAgent: String = "quartermaster/\(TransportOptions.version)"
+        streamBufferLimit: Int = 8 << 20, userAgent: String = TransportOptions.defaultUserAgent
     ) {
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout

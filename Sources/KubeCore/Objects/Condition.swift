@@ -8,7 +8,7 @@ public struct Condition: Codable, Hashable, Sendable {
     public var status: Status
     /// The `metadata.generation` the condition was computed from.
     public var observedGeneration: Int64?
-    /// RFC 3339 time of the last change of `status`.
+    /// RFC 3339 time of the last change of `status` (`APITimestamp.time`).
     public var lastTransitionTime: String?
     /// CamelCase machine-readable reason.
     public var reason: String?
@@ -30,13 +30,6 @@ public struct Condition: Codable, Hashable, Sendable {
         self.message = message
     }
 
-    /// Formats a date as the API does (RFC 3339, UTC, whole seconds).
-    public static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
-    }
 }
 
 extension Array where Element == Condition {
@@ -59,12 +52,12 @@ extension Array where Element == Condition {
             let old = self[i]
             new.lastTransitionTime =
                 old.status == new.status
-                ? (old.lastTransitionTime ?? new.lastTransitionTime ?? Condition.timestamp(now))
-                : Condition.timestamp(now)
+                ? (old.lastTransitionTime ?? new.lastTransitionTime ?? APITimestamp.time(now))
+                : APITimestamp.time(now)
             self[i] = new
             return old != new
         }
-        if new.lastTransitionTime == nil { new.lastTransitionTime = Condition.timestamp(now) }
+        if new.lastTransitionTime == nil { new.lastTransitionTime = APITimestamp.time(now) }
         append(new)
         return true
     }

@@ -1,3 +1,5 @@
+import KubeCore
+
 /// The recommended `app.kubernetes.io/*` labels that every object created by a Quartermaster
 /// controller carries.
 ///
@@ -13,14 +15,15 @@ public enum QuartermasterLabels {
     public static let instanceKey = "app.kubernetes.io/instance"
     public static let componentKey = "app.kubernetes.io/component"
     public static let partOfKey = "app.kubernetes.io/part-of"
-    public static let managedByKey = "app.kubernetes.io/managed-by"
+    public static let managedByKey = OperatorIdentity.managedByLabelKey
 
-    /// Value of `app.kubernetes.io/managed-by` and `app.kubernetes.io/part-of`.
-    public static let managedByValue = "quartermaster"
+    /// Value of `app.kubernetes.io/managed-by`: `OperatorIdentity.quartermaster.managedBy`.
+    public static let managedByValue = OperatorIdentity.quartermaster.managedBy
+    /// Value of `app.kubernetes.io/part-of`: `quartermaster`.
     public static let partOfValue = "quartermaster"
 
     /// `app.kubernetes.io/managed-by=quartermaster`, for list and watch requests.
-    public static let managedBySelector = "\(managedByKey)=\(managedByValue)"
+    public static let managedBySelector = OperatorIdentity.quartermaster.managedBySelector
 
     /// The stable selector labels of one instance: `name` and `instance`.
     public static func selector(name: String, instance: String) -> [String: String] {

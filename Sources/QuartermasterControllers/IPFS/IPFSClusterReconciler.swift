@@ -67,7 +67,7 @@ public struct IPFSClusterReconciler: Reconciler {
         clusterDomain: String = "cluster.local", now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
-        self.applier = DesiredStateApplier(client: client)
+        self.applier = DesiredStateApplier(client: client, identity: .quartermaster)
         self.discovery = discovery ?? APIDiscovery(client: client)
         self.events = events
         self.statusWriter = StatusWriter(client: client, events: events)

@@ -36,7 +36,7 @@ public struct ResourceReconciler: Reconciler {
 
     public init(client: KubeClient, events: EventRecorder?, now: @escaping @Sendable () -> Date = { Date() }) {
         self.client = client
-        self.applier = DesiredStateApplier(client: client)
+        self.applier = DesiredStateApplier(client: client, identity: .quartermaster)
         self.events = events
         self.now = now
     }

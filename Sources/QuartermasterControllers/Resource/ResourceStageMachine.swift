@@ -42,7 +42,7 @@ public enum ResourceStageMachine {
     ) -> ResourceStatus {
         let evaluated = stageStates(facts)
         let old = Dictionary((previous?.stages ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let stamp = Condition.timestamp(now)
+        let stamp = APITimestamp.time(now)
         let stages = evaluated.map { name, state, message in
             timed(ResourceStage(name: name, state: state, message: message), previous: old[name], now: stamp)
         }

@@ -14,9 +14,10 @@ public enum TenantLabels {
     /// or label but no such marker is never adopted.
     public static let tenantUID = "quartermaster.dev/tenant-uid"
     /// `app.kubernetes.io/managed-by`.
-    public static let managedBy = "app.kubernetes.io/managed-by"
-    /// The value of `managedBy` on everything Quartermaster creates.
-    public static let managedByValue = "quartermaster"
+    public static let managedBy = QuartermasterLabels.managedByKey
+    /// The value of `managedBy` on everything Quartermaster creates
+    /// (`QuartermasterLabels.managedByValue`).
+    public static let managedByValue = QuartermasterLabels.managedByValue
     /// `kubernetes.io/metadata.name`: the namespace's own name. Set automatically from
     /// Kubernetes 1.21 only; on v1.20 the operator sets it on the namespaces it creates.
     public static let namespaceName = "kubernetes.io/metadata.name"

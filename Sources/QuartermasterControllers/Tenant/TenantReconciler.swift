@@ -52,7 +52,7 @@ public struct TenantReconciler: Reconciler {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
-        self.applier = DesiredStateApplier(client: client)
+        self.applier = DesiredStateApplier(client: client, identity: .quartermaster)
         self.events = events
         self.statusWriter = StatusWriter(client: client, events: events)
         self.operatorNamespace = operatorNamespace

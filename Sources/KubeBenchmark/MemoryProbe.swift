@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeCore
+import KubeRuntime
 import Logging
 
 /// Memory of a process that holds a `Reflector` and its `Store` of ConfigMaps, measured from

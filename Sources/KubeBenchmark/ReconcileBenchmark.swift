@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import KubeCore
+import KubeRuntime
 import Logging
 
 /// Measures a tiny controller (`ParentChildReconciler`, one child ConfigMap per parent
@@ -14,11 +15,13 @@ import Logging
 /// 5. restarts the controller and counts the writes again.
 ///
 /// The controller talks through its own client, whose transport counts requests and whose
-/// user agent (`quartermaster-bench-controller/…`) finds its requests in the audit log.
+/// user agent (`controllerUserAgent`) finds its requests in the audit log.
 public struct ReconcileBenchmark: Sendable {
-    public static let controllerUserAgent = "quartermaster-bench-controller/\(TransportOptions.version)"
-
     public var configuration: ClientConfiguration
+    /// Who the benchmark acts as: field manager, `managed-by` label, hash annotation, and the
+    /// user agents (`identity.userAgent` for the plain client, `controllerUserAgent` for the
+    /// controller's).
+    public var identity: OperatorIdentity
     public var namespace: String
     /// N. Default 1000.
     public var objects: Int
@@ -32,10 +35,12 @@ public struct ReconcileBenchmark: Sendable {
     public var progress: @Sendable (String) -> Void
 
     public init(
-        configuration: ClientConfiguration, namespace: String, objects: Int = 1000, concurrency: Int = 8,
+        configuration: ClientConfiguration, identity: OperatorIdentity, namespace: String, objects: Int = 1000,
+        concurrency: Int = 8,
         latencyUpdates: Int = 200, auditLogPath: String? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.configuration = configuration
+        self.identity = identity
         self.namespace = namespace
         self.objects = objects
         self.concurrency = concurrency
@@ -44,8 +49,13 @@ public struct ReconcileBenchmark: Sendable {
         self.progress = progress
     }
 
+    /// `<identity.name>-bench-controller/<identity.version>`: the user agent of the controller's
+    /// client, by which the audit log cross-check finds its requests.
+    public var controllerUserAgent: String { "\(controllerUserAgentPrefix)\(identity.version)" }
+    private var controllerUserAgentPrefix: String { "\(identity.name)-bench-controller/" }
+
     public func run() async throws -> ReconcileBenchmarkResult {
-        let admin = try KubeClient(configuration: configuration)
+        let admin = try KubeClient(configuration: configuration, identity: identity)
         let n = objects
         let ns = namespace
         try await BenchmarkObjects.ensureNamespace(ns, client: admin)
@@ -58,12 +68,12 @@ public struct ReconcileBenchmark: Sendable {
         let createParents = (ContinuousClock.now - t0).seconds
 
         progress("plain client: \(n) server-side applies")
-        let applier = DesiredStateApplier(client: admin)
+        let applier = DesiredStateApplier(client: admin, identity: identity)
         t0 = .now
         try await BoundedConcurrency.forEach(0..<n, limit: concurrency) { i in
-            guard let parent = parents[i], var child = ParentChildReconciler.desiredChild(of: parent) else {
-                throw BenchmarkError.missingParent(i)
-            }
+            guard let parent = parents[i],
+                var child = ParentChildReconciler.desiredChild(of: parent, identity: identity)
+            else { throw BenchmarkError.missingParent(i) }
             child.metadata.name = "direct-\(i)"
             child.metadata.labels = [BenchmarkObjects.roleLabel: "direct"]
             _ = try await applier.apply(child, observed: nil)
@@ -86,7 +96,7 @@ public struct ReconcileBenchmark: Sendable {
         try await BoundedConcurrency.forEach(0..<n, limit: concurrency) { i in
             _ = try await admin.mergePatch(
                 ConfigMap.self, name: "parent-\(i)", namespace: ns,
-                patch: ["metadata": ["labels": ["bench.quartermaster.dev/touched": "1"]]])
+                patch: ["metadata": ["labels": [BenchmarkObjects.touchedLabel: "1"]]])
         }
         try await waitUntil("\(n) converged reconciles", timeout: .seconds(600)) { probe.reconciles >= n }
         try await settle(running, probe: probe)
@@ -131,17 +141,17 @@ public struct ReconcileBenchmark: Sendable {
 
     private func start(probe: ReconcileProbe) throws -> (RunningController, CountingTransport) {
         var options = TransportOptions()
-        options.userAgent = Self.controllerUserAgent
+        options.userAgent = controllerUserAgent
         let curl = try CurlTransport(server: configuration.server, tls: configuration.tls, options: options)
         let counter = CountingTransport(wrapping: curl)
         let client = KubeClient(
             transport: counter, credentials: configuration.credentials, defaultNamespace: namespace,
-            host: curl.hostAndPort)
+            host: curl.hostAndPort, fieldManager: identity.fieldManager)
         var logger = Logger(label: "bench.controller")
         logger.logLevel = .warning
         let controller = Controller(
             name: "bench", client: client,
-            reconciler: ParentChildReconciler(applier: DesiredStateApplier(client: client), probe: probe),
+            reconciler: ParentChildReconciler(applier: DesiredStateApplier(client: client, identity: identity), probe: probe),
             primary: ReflectorOptions(labelSelector: "\(BenchmarkObjects.roleLabel)=parent", namespaces: [namespace]),
             maxConcurrentReconciles: concurrency, logger: logger)
         controller.owns(BenchChildConfigMap.self, labelSelector: "\(BenchmarkObjects.roleLabel)=child")
@@ -179,7 +189,7 @@ public struct ReconcileBenchmark: Sendable {
         // The log backend writes each event as the request completes; give it a moment.
         Thread.sleep(forTimeInterval: 1)
         return try audit.count(
-            from: offset, userAgentPrefix: "quartermaster-bench-controller/", verbs: AuditLogCounter.writeVerbs)
+            from: offset, userAgentPrefix: controllerUserAgentPrefix, verbs: AuditLogCounter.writeVerbs)
     }
 
     /// Deletes the benchmark's ConfigMaps of an earlier run in the namespace.

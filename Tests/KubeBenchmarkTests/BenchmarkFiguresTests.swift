@@ -4,7 +4,7 @@ import KubeCore
 import KubeTestSupport
 import Testing
 
-@testable import KubeRuntime
+@testable import KubeBenchmark
 
 @Suite struct BenchmarkFiguresTests {
     @Test func nearestRankPercentiles() {
@@ -54,7 +54,8 @@ import Testing
         scripted.on(.get, "/api/v1/namespaces/default/configmaps/a", json: body)
         scripted.on(.patch, "/api/v1/namespaces/default/configmaps/a", json: body)
         _ = try await client.get(KubeCore.ConfigMap.self, name: "a")
-        _ = try await client.apply(KubeCore.ConfigMap(metadata: ObjectMeta(name: "a", namespace: "default")))
+        _ = try await client.apply(
+            KubeCore.ConfigMap(metadata: ObjectMeta(name: "a", namespace: "default")), fieldManager: "bench-test")
         #expect(counting.total == 2)
         #expect(counting.writes == 1)
         #expect(counting.byMethod[.patch] == 1)
@@ -65,14 +66,23 @@ import Testing
     @Test func desiredChildCopiesDataAndOwner() throws {
         var parent = KubeCore.ConfigMap(
             metadata: ObjectMeta(name: "p", namespace: "bench"), data: ["value": "v1", "payload": "x"])
-        #expect(ParentChildReconciler.desiredChild(of: parent) == nil)
+        #expect(ParentChildReconciler.desiredChild(of: parent, identity: .testOperator) == nil)
         parent.metadata.uid = "uid-1"
-        let child = try #require(ParentChildReconciler.desiredChild(of: parent))
+        let child = try #require(ParentChildReconciler.desiredChild(of: parent, identity: .testOperator))
         #expect(child.metadata.name == "p-child")
         #expect(child.metadata.namespace == "bench")
         #expect(child.data == parent.data)
         #expect(child.metadata.ownerReferences?.first?.uid == "uid-1")
         #expect(child.metadata.ownerReferences?.first?.controller == true)
+        #expect(
+            child.metadata.labels == ["app.kubernetes.io/managed-by": "test-operator", "kube-benchmark/role": "child"])
+    }
+
+    @Test func theControllersUserAgentNamesTheIdentity() {
+        let benchmark = ReconcileBenchmark(
+            configuration: ClientConfiguration(server: "https://127.0.0.1:1"), identity: .testOperator,
+            namespace: "bench")
+        #expect(benchmark.controllerUserAgent == "test-operator-bench-controller/0.0.0")
     }
 
     @Test func payloadIsAboutOneKilobyteAndDistinct() {
@@ -84,15 +94,15 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let lines = [
-            #"{"stage":"ResponseComplete","verb":"patch","userAgent":"quartermaster-bench-controller/0.1.0"}"#,
-            #"{"stage":"ResponseStarted","verb":"watch","userAgent":"quartermaster-bench-controller/0.1.0"}"#,
-            #"{"stage":"ResponseComplete","verb":"list","userAgent":"quartermaster-bench-controller/0.1.0"}"#,
+            #"{"stage":"ResponseComplete","verb":"patch","userAgent":"test-operator-bench-controller/0.0.0"}"#,
+            #"{"stage":"ResponseStarted","verb":"watch","userAgent":"test-operator-bench-controller/0.0.0"}"#,
+            #"{"stage":"ResponseComplete","verb":"list","userAgent":"test-operator-bench-controller/0.0.0"}"#,
             #"{"stage":"ResponseComplete","verb":"create","userAgent":"kubectl/v1.20"}"#,
         ]
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
         let counter = AuditLogCounter(path: path)
         #expect(
-            try counter.count(from: 0, userAgentPrefix: "quartermaster-bench-controller/", verbs: AuditLogCounter.writeVerbs)
+            try counter.count(from: 0, userAgentPrefix: "test-operator-bench-controller/", verbs: AuditLogCounter.writeVerbs)
                 == 1)
         let end = counter.currentOffset()
         #expect(try counter.count(from: end, userAgentPrefix: "", verbs: AuditLogCounter.writeVerbs) == 0)

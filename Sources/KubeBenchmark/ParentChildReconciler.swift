@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import KubeRuntime
 
 /// The benchmark's controller logic: for every parent ConfigMap, a child ConfigMap
 /// `<parent>-child` with the parent's `data`, owned by the parent, applied with
@@ -15,13 +16,14 @@ public struct ParentChildReconciler: Reconciler {
         self.probe = probe
     }
 
-    /// The child `parent` should have; `nil` when the parent has no name or UID.
-    public static func desiredChild(of parent: ConfigMap) -> BenchChildConfigMap? {
+    /// The child `parent` should have, labelled as managed by `identity`; `nil` when the parent
+    /// has no name or UID.
+    public static func desiredChild(of parent: ConfigMap, identity: OperatorIdentity) -> BenchChildConfigMap? {
         guard let name = parent.metadata.name, let owner = parent.ownerReference() else { return nil }
         return BenchChildConfigMap(
             metadata: ObjectMeta(
                 name: "\(name)-child", namespace: parent.metadata.namespace,
-                labels: [BenchmarkObjects.roleLabel: "child", "app.kubernetes.io/managed-by": "quartermaster"],
+                labels: identity.managedByLabel.merging([BenchmarkObjects.roleLabel: "child"]) { $1 },
                 ownerReferences: [owner]),
             data: parent.data)
     }
@@ -30,7 +32,9 @@ public struct ParentChildReconciler: Reconciler {
         -> ReconcileResult
     {
         defer { probe.reconciled() }
-        guard let parent = context.store.get(request.key), let desired = Self.desiredChild(of: parent) else {
+        guard let parent = context.store.get(request.key),
+            let desired = Self.desiredChild(of: parent, identity: applier.identity)
+        else {
             return .done
         }
         let observed = context.store(for: BenchChildConfigMap.self)?.get(

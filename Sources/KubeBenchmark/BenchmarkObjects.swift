@@ -4,8 +4,12 @@ import KubeCore
 
 /// The objects the benchmarks create: ConfigMaps of about 1 KB, told apart by labels.
 public enum BenchmarkObjects {
-    /// Label whose value says what an object is for: `parent`, `child`, `direct`, `memory`.
-    public static let roleLabel = "bench.quartermaster.dev/role"
+    /// `kube-benchmark/role`: label whose value says what an object is for: `parent`, `child`,
+    /// `direct`, `memory`.
+    public static let roleLabel = "kube-benchmark/role"
+
+    /// `kube-benchmark/touched`: the label the converged-reconcile phase sets on every parent.
+    public static let touchedLabel = "kube-benchmark/touched"
 
     /// About 1,000 bytes of text that differ per object (so no two payloads share storage).
     public static func payload(index: Int) -> String {

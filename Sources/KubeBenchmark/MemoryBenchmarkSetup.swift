@@ -3,7 +3,7 @@ import KubeClient
 import KubeCore
 
 /// Prepares the objects of the memory benchmark: ~1 KB ConfigMaps labelled
-/// `bench.quartermaster.dev/role=memory` in one namespace.
+/// `kube-benchmark/role=memory` in one namespace.
 public enum MemoryBenchmarkSetup {
     /// The selector of the memory benchmark's objects.
     public static let labelSelector = "\(BenchmarkObjects.roleLabel)=memory"
