@@ -28,8 +28,8 @@ struct TemplatesCommand: ParsableCommand {
     static func text() -> String {
         var out = ""
         for t in ResourceTemplateCatalog.all.sorted(by: { $0.name < $1.name }) {
-            let needs = (try? t.resolve(nil)).map(needsText) ?? ""
-            out += "\(t.name)  \(t.version)  builds \(t.kind.rawValue)\n"
+            let needs = (try? t.resolve(nil)).flatMap { try? needsText($0) } ?? ""
+            out += "\(t.name)  \(t.version)  builds \(t.kind.kind)\n"
             out += "  \(t.summary)\n"
             if !needs.isEmpty { out += "  defaults need: \(needs)\n" }
             out += "  parameters:\n"
@@ -52,16 +52,17 @@ struct TemplatesCommand: ParsableCommand {
                 ])
             }
             return .object([
-                "name": .string(t.name), "version": .string(t.version), "kind": .string(t.kind.rawValue),
+                "name": .string(t.name), "version": .string(t.version), "kind": .string(t.kind.kind),
                 "summary": .string(t.summary), "parameters": .array(parameters),
             ])
         }
         return String(decoding: try KubeJSON.encode(JSONValue.array(templates)), as: UTF8.self)
     }
 
-    /// `350m CPU, 640Mi memory, 6Gi storage, 2 PVCs` for the template's defaults.
-    static func needsText(_ resolved: ResolvedResourceTemplate) -> String {
-        let r = resolved.requests
+    /// `350m CPU, 640Mi memory, 6Gi storage, 2 PVCs` for the template's defaults (its footprint,
+    /// computed from what the child's controller renders).
+    static func needsText(_ resolved: ResolvedResourceTemplate) throws -> String {
+        let r = try resolved.footprint()
         return "\(r.cpu) CPU, \(r.memory) memory, \(r.storage) storage, \(r.persistentVolumeClaims) PVCs"
     }
 }

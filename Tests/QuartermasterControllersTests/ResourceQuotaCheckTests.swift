@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct ResourceQuotaCheckTests {
     func needs(_ template: String, _ parameters: ResourceParameters? = nil) throws -> [String: Quantity] {
-        try ResourceTemplateCatalog.resolve(ResourceSpec(template: template, parameters: parameters)).requests.quotaUsage
+        try ResourceTemplateCatalog.resolve(ResourceSpec(template: template, parameters: parameters)).footprint().quotaUsage
     }
 
     let freeUnused = ResourceQuotaStatus(hard: TenantTier.free.quota.hard, used: nil)

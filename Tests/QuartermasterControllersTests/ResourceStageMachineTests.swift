@@ -91,7 +91,7 @@ import Testing
 
     @Test func quotaExceededStallsAtAllocatingWithNumbers() throws {
         var f = facts(through: .initialising)
-        let needs = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "large-storage")).requests.quotaUsage
+        let needs = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "large-storage")).footprint().quotaUsage
         f.quota = QuotaCheck.check(needs: needs, quota: ResourceQuotaStatus(hard: ["requests.storage": "20Gi"]))
         f.namespaceReady = true
         let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 2, now: t0)

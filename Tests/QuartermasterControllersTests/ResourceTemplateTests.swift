@@ -10,18 +10,18 @@ import Testing
         for t in ResourceTemplateCatalog.all {
             #expect(t.version == "v1")
             #expect(!t.summary.isEmpty)
-            #expect(t.kind == .ipfsCluster)
+            #expect(t.kind == IPFSCluster.resource)
         }
     }
 
     @Test func storageTemplatesAreOneNodeWithTheirSize() throws {
         for (name, size) in [("small-storage", "5Gi"), ("medium-storage", "25Gi"), ("large-storage", "100Gi")] {
-            let r = try ResourceTemplateCatalog.resolve(ResourceSpec(template: name))
-            #expect(r.replicas == 1)
-            #expect(r.storagePerReplica == Quantity(stringLiteral: size))
-            #expect(r.clusterStoragePerReplica == Quantity("1Gi"))
+            let spec = try ResourceTemplateCatalog.resolve(ResourceSpec(template: name)).childSpec(suspended: false)
+            #expect(spec[pointer: "/replicas"] == 1)
+            #expect(spec[pointer: "/storage/ipfs/size"] == .string(size))
+            #expect(spec[pointer: "/storage/cluster/size"] == "1Gi")
         }
-        let large = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "large-storage")).requests
+        let large = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "large-storage")).footprint()
         #expect(large.storage.description == "101Gi")
         #expect(large.persistentVolumeClaims == 2)
         #expect(large.cpu.description == "350m")
@@ -30,9 +30,9 @@ import Testing
 
     @Test func ipfsClusterSmallNeedsThreeNodes() throws {
         let r = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "ipfs-cluster-small"))
-        #expect(r.replicas == 3)
+        #expect(try r.childSpec(suspended: false)[pointer: "/replicas"] == 3)
         #expect(r.template.versionedName == "ipfs-cluster-small@v1")
-        let q = r.requests.quotaUsage
+        let q = try r.footprint().quotaUsage
         #expect(q["requests.cpu"]?.description == "1050m")
         #expect(q["requests.memory"]?.description == "1920Mi")
         #expect(q["requests.storage"]?.description == "33Gi")
@@ -46,15 +46,22 @@ import Testing
     @Test func parametersOverrideDefaults() throws {
         let r = try ResourceTemplateCatalog.resolve(
             ResourceSpec(template: "ipfs-cluster-small", parameters: ResourceParameters(size: "20Gi", replicas: 5)))
-        #expect(r.replicas == 5)
-        #expect(r.requests.storage.description == "105Gi")
+        #expect(try r.childSpec(suspended: false)[pointer: "/replicas"] == 5)
+        #expect(try r.footprint().storage.description == "105Gi")
     }
 
     @Test func footprintFitsTheSmallestTiersContainerMaximum() throws {
         let max = try #require(TenantTier.free.limits.max)
-        for limits in [IPFSReplicaFootprint.ipfsLimits, IPFSReplicaFootprint.clusterLimits] {
-            #expect(try #require(limits.cpu) <= #require(max.cpu))
-            #expect(try #require(limits.memory) <= #require(max.memory))
+        for template in ResourceTemplateCatalog.all {
+            let spec = try template.resolve(nil).childSpec(suspended: false)
+            var cluster = IPFSCluster(metadata: ObjectMeta(name: "files", namespace: "acme"), spec: try spec.decode())
+            cluster.metadata.uid = "u1"
+            let pod = try #require(IPFSClusterDesiredState.compute(cluster: cluster, existingSecretData: nil).statefulSet.spec?.template.spec)
+            for container in pod.containers {
+                let limits = try #require(container.resources?.limits)
+                #expect(try #require(limits["cpu"]) <= #require(max.cpu))
+                #expect(try #require(limits["memory"]) <= #require(max.memory))
+            }
         }
     }
 

@@ -46,6 +46,16 @@ public struct IPFSClusterDesiredObjects: Sendable {
     public var services: [Service] { [headlessService, apiService, gatewayService] + swarmServices }
     /// The Ingresses that should exist.
     public var ingresses: [Ingress] { [apiIngress, gatewayIngress].compactMap { $0 } }
+    /// Every object that should exist: Secret, ConfigMap, Services, Ingresses, StatefulSet,
+    /// NetworkPolicy and PodDisruptionBudget (what a quota counts, see `ResourceFootprint`).
+    public var all: [any KubeResource] {
+        var objects: [any KubeResource] = [secret, configMap]
+        objects += services as [any KubeResource]
+        objects += ingresses as [any KubeResource]
+        objects += [statefulSet, networkPolicy] as [any KubeResource]
+        if let podDisruptionBudget { objects.append(podDisruptionBudget) }
+        return objects
+    }
 }
 
 /// Why the desired objects cannot be computed. Messages never contain secret values.

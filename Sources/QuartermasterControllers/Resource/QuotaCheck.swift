@@ -5,7 +5,7 @@ import KubeCore
 ///
 /// Only resources a quota caps are checked; resources no quota mentions always fit.
 public enum QuotaCheck {
-    /// Checks `needs` (ResourceQuota resource name → amount, e.g. `ResourceRequests.quotaUsage`)
+    /// Checks `needs` (ResourceQuota resource name → amount, e.g. `ResourceFootprint.quotaUsage`)
     /// against every quota in `quotas` (all must fit, as the API server enforces each).
     ///
     /// A quota whose `status.hard` is not filled in yet (just created) gives `.notCounted`.

@@ -3,70 +3,55 @@ import KubeCore
 
 /// What a resolved template builds: the concrete child object of a Resource (pure).
 ///
-/// Every template today builds one `IPFSCluster` named like the Resource, in its namespace,
-/// with a controller owner reference to the Resource (so the garbage collector deletes it with
-/// the Resource) and the labels `app.kubernetes.io/managed-by=quartermaster`,
-/// `quartermaster.dev/resource=<name>` and `quartermaster.dev/template=<template>`.
+/// Every template builds one object of its ``ResourceTemplate/kind``, as a generic
+/// `DynamicObject`:
 ///
-/// The spec maps the template as follows; everything else keeps the IPFSCluster defaults:
-///
-/// | IPFSCluster field | value |
+/// | field | value |
 /// | --- | --- |
-/// | `replicas` | the resolved `replicas` (1 for the storage templates) |
-/// | `storage.ipfs.size` | the resolved `size` |
-/// | `storage.cluster.size` | `IPFSReplicaFootprint.clusterStorage` (1Gi) |
-/// | `resources` | `IPFSReplicaFootprint` requests and limits, per container |
-/// | `suspended` | `true` when the Resource or its tenant is suspended, else `false` |
+/// | `apiVersion`, `kind` | the template's kind |
+/// | `metadata.name`, `metadata.namespace` | the Resource's |
+/// | `metadata.labels` | `app.kubernetes.io/managed-by=quartermaster`, `quartermaster.dev/resource=<name>`, `quartermaster.dev/template=<template>` |
+/// | `metadata.ownerReferences` | one controller reference to the Resource (the garbage collector deletes the child with it) |
+/// | `spec` | ``ResolvedResourceTemplate/childSpec(suspended:)``: the template's base spec, its parameters at their paths, and the suspension flag |
 ///
-/// The resources are set explicitly so that what the pods request is exactly what
-/// `QuotaCheck` checked against the namespace quota.
+/// Suspension: a suspended Resource (or one in a suspended tenant's namespace) writes `true`
+/// at the template's suspension path (`/suspended` for IPFSClusters, whose controller then
+/// scales the StatefulSet to zero and keeps identities and every PersistentVolumeClaim);
+/// `false` again resumes the same workload with the same data. The flag is always written
+/// (never omitted), so server-side apply sets it back to `false` on resume.
 ///
-/// Suspension: a suspended Resource (or one in a suspended tenant's namespace) sets
-/// `spec.suspended: true` on its IPFSCluster, whose controller scales the StatefulSet to zero
-/// and keeps identities and every PersistentVolumeClaim; `false` again resumes the same peers
-/// with the same data. `suspended` is always written (never omitted), so server-side apply
-/// sets it back to `false` on resume.
+/// The child is applied through its kind's typed model (``ResourceChildCache``), so what is
+/// sent is what a hand-built typed object with the same fields would be.
 public enum ResourceChildren {
     /// `quartermaster.dev/resource`: the owning Resource's name, on the child.
     public static let resourceLabel = "quartermaster.dev/resource"
     /// `quartermaster.dev/template`: the template name, on the child.
     public static let templateLabel = "quartermaster.dev/template"
 
-    /// The desired IPFSCluster of `resource`, built from `template`.
+    /// The desired child of `resource`, built from `template`.
     ///
     /// Returns `nil` when the Resource has no name or uid (it was never read from the server).
-    public static func ipfsCluster(
+    ///
+    /// - Throws: `JSONPointerError` when a path of the template cannot be written (a mistake
+    ///   in the catalog).
+    public static func child(
         for resource: Resource, template: ResolvedResourceTemplate, suspended: Bool
-    ) -> IPFSCluster? {
+    ) throws -> DynamicObject? {
         guard let name = resource.metadata.name, let owner = resource.ownerReference() else { return nil }
         let labels = [
             TenantLabels.managedBy: TenantLabels.managedByValue,
             resourceLabel: name,
             templateLabel: template.template.name,
         ]
-        func requirements(_ requests: TenantCPUMemory, _ limits: TenantCPUMemory) -> IPFSClusterSpec.ResourceRequirements {
-            IPFSClusterSpec.ResourceRequirements(
-                requests: requests.resourceMap?.mapValues(\.description),
-                limits: limits.resourceMap?.mapValues(\.description))
-        }
-        let spec = IPFSClusterSpec(
-            replicas: template.replicas,
-            storage: IPFSClusterSpec.Storage(
-                ipfs: IPFSClusterSpec.Volume(size: template.storagePerReplica.description),
-                cluster: IPFSClusterSpec.Volume(size: template.clusterStoragePerReplica.description)),
-            resources: IPFSClusterSpec.Resources(
-                kubo: requirements(IPFSReplicaFootprint.ipfsRequests, IPFSReplicaFootprint.ipfsLimits),
-                cluster: requirements(IPFSReplicaFootprint.clusterRequests, IPFSReplicaFootprint.clusterLimits)),
-            suspended: suspended)
-        return IPFSCluster(
+        return DynamicObject(
+            template.template.kind,
             metadata: ObjectMeta(
                 name: name, namespace: resource.metadata.namespace, labels: labels, ownerReferences: [owner]),
-            spec: spec)
+            fields: ["spec": try template.childSpec(suspended: suspended)])
     }
 
     /// The reference written to `status.childRef`.
-    public static func reference(to child: IPFSCluster) -> ResourceChildReference {
-        ResourceChildReference(
-            apiVersion: IPFSCluster.resource.apiVersion, kind: IPFSCluster.resource.kind, name: child.metadata.name ?? "")
+    public static func reference(to child: ResourceChildObject) -> ResourceChildReference {
+        ResourceChildReference(apiVersion: child.kind.apiVersion, kind: child.kind.kind, name: child.metadata.name ?? "")
     }
 }

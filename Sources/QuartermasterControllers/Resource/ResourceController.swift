@@ -9,7 +9,8 @@ public enum ResourceController {
     public static let name = "resources"
 
     /// The Resource controller: Resources as primary (in `settings.namespaces`, or all); owns
-    /// IPFSClusters labelled `app.kubernetes.io/managed-by=quartermaster`; watches every
+    /// the children of every kind offered as a Resource (`ResourceOffering.all`, today
+    /// IPFSClusters) labelled `app.kubernetes.io/managed-by=quartermaster`; watches every
     /// ResourceQuota in those namespaces (a change reconciles every Resource of the namespace,
     /// so one stalled on `QuotaExceeded` recovers when quota frees up); and, when watching all
     /// namespaces, tenant Namespaces (label `quartermaster.dev/tenant`), for their suspension
@@ -20,7 +21,7 @@ public enum ResourceController {
             name: name, client: client, reconciler: reconciler, primary: settings.reflectorOptions(),
             maxConcurrentReconciles: settings.maxConcurrentReconciles, registry: settings.registry,
             events: settings.events, logger: settings.logger)
-        controller.owns(IPFSCluster.self)
+        for offering in reconciler.offerings { offering.cacheChildren(on: controller) }
         let resources = controller.store
         controller.watches(ResourceQuota.self, options: settings.reflectorOptions()) { quota in
             keys(in: quota.metadata.namespace ?? "", resources: resources)

@@ -5,25 +5,29 @@ import KubeRuntime
 import Logging
 
 /// Builds each Resource's child from its template, after checking the namespace quota, and
-/// reports stages, progress, phase, endpoint and conditions (`ResourceStageMachine`).
+/// reports stages, progress, phase, endpoint and conditions (`ResourceStageMachine`). Works
+/// the same for every child kind in ``offerings``: nothing here names a kind.
 ///
 /// Per reconcile:
 ///
 /// 1. Resolve the template and parameters (`ResourceTemplateCatalog.resolve`); on failure the
 ///    Resource is `Stalled` (`UnknownTemplate` / `InvalidParameters`) and nothing is created.
-/// 2. Until the child exists, check the template's needs against the headroom of every
-///    ResourceQuota in the namespace (`QuotaCheck`, from the cache). When they do not fit the
-///    Resource is `Stalled=True`, reason `QuotaExceeded`, with the numbers, and nothing is
-///    created; the controller watches ResourceQuotas, so freeing quota reconciles it again.
-/// 3. Apply the child (`ResourceChildren.ipfsCluster`) through `DesiredStateApplier`: a
-///    request only when the cache shows a difference.
-/// 4. Reflect the child's state: ready (its `Ready` condition or phase, for the current
-///    generation), failed, `n/m nodes ready`, endpoint (`status.endpoints.api`, else
-///    `gateway`) and credentials Secret.
+/// 2. Until the child exists, check the child's footprint (computed from the objects its own
+///    controller renders for its spec: ``ResolvedResourceTemplate/footprint(offerings:)``)
+///    against the headroom of every ResourceQuota in the namespace (`QuotaCheck`, from the
+///    cache). When it does not fit the Resource is `Stalled=True`, reason `QuotaExceeded`, with
+///    the numbers, and nothing is created; the controller watches ResourceQuotas, so freeing
+///    quota reconciles it again.
+/// 3. Apply the child (`ResourceChildren.child`, decoded as its kind's typed model) through
+///    `DesiredStateApplier`: a request only when the cache shows a difference.
+/// 4. Reflect the child's state (``ResourceChildState``): ready (its `Ready` condition or
+///    phase, for the current generation), failed, progress (`n/m nodes ready`), endpoint and
+///    credentials Secret from the paths its ``ResourceOffering`` declares.
 /// 5. Replace `/status` only when the computed status differs from the stored one.
 ///
-/// A converged reconcile sends no request. Events (never with secrets): `Created`,
-/// `QuotaExceeded`, `InvalidTemplate`, `Ready`, `Suspended`, `WorkloadFailed`.
+/// While the template does not resolve, a child of any offered kind named like the Resource
+/// is still reflected. A converged reconcile sends no request. Events (never with secrets):
+/// `Created`, `QuotaExceeded`, `InvalidTemplate`, `Ready`, `Suspended`, `WorkloadFailed`.
 public struct ResourceReconciler: Reconciler {
     public typealias Object = Resource
 
@@ -33,12 +37,18 @@ public struct ResourceReconciler: Reconciler {
     public let events: EventRecorder?
     /// The clock for stage and condition times. Default: the system clock.
     public let now: @Sendable () -> Date
+    /// The kinds templates may build. Default: `ResourceOffering.all`.
+    public let offerings: [ResourceOffering]
 
-    public init(client: KubeClient, events: EventRecorder?, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        client: KubeClient, events: EventRecorder?, now: @escaping @Sendable () -> Date = { Date() },
+        offerings: [ResourceOffering] = ResourceOffering.all
+    ) {
         self.client = client
         self.applier = DesiredStateApplier(client: client, identity: .quartermaster)
         self.events = events
         self.now = now
+        self.offerings = offerings
     }
 
     public func reconcile(_ request: ReconcileRequest, context: ReconcileContext<Resource>) async throws
@@ -47,9 +57,6 @@ public struct ResourceReconciler: Reconciler {
         guard let resource = context.store.get(request.key) else { return .done }
         // Deletion needs no work of ours: the child goes with its owner (garbage collection).
         guard resource.metadata.deletionTimestamp == nil else { return .done }
-        guard let children = context.store(for: IPFSCluster.self) else {
-            throw TerminalError("the resource controller does not watch IPFSClusters; build it with ResourceController")
-        }
         let namespaceName = resource.metadata.namespace ?? ""
         let name = resource.metadata.name ?? ""
         // Namespaces are cached only when every namespace is watched (tenant namespaces only);
@@ -57,37 +64,54 @@ public struct ResourceReconciler: Reconciler {
         let namespace = context.store(for: Namespace.self)?.get(name: namespaceName, namespace: nil)
         let namespaceReady = namespace.map { $0.metadata.deletionTimestamp == nil && $0.status?.phase != "Terminating" } ?? true
         let suspended = resource.spec.isSuspended || namespace?.metadata.labels?[TenantLabels.suspended] == "true"
-        let observedChild = children.get(name: name, namespace: namespaceName)
 
         let template: Result<ResolvedResourceTemplate, ResourceTemplateError>
         do { template = .success(try ResourceTemplateCatalog.resolve(resource.spec)) } catch {
             template = .failure(error)
         }
         var facts = ResourceFacts(template: template, namespaceReady: namespaceReady, suspended: suspended)
-        var child = observedChild
+        var child: ResourceChildObject?
 
         if case .success(let resolved) = template {
+            let offering: ResourceOffering
+            do { offering = try ResourceOffering.offering(for: resolved.template.kind, in: offerings) } catch {
+                throw TerminalError(error)
+            }
+            let children = try cache(of: offering, in: context)
+            let observedChild = try children.get(name: name, namespace: namespaceName)
+            child = observedChild
             if observedChild == nil {
                 let quotas = context.store(for: ResourceQuota.self)?.list(namespace: namespaceName) ?? []
-                facts.quota = QuotaCheck.check(needs: resolved.requests.quotaUsage, quotas: quotas)
+                facts.quota = QuotaCheck.check(needs: try footprint(of: resolved).quotaUsage, quotas: quotas)
             } else {
                 facts.quota = .fits
             }
-            let desired = ResourceChildren.ipfsCluster(for: resource, template: resolved, suspended: suspended)
+            let desired: DynamicObject?
+            do { desired = try ResourceChildren.child(for: resource, template: resolved, suspended: suspended) } catch {
+                throw TerminalError("template \(resolved.template.versionedName) cannot be rendered: \(error)")
+            }
             facts.configGenerated = desired != nil
             if let desired, facts.quota == .fits || observedChild != nil, namespaceReady {
-                let outcome = try await applier.apply(desired, observed: observedChild)
-                child = outcome.object
+                child = try await children.apply(desired, observed: observedChild, with: applier)
                 if observedChild == nil {
                     events?.record(
                         resource, type: .normal, reason: "Created",
-                        message: "created IPFSCluster \(name) from template \(resolved.template.versionedName)")
+                        message: "created \(offering.kind.kind) \(name) from template \(resolved.template.versionedName)")
+                }
+            }
+        } else {
+            for offering in offerings {
+                if let found = try cache(of: offering, in: context).get(name: name, namespace: namespaceName) {
+                    child = found
+                    break
                 }
             }
         }
-        if let child {
+        let state = try child.map { child in
+            ResourceChildState(child, paths: try ResourceOffering.offering(for: child.kind, in: offerings).statusPaths)
+        }
+        if let state {
             facts.childApplied = true
-            let state = ResourceChildState(child)
             facts.childReady = state.ready
             facts.childProgress = state.progress
             facts.childFailure = state.failure
@@ -96,22 +120,32 @@ public struct ResourceReconciler: Reconciler {
 
         var status = ResourceStageMachine.evaluate(
             facts: facts, previous: resource.status, generation: resource.metadata.generation, now: now())
-        if let child {
-            let state = ResourceChildState(child)
-            status.childRef = ResourceChildren.reference(to: child)
-            status.endpoint = state.endpoint
-            status.credentialsSecretRef = state.credentialsSecretName.map { LocalObjectReference(name: $0) }
-        } else {
-            status.childRef = nil
-            status.endpoint = nil
-            status.credentialsSecretRef = nil
-        }
+        status.childRef = child.map(ResourceChildren.reference(to:))
+        status.endpoint = state?.endpoint
+        status.credentialsSecretRef = state?.credentialsSecretName.map { LocalObjectReference(name: $0) }
         guard status != resource.status else { return .done }
         var updated = resource
         updated.status = status
         _ = try await client.replaceStatus(updated)
         recordTransitions(resource, old: resource.status, new: status)
         return .done
+    }
+
+    /// The cache of `offering`'s kind; a terminal error when the controller does not cache it.
+    private func cache(of offering: ResourceOffering, in context: ReconcileContext<Resource>) throws -> ResourceChildCache {
+        guard let children = offering.children(in: context) else {
+            throw TerminalError(
+                "the resource controller does not watch \(offering.kind.plural); build it with ResourceController")
+        }
+        return children
+    }
+
+    /// The quota needs of `resolved`'s child; a terminal error when they cannot be computed (a
+    /// template whose spec its kind cannot render: a mistake in the catalog).
+    private func footprint(of resolved: ResolvedResourceTemplate) throws -> ResourceFootprint {
+        do { return try resolved.footprint(offerings: offerings) } catch {
+            throw TerminalError("the footprint of template \(resolved.template.versionedName) cannot be computed: \(error)")
+        }
     }
 
     private func recordTransitions(_ resource: Resource, old: ResourceStatus?, new: ResourceStatus) {
@@ -135,30 +169,5 @@ public struct ResourceReconciler: Reconciler {
         default:
             break
         }
-    }
-}
-
-/// What a Resource reports of its IPFSCluster's status.
-struct ResourceChildState {
-    var ready: Bool
-    var progress: String?
-    var failure: String?
-    var endpoint: String?
-    var credentialsSecretName: String?
-
-    init(_ child: IPFSCluster) {
-        let status = child.status
-        let current = (status?.observedGeneration ?? child.metadata.generation ?? 0) >= (child.metadata.generation ?? 0)
-        let readyCondition = status?.conditions?.first { $0.type == "Ready" }
-        let stalled = status?.conditions?.first { $0.type == "Stalled" && $0.status == .true }
-        ready = current && (readyCondition.map { $0.status == .true } ?? (status?.phase == .ready))
-        if status?.phase == .failed {
-            failure = stalled?.message ?? readyCondition?.message ?? "the IPFSCluster failed"
-        } else if let stalled {
-            failure = stalled.message.flatMap { $0.isEmpty ? nil : $0 } ?? stalled.reason ?? "the IPFSCluster is stalled"
-        }
-        progress = "\(status?.readyReplicas ?? 0)/\(child.spec.replicas) nodes ready"
-        endpoint = status?.endpoints?.api ?? status?.endpoints?.gateway
-        credentialsSecretName = status?.credentialsSecretRef?.name
     }
 }

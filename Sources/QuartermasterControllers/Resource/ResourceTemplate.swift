@@ -1,29 +1,41 @@
 import Foundation
 import KubeCore
 
-/// A built-in, versioned recipe a Resource names in `spec.template`.
+/// A built-in, versioned recipe a Resource names in `spec.template`: which kind it builds and
+/// how its parameters fill that kind's spec, as data.
+///
+/// The child's spec is ``baseSpec`` with each resolved parameter written at its
+/// ``ResourceTemplateParameter/specPath`` and the suspension flag at ``suspendedPath``
+/// (``ResolvedResourceTemplate/childSpec(suspended:)``). Fields the template leaves out keep
+/// the child kind's own defaults. Building a new kind from a template needs no code in the
+/// Resource controller, only a ``ResourceOffering`` for that kind.
 public struct ResourceTemplate: Hashable, Sendable {
-    /// What the template creates.
-    public enum Kind: String, Hashable, Sendable {
-        /// An `IPFSCluster` (`quartermaster.dev/v1alpha1`).
-        case ipfsCluster = "IPFSCluster"
-    }
-
     /// `small-storage`, `ipfs-cluster-small`, ...
     public var name: String
     /// `v1`, bumped whenever what the template builds changes.
     public var version: String
     /// One line for `quartermaster templates`.
     public var summary: String
-    public var kind: Kind
-    /// The parameters `spec.parameters` may override, with their defaults and ranges.
+    /// The kind of the child the template builds; a ``ResourceOffering`` for it must exist.
+    public var kind: ResourceDescriptor
+    /// The child's `spec` before parameters and suspension are written into it.
+    public var baseSpec: JSONValue
+    /// Where the child's spec says whether it is suspended (a JSON Boolean, always written).
+    public var suspendedPath: JSONPointer
+    /// The parameters `spec.parameters` may override, with their defaults, ranges and places
+    /// in the child's spec.
     public var parameters: [ResourceTemplateParameter]
 
-    public init(name: String, version: String, summary: String, kind: Kind, parameters: [ResourceTemplateParameter]) {
+    public init(
+        name: String, version: String, summary: String, kind: ResourceDescriptor, baseSpec: JSONValue,
+        suspendedPath: JSONPointer, parameters: [ResourceTemplateParameter]
+    ) {
         self.name = name
         self.version = version
         self.summary = summary
         self.kind = kind
+        self.baseSpec = baseSpec
+        self.suspendedPath = suspendedPath
         self.parameters = parameters
     }
 
@@ -41,100 +53,29 @@ public struct ResourceTemplate: Hashable, Sendable {
     ///   the template does not accept, and values out of range.
     public func resolve(_ overrides: ResourceParameters?) throws(ResourceTemplateError) -> ResolvedResourceTemplate {
         var problems: [String] = []
+        var values: [ResourceTemplateParameter.Name: JSONValue] = [:]
         let accepted = parameters.map(\.name.rawValue).joined(separator: ", ")
         func reject(_ p: ResourceTemplateParameter.Name) {
             problems.append("parameters.\(p.rawValue) is not accepted by template \(name) (it accepts: \(accepted))")
         }
-        var size: Quantity = 0
+        func outOfRange(_ p: ResourceTemplateParameter.Name, _ value: String, _ lo: String, _ hi: String) {
+            problems.append("parameters.\(p.rawValue) \(value) is out of range for template \(name): \(lo) to \(hi)")
+        }
         if let p = parameter(.size), case .quantity(let def, let lo, let hi) = p.range {
-            size = overrides?.size ?? def
-            if size < lo || size > hi {
-                problems.append("parameters.size \(size) is out of range for template \(name): \(lo) to \(hi)")
-            }
+            let size = overrides?.size ?? def
+            if size < lo || size > hi { outOfRange(.size, size.description, lo.description, hi.description) }
+            values[.size] = .string(size.description)
         } else if overrides?.size != nil {
             reject(.size)
         }
-        var replicas = 1
         if let p = parameter(.replicas), case .integer(let def, let lo, let hi) = p.range {
-            replicas = overrides?.replicas ?? def
-            if replicas < lo || replicas > hi {
-                problems.append("parameters.replicas \(replicas) is out of range for template \(name): \(lo) to \(hi)")
-            }
+            let replicas = overrides?.replicas ?? def
+            if replicas < lo || replicas > hi { outOfRange(.replicas, String(replicas), String(lo), String(hi)) }
+            values[.replicas] = .int(Int64(replicas))
         } else if overrides?.replicas != nil {
             reject(.replicas)
         }
         guard problems.isEmpty else { throw .invalidParameters(template: name, problems: problems) }
-        return ResolvedResourceTemplate(template: self, replicas: replicas, storagePerReplica: size)
-    }
-}
-
-/// One overridable parameter of a template.
-public struct ResourceTemplateParameter: Hashable, Sendable {
-    /// The `spec.parameters` field.
-    public enum Name: String, Hashable, Sendable, CaseIterable {
-        case size, replicas
-    }
-
-    /// The type, default and inclusive range.
-    public enum Range: Hashable, Sendable {
-        case quantity(default: Quantity, min: Quantity, max: Quantity)
-        case integer(default: Int, min: Int, max: Int)
-    }
-
-    public var name: Name
-    public var summary: String
-    public var range: Range
-
-    public init(name: Name, summary: String, range: Range) {
-        self.name = name
-        self.summary = summary
-        self.range = range
-    }
-
-    /// `quantity` or `integer`.
-    public var typeName: String {
-        switch range {
-        case .quantity: return "quantity"
-        case .integer: return "integer"
-        }
-    }
-
-    /// The default, as text (`10Gi`, `3`).
-    public var defaultText: String {
-        switch range {
-        case .quantity(let d, _, _): return d.description
-        case .integer(let d, _, _): return String(d)
-        }
-    }
-
-    /// The inclusive range, as text (`1Gi to 10Gi`).
-    public var rangeText: String {
-        switch range {
-        case .quantity(_, let lo, let hi): return "\(lo) to \(hi)"
-        case .integer(_, let lo, let hi): return "\(lo) to \(hi)"
-        }
-    }
-}
-
-/// A template with its parameters settled: what exactly will be built.
-public struct ResolvedResourceTemplate: Hashable, Sendable {
-    public var template: ResourceTemplate
-    /// Number of IPFS nodes.
-    public var replicas: Int
-    /// The IPFS volume of each node.
-    public var storagePerReplica: Quantity
-
-    public init(template: ResourceTemplate, replicas: Int, storagePerReplica: Quantity) {
-        self.template = template
-        self.replicas = replicas
-        self.storagePerReplica = storagePerReplica
-    }
-
-    /// The cluster peer's volume per node (`IPFSReplicaFootprint.clusterStorage`, 1Gi).
-    public var clusterStoragePerReplica: Quantity { IPFSReplicaFootprint.clusterStorage }
-
-    /// What the built objects will ask of the quota in total.
-    public var requests: ResourceRequests {
-        IPFSReplicaFootprint.requests(replicas: replicas, ipfsStorage: storagePerReplica)
+        return ResolvedResourceTemplate(template: self, values: values)
     }
 }

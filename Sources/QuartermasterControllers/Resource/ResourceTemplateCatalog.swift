@@ -5,25 +5,57 @@ import KubeCore
 ///
 /// | template | version | builds | defaults | parameters |
 /// | --- | --- | --- | --- | --- |
-/// | `ipfs-cluster-small` | v1 | IPFSCluster, 3 nodes | 10Gi per node | `replicas` 3 to 5, `size` 1Gi to 100Gi |
-/// | `small-storage` | v1 | IPFSCluster, 1 node | 5Gi | `size` 1Gi to 10Gi |
-/// | `medium-storage` | v1 | IPFSCluster, 1 node | 25Gi | `size` 10Gi to 50Gi |
-/// | `large-storage` | v1 | IPFSCluster, 1 node | 100Gi | `size` 50Gi to 1Ti |
+/// | `ipfs-cluster-small` | v1 | IPFSCluster, 3 nodes | 10Gi per node | `replicas` 3 to 5 (→ `/replicas`), `size` 1Gi to 100Gi (→ `/storage/ipfs/size`) |
+/// | `small-storage` | v1 | IPFSCluster, 1 node | 5Gi | `size` 1Gi to 10Gi (→ `/storage/ipfs/size`) |
+/// | `medium-storage` | v1 | IPFSCluster, 1 node | 25Gi | `size` 10Gi to 50Gi (→ `/storage/ipfs/size`) |
+/// | `large-storage` | v1 | IPFSCluster, 1 node | 100Gi | `size` 50Gi to 1Ti (→ `/storage/ipfs/size`) |
 ///
-/// Each node also has a 1Gi cluster-state volume and requests 350m CPU and 640Mi memory
-/// (`IPFSReplicaFootprint`). So `ipfs-cluster-small` needs 1050m CPU, 1920Mi memory, 33Gi
-/// storage and 6 PVCs: more storage than the free tier's 20Gi, so it needs basic or above
-/// (or a `size` of at most 5Gi). `postgres-small` and `postgres-medium` are planned.
+/// Every IPFS template starts from ``ipfsNodeSpec`` (the storage templates add `replicas: 1`)
+/// and writes suspension to `/suspended`; everything else keeps the IPFSCluster defaults.
+/// ``ipfsNodeSpec`` sets each node's containers and cluster-state volume explicitly, so what
+/// the pods request does not follow the IPFSCluster's size-dependent defaults:
+///
+/// | container | requests | limits | volume |
+/// | --- | --- | --- | --- |
+/// | kubo | 250m CPU, 512Mi | 1 CPU, 1Gi | the template's `size` |
+/// | cluster | 100m CPU, 128Mi | 500m CPU, 256Mi | 1Gi |
+///
+/// Every limit is within the smallest tier's per-container maximum (free: 1 CPU, 2Gi).
+///
+/// The quota needs are not written here: they are computed from the objects the IPFSCluster
+/// controller renders for the child's spec (``ResolvedResourceTemplate/footprint(offerings:)``).
+/// For `ipfs-cluster-small`'s defaults that is 1050m CPU, 1920Mi memory (limits 4500m CPU,
+/// 3840Mi), 33Gi storage, 6 PVCs, 3 pods, 3 Services (none a LoadBalancer) and one IPFSCluster:
+/// more storage than the free tier's 20Gi, so it needs basic or above (or a `size` of at most
+/// 5Gi). A storage template needs 350m CPU, 640Mi memory, `size` + 1Gi storage and 2 PVCs.
+/// `postgres-small` and `postgres-medium` are planned.
 public enum ResourceTemplateCatalog {
+    /// The spec of one IPFS node every IPFS template starts from: container resources and the
+    /// cluster-state volume (see the table above).
+    public static let ipfsNodeSpec: JSONValue = [
+        "storage": ["cluster": ["size": "1Gi"]],
+        "resources": [
+            "kubo": ["requests": ["cpu": "250m", "memory": "512Mi"], "limits": ["cpu": "1", "memory": "1Gi"]],
+            "cluster": ["requests": ["cpu": "100m", "memory": "128Mi"], "limits": ["cpu": "500m", "memory": "256Mi"]],
+        ],
+    ]
+
+    /// Where an IPFS template writes its `size`: the IPFS volume of each node.
+    static let ipfsSizePath: JSONPointer = "/storage/ipfs/size"
+    /// Where an IPFS template writes suspension.
+    static let ipfsSuspendedPath: JSONPointer = "/suspended"
+
     public static let ipfsClusterSmall = ResourceTemplate(
         name: "ipfs-cluster-small", version: "v1",
         summary: "An IPFS cluster of 3 nodes with 10Gi of storage each, replicating pins across nodes.",
-        kind: .ipfsCluster,
+        kind: IPFSCluster.resource, baseSpec: ipfsNodeSpec, suspendedPath: ipfsSuspendedPath,
         parameters: [
             ResourceTemplateParameter(
-                name: .replicas, summary: "Number of IPFS nodes.", range: .integer(default: 3, min: 3, max: 5)),
+                name: .replicas, summary: "Number of IPFS nodes.", range: .integer(default: 3, min: 3, max: 5),
+                specPath: "/replicas"),
             ResourceTemplateParameter(
-                name: .size, summary: "Storage per IPFS node.", range: .quantity(default: "10Gi", min: "1Gi", max: "100Gi")),
+                name: .size, summary: "Storage per IPFS node.", range: .quantity(default: "10Gi", min: "1Gi", max: "100Gi"),
+                specPath: ipfsSizePath),
         ])
 
     public static let smallStorage = storage("small-storage", size: "5Gi", min: "1Gi", max: "10Gi")
@@ -54,11 +86,15 @@ public enum ResourceTemplateCatalog {
     }
 
     private static func storage(_ name: String, size: Quantity, min: Quantity, max: Quantity) -> ResourceTemplate {
-        ResourceTemplate(
-            name: name, version: "v1", summary: "A single IPFS node with \(size) of storage.", kind: .ipfsCluster,
+        var spec = ipfsNodeSpec
+        spec["replicas"] = 1
+        return ResourceTemplate(
+            name: name, version: "v1", summary: "A single IPFS node with \(size) of storage.", kind: IPFSCluster.resource,
+            baseSpec: spec, suspendedPath: ipfsSuspendedPath,
             parameters: [
                 ResourceTemplateParameter(
-                    name: .size, summary: "Storage of the IPFS node.", range: .quantity(default: size, min: min, max: max))
+                    name: .size, summary: "Storage of the IPFS node.", range: .quantity(default: size, min: min, max: max),
+                    specPath: ipfsSizePath)
             ])
     }
 }
