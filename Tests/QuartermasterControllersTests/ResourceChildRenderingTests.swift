@@ -1,6 +1,8 @@
 import Foundation
+import KubeClient
 import KubeCore
 import KubeRuntime
+import KubeTestSupport
 import Testing
 
 @testable import QuartermasterControllers
@@ -9,6 +11,10 @@ import Testing
 /// Resource controller built by hand before templates became data, so existing children are
 /// not rewritten after an upgrade.
 @Suite struct ResourceChildRenderingTests {
+    /// Stamps the hash annotation as the operator does (the client is never used).
+    static let applier = DesiredStateApplier(
+        client: KubeClient(transport: ScriptedTransport()), identity: .quartermaster)
+
     /// The IPFSCluster as the hand-written builder made it (kept here as the oracle): the
     /// per-node figures were constants, `replicas` and `size` came from the resolved template.
     static func handBuiltIPFSCluster(
@@ -81,8 +87,8 @@ import Testing
                     == String(decoding: try KubeJSON.encode(handBuilt), as: UTF8.self),
                 "\(c.template) \(String(describing: c.parameters)) suspended=\(suspended)")
             #expect(
-                try DesiredStateApplier.stamped(sent).metadata.annotations
-                    == DesiredStateApplier.stamped(handBuilt).metadata.annotations)
+                try Self.applier.stamped(sent).metadata.annotations
+                    == Self.applier.stamped(handBuilt).metadata.annotations)
             // Every field the template sets is exactly the hand-built one's.
             #expect(try JSONValue(encoding: generic).isContained(in: JSONValue(encoding: handBuilt)))
         }
@@ -97,7 +103,7 @@ import Testing
                 spec: ResourceSpec(template: "ipfs-cluster-small", parameters: ResourceParameters(size: "20Gi", replicas: 4))))
         let old = try Self.handBuiltIPFSCluster(
             for: resource, template: "ipfs-cluster-small", replicas: 4, size: "20Gi", suspended: false)
-        _ = try await cluster.client.apply(DesiredStateApplier.stamped(old), fieldManager: "quartermaster", force: true)
+        _ = try await cluster.client.apply(Self.applier.stamped(old), fieldManager: "quartermaster", force: true)
 
         let before = cluster.server.requests.count
         let reconciler = ResourceReconciler(client: cluster.client, events: nil, now: FakeCluster.clock)

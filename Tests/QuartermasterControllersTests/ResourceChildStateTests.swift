@@ -9,11 +9,11 @@ import Testing
 
 /// A kind the Resource controller knows nothing about, to show children are handled
 /// generically.
-struct Widget: KubeResource, Equatable {
+struct Gizmo: KubeResource, Equatable {
     static let resource = ResourceDescriptor(
-        group: "example.dev", version: "v1", kind: "Widget", plural: "widgets", namespaced: true)
-    var apiVersion = Widget.resource.apiVersion
-    var kind = Widget.resource.kind
+        group: "example.dev", version: "v1", kind: "Gizmo", plural: "gizmos", namespaced: true)
+    var apiVersion = Gizmo.resource.apiVersion
+    var kind = Gizmo.resource.kind
     var metadata: ObjectMeta
     var spec: JSONValue?
     var status: JSONValue?
@@ -27,7 +27,7 @@ struct Widget: KubeResource, Equatable {
     func state(generation: Int64 = 2, spec: JSONValue = ["instances": 2], status: JSONValue?) throws -> ResourceChildState {
         var meta = ObjectMeta(name: "w", namespace: "acme")
         meta.generation = generation
-        return ResourceChildState(try ResourceChildObject(Widget(metadata: meta, spec: spec, status: status)), paths: paths)
+        return ResourceChildState(try ResourceChildObject(Gizmo(metadata: meta, spec: spec, status: status)), paths: paths)
     }
 
     static func condition(_ type: String, _ status: String, reason: String = "R", message: String = "") -> JSONValue {
@@ -59,7 +59,7 @@ struct Widget: KubeResource, Equatable {
     }
 
     @Test func failureFromPhaseOrStalled() throws {
-        #expect(try state(status: ["phase": "Failed"]).failure == "the Widget failed")
+        #expect(try state(status: ["phase": "Failed"]).failure == "the Gizmo failed")
         #expect(
             try state(status: ["phase": "Failed", "conditions": [Self.condition("Ready", "False", message: "no disk")]]).failure
                 == "no disk")
@@ -77,22 +77,22 @@ struct Widget: KubeResource, Equatable {
     @Test func anyKindIsCachedAndAppliedThroughItsTypedModel() async throws {
         let server = FakeAPIServer()
         let client = KubeClient(transport: server)
-        let store = Store<Widget>()
+        let store = Store<Gizmo>()
         let cache = ResourceChildCache(store)
-        #expect(cache.kind == Widget.resource)
+        #expect(cache.kind == Gizmo.resource)
         let desired = DynamicObject(
-            Widget.resource, metadata: ObjectMeta(name: "w", namespace: "acme"), fields: ["spec": ["instances": 2]])
+            Gizmo.resource, metadata: ObjectMeta(name: "w", namespace: "acme"), fields: ["spec": ["instances": 2]])
 
-        let created = try await cache.apply(desired, observed: nil, with: DesiredStateApplier(client: client))
-        #expect(created.kind == Widget.resource)
+        let created = try await cache.apply(desired, observed: nil, with: DesiredStateApplier(client: client, identity: .quartermaster))
+        #expect(created.kind == Gizmo.resource)
         #expect(created.json[pointer: "/spec/instances"] == 2)
-        #expect(server.requests.filter { $0.method != .get }.map(\.path) == ["/apis/example.dev/v1/namespaces/acme/widgets/w"])
+        #expect(server.requests.filter { $0.method != .get }.map(\.path) == ["/apis/example.dev/v1/namespaces/acme/gizmos/w"])
 
-        store.upsert(try #require(server.object(Widget.self, name: "w", namespace: "acme")))
+        store.upsert(try #require(server.object(Gizmo.self, name: "w", namespace: "acme")))
         let observed = try #require(try cache.get(name: "w", namespace: "acme"))
         let count = server.requests.count
-        _ = try await cache.apply(desired, observed: observed, with: DesiredStateApplier(client: client))
+        _ = try await cache.apply(desired, observed: observed, with: DesiredStateApplier(client: client, identity: .quartermaster))
         #expect(server.requests.count == count, "an unchanged child sends nothing")
-        #expect(ResourceChildren.reference(to: observed) == ResourceChildReference(apiVersion: "example.dev/v1", kind: "Widget", name: "w"))
+        #expect(ResourceChildren.reference(to: observed) == ResourceChildReference(apiVersion: "example.dev/v1", kind: "Gizmo", name: "w"))
     }
 }
