@@ -139,13 +139,17 @@ public struct ReconcileBenchmark: Sendable {
             host: curl.hostAndPort)
         var logger = Logger(label: "bench.controller")
         logger.logLevel = .warning
-        let controller = Controller(
-            name: "bench", client: client,
-            reconciler: ParentChildReconciler(applier: DesiredStateApplier(client: client), probe: probe),
+        let cache = InformerCache(client: client, logger: logger)
+        var builder = ControllerBuilder<ConfigMap>(
+            cache: cache, name: "bench",
             primary: ReflectorOptions(labelSelector: "\(BenchmarkObjects.roleLabel)=parent", namespaces: [namespace]),
-            maxConcurrentReconciles: concurrency, logger: logger)
-        controller.owns(BenchChildConfigMap.self, labelSelector: "\(BenchmarkObjects.roleLabel)=child")
-        return (RunningController(controller), counter)
+            options: ControllerOptions(
+                maxConcurrentReconciles: concurrency, logger: logger,
+                ownedLabelSelector: "\(BenchmarkObjects.roleLabel)=child"))
+        let children = builder.owns(BenchChildConfigMap.self)
+        let controller = builder.complete(
+            ParentChildReconciler(applier: DesiredStateApplier(client: client), children: children, probe: probe))
+        return (RunningController(controller, cache: cache), counter)
     }
 
     /// Waits until the queue is empty and no reconcile finished for a second.
@@ -197,16 +201,16 @@ public struct ReconcileBenchmark: Sendable {
     }
 }
 
-/// A controller running its caches and workers until stopped.
+/// A controller running its cache and workers until stopped.
 final class RunningController: Sendable {
     let controller: Controller<ParentChildReconciler>
     private let task: Task<Void, Never>
 
-    init(_ controller: Controller<ParentChildReconciler>) {
+    init(_ controller: Controller<ParentChildReconciler>, cache: InformerCache) {
         self.controller = controller
         task = Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await controller.runCaches() }
+                group.addTask { await cache.run() }
                 group.addTask { try? await controller.runWorkers() }
             }
         }

@@ -28,14 +28,20 @@ public struct ResourceReconciler: Reconciler {
     public typealias Object = Resource
 
     public let client: KubeClient
+    /// The caches its controller declared.
+    public let caches: ResourceCaches
     public let applier: DesiredStateApplier
     /// `nil` records nothing.
     public let events: EventRecorder?
     /// The clock for stage and condition times. Default: the system clock.
     public let now: @Sendable () -> Date
 
-    public init(client: KubeClient, events: EventRecorder?, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        client: KubeClient, caches: ResourceCaches, events: EventRecorder?,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.client = client
+        self.caches = caches
         self.applier = DesiredStateApplier(client: client)
         self.events = events
         self.now = now
@@ -47,17 +53,14 @@ public struct ResourceReconciler: Reconciler {
         guard let resource = context.store.get(request.key) else { return .done }
         // Deletion needs no work of ours: the child goes with its owner (garbage collection).
         guard resource.metadata.deletionTimestamp == nil else { return .done }
-        guard let children = context.store(for: IPFSCluster.self) else {
-            throw TerminalError("the resource controller does not watch IPFSClusters; build it with ResourceController")
-        }
         let namespaceName = resource.metadata.namespace ?? ""
         let name = resource.metadata.name ?? ""
         // Namespaces are cached only when every namespace is watched (tenant namespaces only);
         // a namespace that is not cached exists, since the Resource lives in it.
-        let namespace = context.store(for: Namespace.self)?.get(name: namespaceName, namespace: nil)
+        let namespace = caches.namespaces?.get(name: namespaceName, namespace: nil)
         let namespaceReady = namespace.map { $0.metadata.deletionTimestamp == nil && $0.status?.phase != "Terminating" } ?? true
         let suspended = resource.spec.isSuspended || namespace?.metadata.labels?[TenantLabels.suspended] == "true"
-        let observedChild = children.get(name: name, namespace: namespaceName)
+        let observedChild = caches.children.get(name: name, namespace: namespaceName)
 
         let template: Result<ResolvedResourceTemplate, ResourceTemplateError>
         do { template = .success(try ResourceTemplateCatalog.resolve(resource.spec)) } catch {
@@ -68,7 +71,7 @@ public struct ResourceReconciler: Reconciler {
 
         if case .success(let resolved) = template {
             if observedChild == nil {
-                let quotas = context.store(for: ResourceQuota.self)?.list(namespace: namespaceName) ?? []
+                let quotas = caches.quotas.list(namespace: namespaceName)
                 facts.quota = QuotaCheck.check(needs: resolved.requests.quotaUsage, quotas: quotas)
             } else {
                 facts.quota = .fits

@@ -4,10 +4,12 @@ import KubeRuntime
 
 /// Builds every Quartermaster controller, ready to be added to a `Manager`.
 public enum QuartermasterControllerSet {
-    /// The controllers to run, in a stable order.
-    public static func make(client: KubeClient, settings: ControllerSettings) -> [any Runnable] {
+    /// The controllers to run, in a stable order, with their informers declared in `cache`
+    /// (shared: a kind with the same namespaces and selector is listed and watched once). Pass
+    /// the `Manager.cache` of the manager they are added to.
+    public static func make(cache: InformerCache, settings: ControllerSettings) -> [any Runnable] {
         var controllers: [any Runnable] = []
-        controllers.append(contentsOf: ControllerRegistry.builders.compactMap { $0(client, settings) })
+        controllers.append(contentsOf: ControllerRegistry.builders.compactMap { $0(cache, settings) })
         return controllers
     }
 }
@@ -15,10 +17,10 @@ public enum QuartermasterControllerSet {
 /// The controller builders, one per kind; each returns `nil` when it cannot run with the given
 /// settings (e.g. a cluster-scoped kind while watching only some namespaces).
 enum ControllerRegistry {
-    typealias Builder = @Sendable (KubeClient, ControllerSettings) -> (any Runnable)?
+    typealias Builder = @Sendable (InformerCache, ControllerSettings) -> (any Runnable)?
     static let builders: [Builder] = [
-        { client, settings in IPFSClusterController.make(client: client, settings: settings) },
-        { client, settings in TenantController.make(client: client, settings: settings) },
-        { client, settings in ResourceController.make(client: client, settings: settings) },
+        { cache, settings in IPFSClusterController.make(cache: cache, settings: settings) },
+        { cache, settings in TenantController.make(cache: cache, settings: settings) },
+        { cache, settings in ResourceController.make(cache: cache, settings: settings) },
     ]
 }
