@@ -6,9 +6,12 @@ import KubeCore
 protocol InformerRunning: Sendable {
     var resourceDescription: String { get }
     var hasSynced: Bool { get }
+    /// How many objects its store holds.
+    var objectCount: Int { get }
     func run() async
 }
 
 extension SharedInformer: InformerRunning {
     var resourceDescription: String { "\(T.resource)" }
+    var objectCount: Int { store.count }
 }

@@ -82,6 +82,9 @@ public final class InformerCache: Sendable {
     /// How many informers the cache holds.
     public var informerCount: Int { state.withLock { $0.informers.count } }
 
+    /// How many objects the informers' stores hold together.
+    public var cachedObjectCount: Int { state.withLock { $0.informers.values.reduce(0) { $0 + $1.objectCount } } }
+
     /// Each informer as `resource namespaces=… labelSelector=…`, in declaration order.
     public var informerDescriptions: [String] { state.withLock { $0.order.map(\.description) } }
 
