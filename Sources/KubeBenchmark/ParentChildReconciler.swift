@@ -9,10 +9,13 @@ public struct ParentChildReconciler: Reconciler {
     public typealias Object = ConfigMap
 
     public let applier: DesiredStateApplier
+    /// The cache of children its controller declared.
+    public let children: Store<BenchChildConfigMap>
     public let probe: ReconcileProbe
 
-    public init(applier: DesiredStateApplier, probe: ReconcileProbe) {
+    public init(applier: DesiredStateApplier, children: Store<BenchChildConfigMap>, probe: ReconcileProbe) {
         self.applier = applier
+        self.children = children
         self.probe = probe
     }
 
@@ -37,7 +40,7 @@ public struct ParentChildReconciler: Reconciler {
         else {
             return .done
         }
-        let observed = context.store(for: BenchChildConfigMap.self)?.get(
+        let observed = children.get(
             name: desired.metadata.name ?? "", namespace: desired.metadata.namespace)
         let outcome = try await applier.apply(desired, observed: observed)
         if outcome.wasApplied {

@@ -149,13 +149,18 @@ public struct ReconcileBenchmark: Sendable {
             host: curl.hostAndPort, fieldManager: identity.fieldManager)
         var logger = Logger(label: "bench.controller")
         logger.logLevel = .warning
-        let controller = Controller(
-            name: "bench", client: client,
-            reconciler: ParentChildReconciler(applier: DesiredStateApplier(client: client, identity: identity), probe: probe),
+        let cache = InformerCache(client: client, logger: logger)
+        var builder = ControllerBuilder<ConfigMap>(
+            cache: cache, name: "bench",
             primary: ReflectorOptions(labelSelector: "\(BenchmarkObjects.roleLabel)=parent", namespaces: [namespace]),
-            maxConcurrentReconciles: concurrency, logger: logger)
-        controller.owns(BenchChildConfigMap.self, labelSelector: "\(BenchmarkObjects.roleLabel)=child")
-        return (RunningController(controller), counter)
+            options: ControllerOptions(
+                maxConcurrentReconciles: concurrency, logger: logger,
+                ownedLabelSelector: "\(BenchmarkObjects.roleLabel)=child"))
+        let children = builder.owns(BenchChildConfigMap.self)
+        let controller = builder.complete(
+            ParentChildReconciler(
+                applier: DesiredStateApplier(client: client, identity: identity), children: children, probe: probe))
+        return (RunningController(controller, cache: cache), counter)
     }
 
     /// Waits until the queue is empty and no reconcile finished for a second.
@@ -207,16 +212,16 @@ public struct ReconcileBenchmark: Sendable {
     }
 }
 
-/// A controller running its caches and workers until stopped.
+/// A controller running its cache and workers until stopped.
 final class RunningController: Sendable {
     let controller: Controller<ParentChildReconciler>
     private let task: Task<Void, Never>
 
-    init(_ controller: Controller<ParentChildReconciler>) {
+    init(_ controller: Controller<ParentChildReconciler>, cache: InformerCache) {
         self.controller = controller
         task = Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await controller.runCaches() }
+                group.addTask { await cache.run() }
                 group.addTask { try? await controller.runWorkers() }
             }
         }

@@ -5,32 +5,22 @@ import Logging
 import Prometheus
 import Synchronization
 
-/// Runs a `Reconciler` for one primary kind, controller-runtime style.
+/// Runs a `Reconciler` for one primary kind, controller-runtime style. Made by
+/// `ControllerBuilder.complete(_:)`, which declares what it caches (in a shared
+/// `InformerCache`) and what enqueues its keys; see `ControllerBuilder`.
 ///
-/// - A reflector caches the primary kind; adds and deletes enqueue the object's key, updates
-///   enqueue it when `updatePredicate` says so (default `Predicates.resourceVersionChanged`:
-///   any change, status-only ones included, so a status edited by someone else is rewritten).
-///   Reconcilers must be quiet when converged: the controller's own status write comes back
-///   as an update, whose reconcile must find nothing to change and write nothing.
-/// - `owns(_:)` caches a kind the controller creates; any change to such an object enqueues the
-///   key of its controller owner (owner reference with `controller: true` and the primary's
-///   group and kind, in the same namespace).
-/// - `watches(_:mapping:)` caches any kind and enqueues the keys `mapping` returns.
 /// - While the workers run, every cached primary object is re-enqueued every `resync` period
-///   (default 10 h ± 10%, controller-runtime's `SyncPeriod`), bypassing `updatePredicate`.
+///   (default 10 h ± 10%, controller-runtime's `SyncPeriod`), bypassing the update predicate.
 /// - Up to `maxConcurrentReconciles` workers (default 1) take keys from a `WorkQueue`; a key
 ///   is never reconciled twice at once. Thrown errors are retried with per-key backoff,
 ///   `TerminalError` is not; errors never leave the worker.
-/// - An object of any cached kind that does not decode is left out of its cache and counted;
-///   a primary one is reported on the object itself (`UndecodableObjectReporter`).
+/// - Reconcilers must be quiet when converged: the controller's own status write comes back
+///   as an update, whose reconcile must find nothing to change and write nothing.
 ///
-/// Configure with `owns`/`watches` before the manager runs it; registrations after
-/// `runCaches` started are ignored (and logged).
+/// The informers belong to the cache, which its owner runs (a `Manager` runs `Manager.cache`);
+/// keys are queued from the moment the cache runs.
 public final class Controller<R: Reconciler>: Runnable {
     public typealias Object = R.Object
-
-    /// The label selector `owns` uses by default.
-    public static var managedBySelector: String { "app.kubernetes.io/managed-by=quartermaster" }
 
     public let name: String
     public let reconciler: R
@@ -40,198 +30,56 @@ public final class Controller<R: Reconciler>: Runnable {
     public let store: Store<Object>
     public let maxConcurrentReconciles: Int
 
-    private let client: KubeClient
     private let logger: Logger
-    private let primaryOptions: ReflectorOptions
-    private let updatePredicate: @Sendable (Object, Object) -> Bool
-    private let undecodable: UndecodableObjectReporter
+    /// Every informer the controller declared (the primary's first).
+    private let informers: [any InformerRunning]
     private let config = Mutex(Config())
 
     private struct Config {
-        var informers: [any InformerRunning] = []
-        var stores = StoreRegistry()
-        var started = false
+        var workersStarted = false
         var resync: ResyncPeriod?
     }
 
-    /// - Parameters:
-    ///   - name: the controller's name, for logs and the `controller` metrics label.
-    ///   - client: the API client the reflectors use.
-    ///   - reconciler: the reconciler.
-    ///   - primary: selectors and namespaces of the primary kind. Default: all.
-    ///   - maxConcurrentReconciles: worker count. Default 1.
-    ///   - rateLimiter: retry schedule of failed keys. Default: per key 5 ms → 1000 s, and 10/s
-    ///     overall with burst 100.
-    ///   - registry: where metrics go. Default: a private registry (not exported).
-    ///   - updatePredicate: which updates of a primary object enqueue it. Default:
-    ///     `Predicates.resourceVersionChanged` (every change, status-only ones included);
-    ///     `Predicates.generationOrMetadataChanged` ignores status-only changes.
-    ///   - events: where Events about undecodable primary objects go. Default `nil` (none).
-    ///   - resync: how often every cached primary object is re-enqueued while the workers run;
-    ///     `nil` never. Default `ResyncPeriod.controllerRuntimeDefault` (10 h ± 10%). A
-    ///     `Manager` replaces it with `ManagerOptions.syncPeriod` when the controller is added.
-    ///   - logger: default label `kube.controller`.
-    public init(
-        name: String, client: KubeClient, reconciler: R, primary: ReflectorOptions = .init(),
-        maxConcurrentReconciles: Int = 1,
-        rateLimiter: any RateLimiter<ObjectKey> = MaxOfRateLimiter<ObjectKey>.controllerDefault(),
-        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        updatePredicate: @escaping @Sendable (R.Object, R.Object) -> Bool = {
-            Predicates.resourceVersionChanged(old: $0.metadata, new: $1.metadata)
-        },
-        events: EventRecorder? = nil,
-        resync: ResyncPeriod? = .controllerRuntimeDefault,
-        logger: Logger = Logger(label: "kube.controller")
+    init(
+        name: String, reconciler: R, queue: WorkQueue<ObjectKey>, metrics: ControllerMetrics, store: Store<Object>,
+        informers: [any InformerRunning], maxConcurrentReconciles: Int, resync: ResyncPeriod?, logger: Logger
     ) {
         self.name = name
-        self.client = client
         self.reconciler = reconciler
-        self.primaryOptions = primary
-        let workers = max(1, maxConcurrentReconciles)
-        self.maxConcurrentReconciles = workers
-        self.updatePredicate = updatePredicate
-        var logger = logger
-        logger[metadataKey: "controller"] = "\(name)"
-        self.logger = logger
-        let metrics = ControllerMetrics(registry: registry, controller: name)
-        self.metrics = metrics
-        metrics.setMaxConcurrentReconciles(workers)
-        let queue = WorkQueue<ObjectKey>(rateLimiter: rateLimiter, metrics: metrics.workQueue)
         self.queue = queue
-        let store = Store<Object>()
+        self.metrics = metrics
         self.store = store
-        let predicate = updatePredicate
-        let undecodable = UndecodableObjectReporter(
-            resource: Object.resource, controller: name, client: client, events: events, registry: registry,
-            logger: logger)
-        self.undecodable = undecodable
-        let reflector = Reflector<Object>(
-            client: client, store: store, options: primary, logger: logger,
-            handler: { event in
-                switch event {
-                case .added(let o), .deleted(let o):
-                    queue.add(o.key)
-                case .updated(let old, let new):
-                    if predicate(old, new) { queue.add(new.key) }
-                }
-            },
-            undecodableHandler: { bad in
-                undecodable.count()
-                Task { await undecodable.report(bad) }
-            })
-        config.withLock { c in
-            c.informers.append(reflector)
-            c.stores.register(store)
-            c.resync = resync
-        }
+        self.informers = informers
+        self.maxConcurrentReconciles = maxConcurrentReconciles
+        self.logger = logger
+        config.withLock { $0.resync = resync }
     }
 
     /// The resync period the workers will use (`nil`: no resync).
     public var resync: ResyncPeriod? { config.withLock { $0.resync } }
 
-    /// Caches `type`, objects this controller creates, and reconciles their controller owner
-    /// whenever one of them changes (add, update or delete).
-    ///
-    /// - Parameters:
-    ///   - labelSelector: default `app.kubernetes.io/managed-by=quartermaster`, so only our own
-    ///     objects are cached; `nil` caches all.
-    ///   - options: when given, used instead (its selector included); by default the primary's
-    ///     namespaces.
-    @discardableResult
-    ///   - discovery: for a kind the server may not serve: cached only once `discovery` shows
-    ///     it served (until then its store stays empty and counts as synced). Default `nil`.
-    public func owns<O: KubeResource>(
-        _ type: O.Type, labelSelector: String? = "app.kubernetes.io/managed-by=quartermaster",
-        options: ReflectorOptions? = nil, onlyIfServedBy discovery: APIDiscovery? = nil
-    ) -> Self {
-        let options = options ?? ReflectorOptions(labelSelector: labelSelector, namespaces: primaryOptions.namespaces)
-        let queue = self.queue
-        let owner = Object.resource
-        var servedCheck: (@Sendable () async throws -> Bool)?
-        if let discovery {
-            servedCheck = { try await discovery.serves(O.resource) }
-        }
-        let undecodable = self.undecodable
-        let reflector = Reflector<O>(
-            client: client, options: options, logger: logger,
-            handler: { event in
-                var keys: Set<ObjectKey> = []
-                if case .updated(let old, _) = event,
-                    let k = Predicates.controllerOwnerKey(of: old.metadata, owner: owner)
-                {
-                    keys.insert(k)
-                }
-                if let k = Predicates.controllerOwnerKey(of: event.object.metadata, owner: owner) { keys.insert(k) }
-                for k in keys { queue.add(k) }
-            },
-            undecodableHandler: { _ in undecodable.count() },
-            servedCheck: servedCheck)
-        register(reflector)
-        return self
-    }
-
-    /// Caches `type` and reconciles the keys `mapping` returns for any change (for an update,
-    /// the keys of the old and the new object).
-    @discardableResult
-    public func watches<O: KubeResource>(
-        _ type: O.Type, options: ReflectorOptions = .init(), mapping: @escaping @Sendable (O) -> [ObjectKey]
-    ) -> Self {
-        let queue = self.queue
-        let undecodable = self.undecodable
-        let reflector = Reflector<O>(
-            client: client, options: options, logger: logger,
-            handler: { event in
-                var keys = Set(mapping(event.object))
-                if case .updated(let old, _) = event { keys.formUnion(mapping(old)) }
-                for k in keys { queue.add(k) }
-            },
-            undecodableHandler: { _ in undecodable.count() })
-        register(reflector)
-        return self
-    }
-
-    private func register<O: KubeResource>(_ reflector: Reflector<O>) {
-        let accepted = config.withLock { c -> Bool in
-            guard !c.started else { return false }
-            c.informers.append(reflector)
-            c.stores.register(reflector.store)
-            return true
-        }
-        if !accepted {
-            logger.error("cannot add a watch after the controller started", metadata: ["resource": "\(O.resource)"])
-        }
-    }
-
-    /// The cache of an owned or watched kind (or the primary), `nil` when not watched.
-    public func store<O: KubeResource>(for type: O.Type) -> Store<O>? {
-        config.withLock { $0.stores.store(for: type) }
-    }
+    /// The informers this controller declared, as `resource` descriptions (the primary's first).
+    public var declaredResources: [String] { informers.map(\.resourceDescription) }
 
     // MARK: Runnable
 
-    /// `true` once every cache (primary, owned, watched) has completed its first list.
-    public var hasSynced: Bool { config.withLock { $0.informers.allSatisfy(\.hasSynced) } }
+    /// `true` once every informer the controller declared has completed its first list.
+    public var hasSynced: Bool { informers.allSatisfy(\.hasSynced) }
 
-    /// Runs every reflector until the task is cancelled.
-    public func runCaches() async throws {
-        let informers = config.withLock { c -> [any InformerRunning] in
-            c.started = true
-            return c.informers
-        }
-        logger.info("starting caches", metadata: ["resources": "\(informers.map(\.resourceDescription))"])
-        await withTaskGroup(of: Void.self) { group in
-            for informer in informers { group.addTask { await informer.run() } }
-        }
-    }
+    /// Returns at once: the controller's informers belong to its `InformerCache`, which the
+    /// cache's owner runs (a `Manager` runs `Manager.cache`).
+    public func runCaches() async throws {}
 
-    /// Waits for the caches to sync, then runs `maxConcurrentReconciles` workers until the task
-    /// is cancelled (which shuts the work queue down). Returns normally on cancellation.
+    /// Waits until every informer the controller declared has synced, then runs
+    /// `maxConcurrentReconciles` workers until the task is cancelled (which shuts the work
+    /// queue down). Returns normally on cancellation.
     ///
-    /// Keys are queued from the moment `runCaches` starts, so workers that start later (a
-    /// replica that just became leader) find every object queued. Workers wait for `runCaches`
-    /// to sync first; they run once: after cancellation the queue stays shut down (a replica
-    /// that loses leadership exits, as with controller-runtime).
+    /// Keys are queued from the moment the cache runs, so workers that start later (a replica
+    /// that just became leader) find every object queued. Workers run once: after cancellation
+    /// the queue stays shut down (a replica that loses leadership exits, as with
+    /// controller-runtime).
     public func runWorkers() async throws {
+        config.withLock { $0.workersStarted = true }
         while !hasSynced {
             do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
         }
@@ -300,7 +148,7 @@ public final class Controller<R: Reconciler>: Runnable {
         logger[metadataKey: "name"] = "\(key.name)"
         let context = ReconcileContext(
             controller: name, reconcileID: request.reconcileID, logger: logger, store: store,
-            stores: config.withLock { $0.stores }, retries: queue.retries(key))
+            retries: queue.retries(key))
         let started = ContinuousClock.now
         do {
             let result = try await reconciler.reconcile(request, context: context)
@@ -341,11 +189,11 @@ public final class Controller<R: Reconciler>: Runnable {
 }
 
 extension Controller: ManagerSyncPeriodAdopting {
-    /// Replaces the resync period (ignored once `runCaches` started); see
+    /// Replaces the resync period (ignored once the workers started); see
     /// `ManagerOptions.syncPeriod`.
     func adoptManagerSyncPeriod(_ resync: ResyncPeriod?) {
         config.withLock { c in
-            guard !c.started else { return }
+            guard !c.workersStarted else { return }
             c.resync = resync
         }
     }

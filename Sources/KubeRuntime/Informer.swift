@@ -1,15 +1,17 @@
 import Foundation
 import KubeCore
 
-/// A reflector and its store seen without their kind, so a controller can run several kinds.
+/// A shared informer seen without its kind, so a cache can run, and a controller can wait
+/// for, informers of several kinds.
 protocol InformerRunning: Sendable {
     var resourceDescription: String { get }
     var hasSynced: Bool { get }
+    /// How many objects its store holds.
+    var objectCount: Int { get }
     func run() async
-    func register(in registry: inout StoreRegistry)
 }
 
-extension Reflector: InformerRunning {
+extension SharedInformer: InformerRunning {
     var resourceDescription: String { "\(T.resource)" }
-    func register(in registry: inout StoreRegistry) { registry.register(store) }
+    var objectCount: Int { store.count }
 }

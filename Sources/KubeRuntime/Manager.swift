@@ -5,19 +5,21 @@ import Logging
 import Prometheus
 import Synchronization
 
-/// Runs everything a controller process needs: the metrics and health servers, every
-/// runnable's caches, leader election, and (on the leader) every runnable's workers.
+/// Runs everything a controller process needs: the metrics and health servers, the shared
+/// informer cache and every runnable's own caches, leader election, and (on the leader) every
+/// runnable's workers.
 ///
 /// ```swift
 /// let manager = Manager(client: client, options: options, registry: registry, logger: logger)
-/// manager.add(myController)
+/// var builder = ControllerBuilder<Widget>(cache: manager.cache, name: "widgets")
+/// manager.add(builder.complete(WidgetReconciler()))
 /// try await manager.run()   // returns after SIGTERM/SIGINT; throws LeaderElectionLost
 /// ```
 ///
 /// `run()`:
 /// 1. starts the metrics server (`/metrics`) and health server (`/healthz`, `/readyz`;
-///    ready once every runnable `hasSynced`, not ready again once shutdown begins);
-/// 2. runs every runnable's `runCaches()` at once, on every replica;
+///    ready once `cache` and every runnable `hasSynced`, not ready again once shutdown begins);
+/// 2. runs `cache` and every runnable's `runCaches()` at once, on every replica;
 /// 3. with leader election, waits to hold the lease, then runs every `runWorkers()`; without,
 ///    runs them at once;
 /// 4. on SIGTERM/SIGINT or `shutdown()`: cancels workers, waits for them, releases the lease,
@@ -38,6 +40,9 @@ public final class Manager: Sendable {
     public let logger: Logger
     /// The elector, when `options.leaderElection` is on.
     public let leaderElector: LeaderElector?
+    /// The informers every controller of this manager shares (one per kind, namespaces and
+    /// selectors); `run()` runs it on every replica, leader or not.
+    public let cache: InformerCache
 
     private let state = Mutex<State>(State())
     private let stopRequested = OneShotLatch()
@@ -63,6 +68,7 @@ public final class Manager: Sendable {
         self.registry = registry
         self.logger = logger
         self.clock = clock
+        self.cache = InformerCache(client: client, logger: Logger(label: logger.label + ".cache"))
         self.leaderElector =
             options.leaderElection
             ? LeaderElector(
@@ -90,11 +96,16 @@ public final class Manager: Sendable {
             logger: Logger(label: logger.label + ".events"))
     }
 
-    /// Each runnable's readiness (`hasSynced`), plus a `shutdown` check that fails once
-    /// shutdown has begun. This is what `/readyz` reports.
+    /// The name of `cache`'s readiness check: `informer-cache`.
+    public static let cacheCheckName = "informer-cache"
+
+    /// The cache's readiness (`cacheCheckName`: every informer synced), each runnable's
+    /// (`hasSynced`), plus a `shutdown` check that fails once shutdown has begun. This is what
+    /// `/readyz` reports.
     public func readiness() -> [(name: String, ready: Bool)] {
         let runnables = state.withLock { $0.runnables }
-        var checks = runnables.map { (name: $0.name, ready: $0.hasSynced) }
+        var checks = [(name: Self.cacheCheckName, ready: cache.hasSynced)]
+        checks += runnables.map { (name: $0.name, ready: $0.hasSynced) }
         if stopRequested.isFired { checks.append((name: "shutdown", ready: false)) }
         return checks
     }
@@ -194,6 +205,7 @@ public final class Manager: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await metrics.run() }
             group.addTask { try await health.run() }
+            group.addTask { await self.cache.run() }
             for r in runnables {
                 group.addTask {
                     self.logger.debug("starting caches", metadata: ["runnable": "\(r.name)"])

@@ -55,7 +55,10 @@ public struct TerminalError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// What a reconcile can use besides its request: a logger and the controller's caches.
+/// What a reconcile can use besides its request: a logger and the primary kind's cache.
+///
+/// The caches of owned and watched kinds are not here: a reconciler is built with the typed
+/// stores its `ControllerBuilder` declared, so it reads only what its controller caches.
 public struct ReconcileContext<Object: KubeResource>: Sendable {
     /// The controller's name.
     public var controller: String
@@ -66,37 +69,12 @@ public struct ReconcileContext<Object: KubeResource>: Sendable {
     public var store: Store<Object>
     /// How many times in a row this key has failed so far (0 on a first attempt).
     public var retries: Int
-    private var stores: StoreRegistry
 
-    public init(
-        controller: String, reconcileID: String, logger: Logger, store: Store<Object>, stores: StoreRegistry,
-        retries: Int = 0
-    ) {
+    public init(controller: String, reconcileID: String, logger: Logger, store: Store<Object>, retries: Int = 0) {
         self.controller = controller
         self.reconcileID = reconcileID
         self.logger = logger
         self.store = store
-        self.stores = stores
         self.retries = retries
-    }
-
-    /// The cache of an owned or watched kind, or `nil` when the controller does not watch it.
-    public func store<O: KubeResource>(for type: O.Type) -> Store<O>? { stores.store(for: type) }
-}
-
-/// Stores by kind.
-public struct StoreRegistry: Sendable {
-    private var stores: [ObjectIdentifier: any Sendable] = [:]
-
-    public init() {}
-
-    /// Adds `store` for `O`, unless one is already registered (the first one wins).
-    public mutating func register<O: KubeResource>(_ store: Store<O>) {
-        let id = ObjectIdentifier(O.self)
-        if stores[id] == nil { stores[id] = store }
-    }
-
-    public func store<O: KubeResource>(for type: O.Type) -> Store<O>? {
-        stores[ObjectIdentifier(O.self)] as? Store<O>
     }
 }

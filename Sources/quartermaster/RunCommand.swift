@@ -102,7 +102,7 @@ struct RunCommand: AsyncParsableCommand {
             namespaces: namespaces, maxConcurrentReconciles: maxConcurrentReconciles, registry: registry,
             events: manager.makeEventRecorder(component: Self.identity.name), logger: logger,
             operatorNamespace: options.leaderElectionNamespace)
-        for controller in QuartermasterControllerSet.make(client: client, settings: settings) {
+        for controller in QuartermasterControllerSet.make(cache: manager.cache, settings: settings) {
             manager.add(controller)
         }
         logger.info(

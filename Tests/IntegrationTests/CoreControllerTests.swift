@@ -11,6 +11,8 @@ import Testing
 struct DerivedConfigMapReconciler: Reconciler {
     typealias Object = PodTemplate
     let applier: DesiredStateApplier
+    /// The derived ConfigMaps its controller owns.
+    let derived: Store<ConfigMap>
     let reconciles: Tally
 
     func reconcile(_ request: ReconcileRequest, context: ReconcileContext<PodTemplate>) async throws
@@ -34,7 +36,7 @@ struct DerivedConfigMapReconciler: Reconciler {
                         blockOwnerDeletion: true)
                 ]),
             data: ["image": image])
-        let observed = context.store(for: ConfigMap.self)?.get(name: "\(request.name)-derived", namespace: namespace)
+        let observed = derived.get(name: "\(request.name)-derived", namespace: namespace)
         _ = try await applier.apply(desired, observed: observed)
         return .done
     }
@@ -52,12 +54,6 @@ struct CoreControllerTests {
         let namespace = try await env.createNamespace("core-controller")
         let (client, counting) = try CoreTest.countingClient(env)
         let reconciles = Tally()
-        let controller = Controller(
-            name: "derived", client: client,
-            reconciler: DerivedConfigMapReconciler(
-                applier: DesiredStateApplier(client: client, identity: .testOperator), reconciles: reconciles),
-            primary: ReflectorOptions(namespaces: [namespace]))
-        controller.owns(ConfigMap.self)
         let manager = Manager(
             client: client,
             options: ManagerOptions(
@@ -65,7 +61,14 @@ struct CoreControllerTests {
                 healthProbeBindAddress: .listen(host: "127.0.0.1", port: 0),
                 handleSignals: false),
             registry: PrometheusCollectorRegistry())
-        manager.add(controller)
+        var builder = ControllerBuilder<PodTemplate>(
+            cache: manager.cache, name: "derived", primary: ReflectorOptions(namespaces: [namespace]),
+            options: ControllerOptions(ownedLabelSelector: "app.kubernetes.io/managed-by=quartermaster"))
+        let derived = builder.owns(ConfigMap.self)
+        manager.add(
+            builder.complete(
+                DerivedConfigMapReconciler(
+                    applier: DesiredStateApplier(client: client, identity: .testOperator), derived: derived, reconciles: reconciles)))
         let run = Task { try await manager.run() }
         defer { manager.shutdown() }
 
@@ -80,7 +83,7 @@ struct CoreControllerTests {
         let configMaps = "/api/v1/namespaces/\(namespace)/configmaps"
         @Sendable func applies() -> Int { counting.all.filter { $0.method == .patch && $0.path.hasPrefix(configMaps + "/") }.count }
         @Sendable func derivedImage() async -> String? {
-            controller.store(for: ConfigMap.self)?.get(name: "web-derived", namespace: namespace)?.data?["image"]
+            derived.get(name: "web-derived", namespace: namespace)?.data?["image"]
         }
 
         _ = try await client.create(PodTemplate(name: "web", namespace: namespace, image: "example.invalid/web:1"))
@@ -95,8 +98,8 @@ struct CoreControllerTests {
         try await env.kubectlChecked(["-n", namespace, "delete", "configmap", "web-derived"])
         #expect(
             await CoreTest.eventually {
-                let derived = controller.store(for: ConfigMap.self)?.get(name: "web-derived", namespace: namespace)
-                return derived != nil && counting.all.filter { $0.method == .patch }.count >= 3
+                let copy = derived.get(name: "web-derived", namespace: namespace)
+                return copy != nil && counting.all.filter { $0.method == .patch }.count >= 3
             })
         #expect(await CoreTest.eventually { await derivedImage() == "example.invalid/web:2" })
 

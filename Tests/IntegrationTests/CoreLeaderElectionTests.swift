@@ -141,9 +141,9 @@ extension CoreLeaderElectionTests {
                     renewDeadline: Self.releaseRenewDeadline, retryPeriod: .milliseconds(500), handleSignals: false),
                 registry: PrometheusCollectorRegistry())
             manager.add(
-                Controller(
-                    name: "count-\(identity)", client: client, reconciler: CountingReconciler(reconciles: reconciles),
-                    primary: ReflectorOptions(namespaces: [namespace])))
+                ControllerBuilder<ConfigMap>(
+                    cache: manager.cache, name: "count-\(identity)", primary: ReflectorOptions(namespaces: [namespace])
+                ).complete(CountingReconciler(reconciles: reconciles)))
             return (manager, reconciles)
         }
         let (a, aReconciles) = try makeManager("manager-a")

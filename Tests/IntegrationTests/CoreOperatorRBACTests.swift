@@ -69,7 +69,7 @@ struct CoreOperatorRBACTests {
         let settings = ControllerSettings(
             registry: registry, events: manager.makeEventRecorder(component: OperatorIdentity.quartermaster.name),
             logger: Logger(label: "core-rbac"))
-        let controllers = QuartermasterControllerSet.make(client: client, settings: settings)
+        let controllers = QuartermasterControllerSet.make(cache: manager.cache, settings: settings)
         for controller in controllers { manager.add(controller) }
         print("CoreOperatorRBACTests: running \(controllers.count) controller(s): \(controllers.map(\.name))")
 

@@ -48,7 +48,7 @@ final class IPFSClusterOperatorHarness: RunningOperator {
         let settings = ControllerSettings(
             namespaces: [namespace], registry: registry, events: events,
             logger: Logger(label: "it.ipfscluster"))
-        for runnable in QuartermasterControllerSet.make(client: client, settings: settings) { manager.add(runnable) }
+        for runnable in QuartermasterControllerSet.make(cache: manager.cache, settings: settings) { manager.add(runnable) }
         let task = Task { try await manager.run() }
         return IPFSClusterOperatorHarness(manager: manager, client: client, task: task, sentWrites: box, events: events)
     }

@@ -39,15 +39,17 @@ final class TenantResourceOperator: RunningOperator {
         let everywhere = ControllerSettings(registry: registry, events: events, logger: Logger(label: "it.tenants"))
         var scoped = everywhere
         scoped.namespaces = ipfsNamespaces
-        if let tenants = TenantController.make(client: client, settings: everywhere) { manager.add(tenants) }
-        manager.add(ResourceController.make(client: client, settings: everywhere))
-        manager.add(IPFSClusterController.make(client: client, settings: scoped))
+        if let tenants = TenantController.make(cache: manager.cache, settings: everywhere) { manager.add(tenants) }
+        manager.add(ResourceController.make(cache: manager.cache, settings: everywhere))
+        manager.add(IPFSClusterController.make(cache: manager.cache, settings: scoped))
         let task = Task { try await manager.run() }
         return TenantResourceOperator(manager: manager, task: task, events: events)
     }
 
     /// The names of the controllers the manager runs.
-    var controllerNames: [String] { manager.readiness().map(\.name) }
+    var controllerNames: [String] {
+        manager.readiness().map(\.name).filter { $0 != Manager.cacheCheckName }
+    }
 
 }
 

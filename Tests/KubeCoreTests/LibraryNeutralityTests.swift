@@ -8,11 +8,7 @@ import Testing
     static let libraries = ["KubeCore", "KubeClient", "KubeRuntime", "KubeBenchmark"]
 
     /// Files still allowed to name the operator, relative to `Sources/`.
-    static let exclusions: Set<String> = [
-        // TODO(lead): remove exclusion after the builder merge (managedBySelector and the
-        // `owns` default label selector go away there).
-        "KubeRuntime/Controller.swift"
-    ]
+    static let exclusions: Set<String> = []
 
     static var sourcesDirectory: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

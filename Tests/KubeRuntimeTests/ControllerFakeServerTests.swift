@@ -13,14 +13,17 @@ import Testing
 final class GadgetMaker: Reconciler {
     typealias Object = Widget
     let client: KubeClient
+    let gadgets: Store<Gadget>
     let counts = Locked<[String: Int]>([:])
 
-    init(client: KubeClient) { self.client = client }
+    init(client: KubeClient, gadgets: Store<Gadget>) {
+        self.client = client
+        self.gadgets = gadgets
+    }
 
     func reconcile(_ request: ReconcileRequest, context: ReconcileContext<Widget>) async throws -> ReconcileResult {
         counts.withLock { $0[request.name, default: 0] += 1 }
         guard let widget = context.store.get(request.key) else { return .done }
-        let gadgets = try #require(context.store(for: Gadget.self))
         if gadgets.get(name: widget.metadata.name ?? "", namespace: widget.metadata.namespace) == nil {
             var g = Gadget(widget.metadata.name ?? "", namespace: widget.metadata.namespace ?? "default", owner: widget)
             g.metadata.resourceVersion = nil
@@ -41,19 +44,17 @@ final class GadgetMaker: Reconciler {
         let server = FakeAPIServer()
         let client = KubeClient(transport: server)
         try server.seed(Widget("w1"))
-        let reconciler = GadgetMaker(client: client)
         // With the opt-in predicate that ignores status-only changes (the default reconciles
         // them; ControllerStatusDriftTests covers that a converged reconcile writes nothing).
-        let controller = Controller(
-            name: "gadgets", client: client, reconciler: reconciler,
-            updatePredicate: { Predicates.generationOrMetadataChanged(old: $0.metadata, new: $1.metadata) }
-        ).owns(Gadget.self)
-        let task = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await controller.runCaches() }
-                group.addTask { try? await controller.runWorkers() }
-            }
-        }
+        let cache = InformerCache(client: client)
+        var builder = ControllerBuilder<Widget>(
+            cache: cache, name: "gadgets",
+            options: ControllerOptions(
+                updatePredicate: { Predicates.generationOrMetadataChanged(old: $0.metadata, new: $1.metadata) },
+                ownedLabelSelector: "app.kubernetes.io/managed-by=quartermaster"))
+        let reconciler = GadgetMaker(client: client, gadgets: builder.owns(Gadget.self))
+        let controller = builder.complete(reconciler)
+        let task = runInBackground(controller, cache: cache)
         defer { task.cancel() }
 
         #expect(await eventually { server.object(Widget.self, name: "w1")?.status?.ready == true })

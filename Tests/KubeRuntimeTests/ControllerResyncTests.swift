@@ -28,14 +28,10 @@ struct SeededGenerator: RandomNumberGenerator {
         let kube = FakeKube()
         kube.setObjects([Widget("w1", rv: "10"), Widget("w2", rv: "11")], rv: "20")
         let rec = ScriptedReconciler()
-        let controller = Controller(
-            name: "resync", client: kube.client, reconciler: rec, resync: ResyncPeriod(period: .milliseconds(20)))
-        let task = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await controller.runCaches() }
-                group.addTask { try? await controller.runWorkers() }
-            }
-        }
+        let (cache, controller) = makeController(
+            name: "resync", client: kube.client, reconciler: rec,
+            options: ControllerOptions(resync: ResyncPeriod(period: .milliseconds(20))))
+        let task = runInBackground(controller, cache: cache)
         defer { task.cancel() }
         // The list enqueues each once; only resyncs enqueue them again (no watch event is sent).
         #expect(await eventually { rec.count("w1") >= 3 && rec.count("w2") >= 3 })
@@ -46,7 +42,7 @@ struct SeededGenerator: RandomNumberGenerator {
         let period = ResyncPeriod.controllerRuntimeDefault
         #expect(period.period == Duration.seconds(10 * 3600))
         #expect(period.jitter == 0.1)
-        let controller = Controller(name: "d", client: FakeKube().client, reconciler: ScriptedReconciler())
+        let controller = makeController(name: "d", client: FakeKube().client, reconciler: ScriptedReconciler()).controller
         #expect(controller.resync == period)
         #expect(ManagerOptions(operatorIdentity: .testOperator).syncPeriod == period)
 
@@ -75,7 +71,7 @@ struct SeededGenerator: RandomNumberGenerator {
             operatorIdentity: .testOperator, metricsBindAddress: .disabled, healthProbeBindAddress: .disabled,
             handleSignals: false, syncPeriod: fast)
         let manager = Manager(client: client, options: options, registry: PrometheusCollectorRegistry())
-        let controller = Controller(name: "m", client: client, reconciler: ScriptedReconciler())
+        let controller = ControllerBuilder<Widget>(cache: manager.cache, name: "m").complete(ScriptedReconciler())
         manager.add(controller)
         #expect(controller.resync == fast)
 
@@ -85,7 +81,7 @@ struct SeededGenerator: RandomNumberGenerator {
                 operatorIdentity: .testOperator, metricsBindAddress: .disabled, healthProbeBindAddress: .disabled,
                 handleSignals: false, syncPeriod: nil),
             registry: PrometheusCollectorRegistry())
-        let other = Controller(name: "o", client: client, reconciler: ScriptedReconciler())
+        let other = ControllerBuilder<Widget>(cache: off.cache, name: "o").complete(ScriptedReconciler())
         off.add(other)
         #expect(other.resync == nil)
     }

@@ -61,13 +61,9 @@ final class StatusKeeper: Reconciler {
         let client = KubeClient(transport: server)
         try server.seed(Widget("w1"))
         let keeper = StatusKeeper(client: client)
-        let controller = Controller(name: "keeper", client: client, reconciler: keeper, resync: nil)
-        let task = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await controller.runCaches() }
-                group.addTask { try? await controller.runWorkers() }
-            }
-        }
+        let (cache, controller) = makeController(
+            name: "keeper", client: client, reconciler: keeper, options: ControllerOptions(resync: nil))
+        let task = runInBackground(controller, cache: cache)
         defer { task.cancel() }
 
         #expect(await eventually { server.object(Widget.self, name: "w1")?.status?.ready == true })
@@ -98,13 +94,9 @@ final class StatusKeeper: Reconciler {
         let kube = FakeKube()
         kube.setObjects([Widget("w1", rv: "10")], rv: "20")
         let rec = ScriptedReconciler()
-        let controller = Controller(name: "widgets", client: kube.client, reconciler: rec, resync: nil)
-        let task = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await controller.runCaches() }
-                group.addTask { try? await controller.runWorkers() }
-            }
-        }
+        let (cache, controller) = makeController(
+            name: "widgets", client: kube.client, reconciler: rec, options: ControllerOptions(resync: nil))
+        let task = runInBackground(controller, cache: cache)
         defer { task.cancel() }
         #expect(await eventually { rec.count("w1") == 1 })
         let watch = try #require(await kube.session(0, path: Widget.resource.path()))

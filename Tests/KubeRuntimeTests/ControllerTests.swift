@@ -38,13 +38,8 @@ struct Boom: Error {}
     static let widgets = Widget.resource.path()
     static let gadgets = Gadget.resource.path()
 
-    func run(_ controller: Controller<ScriptedReconciler>) -> Task<Void, Never> {
-        Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await controller.runCaches() }
-                group.addTask { try? await controller.runWorkers() }
-            }
-        }
+    func run(_ made: (cache: InformerCache, controller: Controller<ScriptedReconciler>)) -> Task<Void, Never> {
+        runInBackground(made.controller, cache: made.cache)
     }
 
     @Test func ownedObjectEventsEnqueueTheirControllerOwner() async throws {
@@ -53,15 +48,17 @@ struct Boom: Error {}
         kube.setObjects([w1], rv: "10")
         kube.setObjects([Gadget]([]), rv: "20")
         let rec = ScriptedReconciler()
-        let controller = Controller(name: "widgets", client: kube.client, reconciler: rec)
-            .owns(Gadget.self)
-        let task = run(controller)
+        var gadgets: Store<Gadget>?
+        let made = makeController(
+            name: "widgets", client: kube.client, reconciler: rec,
+            options: ControllerOptions(ownedLabelSelector: "app.kubernetes.io/managed-by=quartermaster")
+        ) { gadgets = $0.owns(Gadget.self) }
+        let task = run(made)
         defer { task.cancel() }
 
         #expect(await eventually { rec.count("w1") == 1 })
         let gadgetWatch = try #require(await kube.session(0, path: Self.gadgets))
         #expect(gadgetWatch.query("labelSelector") == "app.kubernetes.io/managed-by=quartermaster")
-        #expect(controller.store(for: Gadget.self) != nil)
 
         // Owned by w1 as controller: w1 is reconciled.
         gadgetWatch.send("ADDED", Gadget("g1", owner: w1))
@@ -77,17 +74,19 @@ struct Boom: Error {}
         gadgetWatch.send("DELETED", Gadget("g1", rv: "2", owner: w1))
         #expect(await eventually { rec.count("w1") == 3 })
         #expect(!rec.names.contains("w9") && !rec.names.contains("w8"))
-        #expect(controller.store(for: Gadget.self)?.count == 1)
+        #expect(gadgets?.count == 1)
     }
 
     @Test func statusOnlyUpdatesOfThePrimaryDoNotEnqueueWithGenerationOrMetadataChanged() async throws {
         let kube = FakeKube()
         kube.setObjects([Widget("w1", rv: "10"), Widget("w2", rv: "11")], rv: "20")
         let rec = ScriptedReconciler()
-        let controller = Controller(
+        let made = makeController(
             name: "widgets", client: kube.client, reconciler: rec,
-            updatePredicate: { Predicates.generationOrMetadataChanged(old: $0.metadata, new: $1.metadata) })
-        let task = run(controller)
+            options: ControllerOptions(
+                updatePredicate: { Predicates.generationOrMetadataChanged(old: $0.metadata, new: $1.metadata) }))
+        let controller = made.controller
+        let task = run(made)
         defer { task.cancel() }
         #expect(await eventually { rec.count("w1") == 1 && rec.count("w2") == 1 })
         let watch = try #require(await kube.session(0, path: Self.widgets))
@@ -117,9 +116,10 @@ struct Boom: Error {}
             return .done
         }
         let registry = PrometheusCollectorRegistry()
-        let controller = Controller(
-            name: "retrying", client: kube.client, reconciler: rec, registry: registry)
-        let task = run(controller)
+        let made = makeController(
+            name: "retrying", client: kube.client, reconciler: rec, options: ControllerOptions(registry: registry))
+        let controller = made.controller
+        let task = run(made)
         defer { task.cancel() }
         #expect(await eventually { rec.count("w1") == 4 })
         #expect(rec.retries == [0, 1, 2, 3])
@@ -140,9 +140,9 @@ struct Boom: Error {}
             return .done
         }
         let registry = PrometheusCollectorRegistry()
-        let controller = Controller(
-            name: "terminal", client: kube.client, reconciler: rec, registry: registry)
-        let task = run(controller)
+        let made = makeController(
+            name: "terminal", client: kube.client, reconciler: rec, options: ControllerOptions(registry: registry))
+        let task = run(made)
         defer { task.cancel() }
         #expect(await eventually { rec.count("bad") == 1 && rec.count("good") == 1 })
         // A later key goes through while "bad" is not retried.
@@ -163,9 +163,9 @@ struct Boom: Error {}
         kube.setObjects([Widget("w1")], rv: "20")
         let rec = ScriptedReconciler { _, _ in .requeueAfter(.milliseconds(20)) }
         let registry = PrometheusCollectorRegistry()
-        let controller = Controller(
-            name: "periodic", client: kube.client, reconciler: rec, registry: registry)
-        let task = run(controller)
+        let made = makeController(
+            name: "periodic", client: kube.client, reconciler: rec, options: ControllerOptions(registry: registry))
+        let task = run(made)
         defer { task.cancel() }
         #expect(await eventually { rec.count("w1") >= 3 })
         #expect(registry.emitToString().contains(#"result="requeue_after"} "#))
@@ -174,9 +174,9 @@ struct Boom: Error {}
     @Test func metricsArePresetToZero() {
         let registry = PrometheusCollectorRegistry()
         let kube = FakeKube()
-        _ = Controller(
+        _ = makeController(
             name: "fresh", client: kube.client, reconciler: ScriptedReconciler(),
-            maxConcurrentReconciles: 3, registry: registry)
+            options: ControllerOptions(maxConcurrentReconciles: 3, registry: registry))
         let text = registry.emitToString()
         for result in ["success", "error", "requeue", "requeue_after"] {
             #expect(text.contains(#"controller_runtime_reconcile_total{controller="fresh",result="\#(result)"} 0"#))
@@ -199,13 +199,9 @@ struct Boom: Error {}
         let kube = FakeKube()
         kube.setObjects((0..<6).map { Widget("w\($0)") }, rv: "20")
         let slow = SlowBox()
-        let controller = Controller(name: "pool", client: kube.client, reconciler: slow, maxConcurrentReconciles: 2)
-        let task = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await controller.runCaches() }
-                group.addTask { try? await controller.runWorkers() }
-            }
-        }
+        let (cache, controller) = makeController(
+            name: "pool", client: kube.client, reconciler: slow, options: ControllerOptions(maxConcurrentReconciles: 2))
+        let task = runInBackground(controller, cache: cache)
         defer { task.cancel() }
         #expect(await eventually { slow.done == 6 })
         #expect(slow.peak == 2)
@@ -215,8 +211,9 @@ struct Boom: Error {}
         let kube = FakeKube()
         kube.setObjects([Widget("w1")], rv: "20")
         let rec = ScriptedReconciler()
-        let controller = Controller(name: "stop", client: kube.client, reconciler: rec)
-        let task = run(controller)
+        let made = makeController(name: "stop", client: kube.client, reconciler: rec)
+        let controller = made.controller
+        let task = run(made)
         #expect(await eventually { rec.count("w1") == 1 })
         #expect(controller.hasSynced)
         task.cancel()
@@ -253,17 +250,14 @@ final class SlowBox: Reconciler {
         kube.setObjects([Widget("w1")], rv: "10")
         kube.setObjects([Gadget]([]), rv: "20")
         let rec = ScriptedReconciler()
-        let controller = Controller(name: "mapped", client: kube.client, reconciler: rec)
-            .watches(Gadget.self) { gadget in
+        var gadgets: Store<Gadget>?
+        let (cache, controller) = makeController(name: "mapped", client: kube.client, reconciler: rec) {
+            gadgets = $0.watches(Gadget.self) { gadget in
                 guard let target = gadget.metadata.labels?["widget"] else { return [] }
                 return [ObjectKey(namespace: gadget.metadata.namespace, name: target)]
             }
-        let task = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await controller.runCaches() }
-                group.addTask { try? await controller.runWorkers() }
-            }
         }
+        let task = runInBackground(controller, cache: cache)
         defer { task.cancel() }
         #expect(await eventually { rec.count("w1") == 1 })
         let watch = try #require(await kube.session(0, path: Gadget.resource.path()))
@@ -278,18 +272,29 @@ final class SlowBox: Reconciler {
         moved.metadata.labels = ["widget": "w2"]
         watch.send("MODIFIED", moved)
         #expect(await eventually { rec.count("w1") == 3 && rec.count("w2") == 1 })
-        #expect(controller.store(for: Gadget.self)?.get(name: "g1", namespace: "default") == moved)
+        #expect(gadgets?.get(name: "g1", namespace: "default") == moved)
     }
 
-    @Test func registrationsAfterStartAreIgnored() async throws {
+    @Test func anInformerDeclaredAfterTheCacheStartedStartsAtOnceAndReplaysItsObjects() async throws {
         let kube = FakeKube()
-        kube.setObjects([Widget]([]), rv: "10")
-        let controller = Controller(name: "late", client: kube.client, reconciler: ScriptedReconciler())
-        let task = Task { try? await controller.runCaches() }
+        kube.setObjects([Widget("w1")], rv: "10")
+        kube.setObjects([Gadget("g1")], rv: "20")
+        let cache = InformerCache(client: kube.client)
+        let early = cache.informer(Widget.self)
+        let task = Task { await cache.run() }
         defer { task.cancel() }
-        #expect(await eventually { controller.hasSynced })
-        controller.owns(Gadget.self)
-        #expect(controller.store(for: Gadget.self) == nil)
-        #expect(controller.hasSynced)
+        #expect(await eventually { early.hasSynced })
+
+        let late = cache.informer(Gadget.self)
+        #expect(await eventually { late.hasSynced && late.store.count == 1 }, "started although declared late")
+        // A subscriber of a running informer first gets what the store holds.
+        let log = EventLog<Widget>()
+        early.subscribe(handler: { log.record($0) })
+        #expect(log.all == ["added default/w1"])
+        let watch = try #require(await kube.session(0, path: Self.widgetsPath))
+        watch.send("ADDED", Widget("w2", rv: "11"))
+        #expect(await eventually { log.all == ["added default/w1", "added default/w2"] })
     }
+
+    static let widgetsPath = Widget.resource.path()
 }

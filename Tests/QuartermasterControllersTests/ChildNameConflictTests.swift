@@ -43,7 +43,7 @@ struct ChildNameConflictTests {
         let cluster = FakeCluster()
         try cluster.server.seed(
             Tenant(metadata: ObjectMeta(name: "acme"), spec: TenantSpec(owners: [.user("alice")], tier: .free)))
-        let reconciler = TenantReconciler(client: cluster.client, events: nil, now: FakeCluster.clock)
+        let reconciler = TenantReconciler(client: cluster.client, caches: cluster.tenantCaches, events: nil, now: FakeCluster.clock)
         let key = ObjectKey(namespace: nil, name: "acme")
         _ = try await reconciler.reconcile(ReconcileRequest(key: key), context: cluster.context(for: Tenant.self))
         // An IPFSCluster's policy took the name meanwhile (the tenant's was deleted).

@@ -38,19 +38,20 @@ struct IPFSClusterReconcilerControllerTests {
         let events = EventRecorder(client: client, component: "quartermaster-test", instance: "test")
         let settings = ControllerSettings(
             namespaces: ["ipfs"], registry: registry, events: events, logger: Logger(label: "test"))
-        let controller = IPFSClusterController.make(client: client, settings: settings)
+        let cache = InformerCache(client: client)
+        let controller = IPFSClusterController.make(cache: cache, settings: settings)
         #expect(controller.name == "ipfscluster")
-        #expect(controller.store(for: StatefulSet.self) != nil)
-        #expect(controller.store(for: StorageClass.self) != nil)
+        #expect(controller.declaredResources.contains("\(StatefulSet.resource)"))
+        #expect(controller.declaredResources.contains("\(StorageClass.resource)"))
         #expect(
-            controller.store(for: PodDisruptionBudget.self) != nil,
+            controller.declaredResources.contains("\(PodDisruptionBudget.resource)"),
             "PDBs are cached once discovery shows policy/v1 (the fake serves v1.20's groups: never listed)")
         try fake.seed(IPFSCluster(metadata: ObjectMeta(name: "demo", namespace: "ipfs")))
         try fake.seed(IPFSCluster(metadata: ObjectMeta(name: "elsewhere", namespace: "other")))
 
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await controller.runCaches() }
+                group.addTask { await cache.run() }
                 group.addTask { try? await controller.runWorkers() }
             }
         }

@@ -25,6 +25,7 @@ struct IPFSClusterReconcilerHarness {
     let networkPolicies = Store<NetworkPolicy>()
     let ingresses = Store<Ingress>()
     let storageClasses = Store<StorageClass>()
+    let podDisruptionBudgets = Store<PodDisruptionBudget>()
 
     /// - Parameter servePolicyV1: answer discovery of `policy/v1` as a v1.21+ server does.
     init(servePolicyV1: Bool = false) {
@@ -34,7 +35,12 @@ struct IPFSClusterReconcilerHarness {
         client = KubeClient(transport: transport)
         events = EventRecorder(client: client, component: "quartermaster-test", instance: "test")
         reconciler = IPFSClusterReconciler(
-            client: client, events: events, now: { Date(timeIntervalSince1970: 1_700_000_000) })
+            client: client,
+            caches: IPFSClusterCaches(
+                clusters: clusters, secrets: secrets, configMaps: configMaps, services: services,
+                statefulSets: statefulSets, networkPolicies: networkPolicies, ingresses: ingresses,
+                podDisruptionBudgets: podDisruptionBudgets, storageClasses: storageClasses),
+            events: events, now: { Date(timeIntervalSince1970: 1_700_000_000) })
     }
 
     /// Creates an IPFSCluster (spec defaults filled in by decoding, as the CRD schema does).
@@ -62,23 +68,14 @@ struct IPFSClusterReconcilerHarness {
         networkPolicies.replaceAll(fake.objects(NetworkPolicy.self))
         ingresses.replaceAll(fake.objects(Ingress.self))
         storageClasses.replaceAll(fake.objects(StorageClass.self))
+        podDisruptionBudgets.replaceAll(fake.objects(PodDisruptionBudget.self))
     }
 
     @discardableResult
     func reconcile(_ name: String, refreshingCaches: Bool = true) async throws -> ReconcileResult {
         if refreshingCaches { refreshCaches() }
-        var registry = StoreRegistry()
-        registry.register(clusters)
-        registry.register(secrets)
-        registry.register(configMaps)
-        registry.register(services)
-        registry.register(statefulSets)
-        registry.register(networkPolicies)
-        registry.register(ingresses)
-        registry.register(storageClasses)
         let context = ReconcileContext(
-            controller: "ipfscluster", reconcileID: UUID().uuidString, logger: Logger(label: "test"), store: clusters,
-            stores: registry)
+            controller: "ipfscluster", reconcileID: UUID().uuidString, logger: Logger(label: "test"), store: clusters)
         return try await reconciler.reconcile(
             ReconcileRequest(key: ObjectKey(namespace: namespace, name: name)), context: context)
     }

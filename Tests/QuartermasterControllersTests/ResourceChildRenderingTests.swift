@@ -106,7 +106,8 @@ import Testing
         _ = try await cluster.client.apply(Self.applier.stamped(old), fieldManager: "quartermaster", force: true)
 
         let before = cluster.server.requests.count
-        let reconciler = ResourceReconciler(client: cluster.client, events: nil, now: FakeCluster.clock)
+        let reconciler = ResourceReconciler(
+            client: cluster.client, caches: cluster.resourceCaches, events: nil, now: FakeCluster.clock)
         _ = try await reconciler.reconcile(
             ReconcileRequest(key: ObjectKey(namespace: "acme", name: "files")), context: cluster.context(for: Resource.self))
         #expect(

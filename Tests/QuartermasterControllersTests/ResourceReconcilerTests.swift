@@ -13,7 +13,7 @@ import Testing
 
     func reconcile(_ cluster: FakeCluster) async throws -> [String] {
         let before = cluster.server.requests.count
-        let reconciler = ResourceReconciler(client: cluster.client, events: nil, now: FakeCluster.clock)
+        let reconciler = ResourceReconciler(client: cluster.client, caches: cluster.resourceCaches, events: nil, now: FakeCluster.clock)
         _ = try await reconciler.reconcile(
             ReconcileRequest(key: ObjectKey(namespace: "acme", name: "files")),
             context: cluster.context(for: Resource.self))

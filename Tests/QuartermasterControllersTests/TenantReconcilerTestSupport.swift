@@ -15,26 +15,57 @@ struct FakeCluster {
     /// A fixed clock: stage and condition times do not depend on when the test runs.
     static let clock: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_800_000_000) }
 
-    /// A context whose stores hold what the server holds now.
-    func context<O: KubeResource>(for type: O.Type) -> ReconcileContext<O> {
-        var registry = StoreRegistry()
-        func filled<T: KubeResource>(_ t: T.Type) -> Store<T> {
-            let store = Store<T>()
-            store.replaceAll(server.objects(t))
-            registry.register(store)
-            return store
+    /// The caches the reconcilers read, as a synced controller's: filled from the server by
+    /// `context(for:)`.
+    let stores = Stores()
+
+    /// One store per kind the Tenant and Resource controllers cache.
+    final class Stores: Sendable {
+        let tenants = Store<Tenant>()
+        let resources = Store<Resource>()
+        let namespaces = Store<Namespace>()
+        let quotas = Store<ResourceQuota>()
+        let limitRanges = Store<LimitRange>()
+        let networkPolicies = Store<NetworkPolicy>()
+        let roleBindings = Store<RoleBinding>()
+        let clusters = Store<IPFSCluster>()
+
+        func refresh(from server: FakeAPIServer) {
+            tenants.replaceAll(server.objects(Tenant.self))
+            resources.replaceAll(server.objects(Resource.self))
+            namespaces.replaceAll(server.objects(Namespace.self))
+            quotas.replaceAll(server.objects(ResourceQuota.self))
+            limitRanges.replaceAll(server.objects(LimitRange.self))
+            networkPolicies.replaceAll(server.objects(NetworkPolicy.self))
+            roleBindings.replaceAll(server.objects(RoleBinding.self))
+            clusters.replaceAll(server.objects(IPFSCluster.self))
         }
-        let primary = filled(O.self)
-        _ = filled(Tenant.self)
-        _ = filled(Resource.self)
-        _ = filled(Namespace.self)
-        _ = filled(ResourceQuota.self)
-        _ = filled(LimitRange.self)
-        _ = filled(NetworkPolicy.self)
-        _ = filled(RoleBinding.self)
-        _ = filled(IPFSCluster.self)
-        return ReconcileContext(
-            controller: "test", reconcileID: "r", logger: Logger(label: "test"), store: primary, stores: registry)
+
+        /// The store of `O` when it is one of the above.
+        func store<O: KubeResource>(_ type: O.Type) -> Store<O>? {
+            (tenants as? Store<O>) ?? (resources as? Store<O>) ?? (clusters as? Store<O>)
+        }
+    }
+
+    /// The Tenant reconciler's caches.
+    var tenantCaches: TenantCaches {
+        TenantCaches(
+            namespaces: stores.namespaces, quotas: stores.quotas, limitRanges: stores.limitRanges,
+            networkPolicies: stores.networkPolicies, roleBindings: stores.roleBindings, resources: stores.resources)
+    }
+
+    /// The Resource reconciler's caches (watching all namespaces).
+    var resourceCaches: ResourceCaches {
+        ResourceCaches(children: [ResourceChildCache(stores.clusters)], quotas: stores.quotas, namespaces: stores.namespaces)
+    }
+
+    /// A context for a reconcile of `O` (Tenant, Resource or IPFSCluster), after every store
+    /// was filled with what the server holds now.
+    func context<O: KubeResource>(for type: O.Type) -> ReconcileContext<O> {
+        stores.refresh(from: server)
+        let primary = stores.store(O.self) ?? Store<O>()
+        primary.replaceAll(server.objects(O.self))
+        return ReconcileContext(controller: "test", reconcileID: "r", logger: Logger(label: "test"), store: primary)
     }
 
     /// The writes (non-GET requests) sent after the first `skip` requests, as `METHOD path`

@@ -12,7 +12,7 @@ import Testing
 
     func reconcile(_ cluster: FakeCluster) async throws -> [String] {
         let before = cluster.server.requests.count
-        let reconciler = TenantReconciler(client: cluster.client, events: nil, now: FakeCluster.clock)
+        let reconciler = TenantReconciler(client: cluster.client, caches: cluster.tenantCaches, events: nil, now: FakeCluster.clock)
         _ = try await reconciler.reconcile(ReconcileRequest(key: Self.key), context: cluster.context(for: Tenant.self))
         return cluster.writes(since: before)
     }
@@ -118,9 +118,9 @@ import Testing
     /// labelled as managed (and here: none at all, as if it lagged).
     func reconcileWithEmptyNamespaceCache(_ cluster: FakeCluster) async throws -> [String] {
         let before = cluster.server.requests.count
-        let reconciler = TenantReconciler(client: cluster.client, events: nil, now: FakeCluster.clock)
+        let reconciler = TenantReconciler(client: cluster.client, caches: cluster.tenantCaches, events: nil, now: FakeCluster.clock)
         let context = cluster.context(for: Tenant.self)
-        context.store(for: Namespace.self)?.replaceAll([])
+        cluster.stores.namespaces.replaceAll([])
         _ = try await reconciler.reconcile(ReconcileRequest(key: Self.key), context: context)
         return cluster.writes(since: before)
     }

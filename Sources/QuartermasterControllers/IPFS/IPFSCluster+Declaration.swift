@@ -50,7 +50,7 @@ extension IPFSCluster {
                     PolicyRule(apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["get", "list", "watch"])),
             ],
             aggregatedRoles: .workload, tenantOwners: .manage,
-            makeController: { client, settings in IPFSClusterController.make(client: client, settings: settings) })
+            makeController: { cache, settings in IPFSClusterController.make(cache: cache, settings: settings) })
     }
 
     /// The CRD: spec and status from ``IPFSClusterSpec/schema`` and ``IPFSClusterStatus/schema``.

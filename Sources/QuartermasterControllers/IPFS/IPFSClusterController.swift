@@ -3,48 +3,52 @@ import KubeClient
 import KubeCore
 import KubeRuntime
 
-/// Builds the `ipfscluster` controller: an ``IPFSClusterReconciler`` with its caches.
+/// Builds the `ipfscluster` controller: an ``IPFSClusterReconciler`` with its caches
+/// (``IPFSClusterCaches``).
 ///
 /// - Primary: IPFSClusters in `settings.namespaces` (all when empty).
 /// - Owned (label `app.kubernetes.io/managed-by=quartermaster`, same namespaces): Secret,
-///   ConfigMap, Service, StatefulSet, NetworkPolicy, Ingress. A change to any of them
-///   reconciles its controlling IPFSCluster; the StatefulSet's status updates drive the
-///   IPFSCluster's status.
-/// - PodDisruptionBudgets are not cached: a server that does not serve `policy/v1` (before
-///   v1.21) would make their reflector fail forever and the controller never sync. The
-///   reconciler lists them, only when discovery says `policy/v1` is served.
-/// - StorageClasses (cluster-scoped) are cached; a change reconciles the IPFSClusters whose
-///   `storageClassName` names it, so a cluster stalled on `StorageClassNotFound` recovers
-///   once the class is created.
+///   ConfigMap, Service, StatefulSet, NetworkPolicy, Ingress, PodDisruptionBudget. A change to
+///   any of them reconciles its controlling IPFSCluster; the StatefulSet's status updates drive
+///   the IPFSCluster's status.
+/// - PodDisruptionBudgets are cached only once discovery shows `policy/v1` served (before
+///   v1.21 it is not, and a reflector for it would fail forever and never sync); until then
+///   their cache stays empty and counts as synced, and the reconciler creates none.
+/// - StorageClasses (cluster-scoped, all of them) are cached; a change reconciles the
+///   IPFSClusters whose `storageClassName` names it, so a cluster stalled on
+///   `StorageClassNotFound` recovers once the class is created.
 public enum IPFSClusterController {
     /// The controller's name (logs, metrics).
     public static let name = "ipfscluster"
 
-    /// The controller, ready to be added to a `Manager`.
-    public static func make(client: KubeClient, settings: ControllerSettings) -> Controller<IPFSClusterReconciler> {
+    /// The controller, with its informers declared in `cache`; ready to be added to the
+    /// `Manager` that runs `cache`.
+    public static func make(cache: InformerCache, settings: ControllerSettings) -> Controller<IPFSClusterReconciler> {
+        let client = cache.client
         let discovery = APIDiscovery(client: client)
-        let reconciler = IPFSClusterReconciler(
-            client: client, events: settings.events, discovery: discovery, clusterDomain: settings.clusterDomain)
-        let controller = Controller(
-            name: name, client: client, reconciler: reconciler, primary: settings.reflectorOptions(),
-            maxConcurrentReconciles: settings.maxConcurrentReconciles, registry: settings.registry,
-            events: settings.events, logger: settings.logger)
-        controller
-            .owns(Secret.self)
-            .owns(ConfigMap.self)
-            .owns(Service.self)
-            .owns(StatefulSet.self)
-            .owns(NetworkPolicy.self)
-            .owns(Ingress.self)
-            .owns(PodDisruptionBudget.self, onlyIfServedBy: discovery)
-        let clusters = controller.store
-        controller.watches(StorageClass.self) { storageClass in
-            guard let className = storageClass.metadata.name else { return [] }
-            return clusters.list().filter { cluster in
-                cluster.spec.storage.ipfs.storageClassName == className
-                    || cluster.spec.storage.cluster.storageClassName == className
-            }.map(\.key)
-        }
-        return controller
+        var builder = ControllerBuilder<IPFSCluster>(
+            cache: cache, name: name, primary: settings.reflectorOptions(),
+            options: settings.controllerOptions(for: IPFSCluster.self))
+        let clusters = builder.primary
+        let caches = IPFSClusterCaches(
+            clusters: clusters,
+            secrets: builder.owns(Secret.self),
+            configMaps: builder.owns(ConfigMap.self),
+            services: builder.owns(Service.self),
+            statefulSets: builder.owns(StatefulSet.self),
+            networkPolicies: builder.owns(NetworkPolicy.self),
+            ingresses: builder.owns(Ingress.self),
+            podDisruptionBudgets: builder.owns(PodDisruptionBudget.self, onlyIfServedBy: discovery),
+            storageClasses: builder.watches(StorageClass.self) { storageClass in
+                guard let className = storageClass.metadata.name else { return [] }
+                return clusters.list().filter { cluster in
+                    cluster.spec.storage.ipfs.storageClassName == className
+                        || cluster.spec.storage.cluster.storageClassName == className
+                }.map(\.key)
+            })
+        return builder.complete(
+            IPFSClusterReconciler(
+                client: client, caches: caches, events: settings.events, discovery: discovery,
+                clusterDomain: settings.clusterDomain))
     }
 }

@@ -31,25 +31,20 @@ extension IPFSClusterReconciler {
         ]) { a, _ in a }
     }
 
-    /// Reads everything the reconcile needs: owned objects from the controller's caches (or,
-    /// for a kind not cached, one list request), StorageClass names, and whether `policy/v1`
-    /// is served. Sends no write.
+    /// Reads everything the reconcile needs from the controller's caches (``caches``): the
+    /// instance's owned objects, StorageClass names, and whether `policy/v1` is served
+    /// (cached discovery). Sends no write.
     func observe(_ cluster: IPFSCluster, context: ReconcileContext<IPFSCluster>) async throws -> IPFSClusterObservedObjects {
         let name = cluster.metadata.name ?? ""
         let namespace = cluster.metadata.namespace ?? ""
         let names = IPFSClusterNames(instance: name)
         let selector = Self.instanceSelector(name)
 
-        func instanceObjects<T: KubeResource>(_ type: T.Type) async throws -> [String: T] {
-            let objects: [T]
-            if let store = context.store(for: T.self) {
-                objects = store.list(namespace: namespace).filter { o in
-                    let labels = o.metadata.labels ?? [:]
-                    return selector.allSatisfy { labels[$0.key] == $0.value }
-                }
-            } else {
-                let text = selector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-                objects = try await client.listAll(T.self, namespace: namespace, options: ListOptions(labelSelector: text)).items
+        /// The instance's objects in `store`, by name.
+        func instanceObjects<T: KubeResource>(_ store: Store<T>) -> [String: T] {
+            let objects = store.list(namespace: namespace).filter { o in
+                let labels = o.metadata.labels ?? [:]
+                return selector.allSatisfy { labels[$0.key] == $0.value }
             }
             return Dictionary(objects.map { ($0.metadata.name ?? "", $0) }, uniquingKeysWith: { a, _ in a })
         }
@@ -66,21 +61,17 @@ extension IPFSClusterReconciler {
         let classes = [cluster.spec.storage.ipfs.storageClassName, cluster.spec.storage.cluster.storageClassName]
             .compactMap { $0 }.filter { !$0.isEmpty }
         if !classes.isEmpty {
-            if let store = context.store(for: StorageClass.self) {
-                storageClassNames = Set(store.list().compactMap(\.metadata.name))
-            } else {
-                storageClassNames = Set(try await client.listAll(StorageClass.self).items.compactMap(\.metadata.name))
-            }
+            storageClassNames = Set(caches.storageClasses.list().compactMap(\.metadata.name))
         }
 
         return IPFSClusterObservedObjects(
-            secret: try await instanceObjects(Secret.self)[names.secret],
-            configMap: try await instanceObjects(ConfigMap.self)[names.configMap],
-            services: try await instanceObjects(Service.self),
-            statefulSet: try await instanceObjects(StatefulSet.self)[names.statefulSet],
-            networkPolicy: try await instanceObjects(NetworkPolicy.self)[names.networkPolicy],
-            ingresses: try await instanceObjects(Ingress.self),
-            podDisruptionBudgets: served == true ? try await instanceObjects(PodDisruptionBudget.self) : [:],
+            secret: instanceObjects(caches.secrets)[names.secret],
+            configMap: instanceObjects(caches.configMaps)[names.configMap],
+            services: instanceObjects(caches.services),
+            statefulSet: instanceObjects(caches.statefulSets)[names.statefulSet],
+            networkPolicy: instanceObjects(caches.networkPolicies)[names.networkPolicy],
+            ingresses: instanceObjects(caches.ingresses),
+            podDisruptionBudgets: served == true ? instanceObjects(caches.podDisruptionBudgets) : [:],
             podDisruptionBudgetServed: served,
             storageClassNames: storageClassNames)
     }

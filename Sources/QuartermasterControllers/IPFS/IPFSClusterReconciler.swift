@@ -9,11 +9,13 @@ import Logging
 /// for, and reports ``IPFSClusterStatus``. The objects themselves come only from the pure
 /// functions of the IPFS module; this type decides nothing about their shape.
 ///
+/// Reads come from the caches its controller declared (``IPFSClusterCaches``).
+///
 /// One reconcile:
 /// 1. Reads the IPFSCluster from the controller's cache; gone → done. Being deleted → see
 ///    ``finalize(_:logger:)`` (the `pvcRetention` finalizer). Otherwise adds the finalizer
 ///    ``pvcCleanupFinalizer`` when `pvcRetention` is `Delete`, removes it when `Retain`.
-/// 2. Observes the owned objects (caches; kinds not cached are listed), the StorageClasses
+/// 2. Observes the owned objects (caches), the StorageClasses
 ///    (only when a `storageClassName` is set) and whether `policy/v1` is served (cached
 ///    discovery; a failure is retried after ``discoveryRetryDelay``).
 /// 3. Validates (``IPFSClusterValidation``). Any problem → `Stalled`, and nothing is applied or
@@ -45,6 +47,8 @@ public struct IPFSClusterReconciler: Reconciler {
     public static let discoveryRetryDelay: Duration = .seconds(30)
 
     public let client: KubeClient
+    /// The caches its controller declared.
+    public let caches: IPFSClusterCaches
     public let applier: DesiredStateApplier
     /// Whether the server serves `policy/v1` PodDisruptionBudgets; cached.
     public let discovery: APIDiscovery
@@ -57,16 +61,18 @@ public struct IPFSClusterReconciler: Reconciler {
     private let now: @Sendable () -> Date
 
     /// - Parameters:
-    ///   - client: the API client for writes (and reads of kinds the controller does not cache).
+    ///   - client: the API client for writes and direct reads.
+    ///   - caches: the caches ``IPFSClusterController`` declares.
     ///   - events: default `nil` (no Events).
     ///   - discovery: default: a new `APIDiscovery` over `client`.
     ///   - clusterDomain: default `cluster.local`.
     ///   - now: the clock for condition transition times. Default: the system clock.
     public init(
-        client: KubeClient, events: EventRecorder? = nil, discovery: APIDiscovery? = nil,
+        client: KubeClient, caches: IPFSClusterCaches, events: EventRecorder? = nil, discovery: APIDiscovery? = nil,
         clusterDomain: String = "cluster.local", now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
+        self.caches = caches
         self.applier = DesiredStateApplier(client: client, identity: .quartermaster)
         self.discovery = discovery ?? APIDiscovery(client: client)
         self.events = events

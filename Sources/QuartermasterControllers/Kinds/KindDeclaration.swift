@@ -9,7 +9,7 @@ import KubeRuntime
 public struct KindDeclaration: Sendable {
     /// Builds the kind's controller; `nil` when it cannot run with these settings (e.g. a
     /// cluster-scoped kind while only some namespaces are watched).
-    public typealias ControllerFactory = @Sendable (KubeClient, ControllerSettings) -> (any Runnable)?
+    public typealias ControllerFactory = @Sendable (InformerCache, ControllerSettings) -> (any Runnable)?
 
     /// The Swift type of the objects.
     public var objectType: any KubeResource.Type

@@ -24,7 +24,7 @@ extension Resource {
                 ManagerRole.recordEvents,
             ],
             aggregatedRoles: .workload, tenantOwners: .manage,
-            makeController: { client, settings in ResourceController.make(client: client, settings: settings) })
+            makeController: { cache, settings in ResourceController.make(cache: cache, settings: settings) })
     }
 
     /// The CRD: namespaced, short name `qres`, category `quartermaster`; spec and status from

@@ -8,30 +8,33 @@ public enum ResourceController {
     /// `resources`: the controller's name in logs and metrics.
     public static let name = "resources"
 
-    /// The Resource controller: Resources as primary (in `settings.namespaces`, or all); owns
-    /// the children of every kind offered as a Resource (`ResourceOffering.all`, today
-    /// IPFSClusters) labelled `app.kubernetes.io/managed-by=quartermaster`; watches every
-    /// ResourceQuota in those namespaces (a change reconciles every Resource of the namespace,
-    /// so one stalled on `QuotaExceeded` recovers when quota frees up); and, when watching all
-    /// namespaces, tenant Namespaces (label `quartermaster.dev/tenant`), for their suspension
-    /// label and termination.
-    public static func make(client: KubeClient, settings: ControllerSettings) -> Controller<ResourceReconciler> {
-        let reconciler = ResourceReconciler(client: client, events: settings.events)
-        let controller = Controller(
-            name: name, client: client, reconciler: reconciler, primary: settings.reflectorOptions(),
-            maxConcurrentReconciles: settings.maxConcurrentReconciles, registry: settings.registry,
-            events: settings.events, logger: settings.logger)
-        for offering in reconciler.offerings { offering.cacheChildren(on: controller) }
-        let resources = controller.store
-        controller.watches(ResourceQuota.self, options: settings.reflectorOptions()) { quota in
+    /// The Resource controller, with its informers declared in `cache`: Resources as primary
+    /// (in `settings.namespaces`, or all); owns the children of every kind offered as a
+    /// Resource (`ResourceOffering.all`, today IPFSClusters) labelled
+    /// `app.kubernetes.io/managed-by=quartermaster`; watches every ResourceQuota in those
+    /// namespaces (a change reconciles every Resource of the namespace, so one stalled on
+    /// `QuotaExceeded` recovers when quota frees up); and, when watching all namespaces, tenant
+    /// Namespaces (label `quartermaster.dev/tenant`), for their suspension label and
+    /// termination. The reconciler reads them as ``ResourceCaches``.
+    public static func make(cache: InformerCache, settings: ControllerSettings) -> Controller<ResourceReconciler> {
+        var builder = ControllerBuilder<Resource>(
+            cache: cache, name: name, primary: settings.reflectorOptions(),
+            options: settings.controllerOptions(for: Resource.self))
+        let resources = builder.primary
+        let offerings = ResourceOffering.all
+        let children = offerings.map { $0.cacheChildren(in: &builder) }
+        let quotas = builder.watches(ResourceQuota.self, options: settings.reflectorOptions()) { quota in
             keys(in: quota.metadata.namespace ?? "", resources: resources)
         }
+        var namespaces: Store<Namespace>?
         if settings.watchesAllNamespaces {
-            controller.watches(Namespace.self, options: ReflectorOptions(labelSelector: TenantLabels.tenant)) { ns in
-                keys(in: ns.metadata.name ?? "", resources: resources)
+            namespaces = builder.watches(Namespace.self, options: ReflectorOptions(labelSelector: TenantLabels.tenant)) {
+                ns in keys(in: ns.metadata.name ?? "", resources: resources)
             }
         }
-        return controller
+        let caches = ResourceCaches(children: children, quotas: quotas, namespaces: namespaces)
+        return builder.complete(
+            ResourceReconciler(client: cache.client, caches: caches, events: settings.events, offerings: offerings))
     }
 
     /// The keys of every cached Resource in `namespace`.

@@ -12,7 +12,7 @@ import KubeRuntime
 /// - the desired objects the kind's own controller renders for a spec, from which
 ///   ``footprint(spec:)`` computes what the child will ask of the namespace's quota, so the
 ///   quota check cannot drift from what is created.
-/// - ``cacheChildren(on:)``: the hook the Resource controller's declaration uses to cache
+/// - ``cacheChildren(in:)``: the hook the Resource controller's declaration uses to cache
 ///   (and be reconciled by) children of the kind.
 ///
 /// A child is applied through its typed model: the generic desired object is decoded as the
@@ -23,8 +23,7 @@ public struct ResourceOffering: Sendable {
     /// Where the child's status shows what the Resource reports.
     public let statusPaths: ResourceChildStatusPaths
     private let desiredObjects: @Sendable (JSONValue) throws -> [any KubeResource]
-    private let cacheOnController: @Sendable (Controller<ResourceReconciler>) -> Void
-    private let cacheInContext: @Sendable (ReconcileContext<Resource>) -> ResourceChildCache?
+    private let declareCache: @Sendable (inout ControllerBuilder<Resource>) -> ResourceChildCache
 
     /// Offers `type` as a Resource.
     ///
@@ -48,8 +47,7 @@ public struct ResourceOffering: Sendable {
             let typed = try child.decode(as: Kind.self)
             return [typed] + (try desiredObjects(typed))
         }
-        cacheOnController = { controller in controller.owns(Kind.self) }
-        cacheInContext = { context in context.store(for: Kind.self).map(ResourceChildCache.init) }
+        declareCache = { builder in ResourceChildCache(builder.owns(Kind.self)) }
     }
 
     /// The name, namespace and uid of the stand-in child whose desired objects are counted.
@@ -64,16 +62,11 @@ public struct ResourceOffering: Sendable {
         ResourceFootprint(objects: try desiredObjects(spec))
     }
 
-    /// Caches children of the kind in `controller` (owned: labelled
-    /// `app.kubernetes.io/managed-by=quartermaster`, a change reconciles their Resource).
-    public func cacheChildren(on controller: Controller<ResourceReconciler>) {
-        cacheOnController(controller)
-    }
-
-    /// The cache of children of the kind in `context`; `nil` when the controller does not
-    /// cache them (it was not built with ``cacheChildren(on:)``).
-    public func children(in context: ReconcileContext<Resource>) -> ResourceChildCache? {
-        cacheInContext(context)
+    /// Declares the children of the kind as owned by the Resource controller `builder` builds
+    /// (cached with the builder's owned-object selector, `app.kubernetes.io/managed-by=quartermaster`;
+    /// a change reconciles their Resource) and returns their cache, for ``ResourceCaches``.
+    public func cacheChildren(in builder: inout ControllerBuilder<Resource>) -> ResourceChildCache {
+        declareCache(&builder)
     }
 }
 

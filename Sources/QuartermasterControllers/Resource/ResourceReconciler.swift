@@ -32,6 +32,8 @@ public struct ResourceReconciler: Reconciler {
     public typealias Object = Resource
 
     public let client: KubeClient
+    /// The caches its controller declared.
+    public let caches: ResourceCaches
     public let applier: DesiredStateApplier
     /// `nil` records nothing.
     public let events: EventRecorder?
@@ -41,10 +43,11 @@ public struct ResourceReconciler: Reconciler {
     public let offerings: [ResourceOffering]
 
     public init(
-        client: KubeClient, events: EventRecorder?, now: @escaping @Sendable () -> Date = { Date() },
-        offerings: [ResourceOffering] = ResourceOffering.all
+        client: KubeClient, caches: ResourceCaches, events: EventRecorder?,
+        now: @escaping @Sendable () -> Date = { Date() }, offerings: [ResourceOffering] = ResourceOffering.all
     ) {
         self.client = client
+        self.caches = caches
         self.applier = DesiredStateApplier(client: client, identity: .quartermaster)
         self.events = events
         self.now = now
@@ -61,7 +64,7 @@ public struct ResourceReconciler: Reconciler {
         let name = resource.metadata.name ?? ""
         // Namespaces are cached only when every namespace is watched (tenant namespaces only);
         // a namespace that is not cached exists, since the Resource lives in it.
-        let namespace = context.store(for: Namespace.self)?.get(name: namespaceName, namespace: nil)
+        let namespace = caches.namespaces?.get(name: namespaceName, namespace: nil)
         let namespaceReady = namespace.map { $0.metadata.deletionTimestamp == nil && $0.status?.phase != "Terminating" } ?? true
         let suspended = resource.spec.isSuspended || namespace?.metadata.labels?[TenantLabels.suspended] == "true"
 
@@ -77,11 +80,11 @@ public struct ResourceReconciler: Reconciler {
             do { offering = try ResourceOffering.offering(for: resolved.template.kind, in: offerings) } catch {
                 throw TerminalError(error)
             }
-            let children = try cache(of: offering, in: context)
+            let children = try cache(of: offering)
             let observedChild = try children.get(name: name, namespace: namespaceName)
             child = observedChild
             if observedChild == nil {
-                let quotas = context.store(for: ResourceQuota.self)?.list(namespace: namespaceName) ?? []
+                let quotas = caches.quotas.list(namespace: namespaceName)
                 facts.quota = QuotaCheck.check(needs: try footprint(of: resolved).quotaUsage, quotas: quotas)
             } else {
                 facts.quota = .fits
@@ -101,7 +104,7 @@ public struct ResourceReconciler: Reconciler {
             }
         } else {
             for offering in offerings {
-                if let found = try cache(of: offering, in: context).get(name: name, namespace: namespaceName) {
+                if let found = try cache(of: offering).get(name: name, namespace: namespaceName) {
                     child = found
                     break
                 }
@@ -132,8 +135,8 @@ public struct ResourceReconciler: Reconciler {
     }
 
     /// The cache of `offering`'s kind; a terminal error when the controller does not cache it.
-    private func cache(of offering: ResourceOffering, in context: ReconcileContext<Resource>) throws -> ResourceChildCache {
-        guard let children = offering.children(in: context) else {
+    private func cache(of offering: ResourceOffering) throws -> ResourceChildCache {
+        guard let children = caches.children.first(where: { $0.kind == offering.kind }) else {
             throw TerminalError(
                 "the resource controller does not watch \(offering.kind.plural); build it with ResourceController")
         }

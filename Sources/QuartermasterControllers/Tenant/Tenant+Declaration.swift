@@ -41,7 +41,7 @@ extension Tenant {
                     which is a cluster administrator's decision (grant tenants.quartermaster.dev explicitly).
                     """),
             tenantOwners: .none,
-            makeController: { client, settings in TenantController.make(client: client, settings: settings) })
+            makeController: { cache, settings in TenantController.make(cache: cache, settings: settings) })
     }
 
     /// The CRD: cluster-scoped, no short name, category `quartermaster`; spec and status from

@@ -8,39 +8,39 @@ public enum TenantController {
     /// `tenants`: the controller's name in logs and metrics.
     public static let name = "tenants"
 
-    /// The Tenant controller: Tenants as primary; owns ResourceQuotas, LimitRanges,
-    /// NetworkPolicies and RoleBindings labelled `app.kubernetes.io/managed-by=quartermaster`;
-    /// watches those Namespaces (mapped to their tenant by the `quartermaster.dev/tenant` label,
-    /// as the namespace carries no owner reference) and every Resource (mapped to the tenant
-    /// whose namespace holds it, so the counts in `status.resources` follow).
+    /// The Tenant controller, with its informers declared in `cache`: Tenants as primary;
+    /// owns ResourceQuotas, LimitRanges, NetworkPolicies and RoleBindings labelled
+    /// `app.kubernetes.io/managed-by=quartermaster`; watches those Namespaces (mapped to their
+    /// tenant by the `quartermaster.dev/tenant` label, as the namespace carries no owner
+    /// reference) and every Resource (mapped to the tenant whose namespace holds it, so the
+    /// counts in `status.resources` follow). The reconciler reads them as ``TenantCaches``.
     ///
     /// Returns `nil` when `settings` watches only some namespaces: Tenants are cluster-scoped
     /// and create namespaces.
-    public static func make(client: KubeClient, settings: ControllerSettings) -> Controller<TenantReconciler>? {
+    public static func make(cache: InformerCache, settings: ControllerSettings) -> Controller<TenantReconciler>? {
         guard settings.watchesAllNamespaces else { return nil }
-        let reconciler = TenantReconciler(
-            client: client, events: settings.events, operatorNamespace: settings.operatorNamespace)
-        let controller = Controller(
-            name: name, client: client, reconciler: reconciler,
-            maxConcurrentReconciles: settings.maxConcurrentReconciles, registry: settings.registry,
-            events: settings.events, logger: settings.logger)
-        controller
-            .owns(ResourceQuota.self)
-            .owns(LimitRange.self)
-            .owns(NetworkPolicy.self)
-            .owns(RoleBinding.self)
-            .watches(
-                Namespace.self, options: ReflectorOptions(labelSelector: Controller<TenantReconciler>.managedBySelector)
-            ) { namespace in
-                tenantKeys(forNamespaceLabels: namespace.metadata.labels)
-            }
-        let namespaces = controller.store(for: Namespace.self)
-        let tenants = controller.store
-        controller.watches(Resource.self) { resource in
-            tenantKeys(
-                forResourceIn: resource.metadata.namespace ?? "", namespaces: namespaces, tenants: tenants)
+        var builder = ControllerBuilder<Tenant>(
+            cache: cache, name: name, options: settings.controllerOptions(for: Tenant.self))
+        let tenants = builder.primary
+        let quotas = builder.owns(ResourceQuota.self)
+        let limitRanges = builder.owns(LimitRange.self)
+        let networkPolicies = builder.owns(NetworkPolicy.self)
+        let roleBindings = builder.owns(RoleBinding.self)
+        let namespaces = builder.watches(
+            Namespace.self, options: ReflectorOptions(labelSelector: QuartermasterLabels.managedBySelector)
+        ) { namespace in
+            tenantKeys(forNamespaceLabels: namespace.metadata.labels)
         }
-        return controller
+        let resources = builder.watches(Resource.self) { resource in
+            tenantKeys(forResourceIn: resource.metadata.namespace ?? "", namespaces: namespaces, tenants: tenants)
+        }
+        let caches = TenantCaches(
+            namespaces: namespaces, quotas: quotas, limitRanges: limitRanges, networkPolicies: networkPolicies,
+            roleBindings: roleBindings, resources: resources)
+        return builder.complete(
+            TenantReconciler(
+                client: cache.client, caches: caches, events: settings.events,
+                operatorNamespace: settings.operatorNamespace))
     }
 
     /// The tenant named by a namespace's `quartermaster.dev/tenant` label.
@@ -51,10 +51,10 @@ public enum TenantController {
 
     /// The tenants a Resource in `namespace` counts for: the one the namespace's label names,
     /// and any whose `namespaceName` is `namespace` (before the namespace is cached).
-    static func tenantKeys(forResourceIn namespace: String, namespaces: Store<Namespace>?, tenants: Store<Tenant>)
+    static func tenantKeys(forResourceIn namespace: String, namespaces: Store<Namespace>, tenants: Store<Tenant>)
         -> [ObjectKey]
     {
-        var keys = Set(tenantKeys(forNamespaceLabels: namespaces?.get(name: namespace, namespace: nil)?.metadata.labels))
+        var keys = Set(tenantKeys(forNamespaceLabels: namespaces.get(name: namespace, namespace: nil)?.metadata.labels))
         for tenant in tenants.list() where tenant.namespaceName == namespace { keys.insert(tenant.key) }
         return keys.sorted()
     }

@@ -7,7 +7,7 @@ import Logging
 /// Keeps each Tenant's namespace, ResourceQuota, LimitRange, NetworkPolicies and owner
 /// RoleBinding as `TenantDesiredState` computes them, and reports `TenantStatus`.
 ///
-/// Reads come from the controller's caches (`TenantController` registers them), except where
+/// Reads come from the caches its controller declared (``TenantCaches``), except where
 /// a decision cannot be undone; those read the API server directly:
 ///
 /// - **The namespace.** The cache holds only namespaces labelled as managed, so a namespace it
@@ -37,6 +37,8 @@ public struct TenantReconciler: Reconciler {
     public typealias Object = Tenant
 
     public let client: KubeClient
+    /// The caches its controller declared.
+    public let caches: TenantCaches
     public let applier: DesiredStateApplier
     /// `nil` records nothing.
     public let events: EventRecorder?
@@ -48,10 +50,11 @@ public struct TenantReconciler: Reconciler {
     public let now: @Sendable () -> Date
 
     public init(
-        client: KubeClient, events: EventRecorder?, operatorNamespace: String? = nil,
+        client: KubeClient, caches: TenantCaches, events: EventRecorder?, operatorNamespace: String? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
+        self.caches = caches
         self.applier = DesiredStateApplier(client: client, identity: .quartermaster)
         self.events = events
         self.statusWriter = StatusWriter(client: client, events: events)
@@ -63,7 +66,6 @@ public struct TenantReconciler: Reconciler {
         -> ReconcileResult
     {
         guard var tenant = context.store.get(request.key) else { return .done }
-        let caches = try TenantCaches(context)
         let resources = caches.resources.list(namespace: tenant.namespaceName)
 
         if tenant.metadata.deletionTimestamp != nil {
@@ -220,29 +222,4 @@ public struct TenantReconciler: Reconciler {
                 message: stalled.message ?? "")
         },
         refused: { stalled in (reason: stalled?.reason ?? "Stalled", explanation: stalled?.message) })
-}
-
-/// The caches the Tenant reconciler reads, taken from its context.
-struct TenantCaches {
-    var namespaces: Store<Namespace>
-    var quotas: Store<ResourceQuota>
-    var limitRanges: Store<LimitRange>
-    var networkPolicies: Store<NetworkPolicy>
-    var roleBindings: Store<RoleBinding>
-    var resources: Store<Resource>
-
-    init(_ context: ReconcileContext<Tenant>) throws {
-        func store<O: KubeResource>(_ type: O.Type) throws -> Store<O> {
-            guard let s = context.store(for: type) else {
-                throw TerminalError("the tenant controller does not watch \(O.resource); build it with TenantController")
-            }
-            return s
-        }
-        namespaces = try store(Namespace.self)
-        quotas = try store(ResourceQuota.self)
-        limitRanges = try store(LimitRange.self)
-        networkPolicies = try store(NetworkPolicy.self)
-        roleBindings = try store(RoleBinding.self)
-        resources = try store(Resource.self)
-    }
 }

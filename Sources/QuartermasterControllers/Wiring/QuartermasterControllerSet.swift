@@ -5,11 +5,14 @@ import KubeRuntime
 /// Builds every Quartermaster controller, ready to be added to a `Manager`.
 public enum QuartermasterControllerSet {
     /// The controllers of `kinds` (default: every kind, ``QuartermasterKinds/all``), in the
-    /// kinds' order; a kind whose controller cannot run with `settings` (e.g. a cluster-scoped
-    /// kind while only some namespaces are watched) is left out.
+    /// kinds' order, with their informers declared in `cache` (shared: a kind with the same
+    /// namespaces and selector is listed and watched once, however many controllers read it;
+    /// pass the `Manager.cache` of the manager they are added to). A kind whose controller
+    /// cannot run with `settings` (e.g. a cluster-scoped kind while only some namespaces are
+    /// watched) is left out.
     public static func make(
-        client: KubeClient, settings: ControllerSettings, kinds: [KindDeclaration] = QuartermasterKinds.all
+        cache: InformerCache, settings: ControllerSettings, kinds: [KindDeclaration] = QuartermasterKinds.all
     ) -> [any Runnable] {
-        kinds.compactMap { $0.makeController(client, settings) }
+        kinds.compactMap { $0.makeController(cache, settings) }
     }
 }

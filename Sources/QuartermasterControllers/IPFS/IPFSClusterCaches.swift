@@ -1,0 +1,36 @@
+import Foundation
+import KubeCore
+import KubeRuntime
+
+/// The caches ``IPFSClusterReconciler`` reads: the kinds ``IPFSClusterController`` declares,
+/// as its `ControllerBuilder` returned them.
+public struct IPFSClusterCaches: Sendable {
+    /// The primary kind.
+    public var clusters: Store<IPFSCluster>
+    public var secrets: Store<Secret>
+    public var configMaps: Store<ConfigMap>
+    public var services: Store<Service>
+    public var statefulSets: Store<StatefulSet>
+    public var networkPolicies: Store<NetworkPolicy>
+    public var ingresses: Store<Ingress>
+    /// Empty while the server does not serve `policy/v1`.
+    public var podDisruptionBudgets: Store<PodDisruptionBudget>
+    /// Every StorageClass of the cluster.
+    public var storageClasses: Store<StorageClass>
+
+    public init(
+        clusters: Store<IPFSCluster>, secrets: Store<Secret>, configMaps: Store<ConfigMap>, services: Store<Service>,
+        statefulSets: Store<StatefulSet>, networkPolicies: Store<NetworkPolicy>, ingresses: Store<Ingress>,
+        podDisruptionBudgets: Store<PodDisruptionBudget>, storageClasses: Store<StorageClass>
+    ) {
+        self.clusters = clusters
+        self.secrets = secrets
+        self.configMaps = configMaps
+        self.services = services
+        self.statefulSets = statefulSets
+        self.networkPolicies = networkPolicies
+        self.ingresses = ingresses
+        self.podDisruptionBudgets = podDisruptionBudgets
+        self.storageClasses = storageClasses
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import KubeCore
+import KubeRuntime
+
+/// The caches ``ResourceReconciler`` reads: the kinds ``ResourceController`` declares, as its
+/// `ControllerBuilder` returned them (the Resources themselves come with each reconcile's
+/// context).
+public struct ResourceCaches: Sendable {
+    /// The children the operator made, one cache per kind offered as a Resource
+    /// (`ResourceOffering.cacheChildren(in:)`).
+    public var children: [ResourceChildCache]
+    /// Every ResourceQuota in the watched namespaces.
+    public var quotas: Store<ResourceQuota>
+    /// Tenant namespaces (label `quartermaster.dev/tenant`); `nil` when the controller watches
+    /// only some namespaces and does not declare them.
+    public var namespaces: Store<Namespace>?
+
+    public init(children: [ResourceChildCache], quotas: Store<ResourceQuota>, namespaces: Store<Namespace>?) {
+        self.children = children
+        self.quotas = quotas
+        self.namespaces = namespaces
+    }
+}
