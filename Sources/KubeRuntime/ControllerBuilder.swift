@@ -97,15 +97,21 @@ public struct ControllerBuilder<Object: KubeResource>: ~Copyable {
     /// Caches `type`, a kind the controller creates, with `ControllerOptions.ownedLabelSelector`
     /// in the primary's namespaces; a change to such an object reconciles its controller owner.
     ///
-    /// - Parameter discovery: for a kind the server may not serve: cached only once `discovery`
-    ///   shows it served (until then its store stays empty and counts as synced). Default `nil`.
+    /// - Parameters:
+    ///   - allObjects: cache every object of the kind in the primary's namespaces, not only
+    ///     those matching `ownedLabelSelector`: for a kind another controller caches whole (the
+    ///     two then share one informer), or when the reconciler must see objects it does not
+    ///     own (a name taken by someone else's object). Only objects with a controller owner
+    ///     reference to the primary kind enqueue anything. Default `false`.
+    ///   - discovery: for a kind the server may not serve: cached only once `discovery` shows
+    ///     it served (until then its store stays empty and counts as synced). Default `nil`.
     /// - Returns: the kind's cache.
     @discardableResult
-    public mutating func owns<O: KubeResource>(_ type: O.Type, onlyIfServedBy discovery: APIDiscovery? = nil)
-        -> Store<O>
-    {
+    public mutating func owns<O: KubeResource>(
+        _ type: O.Type, allObjects: Bool = false, onlyIfServedBy discovery: APIDiscovery? = nil
+    ) -> Store<O> {
         var reflectorOptions = primaryOptions
-        reflectorOptions.labelSelector = options.ownedLabelSelector
+        reflectorOptions.labelSelector = allObjects ? nil : options.ownedLabelSelector
         reflectorOptions.fieldSelector = nil
         let informer = cache.informer(O.self, options: reflectorOptions, onlyIfServedBy: discovery)
         let queue = self.queue
