@@ -10,7 +10,9 @@ import Testing
 
 /// The operator's informers against a real API server, counted in its audit log: one list and
 /// one watch per (resource, namespace, label selector) at start-up, however many controllers
-/// read the kind.
+/// read the kind; the scopes listed are exactly the running cache's informers, and the
+/// ResourceQuotas and tenant Namespaces the Tenant and Resource controllers both read are
+/// listed once.
 @Suite("Shared informer cache against a real API server")
 struct InformerCacheIntegrationTests {
     /// List and watch requests of one informer scope, from the audit log.
@@ -43,6 +45,23 @@ struct InformerCacheIntegrationTests {
             counts[scope] = c
         }
         return counts
+    }
+
+    /// The scopes the informers of `cache` list and watch, from its informer descriptions
+    /// (`plural.group/version namespaces=all|a,b [labelSelector=…]`): one per namespace, or one
+    /// cluster-wide (`namespace` empty). Kinds `served` rejects are left out (never listed).
+    static func expectedScopes(_ cache: InformerCache, served: (String) -> Bool) -> [Scope] {
+        cache.informerDescriptions.flatMap { description -> [Scope] in
+            let fields = description.split(separator: " ").map(String.init)
+            guard let resource = fields.first, served(resource) else { return [] }
+            func value(_ name: String) -> String? {
+                fields.first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
+            }
+            let plural = String(resource.prefix { $0 != "." })
+            let selector = value("labelSelector") ?? ""
+            let namespaces = value("namespaces").map { $0 == "all" ? [""] : $0.split(separator: ",").map(String.init) }
+            return (namespaces ?? [""]).map { Scope(resource: plural, namespace: $0, labelSelector: selector) }
+        }
     }
 
     static func client(_ env: EnvTest, userAgent: String) throws -> KubeClient {
@@ -103,7 +122,15 @@ struct InformerCacheIntegrationTests {
         #expect(await CoreTest.eventually { manager.readiness().allSatisfy(\.ready) })
         #expect(manager.leaderElector?.isLeader == false, "a standby: no worker runs")
         let podDisruptionBudgetsServed = try await APIDiscovery(client: admin).serves(PodDisruptionBudget.resource)
-        let served = manager.cache.informerCount - (podDisruptionBudgetsServed ? 0 : 1)
+        // What the running cache holds decides what must be listed: the figure follows the
+        // controllers' declarations (15 informers with the Tenant controller sharing the
+        // Resource controller's ResourceQuotas and Namespaces, 14 once the IPFSCluster children
+        // share the IPFSCluster informer too), never a constant kept here.
+        let expected = Self.expectedScopes(manager.cache) {
+            podDisruptionBudgetsServed || $0 != "\(PodDisruptionBudget.resource)"
+        }
+        #expect(expected.count == Set(expected).count, "no two informers list the same resource, namespace and selector: \(expected)")
+        let served = expected.count
         // Each watch starts right after its list; wait until all are logged.
         #expect(
             await CoreTest.eventually {
@@ -115,9 +142,20 @@ struct InformerCacheIntegrationTests {
             .map { "\($0.key): \($0.value.lists) list, \($0.value.watches) watch" }.joined(separator: "\n  ")
         print("InformerCacheIntegrationTests: \(manager.cache.informerCount) informers, \(counts.count) served:\n  \(report)")
         #expect(counts.count == served, "one scope per informer:\n  \(report)")
+        #expect(Set(counts.keys) == Set(expected), "the scopes listed are the cache's informers:\n  \(report)")
         for (scope, count) in counts {
             #expect(count.lists == 1 && count.watches == 1, "\(scope): \(count.lists) lists, \(count.watches) watches")
         }
+        // The Tenant and Resource controllers both read every ResourceQuota and the tenant
+        // Namespaces: one informer each.
+        let quotaScopes = counts.filter { $0.key.resource == "resourcequotas" }
+        #expect(quotaScopes.map(\.key) == [Scope(resource: "resourcequotas", namespace: "", labelSelector: "")], "\(report)")
+        #expect(quotaScopes.allSatisfy { $0.value.lists == 1 })
+        let namespaceScopes = counts.filter { $0.key.resource == "namespaces" }
+        #expect(
+            namespaceScopes.map(\.key) == [Scope(resource: "namespaces", namespace: "", labelSelector: TenantLabels.tenant)],
+            "\(report)")
+        #expect(namespaceScopes.allSatisfy { $0.value.lists == 1 })
         let lists = counts.values.reduce(0) { $0 + $1.lists }
         let watches = counts.values.reduce(0) { $0 + $1.watches }
         let sharedObjects = manager.cache.cachedObjectCount
@@ -139,6 +177,13 @@ struct InformerCacheIntegrationTests {
         defer { separate.cancel() }
         #expect(await CoreTest.eventually { caches.allSatisfy(\.hasSynced) })
         let separateInformers = caches.reduce(0) { $0 + $1.informerCount }
+        // The shared cache holds exactly the distinct informers the controllers declare; the
+        // quotas and namespaces among those the Tenant and Resource controllers both declare.
+        let distinct = caches.reduce(into: Set<String>()) { $0.formUnion($1.informerDescriptions) }
+        #expect(Set(manager.cache.informerDescriptions) == distinct)
+        let declaredByBoth = Set(caches[1].informerDescriptions).intersection(caches[2].informerDescriptions)
+        #expect(declaredByBoth.contains { $0.hasPrefix("\(ResourceQuota.resource) ") }, "\(declaredByBoth)")
+        #expect(declaredByBoth.contains { $0.hasPrefix("\(Namespace.resource) ") }, "\(declaredByBoth)")
         let separateServed = separateInformers - (podDisruptionBudgetsServed ? 0 : 1)
         #expect(
             await CoreTest.eventually {

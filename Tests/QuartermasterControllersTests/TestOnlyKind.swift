@@ -4,40 +4,27 @@ import KubeCore
 @testable import QuartermasterControllers
 
 /// A kind that exists only in this test target, declared with one ``KindDeclaration``, to show
-/// that a kind's CRD and RBAC come from the same generator functions as the real kinds'.
-struct Widget: KubeResource, Equatable {
-    static let resource = ResourceDescriptor(
-        group: "quartermaster.dev", version: "v1alpha1", kind: "Widget", plural: "widgets", namespaced: true)
+/// that a kind's CRD, RBAC and controller all come from that one declaration: the generators
+/// read it as they read the real kinds', and `QuartermasterControllerSet.make(cache:settings:kinds:)`
+/// builds its controller (``WidgetController``) from it.
+typealias Widget = CustomResource<WidgetSpec, WidgetStatus>
 
-    struct Spec: Codable, Equatable, Sendable {
-        var size: Int = 1
-        var suspended: Bool = false
-    }
-    struct Status: Codable, Equatable, Sendable {
-        var observedGeneration: Int64?
-        var phase: String?
-        var conditions: [Condition]?
-    }
-
-    var apiVersion = Widget.resource.apiVersion
-    var kind = Widget.resource.kind
-    var metadata: ObjectMeta
-    var spec = Spec()
-    var status: Status?
-
-    /// The Widget's declaration. Its controller comes with the controller builder; until then
-    /// the factory builds none (as a kind that cannot run with the given settings would).
+extension Widget {
+    /// The Widget's declaration: namespaced, short name `wdg`; its controller owns one
+    /// ConfigMap per Widget (``WidgetController``), which its manager rules grant.
     static var declaration: KindDeclaration {
         KindDeclaration(
             objectType: Widget.self, crd: customResourceDefinition,
             managerRules: [
                 DocumentedPolicyRule(
-                    "A Widget reads the Endpoints of the Service it names.",
-                    PolicyRule(apiGroups: [""], resources: ["endpoints"], verbs: ["get", "list", "watch"])),
+                    "A Widget renders its spec into a ConfigMap it owns: cached, created, applied and removed.",
+                    PolicyRule(
+                        apiGroups: [""], resources: ["configmaps"],
+                        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"])),
                 ManagerRole.recordEvents,
             ],
             aggregatedRoles: .workload, tenantOwners: .manage,
-            makeController: { _, _ in nil })
+            makeController: { cache, settings in WidgetController.make(cache: cache, settings: settings) })
     }
 
     static var customResourceDefinition: CustomResourceDefinitionModel {
@@ -47,7 +34,8 @@ struct Widget: KubeResource, Equatable {
             spec: .object(
                 "What the widget should be.",
                 [
-                    "size": .integer("How big.", default: 1, minimum: 1, maximum: 10),
+                    "size": .integer("How many lines the ConfigMap holds.", default: 1, minimum: 1, maximum: 10),
+                    "message": .string("The line rendered.", default: "hello", maxLength: 256),
                     "suspended": .boolean("Leave the widget alone.", default: false),
                 ]),
             status: .object(
@@ -55,6 +43,7 @@ struct Widget: KubeResource, Equatable {
                 [
                     "observedGeneration": .integer("The generation observed.", format: "int64"),
                     "phase": .string("Summary.", enum: ["Pending", "Ready", "Suspended"]),
+                    "conditions": QuartermasterSchemaNodes.conditions("Ready."),
                 ]),
             scale: nil,
             printerColumns: [.init(name: "Size", type: "integer", jsonPath: ".spec.size", description: "How big.")])

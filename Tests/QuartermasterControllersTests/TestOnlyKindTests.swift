@@ -29,9 +29,16 @@ import Testing
         }
         #expect(granted.contains(PolicyGrant(group: "quartermaster.dev", resource: "widgets/status", verb: "update")))
         #expect(granted.contains(PolicyGrant(group: "quartermaster.dev", resource: "widgets/finalizers", verb: "update")))
-        #expect(granted.contains(PolicyGrant(group: "", resource: "endpoints", verb: "watch")))
-        let endpoints = rules.filter { $0.rule.resources == ["endpoints"] }
-        #expect(endpoints.map(\.reason) == ["A Widget reads the Endpoints of the Service it names."])
+        // Its ConfigMap rule: on its own, as declared; with the real kinds, the IPFSCluster
+        // rule that grants it all already carries it, with both reasons.
+        let widgetReason = "A Widget renders its spec into a ConfigMap it owns: cached, created, applied and removed."
+        let alone = ManagerRole.documentedRules(for: [Widget.declaration]).filter { $0.rule.resources == ["configmaps"] }
+        #expect(alone.map(\.reason) == [widgetReason])
+        for verb in ["list", "watch", "create", "update", "patch", "delete"] {
+            #expect(granted.contains(PolicyGrant(group: "", resource: "configmaps", verb: verb)))
+        }
+        let host = rules.filter { $0.rule.resources?.contains("configmaps") == true }
+        #expect(host.count == 1 && host.first?.reason.split(separator: "\n").contains { $0 == widgetReason } == true)
         // Its own-kind rules join the shared ones; the events rule stays one.
         let own = rules.first { $0.rule.resources?.contains("ipfsclusters") == true && $0.rule.verbs.contains("watch") }
         #expect(own?.rule.resources?.last == "widgets")
@@ -39,7 +46,7 @@ import Testing
         // Nothing else changes: the real kinds' grants are all still there.
         let real = ManagerRole.documentedRules(for: QuartermasterKinds.all).reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
         #expect(real.isSubset(of: granted))
-        #expect(!real.contains(PolicyGrant(group: "", resource: "endpoints", verb: "get")))
+        #expect(granted.subtracting(real).allSatisfy { $0.resource.hasPrefix("widgets") }, "only the Widget's own kind is new")
 
         let owner = TenantOwnerRole.documentedRules(for: Self.kinds).flatMap { $0.rule.resources ?? [] }
         #expect(owner.contains("widgets") && owner.contains("widgets/status") && !owner.contains("widgets/scale"))

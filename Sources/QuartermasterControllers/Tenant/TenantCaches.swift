@@ -5,11 +5,18 @@ import KubeRuntime
 /// The caches ``TenantReconciler`` reads: the kinds ``TenantController`` declares, as its
 /// `ControllerBuilder` returned them (the Tenants themselves come with each reconcile's context).
 public struct TenantCaches: Sendable {
-    /// Namespaces labelled `app.kubernetes.io/managed-by=quartermaster`.
+    /// Namespaces labelled `quartermaster.dev/tenant` (any value): every tenant namespace, and
+    /// any other namespace someone gave that label, so a namespace found here is the Tenant's
+    /// only when it carries its marker (``TenantNamespaceClaim``).
     public var namespaces: Store<Namespace>
+    /// Every ResourceQuota, the tenants' and their users' alike: a Tenant's own is the one
+    /// named `TenantDesiredState.quotaName` with a controller reference to it.
     public var quotas: Store<ResourceQuota>
+    /// LimitRanges labelled `app.kubernetes.io/managed-by=quartermaster`.
     public var limitRanges: Store<LimitRange>
+    /// NetworkPolicies labelled `app.kubernetes.io/managed-by=quartermaster`.
     public var networkPolicies: Store<NetworkPolicy>
+    /// RoleBindings labelled `app.kubernetes.io/managed-by=quartermaster`.
     public var roleBindings: Store<RoleBinding>
     /// Every Resource.
     public var resources: Store<Resource>

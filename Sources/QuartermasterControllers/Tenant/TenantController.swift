@@ -9,11 +9,16 @@ public enum TenantController {
     public static let name = "tenants"
 
     /// The Tenant controller, with its informers declared in `cache`: Tenants as primary;
-    /// owns ResourceQuotas, LimitRanges, NetworkPolicies and RoleBindings labelled
-    /// `app.kubernetes.io/managed-by=quartermaster`; watches those Namespaces (mapped to their
-    /// tenant by the `quartermaster.dev/tenant` label, as the namespace carries no owner
-    /// reference) and every Resource (mapped to the tenant whose namespace holds it, so the
-    /// counts in `status.resources` follow). The reconciler reads them as ``TenantCaches``.
+    /// owns every ResourceQuota (the informer the Resource controller declares too: only a
+    /// quota with a controller reference to a Tenant enqueues that Tenant, and the reconciler
+    /// reads only its own quota, by name, judged by its controller reference) and the
+    /// LimitRanges, NetworkPolicies and RoleBindings labelled
+    /// `app.kubernetes.io/managed-by=quartermaster`; watches the Namespaces labelled
+    /// `quartermaster.dev/tenant` (every namespace a Tenant creates carries it; shared with
+    /// the Resource controller; mapped to their tenant by that label, as the namespace carries
+    /// no owner reference) and every Resource (mapped to the tenant whose namespace holds it,
+    /// so the counts in `status.resources` follow). The reconciler reads them as
+    /// ``TenantCaches``.
     ///
     /// Returns `nil` when `settings` watches only some namespaces: Tenants are cluster-scoped
     /// and create namespaces.
@@ -22,12 +27,12 @@ public enum TenantController {
         var builder = ControllerBuilder<Tenant>(
             cache: cache, name: name, options: settings.controllerOptions(for: Tenant.self))
         let tenants = builder.primary
-        let quotas = builder.owns(ResourceQuota.self)
+        let quotas = builder.owns(ResourceQuota.self, allObjects: true)
         let limitRanges = builder.owns(LimitRange.self)
         let networkPolicies = builder.owns(NetworkPolicy.self)
         let roleBindings = builder.owns(RoleBinding.self)
         let namespaces = builder.watches(
-            Namespace.self, options: ReflectorOptions(labelSelector: QuartermasterLabels.managedBySelector)
+            Namespace.self, options: ReflectorOptions(labelSelector: TenantLabels.tenant)
         ) { namespace in
             tenantKeys(forNamespaceLabels: namespace.metadata.labels)
         }

@@ -10,16 +10,22 @@ import Logging
 /// Reads come from the caches its controller declared (``TenantCaches``), except where
 /// a decision cannot be undone; those read the API server directly:
 ///
-/// - **The namespace.** The cache holds only namespaces labelled as managed, so a namespace it
-///   does not show as this Tenant's is read with a GET before anything is decided. An absent
-///   one is created with POST (create-only: a namespace that appeared meanwhile is a conflict,
-///   never overwritten) carrying the marker `quartermaster.dev/tenant-uid=<Tenant UID>`. An
-///   existing one without that marker (`TenantNamespaceClaim.foreign`) is `Stalled`, reason
-///   `NamespaceConflict`, and nothing is written to it. Reserved names (`default`, `kube-*`,
-///   the operator's namespace) are `Stalled`, reason `InvalidSpec`.
+/// - **The namespace.** The cache holds only namespaces labelled `quartermaster.dev/tenant`
+///   (by anyone), so a namespace it does not show with this Tenant's marker is read with a GET
+///   before anything is decided. An absent one is created with POST (create-only: a namespace
+///   that appeared meanwhile is a conflict, never overwritten) carrying the marker
+///   `quartermaster.dev/tenant-uid=<Tenant UID>`. An existing one without that marker
+///   (`TenantNamespaceClaim.foreign`) is `Stalled`, reason `NamespaceConflict`, and nothing is
+///   written to it. Reserved names (`default`, `kube-*`, the operator's namespace) are
+///   `Stalled`, reason `InvalidSpec`.
 /// - **Deletion.** The namespace, the Resources and the IPFSClusters in it are read from the
 ///   API server; the namespace is deleted only when it holds none and carries this Tenant's
 ///   marker, with a precondition on its UID.
+///
+/// The quota cache holds every ResourceQuota (shared with the Resource controller): only the
+/// one named `TenantDesiredState.quotaName` is read, and it is written to and reported only
+/// when this Tenant controls it (another object of that name is a ``ChildNameConflict``); the
+/// other quotas of the namespace (its users') are never looked at.
 ///
 /// Writes: the finalizer `Tenant.finalizer` (``Finalizers``: guarded by the resource version);
 /// desired objects inside the namespace through `DesiredStateApplier` (server-side apply only
