@@ -3,6 +3,8 @@ import KubeCore
 /// What one kind says in the Events ``StatusWriter`` records: the reason and message of each.
 ///
 /// The Event types are fixed: `Normal` for ``ready``, `Warning` for ``stalled`` and ``refused``.
+/// A kind whose Events follow more transitions than the shared rule's (``StatusTransition``)
+/// adds them with ``otherTransitions``, which says the type of each.
 public struct StatusEventWording: Sendable {
     /// One Event's reason and message.
     public struct Wording: Hashable, Sendable {
@@ -10,6 +12,19 @@ public struct StatusEventWording: Sendable {
         public var message: String
 
         public init(reason: String, message: String) {
+            self.reason = reason
+            self.message = message
+        }
+    }
+
+    /// An Event of a kind's own transition rule (``otherTransitions``), with its type.
+    public struct Event: Hashable, Sendable {
+        public var type: EventType
+        public var reason: String
+        public var message: String
+
+        public init(type: EventType, reason: String, message: String) {
+            self.type = type
             self.reason = reason
             self.message = message
         }
@@ -24,15 +39,21 @@ public struct StatusEventWording: Sendable {
     /// say before "the status cannot be written: <server's message>" (`nil`: nothing), from
     /// the new `Stalled` condition (`nil` when the status has none).
     public var refused: @Sendable (Condition?) -> (reason: String, explanation: String?)
+    /// The Events of transitions the shared rule does not cover, from the conditions of the
+    /// status just replaced (`[]` when it had none) and of the new one; recorded, in order,
+    /// after the shared rule's, only when the status was written. Default: none.
+    public var otherTransitions: @Sendable (_ old: [Condition], _ new: [Condition]) -> [Event]
 
     public init(
         ready: @escaping @Sendable (Condition) -> Wording,
         stalled: @escaping @Sendable (Condition) -> Wording,
-        refused: @escaping @Sendable (Condition?) -> (reason: String, explanation: String?)
+        refused: @escaping @Sendable (Condition?) -> (reason: String, explanation: String?),
+        otherTransitions: @escaping @Sendable (_ old: [Condition], _ new: [Condition]) -> [Event] = { _, _ in [] }
     ) {
         self.ready = ready
         self.stalled = stalled
         self.refused = refused
+        self.otherTransitions = otherTransitions
     }
 
     /// The message of a refused status: `"<explanation>; the status cannot be written: <server>"`,

@@ -8,7 +8,8 @@ import KubeCore
 ///   sends no request).
 /// - Otherwise one `PUT …/status` with the object as read (its `resourceVersion` guards it):
 ///   - written → one Event per ``StatusTransition`` from the status just replaced to the new
-///     one, worded by the kind (``StatusEventWording``);
+///     one, worded by the kind (``StatusEventWording``), then the Events of the kind's own
+///     transitions (``StatusEventWording/otherTransitions``);
 ///   - 409 conflict → ``Outcome/conflicted``, no Event (reconcile again from a fresh read);
 ///   - 404 → ``Outcome/gone``, no Event;
 ///   - 422 invalid → a `Warning` Event saying so, ``Outcome/refused``. A server without CRD
@@ -71,7 +72,8 @@ public struct StatusWriter: Sendable {
             return .refused(message)
         }
         guard let events else { return .written }
-        for transition in StatusTransition.between(old: object.status?.conditions ?? [], new: status.conditions ?? []) {
+        let old = object.status?.conditions ?? [], new = status.conditions ?? []
+        for transition in StatusTransition.between(old: old, new: new) {
             switch transition {
             case .becameReady(let condition):
                 let w = wording.ready(condition)
@@ -80,6 +82,9 @@ public struct StatusWriter: Sendable {
                 let w = wording.stalled(condition)
                 events.record(object, type: .warning, reason: w.reason, message: w.message)
             }
+        }
+        for event in wording.otherTransitions(old, new) {
+            events.record(object, type: event.type, reason: event.reason, message: event.message)
         }
         return .written
     }

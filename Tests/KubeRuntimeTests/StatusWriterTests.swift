@@ -60,9 +60,9 @@ typealias Trinket = CustomResource<TrinketSpec, TrinketStatus>
 
     /// Writes `new` over `old` against a server answering `code`; the outcome, the status PUTs
     /// and the Events recorded (type, reason, message).
-    static func write(_ new: TrinketStatus, over old: TrinketStatus?, statusCode code: Int = 200) async throws
-        -> (outcome: StatusWriter.Outcome, puts: [HTTPRequest], events: [String])
-    {
+    static func write(
+        _ new: TrinketStatus, over old: TrinketStatus?, statusCode code: Int = 200, wording: StatusEventWording = Self.wording
+    ) async throws -> (outcome: StatusWriter.Outcome, puts: [HTTPRequest], events: [String]) {
         let t = transport(statusCode: code)
         let client = KubeClient(transport: t)
         let recorder = EventRecorder(client: client, component: "test", instance: "i")
@@ -133,6 +133,37 @@ typealias Trinket = CustomResource<TrinketSpec, TrinketStatus>
         let r = try await Self.write(row.new, over: row.old)
         #expect(r.outcome == .written)
         #expect(r.events == row.events)
+    }
+
+    /// ``wording`` plus a kind's own rule: a `Normal` `Paused` Event when the `Ready` reason
+    /// becomes `Paused`, and a `Warning` `Seen` Event naming how many conditions each side had.
+    static let wordingWithOwnTransitions = StatusEventWording(
+        ready: wording.ready, stalled: wording.stalled, refused: wording.refused,
+        otherTransitions: { old, new in
+            var events: [StatusEventWording.Event] = []
+            if new[type: "Ready"]?.reason == "Paused", old[type: "Ready"]?.reason != "Paused" {
+                events.append(.init(type: .normal, reason: "Paused", message: "paused"))
+            }
+            events.append(.init(type: .warning, reason: "Seen", message: "\(old.count) -> \(new.count)"))
+            return events
+        })
+
+    @Test func aKindsOwnTransitionsAreRecordedAfterTheSharedOnes() async throws {
+        let paused = Self.status(ready: .false, stalled: .true, reason: "Paused")
+        let r = try await Self.write(paused, over: nil, wording: Self.wordingWithOwnTransitions)
+        #expect(r.outcome == .written)
+        #expect(r.events == ["Warning StuckPaused: stalled msg", "Normal Paused: paused", "Warning Seen: 0 -> 2"])
+
+        let again = try await Self.write(
+            TrinketStatus(phase: "other", conditions: paused.conditions), over: paused, wording: Self.wordingWithOwnTransitions)
+        #expect(again.events == ["Warning Seen: 2 -> 2"], "judged against the status just replaced")
+
+        let unchanged = try await Self.write(paused, over: paused, wording: Self.wordingWithOwnTransitions)
+        #expect(unchanged.outcome == .unchanged)
+        #expect(unchanged.events.isEmpty, "nothing written, nothing recorded")
+
+        let conflicted = try await Self.write(paused, over: nil, statusCode: 409, wording: Self.wordingWithOwnTransitions)
+        #expect(conflicted.events.isEmpty)
     }
 
     @Test(arguments: [(409, StatusWriter.Outcome.conflicted, ReconcileResult.requeue), (404, .gone, .done)])

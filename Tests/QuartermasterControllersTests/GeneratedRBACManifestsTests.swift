@@ -58,7 +58,8 @@ import Yams
     }
 
     @Test func managerRoleGrantsExactlyTheUnionOfWhatTheKindsDeclare() {
-        let declared = QuartermasterKinds.all.flatMap { ManagerRole.ownKindRules($0.resource) + $0.managerRules }
+        let offerings = ResourceOffering.all
+        let declared = QuartermasterKinds.all.flatMap { ManagerRole.ownKindRules($0.resource) + $0.managerRules(offerings: offerings) }
         let rules = ManagerRole.documentedRules(for: QuartermasterKinds.all)
         let granted = rules.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
         #expect(granted == declared.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) })
@@ -83,6 +84,42 @@ import Yams
         #expect(granted.filter { $0.verb == "bind" } == [
             PolicyGrant(group: "rbac.authorization.k8s.io", resource: "clusterroles", name: TenantOwnerRole.name, verb: "bind")
         ])
+    }
+
+    /// The Resource controller's rules on the kinds templates build come from their offerings:
+    /// offering one more kind (here the tests' Gizmo, on a copy of the Tenant's declaration)
+    /// grants it, with no edit to the Resource's declaration; a kind not offered gets nothing.
+    @Test func offeringAKindGrantsTheResourceControllerWhatItNeedsOnIt() {
+        func grants(_ kinds: [KindDeclaration]) -> Set<PolicyGrant> {
+            ManagerRole.documentedRules(for: kinds).reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
+        }
+        let gizmoVerbs = ["create", "get", "list", "watch"].map {
+            PolicyGrant(group: Gizmo.resource.group, resource: Gizmo.resource.plural, verb: $0)
+        }
+        let today = grants(QuartermasterKinds.all)
+        #expect(today.contains(PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create")))
+        #expect(gizmoVerbs.allSatisfy { !today.contains($0) })
+
+        var tenant = Tenant.declaration
+        tenant.resourceOffering = ResourceOffering(
+            Gizmo.self, statusPaths: ResourceChildStatusPaths(endpoints: [], credentialsSecretName: nil, progress: nil),
+            desiredObjects: { _ in [] })
+        let offered = grants([IPFSCluster.declaration, tenant, Resource.declaration])
+        #expect(gizmoVerbs.allSatisfy { offered.contains($0) })
+        #expect(offered.subtracting(today) == Set(gizmoVerbs))
+        #expect(ResourceOffering.offerings(of: [IPFSCluster.declaration, tenant, Resource.declaration]).map(\.kind)
+            == [IPFSCluster.resource, Gizmo.resource])
+
+        // Without the IPFSCluster's offering, the Resource controller may not create IPFSClusters.
+        var ipfs = IPFSCluster.declaration
+        ipfs.resourceOffering = nil
+        let withoutOffering = grants([ipfs, Tenant.declaration, Resource.declaration])
+        #expect(today.subtracting(withoutOffering) == [PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create")])
+    }
+
+    @Test func theOfferingsAreTheKindsListsOnly() {
+        #expect(ResourceOffering.all.map(\.kind) == QuartermasterKinds.all.compactMap(\.resourceOffering?.kind))
+        #expect(ResourceOffering.all.map(\.kind) == [IPFSCluster.resource])
     }
 
     @Test func aggregatedRolesCoverTheWorkloadKindsOnly() {

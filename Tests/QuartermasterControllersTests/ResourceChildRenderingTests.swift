@@ -75,7 +75,7 @@ import Testing
             let spec = ResourceSpec(template: c.template, parameters: c.parameters)
             let resource = Self.persistedResource(spec)
             let resolved = try ResourceTemplateCatalog.resolve(spec)
-            let generic = try #require(try ResourceChildren.child(for: resource, template: resolved, suspended: suspended))
+            let generic = try #require(try ResourceDesiredState.compute(resource: resource, template: resolved, suspended: suspended))
             let handBuilt = try Self.handBuiltIPFSCluster(
                 for: resource, template: c.template, replicas: c.replicas, size: c.size, suspended: suspended)
 
@@ -124,7 +124,7 @@ import Testing
         #expect(spec[pointer: "/storage/cluster/size"] == "1Gi")
         #expect(spec[pointer: "/suspended"] == false)
         #expect(try resolved.childSpec(suspended: true)[pointer: "/suspended"] == true)
-        #expect(try ResourceChildren.child(for: Resource(metadata: ObjectMeta(name: "files"), spec: ResourceSpec(template: "x")),
+        #expect(try ResourceDesiredState.compute(resource: Resource(metadata: ObjectMeta(name: "files"), spec: ResourceSpec(template: "x")),
             template: resolved, suspended: false) == nil, "a Resource never read from the server builds nothing")
     }
 

@@ -80,8 +80,11 @@ struct Gizmo: KubeResource, Equatable {
         let store = Store<Gizmo>()
         let cache = ResourceChildCache(store)
         #expect(cache.kind == Gizmo.resource)
+        let owner = OwnerReference(
+            apiVersion: Resource.resource.apiVersion, kind: "Resource", name: "w", uid: "uid-w", controller: true)
         let desired = DynamicObject(
-            Gizmo.resource, metadata: ObjectMeta(name: "w", namespace: "acme"), fields: ["spec": ["instances": 2]])
+            Gizmo.resource, metadata: ObjectMeta(name: "w", namespace: "acme", ownerReferences: [owner]),
+            fields: ["spec": ["instances": 2]])
 
         let created = try await cache.apply(desired, observed: nil, with: DesiredStateApplier(client: client, identity: .quartermaster))
         #expect(created.kind == Gizmo.resource)
@@ -93,6 +96,31 @@ struct Gizmo: KubeResource, Equatable {
         let count = server.requests.count
         _ = try await cache.apply(desired, observed: observed, with: DesiredStateApplier(client: client, identity: .quartermaster))
         #expect(server.requests.count == count, "an unchanged child sends nothing")
-        #expect(ResourceChildren.reference(to: observed) == ResourceChildReference(apiVersion: "example.dev/v1", kind: "Gizmo", name: "w"))
+        #expect(ResourceDesiredState.reference(to: observed) == ResourceChildReference(apiVersion: "example.dev/v1", kind: "Gizmo", name: "w"))
+    }
+
+    @Test func aChildCacheNeverAppliesOverAnObjectTheOwnerDoesNotControl() async throws {
+        let server = FakeAPIServer()
+        let client = KubeClient(transport: server)
+        let store = Store<Gizmo>()
+        let cache = ResourceChildCache(store)
+        let theirs = try server.seed(Gizmo(metadata: ObjectMeta(name: "w", namespace: "acme"), spec: ["instances": 7]))
+        let owner = OwnerReference(
+            apiVersion: Resource.resource.apiVersion, kind: "Resource", name: "w", uid: "uid-w", controller: true)
+        let desired = DynamicObject(
+            Gizmo.resource, metadata: ObjectMeta(name: "w", namespace: "acme", ownerReferences: [owner]),
+            fields: ["spec": ["instances": 2]])
+        let applier = DesiredStateApplier(client: client, identity: .quartermaster)
+
+        // Not cached: the name is read from the API server first.
+        await #expect(throws: ChildNameConflict(kind: "Gizmo", name: "w", controller: nil)) {
+            try await cache.apply(desired, observed: nil, with: applier)
+        }
+        // Cached.
+        store.upsert(theirs)
+        let observed = try #require(try cache.get(name: "w", namespace: "acme"))
+        await #expect(throws: ChildNameConflict.self) { try await cache.apply(desired, observed: observed, with: applier) }
+        #expect(server.writes.isEmpty)
+        #expect(server.object(Gizmo.self, name: "w", namespace: "acme") == theirs)
     }
 }

@@ -2,7 +2,8 @@ import KubeCore
 
 extension IPFSCluster {
     /// The IPFSCluster kind: namespaced, short name `ipfs`, a scale subresource; covered by the
-    /// aggregated roles and managed by tenants' owners.
+    /// aggregated roles and managed by tenants' owners; offered as a Resource
+    /// (``ResourceOffering/ipfsCluster``).
     public static var declaration: KindDeclaration {
         KindDeclaration(
             objectType: IPFSCluster.self, crd: customResourceDefinition,
@@ -49,7 +50,7 @@ extension IPFSCluster {
                     "StorageClasses are read to validate an IPFSCluster's storageClassName and expansion support.",
                     PolicyRule(apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["get", "list", "watch"])),
             ],
-            aggregatedRoles: .workload, tenantOwners: .manage,
+            aggregatedRoles: .workload, tenantOwners: .manage, resourceOffering: .ipfsCluster,
             makeController: { cache, settings in IPFSClusterController.make(cache: cache, settings: settings) })
     }
 

@@ -16,8 +16,17 @@ public struct KindDeclaration: Sendable {
     /// The CRD: schema, names, printer columns, subresources. Its `resource` is `objectType`'s.
     public var crd: CustomResourceDefinitionModel
     /// What the kind's controller needs beyond its own kind, each with its reason, for the
-    /// manager's ClusterRole. Every kind's controller also gets ``ManagerRole/ownKindRules(_:)``.
+    /// manager's ClusterRole. Every kind's controller also gets ``ManagerRole/ownKindRules(_:)``,
+    /// and the rules ``offeringRules`` derives from the kinds offered as Resources.
     public var managerRules: [DocumentedPolicyRule]
+    /// What the kind's controller needs because of the kinds offered as Resources (the
+    /// ``resourceOffering`` of every kind in the list the manifests are generated from), for
+    /// the manager's ClusterRole, before ``managerRules``. Default: nothing (only the Resource
+    /// kind builds offered kinds: ``ResourceOffering/managerRules(for:)``).
+    public var offeringRules: @Sendable (_ offerings: [ResourceOffering]) -> [DocumentedPolicyRule]
+    /// How the kind is offered as a Resource (what templates may build), or `nil` when it is
+    /// not. ``ResourceOffering/all`` is read from these. Default `nil`.
+    public var resourceOffering: ResourceOffering?
     /// What the aggregated `quartermaster-admin`/`-editor`/`-viewer` roles grant on the kind.
     public var aggregatedRoles: AggregatedRoleAccess
     /// What a Tenant's owners may do with the kind in their namespace.
@@ -27,15 +36,24 @@ public struct KindDeclaration: Sendable {
 
     public init(
         objectType: any KubeResource.Type, crd: CustomResourceDefinitionModel, managerRules: [DocumentedPolicyRule],
-        aggregatedRoles: AggregatedRoleAccess, tenantOwners: TenantOwnerAccess,
+        offeringRules: @escaping @Sendable (_ offerings: [ResourceOffering]) -> [DocumentedPolicyRule] = { _ in [] },
+        aggregatedRoles: AggregatedRoleAccess, tenantOwners: TenantOwnerAccess, resourceOffering: ResourceOffering? = nil,
         makeController: @escaping ControllerFactory
     ) {
         self.objectType = objectType
         self.crd = crd
         self.managerRules = managerRules
+        self.offeringRules = offeringRules
+        self.resourceOffering = resourceOffering
         self.aggregatedRoles = aggregatedRoles
         self.tenantOwners = tenantOwners
         self.makeController = makeController
+    }
+
+    /// Every rule the kind's controller needs beyond its own kind when `offerings` are the kinds
+    /// offered as Resources: ``offeringRules`` then ``managerRules``.
+    public func managerRules(offerings: [ResourceOffering]) -> [DocumentedPolicyRule] {
+        offeringRules(offerings) + managerRules
     }
 
     /// The kind's API location (`objectType.resource`).

@@ -1,7 +1,9 @@
 import KubeCore
 
 /// The operator's ClusterRole, `quartermaster-manager-role`, generated from the kinds: for every
-/// kind its ``ownKindRules(_:)`` and its ``KindDeclaration/managerRules``, merged with
+/// kind its ``ownKindRules(_:)`` and its ``KindDeclaration/managerRules(offerings:)`` (with the
+/// offerings of the same kinds, so offering a kind as a Resource grants the Resource
+/// controller what it needs on it), merged with
 /// ``DocumentedPolicyRule/merged(_:)`` (so a permission several kinds need is granted once, and
 /// the role grants exactly the union of what the kinds ask for). No wildcards.
 public enum ManagerRole {
@@ -41,9 +43,12 @@ public enum ManagerRole {
         ]
     }
 
-    /// Every rule of the role, with its reason, for `kinds`.
+    /// Every rule of the role, with its reason, for `kinds` (and the kinds among them offered
+    /// as Resources).
     public static func documentedRules(for kinds: [KindDeclaration]) -> [DocumentedPolicyRule] {
-        DocumentedPolicyRule.merged(kinds.flatMap { ownKindRules($0.resource) + $0.managerRules })
+        let offerings = ResourceOffering.offerings(of: kinds)
+        return DocumentedPolicyRule.merged(
+            kinds.flatMap { ownKindRules($0.resource) + $0.managerRules(offerings: offerings) })
     }
 
     /// The role as a manifest, the reasons as comments.

@@ -2,19 +2,12 @@ import KubeCore
 
 extension Resource {
     /// The Resource kind: namespaced, short name `qres`; covered by the aggregated roles and
-    /// managed by tenants' owners.
+    /// managed by tenants' owners. Its manager rules on the kinds templates build come from
+    /// their offerings (``ResourceOffering/managerRules(for:)``).
     public static var declaration: KindDeclaration {
         KindDeclaration(
             objectType: Resource.self, crd: customResourceDefinition,
             managerRules: [
-                DocumentedPolicyRule(
-                    "A Resource creates the IPFSCluster its template names (server-side apply of a new object).",
-                    PolicyRule(apiGroups: [IPFSCluster.resource.group], resources: [IPFSCluster.resource.plural], verbs: ["create"])),
-                DocumentedPolicyRule(
-                    "A Resource watches the IPFSCluster it created.",
-                    PolicyRule(
-                        apiGroups: [IPFSCluster.resource.group], resources: [IPFSCluster.resource.plural],
-                        verbs: ["get", "list", "watch"])),
                 DocumentedPolicyRule(
                     "A Resource watches the quotas of its namespace: one stalled on QuotaExceeded resumes when quota frees up.",
                     PolicyRule(apiGroups: [""], resources: ["resourcequotas"], verbs: ["get", "list", "watch"])),
@@ -23,6 +16,9 @@ extension Resource {
                     PolicyRule(apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"])),
                 ManagerRole.recordEvents,
             ],
+            // What it needs on the kinds its templates build: from their offerings, so offering
+            // another kind grants it with no edit here.
+            offeringRules: { ResourceOffering.managerRules(for: $0) },
             aggregatedRoles: .workload, tenantOwners: .manage,
             makeController: { cache, settings in ResourceController.make(cache: cache, settings: settings) })
     }

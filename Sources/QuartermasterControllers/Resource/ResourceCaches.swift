@@ -6,8 +6,9 @@ import KubeRuntime
 /// `ControllerBuilder` returned them (the Resources themselves come with each reconcile's
 /// context).
 public struct ResourceCaches: Sendable {
-    /// The children the operator made, one cache per kind offered as a Resource
-    /// (`ResourceOffering.cacheChildren(in:)`).
+    /// Every object of each kind offered as a Resource in the watched namespaces (the
+    /// Resources' children and any other), one cache per kind
+    /// (`ResourceOffering.cacheChildren(in:options:)`).
     public var children: [ResourceChildCache]
     /// Every ResourceQuota in the watched namespaces.
     public var quotas: Store<ResourceQuota>

@@ -9,9 +9,11 @@ public enum ResourceController {
     public static let name = "resources"
 
     /// The Resource controller, with its informers declared in `cache`: Resources as primary
-    /// (in `settings.namespaces`, or all); owns the children of every kind offered as a
-    /// Resource (`ResourceOffering.all`, today IPFSClusters) labelled
-    /// `app.kubernetes.io/managed-by=quartermaster`; watches every ResourceQuota in those
+    /// (in `settings.namespaces`, or all); owns every kind offered as a Resource
+    /// (`ResourceOffering.all`, today IPFSClusters), caching every object of it in those
+    /// namespaces (the informer the kind's own controller uses as its primary; a change
+    /// reconciles the controlling Resource, and the Resource of the same name, so one stalled
+    /// on `NameConflict` resumes once the name is free); watches every ResourceQuota in those
     /// namespaces (a change reconciles every Resource of the namespace, so one stalled on
     /// `QuotaExceeded` recovers when quota frees up); and, when watching all namespaces, tenant
     /// Namespaces (label `quartermaster.dev/tenant`), for their suspension label and
@@ -22,7 +24,7 @@ public enum ResourceController {
             options: settings.controllerOptions(for: Resource.self))
         let resources = builder.primary
         let offerings = ResourceOffering.all
-        let children = offerings.map { $0.cacheChildren(in: &builder) }
+        let children = offerings.map { $0.cacheChildren(in: &builder, options: settings.reflectorOptions()) }
         let quotas = builder.watches(ResourceQuota.self, options: settings.reflectorOptions()) { quota in
             keys(in: quota.metadata.namespace ?? "", resources: resources)
         }

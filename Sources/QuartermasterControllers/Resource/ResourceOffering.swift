@@ -12,8 +12,13 @@ import KubeRuntime
 /// - the desired objects the kind's own controller renders for a spec, from which
 ///   ``footprint(spec:)`` computes what the child will ask of the namespace's quota, so the
 ///   quota check cannot drift from what is created.
-/// - ``cacheChildren(in:)``: the hook the Resource controller's declaration uses to cache
-///   (and be reconciled by) children of the kind.
+/// - ``cacheChildren(in:options:)``: the hook the Resource controller's declaration uses to
+///   cache (and be reconciled by) objects of the kind.
+/// - ``resourceControllerRules``: what the Resource controller needs on the kind, generated
+///   into the manager role from the kinds list (``ResourceOffering/managerRules(for:)``).
+///
+/// A kind is offered by its ``KindDeclaration/resourceOffering``; ``all`` is read from
+/// ``QuartermasterKinds/all``.
 ///
 /// A child is applied through its typed model: the generic desired object is decoded as the
 /// kind's Swift type and sent by `DesiredStateApplier`, exactly like a hand-built one.
@@ -23,7 +28,7 @@ public struct ResourceOffering: Sendable {
     /// Where the child's status shows what the Resource reports.
     public let statusPaths: ResourceChildStatusPaths
     private let desiredObjects: @Sendable (JSONValue) throws -> [any KubeResource]
-    private let declareCache: @Sendable (inout ControllerBuilder<Resource>) -> ResourceChildCache
+    private let declareCache: @Sendable (inout ControllerBuilder<Resource>, ReflectorOptions) -> ResourceChildCache
 
     /// Offers `type` as a Resource.
     ///
@@ -47,7 +52,18 @@ public struct ResourceOffering: Sendable {
             let typed = try child.decode(as: Kind.self)
             return [typed] + (try desiredObjects(typed))
         }
-        declareCache = { builder in ResourceChildCache(builder.owns(Kind.self)) }
+        declareCache = { builder, options in
+            let resources = builder.primary
+            let store = builder.owns(Kind.self, allObjects: true)
+            // The same informer again: an object named like a Resource (its child, or the
+            // object holding the child's name) reconciles that Resource, also when nothing
+            // controls it, so a Resource stalled on NameConflict resumes once the name is free.
+            builder.watches(Kind.self, options: options) { object in
+                let key = ObjectKey(namespace: object.metadata.namespace, name: object.metadata.name ?? "")
+                return resources.get(key) == nil ? [] : [key]
+            }
+            return ResourceChildCache(store)
+        }
     }
 
     /// The name, namespace and uid of the stand-in child whose desired objects are counted.
@@ -62,18 +78,56 @@ public struct ResourceOffering: Sendable {
         ResourceFootprint(objects: try desiredObjects(spec))
     }
 
-    /// Declares the children of the kind as owned by the Resource controller `builder` builds
-    /// (cached with the builder's owned-object selector, `app.kubernetes.io/managed-by=quartermaster`;
-    /// a change reconciles their Resource) and returns their cache, for ``ResourceCaches``.
-    public func cacheChildren(in builder: inout ControllerBuilder<Resource>) -> ResourceChildCache {
-        declareCache(&builder)
+    /// Declares the kind as owned by the Resource controller `builder` builds, caching every
+    /// object of it in the watched namespaces (`owns(_:allObjects: true)`: the informer the
+    /// kind's own controller declares as its primary, so no list or watch of its own), and
+    /// returns the cache, for ``ResourceCaches``. A change to an object reconciles the Resource
+    /// that controls it, and the Resource of the object's namespace and name if there is one.
+    ///
+    /// - Parameter options: the options of the builder's primary informer (its namespaces,
+    ///   no selectors), so that both declarations of the kind are one informer.
+    public func cacheChildren(
+        in builder: inout ControllerBuilder<Resource>, options: ReflectorOptions
+    ) -> ResourceChildCache {
+        var unselected = options
+        unselected.labelSelector = nil
+        unselected.fieldSelector = nil
+        return declareCache(&builder, unselected)
+    }
+
+    /// What the Resource controller needs on the kind, for the manager role: `create` (server-side
+    /// apply of a new child; updating it is `patch`, which every kind's own rules grant) and
+    /// `get`, `list`, `watch` (every object of the kind is cached, and a name the cache does not
+    /// show is read before the first write).
+    public var resourceControllerRules: [DocumentedPolicyRule] {
+        [
+            DocumentedPolicyRule(
+                "A Resource creates the \(kind.kind) its template names (server-side apply of a new object).",
+                PolicyRule(apiGroups: [kind.group], resources: [kind.plural], verbs: ["create"])),
+            DocumentedPolicyRule(
+                "A Resource caches every \(kind.kind) of its namespace: the one it created, and one holding its name (never written over).",
+                PolicyRule(apiGroups: [kind.group], resources: [kind.plural], verbs: ["get", "list", "watch"])),
+        ]
     }
 }
 
 extension ResourceOffering {
-    /// Every kind offered as a Resource: the kinds the Resource controller caches, and the
-    /// kinds templates may build.
-    public static let all: [ResourceOffering] = [.ipfsCluster]
+    /// Every kind offered as a Resource: the ``KindDeclaration/resourceOffering`` of each kind
+    /// of ``QuartermasterKinds/all``, in its order. The kinds the Resource controller caches,
+    /// and the kinds templates may build.
+    public static var all: [ResourceOffering] { offerings(of: QuartermasterKinds.all) }
+
+    /// The offerings of `kinds`, in their order.
+    public static func offerings(of kinds: [KindDeclaration]) -> [ResourceOffering] {
+        kinds.compactMap(\.resourceOffering)
+    }
+
+    /// What the Resource controller needs on the kinds `offerings` offers, for the manager
+    /// role (the Resource declaration's ``KindDeclaration/offeringRules``): each offering's
+    /// ``resourceControllerRules``.
+    public static func managerRules(for offerings: [ResourceOffering]) -> [DocumentedPolicyRule] {
+        offerings.flatMap(\.resourceControllerRules)
+    }
 
     /// The offering of `kind` in `offerings`.
     ///

@@ -5,29 +5,41 @@ import KubeRuntime
 import Logging
 
 /// Builds each Resource's child from its template, after checking the namespace quota, and
-/// reports stages, progress, phase, endpoint and conditions (`ResourceStageMachine`). Works
-/// the same for every child kind in ``offerings``: nothing here names a kind.
+/// reports stages, progress, phase, endpoint and conditions (``ResourceStatusComputation``).
+/// Works the same for every child kind in ``offerings``: nothing here names a kind.
 ///
 /// Per reconcile:
 ///
 /// 1. Resolve the template and parameters (`ResourceTemplateCatalog.resolve`); on failure the
 ///    Resource is `Stalled` (`UnknownTemplate` / `InvalidParameters`) and nothing is created.
-/// 2. Until the child exists, check the child's footprint (computed from the objects its own
+/// 2. When the cache shows an object of the child's kind and name that this Resource does not
+///    control (no controller owner reference with its UID: a user's own object, or another
+///    owner's), nothing is applied, adopted or changed: the Resource is `Stalled`, reason
+///    `NameConflict`, with a message naming the object and its owner (``ChildNameConflict``).
+///    The controller reconciles the Resource again when that object changes or goes away.
+/// 3. Until the child exists, check the child's footprint (computed from the objects its own
 ///    controller renders for its spec: ``ResolvedResourceTemplate/footprint(offerings:)``)
 ///    against the headroom of every ResourceQuota in the namespace (`QuotaCheck`, from the
 ///    cache). When it does not fit the Resource is `Stalled=True`, reason `QuotaExceeded`, with
 ///    the numbers, and nothing is created; the controller watches ResourceQuotas, so freeing
 ///    quota reconciles it again.
-/// 3. Apply the child (`ResourceChildren.child`, decoded as its kind's typed model) through
-///    `DesiredStateApplier`: a request only when the cache shows a difference.
-/// 4. Reflect the child's state (``ResourceChildState``): ready (its `Ready` condition or
+/// 4. Apply the child (``ResourceDesiredState/compute(resource:template:suspended:)``, decoded
+///    as its kind's typed model) through `DesiredStateApplier`: a request only when the cache
+///    shows a difference; when the cache shows no object of that name, the name is read from
+///    the API server first, and one this Resource does not control is a `NameConflict` as in 2.
+/// 5. Reflect the child's state (``ResourceChildState``): ready (its `Ready` condition or
 ///    phase, for the current generation), failed, progress (`n/m nodes ready`), endpoint and
 ///    credentials Secret from the paths its ``ResourceOffering`` declares.
-/// 5. Replace `/status` only when the computed status differs from the stored one.
+/// 6. Compute the status (``ResourceObservation`` → ``ResourceStatusComputation/compute(observation:previous:generation:now:)``)
+///    and write it with the shared ``StatusWriter``: only when it differs from the stored one;
+///    on a conflict (409) the Resource is reconciled again, a Resource gone (404) is done, a
+///    refused status (422) is a Warning Event.
 ///
 /// While the template does not resolve, a child of any offered kind named like the Resource
-/// is still reflected. A converged reconcile sends no request. Events (never with secrets):
-/// `Created`, `QuotaExceeded`, `InvalidTemplate`, `Ready`, `Suspended`, `WorkloadFailed`.
+/// and controlled by it is still reflected. A converged reconcile sends no request. Events
+/// (never with secrets): `Created` when the child is created, and the status transitions of
+/// ``eventWording(endpoint:)``: `Ready`, `Suspended`, and on phase `Failed` a Warning with
+/// the `Stalled` reason (`InvalidTemplate`, `QuotaExceeded`, `NameConflict`, `WorkloadFailed`).
 public struct ResourceReconciler: Reconciler {
     public typealias Object = Resource
 
@@ -35,6 +47,8 @@ public struct ResourceReconciler: Reconciler {
     /// The caches its controller declared.
     public let caches: ResourceCaches
     public let applier: DesiredStateApplier
+    /// Writes the status and records its transitions (``StatusWriter``).
+    public let statusWriter: StatusWriter
     /// `nil` records nothing.
     public let events: EventRecorder?
     /// The clock for stage and condition times. Default: the system clock.
@@ -49,6 +63,7 @@ public struct ResourceReconciler: Reconciler {
         self.client = client
         self.caches = caches
         self.applier = DesiredStateApplier(client: client, identity: .quartermaster)
+        self.statusWriter = StatusWriter(client: client, events: events)
         self.events = events
         self.now = now
         self.offerings = offerings
@@ -62,6 +77,7 @@ public struct ResourceReconciler: Reconciler {
         guard resource.metadata.deletionTimestamp == nil else { return .done }
         let namespaceName = resource.metadata.namespace ?? ""
         let name = resource.metadata.name ?? ""
+        let uid = resource.metadata.uid ?? ""
         // Namespaces are cached only when every namespace is watched (tenant namespaces only);
         // a namespace that is not cached exists, since the Resource lives in it.
         let namespace = caches.namespaces?.get(name: namespaceName, namespace: nil)
@@ -72,7 +88,7 @@ public struct ResourceReconciler: Reconciler {
         do { template = .success(try ResourceTemplateCatalog.resolve(resource.spec)) } catch {
             template = .failure(error)
         }
-        var facts = ResourceFacts(template: template, namespaceReady: namespaceReady, suspended: suspended)
+        var observation = ResourceObservation(template: template, namespaceReady: namespaceReady, suspended: suspended)
         var child: ResourceChildObject?
 
         if case .success(let resolved) = template {
@@ -81,30 +97,44 @@ public struct ResourceReconciler: Reconciler {
                 throw TerminalError(error)
             }
             let children = try cache(of: offering)
-            let observedChild = try children.get(name: name, namespace: namespaceName)
-            child = observedChild
-            if observedChild == nil {
-                let quotas = caches.quotas.list(namespace: namespaceName)
-                facts.quota = QuotaCheck.check(needs: try footprint(of: resolved).quotaUsage, quotas: quotas)
+            let cached = try children.get(name: name, namespace: namespaceName)
+            if let cached,
+                let conflict = ChildNameConflict.check(kind: offering.kind.kind, existing: cached.metadata, ownerUID: uid)
+            {
+                observation.conflict = conflict
             } else {
-                facts.quota = .fits
-            }
-            let desired: DynamicObject?
-            do { desired = try ResourceChildren.child(for: resource, template: resolved, suspended: suspended) } catch {
-                throw TerminalError("template \(resolved.template.versionedName) cannot be rendered: \(error)")
-            }
-            facts.configGenerated = desired != nil
-            if let desired, facts.quota == .fits || observedChild != nil, namespaceReady {
-                child = try await children.apply(desired, observed: observedChild, with: applier)
-                if observedChild == nil {
-                    events?.record(
-                        resource, type: .normal, reason: "Created",
-                        message: "created \(offering.kind.kind) \(name) from template \(resolved.template.versionedName)")
+                child = cached
+                if cached == nil {
+                    let quotas = caches.quotas.list(namespace: namespaceName)
+                    observation.quota = QuotaCheck.check(needs: try footprint(of: resolved).quotaUsage, quotas: quotas)
+                } else {
+                    observation.quota = .fits
+                }
+                let desired: DynamicObject?
+                do {
+                    desired = try ResourceDesiredState.compute(resource: resource, template: resolved, suspended: suspended)
+                } catch {
+                    throw TerminalError("template \(resolved.template.versionedName) cannot be rendered: \(error)")
+                }
+                observation.configGenerated = desired != nil
+                if let desired, observation.quota == .fits || cached != nil, namespaceReady {
+                    do {
+                        child = try await children.apply(desired, observed: cached, with: applier)
+                        if cached == nil {
+                            events?.record(
+                                resource, type: .normal, reason: "Created",
+                                message: "created \(offering.kind.kind) \(name) from template \(resolved.template.versionedName)")
+                        }
+                    } catch let conflict as ChildNameConflict {
+                        observation.conflict = conflict
+                    }
                 }
             }
-        } else {
+        } else if !uid.isEmpty {
             for offering in offerings {
-                if let found = try cache(of: offering).get(name: name, namespace: namespaceName) {
+                if let found = try cache(of: offering).get(name: name, namespace: namespaceName),
+                    found.metadata.isControlled(byUID: uid)
+                {
                     child = found
                     break
                 }
@@ -114,24 +144,20 @@ public struct ResourceReconciler: Reconciler {
             ResourceChildState(child, paths: try ResourceOffering.offering(for: child.kind, in: offerings).statusPaths)
         }
         if let state {
-            facts.childApplied = true
-            facts.childReady = state.ready
-            facts.childProgress = state.progress
-            facts.childFailure = state.failure
-            facts.endpointPublished = state.ready && state.endpoint != nil
+            observation.childApplied = true
+            observation.childReady = state.ready
+            observation.childProgress = state.progress
+            observation.childFailure = state.failure
+            observation.endpointPublished = state.ready && state.endpoint != nil
         }
 
-        var status = ResourceStageMachine.evaluate(
-            facts: facts, previous: resource.status, generation: resource.metadata.generation, now: now())
-        status.childRef = child.map(ResourceChildren.reference(to:))
+        var status = ResourceStatusComputation.compute(
+            observation: observation, previous: resource.status, generation: resource.metadata.generation, now: now())
+        status.childRef = child.map(ResourceDesiredState.reference(to:))
         status.endpoint = state?.endpoint
         status.credentialsSecretRef = state?.credentialsSecretName.map { LocalObjectReference(name: $0) }
-        guard status != resource.status else { return .done }
-        var updated = resource
-        updated.status = status
-        _ = try await client.replaceStatus(updated)
-        recordTransitions(resource, old: resource.status, new: status)
-        return .done
+        return try await statusWriter.write(status, of: resource, wording: Self.eventWording(endpoint: status.endpoint))
+            .result()
     }
 
     /// The cache of `offering`'s kind; a terminal error when the controller does not cache it.
@@ -148,29 +174,6 @@ public struct ResourceReconciler: Reconciler {
     private func footprint(of resolved: ResolvedResourceTemplate) throws -> ResourceFootprint {
         do { return try resolved.footprint(offerings: offerings) } catch {
             throw TerminalError("the footprint of template \(resolved.template.versionedName) cannot be computed: \(error)")
-        }
-    }
-
-    private func recordTransitions(_ resource: Resource, old: ResourceStatus?, new: ResourceStatus) {
-        guard let events, old?.phase != new.phase || old?.conditions?[type: "Stalled"]?.reason
-            != new.conditions?[type: "Stalled"]?.reason
-        else { return }
-        let stalled = new.conditions?[type: "Stalled"]
-        switch new.phase {
-        case .ready?:
-            events.record(
-                resource, type: .normal, reason: "Ready",
-                message: "ready" + (new.endpoint.map { " at \($0)" } ?? ""))
-        case .suspended?:
-            events.record(resource, type: .normal, reason: "Suspended", message: "workloads scaled to zero, data kept")
-        case .failed?:
-            let reason = stalled?.reason ?? "Failed"
-            events.record(
-                resource, type: .warning, reason: reason == "UnknownTemplate" || reason == "InvalidParameters"
-                    ? "InvalidTemplate" : reason,
-                message: stalled?.message ?? "")
-        default:
-            break
         }
     }
 }

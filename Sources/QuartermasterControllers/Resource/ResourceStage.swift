@@ -31,7 +31,8 @@ public struct ResourceStage: Codable, Hashable, Sendable {
 public enum ResourceStageName: String, Codable, Hashable, Sendable, CaseIterable {
     /// 0%: request accepted, template resolved.
     case initialising = "Initialising"
-    /// 20%: quota headroom checked, namespace ready.
+    /// 20%: the child's name free (not held by an object the Resource does not control), quota
+    /// headroom checked, namespace ready.
     case allocating = "Allocating"
     /// 40%: secrets and configuration generated.
     case configuring = "Configuring"

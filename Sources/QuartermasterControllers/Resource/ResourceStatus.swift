@@ -1,10 +1,11 @@
 import Foundation
 import KubeCore
+import KubeRuntime
 
 /// `Resource.status`, written only by the operator.
 ///
 /// Schema: object; description "How far provisioning has got."
-public struct ResourceStatus: Codable, Hashable, Sendable {
+public struct ResourceStatus: ConditionedStatus, Hashable {
     /// Schema: integer (int64); description "The metadata.generation this status describes."
     public var observedGeneration: Int64?
     /// Schema: string, enum of `ResourcePhase`; description "Summary of the Resource's state."

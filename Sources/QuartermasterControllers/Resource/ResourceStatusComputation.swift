@@ -1,16 +1,20 @@
 import Foundation
 import KubeCore
 
-/// Turns observed facts into a Resource's stages, progress, phase and conditions (pure).
+/// Turns what the reconciler observed (``ResourceObservation``) into a Resource's stages,
+/// progress, phase and conditions (pure).
 ///
 /// Stages are evaluated in order; a stage is looked at only when every earlier stage is
 /// `Done`, later ones stay `Pending`:
 ///
 /// 1. Initialising — `Done` when the template resolves; `Failed` (reason `UnknownTemplate`
 ///    or `InvalidParameters`) otherwise.
-/// 2. Allocating — `Done` when the quota check fits (or the child already exists) and the
-///    namespace is ready; `Failed` (reason `QuotaExceeded`, message with the numbers) when
-///    the needs exceed the headroom; `InProgress` while waiting for either.
+/// 2. Allocating — `Done` when the child's name is free (or the child is this Resource's),
+///    the quota check fits (or the child already exists) and the namespace is ready; `Failed`
+///    (reason `NameConflict`, message ``ChildNameConflict/description``, naming the object and
+///    its owner) when an object this Resource does not control has the child's name; `Failed`
+///    (reason `QuotaExceeded`, message with the numbers) when the needs exceed the headroom;
+///    `InProgress` while waiting for either.
 /// 3. Configuring — `Done` once secrets and configuration exist.
 /// 4. Provisioning — `Done` once the child is applied.
 /// 5. Verifying — `Done` when the child is ready; `Failed` (reason `WorkloadFailed`) when it
@@ -32,15 +36,20 @@ import KubeCore
 /// `Ready` is `True` only in phase `Ready`; `Stalled` is `True` only in phase `Failed`, with
 /// the failure's reason; `Reconciling` is `True` in `Pending`, `Provisioning`, `Degraded`
 /// and `Deleting`, with the current stage as reason.
-public enum ResourceStageMachine {
-    /// The status after `facts`: `previous` (may be `nil`) with `observedGeneration`,
+public enum ResourceStatusComputation {
+    /// `Suspended`: the reason of every condition of a suspended Resource; no other phase has a
+    /// `Ready` condition with this reason (stage names, failure reasons, `Ready`, `Degraded`
+    /// and `Deleting` are the others), so Events can tell suspension from the conditions.
+    static let suspendedReason = "Suspended"
+
+    /// The status after `observation`: `previous` (may be `nil`) with `observedGeneration`,
     /// `phase`, `progress`, `progressText`, `stages` and `conditions` replaced, and
     /// `templateVersion` set when the template resolves (kept otherwise). `endpoint`,
     /// `credentialsSecretRef` and `childRef` are kept from `previous` for the reconciler to set.
-    public static func evaluate(
-        facts: ResourceFacts, previous: ResourceStatus?, generation: Int64?, now: Date
+    public static func compute(
+        observation: ResourceObservation, previous: ResourceStatus?, generation: Int64?, now: Date
     ) -> ResourceStatus {
-        let evaluated = stageStates(facts)
+        let evaluated = stageStates(observation)
         let old = Dictionary((previous?.stages ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let stamp = APITimestamp.time(now)
         let stages = evaluated.map { name, state, message in
@@ -51,15 +60,15 @@ public enum ResourceStageMachine {
         let current = stages.first { $0.state != .done }
 
         let phase: ResourcePhase
-        if facts.deleting {
+        if observation.deleting {
             phase = .deleting
         } else if failed != nil {
             phase = .failed
-        } else if facts.suspended {
+        } else if observation.suspended {
             phase = .suspended
         } else if current == nil {
             phase = .ready
-        } else if facts.childApplied, previous?.phase == .ready || previous?.phase == .degraded {
+        } else if observation.childApplied, previous?.phase == .ready || previous?.phase == .degraded {
             phase = .degraded
         } else if let c = current, c.name == .initialising || c.name == .allocating {
             phase = .pending
@@ -73,9 +82,9 @@ public enum ResourceStageMachine {
         status.progress = progress
         status.progressText = ResourceStatus.progressText(progress)
         status.stages = stages
-        if case .success(let t) = facts.template { status.templateVersion = t.template.versionedName }
+        if case .success(let t) = observation.template { status.templateVersion = t.template.versionedName }
         var conditions = status.conditions ?? []
-        for c in self.conditions(phase: phase, failed: failed, current: current, facts: facts) {
+        for c in self.conditions(phase: phase, failed: failed, current: current, observation: observation) {
             var c = c
             c.observedGeneration = generation
             conditions.set(c, now: now)
@@ -84,8 +93,8 @@ public enum ResourceStageMachine {
         return status
     }
 
-    /// Each stage's state and message from the facts alone.
-    static func stageStates(_ f: ResourceFacts) -> [(ResourceStageName, ResourceStageState, String?)] {
+    /// Each stage's state and message from the observation alone.
+    static func stageStates(_ f: ResourceObservation) -> [(ResourceStageName, ResourceStageState, String?)] {
         var out: [(ResourceStageName, ResourceStageState, String?)] = []
         var blocked = false
         func add(_ name: ResourceStageName, _ state: ResourceStageState, _ message: String?) {
@@ -102,7 +111,9 @@ public enum ResourceStageMachine {
         case .failure(let e):
             add(.initialising, .failed, e.description)
         }
-        if !f.childApplied, case .exceeded = f.quota {
+        if let conflict = f.conflict {
+            add(.allocating, .failed, conflict.description)
+        } else if !f.childApplied, case .exceeded = f.quota {
             add(.allocating, .failed, "quota exceeded: " + (f.quota?.message ?? ""))
         } else if !f.childApplied, f.quota != .fits {
             add(.allocating, .inProgress, f.quota?.message ?? "checking quota headroom")
@@ -156,14 +167,14 @@ public enum ResourceStageMachine {
     }
 
     static func conditions(
-        phase: ResourcePhase, failed: ResourceStage?, current: ResourceStage?, facts: ResourceFacts
+        phase: ResourcePhase, failed: ResourceStage?, current: ResourceStage?, observation: ResourceObservation
     ) -> [Condition] {
         let failureReason: String? = failed.map { stage in
             switch stage.name {
             case .initialising:
-                if case .failure(let e) = facts.template { return e.reason }
+                if case .failure(let e) = observation.template { return e.reason }
                 return "InvalidTemplate"
-            case .allocating: return "QuotaExceeded"
+            case .allocating: return observation.conflict == nil ? "QuotaExceeded" : "NameConflict"
             default: return "WorkloadFailed"
             }
         }
@@ -185,9 +196,9 @@ public enum ResourceStageMachine {
         case .suspended:
             let message = "suspended: workloads scaled to zero, data kept"
             return [
-                Condition(type: "Ready", status: .false, reason: "Suspended", message: message),
-                Condition(type: "Reconciling", status: .false, reason: "Suspended"),
-                Condition(type: "Stalled", status: .false, reason: "Suspended"),
+                Condition(type: "Ready", status: .false, reason: suspendedReason, message: message),
+                Condition(type: "Reconciling", status: .false, reason: suspendedReason),
+                Condition(type: "Stalled", status: .false, reason: suspendedReason),
             ]
         case .deleting:
             return [

@@ -4,7 +4,7 @@ import Testing
 
 @testable import QuartermasterControllers
 
-@Suite struct ResourceStageMachineTests {
+@Suite struct ResourceStatusComputationTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
     let t1 = Date(timeIntervalSince1970: 1_700_000_060)
     let t2 = Date(timeIntervalSince1970: 1_700_000_120)
@@ -13,10 +13,10 @@ import Testing
         Result { () throws(ResourceTemplateError) in try ResourceTemplateCatalog.resolve(ResourceSpec(template: "small-storage")) }
     }
 
-    /// Facts with everything up to and including `stage` achieved.
-    func facts(through stage: ResourceStageName?) -> ResourceFacts {
+    /// An observation with everything up to and including `stage` achieved.
+    func observation(through stage: ResourceStageName?) -> ResourceObservation {
         let n = stage.map { s in ResourceStageName.allCases.firstIndex(of: s)! + 1 } ?? 0
-        return ResourceFacts(
+        return ResourceObservation(
             template: resolved, quota: n >= 2 ? .fits : nil, namespaceReady: n >= 2, configGenerated: n >= 3,
             childApplied: n >= 4, childReady: n >= 5, endpointPublished: n >= 6)
     }
@@ -33,7 +33,7 @@ import Testing
             (.complete, 100, .ready, [.done, .done, .done, .done, .done, .done]),
         ]
         for (stage, progress, phase, stageStates) in expected {
-            let s = ResourceStageMachine.evaluate(facts: facts(through: stage), previous: nil, generation: 1, now: t0)
+            let s = ResourceStatusComputation.compute(observation: observation(through: stage), previous: nil, generation: 1, now: t0)
             #expect(s.progress == progress, "\(String(describing: stage))")
             #expect(s.progressText == "\(progress)%")
             #expect(s.phase == phase, "\(String(describing: stage))")
@@ -42,16 +42,16 @@ import Testing
     }
 
     @Test func freshResourceStartsAtInitialisingZero() {
-        var f = facts(through: nil)
+        var f = observation(through: nil)
         f.template = .failure(.unknownTemplate("x", available: []))
-        let failed = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        let failed = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 1, now: t0)
         #expect(failed.progress == 0)
         #expect(failed.phase == .failed)
         #expect(failed.stages?.map(\.name) == ResourceStageName.allCases)
     }
 
     @Test func readyResourceHasReadyConditionAndEveryStageTimed() throws {
-        let s = ResourceStageMachine.evaluate(facts: facts(through: .complete), previous: nil, generation: 7, now: t0)
+        let s = ResourceStatusComputation.compute(observation: observation(through: .complete), previous: nil, generation: 7, now: t0)
         let c = s.conditions ?? []
         #expect(c.isTrue("Ready"))
         #expect(!c.isTrue("Reconciling"))
@@ -67,10 +67,10 @@ import Testing
     }
 
     @Test func timestampsAreKeptAcrossCalls() throws {
-        let first = ResourceStageMachine.evaluate(facts: facts(through: .configuring), previous: nil, generation: 1, now: t0)
-        let second = ResourceStageMachine.evaluate(facts: facts(through: .configuring), previous: first, generation: 1, now: t1)
+        let first = ResourceStatusComputation.compute(observation: observation(through: .configuring), previous: nil, generation: 1, now: t0)
+        let second = ResourceStatusComputation.compute(observation: observation(through: .configuring), previous: first, generation: 1, now: t1)
         #expect(second == first)
-        let third = ResourceStageMachine.evaluate(facts: facts(through: .provisioning), previous: second, generation: 1, now: t2)
+        let third = ResourceStatusComputation.compute(observation: observation(through: .provisioning), previous: second, generation: 1, now: t2)
         let stages = try #require(third.stages)
         #expect(stages[0].finishedAt == APITimestamp.time(t0))
         // Provisioning started at t0 (InProgress) and finished at t2.
@@ -90,11 +90,11 @@ import Testing
     }
 
     @Test func quotaExceededStallsAtAllocatingWithNumbers() throws {
-        var f = facts(through: .initialising)
+        var f = observation(through: .initialising)
         let needs = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "large-storage")).footprint().quotaUsage
         f.quota = QuotaCheck.check(needs: needs, quota: ResourceQuotaStatus(hard: ["requests.storage": "20Gi"]))
         f.namespaceReady = true
-        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 2, now: t0)
+        let s = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 2, now: t0)
         #expect(s.phase == .failed)
         #expect(s.progress == 20)
         #expect(states(s) == [.done, .failed, .pending, .pending, .pending, .pending])
@@ -107,32 +107,32 @@ import Testing
     }
 
     @Test func quotaIsNotRecheckedOnceTheChildExists() {
-        var f = facts(through: .provisioning)
+        var f = observation(through: .provisioning)
         f.quota = .exceeded([QuotaShortfall(resource: "requests.storage", needs: "6Gi", hard: "20Gi", used: "20Gi")])
-        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        let s = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 1, now: t0)
         #expect(s.phase == .provisioning)
         #expect(s.stages?[1].state == .done)
     }
 
     @Test func waitingForQuotaCountOrNamespace() {
-        var f = facts(through: .initialising)
+        var f = observation(through: .initialising)
         f.quota = .notCounted("waiting for ResourceQuota quartermaster-tenant to be counted")
-        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        let s = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 1, now: t0)
         #expect(s.phase == .pending)
         #expect(s.stages?[1].message == "waiting for ResourceQuota quartermaster-tenant to be counted")
         f.quota = .fits
-        let s2 = ResourceStageMachine.evaluate(facts: f, previous: s, generation: 1, now: t1)
+        let s2 = ResourceStatusComputation.compute(observation: f, previous: s, generation: 1, now: t1)
         #expect(s2.stages?[1].message == "waiting for the namespace to be ready")
         #expect(s2.stages?[1].startedAt == APITimestamp.time(t0))
     }
 
     @Test func invalidParametersFailInitialising() throws {
-        var f = facts(through: nil)
+        var f = observation(through: nil)
         f.template = Result { () throws(ResourceTemplateError) in
             try ResourceTemplateCatalog.resolve(
                 ResourceSpec(template: "small-storage", parameters: ResourceParameters(size: "1Ti")))
         }
-        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        let s = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 1, now: t0)
         #expect(s.phase == .failed)
         #expect(s.stages?[0].state == .failed)
         #expect(s.stages?[0].message == "parameters.size 1Ti is out of range for template small-storage: 1Gi to 10Gi")
@@ -141,9 +141,9 @@ import Testing
     }
 
     @Test func workloadFailureFailsVerifying() {
-        var f = facts(through: .provisioning)
+        var f = observation(through: .provisioning)
         f.childFailure = "StatefulSet acme-ipfs: pod acme-ipfs-0 CrashLoopBackOff"
-        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        let s = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 1, now: t0)
         #expect(s.phase == .failed)
         #expect(s.progress == 80)
         #expect(s.stages?[4].message == "workloads failed: StatefulSet acme-ipfs: pod acme-ipfs-0 CrashLoopBackOff")
@@ -151,10 +151,10 @@ import Testing
     }
 
     @Test func readyThenUnreadyIsDegradedAndRecovers() {
-        let ready = ResourceStageMachine.evaluate(facts: facts(through: .complete), previous: nil, generation: 1, now: t0)
-        var f = facts(through: .provisioning)
+        let ready = ResourceStatusComputation.compute(observation: observation(through: .complete), previous: nil, generation: 1, now: t0)
+        var f = observation(through: .provisioning)
         f.childProgress = "0/1 nodes ready"
-        let degraded = ResourceStageMachine.evaluate(facts: f, previous: ready, generation: 1, now: t1)
+        let degraded = ResourceStatusComputation.compute(observation: f, previous: ready, generation: 1, now: t1)
         #expect(degraded.phase == .degraded)
         #expect(degraded.progress == 80)
         #expect(degraded.stages?[4].state == .inProgress)
@@ -163,19 +163,19 @@ import Testing
         #expect(degraded.stages?[5].state == .pending)
         #expect(degraded.conditions?[type: "Ready"]?.reason == "Degraded")
         #expect(degraded.conditions?[type: "Ready"]?.lastTransitionTime == APITimestamp.time(t1))
-        let stillDegraded = ResourceStageMachine.evaluate(facts: f, previous: degraded, generation: 1, now: t2)
+        let stillDegraded = ResourceStatusComputation.compute(observation: f, previous: degraded, generation: 1, now: t2)
         #expect(stillDegraded.phase == .degraded)
-        let recovered = ResourceStageMachine.evaluate(facts: facts(through: .complete), previous: stillDegraded, generation: 1, now: t2)
+        let recovered = ResourceStatusComputation.compute(observation: observation(through: .complete), previous: stillDegraded, generation: 1, now: t2)
         #expect(recovered.phase == .ready)
         #expect(recovered.stages?[0].finishedAt == APITimestamp.time(t0))
         #expect(recovered.stages?[5].finishedAt == APITimestamp.time(t2))
     }
 
     @Test func suspendedStopsBeforeVerifying() {
-        let ready = ResourceStageMachine.evaluate(facts: facts(through: .complete), previous: nil, generation: 1, now: t0)
-        var f = facts(through: .provisioning)
+        let ready = ResourceStatusComputation.compute(observation: observation(through: .complete), previous: nil, generation: 1, now: t0)
+        var f = observation(through: .provisioning)
         f.suspended = true
-        let s = ResourceStageMachine.evaluate(facts: f, previous: ready, generation: 2, now: t1)
+        let s = ResourceStatusComputation.compute(observation: f, previous: ready, generation: 2, now: t1)
         #expect(s.phase == .suspended)
         #expect(s.progress == 60)
         #expect(states(s) == [.done, .done, .done, .done, .pending, .pending])
@@ -184,14 +184,14 @@ import Testing
         #expect(s.conditions?.isTrue("Reconciling") == false)
         #expect(s.conditions?.isTrue("Stalled") == false)
         // Resuming provisions again rather than reporting Degraded.
-        let resumed = ResourceStageMachine.evaluate(facts: facts(through: .provisioning), previous: s, generation: 3, now: t2)
+        let resumed = ResourceStatusComputation.compute(observation: observation(through: .provisioning), previous: s, generation: 3, now: t2)
         #expect(resumed.phase == .provisioning)
     }
 
     @Test func deletingOverridesThePhase() {
-        var f = facts(through: .complete)
+        var f = observation(through: .complete)
         f.deleting = true
-        let s = ResourceStageMachine.evaluate(facts: f, previous: nil, generation: 1, now: t0)
+        let s = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 1, now: t0)
         #expect(s.phase == .deleting)
         #expect(s.conditions?[type: "Reconciling"]?.reason == "Deleting")
         #expect(s.conditions?.isTrue("Ready") == false)
@@ -201,16 +201,71 @@ import Testing
         let previous = ResourceStatus(
             endpoint: "http://r.acme.svc:9094", credentialsSecretRef: LocalObjectReference(name: "r-credentials"),
             childRef: ResourceChildReference(apiVersion: "quartermaster.dev/v1alpha1", kind: "IPFSCluster", name: "r"))
-        let s = ResourceStageMachine.evaluate(facts: facts(through: .complete), previous: previous, generation: 1, now: t0)
+        let s = ResourceStatusComputation.compute(observation: observation(through: .complete), previous: previous, generation: 1, now: t0)
         #expect(s.endpoint == "http://r.acme.svc:9094")
         #expect(s.credentialsSecretRef?.name == "r-credentials")
         #expect(s.childRef?.kind == "IPFSCluster")
     }
 
     @Test func statusEncodesStagesAsTheSchemaExpects() throws {
-        let s = ResourceStageMachine.evaluate(facts: facts(through: .initialising), previous: nil, generation: 1, now: t0)
+        let s = ResourceStatusComputation.compute(observation: observation(through: .initialising), previous: nil, generation: 1, now: t0)
         let stage = try #require(s.stages?[2])
         let json = try #require(String(data: try KubeJSON.encode(stage), encoding: .utf8))
         #expect(json == #"{"name":"Configuring","state":"Pending"}"#)
+    }
+
+    @Test(arguments: [QuotaCheckResult.fits, .exceeded([QuotaShortfall(resource: "requests.storage", needs: "6Gi", hard: "20Gi", used: "20Gi")])])
+    func aNameConflictStallsAtAllocatingNamingTheObjectAndItsOwner(quota: QuotaCheckResult) throws {
+        var f = observation(through: .initialising)
+        f.quota = quota
+        f.namespaceReady = true
+        f.conflict = ChildNameConflict(kind: "IPFSCluster", name: "files", controller: "Deployment/mine")
+        let s = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 3, now: t0)
+        #expect(s.phase == .failed)
+        #expect(s.progress == 20)
+        #expect(states(s) == [.done, .failed, .pending, .pending, .pending, .pending])
+        let stalled = try #require(s.conditions?[type: "Stalled"])
+        #expect(stalled.status == .true && stalled.reason == "NameConflict")
+        #expect(stalled.message?.contains("IPFSCluster files already exists and belongs to Deployment/mine") == true)
+        #expect(stalled.observedGeneration == 3)
+        #expect(s.conditions?[type: "Ready"]?.reason == "NameConflict")
+
+        // Nobody's object: the message says so.
+        f.conflict = ChildNameConflict(kind: "IPFSCluster", name: "files", controller: nil)
+        let unowned = ResourceStatusComputation.compute(observation: f, previous: s, generation: 3, now: t1)
+        #expect(unowned.conditions?[type: "Stalled"]?.message?.contains("was not created by Quartermaster") == true)
+        // The name freed: the Resource goes on.
+        f.conflict = nil
+        f.quota = .fits
+        let freed = ResourceStatusComputation.compute(observation: f, previous: unowned, generation: 3, now: t1)
+        #expect(freed.phase == .provisioning)
+        #expect(freed.conditions?.isTrue("Stalled") == false)
+    }
+
+    /// The Resource's `Suspended` Event is keyed on the `Ready` reason `Suspended`: no other
+    /// phase may give its `Ready` condition that reason.
+    @Test func onlyASuspendedResourceHasTheReadyReasonSuspended() {
+        var observations: [ResourceObservation] = ResourceStageName.allCases.map { observation(through: $0) } + [observation(through: nil)]
+        var deleting = observation(through: .provisioning)
+        deleting.deleting = true
+        var failedChild = observation(through: .provisioning)
+        failedChild.childFailure = "bad image"
+        var conflict = observation(through: .initialising)
+        conflict.conflict = ChildNameConflict(kind: "IPFSCluster", name: "files", controller: nil)
+        observations += [deleting, failedChild, conflict]
+        for o in observations {
+            for previousPhase in [nil, ResourcePhase.ready] {
+                let previous = previousPhase.map { ResourceStatus(phase: $0) }
+                var suspended = o
+                suspended.suspended = true
+                let s = ResourceStatusComputation.compute(observation: o, previous: previous, generation: 1, now: t0)
+                let t = ResourceStatusComputation.compute(observation: suspended, previous: previous, generation: 1, now: t0)
+                #expect(s.phase != .suspended)
+                #expect(s.conditions?[type: "Ready"]?.reason != ResourceStatusComputation.suspendedReason, "\(String(describing: s.phase))")
+                #expect(
+                    (t.phase == .suspended) == (t.conditions?[type: "Ready"]?.reason == ResourceStatusComputation.suspendedReason),
+                    "\(String(describing: t.phase))")
+            }
+        }
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import KubeCore
 
-/// What a resolved template builds: the concrete child object of a Resource (pure).
+/// What a resolved template builds: the concrete child object of a Resource (pure); the
+/// Resource's `<Kind>DesiredState`, with ``ResourceObservation`` and
+/// ``ResourceStatusComputation``.
 ///
 /// Every template builds one object of its ``ResourceTemplate/kind``, as a generic
 /// `DynamicObject`:
@@ -22,7 +24,7 @@ import KubeCore
 ///
 /// The child is applied through its kind's typed model (``ResourceChildCache``), so what is
 /// sent is what a hand-built typed object with the same fields would be.
-public enum ResourceChildren {
+public enum ResourceDesiredState {
     /// `quartermaster.dev/resource`: the owning Resource's name, on the child.
     public static let resourceLabel = "quartermaster.dev/resource"
     /// `quartermaster.dev/template`: the template name, on the child.
@@ -34,8 +36,8 @@ public enum ResourceChildren {
     ///
     /// - Throws: `JSONPointerError` when a path of the template cannot be written (a mistake
     ///   in the catalog).
-    public static func child(
-        for resource: Resource, template: ResolvedResourceTemplate, suspended: Bool
+    public static func compute(
+        resource: Resource, template: ResolvedResourceTemplate, suspended: Bool
     ) throws -> DynamicObject? {
         guard let name = resource.metadata.name, let owner = resource.ownerReference() else { return nil }
         let labels = [

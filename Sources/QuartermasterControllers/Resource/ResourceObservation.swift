@@ -1,14 +1,18 @@
 import Foundation
 import KubeCore
 
-/// What the Resource reconciler observed, the input of `ResourceStageMachine`. Every field
-/// is a fact about the cluster now, never a guess or a timer.
-public struct ResourceFacts: Hashable, Sendable {
+/// What the Resource reconciler observed, the input of ``ResourceStatusComputation``. Every
+/// field is a fact about the cluster now, never a guess or a timer.
+public struct ResourceObservation: Hashable, Sendable {
     /// The template lookup and parameter validation (`ResourceTemplateCatalog.resolve`).
     public var template: Result<ResolvedResourceTemplate, ResourceTemplateError>
     /// The quota check of the template's needs; `nil` when not checked yet. Only consulted
     /// until the child has been applied: once it exists its usage is part of the quota.
     public var quota: QuotaCheckResult?
+    /// The child's name is taken by an object this Resource does not control (another owner's,
+    /// or nobody's); `nil` when the name is free or the child is this Resource's. Nothing is
+    /// applied while it is set.
+    public var conflict: ChildNameConflict?
     /// The namespace exists and is not terminating.
     public var namespaceReady: Bool
     /// Secrets and configuration for the child exist.
@@ -30,12 +34,13 @@ public struct ResourceFacts: Hashable, Sendable {
 
     public init(
         template: Result<ResolvedResourceTemplate, ResourceTemplateError>, quota: QuotaCheckResult? = nil,
-        namespaceReady: Bool = false, configGenerated: Bool = false, childApplied: Bool = false,
+        conflict: ChildNameConflict? = nil, namespaceReady: Bool = false, configGenerated: Bool = false, childApplied: Bool = false,
         childReady: Bool = false, childProgress: String? = nil, childFailure: String? = nil,
         endpointPublished: Bool = false, suspended: Bool = false, deleting: Bool = false
     ) {
         self.template = template
         self.quota = quota
+        self.conflict = conflict
         self.namespaceReady = namespaceReady
         self.configGenerated = configGenerated
         self.childApplied = childApplied
