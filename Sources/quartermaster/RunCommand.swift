@@ -48,8 +48,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Leader election retry period in seconds.")
     var retryPeriod: Int = 2
 
-    @Option(help: "Reconciles run at once per controller.")
-    var maxConcurrentReconciles: Int = 1
+    @Option(help: "Reconciles run at once per controller (a key is never reconciled twice at once).")
+    var maxConcurrentReconciles: Int = ControllerSettings.defaultMaxConcurrentReconciles
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"

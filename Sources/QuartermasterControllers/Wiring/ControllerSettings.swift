@@ -8,8 +8,13 @@ public struct ControllerSettings: Sendable {
     /// Namespaces to watch for namespaced kinds; empty (the default) means all namespaces.
     /// Cluster-scoped kinds (Tenant) are reconciled only when watching all namespaces.
     public var namespaces: [String]
-    /// Reconciles at once per controller. Default 1.
+    /// Reconciles at once per controller. Default ``defaultMaxConcurrentReconciles`` (4), so one
+    /// slow object (a large cluster, a slow API call) does not hold up every other tenant's; a
+    /// key is never reconciled by two workers at once.
     public var maxConcurrentReconciles: Int
+
+    /// The default of ``maxConcurrentReconciles`` and of `--max-concurrent-reconciles`: 4.
+    public static let defaultMaxConcurrentReconciles = 4
     /// Where controller and work-queue metrics are registered.
     public var registry: PrometheusCollectorRegistry
     /// Records Kubernetes Events about reconciled objects.
@@ -22,7 +27,7 @@ public struct ControllerSettings: Sendable {
     public var operatorNamespace: String?
 
     public init(
-        namespaces: [String] = [], maxConcurrentReconciles: Int = 1, registry: PrometheusCollectorRegistry,
+        namespaces: [String] = [], maxConcurrentReconciles: Int = defaultMaxConcurrentReconciles, registry: PrometheusCollectorRegistry,
         events: EventRecorder, logger: Logger, clusterDomain: String = "cluster.local",
         operatorNamespace: String? = ManagerOptions.inClusterNamespace()
     ) {
