@@ -71,10 +71,12 @@ import Yams
             let others = rules.filter { $0 != rule }.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
             #expect(!rule.grants.isSubset(of: others), "redundant rule: \(rule.reason)")
         }
-        // Every kind's controller may cache, patch and write the status of its own kind.
+        // Every kind's controller may cache and write the status of its own kind (and never
+        // updates the object itself: the kinds with finalizers declare patch).
         for kind in QuartermasterKinds.all {
             let group = kind.resource.group, plural = kind.resource.plural
-            for verb in ["get", "list", "watch", "update", "patch"] {
+            #expect(!granted.contains(PolicyGrant(group: group, resource: plural, verb: "update")))
+            for verb in ["list", "watch"] {
                 #expect(granted.contains(PolicyGrant(group: group, resource: plural, verb: verb)))
             }
             #expect(granted.contains(PolicyGrant(group: group, resource: "\(plural)/status", verb: "update")))
