@@ -112,11 +112,16 @@ import Yams
         #expect(ResourceOffering.offerings(of: [IPFSCluster.declaration, tenant, Resource.declaration]).map(\.kind)
             == [IPFSCluster.resource, Gizmo.resource])
 
-        // Without the IPFSCluster's offering, the Resource controller may not create IPFSClusters.
+        // Without the IPFSCluster's offering, the Resource controller may not create IPFSClusters
+        // nor read one outside the cache (no other controller does).
         var ipfs = IPFSCluster.declaration
         ipfs.resourceOffering = nil
         let withoutOffering = grants([ipfs, Tenant.declaration, Resource.declaration])
-        #expect(today.subtracting(withoutOffering) == [PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create")])
+        #expect(
+            today.subtracting(withoutOffering) == [
+                PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create"),
+                PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "get"),
+            ])
     }
 
     @Test func theOfferingsAreTheKindsListsOnly() {
