@@ -10,7 +10,13 @@ import Testing
 
 /// The operator's own RBAC (config/rbac) is enough to run its controllers: under the
 /// `quartermaster-operator` user bound to exactly those roles, the manager's caches sync and it
-/// wins leader election, with no request forbidden.
+/// wins leader election, with no request forbidden; and every grant of the manager role is
+/// used. The run drives every controller's full path (Tenant creation, suspension and
+/// deletion; a Resource of the offered kind and its deletion; an IPFSCluster created directly
+/// through the paths that use the remaining verbs) and then reads the audit log
+/// (``ManagerRoleUsage``): no 403, and no grant without an authorized request that used it,
+/// except the grants no audit event can show, each proven otherwise
+/// (``ManagerRoleUsage/AuthorizationOnly``, PodDisruptionBudgets before v1.21).
 @Suite("Core: the operator's controllers under config/rbac")
 struct CoreOperatorRBACTests {
     @Test(
@@ -110,6 +116,39 @@ struct CoreOperatorRBACTests {
             (try? await env.kubectlChecked(["-n", "rbac-tenant", "get", "statefulset", "files", "-o", "name"])) != nil
         }
         #expect(built, "the Resource's IPFSCluster and its StatefulSet, created by the operator user")
+
+        // Owner references that block deletion, for the `<kind>/finalizers` grants (checked
+        // only by an admission plugin EnvTest does not run; see ManagerRoleUsage).
+        let blockingOwners = await blockingOwnerKinds(
+            env, [["namespace", "rbac-tenant"], ["-n", "rbac-tenant", "ipfscluster", "files"],
+                  ["-n", "rbac-tenant", "rolebinding", TenantDesiredState.roleBindingName],
+                  ["-n", "rbac-tenant", "statefulset", "files"]])
+        let ownerBindingRole = try await env.kubectlChecked([
+            "-n", "rbac-tenant", "get", "rolebindings", "-l", TenantLabels.tenant,
+            "-o", "jsonpath={.items[*].roleRef.name}",
+        ])
+        // A suspended tenant: its IPFSCluster scaled to zero by the Resource, the namespace's
+        // allow policy deleted by the Tenant controller; then resumed.
+        try await env.kubectlChecked(["patch", "tenant", "rbac-tenant", "--type=merge", "-p", #"{"spec":{"suspended":true}}"#])
+        _ = await waitFor(
+            env, "the tenant's IPFSCluster suspended", ["-n", "rbac-tenant", "statefulset", "files"],
+            jsonpath: "{.spec.replicas}", expected: "0")
+        _ = await waitFor(
+            env, "the allow policy removed", ["-n", "rbac-tenant", "networkpolicy", TenantNetworkPolicies.allowSameNamespace],
+            expected: nil)
+        try await env.kubectlChecked(["patch", "tenant", "rbac-tenant", "--type=merge", "-p", #"{"spec":{"suspended":false}}"#])
+        _ = await waitFor(
+            env, "the allow policy back", ["-n", "rbac-tenant", "networkpolicy", TenantNetworkPolicies.allowSameNamespace],
+            expected: TenantNetworkPolicies.allowSameNamespace)
+
+        try await driveDirectCluster(env)
+
+        // The Resource deleted (its IPFSCluster collected), then the Tenant (its namespace
+        // deleted by the operator).
+        try await env.kubectlChecked(["-n", "rbac-tenant", "delete", "resource", "files", "--wait=false"])
+        _ = await waitFor(env, "the Resource's IPFSCluster collected", ["-n", "rbac-tenant", "ipfscluster", "files"], expected: nil)
+        try await env.kubectlChecked(["delete", "tenant", "rbac-tenant", "--wait=false"])
+        _ = await waitFor(env, "the Tenant deleted", ["tenant", "rbac-tenant"], expected: nil)
         // Run a few seconds more: renewals, resumed watches, status writes.
         try await Task.sleep(for: .seconds(4))
         #expect(manager.leaderElector?.isLeader == true)
@@ -128,5 +167,50 @@ struct CoreOperatorRBACTests {
             "-n", "quartermaster-system", "get", "lease", "core-rbac", "-o", "jsonpath={.spec.leaseTransitions}",
         ])
         #expect(!holder.isEmpty)
+
+        try checkEveryGrantUsed(
+            env, blockingOwners: blockingOwners, ownerBindingRole: ownerBindingRole,
+            policyV1Served: try await env.kubectlChecked(["api-versions"]).split(separator: "\n").contains("policy/v1"))
+    }
+
+    /// Every grant of the generated manager role was used by the run, as the audit log shows
+    /// (``ManagerRoleUsage``); the grants no request can show are proven otherwise here.
+    private func checkEveryGrantUsed(
+        _ env: EnvTest, blockingOwners: Set<String>, ownerBindingRole: String, policyV1Served: Bool
+    ) throws {
+        let usage = try ManagerRoleUsage(auditLogPath: env.auditLogPath, user: EnvTestUser.operator.userName)
+        #expect(usage.forbidden.isEmpty, "forbidden (audit log): \(usage.forbidden)")
+        let rules = ManagerRole.documentedRules(for: QuartermasterKinds.all)
+        var exempt: Set<PolicyGrant> = []
+
+        // bind: the tenant's RoleBinding, written by the operator, binds the tenant-owner role,
+        // which grants more than the manager role (so RBAC escalation prevention let the write
+        // through only because of `bind`).
+        let bind = ManagerRoleUsage.AuthorizationOnly.bindTenantOwner
+        let managerGrants = rules.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
+        let ownerGrants = TenantOwnerRole.documentedRules(for: QuartermasterKinds.all)
+            .reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
+        let boundByOperator = usage.requests.contains {
+            $0.resource == "rolebindings" && ["create", "patch", "update"].contains($0.verb) && (200..<300).contains($0.code)
+        }
+        #expect(boundByOperator, "the operator user wrote no RoleBinding: `bind` unproven")
+        #expect(ownerBindingRole == TenantOwnerRole.name, "the tenant's RoleBinding binds \(ownerBindingRole)")
+        #expect(!ownerGrants.subtracting(managerGrants).isEmpty, "the manager role holds all of the tenant-owner role")
+        if boundByOperator && ownerBindingRole == TenantOwnerRole.name { exempt.insert(bind) }
+
+        // <kind>/finalizers: an object the operator wrote blocks the deletion of each kind.
+        for (kind, grant) in ManagerRoleUsage.AuthorizationOnly.finalizers(QuartermasterKinds.all)
+        where blockingOwners.contains(kind) {
+            exempt.insert(grant)
+        }
+
+        // PodDisruptionBudgets: not served before v1.21, so never cached nor written there.
+        if !policyV1Served { exempt.formUnion(ManagerRoleUsage.podDisruptionBudgetGrants(of: rules)) }
+
+        let unused = usage.unusedGrants(of: rules, exempt: exempt)
+        print("CoreOperatorRBACTests: \(usage.requests.count) distinct requests; exempt \(exempt.sorted()); unused \(unused)")
+        #expect(
+            unused.isEmpty,
+            "grants of the manager role no controller used in the run (remove them, or drive the path that needs them): \(unused)")
     }
 }

@@ -71,10 +71,12 @@ import Yams
             let others = rules.filter { $0 != rule }.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
             #expect(!rule.grants.isSubset(of: others), "redundant rule: \(rule.reason)")
         }
-        // Every kind's controller may cache, patch and write the status of its own kind.
+        // Every kind's controller may cache and write the status of its own kind (and never
+        // updates the object itself: the kinds with finalizers declare patch).
         for kind in QuartermasterKinds.all {
             let group = kind.resource.group, plural = kind.resource.plural
-            for verb in ["get", "list", "watch", "update", "patch"] {
+            #expect(!granted.contains(PolicyGrant(group: group, resource: plural, verb: "update")))
+            for verb in ["list", "watch"] {
                 #expect(granted.contains(PolicyGrant(group: group, resource: plural, verb: verb)))
             }
             #expect(granted.contains(PolicyGrant(group: group, resource: "\(plural)/status", verb: "update")))
@@ -110,11 +112,16 @@ import Yams
         #expect(ResourceOffering.offerings(of: [IPFSCluster.declaration, tenant, Resource.declaration]).map(\.kind)
             == [IPFSCluster.resource, Gizmo.resource])
 
-        // Without the IPFSCluster's offering, the Resource controller may not create IPFSClusters.
+        // Without the IPFSCluster's offering, the Resource controller may not create IPFSClusters
+        // nor read one outside the cache (no other controller does).
         var ipfs = IPFSCluster.declaration
         ipfs.resourceOffering = nil
         let withoutOffering = grants([ipfs, Tenant.declaration, Resource.declaration])
-        #expect(today.subtracting(withoutOffering) == [PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create")])
+        #expect(
+            today.subtracting(withoutOffering) == [
+                PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create"),
+                PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "get"),
+            ])
     }
 
     @Test func theOfferingsAreTheKindsListsOnly() {

@@ -9,46 +9,56 @@ extension IPFSCluster {
             objectType: IPFSCluster.self, crd: customResourceDefinition,
             managerRules: [
                 DocumentedPolicyRule(
-                    "The scale subresource of IPFSCluster, read and written when the replica count is reconciled.",
-                    PolicyRule(
-                        apiGroups: [resource.group], resources: ["\(resource.plural)/scale"],
-                        verbs: ["get", "update", "patch"])),
+                    "The pvc-cleanup finalizer, added and removed with a JSON patch guarded by the resource version.",
+                    PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["patch"])),
                 DocumentedPolicyRule(
                     """
-                    Objects the operator owns: IPFS cluster secrets and configuration, per-peer services, the
-                    service accounts the peers run as.
+                    The identities Secret: created once, new peers' keys added with update (never a server-side
+                    apply, which could drop keys), labels repaired with a merge patch.
                     """,
                     PolicyRule(
-                        apiGroups: [""], resources: ["secrets", "configmaps", "services", "serviceaccounts"],
-                        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"])),
+                        apiGroups: [""], resources: ["secrets"],
+                        verbs: ["get", "list", "watch", "create", "update", "patch"])),
                 DocumentedPolicyRule(
                     """
-                    PVCs are created by the StatefulSet controller, not by us; we only find them and, when an
-                    IPFSCluster's pvcRetention says Delete, remove them after the cluster is gone.
+                    Owned objects, server-side applied (create and patch) and cached; a getIfExists before
+                    the first apply when the cache does not show the name.
                     """,
-                    PolicyRule(apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "list", "watch", "delete"])),
+                    PolicyRule(
+                        apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch", "create", "patch"])),
                 DocumentedPolicyRule(
-                    "Peer pods are only observed (readiness, restarts) to compute status.",
-                    PolicyRule(apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"])),
+                    "Per-peer and endpoint Services, applied, and deleted when a scale-down or exposure change drops them.",
+                    PolicyRule(
+                        apiGroups: [""], resources: ["services"],
+                        verbs: ["get", "list", "watch", "create", "patch", "delete"])),
+                DocumentedPolicyRule(
+                    """
+                    PVCs are created by the StatefulSet controller, not by us; when an IPFSCluster's pvcRetention
+                    says Delete, its peers' claims are listed and deleted after the cluster is gone.
+                    """,
+                    PolicyRule(apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["list", "delete"])),
                 ManagerRole.recordEvents,
                 DocumentedPolicyRule(
-                    "The IPFS peers run as a StatefulSet per IPFSCluster.",
+                    "The IPFS peers run as a StatefulSet per IPFSCluster, deleted first when pvcRetention is Delete.",
                     PolicyRule(
                         apiGroups: ["apps"], resources: ["statefulsets"],
-                        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"])),
+                        verbs: ["get", "list", "watch", "create", "patch", "delete"])),
                 DocumentedPolicyRule(
-                    "A PodDisruptionBudget per IPFSCluster keeps quorum during node drains.",
+                    "A PodDisruptionBudget per IPFSCluster keeps quorum during node drains (when policy/v1 is served).",
                     PolicyRule(
                         apiGroups: ["policy"], resources: ["poddisruptionbudgets"],
-                        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"])),
+                        verbs: ["get", "list", "watch", "create", "patch", "delete"])),
                 DocumentedPolicyRule(
-                    "The NetworkPolicy admitting traffic to an IPFSCluster's peers, and its optional gateway Ingress.",
+                    """
+                    The NetworkPolicy admitting traffic to an IPFSCluster's peers, and its optional Ingresses
+                    (deleted when the exposure no longer asks for them).
+                    """,
                     PolicyRule(
                         apiGroups: ["networking.k8s.io"], resources: ["networkpolicies", "ingresses"],
-                        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"])),
+                        verbs: ["get", "list", "watch", "create", "patch", "delete"])),
                 DocumentedPolicyRule(
-                    "StorageClasses are read to validate an IPFSCluster's storageClassName and expansion support.",
-                    PolicyRule(apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["get", "list", "watch"])),
+                    "StorageClasses are cached to validate an IPFSCluster's storageClassName and expansion support.",
+                    PolicyRule(apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["list", "watch"])),
             ],
             aggregatedRoles: .workload, tenantOwners: .manage, resourceOffering: .ipfsCluster,
             makeController: { cache, settings in IPFSClusterController.make(cache: cache, settings: settings) })

@@ -20,20 +20,20 @@ public enum ManagerRole {
         "Events the controllers record on the objects they reconcile.",
         PolicyRule(apiGroups: [""], resources: ["events"], verbs: ["create", "patch"]))
 
-    /// What every controller needs on its own kind: to cache and patch the objects, to write
-    /// their status, and to set owner references that block the owner's deletion.
+    /// What every controller needs on its own kind: to cache the objects, to write their status
+    /// (replaced with update), and to set owner references that block the owner's deletion.
+    /// Nothing more: no controller reads its kind outside the cache or updates the objects;
+    /// patching them (finalizers) is declared by the kinds that do it.
     public static func ownKindRules(_ resource: ResourceDescriptor) -> [DocumentedPolicyRule] {
         [
             DocumentedPolicyRule(
-                "Our own kinds: watched into the caches, finalizers and labels patched on the objects.",
-                PolicyRule(
-                    apiGroups: [resource.group], resources: [resource.plural],
-                    verbs: ["get", "list", "watch", "update", "patch"])),
+                "Our own kinds: watched into the caches (a kind whose controller writes a finalizer declares patch).",
+                PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["list", "watch"])),
             DocumentedPolicyRule(
-                "status is a subresource: reconcile results (phase, conditions, observedGeneration).",
+                "status is a subresource: reconcile results (phase, conditions, observedGeneration), replaced with update.",
                 PolicyRule(
                     apiGroups: [resource.group], resources: ["\(resource.plural)/status"],
-                    verbs: ["get", "update", "patch"])),
+                    verbs: ["update"])),
             DocumentedPolicyRule(
                 """
                 Objects we create carry ownerReferences with blockOwnerDeletion, which needs update on the

@@ -4,22 +4,25 @@ extension Tenant {
     /// The Tenant kind: cluster-scoped, no short name; left out of the aggregated roles and of
     /// the tenant-owner role (creating a tenant creates a namespace).
     public static var declaration: KindDeclaration {
-        let all = ["get", "list", "watch", "create", "update", "patch", "delete"]
+        let all = ["get", "list", "watch", "create", "patch", "delete"], kept = ["get", "list", "watch", "create", "patch"]
         return KindDeclaration(
             objectType: Tenant.self, crd: customResourceDefinition,
             managerRules: [
+                DocumentedPolicyRule(
+                    "The Tenant finalizer, added and removed with a JSON patch guarded by the resource version.",
+                    PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["patch"])),
                 DocumentedPolicyRule(
                     "Tenant namespaces are created, labelled and (on tenant deletion) removed by the operator.",
                     PolicyRule(apiGroups: [""], resources: ["namespaces"], verbs: all)),
                 DocumentedPolicyRule(
                     "Per-tenant quotas and default limits in tenant namespaces.",
-                    PolicyRule(apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: all)),
+                    PolicyRule(apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: kept)),
                 DocumentedPolicyRule(
                     "Tenant isolation: the NetworkPolicies of each tenant namespace.",
                     PolicyRule(apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: all)),
                 DocumentedPolicyRule(
                     "A RoleBinding per tenant namespace grants the tenant's owners the tenant-owner role.",
-                    PolicyRule(apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: all)),
+                    PolicyRule(apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: kept)),
                 DocumentedPolicyRule(
                     """
                     ...and binding that ClusterRole needs `bind` on it (RBAC escalation prevention), limited by
@@ -32,7 +35,7 @@ extension Tenant {
                     "A Tenant counts the Resources of its namespace (watched) and, before deleting it, its IPFSClusters (listed).",
                     PolicyRule(
                         apiGroups: [Resource.resource.group], resources: [Resource.resource.plural, IPFSCluster.resource.plural],
-                        verbs: ["get", "list", "watch"])),
+                        verbs: ["list", "watch"])),
                 ManagerRole.recordEvents,
             ],
             aggregatedRoles: .withheld(
