@@ -61,6 +61,14 @@ extension Tenant {
                         "ipfsClusters": .integer(
                             "Number of IPFSClusters (count/ipfsclusters.quartermaster.dev).", minimum: 0,
                             maximum: 10_000),
+                        "loadBalancers": .integer(
+                            "Number of Services of type LoadBalancer (services.loadbalancers).", minimum: 0,
+                            maximum: 10_000),
+                        "nodePorts": .integer(
+                            "Number of node ports Services of type NodePort and LoadBalancer allocate (services.nodeports).",
+                            minimum: 0, maximum: 10_000),
+                        "ingresses": .integer(
+                            "Number of Ingresses (count/ingresses.networking.k8s.io).", minimum: 0, maximum: 10_000),
                     ]),
                 "limits": .object(
                     "Overrides of the tier's per-container default requests, default limits and maxima, resource by resource.",
