@@ -96,6 +96,9 @@ extension Tenant {
                     ]),
                 "suspended": .boolean(
                     "Scale the tenant's workloads to zero and block ingress, keeping all data.", default: false),
+                "deletionPolicy": .string(
+                    "What deleting the tenant does with data left in its namespace: Retain waits until Resources, IPFSClusters and PersistentVolumeClaims are gone; DeleteData deletes the namespace with everything in it.",
+                    default: TenantDeletionPolicy.retain.rawValue, enum: TenantDeletionPolicy.allCases.map(\.rawValue)),
             ])
     }
 
@@ -123,6 +126,15 @@ extension Tenant {
                         "byPhase": .map(
                             "Number of Resources per phase (Pending, Provisioning, Ready, ...); phases with none are left out.",
                             values: .integer("Number of Resources in this phase.", minimum: 0)),
+                    ]),
+                "persistentVolumeClaims": .object(
+                    "PersistentVolumeClaims in the namespace: the data it holds, kept ones included.",
+                    [
+                        "total": .integer("Number of PersistentVolumeClaims in the namespace.", minimum: 0),
+                        "names": .array(
+                            "Names of the claims, in name order; at most 20.",
+                            of: .string("A claim name.", maxLength: N.subdomainLength), maxItems: TenantClaims.maxNames),
+                        "more": .integer("How many claims are not named in names.", minimum: 0),
                     ]),
                 "conditions": N.conditions("Ready, Reconciling and Stalled."),
             ])
