@@ -115,7 +115,10 @@ import Testing
         #expect(try await !Self.can("alice", ["deletecollection", ipfs, "-n", a], env))
         #expect(try await Self.can("alice", ["get", "secrets", "-n", a], env))
         #expect(try await !Self.can("alice", ["create", "secrets", "-n", a], env))
-        #expect(try await !Self.can("alice", ["delete", "persistentvolumeclaims", "-n", a], env))
+        // Claims: owners see and free them in their namespace (retained data), never create them.
+        #expect(try await Self.can("alice", ["delete", "persistentvolumeclaims", "-n", a], env))
+        #expect(try await !Self.can("alice", ["delete", "persistentvolumeclaims", "-n", b], env))
+        #expect(try await !Self.can("alice", ["create", "persistentvolumeclaims", "-n", a], env))
 
         // A small-storage Resource gets its IPFSCluster; the IPFSCluster controller makes its
         // StatefulSet, whose pod the controller manager creates once the quota admits it.
@@ -186,6 +189,18 @@ import Testing
         // Deleting the Resource removes its IPFSCluster (garbage collection), then the tenant goes.
         try await client.delete(Resource.self, name: "files", namespace: a)
         #expect(await Self.eventually { try await client.getIfExists(IPFSCluster.self, name: "files", namespace: a) == nil })
+        // Its claims are kept (pvcRetention: Retain): the tenant still waits, naming them as data.
+        #expect(
+            await Self.eventually {
+                let c = try await client.get(Tenant.self, name: a).status?.conditions?[type: "Stalled"]
+                return c?.reason == "NotEmpty" && c?.message?.contains("PersistentVolumeClaim") == true
+                    && c?.message?.contains("Resource") == false
+            })
+        #expect(try await client.getIfExists(Namespace.self, name: a)?.metadata.deletionTimestamp == nil)
+        // The owner frees them through the role; then the tenant goes.
+        for claim in try await client.list(PersistentVolumeClaim.self, namespace: a).items {
+            _ = try await env.kubectlChecked(["delete", "pvc", claim.metadata.name ?? "", "-n", a, "--as", "alice", "--wait=false"])
+        }
         #expect(await Self.eventually(timeout: .seconds(120)) { try await client.getIfExists(Tenant.self, name: a) == nil })
 
         // Clean up tenant b.
