@@ -115,7 +115,10 @@ import Testing
         #expect(try await !Self.can("alice", ["deletecollection", ipfs, "-n", a], env))
         #expect(try await Self.can("alice", ["get", "secrets", "-n", a], env))
         #expect(try await !Self.can("alice", ["create", "secrets", "-n", a], env))
-        #expect(try await !Self.can("alice", ["delete", "persistentvolumeclaims", "-n", a], env))
+        // Claims: owners see and free them in their namespace (retained data), never create them.
+        #expect(try await Self.can("alice", ["delete", "persistentvolumeclaims", "-n", a], env))
+        #expect(try await !Self.can("alice", ["delete", "persistentvolumeclaims", "-n", b], env))
+        #expect(try await !Self.can("alice", ["create", "persistentvolumeclaims", "-n", a], env))
 
         // A small-storage Resource gets its IPFSCluster; the IPFSCluster controller makes its
         // StatefulSet, whose pod the controller manager creates once the quota admits it.
@@ -186,6 +189,18 @@ import Testing
         // Deleting the Resource removes its IPFSCluster (garbage collection), then the tenant goes.
         try await client.delete(Resource.self, name: "files", namespace: a)
         #expect(await Self.eventually { try await client.getIfExists(IPFSCluster.self, name: "files", namespace: a) == nil })
+        // Its claims are kept (pvcRetention: Retain): the tenant still waits, naming them as data.
+        #expect(
+            await Self.eventually {
+                let c = try await client.get(Tenant.self, name: a).status?.conditions?[type: "Stalled"]
+                return c?.reason == "NotEmpty" && c?.message?.contains("PersistentVolumeClaim") == true
+                    && c?.message?.contains("Resource") == false
+            })
+        #expect(try await client.getIfExists(Namespace.self, name: a)?.metadata.deletionTimestamp == nil)
+        // The owner frees them through the role; then the tenant goes.
+        for claim in try await client.list(PersistentVolumeClaim.self, namespace: a).items {
+            _ = try await env.kubectlChecked(["delete", "pvc", claim.metadata.name ?? "", "-n", a, "--as", "alice", "--wait=false"])
+        }
         #expect(await Self.eventually(timeout: .seconds(120)) { try await client.getIfExists(Tenant.self, name: a) == nil })
 
         // Clean up tenant b.
@@ -252,5 +267,73 @@ import Testing
 
         // Clean up: a tenant without Resources is deleted with its namespace.
         try await client.delete(Tenant.self, name: c)
+    }
+
+    /// A PersistentVolumeClaim (created directly: no kubelet or provisioner needed) keeps a
+    /// Tenant whose deletion policy is the default: after `kubectl delete` it stays `Stalled`,
+    /// reason `NotEmpty`, naming the claim, and the namespace and claim stay. Its owner may see
+    /// and delete claims through the generated role, not create them. Setting
+    /// `spec.deletionPolicy: DeleteData` lets the namespace go with the claim, and the Tenant with it.
+    @Test(.enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
+    func aClaimKeepsTheTenantUntilDeleteData() async throws {
+        let env = try await EnvTest.shared()
+        try #require(env.hasControllerManager, "needs kube-controller-manager to delete the namespace's contents")
+        let d = "hooli-\(Self.suffix())"
+        let (client, op) = try await Self.start(env, tenantNamespaces: ["\(d)-unwatched"])
+        do {
+            try await Self.exerciseClaimGuard(env, client, d)
+        } catch {
+            await op.stop()
+            throw error
+        }
+        await op.stop()
+    }
+
+    static func exerciseClaimGuard(_ env: EnvTest, _ client: KubeClient, _ d: String) async throws {
+        _ = try await client.create(Tenant(metadata: ObjectMeta(name: d), spec: TenantSpec(owners: [.user("dave")])))
+        #expect(await Self.eventually { try await client.get(Tenant.self, name: d).status?.conditions?.isTrue("Ready") == true })
+        _ = try await client.create(
+            PersistentVolumeClaim(
+                metadata: ObjectMeta(name: "data-kept-0", namespace: d),
+                spec: PersistentVolumeClaimSpec(
+                    accessModes: ["ReadWriteOnce"], resources: ResourceRequirements(requests: ["storage": "1Gi"]))))
+        #expect(
+            await Self.eventually {
+                try await client.get(Tenant.self, name: d).status?.persistentVolumeClaims
+                    == TenantClaims(total: 1, names: ["data-kept-0"])
+            }, "the claim is listed in status")
+
+        // The owner may see and free claims, not create them.
+        #expect(try await Self.can("dave", ["list", "persistentvolumeclaims", "-n", d], env))
+        #expect(try await Self.can("dave", ["delete", "persistentvolumeclaims", "-n", d], env))
+        #expect(try await Self.can("dave", ["create", "persistentvolumeclaims", "-n", d], env) == false)
+        #expect(try await Self.can("dave", ["list", "persistentvolumeclaims", "-n", "default"], env) == false)
+
+        _ = try await env.kubectlChecked(["delete", "tenants.quartermaster.dev", d, "--wait=false"])
+        #expect(
+            await Self.eventually {
+                let c = try await client.get(Tenant.self, name: d).status?.conditions?[type: "Stalled"]
+                return c?.status == .true && c?.reason == "NotEmpty"
+                    && c?.message?.contains("still holds 1 PersistentVolumeClaim (data)") == true
+            }, "Stalled NotEmpty naming the claim")
+        let printed = try await env.kubectlChecked(["get", "tenants.quartermaster.dev", d, "-o", "wide"])
+        #expect(printed.contains("CLAIMS"), "\(printed)")
+        // Still blocked after another look: the namespace and the claim stay.
+        #expect(try await client.get(Tenant.self, name: d).status?.conditions?[type: "Stalled"]?.reason == "NotEmpty")
+        #expect(try await client.getIfExists(Namespace.self, name: d)?.metadata.deletionTimestamp == nil)
+        #expect(try await client.getIfExists(PersistentVolumeClaim.self, name: "data-kept-0", namespace: d) != nil)
+
+        // Deleting anyway takes the explicit field.
+        _ = try await env.kubectlChecked(
+            ["patch", "tenants.quartermaster.dev", d, "--type=merge", "-p", #"{"spec":{"deletionPolicy":"DeleteData"}}"#])
+        #expect(
+            await Self.eventually {
+                guard let namespace = try await client.getIfExists(Namespace.self, name: d) else { return true }
+                return namespace.metadata.deletionTimestamp != nil
+            },
+            "the namespace is deleted with the claim")
+        let long: Duration = .seconds(180)
+        #expect(await Self.eventually(timeout: long) { try await client.getIfExists(Tenant.self, name: d) == nil })
+        #expect(try await client.getIfExists(Namespace.self, name: d) == nil)
     }
 }

@@ -47,6 +47,7 @@ import Yams
                     apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters/status", "resources/status"], verbs: ["get"]),
                 PolicyRule(apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters/scale"], verbs: ["get", "update", "patch"]),
                 PolicyRule(apiGroups: [""], resources: ["secrets", "services"], verbs: ["get", "list", "watch"]),
+                PolicyRule(apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "list", "watch", "delete"]),
             ])
         for rule in role.rules ?? [] {
             #expect(rule.nonResourceURLs == nil && rule.resourceNames == nil)

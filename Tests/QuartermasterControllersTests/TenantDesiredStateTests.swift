@@ -51,7 +51,8 @@ import Testing
             d.resourceQuota.spec?.hard == [
                 "requests.cpu": "12", "requests.memory": "16Gi", "requests.storage": "200Gi",
                 "persistentvolumeclaims": 30, "count/resources.quartermaster.dev": 20,
-                "count/ipfsclusters.quartermaster.dev": 20,
+                "count/ipfsclusters.quartermaster.dev": 20, "services.loadbalancers": 1, "services.nodeports": 2,
+                "count/ingresses.networking.k8s.io": 5,
             ])
         let item = try #require(d.limitRange.spec?.limits.first)
         #expect(item.max == ["cpu": "4", "memory": "8Gi"])
@@ -63,7 +64,7 @@ import Testing
         let json = try #require(String(data: try KubeJSON.encode(d.resourceQuota.spec), encoding: .utf8))
         #expect(
             json
-                == #"{"hard":{"count/ipfsclusters.quartermaster.dev":"5","count/resources.quartermaster.dev":"5","persistentvolumeclaims":"10","requests.cpu":"2","requests.memory":"4Gi","requests.storage":"20Gi"}}"#
+                == #"{"hard":{"count/ingresses.networking.k8s.io":"1","count/ipfsclusters.quartermaster.dev":"5","count/resources.quartermaster.dev":"5","persistentvolumeclaims":"10","requests.cpu":"2","requests.memory":"4Gi","requests.storage":"20Gi","services.loadbalancers":"0","services.nodeports":"0"}}"#
         )
     }
 

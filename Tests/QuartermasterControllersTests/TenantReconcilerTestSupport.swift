@@ -29,6 +29,7 @@ struct FakeCluster {
         let networkPolicies = Store<NetworkPolicy>()
         let roleBindings = Store<RoleBinding>()
         let clusters = Store<IPFSCluster>()
+        let claims = Store<PersistentVolumeClaim>()
 
         func refresh(from server: FakeAPIServer) {
             tenants.replaceAll(server.objects(Tenant.self))
@@ -39,6 +40,7 @@ struct FakeCluster {
             networkPolicies.replaceAll(server.objects(NetworkPolicy.self))
             roleBindings.replaceAll(server.objects(RoleBinding.self))
             clusters.replaceAll(server.objects(IPFSCluster.self))
+            claims.replaceAll(server.objects(PersistentVolumeClaim.self))
         }
 
         /// The store of `O` when it is one of the above.
@@ -51,7 +53,8 @@ struct FakeCluster {
     var tenantCaches: TenantCaches {
         TenantCaches(
             namespaces: stores.namespaces, quotas: stores.quotas, limitRanges: stores.limitRanges,
-            networkPolicies: stores.networkPolicies, roleBindings: stores.roleBindings, resources: stores.resources)
+            networkPolicies: stores.networkPolicies, roleBindings: stores.roleBindings, resources: stores.resources,
+            claims: stores.claims)
     }
 
     /// The Resource reconciler's caches (watching all namespaces).

@@ -207,6 +207,38 @@ import Testing
         #expect(cluster.server.object(Tenant.self, name: "acme") == nil)
     }
 
+    @Test("a claim blocks deletion, named in status; spec.deletionPolicy: DeleteData deletes the namespace with it")
+    func claimsBlockDeletionUntilDeleteData() async throws {
+        let cluster = FakeCluster()
+        try seedTenant(cluster)
+        _ = try await reconcile(cluster)
+        try cluster.server.seed(
+            PersistentVolumeClaim(
+                metadata: ObjectMeta(name: "data-kept-0", namespace: "acme"),
+                spec: PersistentVolumeClaimSpec(resources: ResourceRequirements(requests: ["storage": "1Gi"]))))
+        _ = try await reconcile(cluster)
+        let live = try #require(cluster.server.object(Tenant.self, name: "acme")?.status)
+        #expect(live.persistentVolumeClaims == TenantClaims(total: 1, names: ["data-kept-0"]))
+
+        try await cluster.client.delete(Tenant.self, name: "acme")
+        #expect(try await reconcile(cluster) == ["PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status"])
+        let blocked = try #require(cluster.server.object(Tenant.self, name: "acme")?.status)
+        #expect(blocked.conditions?[type: "Stalled"]?.reason == "NotEmpty")
+        #expect(
+            blocked.conditions?[type: "Stalled"]?.message?.hasPrefix(
+                "namespace acme still holds 1 PersistentVolumeClaim (data);") == true)
+        #expect(cluster.server.object(Namespace.self, name: "acme") != nil)
+        #expect(cluster.server.object(PersistentVolumeClaim.self, name: "data-kept-0", namespace: "acme") != nil)
+        #expect(try await reconcile(cluster) == [], "still blocked, nothing new to say")
+
+        var tenant = try #require(cluster.server.object(Tenant.self, name: "acme"))
+        tenant.spec.deletionPolicy = .deleteData
+        _ = try await cluster.client.replace(tenant)
+        let deleting = try await reconcile(cluster)
+        #expect(deleting.first == "DELETE /api/v1/namespaces/acme")
+        #expect(cluster.server.object(Namespace.self, name: "acme") == nil)
+    }
+
     @Test func invalidSpecIsStalledAndCreatesNothing() async throws {
         let cluster = FakeCluster()
         try cluster.server.seed(

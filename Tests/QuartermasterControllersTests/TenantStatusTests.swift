@@ -23,8 +23,8 @@ import Testing
                 annotations: ["quartermaster.dev/tenant-uid": "u"]),
             status: NamespaceStatus(phase: "Active"))
     }
-    func contents(resources: Int = 0, clusters: Int = 0) -> TenantNamespaceContents {
-        TenantNamespaceContents(counts: ["Resource": resources, "IPFSCluster": clusters])
+    func contents(resources: Int = 0, clusters: Int = 0, claims: Int = 0) -> TenantNamespaceContents {
+        TenantNamespaceContents(counts: ["Resource": resources, "IPFSCluster": clusters, "PersistentVolumeClaim": claims])
     }
     let quota = ResourceQuotaStatus(hard: ["requests.storage": "20Gi"], used: ["requests.storage": "5Gi"])
 
@@ -61,7 +61,8 @@ import Testing
         #expect(stalled?.reason == "NotEmpty")
         #expect(
             stalled?.message
-                == "namespace acme still holds 1 IPFSCluster and 2 Resources; delete them before the tenant can go")
+                == "namespace acme still holds 1 IPFSCluster and 2 Resources; delete them, or set spec.deletionPolicy: DeleteData to delete the namespace with everything in it"
+        )
         #expect(
             TenantDeletionPlan(namespace: activeNamespace, contents: contents(resources: 2), tenant: tenant())
                 == .blocked(contents(resources: 2)))
@@ -82,6 +83,128 @@ import Testing
         let c = TenantStatusComputation.compute(tenant: tenant(deleting: true), observation: obs, now: t0).conditions ?? []
         #expect(c[type: "Reconciling"]?.reason == "Deleting")
         #expect(c[type: "Stalled"]?.status == .false)
+    }
+
+    /// One row of `TenantDeletionPlan`'s table: the namespace, what it holds, the policy, and
+    /// the plan.
+    struct DeletionRow: Sendable, CustomTestStringConvertible {
+        enum NamespaceState: Sendable { case gone, foreign, active, terminating }
+        var label: String
+        var namespace: NamespaceState
+        var resources = 0, clusters = 0, claims = 0
+        var policy: TenantDeletionPolicy?
+        var plan: Expected
+        enum Expected: Sendable { case blocked, deleteNamespace, waitForNamespace, removeFinalizer }
+        var testDescription: String { label }
+    }
+
+    static let deletionRows: [DeletionRow] = [
+        DeletionRow(label: "gone", namespace: .gone, claims: 3, plan: .removeFinalizer),
+        DeletionRow(label: "not this tenant's, holding claims", namespace: .foreign, claims: 3, plan: .removeFinalizer),
+        DeletionRow(
+            label: "not this tenant's, DeleteData", namespace: .foreign, claims: 3, policy: .deleteData,
+            plan: .removeFinalizer),
+        DeletionRow(label: "empty", namespace: .active, plan: .deleteNamespace),
+        DeletionRow(label: "empty, DeleteData", namespace: .active, policy: .deleteData, plan: .deleteNamespace),
+        DeletionRow(label: "a Resource", namespace: .active, resources: 1, plan: .blocked),
+        DeletionRow(label: "an IPFSCluster created directly", namespace: .active, clusters: 1, plan: .blocked),
+        DeletionRow(label: "a retained claim, policy unset", namespace: .active, claims: 1, plan: .blocked),
+        DeletionRow(label: "a retained claim, Retain", namespace: .active, claims: 1, policy: .retain, plan: .blocked),
+        DeletionRow(
+            label: "a retained claim, DeleteData", namespace: .active, claims: 1, policy: .deleteData,
+            plan: .deleteNamespace),
+        DeletionRow(
+            label: "everything, DeleteData", namespace: .active, resources: 2, clusters: 1, claims: 3,
+            policy: .deleteData, plan: .deleteNamespace),
+        DeletionRow(label: "terminating, claims, Retain", namespace: .terminating, claims: 2, plan: .blocked),
+        DeletionRow(
+            label: "terminating, claims, DeleteData", namespace: .terminating, claims: 2, policy: .deleteData,
+            plan: .waitForNamespace),
+        DeletionRow(label: "terminating, empty", namespace: .terminating, plan: .waitForNamespace),
+    ]
+
+    @Test("each row of the deletion plan table", arguments: deletionRows)
+    func deletionPlanTable(_ row: DeletionRow) {
+        var namespace: Namespace? = activeNamespace
+        namespace?.metadata.uid = "ns-uid"
+        switch row.namespace {
+        case .gone: namespace = nil
+        case .foreign: namespace?.metadata.annotations = ["quartermaster.dev/tenant-uid": "someone-else"]
+        case .active: break
+        case .terminating: namespace?.status?.phase = "Terminating"
+        }
+        let held = contents(resources: row.resources, clusters: row.clusters, claims: row.claims)
+        let owner = tenant(spec: TenantSpec(deletionPolicy: row.policy), deleting: true)
+        let plan = TenantDeletionPlan(namespace: namespace, contents: held, tenant: owner)
+        let expected: TenantDeletionPlan
+        switch row.plan {
+        case .blocked: expected = .blocked(held)
+        case .deleteNamespace: expected = .deleteNamespace(uid: "ns-uid")
+        case .waitForNamespace: expected = .waitForNamespace
+        case .removeFinalizer: expected = .removeFinalizer
+        }
+        #expect(plan == expected)
+    }
+
+    /// What the guard says it waits for, kind by kind, claims marked as data.
+    @Test(
+        arguments: [
+            (0, 0, 3, "3 PersistentVolumeClaims (data)"),
+            (0, 1, 1, "1 IPFSCluster and 1 PersistentVolumeClaim (data)"),
+            (2, 1, 3, "1 IPFSCluster, 2 Resources and 3 PersistentVolumeClaims (data)"),
+            (1, 0, 0, "1 Resource"),
+            (0, 0, 0, "nothing"),
+        ])
+    func contentsNameEveryKindThatHoldsData(resources: Int, clusters: Int, claims: Int, description: String) {
+        #expect(contents(resources: resources, clusters: clusters, claims: claims).description == description)
+    }
+
+    @Test func deletingWithClaimsIsStalledNamingThemAndDeleteDataGoesOn() {
+        let held = contents(resources: 2, clusters: 1, claims: 3)
+        let obs = TenantObservation(
+            namespace: activeNamespace, objectsApplied: false, claimNames: ["data-b", "data-a", "data-c"],
+            blockingContents: held)
+        let blocked = TenantStatusComputation.compute(tenant: tenant(deleting: true), observation: obs, now: t0)
+        #expect(blocked.conditions?[type: "Stalled"]?.reason == "NotEmpty")
+        #expect(
+            blocked.conditions?[type: "Stalled"]?.message
+                == "namespace acme still holds 1 IPFSCluster, 2 Resources and 3 PersistentVolumeClaims (data); delete them, or set spec.deletionPolicy: DeleteData to delete the namespace with everything in it"
+        )
+        #expect(blocked.persistentVolumeClaims == TenantClaims(total: 3, names: ["data-a", "data-b", "data-c"]))
+
+        let deleteData = tenant(spec: TenantSpec(deletionPolicy: .deleteData), deleting: true)
+        let going = TenantStatusComputation.compute(tenant: deleteData, observation: obs, now: t0).conditions ?? []
+        #expect(going[type: "Stalled"]?.status == .false)
+        #expect(going[type: "Reconciling"]?.status == .true)
+        #expect(going[type: "Reconciling"]?.reason == "DeletingData")
+        #expect(
+            going[type: "Reconciling"]?.message
+                == "deleting namespace acme with the 1 IPFSCluster, 2 Resources and 3 PersistentVolumeClaims (data) it holds (spec.deletionPolicy: DeleteData)"
+        )
+    }
+
+    /// Claims in status: counted, named in name order up to 20, the rest counted in `more`.
+    @Test(arguments: [0, 1, 20, 21, 45])
+    func claimsInStatusAreBounded(count: Int) {
+        let names = (0..<count).map { String(format: "claim-%02d", $0) }.reversed()
+        let claims = TenantClaims(names: Array(names))
+        #expect(claims.total == count)
+        #expect((claims.names ?? []).count == min(count, 20))
+        #expect(claims.names == (count == 0 ? nil : Array(names.sorted().prefix(20))))
+        #expect(claims.more == (count > 20 ? count - 20 : nil))
+        #expect(claims.summary == (count == 0 ? "none" : claims.names?.joined(separator: ", ") ?? "") + (count > 20 ? " and \(count - 20) more" : ""))
+        let obs = TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota, claimNames: Array(names))
+        #expect(TenantStatusComputation.compute(tenant: tenant(), observation: obs, now: t0).persistentVolumeClaims == claims)
+    }
+
+    @Test func anUnknownDeletionPolicyIsInvalidAndReadAsRetain() throws {
+        let spec = try JSONDecoder().decode(TenantSpec.self, from: Data(#"{"deletionPolicy":"Purge"}"#.utf8))
+        #expect(spec.effectiveDeletionPolicy == .retain)
+        #expect(spec.unrecognizedValues.count == 1)
+        #expect(spec.unrecognizedValues.first?.contains("deletionPolicy") == true)
+        let known = try JSONDecoder().decode(TenantSpec.self, from: Data(#"{"deletionPolicy":"DeleteData"}"#.utf8))
+        #expect(known.effectiveDeletionPolicy == .deleteData && known.unrecognizedValues.isEmpty)
+        #expect(TenantSpec().effectiveDeletionPolicy == .retain)
     }
 
     @Test func suspendedTenantIsNotReady() {

@@ -11,17 +11,25 @@ import Testing
     }
 
     /// One row of `TenantTier`'s quota table: requests.cpu, requests.memory, requests.storage,
-    /// persistentvolumeclaims, count/resources, count/ipfsclusters (`nil`: not capped).
+    /// persistentvolumeclaims, count/resources, count/ipfsclusters, services.loadbalancers,
+    /// services.nodeports, count/ingresses.networking.k8s.io (`nil`: not capped).
     struct QuotaRow: Sendable {
         var tier: TenantTier
         var cpu: Quantity?, memory: Quantity?, storage: Quantity?
         var claims: Int?, resources: Int?, ipfsClusters: Int?
+        var loadBalancers: Int?, nodePorts: Int?, ingresses: Int?
     }
 
     static let quotaRows: [QuotaRow] = [
-        QuotaRow(tier: .free, cpu: "2", memory: "4Gi", storage: "20Gi", claims: 10, resources: 5, ipfsClusters: 5),
-        QuotaRow(tier: .basic, cpu: "8", memory: "16Gi", storage: "200Gi", claims: 30, resources: 20, ipfsClusters: 20),
-        QuotaRow(tier: .pro, cpu: "32", memory: "64Gi", storage: "1Ti", claims: 100, resources: 100, ipfsClusters: 100),
+        QuotaRow(
+            tier: .free, cpu: "2", memory: "4Gi", storage: "20Gi", claims: 10, resources: 5, ipfsClusters: 5,
+            loadBalancers: 0, nodePorts: 0, ingresses: 1),
+        QuotaRow(
+            tier: .basic, cpu: "8", memory: "16Gi", storage: "200Gi", claims: 30, resources: 20, ipfsClusters: 20,
+            loadBalancers: 1, nodePorts: 2, ingresses: 5),
+        QuotaRow(
+            tier: .pro, cpu: "32", memory: "64Gi", storage: "1Ti", claims: 100, resources: 100, ipfsClusters: 100,
+            loadBalancers: 5, nodePorts: 10, ingresses: 20),
         QuotaRow(tier: .enterprise),
     ]
 
@@ -38,6 +46,9 @@ import Testing
         expected["persistentvolumeclaims"] = row.claims.map { Quantity(Decimal($0)) }
         expected["count/resources.quartermaster.dev"] = row.resources.map { Quantity(Decimal($0)) }
         expected["count/ipfsclusters.quartermaster.dev"] = row.ipfsClusters.map { Quantity(Decimal($0)) }
+        expected["services.loadbalancers"] = row.loadBalancers.map { Quantity(Decimal($0)) }
+        expected["services.nodeports"] = row.nodePorts.map { Quantity(Decimal($0)) }
+        expected["count/ingresses.networking.k8s.io"] = row.ingresses.map { Quantity(Decimal($0)) }
         #expect(row.tier.quota.hard == expected)
     }
 
@@ -76,6 +87,9 @@ import Testing
         ("limitsMemory", TenantQuota(limitsMemory: "1"), "limits.memory"),
         ("resources", TenantQuota(resources: 1), "count/resources.quartermaster.dev"),
         ("ipfsClusters", TenantQuota(ipfsClusters: 1), "count/ipfsclusters.quartermaster.dev"),
+        ("loadBalancers", TenantQuota(loadBalancers: 1), "services.loadbalancers"),
+        ("nodePorts", TenantQuota(nodePorts: 1), "services.nodeports"),
+        ("ingresses", TenantQuota(ingresses: 1), "count/ingresses.networking.k8s.io"),
     ]
 
     @Test(arguments: quotaKeyRows)
@@ -94,7 +108,7 @@ import Testing
         #expect(hard["requests.cpu"] == Quantity("8"))
         #expect(hard["limits.memory"] == Quantity("32Gi"))
         #expect(hard["limits.cpu"] == nil)
-        #expect(hard.count == 7)
+        #expect(hard.count == 10)
     }
 
     @Test func objectCountCapsGrowWithTheTierAndStayWithinThePVCCap() throws {
@@ -125,7 +139,8 @@ import Testing
         let keys = [
             TenantQuota.Key.requestsCPU, TenantQuota.Key.requestsMemory, TenantQuota.Key.requestsStorage,
             TenantQuota.Key.persistentVolumeClaims, TenantQuota.Key.limitsCPU, TenantQuota.Key.limitsMemory,
-            TenantQuota.Key.resources, TenantQuota.Key.ipfsClusters,
+            TenantQuota.Key.resources, TenantQuota.Key.ipfsClusters, TenantQuota.Key.loadBalancers,
+            TenantQuota.Key.nodePorts, TenantQuota.Key.ingresses,
         ].filter { key in TenantTier.allCases.contains { $0.quota.hard[key] != nil } }
         return ["| tier | " + keys.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: keys.count + 1)]
             + TenantTier.allCases.map { tier in
@@ -141,6 +156,57 @@ import Testing
         let source = try String(
             contentsOf: root.appendingPathComponent("Sources/QuartermasterControllers/Tenant/TenantTier.swift"), encoding: .utf8)
         #expect(source.contains(Self.presetTable.map { "/// " + $0 }.joined(separator: "\n") + "\n"), "TenantTier.swift")
+    }
+
+    /// One exposure case: the Services (type, number of ports) and Ingresses a template would
+    /// create, and the tiers whose fresh quota refuses them (by the resources short).
+    struct ExposureRow: Sendable, CustomTestStringConvertible {
+        var label: String
+        var services: [(type: String, ports: Int)]
+        var ingresses: Int
+        var refused: [TenantTier: [String]]
+        var testDescription: String { label }
+    }
+
+    static let exposureRows: [ExposureRow] = [
+        ExposureRow(
+            label: "one LoadBalancer of one port", services: [("LoadBalancer", 1)], ingresses: 0,
+            refused: [.free: ["services.loadbalancers", "services.nodeports"]]),
+        ExposureRow(
+            label: "three LoadBalancers (swarm exposed per peer)", services: Array(repeating: ("LoadBalancer", 1), count: 3),
+            ingresses: 0,
+            refused: [
+                .free: ["services.loadbalancers", "services.nodeports"],
+                .basic: ["services.loadbalancers", "services.nodeports"],
+            ]),
+        ExposureRow(
+            label: "a NodePort Service of two ports", services: [("NodePort", 2)], ingresses: 0,
+            refused: [.free: ["services.nodeports"]]),
+        ExposureRow(label: "one Ingress", services: [("ClusterIP", 1)], ingresses: 1, refused: [:]),
+        ExposureRow(
+            label: "six Ingresses", services: [], ingresses: 6,
+            refused: [.free: ["count/ingresses.networking.k8s.io"], .basic: ["count/ingresses.networking.k8s.io"]]),
+    ]
+
+    /// The footprint of the exposure (as `ResourceFootprint` counts a template's children) checked
+    /// against each tier's fresh quota with `QuotaCheck`: a free tenant's quota refuses any
+    /// LoadBalancer, so such a Resource is `QuotaExceeded` before anything is created.
+    @Test(arguments: exposureRows)
+    func tierQuotasCapExposure(_ row: ExposureRow) {
+        var objects: [any KubeResource] = row.services.enumerated().map { i, service in
+            Service(
+                metadata: ObjectMeta(name: "s\(i)"),
+                spec: ServiceSpec(type: service.type, ports: (0..<service.ports).map { ServicePort(port: 80 + $0) }))
+        }
+        objects += (0..<row.ingresses).map { Ingress(metadata: ObjectMeta(name: "i\($0)")) }
+        let needs = ResourceFootprint(objects: objects).quotaUsage
+        for tier in TenantTier.allCases {
+            let fresh = ResourceQuotaStatus(hard: tier.quota.hard, used: nil)
+            let result = QuotaCheck.check(needs: needs, quota: fresh)
+            let short: [String]
+            if case .exceeded(let shortfalls) = result { short = shortfalls.map(\.resource) } else { short = [] }
+            #expect(short == (row.refused[tier] ?? []), "\(row.label) on \(tier)")
+        }
     }
 
     @Test func enterpriseCapsOnlyWhatIsSet() {

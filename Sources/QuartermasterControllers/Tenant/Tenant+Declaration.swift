@@ -36,6 +36,9 @@ extension Tenant {
                     PolicyRule(
                         apiGroups: [Resource.resource.group], resources: [Resource.resource.plural, IPFSCluster.resource.plural],
                         verbs: ["list", "watch"])),
+                DocumentedPolicyRule(
+                    "A Tenant names the PersistentVolumeClaims of its namespace in status (watched) and, before deleting it, counts them (listed).",
+                    PolicyRule(apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["list", "watch"])),
                 ManagerRole.recordEvents,
             ],
             aggregatedRoles: .withheld(
@@ -61,6 +64,9 @@ extension Tenant {
                 .init(
                     name: "Resources", type: "integer", jsonPath: ".status.resources.total",
                     description: "Resources in the namespace."),
+                .init(
+                    name: "Claims", type: "integer", jsonPath: ".status.persistentVolumeClaims.total",
+                    description: "PersistentVolumeClaims (data) in the namespace."),
                 .init(
                     name: "Ready", type: "string", jsonPath: #".status.conditions[?(@.type=="Ready")].status"#,
                     description: "Whether the namespace and its objects are in place."),

@@ -61,6 +61,14 @@ extension Tenant {
                         "ipfsClusters": .integer(
                             "Number of IPFSClusters (count/ipfsclusters.quartermaster.dev).", minimum: 0,
                             maximum: 10_000),
+                        "loadBalancers": .integer(
+                            "Number of Services of type LoadBalancer (services.loadbalancers).", minimum: 0,
+                            maximum: 10_000),
+                        "nodePorts": .integer(
+                            "Number of node ports Services of type NodePort and LoadBalancer allocate (services.nodeports).",
+                            minimum: 0, maximum: 10_000),
+                        "ingresses": .integer(
+                            "Number of Ingresses (count/ingresses.networking.k8s.io).", minimum: 0, maximum: 10_000),
                     ]),
                 "limits": .object(
                     "Overrides of the tier's per-container default requests, default limits and maxima, resource by resource.",
@@ -88,6 +96,9 @@ extension Tenant {
                     ]),
                 "suspended": .boolean(
                     "Scale the tenant's workloads to zero and block ingress, keeping all data.", default: false),
+                "deletionPolicy": .string(
+                    "What deleting the tenant does with data left in its namespace: Retain waits until Resources, IPFSClusters and PersistentVolumeClaims are gone; DeleteData deletes the namespace with everything in it.",
+                    default: TenantDeletionPolicy.retain.rawValue, enum: TenantDeletionPolicy.allCases.map(\.rawValue)),
             ])
     }
 
@@ -115,6 +126,15 @@ extension Tenant {
                         "byPhase": .map(
                             "Number of Resources per phase (Pending, Provisioning, Ready, ...); phases with none are left out.",
                             values: .integer("Number of Resources in this phase.", minimum: 0)),
+                    ]),
+                "persistentVolumeClaims": .object(
+                    "PersistentVolumeClaims in the namespace: the data it holds, kept ones included.",
+                    [
+                        "total": .integer("Number of PersistentVolumeClaims in the namespace.", minimum: 0),
+                        "names": .array(
+                            "Names of the claims, in name order; at most 20.",
+                            of: .string("A claim name.", maxLength: N.subdomainLength), maxItems: TenantClaims.maxNames),
+                        "more": .integer("How many claims are not named in names.", minimum: 0),
                     ]),
                 "conditions": N.conditions("Ready, Reconciling and Stalled."),
             ])

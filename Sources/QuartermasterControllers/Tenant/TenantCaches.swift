@@ -20,10 +20,14 @@ public struct TenantCaches: Sendable {
     public var roleBindings: Store<RoleBinding>
     /// Every Resource.
     public var resources: Store<Resource>
+    /// Every PersistentVolumeClaim: the tenant's are the ones in its namespace, named in
+    /// `status.persistentVolumeClaims`.
+    public var claims: Store<PersistentVolumeClaim>
 
     public init(
         namespaces: Store<Namespace>, quotas: Store<ResourceQuota>, limitRanges: Store<LimitRange>,
-        networkPolicies: Store<NetworkPolicy>, roleBindings: Store<RoleBinding>, resources: Store<Resource>
+        networkPolicies: Store<NetworkPolicy>, roleBindings: Store<RoleBinding>, resources: Store<Resource>,
+        claims: Store<PersistentVolumeClaim>
     ) {
         self.namespaces = namespaces
         self.quotas = quotas
@@ -31,5 +35,6 @@ public struct TenantCaches: Sendable {
         self.networkPolicies = networkPolicies
         self.roleBindings = roleBindings
         self.resources = resources
+        self.claims = claims
     }
 }

@@ -16,8 +16,9 @@ public enum TenantController {
     /// `app.kubernetes.io/managed-by=quartermaster`; watches the Namespaces labelled
     /// `quartermaster.dev/tenant` (every namespace a Tenant creates carries it; shared with
     /// the Resource controller; mapped to their tenant by that label, as the namespace carries
-    /// no owner reference) and every Resource (mapped to the tenant whose namespace holds it,
-    /// so the counts in `status.resources` follow). The reconciler reads them as
+    /// no owner reference), every Resource and every PersistentVolumeClaim (each mapped to the
+    /// tenant whose namespace holds it, so `status.resources` and
+    /// `status.persistentVolumeClaims` follow). The reconciler reads them as
     /// ``TenantCaches``.
     ///
     /// Returns `nil` when `settings` watches only some namespaces: Tenants are cluster-scoped
@@ -39,9 +40,12 @@ public enum TenantController {
         let resources = builder.watches(Resource.self) { resource in
             tenantKeys(forResourceIn: resource.metadata.namespace ?? "", namespaces: namespaces, tenants: tenants)
         }
+        let claims = builder.watches(PersistentVolumeClaim.self) { claim in
+            tenantKeys(forResourceIn: claim.metadata.namespace ?? "", namespaces: namespaces, tenants: tenants)
+        }
         let caches = TenantCaches(
             namespaces: namespaces, quotas: quotas, limitRanges: limitRanges, networkPolicies: networkPolicies,
-            roleBindings: roleBindings, resources: resources)
+            roleBindings: roleBindings, resources: resources, claims: claims)
         return builder.complete(
             TenantReconciler(
                 client: cache.client, caches: caches, events: settings.events,
@@ -54,7 +58,7 @@ public enum TenantController {
         return [ObjectKey(namespace: nil, name: tenant)]
     }
 
-    /// The tenants a Resource in `namespace` counts for: the one the namespace's label names,
+    /// The tenants a Resource (or claim) in `namespace` counts for: the one the namespace's label names,
     /// and any whose `namespaceName` is `namespace` (before the namespace is cached).
     static func tenantKeys(forResourceIn namespace: String, namespaces: Store<Namespace>, tenants: Store<Tenant>)
         -> [ObjectKey]

@@ -73,7 +73,8 @@ public struct TenantDesiredState: Hashable, Sendable {
         }
         for (field, count) in [
             ("persistentVolumeClaims", quota.persistentVolumeClaims), ("resources", quota.resources),
-            ("ipfsClusters", quota.ipfsClusters),
+            ("ipfsClusters", quota.ipfsClusters), ("loadBalancers", quota.loadBalancers), ("nodePorts", quota.nodePorts),
+            ("ingresses", quota.ingresses),
         ] where (count ?? 0) < 0 {
             throw .negativeQuota(field: field)
         }

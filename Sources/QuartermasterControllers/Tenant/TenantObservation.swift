@@ -11,16 +11,19 @@ public struct TenantObservation: Hashable, Sendable {
     public var quota: ResourceQuotaStatus?
     /// The `status.phase` of each Resource in the namespace (`nil` for one without status yet).
     public var resourcePhases: [ResourcePhase?]
+    /// The names of the PersistentVolumeClaims in the namespace.
+    public var claimNames: [String]
     /// Set when the spec could not be turned into objects.
     public var specError: TenantSpecError?
     /// A child whose name is taken by an object this Tenant does not control.
     public var conflict: ChildNameConflict?
-    /// While deleting: what the namespace still holds (read from the API server).
+    /// While deleting: what the namespace still holds (read from the API server); it blocks the
+    /// deletion unless `spec.deletionPolicy` is `DeleteData`.
     public var blockingContents: TenantNamespaceContents
 
     public init(
         namespace: Namespace? = nil, objectsApplied: Bool = false, quota: ResourceQuotaStatus? = nil,
-        resourcePhases: [ResourcePhase?] = [], specError: TenantSpecError? = nil,
+        resourcePhases: [ResourcePhase?] = [], claimNames: [String] = [], specError: TenantSpecError? = nil,
         blockingContents: TenantNamespaceContents = TenantNamespaceContents()
     ) {
         self.blockingContents = blockingContents
@@ -28,6 +31,7 @@ public struct TenantObservation: Hashable, Sendable {
         self.objectsApplied = objectsApplied
         self.quota = quota
         self.resourcePhases = resourcePhases
+        self.claimNames = claimNames
         self.specError = specError
     }
 

@@ -16,6 +16,10 @@ import KubeCore
 ///   the operator writes status).
 /// - Owners may read Secrets and Services in their namespace, where the operator publishes
 ///   their Resources' credentials and endpoints; they may not write them.
+/// - Owners may see and delete PersistentVolumeClaims in their namespace (`get`, `list`,
+///   `watch`, `delete`): claims kept by `pvcRetention: Retain` outlive their IPFSCluster and
+///   block the Tenant's deletion until someone frees them. They may not create or change claims
+///   (the StatefulSets the operator renders do).
 /// - No aggregation labels: aggregating this role into the built-in `admin`/`edit`/`view` roles
 ///   would hand Secret reads to every `view` holder in every namespace. People outside tenants
 ///   get the aggregated `quartermaster-admin`/`-editor`/`-viewer` roles instead.
@@ -31,7 +35,8 @@ public enum TenantOwnerRole {
     /// Every rule for `kinds`, with the reason it is needed (written as a comment into the
     /// generated YAML): for each kind whose ``KindDeclaration/tenantOwners`` is `.manage`, every
     /// verb but `deletecollection`, `status` read-only and `scale` when its CRD has one; then
-    /// read access to the Secrets and Services where the operator publishes connection details.
+    /// read access to the Secrets and Services where the operator publishes connection details;
+    /// then reading and deleting PersistentVolumeClaims.
     public static func documentedRules(for kinds: [KindDeclaration]) -> [DocumentedPolicyRule] {
         let managed = kinds.filter { $0.tenantOwners == .manage }
         var rules: [DocumentedPolicyRule] = []
@@ -60,6 +65,10 @@ public enum TenantOwnerRole {
             DocumentedPolicyRule(
                 "Connection details the operator publishes: credentials (Secrets) and endpoints (Services).",
                 PolicyRule(apiGroups: [""], resources: ["secrets", "services"], verbs: ["get", "list", "watch"])))
+        rules.append(
+            DocumentedPolicyRule(
+                "The namespace's data: see and free PersistentVolumeClaims, such as those kept by pvcRetention: Retain.",
+                PolicyRule(apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "list", "watch", "delete"])))
         return DocumentedPolicyRule.merged(rules)
     }
 

@@ -18,9 +18,10 @@ import Logging
 ///   (`TenantNamespaceClaim.foreign`) is `Stalled`, reason `NamespaceConflict`, and nothing is
 ///   written to it. Reserved names (`default`, `kube-*`, the operator's namespace) are
 ///   `Stalled`, reason `InvalidSpec`.
-/// - **Deletion.** The namespace, the Resources and the IPFSClusters in it are read from the
-///   API server; the namespace is deleted only when it holds none and carries this Tenant's
-///   marker, with a precondition on its UID.
+/// - **Deletion.** The namespace, and the Resources, IPFSClusters and PersistentVolumeClaims in
+///   it are read from the API server; the namespace is deleted only when it carries this
+///   Tenant's marker, with a precondition on its UID, and either holds none of them or
+///   `spec.deletionPolicy` is `DeleteData`.
 ///
 /// The quota cache holds every ResourceQuota (shared with the Resource controller): only the
 /// one named `TenantDesiredState.quotaName` is read, and it is written to and reported only
@@ -38,7 +39,9 @@ import Logging
 /// every Resource in it, before the finalizer could refuse.
 ///
 /// Events (never with secrets): `NamespaceCreated`, `Ready`, `InvalidSpec`,
-/// `NamespaceConflict`, `DeletionBlocked`, `NamespaceDeleted`.
+/// `NamespaceConflict`, `DeletionBlocked` (naming what the namespace still holds),
+/// `NamespaceDeleted` (a warning naming the data when `spec.deletionPolicy: DeleteData` deletes
+/// it).
 public struct TenantReconciler: Reconciler {
     public typealias Object = Tenant
 
@@ -79,7 +82,8 @@ public struct TenantReconciler: Reconciler {
         }
         var observation = TenantObservation(
             namespace: caches.namespaces.get(name: tenant.namespaceName, namespace: nil),
-            resourcePhases: resources.map { $0.status?.phase })
+            resourcePhases: resources.map { $0.status?.phase },
+            claimNames: caches.claims.list(namespace: tenant.namespaceName).compactMap(\.metadata.name))
         let desired: TenantDesiredState
         do {
             desired = try TenantDesiredState.compute(tenant: tenant, operatorNamespace: operatorNamespace)
@@ -160,9 +164,10 @@ public struct TenantReconciler: Reconciler {
         try await applier.applyControlled(desired, cached: cached).object
     }
 
-    /// The deletion flow, decided from direct reads: refuse while the namespace holds Resources
-    /// or IPFSClusters, then delete the namespace (only this Tenant's, preconditioned on its
-    /// UID), wait for it to go, and release the finalizer.
+    /// The deletion flow, decided from direct reads: refuse while the namespace holds Resources,
+    /// IPFSClusters or PersistentVolumeClaims (unless `spec.deletionPolicy` is `DeleteData`),
+    /// then delete the namespace (only this Tenant's, preconditioned on its UID), wait for it
+    /// to go, and release the finalizer.
     private func finalize(_ tenant: Tenant, resources: [Resource], context: ReconcileContext<Tenant>) async throws
         -> ReconcileResult
     {
@@ -170,13 +175,14 @@ public struct TenantReconciler: Reconciler {
         let name = tenant.namespaceName
         let namespace = try await client.getIfExists(Namespace.self, name: name)
         var contents = TenantNamespaceContents()
+        var claimNames: [String] = []
         if namespace != nil, TenantNamespaceClaim(observed: namespace, tenant: tenant) == .owned {
-            contents = try await namespaceContents(name)
+            (contents, claimNames) = try await namespaceContents(name)
         }
         let plan = TenantDeletionPlan(namespace: namespace, contents: contents, tenant: tenant)
         let observation = TenantObservation(
             namespace: namespace, objectsApplied: false, resourcePhases: resources.map { $0.status?.phase },
-            blockingContents: contents)
+            claimNames: claimNames, blockingContents: contents)
         switch plan {
         case .blocked, .waitForNamespace:
             return try await writeStatus(of: tenant, observation: observation)
@@ -185,9 +191,15 @@ public struct TenantReconciler: Reconciler {
                 var options = DeleteOptions()
                 options.preconditions = DeleteOptions.Preconditions(uid: uid)
                 try await client.delete(Namespace.self, name: name, options: options)
-                events?.record(
-                    tenant, type: .normal, reason: "NamespaceDeleted",
-                    message: "namespace \(name) holds no Resources or IPFSClusters; deleting it")
+                if contents.isEmpty {
+                    events?.record(
+                        tenant, type: .normal, reason: "NamespaceDeleted",
+                        message: "namespace \(name) holds no Resources, IPFSClusters or PersistentVolumeClaims; deleting it")
+                } else {
+                    events?.record(
+                        tenant, type: .warning, reason: "NamespaceDeleted",
+                        message: "deleting namespace \(name) with the \(contents) it holds (spec.deletionPolicy: DeleteData)")
+                }
             } catch KubeAPIError.notFound {}
             return try await writeStatus(of: tenant, observation: observation)
         case .removeFinalizer:
@@ -199,15 +211,19 @@ public struct TenantReconciler: Reconciler {
         }
     }
 
-    /// The data-holding objects in `namespace`, listed from the API server.
-    private func namespaceContents(_ namespace: String) async throws -> TenantNamespaceContents {
+    /// The data-holding objects in `namespace` (Resources, IPFSClusters, PersistentVolumeClaims),
+    /// listed from the API server, and the names of the claims.
+    private func namespaceContents(_ namespace: String) async throws -> (TenantNamespaceContents, [String]) {
         async let resources = client.listPages(Resource.self, namespace: namespace)
         async let clusters = client.listPages(IPFSCluster.self, namespace: namespace)
-        let (r, c) = try await (resources, clusters)
-        return TenantNamespaceContents(counts: [
+        async let claims = client.listPages(PersistentVolumeClaim.self, namespace: namespace)
+        let (r, c, p) = try await (resources, clusters, claims)
+        let contents = TenantNamespaceContents(counts: [
             Resource.resource.kind: r.items.count + r.undecodable.count,
             IPFSCluster.resource.kind: c.items.count + c.undecodable.count,
+            PersistentVolumeClaim.resource.kind: p.items.count + p.undecodable.count,
         ])
+        return (contents, p.items.compactMap(\.metadata.name))
     }
 
     /// Computes the status and writes it when it changed (``StatusWriter``); the result is

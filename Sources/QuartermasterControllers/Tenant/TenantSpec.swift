@@ -40,11 +40,17 @@ public struct TenantSpec: Codable, Hashable, Sendable {
     /// Schema: boolean, default `false`; description "Scale the tenant's workloads to zero and
     /// block ingress, keeping all data."
     public var suspended: Bool?
+    /// What deleting the Tenant does with the data left in its namespace. Default `Retain`:
+    /// wait until it is gone.
+    ///
+    /// Schema: string, enum `Retain`, `DeleteData`, default `Retain` (see
+    /// `TenantDeletionPolicy`).
+    public var deletionPolicy: TenantDeletionPolicy?
 
     public init(
         owners: [TenantOwner]? = nil, tier: TenantTier? = nil, quota: TenantQuota? = nil,
         limits: TenantContainerLimits? = nil, namespace: String? = nil, network: TenantNetwork? = nil,
-        suspended: Bool? = nil
+        suspended: Bool? = nil, deletionPolicy: TenantDeletionPolicy? = nil
     ) {
         self.owners = owners
         self.tier = tier
@@ -53,16 +59,17 @@ public struct TenantSpec: Codable, Hashable, Sendable {
         self.namespace = namespace
         self.network = network
         self.suspended = suspended
+        self.deletionPolicy = deletionPolicy
     }
 
-    /// Enum values this operator does not know (`tier`, owners' `kind`), as messages; filled
+    /// Enum values this operator does not know (`tier`, `deletionPolicy`, owners' `kind`), as messages; filled
     /// while decoding, never encoded. A spec with any is invalid and nothing is built from it.
     public var unknownValues: [String] = []
 
     /// Every unknown enum value of the spec, its owners' included.
     public var unrecognizedValues: [String] { unknownValues + (owners ?? []).flatMap(\.unknownValues) }
 
-    enum CodingKeys: String, CodingKey { case owners, tier, quota, limits, namespace, network, suspended }
+    enum CodingKeys: String, CodingKey { case owners, tier, quota, limits, namespace, network, suspended, deletionPolicy }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -70,6 +77,10 @@ public struct TenantSpec: Codable, Hashable, Sendable {
         var unknown: [String] = []
         if c.contains(.tier) {
             tier = try c.decodeOpenEnum(TenantTier.self, forKey: .tier, default: .free, unknown: &unknown)
+        }
+        if c.contains(.deletionPolicy) {
+            deletionPolicy = try c.decodeOpenEnum(
+                TenantDeletionPolicy.self, forKey: .deletionPolicy, default: .retain, unknown: &unknown)
         }
         unknownValues = unknown
         quota = try c.decodeIfPresent(TenantQuota.self, forKey: .quota)
@@ -81,6 +92,9 @@ public struct TenantSpec: Codable, Hashable, Sendable {
 
     /// `tier`, or `free` when unset.
     public var effectiveTier: TenantTier { tier ?? .free }
+
+    /// `deletionPolicy`, or `Retain` when unset.
+    public var effectiveDeletionPolicy: TenantDeletionPolicy { deletionPolicy ?? .retain }
 
     /// `suspended`, or `false` when unset.
     public var isSuspended: Bool { suspended ?? false }

@@ -14,6 +14,9 @@ public struct TenantStatus: ConditionedStatus, Hashable {
     public var quota: TenantQuotaStatus?
     /// Schema: `TenantResourceCounts`; description "Resources in the namespace, by phase."
     public var resources: TenantResourceCounts?
+    /// Schema: `TenantClaims`; description "PersistentVolumeClaims in the namespace: the data
+    /// it holds, kept ones included."
+    public var persistentVolumeClaims: TenantClaims?
     /// Types `Ready`, `Reconciling`, `Stalled`.
     ///
     /// Schema: array of meta/v1 Condition, list-type map keyed by `type`; description
@@ -22,12 +25,14 @@ public struct TenantStatus: ConditionedStatus, Hashable {
 
     public init(
         observedGeneration: Int64? = nil, namespace: String? = nil, quota: TenantQuotaStatus? = nil,
-        resources: TenantResourceCounts? = nil, conditions: [Condition]? = nil
+        resources: TenantResourceCounts? = nil, persistentVolumeClaims: TenantClaims? = nil,
+        conditions: [Condition]? = nil
     ) {
         self.observedGeneration = observedGeneration
         self.namespace = namespace
         self.quota = quota
         self.resources = resources
+        self.persistentVolumeClaims = persistentVolumeClaims
         self.conditions = conditions
     }
 }

@@ -11,7 +11,8 @@ import KubeCore
 /// | spec invalid | False `InvalidSpec` | False | True `InvalidSpec` |
 /// | namespace not ours (`TenantNamespaceClaim.foreign`) | False `NamespaceConflict` | False | True `NamespaceConflict` |
 /// | a child's name taken by another owner (`ChildNameConflict`) | False `NameConflict` | False | True `NameConflict` |
-/// | deleting, Resources or IPFSClusters remain | False `Deleting` | False | True `NotEmpty` |
+/// | deleting, Resources, IPFSClusters or PersistentVolumeClaims remain, policy `Retain` | False `Deleting` | False | True `NotEmpty` |
+/// | deleting, they remain, policy `DeleteData` | False `Deleting` | True `DeletingData` | False |
 /// | deleting, none remain | False `Deleting` | True `Deleting` | False |
 /// | namespace terminating | False `NamespaceTerminating` | True `NamespaceTerminating` | False |
 /// | objects not yet applied / quota not yet observed | False `Provisioning` | True `Provisioning` | False |
@@ -27,7 +28,8 @@ public enum TenantStatusComputation {
         var status = TenantStatus(
             observedGeneration: generation, namespace: tenant.namespaceName,
             quota: observation.quota.map { TenantQuotaStatus(hard: $0.hard, used: $0.used) },
-            resources: resources, conditions: tenant.status?.conditions ?? [])
+            resources: resources, persistentVolumeClaims: TenantClaims(names: observation.claimNames),
+            conditions: tenant.status?.conditions ?? [])
 
         let ready: (Condition.Status, String, String)
         let reconciling: (Condition.Status, String, String)
@@ -47,9 +49,15 @@ public enum TenantStatusComputation {
             stalled = (.true, "NameConflict", conflict.description)
         } else if deleting {
             ready = (.false, "Deleting", "the tenant is being deleted")
-            if !observation.blockingContents.isEmpty {
+            let contents = observation.blockingContents
+            if !contents.isEmpty, tenant.spec.effectiveDeletionPolicy == .deleteData {
                 let message =
-                    "namespace \(ns) still holds \(observation.blockingContents); delete them before the tenant can go"
+                    "deleting namespace \(ns) with the \(contents) it holds (spec.deletionPolicy: DeleteData)"
+                reconciling = (.true, "DeletingData", message)
+                stalled = (.false, "DeletingData", "")
+            } else if !contents.isEmpty {
+                let message =
+                    "namespace \(ns) still holds \(contents); delete them, or set spec.deletionPolicy: DeleteData to delete the namespace with everything in it"
                 reconciling = (.false, "NotEmpty", message)
                 stalled = (.true, "NotEmpty", message)
             } else {

@@ -5,14 +5,22 @@ import KubeCore
 ///
 /// Schema: string, enum `free`, `basic`, `pro`, `enterprise`, default `free`.
 ///
-/// Quota presets (ResourceQuota `hard`: requests, and object counts of our kinds):
+/// Quota presets (ResourceQuota `hard`: requests, object counts of our kinds, and exposure):
 ///
-/// | tier | requests.cpu | requests.memory | requests.storage | persistentvolumeclaims | count/resources.quartermaster.dev | count/ipfsclusters.quartermaster.dev |
-/// | --- | --- | --- | --- | --- | --- | --- |
-/// | free | 2 | 4Gi | 20Gi | 10 | 5 | 5 |
-/// | basic | 8 | 16Gi | 200Gi | 30 | 20 | 20 |
-/// | pro | 32 | 64Gi | 1Ti | 100 | 100 | 100 |
-/// | enterprise | — | — | — | — | — | — |
+/// | tier | requests.cpu | requests.memory | requests.storage | persistentvolumeclaims | count/resources.quartermaster.dev | count/ipfsclusters.quartermaster.dev | services.loadbalancers | services.nodeports | count/ingresses.networking.k8s.io |
+/// | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+/// | free | 2 | 4Gi | 20Gi | 10 | 5 | 5 | 0 | 0 | 1 |
+/// | basic | 8 | 16Gi | 200Gi | 30 | 20 | 20 | 1 | 2 | 5 |
+/// | pro | 32 | 64Gi | 1Ti | 100 | 100 | 100 | 5 | 10 | 20 |
+/// | enterprise | — | — | — | — | — | — | — | — | — |
+///
+/// The last three cap exposure outside the cluster: a free tenant reaches the world only
+/// through one Ingress (the shared ingress controller), never through a LoadBalancer or a node
+/// port; a Resource whose template needs a LoadBalancer Service on a free tenant is
+/// `QuotaExceeded` before anything is created (`ResourceFootprint` counts Services by type).
+/// The quota counts one node port per port of every NodePort *and* LoadBalancer Service, so
+/// each tier's node ports cover its LoadBalancers (basic: one LoadBalancer of up to two ports,
+/// or one NodePort Service of two).
 ///
 /// The `count/` keys cap how many Resources and IPFSClusters the namespace may hold. Each Resource creates at most one IPFSCluster, so
 /// the IPFSCluster cap equals the Resource cap; it also bounds IPFSClusters owners create
@@ -27,13 +35,16 @@ public enum TenantTier: String, Codable, Hashable, Sendable, CaseIterable {
         switch self {
         case .free:
             return TenantQuota(
-                cpu: "2", memory: "4Gi", storage: "20Gi", persistentVolumeClaims: 10, resources: 5, ipfsClusters: 5)
+                cpu: "2", memory: "4Gi", storage: "20Gi", persistentVolumeClaims: 10, resources: 5, ipfsClusters: 5,
+                loadBalancers: 0, nodePorts: 0, ingresses: 1)
         case .basic:
             return TenantQuota(
-                cpu: "8", memory: "16Gi", storage: "200Gi", persistentVolumeClaims: 30, resources: 20, ipfsClusters: 20)
+                cpu: "8", memory: "16Gi", storage: "200Gi", persistentVolumeClaims: 30, resources: 20, ipfsClusters: 20,
+                loadBalancers: 1, nodePorts: 2, ingresses: 5)
         case .pro:
             return TenantQuota(
-                cpu: "32", memory: "64Gi", storage: "1Ti", persistentVolumeClaims: 100, resources: 100, ipfsClusters: 100)
+                cpu: "32", memory: "64Gi", storage: "1Ti", persistentVolumeClaims: 100, resources: 100,
+                ipfsClusters: 100, loadBalancers: 5, nodePorts: 10, ingresses: 20)
         case .enterprise: return TenantQuota()
         }
     }
