@@ -144,9 +144,13 @@ struct CoreOperatorRBACTests {
         try await driveDirectCluster(env)
 
         // The Resource deleted (its IPFSCluster collected), then the Tenant (its namespace
-        // deleted by the operator).
+        // deleted by the operator). The IPFSCluster's claims are retained (`pvcRetention:
+        // Retain`), so the Tenant is deleted with `deletionPolicy: DeleteData`, the path that
+        // deletes a namespace still holding data.
         try await env.kubectlChecked(["-n", "rbac-tenant", "delete", "resource", "files", "--wait=false"])
         _ = await waitFor(env, "the Resource's IPFSCluster collected", ["-n", "rbac-tenant", "ipfscluster", "files"], expected: nil)
+        try await env.kubectlChecked(
+            ["patch", "tenant", "rbac-tenant", "--type", "merge", "-p", #"{"spec":{"deletionPolicy":"DeleteData"}}"#])
         try await env.kubectlChecked(["delete", "tenant", "rbac-tenant", "--wait=false"])
         _ = await waitFor(env, "the Tenant deleted", ["tenant", "rbac-tenant"], expected: nil)
         // Run a few seconds more: renewals, resumed watches, status writes.
