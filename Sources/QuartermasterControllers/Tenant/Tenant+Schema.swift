@@ -99,6 +99,7 @@ extension Tenant {
                 "deletionPolicy": .string(
                     "What deleting the tenant does with data left in its namespace: Retain waits until Resources, IPFSClusters and PersistentVolumeClaims are gone; DeleteData deletes the namespace with everything in it.",
                     default: TenantDeletionPolicy.retain.rawValue, enum: TenantDeletionPolicy.allCases.map(\.rawValue)),
+                "policy": TenantPolicy.schema,
             ])
     }
 

@@ -46,11 +46,16 @@ public struct TenantSpec: Codable, Hashable, Sendable {
     /// Schema: string, enum `Retain`, `DeleteData`, default `Retain` (see
     /// `TenantDeletionPolicy`).
     public var deletionPolicy: TenantDeletionPolicy?
+    /// What the workloads in the namespace may ask for, over the tier's defaults
+    /// (``TenantTier/policy``), field by field. Default: the tier's.
+    ///
+    /// Schema: `TenantPolicy` (see ``TenantPolicy``).
+    public var policy: TenantPolicy?
 
     public init(
         owners: [TenantOwner]? = nil, tier: TenantTier? = nil, quota: TenantQuota? = nil,
         limits: TenantContainerLimits? = nil, namespace: String? = nil, network: TenantNetwork? = nil,
-        suspended: Bool? = nil, deletionPolicy: TenantDeletionPolicy? = nil
+        suspended: Bool? = nil, deletionPolicy: TenantDeletionPolicy? = nil, policy: TenantPolicy? = nil
     ) {
         self.owners = owners
         self.tier = tier
@@ -60,6 +65,7 @@ public struct TenantSpec: Codable, Hashable, Sendable {
         self.network = network
         self.suspended = suspended
         self.deletionPolicy = deletionPolicy
+        self.policy = policy
     }
 
     /// Enum values this operator does not know (`tier`, `deletionPolicy`, owners' `kind`), as messages; filled
@@ -69,7 +75,7 @@ public struct TenantSpec: Codable, Hashable, Sendable {
     /// Every unknown enum value of the spec, its owners' included.
     public var unrecognizedValues: [String] { unknownValues + (owners ?? []).flatMap(\.unknownValues) }
 
-    enum CodingKeys: String, CodingKey { case owners, tier, quota, limits, namespace, network, suspended, deletionPolicy }
+    enum CodingKeys: String, CodingKey { case owners, tier, quota, limits, namespace, network, suspended, deletionPolicy, policy }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -88,6 +94,7 @@ public struct TenantSpec: Codable, Hashable, Sendable {
         namespace = try c.decodeIfPresent(String.self, forKey: .namespace)
         network = try c.decodeIfPresent(TenantNetwork.self, forKey: .network)
         suspended = try c.decodeIfPresent(Bool.self, forKey: .suspended)
+        policy = try c.decodeIfPresent(TenantPolicy.self, forKey: .policy)
     }
 
     /// `tier`, or `free` when unset.
@@ -101,6 +108,10 @@ public struct TenantSpec: Codable, Hashable, Sendable {
 
     /// The quota the tenant gets: the tier's preset, overridden field by field by `quota`.
     public var effectiveQuota: TenantQuota { effectiveTier.quota.overridden(by: quota) }
+
+    /// The policy the tenant's workloads are held to: the tier's (``TenantTier/policy``),
+    /// overridden field by field by `policy`.
+    public var effectivePolicy: TenantPolicy { effectiveTier.policy.overridden(by: policy) }
 
     /// The container limits the tenant gets: the tier's preset, overridden by `limits`.
     public var effectiveLimits: TenantContainerLimits { effectiveTier.limits.overridden(by: limits) }
