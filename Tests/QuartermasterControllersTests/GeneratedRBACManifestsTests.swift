@@ -106,7 +106,7 @@ import Yams
         var tenant = Tenant.declaration
         tenant.resourceOffering = ResourceOffering(
             Gizmo.self, statusPaths: ResourceChildStatusPaths(endpoints: [], credentialsSecretName: nil, progress: nil),
-            desiredObjects: { _ in [] })
+            desiredObjects: { _ in [] }, policySubject: { _ in WorkloadPolicySubject() })
         let offered = grants([IPFSCluster.declaration, tenant, Resource.declaration])
         #expect(gizmoVerbs.allSatisfy { offered.contains($0) })
         #expect(offered.subtracting(today) == Set(gizmoVerbs))

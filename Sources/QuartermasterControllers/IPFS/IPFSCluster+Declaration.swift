@@ -57,6 +57,9 @@ extension IPFSCluster {
                         apiGroups: ["networking.k8s.io"], resources: ["networkpolicies", "ingresses"],
                         verbs: ["get", "list", "watch", "create", "patch", "delete"])),
                 DocumentedPolicyRule(
+                    "Tenants are cached for the suspension and policy of each IPFSCluster's namespace.",
+                    PolicyRule(apiGroups: [Tenant.resource.group], resources: [Tenant.resource.plural], verbs: ["list", "watch"])),
+                DocumentedPolicyRule(
                     "StorageClasses are cached to validate an IPFSCluster's storageClassName and expansion support.",
                     PolicyRule(apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["list", "watch"])),
             ],

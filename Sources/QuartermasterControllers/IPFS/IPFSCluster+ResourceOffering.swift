@@ -11,6 +11,7 @@ extension ResourceOffering {
     ///   (the function the IPFSCluster reconciler applies) renders for the spec: the
     ///   StatefulSet's pod template × `replicas`, its claim templates × `replicas`, the Services
     ///   by type, and one of each other object.
+    /// - Policy: ``IPFSClusterSpec/policySubject``, what the IPFSCluster controller judges.
     public static let ipfsCluster = ResourceOffering(
         IPFSCluster.self,
         statusPaths: ResourceChildStatusPaths(
@@ -19,5 +20,6 @@ extension ResourceOffering {
             progress: .init(ready: "/status/readyReplicas", desired: "/spec/replicas", unit: "nodes")),
         desiredObjects: { cluster in
             try IPFSClusterDesiredState.compute(cluster: cluster, existingSecretData: nil).all
-        })
+        },
+        policySubject: { cluster in cluster.spec.policySubject })
 }

@@ -17,11 +17,16 @@ public struct IPFSClusterCaches: Sendable {
     public var podDisruptionBudgets: Store<PodDisruptionBudget>
     /// Every StorageClass of the cluster.
     public var storageClasses: Store<StorageClass>
+    /// Every Tenant (cluster-scoped), for the policy and suspension of the namespace's Tenant
+    /// (``TenantEnforcement``); `nil` when the controller watches only some namespaces (no
+    /// Tenants there, so no policy).
+    public var tenants: Store<Tenant>?
 
     public init(
         clusters: Store<IPFSCluster>, secrets: Store<Secret>, configMaps: Store<ConfigMap>, services: Store<Service>,
         statefulSets: Store<StatefulSet>, networkPolicies: Store<NetworkPolicy>, ingresses: Store<Ingress>,
-        podDisruptionBudgets: Store<PodDisruptionBudget>, storageClasses: Store<StorageClass>
+        podDisruptionBudgets: Store<PodDisruptionBudget>, storageClasses: Store<StorageClass>,
+        tenants: Store<Tenant>? = nil
     ) {
         self.clusters = clusters
         self.secrets = secrets
@@ -32,5 +37,6 @@ public struct IPFSClusterCaches: Sendable {
         self.ingresses = ingresses
         self.podDisruptionBudgets = podDisruptionBudgets
         self.storageClasses = storageClasses
+        self.tenants = tenants
     }
 }

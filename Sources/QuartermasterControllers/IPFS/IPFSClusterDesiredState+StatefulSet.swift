@@ -16,7 +16,8 @@ import KubeCore
 ///   Generous startup probes leave time for repository migrations.
 /// - Default affinity: preferred pod anti-affinity on `kubernetes.io/hostname` against the
 ///   instance's own pods; `spec.affinity` replaces it.
-/// - `spec.suspended`: `replicas: 0` and nothing else changes (same template, same config
+/// - The Tenant's forced node selector is merged over `spec.nodeSelector`.
+/// - `spec.suspended` or the Tenant's suspension: `replicas: 0` and nothing else changes (same template, same config
 ///   hash, same claim templates), so the claims stay and resuming starts the same peers.
 extension IPFSClusterDesiredState.Context {
     func statefulSet(configHash: String) throws -> StatefulSet {
@@ -28,7 +29,7 @@ extension IPFSClusterDesiredState.Context {
             securityContext: PodSecurityContext(
                 runAsNonRoot: true, runAsUser: IPFSClusterDesiredState.podUser, fsGroup: IPFSClusterDesiredState.podUser,
                 fsGroupChangePolicy: "OnRootMismatch", seccompProfile: SeccompProfile(type: "RuntimeDefault")),
-            nodeSelector: spec.nodeSelector,
+            nodeSelector: tenant.nodeSelector(mergedOver: spec.nodeSelector),
             affinity: try affinity(),
             tolerations: try tolerations(),
             imagePullSecrets: spec.imagePullSecrets.isEmpty ? nil : spec.imagePullSecrets.map { LocalObjectReference(name: $0) },
@@ -38,7 +39,7 @@ extension IPFSClusterDesiredState.Context {
             metadata: metadata(names.statefulSet, component: "peer"),
             spec: StatefulSetSpec(
                 serviceName: names.headlessService,
-                replicas: spec.suspended ? 0 : spec.replicas,
+                replicas: suspended ? 0 : spec.replicas,
                 selector: LabelSelector(matchLabels: selector),
                 template: PodTemplateSpec(
                     metadata: ObjectMeta(

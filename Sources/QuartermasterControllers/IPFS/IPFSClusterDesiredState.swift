@@ -114,9 +114,13 @@ public enum IPFSClusterDesiredState {
     ///     (``IPFSClusterIdentities/ensuring(replicas:)``). On scale-down the Secret keeps the
     ///     identities of removed ordinals, so scaling up again reuses them.
     ///   - clusterDomain: the cluster's DNS domain, default `cluster.local`.
+    ///   - tenant: what the namespace's Tenant imposes: its suspension scales the StatefulSet to
+    ///     zero exactly like `spec.suspended`, and its forced node selector is merged over
+    ///     `spec.nodeSelector` (``TenantEnforcement/nodeSelector(mergedOver:)``). Default: no Tenant.
     /// - Throws: ``IPFSClusterDesiredStateError``.
     public static func compute(
-        cluster: IPFSCluster, existingSecretData: [String: String]?, clusterDomain: String = "cluster.local"
+        cluster: IPFSCluster, existingSecretData: [String: String]?, clusterDomain: String = "cluster.local",
+        tenant: TenantEnforcement = .unrestricted
     ) throws -> IPFSClusterDesiredObjects {
         guard let name = cluster.metadata.name, let namespace = cluster.metadata.namespace,
             let owner = cluster.ownerReference()
@@ -139,7 +143,7 @@ public enum IPFSClusterDesiredState {
             clusterDomain: clusterDomain, replicas: spec.replicas)
 
         let context = Context(
-            spec: spec, names: names, namespace: namespace, owner: owner, identities: identities)
+            spec: spec, names: names, namespace: namespace, owner: owner, identities: identities, tenant: tenant)
         let secretData = identities.secretData()
         let configData = IPFSConfigFiles.configMapData(spec: spec, topology: topology, identities: identities)
         let secret = Secret(
@@ -154,7 +158,7 @@ public enum IPFSClusterDesiredState {
             gatewayService: context.gatewayService(), apiIngress: context.apiIngress(),
             gatewayIngress: context.gatewayIngress(), swarmServices: context.swarmServices(),
             statefulSet: try context.statefulSet(configHash: hash), networkPolicy: context.networkPolicy(),
-            podDisruptionBudget: spec.suspended ? nil : context.podDisruptionBudget())
+            podDisruptionBudget: context.suspended ? nil : context.podDisruptionBudget())
     }
 
     /// A Secret's `data` decoded to strings (keys whose value is not base64 UTF-8 are left out),
@@ -170,6 +174,10 @@ public enum IPFSClusterDesiredState {
         var namespace: String
         var owner: OwnerReference
         var identities: IPFSClusterIdentities
+        var tenant: TenantEnforcement = .unrestricted
+
+        /// `spec.suspended`, or the Tenant's suspension.
+        var suspended: Bool { spec.suspended || tenant.suspended }
 
         var selector: [String: String] {
             QuartermasterLabels.selector(name: IPFSClusterNames.appName, instance: names.instance)

@@ -23,12 +23,15 @@ public struct IPFSClusterObservation: Sendable {
     public var desiredConfigHash: String?
     /// `false` when the API server does not serve `policy/v1` PodDisruptionBudgets.
     public var podDisruptionBudgetServed: Bool
+    /// The name of the namespace's Tenant when it is suspended (`spec.suspended` of the
+    /// Tenant), `nil` otherwise: the cluster is suspended as by its own `spec.suspended`.
+    public var suspendedByTenant: String?
 
     public init(
         statefulSet: StatefulSet? = nil, identities: IPFSClusterIdentities? = nil, apiService: Service? = nil,
         gatewayService: Service? = nil, apiIngress: Ingress? = nil, gatewayIngress: Ingress? = nil,
         problems: [IPFSClusterValidation.Problem] = [], desiredConfigHash: String? = nil,
-        podDisruptionBudgetServed: Bool = true
+        podDisruptionBudgetServed: Bool = true, suspendedByTenant: String? = nil
     ) {
         self.statefulSet = statefulSet
         self.identities = identities
@@ -39,5 +42,6 @@ public struct IPFSClusterObservation: Sendable {
         self.problems = problems
         self.desiredConfigHash = desiredConfigHash
         self.podDisruptionBudgetServed = podDisruptionBudgetServed
+        self.suspendedByTenant = suspendedByTenant
     }
 }

@@ -18,8 +18,12 @@ import Logging
 /// 2. Observes the owned objects (caches), the StorageClasses
 ///    (only when a `storageClassName` is set) and whether `policy/v1` is served (cached
 ///    discovery; a failure is retried after ``discoveryRetryDelay``).
-/// 3. Validates (``IPFSClusterValidation``). Any problem → `Stalled`, and nothing is applied or
-///    deleted (the StatefulSet in particular is left untouched).
+/// 3. Validates (``IPFSClusterValidation``), including a name with a reserved prefix
+///    (`ReservedName`) and the policy of the namespace's Tenant (`PolicyViolation`, from the
+///    Tenant cache: ``TenantEnforcement``; a namespace without a Tenant has no policy). Any
+///    problem → `Stalled`, and nothing is applied or deleted (the StatefulSet in particular is
+///    left untouched, except that while suspended, by its spec or its Tenant, it is scaled to
+///    zero: suspension is never held up by a problem).
 /// 4. Makes sure the identities Secret holds keys for every peer, generating keys only after a
 ///    direct read shows none, creating with POST and adding peers with a guarded update
 ///    (``ensureIdentities(_:cached:logger:)``); then computes every other object from the
@@ -36,7 +40,8 @@ import Logging
 ///    the StatefulSet, `Suspended` and `Resumed` when `spec.suspended` scales it to zero and
 ///    back, `Ready` and `Stalled` when a status write enters that state.
 ///
-/// Suspension (`spec.suspended`) changes only the desired StatefulSet (`replicas: 0`) and drops
+/// Suspension (`spec.suspended`, or the Tenant's `spec.suspended`: phase `Suspended`, reason
+/// `TenantSuspended`) changes only the desired StatefulSet (`replicas: 0`) and drops
 /// the PodDisruptionBudget; see ``IPFSClusterDesiredState`` and ``IPFSClusterStatusComputation``.
 public struct IPFSClusterReconciler: Reconciler {
     public typealias Object = IPFSCluster
@@ -96,13 +101,16 @@ public struct IPFSClusterReconciler: Reconciler {
         guard let cluster = synced else { return .requeue }
 
         let observed = try await observe(cluster, context: context)
+        let tenant = tenantEnforcement(for: cluster)
         var problems = IPFSClusterValidation.validate(
-            cluster: cluster, storageClassNames: observed.storageClassNames, existingStatefulSet: observed.statefulSet)
+            cluster: cluster, storageClassNames: observed.storageClassNames, existingStatefulSet: observed.statefulSet,
+            tenant: tenant)
 
         var desired: Applied?
+        var statefulSet = observed.statefulSet
         if problems.isEmpty {
             do {
-                guard let applied = try await applyAll(cluster, observed: observed, logger: logger) else {
+                guard let applied = try await applyAll(cluster, tenant: tenant, observed: observed, logger: logger) else {
                     return .requeue
                 }
                 desired = applied
@@ -113,7 +121,9 @@ public struct IPFSClusterReconciler: Reconciler {
             }
         }
 
-        var statefulSet = observed.statefulSet
+        if !problems.isEmpty, cluster.spec.suspended || tenant.suspended {
+            statefulSet = try await scaleToZero(cluster, observed: statefulSet, logger: logger) ?? statefulSet
+        }
         if let desired { statefulSet = desired.appliedStatefulSet ?? statefulSet }
         let identities =
             desired?.objects.identities
@@ -130,7 +140,8 @@ public struct IPFSClusterReconciler: Reconciler {
                 problems: problems,
                 desiredConfigHash: desired?.objects.statefulSet.spec?.template.metadata?.annotations?[
                     IPFSClusterDesiredState.configHashAnnotation],
-                podDisruptionBudgetServed: observed.podDisruptionBudgetServed ?? true),
+                podDisruptionBudgetServed: observed.podDisruptionBudgetServed ?? true,
+                suspendedByTenant: tenant.suspended ? tenant.tenant : nil),
             now: now())
 
         let outcome = try await statusWriter.write(
@@ -149,15 +160,16 @@ public struct IPFSClusterReconciler: Reconciler {
     /// Steps 4 and 5: the identities Secret first (``ensureIdentities(_:cached:logger:)``),
     /// everything else computed from the Secret as stored, then deletes. `nil`: a race on the
     /// Secret was lost; reconcile again.
-    private func applyAll(_ cluster: IPFSCluster, observed: IPFSClusterObservedObjects, logger: Logger) async throws
-        -> Applied?
-    {
+    private func applyAll(
+        _ cluster: IPFSCluster, tenant: TenantEnforcement, observed: IPFSClusterObservedObjects, logger: Logger
+    ) async throws -> Applied? {
         let domain = clusterDomain
         guard case .ready(let secret) = try await ensureIdentities(cluster, cached: observed.secret, logger: logger)
         else { return nil }
         let desired = try IPFSClusterDesiredState.compute(
             cluster: cluster, existingSecretData: IPFSClusterDesiredState.decodedStringData(of: secret),
-            clusterDomain: domain)
+            clusterDomain: domain, tenant: tenant)
+        let suspended = cluster.spec.suspended || tenant.suspended
 
         _ = try await apply(desired.configMap, observed: observed.configMap, logger: logger)
         for service in desired.services {
@@ -174,15 +186,16 @@ public struct IPFSClusterReconciler: Reconciler {
         if let events, sts.metadata.resourceVersion != observed.statefulSet?.metadata.resourceVersion {
             let replicas = desired.statefulSet.spec?.replicas ?? cluster.spec.replicas
             if observed.statefulSet == nil {
-                let suffix = cluster.spec.suspended ? " (suspended: none runs)" : ""
+                let suffix = suspended ? " (suspended: none runs)" : ""
                 events.record(
                     cluster, type: .normal, reason: "Created",
                     message: "created the objects of \(cluster.spec.replicas) peers\(suffix)")
             } else if let before = observed.statefulSet?.spec?.replicas, before != replicas {
-                if cluster.spec.suspended {
+                if suspended {
+                    let why = tenant.suspended ? " (tenant \(tenant.tenant ?? "") is suspended)" : ""
                     events.record(
                         cluster, type: .normal, reason: "Suspended",
-                        message: "scaled from \(before) to 0 peers, keeping identities and volumes")
+                        message: "scaled from \(before) to 0 peers, keeping identities and volumes\(why)")
                 } else if before == 0 {
                     events.record(
                         cluster, type: .normal, reason: "Resumed", message: "resumed \(replicas) peers")
@@ -211,6 +224,35 @@ public struct IPFSClusterReconciler: Reconciler {
             }
         }
         return Applied(objects: desired, appliedStatefulSet: sts)
+    }
+
+    /// What the namespace's Tenant imposes, from the Tenant cache (``TenantEnforcement``); no
+    /// Tenant cache (some namespaces watched) or no Tenant for the namespace: nothing.
+    func tenantEnforcement(for cluster: IPFSCluster) -> TenantEnforcement {
+        guard let tenants = caches.tenants else { return .unrestricted }
+        return TenantEnforcement.of(namespace: cluster.metadata.namespace ?? "", tenants: tenants.list())
+    }
+
+    /// Suspension is never held up by a problem: while the cluster is `Stalled` (nothing else is
+    /// applied) and suspended by its spec or its Tenant, the StatefulSet it controls is scaled to
+    /// zero with a merge patch of `spec.replicas` alone (nothing else of it changes; resuming
+    /// brings back the same peers). Returns the patched StatefulSet, `nil` when nothing was sent.
+    private func scaleToZero(_ cluster: IPFSCluster, observed: StatefulSet?, logger: Logger) async throws -> StatefulSet? {
+        guard let sts = observed, let name = sts.metadata.name, let uid = cluster.metadata.uid,
+            sts.metadata.isControlled(byUID: uid), sts.metadata.deletionTimestamp == nil, sts.spec?.replicas != 0
+        else { return nil }
+        do {
+            let patched = try await client.mergePatch(
+                StatefulSet.self, name: name, namespace: cluster.metadata.namespace,
+                patch: ["spec": ["replicas": 0]])
+            logger.info("scaled to zero while stalled", metadata: ["object": "\(name)"])
+            events?.record(
+                cluster, type: .normal, reason: "Suspended",
+                message: "scaled from \(sts.spec?.replicas ?? 0) to 0 peers, keeping identities and volumes")
+            return patched
+        } catch KubeAPIError.notFound {
+            return nil
+        }
     }
 
     /// Applies `desired` unless its name is taken by another owner's object

@@ -6,7 +6,8 @@ import KubeRuntime
 ///
 /// Phase:
 /// - `Failed`: a problem stalls the reconciler.
-/// - `Suspended`: `spec.suspended` is true (the StatefulSet is scaled, or being scaled, to zero).
+/// - `Suspended`: `spec.suspended` is true, or the namespace's Tenant is suspended (the
+///   StatefulSet is scaled, or being scaled, to zero).
 /// - `Pending`: no StatefulSet yet.
 /// - `Ready`: the StatefulSet has rolled out the current spec and every peer is ready.
 /// - `Degraded`: the cluster was `Ready` (or `Degraded`), the current spec is rolled out, but
@@ -23,8 +24,9 @@ import KubeRuntime
 /// spec), `Stalled` (True when a problem needs a spec change), and `DisruptionBudget` (False,
 /// only when more than one peer should run and the server does not serve `policy/v1`).
 ///
-/// While suspended: `Ready=False` reason `Suspended`; `Reconciling=True` reason `Suspending`
-/// while the StatefulSet still has ready pods, `False` reason `Suspended` once it has none.
+/// While suspended: `Ready=False` reason `Suspended` (`TenantSuspended` when the Tenant is,
+/// naming it); `Reconciling=True` reason `Suspending` while the StatefulSet still has ready
+/// pods, `False` reason `Suspended` (or `TenantSuspended`) once it has none.
 /// `replicas`/`readyReplicas` report the StatefulSet as observed (0 once scaled down) and
 /// `peers` still lists the kept identities of all `spec.replicas` peers.
 public enum IPFSClusterStatusComputation {
@@ -52,11 +54,12 @@ public enum IPFSClusterStatusComputation {
         let rolledOut = sts.map { isRolledOut($0, replicas: desired, configHash: observation.desiredConfigHash) } ?? false
         let isReady = rolledOut && ready == desired
         let wasReady = previous?.phase == .ready || previous?.phase == .degraded
+        let suspended = spec.suspended || observation.suspendedByTenant != nil
 
         let phase: IPFSClusterStatus.Phase
         if !observation.problems.isEmpty {
             phase = .failed
-        } else if spec.suspended {
+        } else if suspended {
             phase = .suspended
         } else if sts == nil {
             phase = .pending
@@ -95,15 +98,20 @@ public enum IPFSClusterStatusComputation {
             set(readyCondition, .false, "RollingOut", progress)
             set(reconcilingCondition, .true, "RollingOut", progress)
         case .suspended:
-            set(readyCondition, .false, "Suspended", "suspended: every peer scaled to zero, identities and volumes kept")
+            var reason = "Suspended", why = "suspended"
+            if let tenant = observation.suspendedByTenant {
+                reason = "TenantSuspended"
+                why = "tenant \(tenant) is suspended"
+            }
+            set(readyCondition, .false, reason, "\(why): every peer scaled to zero, identities and volumes kept")
             if ready == 0 {
-                set(reconcilingCondition, .false, "Suspended", "no peer runs while suspended")
+                set(reconcilingCondition, .false, reason, "no peer runs while \(why)")
             } else {
                 set(reconcilingCondition, .true, "Suspending", "scaling to zero: \(ready) peers still ready")
             }
         }
         if phase != .failed { set(stalledCondition, .false, "NoProblems", "no problem stops the reconciler") }
-        if !observation.podDisruptionBudgetServed && desired > 1 && !spec.suspended {
+        if !observation.podDisruptionBudgetServed && desired > 1 && !suspended {
             set(
                 disruptionBudgetCondition, .false, "PolicyV1NotServed",
                 "the API server does not serve policy/v1, so no PodDisruptionBudget protects the peers")

@@ -37,6 +37,13 @@ public enum IPFSClusterValidation {
         /// An object this cluster would write exists and is controlled by another owner (or
         /// none): ``ChildNameConflict``.
         case nameConflict = "NameConflict"
+        /// The name starts with a prefix the operator reserves for its own objects
+        /// (``QuartermasterReservedNames``); nothing is written.
+        case reservedName = "ReservedName"
+        /// The spec breaks the policy of the namespace's Tenant (``TenantPolicy/violations(of:)``);
+        /// the message lists every violation. Nothing is created or changed; existing objects are
+        /// left as they are.
+        case policyViolation = "PolicyViolation"
     }
 
     /// The problem that a failure of ``IPFSClusterDesiredState/compute(cluster:existingSecretData:clusterDomain:)``
@@ -54,11 +61,17 @@ public enum IPFSClusterValidation {
     ///   - storageClassNames: names of the existing StorageClasses, or `nil` when unknown (the
     ///     check is then skipped).
     ///   - existingStatefulSet: the StatefulSet as observed, or `nil` when it does not exist yet.
+    ///   - tenant: what the namespace's Tenant imposes; its policy's violations are one
+    ///     `PolicyViolation` problem. Default: no Tenant.
     public static func validate(
-        cluster: IPFSCluster, storageClassNames: Set<String>?, existingStatefulSet: StatefulSet?
+        cluster: IPFSCluster, storageClassNames: Set<String>?, existingStatefulSet: StatefulSet?,
+        tenant: TenantEnforcement = .unrestricted
     ) -> [Problem] {
         var problems: [Problem] = []
         let spec = cluster.spec
+        if let name = cluster.metadata.name, let message = QuartermasterReservedNames.problem(name) {
+            problems.append(Problem(reason: .reservedName, message: message))
+        }
         if let name = cluster.metadata.name, let problem = nameProblem(name) { problems.append(problem) }
         problems += boundProblems(spec)
         // Nothing below may do work proportional to an unchecked value.
@@ -93,6 +106,13 @@ public enum IPFSClusterValidation {
                     reason: .ingressHostConflict,
                     message: "exposure.api and exposure.gateway are both Ingress for "
                         + (api.host.map { "host \($0)" } ?? "every host") + "; give them different hosts"))
+        }
+        let violations = tenant.violations(of: spec.policySubject)
+        if !violations.isEmpty {
+            problems.append(
+                Problem(
+                    reason: .policyViolation,
+                    message: "breaks the policy of tenant \(tenant.tenant ?? ""): " + TenantPolicyViolation.summary(violations)))
         }
         return problems
     }

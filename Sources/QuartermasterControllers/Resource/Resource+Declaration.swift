@@ -14,6 +14,9 @@ extension Resource {
                 DocumentedPolicyRule(
                     "A Resource watches tenant namespaces (when watching all namespaces) for suspension and termination.",
                     PolicyRule(apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"])),
+                DocumentedPolicyRule(
+                    "A Resource caches Tenants (when watching all namespaces) to check its child against its tenant's policy.",
+                    PolicyRule(apiGroups: [Tenant.resource.group], resources: [Tenant.resource.plural], verbs: ["list", "watch"])),
                 ManagerRole.recordEvents,
             ],
             // What it needs on the kinds its templates build: from their offerings, so offering

@@ -15,10 +15,17 @@ public struct ResourceCaches: Sendable {
     /// Tenant namespaces (label `quartermaster.dev/tenant`); `nil` when the controller watches
     /// only some namespaces and does not declare them.
     public var namespaces: Store<Namespace>?
+    /// Every Tenant, for the policy of the namespace's Tenant (``TenantEnforcement``); `nil`
+    /// when the controller watches only some namespaces (no policy).
+    public var tenants: Store<Tenant>?
 
-    public init(children: [ResourceChildCache], quotas: Store<ResourceQuota>, namespaces: Store<Namespace>?) {
+    public init(
+        children: [ResourceChildCache], quotas: Store<ResourceQuota>, namespaces: Store<Namespace>?,
+        tenants: Store<Tenant>? = nil
+    ) {
         self.children = children
         self.quotas = quotas
         self.namespaces = namespaces
+        self.tenants = tenants
     }
 }

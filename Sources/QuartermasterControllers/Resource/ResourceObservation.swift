@@ -13,6 +13,14 @@ public struct ResourceObservation: Hashable, Sendable {
     /// or nobody's); `nil` when the name is free or the child is this Resource's. Nothing is
     /// applied while it is set.
     public var conflict: ChildNameConflict?
+    /// The Resource's name is reserved for the operator's objects
+    /// (``QuartermasterReservedNames``): the message; `nil` otherwise. Nothing is applied while
+    /// it is set.
+    public var reservedName: String?
+    /// How the child's desired spec breaks the policy of the namespace's Tenant
+    /// (``TenantPolicy/violations(of:)``); empty when it complies or there is no Tenant.
+    /// Nothing is applied while any is listed.
+    public var policyViolations: [TenantPolicyViolation]
     /// The namespace exists and is not terminating.
     public var namespaceReady: Bool
     /// Secrets and configuration for the child exist.
@@ -36,8 +44,11 @@ public struct ResourceObservation: Hashable, Sendable {
         template: Result<ResolvedResourceTemplate, ResourceTemplateError>, quota: QuotaCheckResult? = nil,
         conflict: ChildNameConflict? = nil, namespaceReady: Bool = false, configGenerated: Bool = false, childApplied: Bool = false,
         childReady: Bool = false, childProgress: String? = nil, childFailure: String? = nil,
-        endpointPublished: Bool = false, suspended: Bool = false, deleting: Bool = false
+        endpointPublished: Bool = false, suspended: Bool = false, deleting: Bool = false,
+        reservedName: String? = nil, policyViolations: [TenantPolicyViolation] = []
     ) {
+        self.reservedName = reservedName
+        self.policyViolations = policyViolations
         self.template = template
         self.quota = quota
         self.conflict = conflict

@@ -28,6 +28,7 @@ public struct ResourceOffering: Sendable {
     /// Where the child's status shows what the Resource reports.
     public let statusPaths: ResourceChildStatusPaths
     private let desiredObjects: @Sendable (JSONValue) throws -> [any KubeResource]
+    private let subject: @Sendable (JSONValue) throws -> WorkloadPolicySubject
     private let declareCache: @Sendable (inout ControllerBuilder<Resource>, ReflectorOptions) -> ResourceChildCache
 
     /// Offers `type` as a Resource.
@@ -38,12 +39,23 @@ public struct ResourceOffering: Sendable {
     ///     has the spec to evaluate and placeholder metadata: name and namespace `footprint`,
     ///     uid `footprint`), not counting `child` itself. Must be the function the kind's
     ///     reconciler uses, not a copy of its figures.
+    ///   - policySubject: what a child asks for that tenant policy rules on (images, storage,
+    ///     exposure, scheduling); the function the kind's own controller judges it by, so a
+    ///     Resource is refused exactly what its child would be.
     public init<Kind: KubeResource>(
         _ type: Kind.Type, statusPaths: ResourceChildStatusPaths,
-        desiredObjects: @escaping @Sendable (_ child: Kind) throws -> [any KubeResource]
+        desiredObjects: @escaping @Sendable (_ child: Kind) throws -> [any KubeResource],
+        policySubject: @escaping @Sendable (_ child: Kind) -> WorkloadPolicySubject
     ) {
         kind = Kind.resource
         self.statusPaths = statusPaths
+        self.subject = { spec in
+            policySubject(
+                try DynamicObject(
+                    Kind.resource, metadata: ObjectMeta(name: Self.placeholderName, namespace: Self.placeholderName),
+                    fields: ["spec": spec]
+                ).decode(as: Kind.self))
+        }
         self.desiredObjects = { spec in
             var child = DynamicObject(
                 Kind.resource, metadata: ObjectMeta(name: Self.placeholderName, namespace: Self.placeholderName),
@@ -77,6 +89,12 @@ public struct ResourceOffering: Sendable {
     public func footprint(spec: JSONValue) throws -> ResourceFootprint {
         ResourceFootprint(objects: try desiredObjects(spec))
     }
+
+    /// What a child with `spec` asks for that tenant policy rules on, for
+    /// ``TenantPolicy/violations(of:)`` before the child is created or changed.
+    ///
+    /// - Throws: the kind's decoding error for a spec it cannot read.
+    public func policySubject(spec: JSONValue) throws -> WorkloadPolicySubject { try subject(spec) }
 
     /// Declares the kind as owned by the Resource controller `builder` builds, caching every
     /// object of it in the watched namespaces (`owns(_:allObjects: true)`: the informer the

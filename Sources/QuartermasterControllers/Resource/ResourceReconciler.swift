@@ -23,14 +23,20 @@ import Logging
 ///    cache). When it does not fit the Resource is `Stalled=True`, reason `QuotaExceeded`, with
 ///    the numbers, and nothing is created; the controller watches ResourceQuotas, so freeing
 ///    quota reconciles it again.
-/// 4. Apply the child (``ResourceDesiredState/compute(resource:template:suspended:)``, decoded
+/// 4. Refuse what the namespace's Tenant does not allow: a Resource named with a reserved
+///    prefix (``QuartermasterReservedNames``) is `Stalled`, reason `ReservedName`, and nothing
+///    of it is looked up or written; a child whose desired spec breaks the Tenant's policy
+///    (``TenantEnforcement``, judged on the kind's ``ResourceOffering/policySubject(spec:)``)
+///    is neither created nor changed: `Stalled`, reason `PolicyViolation`, listing every
+///    violation. The controller watches Tenants, so a policy change reconciles it again.
+/// 5. Apply the child (``ResourceDesiredState/compute(resource:template:suspended:)``, decoded
 ///    as its kind's typed model) through `DesiredStateApplier`: a request only when the cache
 ///    shows a difference; when the cache shows no object of that name, the name is read from
 ///    the API server first, and one this Resource does not control is a `NameConflict` as in 2.
-/// 5. Reflect the child's state (``ResourceChildState``): ready (its `Ready` condition or
+/// 6. Reflect the child's state (``ResourceChildState``): ready (its `Ready` condition or
 ///    phase, for the current generation), failed, progress (`n/m nodes ready`), endpoint and
 ///    credentials Secret from the paths its ``ResourceOffering`` declares.
-/// 6. Compute the status (``ResourceObservation`` → ``ResourceStatusComputation/compute(observation:previous:generation:now:)``)
+/// 7. Compute the status (``ResourceObservation`` → ``ResourceStatusComputation/compute(observation:previous:generation:now:)``)
 ///    and write it with the shared ``StatusWriter``: only when it differs from the stored one;
 ///    on a conflict (409) the Resource is reconciled again, a Resource gone (404) is done, a
 ///    refused status (422) is a Warning Event.
@@ -89,9 +95,12 @@ public struct ResourceReconciler: Reconciler {
             template = .failure(error)
         }
         var observation = ResourceObservation(template: template, namespaceReady: namespaceReady, suspended: suspended)
+        observation.reservedName = QuartermasterReservedNames.problem(name)
         var child: ResourceChildObject?
 
-        if case .success(let resolved) = template {
+        if observation.reservedName != nil {
+            // Nothing is written for a reserved name: no child is created, adopted or changed.
+        } else if case .success(let resolved) = template {
             let offering: ResourceOffering
             do { offering = try ResourceOffering.offering(for: resolved.template.kind, in: offerings) } catch {
                 throw TerminalError(error)
@@ -117,7 +126,10 @@ public struct ResourceReconciler: Reconciler {
                     throw TerminalError("template \(resolved.template.versionedName) cannot be rendered: \(error)")
                 }
                 observation.configGenerated = desired != nil
-                if let desired, observation.quota == .fits || cached != nil, namespaceReady {
+                observation.policyViolations = try policyViolations(of: resolved, offering: offering, namespace: namespaceName)
+                if let desired, observation.policyViolations.isEmpty, observation.quota == .fits || cached != nil,
+                    namespaceReady
+                {
                     do {
                         child = try await children.apply(desired, observed: cached, with: applier)
                         if cached == nil {
@@ -158,6 +170,22 @@ public struct ResourceReconciler: Reconciler {
         status.credentialsSecretRef = state?.credentialsSecretName.map { LocalObjectReference(name: $0) }
         return try await statusWriter.write(status, of: resource, wording: Self.eventWording(endpoint: status.endpoint))
             .result()
+    }
+
+    /// How the child `resolved` renders breaks the policy of the Tenant of `namespace` (none
+    /// without a Tenant cache or a Tenant); a terminal error when the kind cannot read the
+    /// spec (a mistake in the catalog).
+    private func policyViolations(
+        of resolved: ResolvedResourceTemplate, offering: ResourceOffering, namespace: String
+    ) throws -> [TenantPolicyViolation] {
+        guard let tenants = caches.tenants else { return [] }
+        let enforcement = TenantEnforcement.of(namespace: namespace, tenants: tenants.list())
+        guard enforcement.policy != nil else { return [] }
+        do {
+            return enforcement.violations(of: try offering.policySubject(spec: resolved.childSpec(suspended: false)))
+        } catch {
+            throw TerminalError("template \(resolved.template.versionedName) cannot be judged against the tenant's policy: \(error)")
+        }
     }
 
     /// The cache of `offering`'s kind; a terminal error when the controller does not cache it.

@@ -9,7 +9,9 @@ import KubeCore
 ///
 /// 1. Initialising — `Done` when the template resolves; `Failed` (reason `UnknownTemplate`
 ///    or `InvalidParameters`) otherwise.
-/// 2. Allocating — `Done` when the child's name is free (or the child is this Resource's),
+/// 2. Allocating — `Failed` (reason `ReservedName`) when the Resource's name is reserved for
+///    the operator's objects; `Failed` (reason `PolicyViolation`, message listing every
+///    violation) when the child's desired spec breaks the Tenant's policy; otherwise `Done` when the child's name is free (or the child is this Resource's),
 ///    the quota check fits (or the child already exists) and the namespace is ready; `Failed`
 ///    (reason `NameConflict`, message ``ChildNameConflict/description``, naming the object and
 ///    its owner) when an object this Resource does not control has the child's name; `Failed`
@@ -111,7 +113,11 @@ public enum ResourceStatusComputation {
         case .failure(let e):
             add(.initialising, .failed, e.description)
         }
-        if let conflict = f.conflict {
+        if let reserved = f.reservedName {
+            add(.allocating, .failed, reserved)
+        } else if !f.policyViolations.isEmpty {
+            add(.allocating, .failed, "the tenant's policy refuses it: " + TenantPolicyViolation.summary(f.policyViolations))
+        } else if let conflict = f.conflict {
             add(.allocating, .failed, conflict.description)
         } else if !f.childApplied, case .exceeded = f.quota {
             add(.allocating, .failed, "quota exceeded: " + (f.quota?.message ?? ""))
@@ -174,7 +180,10 @@ public enum ResourceStatusComputation {
             case .initialising:
                 if case .failure(let e) = observation.template { return e.reason }
                 return "InvalidTemplate"
-            case .allocating: return observation.conflict == nil ? "QuotaExceeded" : "NameConflict"
+            case .allocating:
+                if observation.reservedName != nil { return "ReservedName" }
+                if !observation.policyViolations.isEmpty { return "PolicyViolation" }
+                return observation.conflict == nil ? "QuotaExceeded" : "NameConflict"
             default: return "WorkloadFailed"
             }
         }
