@@ -21,21 +21,25 @@ struct ChildNameConflictTests {
             spec: NetworkPolicySpec(podSelector: LabelSelector()))
     }
 
-    @Test("an IPFSCluster named like a tenant's NetworkPolicy is Stalled and leaves the policy alone")
-    func ipfsClusterDoesNotTakeATenantPolicy() async throws {
+    /// The tenant's own names carry a reserved prefix: refused as a name before anything is
+    /// looked up (`ReservedName`); any other name held by another owner is a `NameConflict`.
+    @Test(
+        "an IPFSCluster named like a tenant's NetworkPolicy is Stalled and leaves the policy alone",
+        arguments: [(Self.tenantPolicy, "ReservedName", "reserved for the operator's own objects"), ("acme-policy", "NameConflict", "belongs to Tenant/acme")])
+    func ipfsClusterDoesNotTakeATenantPolicy(name: String, reason: String, message: String) async throws {
         let h = IPFSClusterReconcilerHarness()
         let tenant = OwnerReference(
             apiVersion: Tenant.resource.apiVersion, kind: "Tenant", name: "acme", uid: "tenant-uid", controller: true,
             blockOwnerDeletion: true)
-        let policy = try h.fake.seed(foreignPolicy(name: Self.tenantPolicy, namespace: h.namespace, controller: tenant))
-        try h.create(Self.tenantPolicy)
-        try await h.reconcile(Self.tenantPolicy)
-        let after = try #require(h.fake.object(NetworkPolicy.self, name: Self.tenantPolicy, namespace: h.namespace))
+        let policy = try h.fake.seed(foreignPolicy(name: name, namespace: h.namespace, controller: tenant))
+        try h.create(name)
+        try await h.reconcile(name)
+        let after = try #require(h.fake.object(NetworkPolicy.self, name: name, namespace: h.namespace))
         #expect(after.metadata.resourceVersion == policy.metadata.resourceVersion, "not written")
-        let stalled = h.cluster(Self.tenantPolicy)?.status?.conditions?.first { $0.type == "Stalled" }
-        #expect(stalled?.status == .true && stalled?.reason == "NameConflict")
-        #expect(stalled?.message?.contains("belongs to Tenant/acme") == true)
-        #expect(h.fake.object(StatefulSet.self, name: Self.tenantPolicy, namespace: h.namespace) == nil)
+        let stalled = h.cluster(name)?.status?.conditions?.first { $0.type == "Stalled" }
+        #expect(stalled?.status == .true && stalled?.reason == reason)
+        #expect(stalled?.message?.contains(message) == true)
+        #expect(h.fake.object(StatefulSet.self, name: name, namespace: h.namespace) == nil)
     }
 
     @Test("a Tenant whose policy name is taken by an IPFSCluster's is Stalled and leaves it alone")

@@ -269,3 +269,37 @@ import Testing
         }
     }
 }
+
+/// A Resource refused for its name or its tenant's policy stalls at Allocating with that reason.
+@Suite struct ResourcePolicyStatusTests {
+    let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+    static let rows: [(name: String, reserved: String?, violations: [TenantPolicyViolation], conflict: Bool, reason: String)] = [
+        ("reserved name", "the name is reserved", [], false, "ReservedName"),
+        ("policy", nil, [.init(field: "spec.tolerations[0]", message: "not allowed")], false, "PolicyViolation"),
+        ("reserved name wins", "the name is reserved", [.init(field: "spec.images.kubo", message: "not allowed")], true, "ReservedName"),
+        ("policy before a name conflict", nil, [.init(field: "spec.images.kubo", message: "not allowed")], true, "PolicyViolation"),
+    ]
+
+    @Test(arguments: rows.indices)
+    func refusalsStallAtAllocatingWithTheirReason(index: Int) throws {
+        let row = Self.rows[index]
+        let resolved = Result { () throws(ResourceTemplateError) in
+            try ResourceTemplateCatalog.resolve(ResourceSpec(template: "small-storage"))
+        }
+        var f = ResourceObservation(
+            template: resolved, quota: .fits, namespaceReady: true, reservedName: row.reserved, policyViolations: row.violations)
+        if row.conflict {
+            f.conflict = ChildNameConflict(kind: "IPFSCluster", name: "x", controller: nil)
+        }
+        let s = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 1, now: t0)
+        #expect(s.phase == .failed, "\(row.name)")
+        #expect(s.stages?.map(\.state) == [.done, .failed, .pending, .pending, .pending, .pending])
+        let stalled = try #require(s.conditions?[type: "Stalled"])
+        #expect(stalled.status == .true)
+        #expect(stalled.reason == row.reason, "\(row.name)")
+        if row.reason == "PolicyViolation" {
+            #expect(stalled.message?.hasPrefix("the tenant's policy refuses it: spec.") == true)
+        }
+    }
+}
