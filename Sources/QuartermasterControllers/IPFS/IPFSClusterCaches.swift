@@ -18,8 +18,8 @@ public struct IPFSClusterCaches: Sendable {
     /// Every StorageClass of the cluster.
     public var storageClasses: Store<StorageClass>
     /// Every Tenant (cluster-scoped), for the policy and suspension of the namespace's Tenant
-    /// (``TenantEnforcement``); `nil` when the controller watches only some namespaces (no
-    /// Tenants there, so no policy).
+    /// (``TenantEnforcement``); `nil` only in tests that build the reconciler without it (no
+    /// policy). ``IPFSClusterController`` always declares it.
     public var tenants: Store<Tenant>?
 
     public init(

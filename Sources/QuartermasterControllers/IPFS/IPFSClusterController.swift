@@ -17,9 +17,10 @@ import KubeRuntime
 /// - StorageClasses (cluster-scoped, all of them) are cached; a change reconciles the
 ///   IPFSClusters whose `storageClassName` names it, so a cluster stalled on
 ///   `StorageClassNotFound` recovers once the class is created.
-/// - Tenants (cluster-scoped, all of them; the Tenant controller's primary informer, so one
-///   list and watch), only when every namespace is watched: a Tenant's change reconciles the
-///   IPFSClusters of its namespace (``Tenant/namespaceName``), for its suspension and policy
+/// - Tenants (cluster-scoped, all of them, also when only some namespaces are watched: a
+///   tenant's policy holds whatever the operator's scope; the Tenant controller's primary
+///   informer, so one list and watch): a Tenant's change reconciles the IPFSClusters of its
+///   namespace (``Tenant/namespaceName``), for its suspension and policy
 ///   (``TenantEnforcement``).
 public enum IPFSClusterController {
     /// The controller's name (logs, metrics).
@@ -50,11 +51,10 @@ public enum IPFSClusterController {
                         || cluster.spec.storage.cluster.storageClassName == className
                 }.map(\.key)
             },
-            tenants: settings.watchesAllNamespaces
-                ? builder.watches(Tenant.self) { tenant in
-                    let namespace = tenant.namespaceName
-                    return namespace.isEmpty ? [] : clusters.list(namespace: namespace).map(\.key)
-                } : nil)
+            tenants: builder.watches(Tenant.self) { tenant in
+                let namespace = tenant.namespaceName
+                return namespace.isEmpty ? [] : clusters.list(namespace: namespace).map(\.key)
+            })
         return builder.complete(
             IPFSClusterReconciler(
                 client: client, caches: caches, events: settings.events, discovery: discovery,

@@ -15,7 +15,7 @@ extension Resource {
                     "A Resource watches tenant namespaces (when watching all namespaces) for suspension and termination.",
                     PolicyRule(apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"])),
                 DocumentedPolicyRule(
-                    "A Resource caches Tenants (when watching all namespaces) to check its child against its tenant's policy.",
+                    "A Resource caches Tenants to check its child against its tenant's policy.",
                     PolicyRule(apiGroups: [Tenant.resource.group], resources: [Tenant.resource.plural], verbs: ["list", "watch"])),
                 ManagerRole.recordEvents,
             ],

@@ -16,7 +16,7 @@ public struct ResourceCaches: Sendable {
     /// only some namespaces and does not declare them.
     public var namespaces: Store<Namespace>?
     /// Every Tenant, for the policy of the namespace's Tenant (``TenantEnforcement``); `nil`
-    /// when the controller watches only some namespaces (no policy).
+    /// only in tests that build the reconciler without it (no policy).
     public var tenants: Store<Tenant>?
 
     public init(

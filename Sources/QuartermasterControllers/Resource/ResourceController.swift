@@ -17,7 +17,7 @@ public enum ResourceController {
     /// namespaces (a change reconciles every Resource of the namespace, so one stalled on
     /// `QuotaExceeded` recovers when quota frees up); and, when watching all namespaces, tenant
     /// Namespaces (label `quartermaster.dev/tenant`), for their suspension label and
-    /// termination, and every Tenant (the Tenant controller's primary informer; a change
+    /// termination; and always every Tenant (the Tenant controller's primary informer; a change
     /// reconciles the Resources of its namespace), for its policy. The reconciler reads them as
     /// ``ResourceCaches``.
     public static func make(cache: InformerCache, settings: ControllerSettings) -> Controller<ResourceReconciler> {
@@ -31,13 +31,12 @@ public enum ResourceController {
             keys(in: quota.metadata.namespace ?? "", resources: resources)
         }
         var namespaces: Store<Namespace>?
-        var tenants: Store<Tenant>?
+        let tenants = builder.watches(Tenant.self) { tenant in
+            tenant.namespaceName.isEmpty ? [] : keys(in: tenant.namespaceName, resources: resources)
+        }
         if settings.watchesAllNamespaces {
             namespaces = builder.watches(Namespace.self, options: ReflectorOptions(labelSelector: TenantLabels.tenant)) {
                 ns in keys(in: ns.metadata.name ?? "", resources: resources)
-            }
-            tenants = builder.watches(Tenant.self) { tenant in
-                tenant.namespaceName.isEmpty ? [] : keys(in: tenant.namespaceName, resources: resources)
             }
         }
         let caches = ResourceCaches(children: children, quotas: quotas, namespaces: namespaces, tenants: tenants)
