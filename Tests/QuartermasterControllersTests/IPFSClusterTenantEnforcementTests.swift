@@ -47,6 +47,10 @@ import Testing
             "a class and a registry: one problem", persistedCluster { $0.storage.ipfs.storageClassName = "standard"; $0.images.kubo = "evil.io/kubo" },
             enforcement(), [.policyViolation]
         ),
+        (
+            "the policy is reported first", persistedCluster { $0.storage.ipfs.storageClassName = "fast" }, enforcement(),
+            [.policyViolation, .storageClassNotFound]
+        ),
         ("reserved name", persistedCluster(name: "quartermaster-allow-same-namespace"), .unrestricted, [.reservedName]),
         ("reserved name and violation", persistedCluster(name: "quartermaster-x") { $0.tolerations = [["operator": "Exists"]] }, enforcement(), [.reservedName]),
     ]

@@ -77,6 +77,15 @@ public enum IPFSClusterValidation {
         // Nothing below may do work proportional to an unchecked value.
         guard problems.isEmpty else { return problems }
 
+        // The tenant's policy first: what it refuses needs no further look.
+        let violations = tenant.violations(of: spec.policySubject)
+        if !violations.isEmpty {
+            problems.append(
+                Problem(
+                    reason: .policyViolation,
+                    message: "breaks the policy of tenant \(tenant.tenant ?? ""): " + TenantPolicyViolation.summary(violations)))
+        }
+
         let volumes: [(field: String, template: String, volume: IPFSClusterSpec.Volume)] = [
             ("storage.ipfs", IPFSClusterNames.ipfsDataVolume, spec.storage.ipfs),
             ("storage.cluster", IPFSClusterNames.clusterDataVolume, spec.storage.cluster),
@@ -106,13 +115,6 @@ public enum IPFSClusterValidation {
                     reason: .ingressHostConflict,
                     message: "exposure.api and exposure.gateway are both Ingress for "
                         + (api.host.map { "host \($0)" } ?? "every host") + "; give them different hosts"))
-        }
-        let violations = tenant.violations(of: spec.policySubject)
-        if !violations.isEmpty {
-            problems.append(
-                Problem(
-                    reason: .policyViolation,
-                    message: "breaks the policy of tenant \(tenant.tenant ?? ""): " + TenantPolicyViolation.summary(violations)))
         }
         return problems
     }
