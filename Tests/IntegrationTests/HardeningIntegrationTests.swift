@@ -190,9 +190,11 @@ struct HardeningIntegrationTests {
         try await env.kubectlChecked(
             ["apply", "-f", "-"],
             stdin: IPFSClusterIntegrationTests.manifest(name: policyName, namespace: tenant))
-        try await eventually("the IPFSCluster is Stalled with NameConflict") {
+        // The name carries the operator's reserved prefix: refused before any child is looked at
+        // (a name without it, held by another owner, is a NameConflict: ChildNameConflictTests).
+        try await eventually("the IPFSCluster is Stalled with ReservedName") {
             let c = try await client.get(IPFSCluster.self, name: policyName, namespace: tenant)
-            return c.status?.conditions?.first { $0.type == "Stalled" }?.reason == "NameConflict"
+            return c.status?.conditions?.first { $0.type == "Stalled" }?.reason == "ReservedName"
         }
         let before = try await client.get(NetworkPolicy.self, name: policyName, namespace: tenant)
         #expect(before.metadata.controllerReference?.kind == "Tenant")

@@ -26,6 +26,7 @@ struct IPFSClusterReconcilerHarness {
     let ingresses = Store<Ingress>()
     let storageClasses = Store<StorageClass>()
     let podDisruptionBudgets = Store<PodDisruptionBudget>()
+    let tenants = Store<Tenant>()
 
     /// - Parameter servePolicyV1: answer discovery of `policy/v1` as a v1.21+ server does.
     init(servePolicyV1: Bool = false) {
@@ -39,7 +40,7 @@ struct IPFSClusterReconcilerHarness {
             caches: IPFSClusterCaches(
                 clusters: clusters, secrets: secrets, configMaps: configMaps, services: services,
                 statefulSets: statefulSets, networkPolicies: networkPolicies, ingresses: ingresses,
-                podDisruptionBudgets: podDisruptionBudgets, storageClasses: storageClasses),
+                podDisruptionBudgets: podDisruptionBudgets, storageClasses: storageClasses, tenants: tenants),
             events: events, now: { Date(timeIntervalSince1970: 1_700_000_000) })
     }
 
@@ -69,6 +70,7 @@ struct IPFSClusterReconcilerHarness {
         ingresses.replaceAll(fake.objects(Ingress.self))
         storageClasses.replaceAll(fake.objects(StorageClass.self))
         podDisruptionBudgets.replaceAll(fake.objects(PodDisruptionBudget.self))
+        tenants.replaceAll(fake.objects(Tenant.self))
     }
 
     @discardableResult
