@@ -59,7 +59,9 @@ struct FakeCluster {
 
     /// The Resource reconciler's caches (watching all namespaces).
     var resourceCaches: ResourceCaches {
-        ResourceCaches(children: [ResourceChildCache(stores.clusters)], quotas: stores.quotas, namespaces: stores.namespaces)
+        ResourceCaches(
+            children: [ResourceChildCache(stores.clusters)], quotas: stores.quotas, namespaces: stores.namespaces,
+            tenants: stores.tenants)
     }
 
     /// A context for a reconcile of `O` (Tenant, Resource or IPFSCluster), after every store
