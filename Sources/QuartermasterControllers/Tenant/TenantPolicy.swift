@@ -104,19 +104,3 @@ public struct TenantPolicy: Codable, Hashable, Sendable {
     /// The node labels forced onto every pod: ``nodeSelector``, empty when unset.
     public var forcedNodeSelector: [String: String] { nodeSelector ?? [:] }
 }
-
-extension TenantTier {
-    /// The tier's policy defaults: exposure only. Free: `ClusterIP` and `Ingress`, no
-    /// LoadBalancer per workload; basic: `LoadBalancer` too, at most 1 per workload; pro: at
-    /// most 5; enterprise: no cap of its own. Every other field keeps the default written on
-    /// ``TenantPolicy``.
-    public var policy: TenantPolicy {
-        let withLoadBalancers = ["ClusterIP", "Ingress", "LoadBalancer"]
-        switch self {
-        case .free: return TenantPolicy(exposureTypes: TenantPolicy.defaultExposureTypes, maxLoadBalancersPerWorkload: 0)
-        case .basic: return TenantPolicy(exposureTypes: withLoadBalancers, maxLoadBalancersPerWorkload: 1)
-        case .pro: return TenantPolicy(exposureTypes: withLoadBalancers, maxLoadBalancersPerWorkload: 5)
-        case .enterprise: return TenantPolicy(exposureTypes: withLoadBalancers)
-        }
-    }
-}

@@ -26,7 +26,7 @@ import KubeCore
 /// the IPFSCluster cap equals the Resource cap; it also bounds IPFSClusters owners create
 /// directly. Every IPFSCluster needs at least one PersistentVolumeClaim, so the counts stay
 /// within the PVC cap. Enterprise caps nothing unless `spec.quota` sets values. Container limits: see
-/// `TenantContainerLimits`.
+/// `TenantContainerLimits`. Policy defaults (exposure types, LoadBalancers per workload): ``policy``.
 public enum TenantTier: String, Codable, Hashable, Sendable, CaseIterable {
     case free, basic, pro, enterprise
 
@@ -71,6 +71,20 @@ public enum TenantTier: String, Codable, Hashable, Sendable, CaseIterable {
             return TenantContainerLimits(
                 defaultRequest: TenantCPUMemory(cpu: "250m", memory: "256Mi"),
                 defaultLimit: TenantCPUMemory(cpu: "2", memory: "2Gi"))
+        }
+    }
+
+    /// The tier's policy defaults: exposure only. Free: `ClusterIP` and `Ingress`, no
+    /// LoadBalancer per workload; basic: `LoadBalancer` too, at most 1 per workload; pro: at
+    /// most 5; enterprise: no cap of its own. Every other field keeps the default written on
+    /// ``TenantPolicy``.
+    public var policy: TenantPolicy {
+        let withLoadBalancers = ["ClusterIP", "Ingress", "LoadBalancer"]
+        switch self {
+        case .free: return TenantPolicy(exposureTypes: TenantPolicy.defaultExposureTypes, maxLoadBalancersPerWorkload: 0)
+        case .basic: return TenantPolicy(exposureTypes: withLoadBalancers, maxLoadBalancersPerWorkload: 1)
+        case .pro: return TenantPolicy(exposureTypes: withLoadBalancers, maxLoadBalancersPerWorkload: 5)
+        case .enterprise: return TenantPolicy(exposureTypes: withLoadBalancers)
         }
     }
 }
