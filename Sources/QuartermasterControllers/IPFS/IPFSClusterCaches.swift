@@ -17,12 +17,17 @@ public struct IPFSClusterCaches: Sendable {
     public var podDisruptionBudgets: Store<PodDisruptionBudget>
     /// Every StorageClass of the cluster.
     public var storageClasses: Store<StorageClass>
+    /// The host claims (``HostClaim``) in the operator's namespace, of every holder: a hint of
+    /// which hosts this cluster holds (conflicts are decided from the API server).
+    public var hostClaims: Store<Lease>
 
     public init(
         clusters: Store<IPFSCluster>, secrets: Store<Secret>, configMaps: Store<ConfigMap>, services: Store<Service>,
         statefulSets: Store<StatefulSet>, networkPolicies: Store<NetworkPolicy>, ingresses: Store<Ingress>,
-        podDisruptionBudgets: Store<PodDisruptionBudget>, storageClasses: Store<StorageClass>
+        podDisruptionBudgets: Store<PodDisruptionBudget>, storageClasses: Store<StorageClass>,
+        hostClaims: Store<Lease> = Store()
     ) {
+        self.hostClaims = hostClaims
         self.clusters = clusters
         self.secrets = secrets
         self.configMaps = configMaps
