@@ -26,6 +26,10 @@ struct IPFSClusterReconcilerHarness {
     let ingresses = Store<Ingress>()
     let storageClasses = Store<StorageClass>()
     let podDisruptionBudgets = Store<PodDisruptionBudget>()
+    /// Host claims, in ``claimNamespace``.
+    let hostClaims = Store<Lease>()
+    /// Where the reconciler keeps host claims.
+    let claimNamespace = "quartermaster-system"
 
     /// - Parameter servePolicyV1: answer discovery of `policy/v1` as a v1.21+ server does.
     init(servePolicyV1: Bool = false) {
@@ -39,8 +43,8 @@ struct IPFSClusterReconcilerHarness {
             caches: IPFSClusterCaches(
                 clusters: clusters, secrets: secrets, configMaps: configMaps, services: services,
                 statefulSets: statefulSets, networkPolicies: networkPolicies, ingresses: ingresses,
-                podDisruptionBudgets: podDisruptionBudgets, storageClasses: storageClasses),
-            events: events, now: { Date(timeIntervalSince1970: 1_700_000_000) })
+                podDisruptionBudgets: podDisruptionBudgets, storageClasses: storageClasses, hostClaims: hostClaims),
+            events: events, hostClaimNamespace: claimNamespace, now: { Date(timeIntervalSince1970: 1_700_000_000) })
     }
 
     /// Creates an IPFSCluster (spec defaults filled in by decoding, as the CRD schema does).
@@ -69,6 +73,7 @@ struct IPFSClusterReconcilerHarness {
         ingresses.replaceAll(fake.objects(Ingress.self))
         storageClasses.replaceAll(fake.objects(StorageClass.self))
         podDisruptionBudgets.replaceAll(fake.objects(PodDisruptionBudget.self))
+        hostClaims.replaceAll(fake.objects(Lease.self))
     }
 
     @discardableResult
