@@ -12,8 +12,8 @@ import Logging
 /// collector deletes the other owned objects). With `Retain` there is no finalizer: the garbage
 /// collector deletes the owned objects and the claims stay.
 ///
-/// While it asks for or holds a host, it carries ``IPFSClusterReconciler/hostClaimsFinalizer``;
-/// when it is deleted, every host claim the API server lists for its UID is deleted (a claim
+/// From the first reconcile that asks for a host until it is deleted, it carries
+/// ``IPFSClusterReconciler/hostClaimsFinalizer``; when it is deleted, every host claim the API server lists for its UID is deleted (a claim
 /// already gone, or taken by another, is skipped: this never wedges), then the finalizer is
 /// removed, and the claims' deletion wakes the clusters waiting for those hosts.
 extension IPFSClusterReconciler {
@@ -30,9 +30,9 @@ extension IPFSClusterReconciler {
     }
 
     /// Adds the PVC cleanup finalizer when `pvcRetention` is `Delete` and removes it when it is
-    /// `Retain`; adds the host-claims finalizer while the cluster asks for or holds a host
-    /// (``needsHostClaimsFinalizer(_:)``) and removes it otherwise (``Finalizers``: guarded by
-    /// the resource version). Returns the object as it now is, or `nil` when a guarded patch
+    /// `Retain`; adds the host-claims finalizer when the cluster asks for a host and keeps it
+    /// until deletion (``needsHostClaimsFinalizer(_:)``) (``Finalizers``: guarded by the
+    /// resource version). Returns the object as it now is, or `nil` when a guarded patch
     /// lost a race (requeue). Throws `notFound` when it is gone.
     func syncFinalizer(_ cluster: IPFSCluster, logger: Logger) async throws -> IPFSCluster? {
         var current = cluster

@@ -35,13 +35,14 @@ extension IPFSClusterReconciler {
         }
     }
 
-    /// `true` while `cluster` asks for a host or the cache shows it holding one: it then
-    /// carries ``hostClaimsFinalizer``, so its claims are released when it is deleted.
+    /// `true` when `cluster` must carry ``hostClaimsFinalizer``: it asks for a host, or carries
+    /// it already. Once added, the finalizer stays until the cluster is deleted: removing it when
+    /// a spec change drops the last host would be a guarded patch right after the cluster's own
+    /// status write and claim release, from a cache that has not seen them yet, so it would lose
+    /// that race nearly every time; kept, it costs one list of the cluster's (by then no) claims
+    /// on deletion.
     func needsHostClaimsFinalizer(_ cluster: IPFSCluster) -> Bool {
-        if !cluster.spec.claimedHosts.isEmpty { return true }
-        guard let uid = cluster.metadata.uid, !uid.isEmpty else { return false }
-        return caches.hostClaims.list(namespace: hostClaims.namespace).contains {
-            $0.metadata.labels?[HostClaim.holderUIDLabel] == uid
-        }
+        !cluster.spec.claimedHosts.isEmpty
+            || cluster.metadata.finalizers?.contains(Self.hostClaimsFinalizer) == true
     }
 }

@@ -48,8 +48,8 @@ public struct IPFSClusterReconciler: Reconciler {
 
     /// The finalizer that deletes the peers' claims when `pvcRetention` is `Delete`.
     public static let pvcCleanupFinalizer = "quartermaster.dev/pvc-cleanup"
-    /// The finalizer that releases the cluster's host claims when it is deleted; present while
-    /// it asks for or holds a host.
+    /// The finalizer that releases the cluster's host claims when it is deleted; added when it
+    /// first asks for a host, kept until it is deleted.
     public static let hostClaimsFinalizer = "quartermaster.dev/host-claims"
     /// How long to wait before retrying after discovery failed. 30 s.
     public static let discoveryRetryDelay: Duration = .seconds(30)
