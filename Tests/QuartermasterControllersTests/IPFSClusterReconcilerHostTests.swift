@@ -123,3 +123,38 @@ struct IPFSClusterReconcilerHostTests {
         #expect(h.cluster("ipfs")?.metadata.finalizers ?? [] == [])
     }
 }
+
+extension IPFSClusterReconcilerHostTests {
+    @Test("an Ingress written before hosts were required is deleted once the cluster is HostRequired; the rest stays")
+    func catchAllIngressIsDeleted() async throws {
+        let h = IPFSClusterReconcilerHarness()
+        try h.create("ipfs", spec: Self.gatewaySpec("files.example.com"))
+        try await h.reconcile("ipfs")
+        #expect(h.fake.objects(Ingress.self).count == 1)
+        // The host removed (a merge patch with null: the spec's encoding would leave it out).
+        _ = try await h.client.mergePatch(
+            IPFSCluster.self, name: "ipfs", namespace: h.namespace,
+            patch: ["spec": ["exposure": ["gateway": ["host": .null]]]])
+        #expect(h.cluster("ipfs")?.spec.exposure.gateway.host == nil)
+        try await h.reconcile("ipfs")
+        #expect(stalled(h, "ipfs")?.reason == "HostRequired")
+        #expect(h.fake.objects(Ingress.self).isEmpty)
+        #expect(h.fake.object(StatefulSet.self, name: "ipfs", namespace: h.namespace) != nil)
+    }
+
+    @Test("a cluster in conflict reads the claim instead of POSTing again while the cache shows it held by another")
+    func conflictDoesNotPostAgain() async throws {
+        let h = IPFSClusterReconcilerHarness()
+        let holder = try h.fake.seed(
+            IPFSCluster(metadata: ObjectMeta(name: "first", namespace: "tenant-b"), spec: Self.gatewaySpec("files.example.com")))
+        let first = try #require(HostClaimHolder(holder))
+        _ = try h.fake.seed(HostClaim.object(host: try HostName.parse("files.example.com").get(), holder: first, namespace: h.claimNamespace))
+        try h.create("ipfs", spec: Self.gatewaySpec("files.example.com"))
+        try await h.reconcile("ipfs")
+        #expect(stalled(h, "ipfs")?.reason == "HostConflict")
+        let before = await h.writes().count
+        try await h.reconcile("ipfs")
+        let after = await h.writes()
+        #expect(after.count == before, "unexpected writes: \(after.dropFirst(before).map { "\($0.method.rawValue) \($0.path)" })")
+    }
+}

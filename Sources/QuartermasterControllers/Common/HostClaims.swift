@@ -9,7 +9,9 @@ import Logging
 ///
 /// - ``claim(_:for:logger:)``: for each host, a claim the cache shows held by the claimant
 ///   costs nothing (a converged reconcile writes nothing). Otherwise the claim is created with
-///   POST: `201` → held; `409` → the claim is read from the API server and decided
+///   POST (first read from the API server when the cache shows another's claim, so a claimant
+///   in conflict does not send a doomed POST at every reconcile): `201` → held; `409` → the
+///   claim is read from the API server and decided
 ///   (``HostClaimDecision``), its holder read from the API server too: held; held by another
 ///   that still asks for the host → a conflict; stale → deleted with a UID and
 ///   resource-version precondition, and the POST is tried again.
@@ -70,17 +72,18 @@ public struct HostClaims: Sendable {
     /// `nil` when held, the holder when another holds it.
     private func claim(_ host: HostName, for holder: HostClaimHolder, logger: Logger) async throws -> HostClaimHolder? {
         let name = HostClaim.name(for: host)
-        if let cached = cache.get(ObjectKey(namespace: namespace, name: name)),
-            HostClaim.isHeld(cached, host: host, byUID: holder.uid)
-        {
-            return nil
-        }
+        let cached = cache.get(ObjectKey(namespace: namespace, name: name))
+        if let cached, HostClaim.isHeld(cached, host: host, byUID: holder.uid) { return nil }
+        var create = cached == nil
         for _ in 0..<Self.attempts {
-            do {
-                _ = try await client.create(HostClaim.object(host: host, holder: holder, namespace: namespace))
-                logger.info("claimed a host", metadata: ["host": "\(host)", "claim": "\(name)"])
-                return nil
-            } catch KubeAPIError.alreadyExists, KubeAPIError.conflict {}
+            if create {
+                do {
+                    _ = try await client.create(HostClaim.object(host: host, holder: holder, namespace: namespace))
+                    logger.info("claimed a host", metadata: ["host": "\(host)", "claim": "\(name)"])
+                    return nil
+                } catch KubeAPIError.alreadyExists, KubeAPIError.conflict {}
+            }
+            create = true
             guard let existing = try await client.getIfExists(Lease.self, name: name, namespace: namespace) else {
                 continue  // released in between: create again
             }

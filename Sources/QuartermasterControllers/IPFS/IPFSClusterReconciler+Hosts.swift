@@ -35,6 +35,27 @@ extension IPFSClusterReconciler {
         }
     }
 
+    /// Deletes the Ingresses this cluster controls for an Ingress exposure whose host is missing
+    /// or invalid (`HostRequired`, `InvalidHost`): such an Ingress, written before hosts were
+    /// checked, serves every host (or one nobody may claim), so it does not wait for the spec
+    /// to be fixed. Everything else stays as the `Stalled` rule says.
+    func deleteIngressesWithoutValidHost(_ cluster: IPFSCluster, observed: IPFSClusterObservedObjects, logger: Logger)
+        async throws
+    {
+        guard let uid = cluster.metadata.uid, !uid.isEmpty else { return }
+        let names = IPFSClusterNames(instance: cluster.metadata.name ?? "")
+        let exposures = [(names.apiIngress, cluster.spec.exposure.api), (names.gatewayIngress, cluster.spec.exposure.gateway)]
+        for (name, exposure) in exposures where exposure.type == .ingress {
+            guard case .failure = HostName.parse(exposure.host), let ingress = observed.ingresses[name],
+                ingress.metadata.isControlled(byUID: uid), ingress.metadata.deletionTimestamp == nil
+            else { continue }
+            do {
+                try await client.delete(Ingress.self, name: name, namespace: cluster.metadata.namespace)
+                logger.info("deleted an Ingress without a valid host", metadata: ["object": "\(name)"])
+            } catch KubeAPIError.notFound {}
+        }
+    }
+
     /// `true` when `cluster` must carry ``hostClaimsFinalizer``: it asks for a host, or carries
     /// it already. Once added, the finalizer stays until the cluster is deleted: removing it when
     /// a spec change drops the last host would be a guarded patch right after the cluster's own

@@ -19,7 +19,8 @@ import Logging
 ///    (only when a `storageClassName` is set) and whether `policy/v1` is served (cached
 ///    discovery; a failure is retried after ``discoveryRetryDelay``).
 /// 3. Validates (``IPFSClusterValidation``). Any problem → `Stalled`, and nothing is applied or
-///    deleted (the StatefulSet in particular is left untouched).
+///    deleted (the StatefulSet in particular is left untouched), except an Ingress it controls
+///    for an exposure without a valid host (it would serve every host).
 /// 4. Claims every host its Ingress exposures ask for (``HostClaims``: a create-only claim per
 ///    host in the operator's namespace; a converged cluster's claims are read from the cache and
 ///    cost no write). A host another object holds → `Stalled` (`HostConflict`), nothing is
@@ -116,6 +117,9 @@ public struct IPFSClusterReconciler: Reconciler {
             cluster: cluster, storageClassNames: observed.storageClassNames, existingStatefulSet: observed.statefulSet)
 
         var desired: Applied?
+        if problems.contains(where: { [.hostRequired, .invalidHost].contains($0.reason) }) {
+            try await deleteIngressesWithoutValidHost(cluster, observed: observed, logger: logger)
+        }
         if problems.isEmpty {
             problems = try await claimHosts(cluster, observed: observed, logger: logger)
         }
