@@ -3,7 +3,9 @@
 ///
 /// A host must be a DNS name as an Ingress rule takes it: lower-case letters, digits, `-` and
 /// `.`; labels of 1 to 63 characters that neither start nor end with `-`; at most 253
-/// characters; no wildcard (`*`), no trailing dot. Upper case is refused rather than folded, so
+/// characters; no wildcard (`*`), no trailing dot, not an IPv4 address (the Ingress API
+/// refuses one; the schema pattern cannot tell it from a name, so only ``parse(_:)`` does).
+/// Upper case is refused rather than folded, so
 /// the host claimed is the host written. An Ingress rule without a host serves every host, so
 /// an exposure that needs one and has none is refused (``Problem/missing``).
 public struct HostName: Hashable, Sendable, Comparable, CustomStringConvertible {
@@ -27,6 +29,8 @@ public struct HostName: Hashable, Sendable, Comparable, CustomStringConvertible 
         case notLowerCase
         /// Not a DNS name (the reason is given).
         case notDNSName(String)
+        /// An IPv4 address: an Ingress rule's host must be a name.
+        case ipAddress
 
         public var description: String {
             switch self {
@@ -35,6 +39,7 @@ public struct HostName: Hashable, Sendable, Comparable, CustomStringConvertible 
             case .wildcard: return "wildcard hosts are not accepted"
             case .notLowerCase: return "the host must be lower-case"
             case .notDNSName(let why): return "the host is not a DNS name: \(why)"
+            case .ipAddress: return "the host is an IP address; an Ingress host must be a DNS name"
             }
         }
     }
@@ -48,7 +53,8 @@ public struct HostName: Hashable, Sendable, Comparable, CustomStringConvertible 
         if host.unicodeScalars.contains(where: { $0.value >= 0x41 && $0.value <= 0x5A }) {
             return .failure(.notLowerCase)
         }
-        for label in host.split(separator: ".", omittingEmptySubsequences: false) {
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        for label in labels {
             let bytes = Array(label.utf8)
             guard !bytes.isEmpty else { return .failure(.notDNSName("an empty label")) }
             guard bytes.count <= maxLabelLength else {
@@ -59,6 +65,9 @@ public struct HostName: Hashable, Sendable, Comparable, CustomStringConvertible 
             guard bytes.first != 0x2D, bytes.last != 0x2D else {
                 return .failure(.notDNSName("a label starts or ends with '-'"))
             }
+        }
+        if labels.count == 4, labels.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) {
+            return .failure(.ipAddress)
         }
         return .success(HostName(value: host))
     }
