@@ -43,7 +43,9 @@ extension CoreOperatorRBACTests {
 
     /// An IPFSCluster created directly, through the paths that use the remaining verbs: a
     /// StorageClass named by its storage (cached StorageClasses), a gateway Ingress enabled
-    /// then disabled (the operator deletes the Ingress), scaled up (identities added to the
+    /// then disabled (the operator deletes the Ingress; its host, claimed meanwhile by a rival
+    /// IPFSCluster in another namespace and refused as a `HostConflict`, goes to the rival,
+    /// which releases it when deleted), scaled up (identities added to the
     /// Secret: `update`) and down (the second peer's swarm Service deleted), suspended and
     /// resumed, a label of its Secret repaired (`patch`), and with
     /// `pvcRetention: Delete` deleted once the StatefulSet controller has created the claims
@@ -84,8 +86,39 @@ extension CoreOperatorRBACTests {
             env, "the PVC cleanup finalizer", cluster, jsonpath: "{.metadata.finalizers[0]}",
             expected: IPFSClusterReconciler.pvcCleanupFinalizer)
 
+        // Another namespace's IPFSCluster asks for the same host: Stalled (HostConflict), its claim
+        // refused by the API server and the holder read from it; the host's claim is a Lease in the
+        // operator's namespace, under the namespaced Role of config/rbac (leader_election_role.yaml).
+        let rivalNamespace = "\(ns)-rival"
+        try await env.kubectlChecked(["create", "namespace", rivalNamespace])
+        try await env.kubectlChecked(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: quartermaster.dev/v1alpha1
+                kind: IPFSCluster
+                metadata: {name: rival, namespace: \(rivalNamespace)}
+                spec:
+                  replicas: 1
+                  exposure:
+                    gateway: {type: Ingress, host: direct.example.com}
+                """)
+        _ = await waitFor(
+            env, "the rival's HostConflict", ["-n", rivalNamespace, "ipfscluster", "rival"],
+            jsonpath: #"{.status.conditions[?(@.type=="Stalled")].reason}"#, expected: "HostConflict")
+
         try await env.kubectlChecked(["-n", ns, "patch", "ipfscluster", "direct", "--type=merge", "-p", #"{"spec":{"replicas":2,"exposure":{"gateway":{"type":"ClusterIP"}}}}"#])
         _ = await waitFor(env, "the Ingress deleted", ["-n", ns, "ingress", "direct-gateway"], expected: nil)
+        // direct released the host: the rival claims it; deleted, it releases it.
+        _ = await waitFor(
+            env, "the rival's Ingress", ["-n", rivalNamespace, "ingress", "rival-gateway"], expected: "rival-gateway")
+        try await env.kubectlChecked(["-n", rivalNamespace, "delete", "ipfscluster", "rival", "--wait=false"])
+        _ = await waitFor(env, "the rival finalized", ["-n", rivalNamespace, "ipfscluster", "rival"], expected: nil)
+        let released = await CoreTest.eventually {
+            let out = try? await env.kubectlChecked(
+                ["-n", "quartermaster-system", "get", "leases", "-l", HostClaim.selector, "-o", "name"])
+            return out?.isEmpty == true
+        }
+        #expect(released, "no host claim left in the operator's namespace")
         _ = await waitFor(env, "scaled up", statefulSet, jsonpath: "{.spec.replicas}", expected: "2")
         // The StatefulSet controller creates both peers' claims (no kubelet runs the pods).
         let claims = await CoreTest.eventually {

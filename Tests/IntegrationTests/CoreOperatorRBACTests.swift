@@ -74,7 +74,7 @@ struct CoreOperatorRBACTests {
         let manager = Manager(client: client, options: options, registry: registry)
         let settings = ControllerSettings(
             registry: registry, events: manager.makeEventRecorder(component: OperatorIdentity.quartermaster.name),
-            logger: Logger(label: "core-rbac"))
+            logger: Logger(label: "core-rbac"), operatorNamespace: "quartermaster-system")
         let controllers = QuartermasterControllerSet.make(cache: manager.cache, settings: settings)
         for controller in controllers { manager.add(controller) }
         print("CoreOperatorRBACTests: running \(controllers.count) controller(s): \(controllers.map(\.name))")

@@ -32,7 +32,13 @@ final class IPFSClusterOperatorHarness: RunningOperator {
     /// Writes (methods other than GET) the operator's client has sent, with their status code.
     var writes: [String] { sentWrites.recorded.withLock { $0 } }
 
-    static func start(env: EnvTest, namespace: String) throws -> IPFSClusterOperatorHarness {
+    /// - Parameters:
+    ///   - namespace: the namespace watched, with `otherNamespaces`.
+    ///   - operatorNamespace: the operator's own namespace (where host claims are kept). Default
+    ///     `nil`: `default`.
+    static func start(
+        env: EnvTest, namespace: String, otherNamespaces: [String] = [], operatorNamespace: String? = nil
+    ) throws -> IPFSClusterOperatorHarness {
         let box = WriteLog()
         let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin), identity: .quartermaster) {
             method, code, _ in
@@ -46,8 +52,8 @@ final class IPFSClusterOperatorHarness: RunningOperator {
         let manager = Manager(client: client, options: options, registry: registry, logger: Logger(label: "it.manager"))
         let events = manager.makeEventRecorder(component: "quartermaster")
         let settings = ControllerSettings(
-            namespaces: [namespace], registry: registry, events: events,
-            logger: Logger(label: "it.ipfscluster"))
+            namespaces: [namespace] + otherNamespaces, registry: registry, events: events,
+            logger: Logger(label: "it.ipfscluster"), operatorNamespace: operatorNamespace)
         for runnable in QuartermasterControllerSet.make(cache: manager.cache, settings: settings) { manager.add(runnable) }
         let task = Task { try await manager.run() }
         return IPFSClusterOperatorHarness(manager: manager, client: client, task: task, sentWrites: box, events: events)

@@ -113,13 +113,19 @@ import Yams
         #expect(ResourceOffering.offerings(of: [IPFSCluster.declaration, tenant, Resource.declaration]).map(\.kind)
             == [IPFSCluster.resource, Gizmo.resource])
 
-        // Without the IPFSCluster's offering, the Resource controller may not create IPFSClusters
-        // nor read one outside the cache (no other controller does).
+        // Without the IPFSCluster's offering, the Resource controller may not create IPFSClusters;
+        // it still reads one outside the cache, as the holder of a host claim does
+        // (ManagerRole.hostClaimHolderRules); without host claims either, it may not.
         var ipfs = IPFSCluster.declaration
         ipfs.resourceOffering = nil
         let withoutOffering = grants([ipfs, Tenant.declaration, Resource.declaration])
         #expect(
             today.subtracting(withoutOffering) == [
+                PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create")
+            ])
+        ipfs.hostClaims = nil
+        #expect(
+            today.subtracting(grants([ipfs, Tenant.declaration, Resource.declaration])) == [
                 PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create"),
                 PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "get"),
             ])

@@ -27,6 +27,10 @@ struct IPFSClusterReconcilerHarness {
     let storageClasses = Store<StorageClass>()
     let podDisruptionBudgets = Store<PodDisruptionBudget>()
     let tenants = Store<Tenant>()
+    /// Host claims, in ``claimNamespace``.
+    let hostClaims = Store<Lease>()
+    /// Where the reconciler keeps host claims.
+    let claimNamespace = "quartermaster-system"
 
     /// - Parameter servePolicyV1: answer discovery of `policy/v1` as a v1.21+ server does.
     init(servePolicyV1: Bool = false) {
@@ -40,8 +44,9 @@ struct IPFSClusterReconcilerHarness {
             caches: IPFSClusterCaches(
                 clusters: clusters, secrets: secrets, configMaps: configMaps, services: services,
                 statefulSets: statefulSets, networkPolicies: networkPolicies, ingresses: ingresses,
-                podDisruptionBudgets: podDisruptionBudgets, storageClasses: storageClasses, tenants: tenants),
-            events: events, now: { Date(timeIntervalSince1970: 1_700_000_000) })
+                podDisruptionBudgets: podDisruptionBudgets, storageClasses: storageClasses, tenants: tenants,
+                hostClaims: hostClaims),
+            events: events, hostClaimNamespace: claimNamespace, now: { Date(timeIntervalSince1970: 1_700_000_000) })
     }
 
     /// Creates an IPFSCluster (spec defaults filled in by decoding, as the CRD schema does).
@@ -71,6 +76,7 @@ struct IPFSClusterReconcilerHarness {
         storageClasses.replaceAll(fake.objects(StorageClass.self))
         podDisruptionBudgets.replaceAll(fake.objects(PodDisruptionBudget.self))
         tenants.replaceAll(fake.objects(Tenant.self))
+        hostClaims.replaceAll(fake.objects(Lease.self))
     }
 
     @discardableResult

@@ -78,8 +78,39 @@ import Testing
             persistedCluster { $0.exposure = .init(gateway: .init(type: .ingress, host: g), api: .init(type: .ingress, host: a)) }
         }
         #expect(Self.reasons(cluster("x.example", "x.example")) == [.ingressHostConflict])
-        #expect(Self.reasons(cluster(nil, nil)) == [.ingressHostConflict])
+        #expect(Self.reasons(cluster(nil, nil)) == [.hostRequired, .hostRequired])
         #expect(Self.reasons(cluster("api.example", "gw.example")) == [])
+    }
+
+    @Test("an Ingress exposure needs a valid host; other types ignore the host", arguments: [
+        (IPFSClusterSpec.HTTPExposure.Kind.ingress, nil, [IPFSClusterValidation.Reason.hostRequired]),
+        (.ingress, "", [.hostRequired]),
+        (.ingress, "*.example.com", [.invalidHost]),
+        (.ingress, "Files.Example.com", [.invalidHost]),
+        (.ingress, "files..example.com", [.invalidHost]),
+        (.ingress, "-files.example.com", [.invalidHost]),
+        (.ingress, "files.example.com", []),
+        (.loadBalancer, nil, []),
+        (.clusterIP, "*.ignored", []),
+    ] as [(IPFSClusterSpec.HTTPExposure.Kind, String?, [IPFSClusterValidation.Reason])])
+    func ingressHostIsRequiredAndChecked(type: IPFSClusterSpec.HTTPExposure.Kind, host: String?, expected: [IPFSClusterValidation.Reason]) {
+        let cluster = persistedCluster { $0.exposure.gateway = .init(type: type, host: host) }
+        #expect(Self.reasons(cluster) == expected)
+        let problems = IPFSClusterValidation.validate(cluster: cluster, storageClassNames: nil, existingStatefulSet: nil)
+        #expect(problems.allSatisfy { $0.message.hasPrefix("exposure.gateway.host: ") })
+    }
+
+    @Test func aHostConflictNamesTheHolderOnlyInTheSameNamespace() throws {
+        let host = try HostName.parse("files.example.com").get()
+        let other = HostClaimHolder(group: "quartermaster.dev", kind: "IPFSCluster", namespace: "tenant-b", name: "secret-project", uid: "u2")
+        let elsewhere = IPFSClusterValidation.hostConflict(
+            host: host, fields: ["exposure.gateway.host"], holder: other, namespace: "tenant-a")
+        #expect(elsewhere.reason == .hostConflict)
+        #expect(!elsewhere.message.contains("tenant-b") && !elsewhere.message.contains("secret-project"))
+        #expect(elsewhere.message.contains("files.example.com") && elsewhere.message.contains("another namespace"))
+        #expect(elsewhere.message.contains(HostClaim.name(for: host)))
+        let here = IPFSClusterValidation.hostConflict(host: host, fields: [], holder: other, namespace: "tenant-b")
+        #expect(here.message.contains("IPFSCluster secret-project in this namespace"))
     }
 
     @Test func desiredStateErrorsBecomeProblems() {

@@ -69,6 +69,10 @@ struct Gizmo: KubeResource, Equatable {
             try state(status: ["conditions": [Self.condition("Stalled", "True", message: "image not found")]]).failure
                 == "image not found")
         #expect(try state(status: ["conditions": [Self.condition("Stalled", "False")]]).failure == nil)
+        #expect(
+            try state(status: ["conditions": [Self.condition("Stalled", "True", reason: "HostConflict", message: "m")]])
+                .failureReason == "HostConflict")
+        #expect(try state(status: ["conditions": [Self.condition("Stalled", "False", reason: "Ready")]]).failureReason == nil)
         // An unreadable condition does not hide the others.
         #expect(
             try state(status: ["conditions": [["type": 3], Self.condition("Stalled", "True", reason: "X")]]).failure == "X")

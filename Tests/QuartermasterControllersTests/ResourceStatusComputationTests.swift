@@ -150,6 +150,20 @@ import Testing
         #expect(s.conditions?[type: "Stalled"]?.reason == "WorkloadFailed")
     }
 
+    @Test("a child's reason its owner must act on is the Resource's; others are WorkloadFailed", arguments: [
+        ("HostConflict", "HostConflict"), ("HostRequired", "HostRequired"), ("InvalidHost", "InvalidHost"),
+        ("StorageClassNotFound", "WorkloadFailed"), (nil, "WorkloadFailed"),
+    ] as [(String?, String)])
+    func childReasonsShown(_ childReason: String?, _ expected: String) {
+        var f = observation(through: .provisioning)
+        f.childFailure = "exposure.gateway.host: host files.example.com is held by an object in another namespace"
+        f.childFailureReason = childReason
+        let s = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 1, now: t0)
+        #expect(s.phase == .failed)
+        #expect(s.conditions?[type: "Stalled"]?.reason == expected)
+        #expect(s.conditions?[type: "Stalled"]?.message?.contains("files.example.com") == true)
+    }
+
     @Test func readyThenUnreadyIsDegradedAndRecovers() {
         let ready = ResourceStatusComputation.compute(observation: observation(through: .complete), previous: nil, generation: 1, now: t0)
         var f = observation(through: .provisioning)

@@ -9,7 +9,7 @@ extension IPFSCluster {
             objectType: IPFSCluster.self, crd: customResourceDefinition,
             managerRules: [
                 DocumentedPolicyRule(
-                    "The pvc-cleanup finalizer, added and removed with a JSON patch guarded by the resource version.",
+                    "The pvc-cleanup and host-claims finalizers, added and removed with a JSON patch guarded by the resource version.",
                     PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["patch"])),
                 DocumentedPolicyRule(
                     """
@@ -64,6 +64,7 @@ extension IPFSCluster {
                     PolicyRule(apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["list", "watch"])),
             ],
             aggregatedRoles: .workload, tenantOwners: .manage, resourceOffering: .ipfsCluster,
+            hostClaims: .of(IPFSCluster.self),
             makeController: { cache, settings in IPFSClusterController.make(cache: cache, settings: settings) })
     }
 

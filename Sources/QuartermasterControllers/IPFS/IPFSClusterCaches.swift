@@ -21,13 +21,18 @@ public struct IPFSClusterCaches: Sendable {
     /// (``TenantEnforcement``); `nil` only in tests that build the reconciler without it (no
     /// policy). ``IPFSClusterController`` always declares it.
     public var tenants: Store<Tenant>?
+    /// The host claims (``HostClaim``) in the operator's namespace, of every holder: a hint of
+    /// which hosts this cluster holds (conflicts are decided from the API server).
+    public var hostClaims: Store<Lease>
 
     public init(
         clusters: Store<IPFSCluster>, secrets: Store<Secret>, configMaps: Store<ConfigMap>, services: Store<Service>,
         statefulSets: Store<StatefulSet>, networkPolicies: Store<NetworkPolicy>, ingresses: Store<Ingress>,
         podDisruptionBudgets: Store<PodDisruptionBudget>, storageClasses: Store<StorageClass>,
-        tenants: Store<Tenant>? = nil
+        tenants: Store<Tenant>? = nil,
+        hostClaims: Store<Lease> = Store()
     ) {
+        self.hostClaims = hostClaims
         self.clusters = clusters
         self.secrets = secrets
         self.configMaps = configMaps

@@ -22,6 +22,10 @@ import KubeRuntime
 ///   informer, so one list and watch): a Tenant's change reconciles the IPFSClusters of its
 ///   namespace (``Tenant/namespaceName``), for its suspension and policy
 ///   (``TenantEnforcement``).
+/// - Host claims (``HostClaim``: Leases labelled `component=host-claim` in
+///   ``ControllerSettings/hostClaimNamespace``) are cached; a change reconciles the claim's
+///   holder and every IPFSCluster asking for its host, so a cluster stalled on `HostConflict`
+///   claims the host once it is released.
 public enum IPFSClusterController {
     /// The controller's name (logs, metrics).
     public static let name = "ipfscluster"
@@ -54,10 +58,25 @@ public enum IPFSClusterController {
             tenants: builder.watches(Tenant.self) { tenant in
                 let namespace = tenant.namespaceName
                 return namespace.isEmpty ? [] : clusters.list(namespace: namespace).map(\.key)
+            },
+            hostClaims: builder.watches(
+                Lease.self,
+                options: ReflectorOptions(labelSelector: HostClaim.selector, namespaces: [settings.hostClaimNamespace])
+            ) { claim in
+                var keys: [ObjectKey] = []
+                if let holder = HostClaim.holder(of: claim), holder.kind == IPFSCluster.resource.kind,
+                    holder.group == IPFSCluster.resource.group
+                {
+                    keys.append(ObjectKey(namespace: holder.namespace, name: holder.name))
+                }
+                if let host = HostClaim.host(of: claim) {
+                    keys += clusters.list().filter { $0.spec.claimedHosts.contains { $0.value == host } }.map(\.key)
+                }
+                return keys
             })
         return builder.complete(
             IPFSClusterReconciler(
                 client: client, caches: caches, events: settings.events, discovery: discovery,
-                clusterDomain: settings.clusterDomain))
+                clusterDomain: settings.clusterDomain, hostClaimNamespace: settings.hostClaimNamespace))
     }
 }

@@ -23,8 +23,13 @@ import Logging
 ///    Tenant cache: ``TenantEnforcement``; a namespace without a Tenant has no policy). Any
 ///    problem → `Stalled`, and nothing is applied or deleted (the StatefulSet in particular is
 ///    left untouched, except that while suspended, by its spec or its Tenant, it is scaled to
-///    zero: suspension is never held up by a problem).
-/// 4. Makes sure the identities Secret holds keys for every peer, generating keys only after a
+///    zero: suspension is never held up by a problem), except an Ingress it controls for an
+///    exposure without a valid host (it would serve every host).
+/// 4. Claims every host its Ingress exposures ask for (``HostClaims``: a create-only claim per
+///    host in the operator's namespace; a converged cluster's claims are read from the cache and
+///    cost no write). A host another object holds → `Stalled` (`HostConflict`), nothing is
+///    applied, and an Ingress it controls for that host is deleted.
+///    Then makes sure the identities Secret holds keys for every peer, generating keys only after a
 ///    direct read shows none, creating with POST and adding peers with a guarded update
 ///    (``ensureIdentities(_:cached:logger:)``); then computes every other object from the
 ///    Secret as stored, so peer IDs always derive from the stored keys.
@@ -32,7 +37,8 @@ import Logging
 ///    `policy/v1` is served) and finally the StatefulSet, each only when it differs from the
 ///    observed object (``DesiredStateApplier``): a converged reconcile sends no write. Deletes
 ///    Services, Ingresses and the PodDisruptionBudget that the spec no longer asks for, only
-///    when this IPFSCluster is their controller (owner reference UID).
+///    when this IPFSCluster is their controller (owner reference UID). Then releases the host
+///    claims it holds for hosts it no longer asks for.
 /// 6. Computes the status (``IPFSClusterStatusComputation``) and writes it through the status
 ///    subresource only when it differs from the stored one (``StatusWriter``: a conflict
 ///    requeues; a status the server refuses becomes a `Stalled` Warning Event).
@@ -48,6 +54,9 @@ public struct IPFSClusterReconciler: Reconciler {
 
     /// The finalizer that deletes the peers' claims when `pvcRetention` is `Delete`.
     public static let pvcCleanupFinalizer = "quartermaster.dev/pvc-cleanup"
+    /// The finalizer that releases the cluster's host claims when it is deleted; added when it
+    /// first asks for a host, kept until it is deleted.
+    public static let hostClaimsFinalizer = "quartermaster.dev/host-claims"
     /// How long to wait before retrying after discovery failed. 30 s.
     public static let discoveryRetryDelay: Duration = .seconds(30)
 
@@ -63,6 +72,8 @@ public struct IPFSClusterReconciler: Reconciler {
     public let statusWriter: StatusWriter
     /// DNS suffix of the cluster. Default `cluster.local`.
     public let clusterDomain: String
+    /// Claims the hosts of the Ingress exposures (``HostClaim``).
+    public let hostClaims: HostClaims
     private let now: @Sendable () -> Date
 
     /// - Parameters:
@@ -71,11 +82,17 @@ public struct IPFSClusterReconciler: Reconciler {
     ///   - events: default `nil` (no Events).
     ///   - discovery: default: a new `APIDiscovery` over `client`.
     ///   - clusterDomain: default `cluster.local`.
+    ///   - hostClaimNamespace: where host claims are kept (the operator's namespace). Default
+    ///     `default`.
     ///   - now: the clock for condition transition times. Default: the system clock.
     public init(
         client: KubeClient, caches: IPFSClusterCaches, events: EventRecorder? = nil, discovery: APIDiscovery? = nil,
-        clusterDomain: String = "cluster.local", now: @escaping @Sendable () -> Date = { Date() }
+        clusterDomain: String = "cluster.local", hostClaimNamespace: String = "default",
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.hostClaims = HostClaims(
+            client: client, namespace: hostClaimNamespace, cache: caches.hostClaims,
+            holderKinds: QuartermasterKinds.all.compactMap(\.hostClaims))
         self.client = client
         self.caches = caches
         self.applier = DesiredStateApplier(client: client, identity: .quartermaster)
@@ -108,12 +125,21 @@ public struct IPFSClusterReconciler: Reconciler {
 
         var desired: Applied?
         var statefulSet = observed.statefulSet
+        if problems.contains(where: { [.hostRequired, .invalidHost].contains($0.reason) }) {
+            try await deleteIngressesWithoutValidHost(cluster, observed: observed, logger: logger)
+        }
+        if problems.isEmpty {
+            problems = try await claimHosts(cluster, observed: observed, logger: logger)
+        }
         if problems.isEmpty {
             do {
                 guard let applied = try await applyAll(cluster, tenant: tenant, observed: observed, logger: logger) else {
                     return .requeue
                 }
                 desired = applied
+                if let holder = HostClaimHolder(cluster) {
+                    try await hostClaims.release(keeping: Set(cluster.spec.claimedHosts), for: holder, logger: logger)
+                }
             } catch let error as IPFSClusterDesiredStateError {
                 problems.append(IPFSClusterValidation.problem(for: error))
             } catch let conflict as ChildNameConflict {

@@ -123,8 +123,11 @@ extension IPFSClusterSpec.HTTPExposure {
                     "ClusterIP (in-cluster only), LoadBalancer, or Ingress.", default: "ClusterIP",
                     enum: Kind.allCases.map(\.rawValue)),
                 "host": .string(
-                    "Host name of the Ingress rule (type Ingress).", pattern: #"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"#,
-                    maxLength: N.subdomainLength),
+                    """
+                    Host name of the Ingress rule; required with type Ingress (checked by the operator: \
+                    HostRequired). A lower-case DNS name, no wildcard; unique in the cluster: the first \
+                    object to claim a host holds it, others are Stalled (HostConflict).
+                    """, pattern: HostName.schemaPattern, maxLength: HostName.maxLength),
                 "ingressClassName": N.objectName(
                     "IngressClass of the Ingress (type Ingress); omitted uses the default class."),
             ])

@@ -30,6 +30,13 @@ public enum IPFSClusterValidation {
         case storageChangeNotSupported = "StorageChangeNotSupported"
         /// The API and the gateway would be served by Ingresses for the same host and path.
         case ingressHostConflict = "IngressHostConflict"
+        /// An exposure of type `Ingress` has no host: its Ingress rule would serve every host.
+        case hostRequired = "HostRequired"
+        /// An exposure's host is not a lower-case DNS name (or is a wildcard): ``HostName``.
+        case invalidHost = "InvalidHost"
+        /// Another object in the cluster holds the host (``HostClaims``): the first claimant
+        /// wins; this one serves nothing for it until the host is free or changed.
+        case hostConflict = "HostConflict"
         /// The identities Secret exists but cannot be read; keys are never regenerated over it.
         case invalidIdentitiesSecret = "InvalidIdentitiesSecret"
         /// The spec holds a value the desired objects cannot be built from.
@@ -107,16 +114,45 @@ public enum IPFSClusterValidation {
             }
         }
 
+        problems += hostProblems(spec)
         let api = spec.exposure.api
         let gateway = spec.exposure.gateway
-        if api.type == .ingress, gateway.type == .ingress, api.host == gateway.host {
+        if api.type == .ingress, gateway.type == .ingress, let host = api.host, api.host == gateway.host {
             problems.append(
                 Problem(
                     reason: .ingressHostConflict,
-                    message: "exposure.api and exposure.gateway are both Ingress for "
-                        + (api.host.map { "host \($0)" } ?? "every host") + "; give them different hosts"))
+                    message: "exposure.api and exposure.gateway are both Ingress for host \(host); give them different hosts"))
         }
         return problems
+    }
+
+    /// Every Ingress exposure needs a valid host (``HostName``): without one its rule would
+    /// serve every host of the ingress controller.
+    static func hostProblems(_ spec: IPFSClusterSpec) -> [Problem] {
+        spec.httpExposures.compactMap { field, exposure in
+            guard exposure.type == .ingress, case .failure(let problem) = HostName.parse(exposure.host) else { return nil }
+            if problem == .missing {
+                return Problem(
+                    reason: .hostRequired,
+                    message: "\(field).host: type Ingress needs a host (an Ingress rule without one serves every host)")
+            }
+            return Problem(reason: .invalidHost, message: "\(field).host: \(problem)")
+        }
+    }
+
+    /// The problem of a host another object holds (``HostClaims``). The holder is named only
+    /// when it is in the same namespace (the tenant's own object); otherwise the message says
+    /// it is another namespace's without naming it. The claim's name (a hash of the host) lets
+    /// the platform team find the holder in the operator's namespace.
+    static func hostConflict(host: HostName, fields: [String], holder: HostClaimHolder, namespace: String?) -> Problem {
+        let who =
+            holder.namespace == namespace
+            ? "\(holder.kind) \(holder.name) in this namespace" : "an object in another namespace"
+        let field = fields.isEmpty ? "" : fields.joined(separator: ", ") + ": "
+        return Problem(
+            reason: .hostConflict,
+            message: "\(field)host \(host) is held by \(who) (claim \(HostClaim.name(for: host))); "
+                + "choose another host, or wait until it is released")
     }
 
     /// The schema's bounds, checked again for objects stored before the schema had them (or

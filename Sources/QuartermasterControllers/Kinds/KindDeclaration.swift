@@ -33,13 +33,18 @@ public struct KindDeclaration: Sendable {
     public var tenantOwners: TenantOwnerAccess
     /// The kind's controller.
     public var makeController: ControllerFactory
+    /// How to read an object of the kind that holds a host claim (``HostClaim``), when its
+    /// objects ask for hosts; `nil` (the default) when they do not. The manager role then
+    /// grants `get` on the kind (``ManagerRole/hostClaimHolderRules(_:)``).
+    public var hostClaims: HostClaimHolderKind?
 
     public init(
         objectType: any KubeResource.Type, crd: CustomResourceDefinitionModel, managerRules: [DocumentedPolicyRule],
         offeringRules: @escaping @Sendable (_ offerings: [ResourceOffering]) -> [DocumentedPolicyRule] = { _ in [] },
         aggregatedRoles: AggregatedRoleAccess, tenantOwners: TenantOwnerAccess, resourceOffering: ResourceOffering? = nil,
-        makeController: @escaping ControllerFactory
+        hostClaims: HostClaimHolderKind? = nil, makeController: @escaping ControllerFactory
     ) {
+        self.hostClaims = hostClaims
         self.objectType = objectType
         self.crd = crd
         self.managerRules = managerRules

@@ -72,8 +72,8 @@ public enum GeneratedManifests {
                 generatedNotice,
                 "What the Quartermaster controllers do, and nothing more: the rules each kind declares",
                 "(KindDeclaration.managerRules, the rules derived from the kinds offered as Resources, plus",
-                "ManagerRole.ownKindRules), merged. No wildcards: every group, resource and verb is named,",
-                "with the reason it is needed.",
+                "ManagerRole.ownKindRules and ManagerRole.hostClaimHolderRules), merged. No wildcards: every",
+                "group, resource and verb is named, with the reason it is needed.",
             ])
         files.append(File(path: "config/rbac/role.yaml", text: manager.yaml(.plain)))
         var chartManager = manager

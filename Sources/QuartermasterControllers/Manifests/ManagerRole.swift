@@ -43,12 +43,29 @@ public enum ManagerRole {
         ]
     }
 
+    /// What the controllers need on a kind whose objects hold host claims
+    /// (``KindDeclaration/hostClaims``): `get`, as a claim's holder is read from the API server
+    /// before a claimant decides it holds the host (``HostClaims``). The claims themselves are
+    /// Leases in the operator's namespace, granted by the namespaced Role of
+    /// `config/rbac/leader_election_role.yaml`, not by this ClusterRole.
+    public static func hostClaimHolderRules(_ kind: KindDeclaration) -> [DocumentedPolicyRule] {
+        guard kind.hostClaims != nil else { return [] }
+        let resource = kind.resource
+        return [
+            DocumentedPolicyRule(
+                "A host claim's holder, read from the API server before a host conflict is decided (HostClaims).",
+                PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["get"]))
+        ]
+    }
+
     /// Every rule of the role, with its reason, for `kinds` (and the kinds among them offered
     /// as Resources).
     public static func documentedRules(for kinds: [KindDeclaration]) -> [DocumentedPolicyRule] {
         let offerings = ResourceOffering.offerings(of: kinds)
         return DocumentedPolicyRule.merged(
-            kinds.flatMap { ownKindRules($0.resource) + $0.managerRules(offerings: offerings) })
+            kinds.flatMap {
+                ownKindRules($0.resource) + $0.managerRules(offerings: offerings) + hostClaimHolderRules($0)
+            })
     }
 
     /// The role as a manifest, the reasons as comments.

@@ -33,6 +33,8 @@ public struct ResourceObservation: Hashable, Sendable {
     public var childProgress: String?
     /// Set when the child reports failure or `Stalled=True`: its message.
     public var childFailure: String?
+    /// The reason of the child's `Stalled=True` condition, when it has one.
+    public var childFailureReason: String?
     /// The endpoint and credentials Secret reference are known and written to status.
     public var endpointPublished: Bool
     /// `spec.suspended` of the Resource or of its Tenant.
@@ -44,7 +46,7 @@ public struct ResourceObservation: Hashable, Sendable {
         template: Result<ResolvedResourceTemplate, ResourceTemplateError>, quota: QuotaCheckResult? = nil,
         conflict: ChildNameConflict? = nil, namespaceReady: Bool = false, configGenerated: Bool = false, childApplied: Bool = false,
         childReady: Bool = false, childProgress: String? = nil, childFailure: String? = nil,
-        endpointPublished: Bool = false, suspended: Bool = false, deleting: Bool = false,
+        childFailureReason: String? = nil, endpointPublished: Bool = false, suspended: Bool = false, deleting: Bool = false,
         reservedName: String? = nil, policyViolations: [TenantPolicyViolation] = []
     ) {
         self.reservedName = reservedName
@@ -58,6 +60,7 @@ public struct ResourceObservation: Hashable, Sendable {
         self.childReady = childReady
         self.childProgress = childProgress
         self.childFailure = childFailure
+        self.childFailureReason = childFailureReason
         self.endpointPublished = endpointPublished
         self.suspended = suspended
         self.deleting = deleting

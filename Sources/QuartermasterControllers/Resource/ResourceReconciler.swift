@@ -160,6 +160,7 @@ public struct ResourceReconciler: Reconciler {
             observation.childReady = state.ready
             observation.childProgress = state.progress
             observation.childFailure = state.failure
+            observation.childFailureReason = state.failureReason
             observation.endpointPublished = state.ready && state.endpoint != nil
         }
 

@@ -19,8 +19,9 @@ import KubeCore
 ///    `InProgress` while waiting for either.
 /// 3. Configuring — `Done` once secrets and configuration exist.
 /// 4. Provisioning — `Done` once the child is applied.
-/// 5. Verifying — `Done` when the child is ready; `Failed` (reason `WorkloadFailed`) when it
-///    reports failure; `Pending` while suspended.
+/// 5. Verifying — `Done` when the child is ready; `Failed` (reason `WorkloadFailed`, or the
+///    child's own `Stalled` reason when it is one the Resource's owner must act on:
+///    ``childReasonsShown``) when it reports failure; `Pending` while suspended.
 /// 6. Complete — `Done` when ready and the endpoint is published; `Pending` while suspended.
 ///
 /// Timestamps: a stage gets `startedAt = now` when it leaves `Pending` or goes back to
@@ -39,6 +40,11 @@ import KubeCore
 /// the failure's reason; `Reconciling` is `True` in `Pending`, `Provisioning`, `Degraded`
 /// and `Deleting`, with the current stage as reason.
 public enum ResourceStatusComputation {
+    /// The `Stalled` reasons of a child that a Resource shows as its own (instead of
+    /// `WorkloadFailed`): the owner fixes them in the Resource's parameters, not in the
+    /// workload. `HostConflict` (another object holds the host), `HostRequired`, `InvalidHost`.
+    public static let childReasonsShown: Set<String> = ["HostConflict", "HostRequired", "InvalidHost"]
+
     /// `Suspended`: the reason of every condition of a suspended Resource; no other phase has a
     /// `Ready` condition with this reason (stage names, failure reasons, `Ready`, `Degraded`
     /// and `Deleting` are the others), so Events can tell suspension from the conditions.
@@ -184,7 +190,9 @@ public enum ResourceStatusComputation {
                 if observation.reservedName != nil { return "ReservedName" }
                 if !observation.policyViolations.isEmpty { return "PolicyViolation" }
                 return observation.conflict == nil ? "QuotaExceeded" : "NameConflict"
-            default: return "WorkloadFailed"
+            default:
+                if let reason = observation.childFailureReason, childReasonsShown.contains(reason) { return reason }
+                return "WorkloadFailed"
             }
         }
         let currentMessage = current?.message

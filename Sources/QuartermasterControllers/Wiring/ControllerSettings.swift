@@ -40,6 +40,10 @@ public struct ControllerSettings: Sendable {
         self.clusterDomain = clusterDomain
     }
 
+    /// Where host claims (``HostClaim``) are kept: ``operatorNamespace``, else `default` (the
+    /// namespace `ManagerOptions` elects the leader in when not in a cluster).
+    public var hostClaimNamespace: String { operatorNamespace ?? "default" }
+
     /// `true` when every namespace is watched.
     public var watchesAllNamespaces: Bool { namespaces.isEmpty }
 
