@@ -100,6 +100,7 @@ public struct IPFSClusterReconciler: Reconciler {
             cluster: cluster, storageClassNames: observed.storageClassNames, existingStatefulSet: observed.statefulSet)
 
         var desired: Applied?
+        var refused = false
         if problems.isEmpty {
             do {
                 guard let applied = try await applyAll(cluster, observed: observed, logger: logger) else {
@@ -110,6 +111,10 @@ public struct IPFSClusterReconciler: Reconciler {
                 problems.append(IPFSClusterValidation.problem(for: error))
             } catch let conflict as ChildNameConflict {
                 problems.append(IPFSClusterValidation.Problem(reason: .nameConflict, message: conflict.description))
+            } catch let refusal as RefusedWrite {
+                logger.warning("the API server refused a write", metadata: ["refusal": "\(refusal)"])
+                problems.append(IPFSClusterValidation.problem(for: refusal))
+                refused = true
             }
         }
 
@@ -136,6 +141,9 @@ public struct IPFSClusterReconciler: Reconciler {
         let outcome = try await statusWriter.write(
             status, of: cluster, wording: Self.eventWording(replicas: cluster.spec.replicas, problems: problems))
         if outcome == .conflicted { logger.debug("status write conflicted; requeueing") }
+        // A refused write is tried again with the key's backoff: a grant added, quota freed or
+        // a changed spec is seen without waiting for the next change of the object.
+        if refused, outcome != .gone { return .requeue }
         return outcome.result(
             otherwise: observed.podDisruptionBudgetServed == nil ? .requeueAfter(Self.discoveryRetryDelay) : .done)
     }
@@ -232,7 +240,9 @@ public struct IPFSClusterReconciler: Reconciler {
             let name = object.metadata.name
         else { return }
         do {
-            try await client.delete(T.self, name: name, namespace: namespace)
+            try await RefusedWrite.guarding("delete", kind: T.resource.kind, namespace: namespace, name: name) {
+                try await client.delete(T.self, name: name, namespace: namespace)
+            }
             logger.info("deleted", metadata: ["kind": "\(T.resource.kind)", "object": "\(name)"])
         } catch KubeAPIError.notFound {}
     }

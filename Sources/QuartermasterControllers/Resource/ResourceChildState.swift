@@ -15,6 +15,8 @@ struct ResourceChildState {
     var ready: Bool
     var progress: String?
     var failure: String?
+    /// The reason of the `Stalled=True` condition, when the child has one.
+    var failureReason: String?
     var endpoint: String?
     var credentialsSecretName: String?
 
@@ -30,6 +32,7 @@ struct ResourceChildState {
         let stalled = conditions.first { $0.type == "Stalled" && $0.status == .true }
         let reconciling = conditions.isTrue("Reconciling")
         ready = current && !reconciling && (readyCondition.map { $0.status == .true } ?? (phase == "Ready"))
+        failureReason = stalled?.reason
         if phase == "Failed" {
             failure = stalled?.message ?? readyCondition?.message ?? "the \(child.kind.kind) failed"
         } else if let stalled {

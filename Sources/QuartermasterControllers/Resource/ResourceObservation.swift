@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import KubeRuntime
 
 /// What the Resource reconciler observed, the input of ``ResourceStatusComputation``. Every
 /// field is a fact about the cluster now, never a guess or a timer.
@@ -13,6 +14,9 @@ public struct ResourceObservation: Hashable, Sendable {
     /// or nobody's); `nil` when the name is free or the child is this Resource's. Nothing is
     /// applied while it is set.
     public var conflict: ChildNameConflict?
+    /// The API server refused the child's write (``RefusedWrite``: forbidden, quota, too large,
+    /// invalid); `nil` when nothing was refused.
+    public var refusal: RefusedWrite?
     /// The namespace exists and is not terminating.
     public var namespaceReady: Bool
     /// Secrets and configuration for the child exist.
@@ -25,6 +29,8 @@ public struct ResourceObservation: Hashable, Sendable {
     public var childProgress: String?
     /// Set when the child reports failure or `Stalled=True`: its message.
     public var childFailure: String?
+    /// The reason of the child's `Stalled=True` condition, when it has one.
+    public var childFailureReason: String?
     /// The endpoint and credentials Secret reference are known and written to status.
     public var endpointPublished: Bool
     /// `spec.suspended` of the Resource or of its Tenant.

@@ -127,6 +127,9 @@ public struct ResourceReconciler: Reconciler {
                         }
                     } catch let conflict as ChildNameConflict {
                         observation.conflict = conflict
+                    } catch let refusal as RefusedWrite {
+                        context.logger.warning("the API server refused a write", metadata: ["refusal": "\(refusal)"])
+                        observation.refusal = refusal
                     }
                 }
             }
@@ -148,6 +151,7 @@ public struct ResourceReconciler: Reconciler {
             observation.childReady = state.ready
             observation.childProgress = state.progress
             observation.childFailure = state.failure
+            observation.childFailureReason = state.failureReason
             observation.endpointPublished = state.ready && state.endpoint != nil
         }
 
@@ -156,8 +160,11 @@ public struct ResourceReconciler: Reconciler {
         status.childRef = child.map(ResourceDesiredState.reference(to:))
         status.endpoint = state?.endpoint
         status.credentialsSecretRef = state?.credentialsSecretName.map { LocalObjectReference(name: $0) }
-        return try await statusWriter.write(status, of: resource, wording: Self.eventWording(endpoint: status.endpoint))
-            .result()
+        let outcome = try await statusWriter.write(
+            status, of: resource, wording: Self.eventWording(endpoint: status.endpoint))
+        // A refused write is tried again with the key's backoff (a grant added, quota freed).
+        if observation.refusal != nil, outcome != .gone { return .requeue }
+        return outcome.result()
     }
 
     /// The cache of `offering`'s kind; a terminal error when the controller does not cache it.
