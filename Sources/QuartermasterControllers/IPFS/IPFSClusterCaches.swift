@@ -17,12 +17,17 @@ public struct IPFSClusterCaches: Sendable {
     public var podDisruptionBudgets: Store<PodDisruptionBudget>
     /// Every StorageClass of the cluster.
     public var storageClasses: Store<StorageClass>
+    /// The StatefulSet controller's Events about StatefulSets
+    /// (``StatefulSetQuotaFailure/eventFieldSelector``), for pods it cannot create for quota.
+    public var statefulSetEvents: Store<Event>?
 
     public init(
         clusters: Store<IPFSCluster>, secrets: Store<Secret>, configMaps: Store<ConfigMap>, services: Store<Service>,
         statefulSets: Store<StatefulSet>, networkPolicies: Store<NetworkPolicy>, ingresses: Store<Ingress>,
-        podDisruptionBudgets: Store<PodDisruptionBudget>, storageClasses: Store<StorageClass>
+        podDisruptionBudgets: Store<PodDisruptionBudget>, storageClasses: Store<StorageClass>,
+        statefulSetEvents: Store<Event>? = nil
     ) {
+        self.statefulSetEvents = statefulSetEvents
         self.clusters = clusters
         self.secrets = secrets
         self.configMaps = configMaps

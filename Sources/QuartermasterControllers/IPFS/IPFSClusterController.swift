@@ -17,6 +17,9 @@ import KubeRuntime
 /// - StorageClasses (cluster-scoped, all of them) are cached; a change reconciles the
 ///   IPFSClusters whose `storageClassName` names it, so a cluster stalled on
 ///   `StorageClassNotFound` recovers once the class is created.
+/// - Events of the StatefulSet controller about StatefulSets, in the same namespaces
+///   (``StatefulSetQuotaFailure/eventFieldSelector``); one reconciles the IPFSCluster whose
+///   StatefulSet it is about, so pods refused for quota (`FailedCreate`) show on the cluster.
 public enum IPFSClusterController {
     /// The controller's name (logs, metrics).
     public static let name = "ipfscluster"
@@ -45,6 +48,16 @@ public enum IPFSClusterController {
                     cluster.spec.storage.ipfs.storageClassName == className
                         || cluster.spec.storage.cluster.storageClassName == className
                 }.map(\.key)
+            },
+            statefulSetEvents: builder.watches(
+                Event.self, options: settings.reflectorOptions(fieldSelector: StatefulSetQuotaFailure.eventFieldSelector)
+            ) { event in
+                let involved = event.involvedObject
+                guard involved.kind == StatefulSet.resource.kind, let name = involved.name,
+                    let namespace = involved.namespace ?? event.metadata.namespace
+                else { return [] }
+                let key = ObjectKey(namespace: namespace, name: name)
+                return clusters.get(key) == nil ? [] : [key]
             })
         return builder.complete(
             IPFSClusterReconciler(

@@ -29,10 +29,16 @@ import Logging
 ///    observed object (``DesiredStateApplier``): a converged reconcile sends no write. Deletes
 ///    Services, Ingresses and the PodDisruptionBudget that the spec no longer asks for, only
 ///    when this IPFSCluster is their controller (owner reference UID).
-/// 6. Computes the status (``IPFSClusterStatusComputation``) and writes it through the status
+/// 6. When the StatefulSet lacks pods and its controller's latest `FailedCreate` Event says
+///    "exceeded quota" (``StatefulSetQuotaFailure``), adds a `QuotaExceeded` problem with the
+///    Event's message (the numbers): the cluster is `Stalled` until the pods exist. A write the
+///    API server refuses (``RefusedWrite``) is a problem of its class (`Forbidden`,
+///    `QuotaExceeded`, `RequestTooLarge`, `Invalid`, …) with the server's message, and the key
+///    is requeued with backoff.
+/// 7. Computes the status (``IPFSClusterStatusComputation``) and writes it through the status
 ///    subresource only when it differs from the stored one (``StatusWriter``: a conflict
 ///    requeues; a status the server refuses becomes a `Stalled` Warning Event).
-/// 7. Records Events (never secret values): `Created` and `Scaled` when it creates or scales
+/// 8. Records Events (never secret values): `Created` and `Scaled` when it creates or scales
 ///    the StatefulSet, `Suspended` and `Resumed` when `spec.suspended` scales it to zero and
 ///    back, `Ready` and `Stalled` when a status write enters that state.
 ///
@@ -120,6 +126,17 @@ public struct IPFSClusterReconciler: Reconciler {
 
         var statefulSet = observed.statefulSet
         if let desired { statefulSet = desired.appliedStatefulSet ?? statefulSet }
+        // Pods the StatefulSet controller cannot create for quota: observed after applying, so
+        // it never stops the apply (a raised quota needs nothing from us).
+        if problems.isEmpty, !cluster.spec.suspended, let sts = statefulSet, let events = caches.statefulSetEvents,
+            let message = StatefulSetQuotaFailure.message(
+                statefulSet: sts, events: events.list(namespace: cluster.metadata.namespace))
+        {
+            problems.append(
+                IPFSClusterValidation.Problem(
+                    reason: .quotaExceeded,
+                    message: "StatefulSet \(sts.metadata.name ?? "") cannot create its pods: \(message)"))
+        }
         let identities =
             desired?.objects.identities
             ?? observed.secret.flatMap {
