@@ -20,7 +20,8 @@ import Logging
 /// 3. Until the child exists, check the child's footprint (computed from the objects its own
 ///    controller renders for its spec: ``ResolvedResourceTemplate/footprint(offerings:)``)
 ///    against the headroom of every ResourceQuota in the namespace (`QuotaCheck`, from the
-///    cache). When it does not fit the Resource is `Stalled=True`, reason `QuotaExceeded`, with
+///    cache), less what sibling Resources still being created will take
+///    (``QuotaReservation``: their pods not yet created, which `used` does not show yet). When it does not fit the Resource is `Stalled=True`, reason `QuotaExceeded`, with
 ///    the numbers, and nothing is created; the controller watches ResourceQuotas, so freeing
 ///    quota reconciles it again.
 /// 4. Apply the child (``ResourceDesiredState/compute(resource:template:suspended:)``, decoded
@@ -106,7 +107,13 @@ public struct ResourceReconciler: Reconciler {
                 child = cached
                 if cached == nil {
                     let quotas = caches.quotas.list(namespace: namespaceName)
-                    observation.quota = QuotaCheck.check(needs: try footprint(of: resolved).quotaUsage, quotas: quotas)
+                    let reserved = QuotaReservation.reserved(
+                        against: resource, siblings: context.store.list(namespace: namespaceName),
+                        child: { kind, name, namespace in
+                            try? caches.children.first { $0.kind == kind }?.get(name: name, namespace: namespace)
+                        }, offerings: offerings)
+                    observation.quota = QuotaCheck.check(
+                        needs: try footprint(of: resolved).quotaUsage, quotas: quotas, reserved: reserved)
                 } else {
                     observation.quota = .fits
                 }
