@@ -39,7 +39,8 @@ public struct RefusedWrite: Error, Hashable, Sendable, CustomStringConvertible {
     public var kind: String
     public var namespace: String?
     public var name: String
-    /// The HTTP status code, when the server answered (413 for a local refusal).
+    /// The HTTP status code, when the server answered (or the client refused the body for its
+    /// size: 413); `nil` for a refusal made before sending (``DataSizeLimit``).
     public var code: Int?
     /// The API server's message, in full (or the client's, for a local refusal).
     public var message: String
@@ -93,10 +94,11 @@ public struct RefusedWrite: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// `the API server refused to apply ConfigMap ns/name (403): <message>`.
+    /// `the API server refused to apply ConfigMap ns/name (403): <message>`; for a refusal
+    /// made before sending (no `code`), `not sent: the API server would refuse to apply …: <message>`.
     public var description: String {
         let object = namespace.map { "\($0)/\(name)" } ?? name
-        let status = code.map { " (\($0))" } ?? ""
-        return "the API server refused to \(verb) \(kind) \(object)\(status): \(message)"
+        guard let code else { return "not sent: the API server would refuse to \(verb) \(kind) \(object): \(message)" }
+        return "the API server refused to \(verb) \(kind) \(object) (\(code)): \(message)"
     }
 }

@@ -116,7 +116,7 @@ import Testing
         let client = KubeClient(transport: ResettingTransport())
         let large = ConfigMap(
             metadata: ObjectMeta(name: "big", namespace: "ns"),
-            data: ["k": String(repeating: "x", count: KubeClient.largeRequestBodySize)])
+            data: ["k": String(repeating: "x", count: KubeClient.largeRequestBodySize - 20)])  // fits the 1 MiB of data, not the body
         await #expect {
             _ = try await DesiredStateApplier(client: client, identity: .testOperator).apply(large, observed: nil)
         } throws: { error in
@@ -128,5 +128,26 @@ import Testing
             _ = try await client.apply(
                 ConfigMap(metadata: ObjectMeta(name: "small", namespace: "ns")), fieldManager: "m")
         }
+    }
+
+    @Test func dataPastTheAPIServersLimitIsNotSent() async throws {
+        let transport = ScriptedTransport()
+        let applier = DesiredStateApplier(client: KubeClient(transport: transport), identity: .testOperator)
+        let big = ConfigMap(
+            metadata: ObjectMeta(name: "peers", namespace: "ns"),
+            data: ["peers.json": String(repeating: "x", count: DataSizeLimit.maxBytes)])
+        await #expect {
+            _ = try await applier.apply(big, observed: nil)
+        } throws: { error in
+            guard let refusal = error as? RefusedWrite else { return false }
+            return refusal.reason == .requestTooLarge
+                && refusal.description
+                    == "not sent: the API server would refuse to apply ConfigMap ns/peers: its data is 1048586 bytes, "
+                    + "more than the 1048576 bytes the API server stores in a ConfigMap"
+        }
+        #expect(transport.requests.isEmpty)
+        let secret = Secret(metadata: ObjectMeta(name: "s", namespace: "ns"), data: ["k": Data(count: 16).base64EncodedString()])
+        #expect(DataSizeLimit.size(of: secret) == 17, "a Secret's data is counted decoded")
+        #expect(DataSizeLimit.size(of: Service()) == nil)
     }
 }
