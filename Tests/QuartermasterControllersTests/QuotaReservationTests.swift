@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import KubeRuntime
 import Testing
 
 @testable import QuartermasterControllers
@@ -129,5 +130,29 @@ import Testing
             result.message
                 == "requests.cpu: needs \(cpu), 0 of \(cpu * 2) hard remains (0 used, \(cpu * 2) reserved for Resources still being created: a, b)"
         )
+    }
+
+    /// A change of a sibling reconciles the Resources of its namespace stalled on
+    /// `QuotaExceeded` (their reservation may have shrunk), and no others.
+    @Test func aSiblingChangeReconcilesThoseStalledOnQuota() {
+        func stalled(_ r: Resource, reason: String) -> Resource {
+            var r = r
+            r.status = ResourceStatus(
+                phase: .failed, conditions: [Condition(type: "Stalled", status: .true, reason: reason, message: "m")])
+            return r
+        }
+        var elsewhere = stalled(Self.resource("d", at: 4), reason: "QuotaExceeded")
+        elsewhere.metadata.namespace = "other"
+        let store = Store<Resource>()
+        _ = store.replaceAll([
+            Self.resource("a", at: 1), stalled(Self.resource("b", at: 2), reason: "QuotaExceeded"),
+            stalled(Self.resource("c", at: 3), reason: "NameConflict"), elsewhere,
+        ])
+        #expect(
+            ResourceController.quotaStalledSiblings(of: Self.resource("a", at: 1), resources: store)
+                == [ObjectKey(namespace: "ns", name: "b")])
+        #expect(
+            ResourceController.quotaStalledSiblings(of: stalled(Self.resource("b", at: 2), reason: "QuotaExceeded"), resources: store)
+                .isEmpty, "not itself")
     }
 }
