@@ -90,8 +90,17 @@ public struct RefusedWrite: Error, Hashable, Sendable, CustomStringConvertible {
             guard let refusal = classify(error) else { throw error }
             throw RefusedWrite(
                 reason: refusal.reason, verb: verb, kind: kind, namespace: namespace, name: name, code: refusal.code,
-                message: refusal.message)
+                message: shown(refusal.message, reason: refusal.reason, kind: kind))
         }
+    }
+
+    /// What is shown of the server's `message` (it goes to status, Events and logs): all of it,
+    /// except for a Secret refused as malformed (400 and other 4xx), whose message may quote the
+    /// request body and so the Secret's data. The other refusals name fields, keys, sizes and
+    /// quotas, never values of a Secret's data.
+    static func shown(_ message: String, reason: Reason, kind: String) -> String {
+        guard kind == Secret.resource.kind, reason == .badRequest || reason == .refused else { return message }
+        return "(the server's message is not shown: it may quote the Secret's data)"
     }
 
     /// `the API server refused to apply ConfigMap ns/name (403): <message>`; for a refusal

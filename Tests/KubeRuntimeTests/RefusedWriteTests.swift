@@ -150,4 +150,21 @@ import Testing
         #expect(DataSizeLimit.size(of: secret) == 17, "a Secret's data is counted decoded")
         #expect(DataSizeLimit.size(of: Service()) == nil)
     }
+
+    @Test func aMalformedSecretsMessageIsNotShown() async throws {
+        let leaky = "Object 'Kind' is missing in '{\"data\":{\"key\":\"c2VjcmV0\"}}'"
+        await #expect {
+            try await RefusedWrite.guarding("create", kind: "Secret", namespace: "ns", name: "s") {
+                throw KubeAPIError.badRequest(leaky)
+            }
+        } throws: { error in
+            guard let refusal = error as? RefusedWrite else { return false }
+            return refusal.reason == .badRequest && !refusal.description.contains("c2VjcmV0")
+        }
+        await #expect {
+            try await RefusedWrite.guarding("apply", kind: "ConfigMap", namespace: "ns", name: "c") {
+                throw KubeAPIError.badRequest(leaky)
+            }
+        } throws: { error in (error as? RefusedWrite)?.message == leaky }
+    }
 }
