@@ -21,12 +21,27 @@ public final class KubeClient: Sendable {
     /// `nil`: creates and patches carry none, so the API server names the manager after the
     /// transport's user agent, and `apply` must be given one.
     public let fieldManager: String?
+    /// The largest request body sent; a larger one is refused before anything is sent, with
+    /// `KubeAPIError.other(code: 413, reason: "RequestEntityTooLarge", …)`, as the API server
+    /// would refuse it. Default ``defaultMaxRequestBodySize``.
+    public let maxRequestBodySize: Int
+
+    /// kube-apiserver's limit on a request body: 3 MiB (`MaxRequestBodyBytes` of its generic
+    /// server configuration). A larger body is answered with 413, which over HTTP/2 often
+    /// reaches the client only as a reset stream.
+    public static let defaultMaxRequestBodySize = 3 << 20
+    /// A body at least this large whose stream fails (connection reset, HTTP/2 stream error)
+    /// is reported as refused for its size (413), not as a network error: the API server
+    /// resets the stream of a request it refuses before reading its body. 1 MiB.
+    public static let largeRequestBodySize = 1 << 20
 
     public init(
         transport: any HTTPTransport, credentials: any CredentialProvider = StaticCredentials(),
         defaultNamespace: String = "default", host: String = "", fieldManager: String? = nil,
+        maxRequestBodySize: Int = KubeClient.defaultMaxRequestBodySize,
         observer: @escaping @Sendable (String, String, String) -> Void = { _, _, _ in }
     ) {
+        self.maxRequestBodySize = maxRequestBodySize
         self.transport = transport
         self.credentials = credentials
         self.defaultNamespace = defaultNamespace
@@ -38,7 +53,20 @@ public final class KubeClient: Sendable {
     // MARK: Raw requests
 
     /// Sends a request with credentials; returns the 2xx response or throws `KubeAPIError`.
+    ///
+    /// A body larger than ``maxRequestBodySize`` is not sent: 413 `RequestEntityTooLarge`. A
+    /// transport failure of a request whose body is at least ``largeRequestBodySize`` is
+    /// reported as 413 too (the API server resets the stream of a body it refuses; libcurl
+    /// reports "Stream error in the HTTP/2 framing layer"), with the transport's message.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let bodySize = request.body?.count ?? 0
+        if bodySize > maxRequestBodySize {
+            observer(request.method.rawValue, "<error>", host)
+            throw KubeAPIError.other(
+                code: 413, reason: "RequestEntityTooLarge",
+                message: "not sent: the request body of \(request.description) is \(bodySize) bytes, more than the "
+                    + "\(maxRequestBodySize) bytes the API server accepts")
+        }
         var attempt = 0
         while true {
             var req = request
@@ -48,6 +76,13 @@ public final class KubeClient: Sendable {
             let response: HTTPResponse
             do {
                 response = try await transport.send(req)
+            } catch let error as TransportError where bodySize >= Self.largeRequestBodySize {
+                observer(request.method.rawValue, "<error>", host)
+                guard case .connection(let reason) = error else { throw error }
+                throw KubeAPIError.other(
+                    code: 413, reason: "RequestEntityTooLarge",
+                    message: "the API server dropped \(request.description) while its body of \(bodySize) bytes was "
+                        + "sent (\(reason)): most likely refused as too large")
             } catch {
                 observer(request.method.rawValue, "<error>", host)
                 throw error

@@ -165,6 +165,13 @@ public final class Controller<R: Reconciler>: Runnable {
                 queue.addAfter(key, delay)
                 metrics.reconciled(.requeueAfter, duration: elapsed)
             }
+        } catch let refusal as RefusedWrite {
+            // Not a network error: the server's answer, in full; retried with backoff.
+            queue.addRateLimited(key)
+            metrics.reconciled(.error, duration: ContinuousClock.now - started)
+            logger.warning(
+                "the API server refused a write, will retry",
+                metadata: ["refusal": "\(refusal)", "retries": "\(queue.retries(key))"])
         } catch let error as TerminalError {
             queue.forget(key)
             metrics.reconciled(.error, duration: ContinuousClock.now - started, terminal: true)

@@ -35,6 +35,11 @@ public enum ApplyOutcome<T: KubeResource>: Sendable {
 /// stops setting.
 ///
 /// Desired objects must not carry `status`, `resourceVersion` or other server-owned fields.
+///
+/// A write the API server refuses (403, quota, 413, 422, 400) is thrown as ``RefusedWrite``,
+/// naming the object and keeping the server's message; other errors are thrown as they are. A
+/// ConfigMap or Secret whose data passes the API server's 1 MiB (``DataSizeLimit``) is refused
+/// the same way without being sent.
 public struct DesiredStateApplier: Sendable {
     public let client: KubeClient
     /// Who applies: the field manager and the hash annotation's key come from it.
@@ -85,7 +90,11 @@ public struct DesiredStateApplier: Sendable {
     /// name is taken, and never touches what exists. For objects whose creation must not
     /// overwrite anything (namespaces, key material).
     public func create<T: KubeResource>(_ desired: T) async throws -> T {
-        try await client.create(stamped(desired), fieldManager: fieldManager)
+        if let refusal = DataSizeLimit.refusal("create", of: desired) { throw refusal }
+        let stamped = try self.stamped(desired)
+        return try await RefusedWrite.guarding(
+            "create", kind: T.resource.kind, namespace: desired.metadata.namespace, name: desired.metadata.name ?? ""
+        ) { try await client.create(stamped, fieldManager: fieldManager) }
     }
 
     /// Sends `desired` with server-side apply (force) unless `observed` already matches.
@@ -94,7 +103,10 @@ public struct DesiredStateApplier: Sendable {
         if let observed, try !differs(stamped: stamped, observed: observed) {
             return .unchanged(observed)
         }
-        let result = try await client.apply(stamped, fieldManager: fieldManager, force: true)
+        if let refusal = DataSizeLimit.refusal("apply", of: desired) { throw refusal }
+        let result = try await RefusedWrite.guarding(
+            "apply", kind: T.resource.kind, namespace: desired.metadata.namespace, name: desired.metadata.name ?? ""
+        ) { try await client.apply(stamped, fieldManager: fieldManager, force: true) }
         return .applied(result)
     }
 }

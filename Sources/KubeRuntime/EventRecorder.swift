@@ -22,8 +22,21 @@ public enum EventType: String, Sendable, Hashable {
 ///
 /// Messages are stored in the cluster and readable by anyone allowed to list events: callers
 /// must never put secrets (tokens, passwords, keys, data of `Secret`s) in `reason` or
-/// `message`. Messages longer than 1024 characters are truncated.
+/// `message`. Messages longer than ``maxMessageLength`` characters are cut to that length,
+/// ending in ``truncationMarker`` so that readers know to look at the object's status.
 public final class EventRecorder: Sendable {
+    /// The longest message recorded: 1024 characters (the limit of an `events.k8s.io` note).
+    public static let maxMessageLength = 1024
+    /// How a cut message ends.
+    public static let truncationMarker = " … (cut; the full message is in the object's status)"
+
+    /// `message`, or its first characters and ``truncationMarker`` when it is longer than
+    /// ``maxMessageLength`` (pure).
+    public static func bounded(_ message: String) -> String {
+        guard message.count > maxMessageLength else { return message }
+        return String(message.prefix(maxMessageLength - truncationMarker.count)) + truncationMarker
+    }
+
     /// The `source.component` and `reportingComponent` of recorded events.
     public let component: String
     /// The `reportingInstance` and `source.host` of recorded events.
@@ -101,7 +114,7 @@ public final class EventRecorder: Sendable {
             return
         }
         let pending = PendingEvent(
-            object: object, type: type, reason: reason, message: String(message.prefix(1024)), action: action,
+            object: object, type: type, reason: reason, message: Self.bounded(message), action: action,
             time: time)
         if case .dropped = continuation.yield(.event(pending)) {
             logger.warning("event queue full, dropping event", metadata: ["reason": "\(reason)"])

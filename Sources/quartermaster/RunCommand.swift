@@ -51,6 +51,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Reconciles run at once per controller (a key is never reconciled twice at once).")
     var maxConcurrentReconciles: Int = ControllerSettings.defaultMaxConcurrentReconciles
 
+    @Option(help: "Seconds one API request may take in all (a reconcile's writes and reads; not watches).")
+    var requestTimeout: Int = 30
+
+    @Option(help: "Seconds to establish the connection and TLS session to the API server.")
+    var connectTimeout: Int = 10
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -63,6 +69,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
         guard maxConcurrentReconciles >= 1 else { throw ValidationError("--max-concurrent-reconciles must be at least 1") }
+        guard requestTimeout >= 1, connectTimeout >= 1 else {
+            throw ValidationError("--request-timeout and --connect-timeout must be at least 1 second")
+        }
         guard leaseDuration > renewDeadline, renewDeadline > retryPeriod, retryPeriod > 0 else {
             throw ValidationError("need --lease-duration > --renew-deadline > --retry-period > 0")
         }
@@ -85,7 +94,12 @@ struct RunCommand: AsyncParsableCommand {
 
         let registry = PrometheusCollectorRegistry()
         let restMetrics = RestClientMetrics(registry: registry)
-        let client = try KubeClient(configuration: configuration, identity: Self.identity, observer: restMetrics.observer)
+        // Every request is bounded, so one object's reconcile never holds a worker for long.
+        let transportOptions = TransportOptions(
+            requestTimeout: .seconds(requestTimeout), connectTimeout: .seconds(connectTimeout))
+        let client = try KubeClient(
+            configuration: configuration, identity: Self.identity, options: transportOptions,
+            observer: restMetrics.observer)
 
         var options = ManagerOptions(
             operatorIdentity: Self.identity,

@@ -216,7 +216,10 @@ final class CapturedLogs: Sendable {
         let recorder = EventRecorder(client: KubeClient(transport: t), component: "qm")
         recorder.record(Self.widget(), type: .normal, reason: "R", message: String(repeating: "x", count: 5000))
         await recorder.flush()
-        #expect(try Self.decodeEvent(try #require(t.writes.first)).message?.count == 1024)
+        let message = try Self.decodeEvent(try #require(t.writes.first)).message
+        #expect(message?.count == 1024)
+        #expect(message?.hasSuffix(EventRecorder.truncationMarker) == true, "a cut message says so")
+        #expect(EventRecorder.bounded("short") == "short")
     }
 
     @Test func recordNeverWaitsForTheServer() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import KubeRuntime
 import Testing
 
 @testable import QuartermasterControllers
@@ -150,18 +151,37 @@ import Testing
         #expect(s.conditions?[type: "Stalled"]?.reason == "WorkloadFailed")
     }
 
-    @Test("a child's reason its owner must act on is the Resource's; others are WorkloadFailed", arguments: [
+    /// A child stalled for a reason its owner must act on (a host) or a refusal's reason (its
+    /// pods refused for quota, a refused write) gives the Resource the same reason; any other
+    /// failure reads `WorkloadFailed`.
+    @Test(arguments: [
         ("HostConflict", "HostConflict"), ("HostRequired", "HostRequired"), ("InvalidHost", "InvalidHost"),
-        ("StorageClassNotFound", "WorkloadFailed"), (nil, "WorkloadFailed"),
+        ("QuotaExceeded", "QuotaExceeded"), ("Forbidden", "Forbidden"), ("RequestTooLarge", "RequestTooLarge"),
+        ("Invalid", "Invalid"), ("StorageClassNotFound", "WorkloadFailed"), (nil, "WorkloadFailed"),
     ] as [(String?, String)])
-    func childReasonsShown(_ childReason: String?, _ expected: String) {
+    func aChildsReasonItsOwnerMustActOnIsTheResources(childReason: String?, expected: String) {
         var f = observation(through: .provisioning)
-        f.childFailure = "exposure.gateway.host: host files.example.com is held by an object in another namespace"
+        f.childFailure = "StatefulSet files cannot create its pods: exceeded quota: q, requested: requests.cpu=350m"
         f.childFailureReason = childReason
         let s = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 1, now: t0)
         #expect(s.phase == .failed)
         #expect(s.conditions?[type: "Stalled"]?.reason == expected)
-        #expect(s.conditions?[type: "Stalled"]?.message?.contains("files.example.com") == true)
+        #expect(s.conditions?[type: "Stalled"]?.message == "workloads failed: \(f.childFailure ?? "")")
+    }
+
+    @Test func aRefusedChildWriteFailsProvisioningWithTheRefusal() {
+        var f = observation(through: .configuring)
+        f.refusal = RefusedWrite(
+            reason: .requestTooLarge, verb: "apply", kind: "IPFSCluster", namespace: "acme", name: "files", code: 413,
+            message: "the server has received too large of a request")
+        let s = ResourceStatusComputation.compute(observation: f, previous: nil, generation: 1, now: t0)
+        #expect(s.phase == .failed)
+        #expect(states(s) == [.done, .done, .done, .failed, .pending, .pending])
+        #expect(s.conditions?[type: "Stalled"]?.reason == "RequestTooLarge")
+        #expect(
+            s.conditions?[type: "Stalled"]?.message
+                == "the API server refused to apply IPFSCluster acme/files (413): the server has received too large of a request")
+        #expect(s.conditions?[type: "Ready"]?.status == .false)
     }
 
     @Test func readyThenUnreadyIsDegradedAndRecovers() {

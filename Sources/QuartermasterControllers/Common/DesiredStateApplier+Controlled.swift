@@ -11,7 +11,9 @@ extension DesiredStateApplier {
     public func applyControlled<T: KubeResource>(_ desired: T, cached: T?) async throws -> ApplyOutcome<T> {
         var observed = cached
         if observed == nil, let name = desired.metadata.name {
-            observed = try await client.getIfExists(T.self, name: name, namespace: desired.metadata.namespace)
+            observed = try await RefusedWrite.guarding(
+                "get", kind: T.resource.kind, namespace: desired.metadata.namespace, name: name
+            ) { try await client.getIfExists(T.self, name: name, namespace: desired.metadata.namespace) }
         }
         if let existing = observed,
             let conflict = ChildNameConflict.check(

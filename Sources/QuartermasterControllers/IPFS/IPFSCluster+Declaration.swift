@@ -39,6 +39,13 @@ extension IPFSCluster {
                     PolicyRule(apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["list", "delete"])),
                 ManagerRole.recordEvents,
                 DocumentedPolicyRule(
+                    """
+                    The StatefulSet controller's Events about StatefulSets are cached (field selector
+                    involvedObject.kind=StatefulSet,source=statefulset-controller): a FailedCreate for quota makes
+                    the IPFSCluster Stalled, reason QuotaExceeded.
+                    """,
+                    PolicyRule(apiGroups: [""], resources: ["events"], verbs: ["list", "watch"])),
+                DocumentedPolicyRule(
                     "The IPFS peers run as a StatefulSet per IPFSCluster, deleted first when pvcRetention is Delete.",
                     PolicyRule(
                         apiGroups: ["apps"], resources: ["statefulsets"],

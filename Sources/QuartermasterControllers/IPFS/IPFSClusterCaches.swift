@@ -24,15 +24,20 @@ public struct IPFSClusterCaches: Sendable {
     /// The host claims (``HostClaim``) in the operator's namespace, of every holder: a hint of
     /// which hosts this cluster holds (conflicts are decided from the API server).
     public var hostClaims: Store<Lease>
+    /// The StatefulSet controller's Events about StatefulSets
+    /// (``StatefulSetQuotaFailure/eventFieldSelector``), for pods it cannot create for quota.
+    public var statefulSetEvents: Store<Event>?
 
     public init(
         clusters: Store<IPFSCluster>, secrets: Store<Secret>, configMaps: Store<ConfigMap>, services: Store<Service>,
         statefulSets: Store<StatefulSet>, networkPolicies: Store<NetworkPolicy>, ingresses: Store<Ingress>,
         podDisruptionBudgets: Store<PodDisruptionBudget>, storageClasses: Store<StorageClass>,
         tenants: Store<Tenant>? = nil,
-        hostClaims: Store<Lease> = Store()
+        hostClaims: Store<Lease> = Store(),
+        statefulSetEvents: Store<Event>? = nil
     ) {
         self.hostClaims = hostClaims
+        self.statefulSetEvents = statefulSetEvents
         self.clusters = clusters
         self.secrets = secrets
         self.configMaps = configMaps

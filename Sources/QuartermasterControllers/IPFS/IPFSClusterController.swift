@@ -26,6 +26,9 @@ import KubeRuntime
 ///   ``ControllerSettings/hostClaimNamespace``) are cached; a change reconciles the claim's
 ///   holder and every IPFSCluster asking for its host, so a cluster stalled on `HostConflict`
 ///   claims the host once it is released.
+/// - Events of the StatefulSet controller about StatefulSets, in the same namespaces
+///   (``StatefulSetQuotaFailure/eventFieldSelector``); one reconciles the IPFSCluster whose
+///   StatefulSet it is about, so pods refused for quota (`FailedCreate`) show on the cluster.
 public enum IPFSClusterController {
     /// The controller's name (logs, metrics).
     public static let name = "ipfscluster"
@@ -73,6 +76,16 @@ public enum IPFSClusterController {
                     keys += clusters.list().filter { $0.spec.claimedHosts.contains { $0.value == host } }.map(\.key)
                 }
                 return keys
+            },
+            statefulSetEvents: builder.watches(
+                Event.self, options: settings.reflectorOptions(fieldSelector: StatefulSetQuotaFailure.eventFieldSelector)
+            ) { event in
+                let involved = event.involvedObject
+                guard involved.kind == StatefulSet.resource.kind, let name = involved.name,
+                    let namespace = involved.namespace ?? event.metadata.namespace
+                else { return [] }
+                let key = ObjectKey(namespace: namespace, name: name)
+                return clusters.get(key) == nil ? [] : [key]
             })
         return builder.complete(
             IPFSClusterReconciler(

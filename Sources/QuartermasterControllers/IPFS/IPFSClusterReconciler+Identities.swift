@@ -63,12 +63,15 @@ extension IPFSClusterReconciler {
             if let added = Self.addedKeys(desired: desired, stored: current) {
                 var updated = current
                 updated.data = added
-                current = try await client.replace(updated)
+                current = try await RefusedWrite.guarding(
+                    "update", kind: Secret.resource.kind, namespace: namespace, name: names.secret
+                ) { try await client.replace(updated) }
                 logger.info("added peer identities to the identities Secret", metadata: ["object": "\(names.secret)"])
             }
             if let patch = Self.metadataRepair(desired: desired.metadata, stored: current.metadata) {
-                current = try await client.mergePatch(
-                    Secret.self, name: names.secret, namespace: namespace, patch: patch)
+                current = try await RefusedWrite.guarding(
+                    "patch", kind: Secret.resource.kind, namespace: namespace, name: names.secret
+                ) { try await client.mergePatch(Secret.self, name: names.secret, namespace: namespace, patch: patch) }
             }
         } catch KubeAPIError.conflict, KubeAPIError.notFound {
             return .retry

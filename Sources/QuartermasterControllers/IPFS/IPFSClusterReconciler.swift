@@ -39,10 +39,16 @@ import Logging
 ///    Services, Ingresses and the PodDisruptionBudget that the spec no longer asks for, only
 ///    when this IPFSCluster is their controller (owner reference UID). Then releases the host
 ///    claims it holds for hosts it no longer asks for.
-/// 6. Computes the status (``IPFSClusterStatusComputation``) and writes it through the status
+/// 6. When the StatefulSet lacks pods and its controller's latest `FailedCreate` Event says
+///    "exceeded quota" (``StatefulSetQuotaFailure``), adds a `QuotaExceeded` problem with the
+///    Event's message (the numbers): the cluster is `Stalled` until the pods exist. A write the
+///    API server refuses (``RefusedWrite``) is a problem of its class (`Forbidden`,
+///    `QuotaExceeded`, `RequestTooLarge`, `Invalid`, …) with the server's message, and the key
+///    is requeued with backoff.
+/// 7. Computes the status (``IPFSClusterStatusComputation``) and writes it through the status
 ///    subresource only when it differs from the stored one (``StatusWriter``: a conflict
 ///    requeues; a status the server refuses becomes a `Stalled` Warning Event).
-/// 7. Records Events (never secret values): `Created` and `Scaled` when it creates or scales
+/// 8. Records Events (never secret values): `Created` and `Scaled` when it creates or scales
 ///    the StatefulSet, `Suspended` and `Resumed` when `spec.suspended` scales it to zero and
 ///    back, `Ready` and `Stalled` when a status write enters that state.
 ///
@@ -125,11 +131,18 @@ public struct IPFSClusterReconciler: Reconciler {
 
         var desired: Applied?
         var statefulSet = observed.statefulSet
+        var refused = false
         if problems.contains(where: { [.hostRequired, .invalidHost].contains($0.reason) }) {
             try await deleteIngressesWithoutValidHost(cluster, observed: observed, logger: logger)
         }
         if problems.isEmpty {
-            problems = try await claimHosts(cluster, observed: observed, logger: logger)
+            do {
+                problems = try await claimHosts(cluster, observed: observed, logger: logger)
+            } catch let refusal as RefusedWrite {
+                logger.warning("the API server refused a write", metadata: ["refusal": "\(refusal)"])
+                problems.append(IPFSClusterValidation.problem(for: refusal))
+                refused = true
+            }
         }
         if problems.isEmpty {
             do {
@@ -144,6 +157,10 @@ public struct IPFSClusterReconciler: Reconciler {
                 problems.append(IPFSClusterValidation.problem(for: error))
             } catch let conflict as ChildNameConflict {
                 problems.append(IPFSClusterValidation.Problem(reason: .nameConflict, message: conflict.description))
+            } catch let refusal as RefusedWrite {
+                logger.warning("the API server refused a write", metadata: ["refusal": "\(refusal)"])
+                problems.append(IPFSClusterValidation.problem(for: refusal))
+                refused = true
             }
         }
 
@@ -151,6 +168,17 @@ public struct IPFSClusterReconciler: Reconciler {
             statefulSet = try await scaleToZero(cluster, observed: statefulSet, logger: logger) ?? statefulSet
         }
         if let desired { statefulSet = desired.appliedStatefulSet ?? statefulSet }
+        // Pods the StatefulSet controller cannot create for quota: observed after applying, so
+        // it never stops the apply (a raised quota needs nothing from us).
+        if problems.isEmpty, !cluster.spec.suspended, let sts = statefulSet, let events = caches.statefulSetEvents,
+            let message = StatefulSetQuotaFailure.message(
+                statefulSet: sts, events: events.list(namespace: cluster.metadata.namespace))
+        {
+            problems.append(
+                IPFSClusterValidation.Problem(
+                    reason: .quotaExceeded,
+                    message: "StatefulSet \(sts.metadata.name ?? "") cannot create its pods: \(message)"))
+        }
         let identities =
             desired?.objects.identities
             ?? observed.secret.flatMap {
@@ -173,6 +201,9 @@ public struct IPFSClusterReconciler: Reconciler {
         let outcome = try await statusWriter.write(
             status, of: cluster, wording: Self.eventWording(replicas: cluster.spec.replicas, problems: problems))
         if outcome == .conflicted { logger.debug("status write conflicted; requeueing") }
+        // A refused write is tried again with the key's backoff: a grant added, quota freed or
+        // a changed spec is seen without waiting for the next change of the object.
+        if refused, outcome != .gone { return .requeue }
         return outcome.result(
             otherwise: observed.podDisruptionBudgetServed == nil ? .requeueAfter(Self.discoveryRetryDelay) : .done)
     }
@@ -300,7 +331,9 @@ public struct IPFSClusterReconciler: Reconciler {
             let name = object.metadata.name
         else { return }
         do {
-            try await client.delete(T.self, name: name, namespace: namespace)
+            try await RefusedWrite.guarding("delete", kind: T.resource.kind, namespace: namespace, name: name) {
+                try await client.delete(T.self, name: name, namespace: namespace)
+            }
             logger.info("deleted", metadata: ["kind": "\(T.resource.kind)", "object": "\(name)"])
         } catch KubeAPIError.notFound {}
     }

@@ -1,4 +1,5 @@
 import KubeCore
+import KubeRuntime
 
 /// Checks only the operator can make, because they need observed facts: the cluster's
 /// StorageClasses and the existing StatefulSet. (The CRD schema checks everything else.)
@@ -51,6 +52,25 @@ public enum IPFSClusterValidation {
         /// the message lists every violation. Nothing is created or changed; existing objects are
         /// left as they are.
         case policyViolation = "PolicyViolation"
+        /// The API server refused a write for the operator's lack of a grant (`RefusedWrite`, 403).
+        case forbidden = "Forbidden"
+        /// A ResourceQuota of the namespace refused a write, or the StatefulSet controller cannot
+        /// create the peers' pods for quota (its `FailedCreate` Event); the message has the numbers.
+        case quotaExceeded = "QuotaExceeded"
+        /// An object is larger than the API server accepts (413, or refused before sending).
+        case requestTooLarge = "RequestTooLarge"
+        /// The API server found an object invalid (422).
+        case invalid = "Invalid"
+        /// The API server could not understand a request (400).
+        case badRequest = "BadRequest"
+        /// The API server refused a write with another 4xx status.
+        case refused = "Refused"
+    }
+
+    /// The problem a refused write stands for: its class as the reason, and the object and
+    /// the API server's message in full.
+    public static func problem(for refusal: RefusedWrite) -> Problem {
+        Problem(reason: Reason(rawValue: refusal.reason.rawValue) ?? .refused, message: refusal.description)
     }
 
     /// The problem that a failure of ``IPFSClusterDesiredState/compute(cluster:existingSecretData:clusterDomain:)``

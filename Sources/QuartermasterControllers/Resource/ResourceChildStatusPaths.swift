@@ -18,11 +18,16 @@ public struct ResourceChildStatusPaths: Hashable, Sendable {
         public var desired: JSONPointer
         /// `nodes`, `instances`, ...
         public var unit: String
+        /// How many of its pods exist (ready or not), as its controller last reported; `nil`
+        /// when the kind does not say. The quota reservation (``QuotaReservation``) counts
+        /// the pods still to be created from it.
+        public var created: JSONPointer?
 
-        public init(ready: JSONPointer, desired: JSONPointer, unit: String) {
+        public init(ready: JSONPointer, desired: JSONPointer, unit: String, created: JSONPointer? = nil) {
             self.ready = ready
             self.desired = desired
             self.unit = unit
+            self.created = created
         }
     }
 

@@ -15,7 +15,9 @@ public enum ResourceController {
     /// reconciles the controlling Resource, and the Resource of the same name, so one stalled
     /// on `NameConflict` resumes once the name is free); watches every ResourceQuota in those
     /// namespaces (a change reconciles every Resource of the namespace, so one stalled on
-    /// `QuotaExceeded` recovers when quota frees up); and, when watching all namespaces, tenant
+    /// `QuotaExceeded` recovers when quota frees up); the Resources themselves once more (a change
+/// reconciles the siblings stalled on `QuotaExceeded`, whose ``QuotaReservation`` it may
+/// change); and, when watching all namespaces, tenant
     /// Namespaces (label `quartermaster.dev/tenant`), for their suspension label and
     /// termination; and always every Tenant (the Tenant controller's primary informer; a change
     /// reconciles the Resources of its namespace), for its policy. The reconciler reads them as
@@ -30,6 +32,11 @@ public enum ResourceController {
         let quotas = builder.watches(ResourceQuota.self, options: settings.reflectorOptions()) { quota in
             keys(in: quota.metadata.namespace ?? "", resources: resources)
         }
+        // A sibling that changes (created its pods, stalled, deleted) may free what the quota
+        // reservation held: Resources stalled on QuotaExceeded in its namespace check again.
+        builder.watches(Resource.self, options: settings.reflectorOptions()) { changed in
+            quotaStalledSiblings(of: changed, resources: resources)
+        }
         var namespaces: Store<Namespace>?
         let tenants = builder.watches(Tenant.self) { tenant in
             tenant.namespaceName.isEmpty ? [] : keys(in: tenant.namespaceName, resources: resources)
@@ -42,6 +49,17 @@ public enum ResourceController {
         let caches = ResourceCaches(children: children, quotas: quotas, namespaces: namespaces, tenants: tenants)
         return builder.complete(
             ResourceReconciler(client: cache.client, caches: caches, events: settings.events, offerings: offerings))
+    }
+
+    /// The keys of the other cached Resources in `resource`'s namespace that are `Stalled`,
+    /// reason `QuotaExceeded`.
+    static func quotaStalledSiblings(of resource: Resource, resources: Store<Resource>) -> [ObjectKey] {
+        resources.list(namespace: resource.metadata.namespace ?? "").filter { sibling in
+            sibling.key != resource.key
+                && sibling.status?.conditions?.contains {
+                    $0.type == "Stalled" && $0.status == .true && $0.reason == "QuotaExceeded"
+                } == true
+        }.map(\.key)
     }
 
     /// The keys of every cached Resource in `namespace`.

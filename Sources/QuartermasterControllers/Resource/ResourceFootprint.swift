@@ -87,6 +87,27 @@ public struct ResourceFootprint: Hashable, Sendable {
         }
     }
 
+    /// Adds the pods (and a StatefulSet's claims) of `object`'s replicas beyond the first
+    /// `created`, for a StatefulSet or Deployment; nothing for other objects or when every
+    /// replica is created.
+    public mutating func addMissingReplicas(of object: any KubeResource, created: Int) {
+        switch object {
+        case let set as StatefulSet:
+            guard let spec = set.spec else { return }
+            let missing = (spec.replicas ?? 1) - max(0, created)
+            guard missing > 0 else { return }
+            if let pod = spec.template.spec { addPods(pod, count: missing) }
+            for claim in spec.volumeClaimTemplates ?? [] {
+                addClaims(claim.spec ?? PersistentVolumeClaimSpec(), count: missing)
+            }
+        case let deployment as Deployment:
+            guard let spec = deployment.spec, let pod = spec.template.spec else { return }
+            addPods(pod, count: (spec.replicas ?? 1) - max(0, created))
+        default:
+            return
+        }
+    }
+
     /// Adds `count` objects of `kind` to its object count (and the legacy name, if any).
     public mutating func addObjects(_ kind: ResourceDescriptor, count: Int) {
         guard count > 0 else { return }

@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import KubeRuntime
 
 /// What the Resource reconciler observed, the input of ``ResourceStatusComputation``. Every
 /// field is a fact about the cluster now, never a guess or a timer.
@@ -21,6 +22,9 @@ public struct ResourceObservation: Hashable, Sendable {
     /// (``TenantPolicy/violations(of:)``); empty when it complies or there is no Tenant.
     /// Nothing is applied while any is listed.
     public var policyViolations: [TenantPolicyViolation]
+    /// The API server refused the child's write (``RefusedWrite``: forbidden, quota, too large,
+    /// invalid); `nil` when nothing was refused.
+    public var refusal: RefusedWrite?
     /// The namespace exists and is not terminating.
     public var namespaceReady: Bool
     /// Secrets and configuration for the child exist.

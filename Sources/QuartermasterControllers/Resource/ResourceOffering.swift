@@ -96,6 +96,21 @@ public struct ResourceOffering: Sendable {
     /// - Throws: the kind's decoding error for a spec it cannot read.
     public func policySubject(spec: JSONValue) throws -> WorkloadPolicySubject { try subject(spec) }
 
+    /// What a child with `spec` that already exists still asks of the quota, before it is in
+    /// the quota's `used`: with `createdPods` unknown (its controller has not reported), every
+    /// object its controller renders (not the child itself, which exists); otherwise only the
+    /// pods and claims of its workloads still to be created, `replicas - createdPods` of each
+    /// (the rest exists: its controller applies every other object before it reports).
+    ///
+    /// - Throws: the kind's decoding or rendering error for a spec it cannot build.
+    public func pendingFootprint(spec: JSONValue, createdPods: Int?) throws -> ResourceFootprint {
+        let objects = try desiredObjects(spec).dropFirst()
+        guard let createdPods else { return ResourceFootprint(objects: Array(objects)) }
+        var pending = ResourceFootprint()
+        for object in objects { pending.addMissingReplicas(of: object, created: createdPods) }
+        return pending
+    }
+
     /// Declares the kind as owned by the Resource controller `builder` builds, caching every
     /// object of it in the watched namespaces (`owns(_:allObjects: true)`: the informer the
     /// kind's own controller declares as its primary, so no list or watch of its own), and

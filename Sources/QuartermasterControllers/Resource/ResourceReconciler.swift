@@ -20,7 +20,8 @@ import Logging
 /// 3. Until the child exists, check the child's footprint (computed from the objects its own
 ///    controller renders for its spec: ``ResolvedResourceTemplate/footprint(offerings:)``)
 ///    against the headroom of every ResourceQuota in the namespace (`QuotaCheck`, from the
-///    cache). When it does not fit the Resource is `Stalled=True`, reason `QuotaExceeded`, with
+///    cache), less what sibling Resources still being created will take
+///    (``QuotaReservation``: their pods not yet created, which `used` does not show yet). When it does not fit the Resource is `Stalled=True`, reason `QuotaExceeded`, with
 ///    the numbers, and nothing is created; the controller watches ResourceQuotas, so freeing
 ///    quota reconciles it again.
 /// 4. Refuse what the namespace's Tenant does not allow: a Resource named with a reserved
@@ -115,7 +116,13 @@ public struct ResourceReconciler: Reconciler {
                 child = cached
                 if cached == nil {
                     let quotas = caches.quotas.list(namespace: namespaceName)
-                    observation.quota = QuotaCheck.check(needs: try footprint(of: resolved).quotaUsage, quotas: quotas)
+                    let reserved = QuotaReservation.reserved(
+                        against: resource, siblings: context.store.list(namespace: namespaceName),
+                        child: { kind, name, namespace in
+                            try? caches.children.first { $0.kind == kind }?.get(name: name, namespace: namespace)
+                        }, offerings: offerings)
+                    observation.quota = QuotaCheck.check(
+                        needs: try footprint(of: resolved).quotaUsage, quotas: quotas, reserved: reserved)
                 } else {
                     observation.quota = .fits
                 }
@@ -139,6 +146,9 @@ public struct ResourceReconciler: Reconciler {
                         }
                     } catch let conflict as ChildNameConflict {
                         observation.conflict = conflict
+                    } catch let refusal as RefusedWrite {
+                        context.logger.warning("the API server refused a write", metadata: ["refusal": "\(refusal)"])
+                        observation.refusal = refusal
                     }
                 }
             }
@@ -169,8 +179,11 @@ public struct ResourceReconciler: Reconciler {
         status.childRef = child.map(ResourceDesiredState.reference(to:))
         status.endpoint = state?.endpoint
         status.credentialsSecretRef = state?.credentialsSecretName.map { LocalObjectReference(name: $0) }
-        return try await statusWriter.write(status, of: resource, wording: Self.eventWording(endpoint: status.endpoint))
-            .result()
+        let outcome = try await statusWriter.write(
+            status, of: resource, wording: Self.eventWording(endpoint: status.endpoint))
+        // A refused write is tried again with the key's backoff (a grant added, quota freed).
+        if observation.refusal != nil, outcome != .gone { return .requeue }
+        return outcome.result()
     }
 
     /// How the child `resolved` renders breaks the policy of the Tenant of `namespace` (none

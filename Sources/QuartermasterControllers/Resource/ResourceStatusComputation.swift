@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import KubeRuntime
 
 /// Turns what the reconciler observed (``ResourceObservation``) into a Resource's stages,
 /// progress, phase and conditions (pure).
@@ -18,10 +19,13 @@ import KubeCore
 ///    (reason `QuotaExceeded`, message with the numbers) when the needs exceed the headroom;
 ///    `InProgress` while waiting for either.
 /// 3. Configuring — `Done` once secrets and configuration exist.
-/// 4. Provisioning — `Done` once the child is applied.
-/// 5. Verifying — `Done` when the child is ready; `Failed` (reason `WorkloadFailed`, or the
-///    child's own `Stalled` reason when it is one the Resource's owner must act on:
-///    ``childReasonsShown``) when it reports failure; `Pending` while suspended.
+/// 4. Provisioning — `Done` once the child is applied; `Failed` when the API server refused
+///    its write (``RefusedWrite``: reason `Forbidden`, `QuotaExceeded`, `RequestTooLarge`,
+///    `Invalid`, `BadRequest` or `Refused`, message naming the object with the server's message).
+/// 5. Verifying — `Done` when the child is ready; `Failed` when it reports failure, reason
+///    `WorkloadFailed`, or the child's own `Stalled` reason when it is one the Resource's owner
+///    must act on (``childReasonsShown``) or one of a refusal's (`QuotaExceeded` when its pods
+///    exceed the quota); `Pending` while suspended.
 /// 6. Complete — `Done` when ready and the endpoint is published; `Pending` while suspended.
 ///
 /// Timestamps: a stage gets `startedAt = now` when it leaves `Pending` or goes back to
@@ -137,9 +141,13 @@ public enum ResourceStatusComputation {
         add(
             .configuring, f.configGenerated ? .done : .inProgress,
             f.configGenerated ? "secrets and configuration generated" : "generating secrets and configuration")
-        add(
-            .provisioning, f.childApplied ? .done : .inProgress,
-            f.childApplied ? "workloads applied" : "applying workloads")
+        if let refusal = f.refusal {
+            add(.provisioning, .failed, refusal.description)
+        } else {
+            add(
+                .provisioning, f.childApplied ? .done : .inProgress,
+                f.childApplied ? "workloads applied" : "applying workloads")
+        }
         if let failure = f.childFailure {
             add(.verifying, .failed, "workloads failed: \(failure)")
         } else if f.suspended {
@@ -190,8 +198,15 @@ public enum ResourceStatusComputation {
                 if observation.reservedName != nil { return "ReservedName" }
                 if !observation.policyViolations.isEmpty { return "PolicyViolation" }
                 return observation.conflict == nil ? "QuotaExceeded" : "NameConflict"
+            case .provisioning: return observation.refusal?.reason.rawValue ?? "WorkloadFailed"
             default:
-                if let reason = observation.childFailureReason, childReasonsShown.contains(reason) { return reason }
+                // A child whose reason its owner must act on, refused by the API server or
+                // stalled on quota says why; the Resource says the same.
+                if let reason = observation.childFailureReason,
+                    childReasonsShown.contains(reason) || RefusedWrite.Reason(rawValue: reason) != nil
+                {
+                    return reason
+                }
                 return "WorkloadFailed"
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import KubeRuntime
 
 /// What the Tenant reconciler saw in the cluster, the input of `TenantStatusComputation`.
 public struct TenantObservation: Hashable, Sendable {
@@ -17,6 +18,8 @@ public struct TenantObservation: Hashable, Sendable {
     public var specError: TenantSpecError?
     /// A child whose name is taken by an object this Tenant does not control.
     public var conflict: ChildNameConflict?
+    /// A write the API server refused (``RefusedWrite``); nothing after it was applied.
+    public var refusal: RefusedWrite?
     /// While deleting: what the namespace still holds (read from the API server); it blocks the
     /// deletion unless `spec.deletionPolicy` is `DeleteData`.
     public var blockingContents: TenantNamespaceContents

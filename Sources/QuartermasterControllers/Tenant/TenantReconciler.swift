@@ -104,6 +104,25 @@ public struct TenantReconciler: Reconciler {
             observation.namespace = try await client.getIfExists(Namespace.self, name: desired.namespaceName)
             claim = TenantNamespaceClaim(observed: observation.namespace, tenant: tenant)
         }
+        do {
+            if let early = try await applyObjects(tenant, desired: desired, claim: claim, observation: &observation) {
+                return early
+            }
+        } catch let refusal as RefusedWrite {
+            context.logger.warning("the API server refused a write", metadata: ["refusal": "\(refusal)"])
+            observation.refusal = refusal
+            let result = try await writeStatus(of: tenant, observation: observation)
+            return result == .done ? .requeue : result
+        }
+        return try await writeStatus(of: tenant, observation: observation)
+    }
+
+    /// Creates or applies the namespace and applies the objects in it; a result when the
+    /// reconcile ends here (status written), `nil` when everything was applied (the
+    /// observation then says so). A refused write is thrown as ``RefusedWrite``.
+    private func applyObjects(
+        _ tenant: Tenant, desired: TenantDesiredState, claim: TenantNamespaceClaim, observation: inout TenantObservation
+    ) async throws -> ReconcileResult? {
         switch claim {
         case .foreign:
             return try await writeStatus(of: tenant, observation: observation)
@@ -150,12 +169,15 @@ public struct TenantReconciler: Reconciler {
         where caches.networkPolicies.get(name: name, namespace: ns)?.metadata.labels?[TenantLabels.tenant]
             == tenant.metadata.name
         {
-            do { try await client.delete(NetworkPolicy.self, name: name, namespace: ns) } catch KubeAPIError.notFound {}
+            do {
+                try await RefusedWrite.guarding("delete", kind: NetworkPolicy.resource.kind, namespace: ns, name: name) {
+                    try await client.delete(NetworkPolicy.self, name: name, namespace: ns)
+                }
+            } catch KubeAPIError.notFound {}
         }
-
         observation.objectsApplied = true
         observation.quota = quota.status
-        return try await writeStatus(of: tenant, observation: observation)
+        return nil
     }
 
     /// Applies a child of the tenant's namespace unless another owner's object has its name

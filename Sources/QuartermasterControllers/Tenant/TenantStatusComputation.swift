@@ -11,6 +11,7 @@ import KubeCore
 /// | spec invalid | False `InvalidSpec` | False | True `InvalidSpec` |
 /// | namespace not ours (`TenantNamespaceClaim.foreign`) | False `NamespaceConflict` | False | True `NamespaceConflict` |
 /// | a child's name taken by another owner (`ChildNameConflict`) | False `NameConflict` | False | True `NameConflict` |
+/// | a write refused by the API server (`RefusedWrite`) | False, its reason | False | True, its reason (`Forbidden`, `QuotaExceeded`, `RequestTooLarge`, `Invalid`, …) |
 /// | deleting, Resources, IPFSClusters or PersistentVolumeClaims remain, policy `Retain` | False `Deleting` | False | True `NotEmpty` |
 /// | deleting, they remain, policy `DeleteData` | False `Deleting` | True `DeletingData` | False |
 /// | deleting, none remain | False `Deleting` | True `Deleting` | False |
@@ -47,6 +48,10 @@ public enum TenantStatusComputation {
             ready = (.false, "NameConflict", conflict.description)
             reconciling = (.false, "NameConflict", conflict.description)
             stalled = (.true, "NameConflict", conflict.description)
+        } else if let refusal = observation.refusal, !deleting {
+            ready = (.false, refusal.reason.rawValue, refusal.description)
+            reconciling = (.false, refusal.reason.rawValue, "retrying with backoff")
+            stalled = (.true, refusal.reason.rawValue, refusal.description)
         } else if deleting {
             ready = (.false, "Deleting", "the tenant is being deleted")
             let contents = observation.blockingContents

@@ -49,9 +49,10 @@ public struct ControllerSettings: Sendable {
 
     /// Reflector options for namespaced kinds, scoped to `namespaces`, with an optional label
     /// selector.
-    public func reflectorOptions(labelSelector: String? = nil) -> ReflectorOptions {
+    public func reflectorOptions(labelSelector: String? = nil, fieldSelector: String? = nil) -> ReflectorOptions {
         var options = ReflectorOptions()
         options.labelSelector = labelSelector
+        options.fieldSelector = fieldSelector
         if !namespaces.isEmpty { options.namespaces = Set(namespaces) }
         return options
     }
