@@ -192,41 +192,4 @@ import Testing
         #expect(cluster.status?.conditions?.first { $0.type == "Ready" }?.status == .false)
         try? await client.delete(Namespace.self, name: namespace)
     }
-
-    /// The schema admits `bad..example.com` as an Ingress host (its pattern does not rule out
-    /// an empty label), the Ingress validation does not: a real 422.
-    @Test(.enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
-    func anInvalidIngressStallsTheIPFSClusterWithTheServersMessage() async throws {
-        let env = try await EnvTest.shared()
-        let namespace = try await env.createNamespace("invalid")
-        let (client, op) = try await Support.start(env, tenantNamespaces: [namespace])
-        do {
-            try await Self.exerciseInvalid(client, namespace)
-        } catch {
-            await op.stop()
-            throw error
-        }
-        await op.stop()
-    }
-
-    static func exerciseInvalid(_ client: KubeClient, _ namespace: String) async throws {
-        var spec = IPFSClusterSpec()
-        spec.exposure.api = IPFSClusterSpec.HTTPExposure(type: .ingress, host: "bad..example.com")
-        _ = try await client.create(IPFSCluster(metadata: ObjectMeta(name: "odd", namespace: namespace), spec: spec))
-        #expect(
-            await Support.eventually {
-                let cluster = try await client.get(IPFSCluster.self, name: "odd", namespace: namespace)
-                return stalled(cluster.status?.conditions)?.reason == "Invalid"
-            })
-        let cluster = try await client.get(IPFSCluster.self, name: "odd", namespace: namespace)
-        let message = stalled(cluster.status?.conditions)?.message ?? ""
-        let ingress = IPFSClusterNames(instance: "odd").apiIngress
-        #expect(
-            message.hasPrefix("the API server refused to apply Ingress \(namespace)/\(ingress) (422): "), "\(message)")
-        #expect(message.contains("Invalid value: \"bad..example.com\""), "\(message)")
-        #expect(message.contains("RFC 1123 subdomain"), "\(message)")
-        #expect(cluster.status?.phase == .failed)
-        #expect(try await client.getIfExists(StatefulSet.self, name: "odd", namespace: namespace) == nil)
-        try? await client.delete(Namespace.self, name: namespace)
-    }
 }
