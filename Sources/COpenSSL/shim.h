@@ -1,5 +1,5 @@
-#ifndef QUARTERMASTER_COPENSSL_SHIM_H
-#define QUARTERMASTER_COPENSSL_SHIM_H
+#ifndef COPENSSL_SHIM_H
+#define COPENSSL_SHIM_H
 /* OpenSSL 3's TLS server API (libssl-dev, already installed for libcurl4-openssl-dev), for the
    admission webhook's HTTPS endpoint. Only what a TLS server over accepted sockets needs;
    macros wrapped in typed inline functions Swift can call. */

@@ -34,7 +34,7 @@ public struct ValidatingWebhookConfiguration: KubeResource, Hashable {
 
 /// One webhook of a ``ValidatingWebhookConfiguration``.
 public struct ValidatingWebhook: Codable, Hashable, Sendable {
-    /// A fully qualified name, unique in the configuration (`tenants.quartermaster.dev`).
+    /// A fully qualified name, unique in the configuration (`widgets.example.dev`).
     public var name: String
     public var clientConfig: WebhookClientConfig
     public var rules: [RuleWithOperations]?

@@ -8,7 +8,7 @@ import KubeCore
 ///   `admission.k8s.io/v1` AdmissionReview with a request: 400, never a crash.
 /// - The validator's verdict is answered 200 with `response.uid` set to the request's.
 public struct AdmissionWebhookRouter: Sendable {
-    /// Validators by exact path (`/validate-quartermaster-dev-v1alpha1-tenant`).
+    /// Validators by exact path (`/validate-example-dev-v1-widget`).
     public var routes: [String: AdmissionValidator]
 
     public init(routes: [String: AdmissionValidator]) { self.routes = routes }
