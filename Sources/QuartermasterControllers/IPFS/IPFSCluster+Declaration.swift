@@ -61,6 +61,7 @@ extension IPFSCluster {
                     PolicyRule(apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["list", "watch"])),
             ],
             aggregatedRoles: .workload, tenantOwners: .manage, resourceOffering: .ipfsCluster,
+            admission: IPFSCluster.admission,
             makeController: { cache, settings in IPFSClusterController.make(cache: cache, settings: settings) })
     }
 

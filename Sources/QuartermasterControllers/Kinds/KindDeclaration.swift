@@ -33,13 +33,17 @@ public struct KindDeclaration: Sendable {
     public var tenantOwners: TenantOwnerAccess
     /// The kind's controller.
     public var makeController: ControllerFactory
+    /// What the admission webhook checks on CREATE and UPDATE of the kind, or `nil` for no
+    /// webhook entry. Default `nil`.
+    public var admission: KindAdmission?
 
     public init(
         objectType: any KubeResource.Type, crd: CustomResourceDefinitionModel, managerRules: [DocumentedPolicyRule],
         offeringRules: @escaping @Sendable (_ offerings: [ResourceOffering]) -> [DocumentedPolicyRule] = { _ in [] },
         aggregatedRoles: AggregatedRoleAccess, tenantOwners: TenantOwnerAccess, resourceOffering: ResourceOffering? = nil,
-        makeController: @escaping ControllerFactory
+        admission: KindAdmission? = nil, makeController: @escaping ControllerFactory
     ) {
+        self.admission = admission
         self.objectType = objectType
         self.crd = crd
         self.managerRules = managerRules
