@@ -62,6 +62,7 @@ final class TLSListener: Sendable {
     /// Binds and listens on `host` (IPv4 or IPv6 literal; `nil`: every interface) and `port`,
     /// then accepts on a thread of its own until ``stop()``. Returns the port listened on.
     func start(host: String?, port: UInt16) throws -> UInt16 {
+        Self.ignoreBrokenPipes
         let fd = try Self.listeningSocket(host: host, port: port)
         let bound = Self.localPort(fd) ?? port
         let proceed = state.withLock { s -> Bool in
@@ -223,6 +224,10 @@ final class TLSListener: Sendable {
         done.wait()
         return result.value.withLock { $0 } ?? .text(500, "no response")
     }
+
+    /// A peer that closes its end makes a write raise SIGPIPE, which would end the process:
+    /// ignored process-wide once (the write then fails with EPIPE and the connection closes).
+    private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
     private final class ResponseBox: Sendable {
         let value = Mutex<WebhookHTTPResponse?>(nil)
