@@ -123,6 +123,7 @@ struct WebhookIntegrationTests {
         }
         #expect(refused, "the API server never called the webhook")
         let clash = try await env.kubectl(["apply", "-f", "-"], stdin: invalid)
+        print("WebhookIntegrationTests: kubectl apply of an out-of-bounds IPFSCluster: \(clash.stderr)")
         #expect(clash.status != 0)
         #expect(
             clash.stderr.contains(#"admission webhook "ipfsclusters.quartermaster.dev" denied the request"#)
