@@ -213,6 +213,20 @@ struct WebhookIntegrationTests {
             client: operatorClient, options: webhookSettings.certificateOptions(namespace: Self.namespace), now: { clock.now })
         #expect(try await replica.reconcile() == renewed)
 
+        // failurePolicy Fail, as documented: with no webhook serving, writes of the kinds are
+        // refused; deleting them is not.
+        webhook.server.stop()
+        let down = try await env.kubectl(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: quartermaster.dev/v1alpha1
+                kind: IPFSCluster
+                metadata: {name: while-down, namespace: acme}
+                spec: {replicas: 1}
+                """)
+        #expect(down.status != 0 && down.stderr.contains("failed calling webhook"), "\(down.stderr)")
+        try await env.kubectlChecked(["-n", "acme", "delete", "ipfscluster", "more-files"])
+
         // The webhook's roles: nothing forbidden, every grant used.
         let usage = try ManagerRoleUsage(auditLogPath: env.auditLogPath, user: EnvTestUser.operator.userName)
         #expect(usage.forbidden.isEmpty, "forbidden (audit log): \(usage.forbidden)")
