@@ -16,7 +16,7 @@ import Testing
 
     let options = WebhookCertificateOptions(
         namespace: "ops", secretName: "webhook-cert", serviceName: "webhook", webhookConfigurationName: "hooks",
-        webhookNames: ["widgets.example.dev"], authorityValidity: .seconds(300 * 86_400), servingValidity: .seconds(90 * 86_400))
+        webhookNames: ["widgets.example.dev"], authorityValidity: .days(300), servingValidity: .days(90))
 
     /// Runs `hook` once, before the first request matching `method` and `path` is forwarded.
     final class RacingTransport: HTTPTransport {

@@ -7,7 +7,7 @@ import Testing
 @Suite struct WebhookCertificatePlanTests {
     let options = WebhookCertificateOptions(
         namespace: "ops", secretName: "webhook-cert", serviceName: "webhook", ipAddresses: ["127.0.0.1"],
-        authorityValidity: .seconds(300 * 86_400), servingValidity: .seconds(90 * 86_400))
+        authorityValidity: .days(300), servingValidity: .days(90))
     let start = Date(timeIntervalSince1970: 1_900_000_000)
 
     /// A certificate as it appears in a bundle: one PEM block ending in a newline.
@@ -75,7 +75,7 @@ import Testing
 
     @Test func aServingCertificateNeverOutlivesItsCA() throws {
         var short = options
-        short.authorityValidity = .seconds(30 * 86_400)
+        short.authorityValidity = .days(30)
         short.renewalFraction = 0.1
         let set = try WebhookCertificatePlan.decide(stored: nil, options: short, now: start).set
         #expect(try WebhookCertificateIssuer.facts(of: set.serving.certificatePEM).notAfter <= days(30).addingTimeInterval(1))
