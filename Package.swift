@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // libcurl, through Debian's libcurl4-openssl-dev, with inline shims for its variadic API.
@@ -29,6 +31,13 @@ let package = Package(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // OpenSSL 3's TLS server API (libssl-dev, installed with libcurl4-openssl-dev) for the
+        // admission webhook's HTTPS endpoint: no second TLS stack compiled.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
         ),
         // Sans-IO: object model, JSON, resource paths, request building, API errors, CRD schemas
         // and ClusterRole manifests (rendered to YAML).
@@ -44,11 +53,15 @@ let package = Package(
             swiftSettings: strict
         ),
         // Controller machinery: reflector, store, work queue, controller, leader election,
-        // events, metrics, health. Knows no operator: an OperatorIdentity is passed in.
+        // events, metrics, health, the admission webhook server and its certificates. Knows no
+        // operator: an OperatorIdentity is passed in.
         .target(
             name: "KubeRuntime",
             dependencies: [
-                "KubeCore", "KubeClient",
+                "KubeCore", "KubeClient", "COpenSSL",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -57,6 +57,24 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds to establish the connection and TLS session to the API server.")
     var connectTimeout: Int = 10
 
+    @Flag(help: "Serve the validating admission webhook (every replica; certificates made and rotated by the operator).")
+    var enableWebhook = false
+
+    @Option(help: "Port of the admission webhook (HTTPS, every interface).")
+    var webhookPort: Int = Int(QuartermasterAdmission.port)
+
+    @Option(help: "Secret in the operator's namespace holding the webhook's CA and serving certificate.")
+    var webhookCertSecret: String = QuartermasterAdmission.secretName
+
+    @Option(help: "Service the webhook is reached through; its DNS names are in the serving certificate.")
+    var webhookService: String = QuartermasterAdmission.serviceName
+
+    @Option(help: "Another IP address or DNS name for the serving certificate (repeatable).")
+    var webhookCertHost: [String] = []
+
+    @Option(help: "ValidatingWebhookConfiguration whose own entries get the caBundle.")
+    var webhookConfiguration: String = QuartermasterAdmission.configurationName
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -74,6 +92,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard leaseDuration > renewDeadline, renewDeadline > retryPeriod, retryPeriod > 0 else {
             throw ValidationError("need --lease-duration > --renew-deadline > --retry-period > 0")
+        }
+        guard (1...65535).contains(webhookPort) else { throw ValidationError("--webhook-port must be 1 to 65535") }
+        guard !webhookCertSecret.isEmpty, !webhookService.isEmpty, !webhookConfiguration.isEmpty else {
+            throw ValidationError("--webhook-cert-secret, --webhook-service and --webhook-configuration must not be empty")
         }
         _ = try parseAddress(metricsBindAddress, flag: "--metrics-bind-address")
         _ = try parseAddress(healthProbeBindAddress, flag: "--health-probe-bind-address")
@@ -118,6 +140,12 @@ struct RunCommand: AsyncParsableCommand {
             operatorNamespace: options.leaderElectionNamespace)
         for controller in QuartermasterControllerSet.make(cache: manager.cache, settings: settings) {
             manager.add(controller)
+        }
+        if enableWebhook {
+            let webhook = WebhookSettings(
+                address: .listen(host: nil, port: UInt16(webhookPort)), secretName: webhookCertSecret,
+                serviceName: webhookService, extraHosts: webhookCertHost, configurationName: webhookConfiguration)
+            manager.add(webhook.makeWebhook(client: client, cache: manager.cache, settings: settings))
         }
         logger.info(
             "starting",

@@ -104,6 +104,10 @@ import Yams
             ("config/rbac/aggregated_roles.yaml", "ClusterRole", "quartermaster-editor"),
             ("config/rbac/aggregated_roles.yaml", "ClusterRole", "quartermaster-viewer"),
             ("config/rbac/tenant_owner_role.yaml", "ClusterRole", "quartermaster-tenant-owner"),
+            ("config/rbac/webhook_role.yaml", "Role", "quartermaster-webhook-role"),
+            ("config/rbac/webhook_role.yaml", "RoleBinding", "quartermaster-webhook-rolebinding"),
+            ("config/rbac/webhook_role.yaml", "ClusterRole", "quartermaster-webhook-configuration-role"),
+            ("config/rbac/webhook_role.yaml", "ClusterRoleBinding", "quartermaster-webhook-configuration-rolebinding"),
         ]
         for pair in pairs {
             let expected = try #require(Self.find(try Self.objects(inFile: pair.file), kind: pair.kind, name: pair.name))
@@ -124,7 +128,9 @@ import Yams
     @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
     func noRoleUsesWildcards() async throws {
         var roles = try await Self.render()
-        for file in ["role.yaml", "leader_election_role.yaml", "aggregated_roles.yaml", "tenant_owner_role.yaml"] {
+        for file in [
+            "role.yaml", "leader_election_role.yaml", "aggregated_roles.yaml", "tenant_owner_role.yaml", "webhook_role.yaml",
+        ] {
             roles += try Self.objects(inFile: "config/rbac/\(file)")
         }
         roles = roles.filter { ["ClusterRole", "Role"].contains($0["kind"] as? String ?? "") }
@@ -161,9 +167,43 @@ import Yams
         #expect(Self.find(objects, kind: "Service", name: "quartermaster-controller-manager-metrics") != nil)
         #expect(Self.find(objects, kind: "ServiceMonitor", name: "quartermaster-controller-manager") == nil)
         // Every namespaced object goes into the release namespace.
-        for object in objects where !["ClusterRole", "ClusterRoleBinding"].contains(object["kind"] as? String ?? "") {
+        let clusterScoped = ["ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration"]
+        for object in objects where !clusterScoped.contains(object["kind"] as? String ?? "") {
             #expect((object["metadata"] as? [String: Any])?["namespace"] as? String == "quartermaster-system")
         }
+    }
+
+    @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
+    func theChartInstallsTheSameWebhookAsConfigWebhook() async throws {
+        let rendered = try await Self.render()
+        let expected = try #require(
+            Self.find(
+                try Self.objects(inFile: "config/webhook/validating_webhook_configuration.yaml"),
+                kind: "ValidatingWebhookConfiguration", name: "quartermaster-validating-webhook"))
+        let actual = try #require(
+            Self.find(rendered, kind: "ValidatingWebhookConfiguration", name: "quartermaster-validating-webhook"))
+        #expect(try Self.canonical(actual["webhooks"]) == Self.canonical(expected["webhooks"]))
+        let service = try #require(Self.find(rendered, kind: "Service", name: "quartermaster-webhook-service"))
+        let kustomizeService = try #require(
+            Self.find(try Self.objects(inFile: "config/webhook/service.yaml"), kind: "Service", name: "quartermaster-webhook-service"))
+        #expect(
+            try Self.canonical((service["spec"] as? [String: Any])?["ports"])
+                == Self.canonical((kustomizeService["spec"] as? [String: Any])?["ports"]))
+        let container = try Self.managerContainer(rendered)
+        let args = container["args"] as? [String] ?? []
+        #expect(args.contains("--enable-webhook"))
+        let ports = container["ports"] as? [[String: Any]] ?? []
+        #expect(ports.contains { $0["name"] as? String == "webhook" && $0["containerPort"] as? Int == 9443 })
+
+        let ignoring = try await Self.render(values: #"{"webhook":{"failurePolicy":"Ignore"}}"#)
+        let relaxed = try #require(Self.find(ignoring, kind: "ValidatingWebhookConfiguration", name: "quartermaster-validating-webhook"))
+        #expect((relaxed["webhooks"] as? [[String: Any]] ?? []).allSatisfy { $0["failurePolicy"] as? String == "Ignore" })
+
+        let off = try await Self.render(values: #"{"webhook":{"enabled":false}}"#)
+        #expect(Self.find(off, kind: "ValidatingWebhookConfiguration", name: "quartermaster-validating-webhook") == nil)
+        #expect(Self.find(off, kind: "Service", name: "quartermaster-webhook-service") == nil)
+        #expect(Self.find(off, kind: "Role", name: "quartermaster-webhook-role") == nil)
+        #expect(!((try Self.managerContainer(off))["args"] as? [String] ?? []).contains("--enable-webhook"))
     }
 
     @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))

@@ -26,6 +26,9 @@ import Testing
             "config/rbac/tenant_owner_role.yaml", "charts/quartermaster/templates/clusterrole-manager.yaml",
             "charts/quartermaster/templates/clusterroles-aggregated.yaml",
             "charts/quartermaster/templates/clusterrole-tenant-owner.yaml", ArgoCDHealthPatch.path, FluxHealthChecks.path,
+            "config/webhook/validating_webhook_configuration.yaml", "config/rbac/webhook_role.yaml",
+            "charts/quartermaster/templates/validatingwebhookconfiguration.yaml",
+            "charts/quartermaster/templates/webhook-rbac.yaml",
         ] {
             #expect(paths.contains(path), "\(path) is not generated")
         }

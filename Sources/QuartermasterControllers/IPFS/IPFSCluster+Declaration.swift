@@ -72,6 +72,7 @@ extension IPFSCluster {
             ],
             aggregatedRoles: .workload, tenantOwners: .manage, resourceOffering: .ipfsCluster,
             hostClaims: .of(IPFSCluster.self),
+            admission: IPFSCluster.admission,
             makeController: { cache, settings in IPFSClusterController.make(cache: cache, settings: settings) })
     }
 

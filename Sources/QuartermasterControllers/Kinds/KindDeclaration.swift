@@ -37,14 +37,19 @@ public struct KindDeclaration: Sendable {
     /// objects ask for hosts; `nil` (the default) when they do not. The manager role then
     /// grants `get` on the kind (``ManagerRole/hostClaimHolderRules(_:)``).
     public var hostClaims: HostClaimHolderKind?
+    /// What the admission webhook checks on CREATE and UPDATE of the kind, or `nil` for no
+    /// webhook entry. Default `nil`.
+    public var admission: KindAdmission?
 
     public init(
         objectType: any KubeResource.Type, crd: CustomResourceDefinitionModel, managerRules: [DocumentedPolicyRule],
         offeringRules: @escaping @Sendable (_ offerings: [ResourceOffering]) -> [DocumentedPolicyRule] = { _ in [] },
         aggregatedRoles: AggregatedRoleAccess, tenantOwners: TenantOwnerAccess, resourceOffering: ResourceOffering? = nil,
-        hostClaims: HostClaimHolderKind? = nil, makeController: @escaping ControllerFactory
+        hostClaims: HostClaimHolderKind? = nil, admission: KindAdmission? = nil,
+        makeController: @escaping ControllerFactory
     ) {
         self.hostClaims = hostClaims
+        self.admission = admission
         self.objectType = objectType
         self.crd = crd
         self.managerRules = managerRules

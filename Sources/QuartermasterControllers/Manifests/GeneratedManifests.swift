@@ -9,6 +9,8 @@ import KubeCore
 /// - `crds/<group>_<plural>.yaml` and `crds/kustomization.yaml`; the chart's `crds/` copies;
 /// - `config/rbac/role.yaml` (``ManagerRole``), `aggregated_roles.yaml` (``AggregatedRoles``),
 ///   `tenant_owner_role.yaml` (``TenantOwnerRole``), and the chart's templates of the three;
+/// - the admission webhook (``WebhookManifests``): `config/webhook/validating_webhook_configuration.yaml`,
+///   `config/rbac/webhook_role.yaml` and the chart's templates of both;
 /// - `gitops/argocd/argocd-cm-patch.yaml` (``ArgoCDHealthPatch``, from the hand-written
 ///   `gitops/argocd/health.lua`) and `gitops/flux/quartermaster-kustomization.yaml`
 ///   (``FluxHealthChecks``).
@@ -100,6 +102,30 @@ public enum GeneratedManifests {
         let owner = tenantOwnerRole(for: kinds)
         files.append(File(path: "config/rbac/tenant_owner_role.yaml", text: owner.yaml(.plain)))
         files.append(File(path: "\(chart)/templates/clusterrole-tenant-owner.yaml", text: owner.yaml(chartLabels)))
+
+        let webhookHeader = [
+            generatedNotice,
+            "The admission webhook: one entry per kind with KindDeclaration.admission (CREATE and UPDATE of the",
+            "main resource only: never status, scale or DELETE). failurePolicy Fail: see docs/operations.md.",
+        ]
+        files.append(
+            File(
+                path: "config/webhook/validating_webhook_configuration.yaml",
+                text: WebhookManifests.configurationYAML(for: kinds, .plain(namespace: WebhookManifests.plainNamespace), header: webhookHeader)))
+        files.append(
+            File(
+                path: "\(chart)/templates/validatingwebhookconfiguration.yaml",
+                text: WebhookManifests.configurationYAML(for: kinds, .chart, header: webhookHeader)))
+        let webhookRBACHeader = [
+            generatedNotice,
+            "The admission webhook's own grants, apart from the manager role (proven by WebhookIntegrationTests):",
+            "its certificate Secret in the operator's namespace, and the caBundle of its one webhook configuration.",
+        ]
+        files.append(
+            File(
+                path: "config/rbac/webhook_role.yaml",
+                text: WebhookManifests.rbacYAML(.plain(namespace: WebhookManifests.plainNamespace), header: webhookRBACHeader)))
+        files.append(File(path: "\(chart)/templates/webhook-rbac.yaml", text: WebhookManifests.rbacYAML(.chart, header: webhookRBACHeader)))
 
         files.append(File(path: ArgoCDHealthPatch.path, text: ArgoCDHealthPatch.yaml(for: kinds, script: argoCDHealthScript)))
         files.append(File(path: FluxHealthChecks.path, text: FluxHealthChecks.yaml(for: kinds)))

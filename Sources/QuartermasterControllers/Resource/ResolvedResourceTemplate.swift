@@ -36,4 +36,14 @@ public struct ResolvedResourceTemplate: Hashable, Sendable {
     public func footprint(offerings: [ResourceOffering] = ResourceOffering.all) throws -> ResourceFootprint {
         try ResourceOffering.offering(for: template.kind, in: offerings).footprint(spec: childSpec(suspended: false))
     }
+
+    /// What the child asks for that tenant policy rules on (``ResourceOffering/policySubject(spec:)``
+    /// of ``childSpec(suspended:)`` with `suspended: false`), for the same judgement the
+    /// Resource reconciler makes before creating the child.
+    ///
+    /// - Throws: ``ResourceOfferingError/notOffered(_:)`` when no offering in `offerings`
+    ///   builds the template's kind, or the kind's decoding error for the spec.
+    public func policySubject(offerings: [ResourceOffering] = ResourceOffering.all) throws -> WorkloadPolicySubject {
+        try ResourceOffering.offering(for: template.kind, in: offerings).policySubject(spec: childSpec(suspended: false))
+    }
 }

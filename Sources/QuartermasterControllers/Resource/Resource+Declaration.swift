@@ -23,6 +23,7 @@ extension Resource {
             // another kind grants it with no edit here.
             offeringRules: { ResourceOffering.managerRules(for: $0) },
             aggregatedRoles: .workload, tenantOwners: .manage,
+            admission: Resource.admission,
             makeController: { cache, settings in ResourceController.make(cache: cache, settings: settings) })
     }
 

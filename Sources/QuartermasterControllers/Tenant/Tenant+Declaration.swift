@@ -47,6 +47,7 @@ extension Tenant {
                     which is a cluster administrator's decision (grant tenants.quartermaster.dev explicitly).
                     """),
             tenantOwners: .none,
+            admission: Tenant.admission,
             makeController: { cache, settings in TenantController.make(cache: cache, settings: settings) })
     }
 
