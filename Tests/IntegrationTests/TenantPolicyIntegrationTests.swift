@@ -107,6 +107,22 @@ import Testing
         let pinned = try await expectRefused(client, "pinned", a, reason: "PolicyViolation")
         #expect(pinned.contains("spec.nodeSelector.pool"), "\(pinned)")
 
+        // Exposure (item 6: one IPFSCluster got 43 LoadBalancers): a swarm LoadBalancer per peer
+        // for three peers is over the basic tier's one LoadBalancer per workload; no Service is
+        // created, and the namespace's quota caps LoadBalancers and NodePorts for anything else.
+        _ = try await client.create(
+            cluster("exposed", a) {
+                $0.replicas = 3
+                $0.exposure.swarm = .init(type: .loadBalancer)
+            })
+        let exposed = try await expectRefused(client, "exposed", a, reason: "PolicyViolation")
+        #expect(exposed.contains("LoadBalancer"), "\(exposed)")
+        let services = try await client.list(Service.self, namespace: a).items
+        #expect(!services.contains { $0.metadata.name?.hasPrefix("exposed") == true }, "no Service for a refused cluster")
+        let quota = try await client.list(ResourceQuota.self, namespace: a).items
+        let hard = quota.compactMap { $0.spec?.hard }.first ?? [:]
+        #expect(hard["services.loadbalancers"] == "1" && hard["services.nodeports"] == "2", "\(hard)")
+
         _ = try await client.create(cluster("quartermaster-allow-same-namespace", a))
         try await expectRefused(client, "quartermaster-allow-same-namespace", a, reason: "ReservedName")
         let tenantPolicy = try await client.get(NetworkPolicy.self, name: "quartermaster-allow-same-namespace", namespace: a)
