@@ -16,7 +16,9 @@ extension IPFSCluster {
             // The server sets the uid before validating admission; a placeholder keeps
             // `notPersisted` from standing for a spec problem.
             if cluster.metadata.uid == nil { cluster.metadata.uid = "admission" }
+            // Reserved names are judged for every kind by QuartermasterAdmission; not twice.
             let problems = IPFSClusterValidation.validate(cluster: cluster, storageClassNames: nil, existingStatefulSet: nil)
+                .filter { $0.reason != .reservedName }
             guard problems.isEmpty else { return problems.map { "\($0.reason.rawValue): \($0.message)" } }
             do { _ = try IPFSClusterDesiredState.compute(cluster: cluster, existingSecretData: nil) } catch let error
                 as IPFSClusterDesiredStateError
