@@ -12,11 +12,14 @@ import Testing
 /// The admission webhook against a real v1.20 API server, served on loopback
 /// (`clientConfig.url: https://127.0.0.1:PORT/...`, the caBundle patched in by the operator's
 /// certificate manager), run as the operator user bound only to `config/rbac/webhook_role.yaml`
-/// (the webhook's own Role and ClusterRole, apart from the manager role): manifests that break
-/// the operator's bounds are refused at create with the reason, valid ones pass, a deletion is
-/// never blocked, and after the injected clock passes the renewal point the Secret holds a new
+/// (the webhook's own Role and ClusterRole) and to the manager role (`config/rbac/role.yaml`,
+/// for the Tenant lookup's informers, in an `InformerCache` the test runs as the manager would):
+/// manifests that break the operator's bounds are refused at create with the reason, workloads
+/// in a Tenant's namespace are refused for its policy, valid ones pass, a deletion is never
+/// blocked, and after the injected clock passes the renewal point the Secret holds a new
 /// serving certificate, the server serves it and the API server still calls the webhook. The
-/// audit log then shows no 403 and every grant of the webhook's roles used.
+/// audit log then shows no 403, every grant of the webhook's roles and the lookup's list and
+/// watch used, and no request beyond those.
 @Suite("Webhook: refused at the door on a real API server")
 struct WebhookIntegrationTests {
     static let namespace = "quartermaster-system"
@@ -60,6 +63,13 @@ struct WebhookIntegrationTests {
             "create", "clusterrolebinding", "webhook-operator",
             "--clusterrole=\(QuartermasterAdmission.configurationRoleName)", "--user=quartermaster-operator",
         ])
+        // The manager role as generated: the webhook reads the namespace's Tenant from the
+        // informers it shares with the Tenant controller (list and watch of tenants and namespaces).
+        try await env.kubectlChecked(["apply", "-f", "\(root)/config/rbac/role.yaml"])
+        try await env.kubectlChecked([
+            "create", "clusterrolebinding", "webhook-operator-manager", "--clusterrole=quartermaster-manager-role",
+            "--user=quartermaster-operator",
+        ])
 
         // An object stored before the webhook existed, out of bounds (two Ingresses for one
         // host) and holding a finalizer: it must stay deletable.
@@ -87,10 +97,18 @@ struct WebhookIntegrationTests {
             registry: registry, events: EventRecorder(client: operatorClient, component: "webhook-test"),
             logger: Logger(label: "webhook-test"), operatorNamespace: Self.namespace)
         let webhookSettings = WebhookSettings(address: .listen(host: "127.0.0.1", port: 0), extraHosts: ["127.0.0.1"])
+        // The cache the manager runs: the webhook declares the Tenant lookup's informers in it.
+        // Declared here first with short watches (the options that do not tell informers
+        // apart): a watch is audited when it ends, so the audit log shows its grant used.
+        let cache = InformerCache(client: operatorClient)
+        _ = cache.informer(Namespace.self, options: ReflectorOptions(labelSelector: TenantLabels.tenant, watchTimeoutSeconds: 1...2))
+        _ = cache.informer(Tenant.self, options: ReflectorOptions(watchTimeoutSeconds: 1...2))
         let webhook = webhookSettings.makeWebhook(
-            client: operatorClient, cache: InformerCache(client: operatorClient), settings: settings, now: { clock.now },
-            clock: ManualClock())
+            client: operatorClient, cache: cache, settings: settings, now: { clock.now }, clock: ManualClock())
         defer { webhook.server.stop() }
+        #expect(cache.informerCount == 2, "the Tenant lookup's informers: \(cache.informerDescriptions)")
+        let caching = Task { await cache.run() }
+        defer { caching.cancel() }
 
         let first = try await webhook.refresh()  // creates the Secret (POST); no configuration yet
         let port = try #require(webhook.server.port)
@@ -158,6 +176,8 @@ struct WebhookIntegrationTests {
                 spec: {template: small-storage, parameters: {size: 900Ti}}
                 """)
         #expect(resource.status != 0 && resource.stderr.contains("InvalidParameters"), "\(resource.stderr)")
+
+        try await tenantPolicy(env, admin: admin, cache: cache, settings: settings)
 
         let valid = """
             apiVersion: quartermaster.dev/v1alpha1
@@ -227,12 +247,104 @@ struct WebhookIntegrationTests {
         #expect(down.status != 0 && down.stderr.contains("failed calling webhook"), "\(down.stderr)")
         try await env.kubectlChecked(["-n", "acme", "delete", "ipfscluster", "more-files"])
 
-        // The webhook's roles: nothing forbidden, every grant used.
+        // The webhook's roles and the lookup's informers: nothing forbidden, every grant used (a
+        // watch shows once it ends).
+        let webhookRules = QuartermasterAdmission.secretRules + QuartermasterAdmission.configurationRules + Self.tenantLookupRules
+        let audited = await CoreTest.eventually {
+            let usage = try? ManagerRoleUsage(auditLogPath: env.auditLogPath, user: EnvTestUser.operator.userName)
+            return usage?.unusedGrants(of: webhookRules, exempt: []).isEmpty == true
+        }
+        #expect(audited, "the audit log never showed every grant used")
         let usage = try ManagerRoleUsage(auditLogPath: env.auditLogPath, user: EnvTestUser.operator.userName)
         #expect(usage.forbidden.isEmpty, "forbidden (audit log): \(usage.forbidden)")
-        let unused = usage.unusedGrants(
-            of: QuartermasterAdmission.secretRules + QuartermasterAdmission.configurationRules, exempt: [])
-        #expect(unused.isEmpty, "grants of the webhook roles never used: \(unused)")
+        let unused = usage.unusedGrants(of: webhookRules, exempt: [])
+        #expect(unused.isEmpty, "grants of the webhook roles and the Tenant lookup never used: \(unused)")
+        // The manager role is bound too, but the webhook used none of it beyond the lookup.
+        let managerGrants = ManagerRole.documentedRules(for: QuartermasterKinds.all).reduce(into: Set<PolicyGrant>()) {
+            $0.formUnion($1.grants)
+        }
+        let lookupGrants = Self.tenantLookupRules.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
+        #expect(lookupGrants.isSubset(of: managerGrants), "the manager role lacks \(lookupGrants.subtracting(managerGrants))")
+        let allowed = (QuartermasterAdmission.secretRules + QuartermasterAdmission.configurationRules).reduce(
+            into: lookupGrants
+        ) { $0.formUnion($1.grants) }
+        let beyond = usage.requests.filter { r in r.code != 401 && r.code != 403 && !allowed.contains { r.uses($0) } }
+        #expect(beyond.isEmpty, "requests beyond the webhook roles and the Tenant lookup: \(beyond)")
+    }
+
+    /// What the Tenant lookup of the webhook reads, granted by the manager role: the informers
+    /// of Tenants and tenant namespaces (``TenantLookup/shared(in:settings:)``).
+    static let tenantLookupRules = [
+        DocumentedPolicyRule(
+            "The Tenants, cached.", PolicyRule(apiGroups: ["quartermaster.dev"], resources: ["tenants"], verbs: ["list", "watch"])),
+        DocumentedPolicyRule(
+            "Namespaces labelled quartermaster.dev/tenant, cached.",
+            PolicyRule(apiGroups: [""], resources: ["namespaces"], verbs: ["list", "watch"])),
+    ]
+
+    /// A Tenant's policy refused at the door: a Tenant created as an admin, its namespace
+    /// created as the Tenant controller creates it (``TenantDesiredState`` with the tenant
+    /// labels and the `tenant-uid` marker, no owner reference). Once the webhook's cache holds
+    /// both, a toleration the policy does not allow and a Resource whose template's image comes
+    /// from a registry the policy does not list are refused as `PolicyViolation`, with the
+    /// field; the same IPFSCluster outside any tenant's namespace is admitted.
+    private func tenantPolicy(_ env: EnvTest, admin: KubeClient, cache: InformerCache, settings: ControllerSettings)
+        async throws
+    {
+        let created = try await admin.create(
+            Tenant(
+                metadata: ObjectMeta(name: "globex"),
+                spec: TenantSpec(policy: TenantPolicy(registries: ["registry.example.com"]))))
+        var namespace = try TenantDesiredState.compute(tenant: created, operatorNamespace: Self.namespace).namespace
+        namespace.metadata.ownerReferences = nil
+        let uid = try #require(created.metadata.uid)
+        #expect(namespace.metadata.annotations?[TenantLabels.tenantUID] == uid)
+        #expect(namespace.metadata.labels?[TenantLabels.tenant] == "globex")
+        _ = try await admin.create(namespace)
+        let lookup = TenantLookup.shared(in: cache, settings: settings)
+        let known = await CoreTest.eventually { lookup.tenant(forNamespace: "globex")?.metadata.uid == uid }
+        #expect(known, "the webhook's cache never saw Tenant globex and its namespace")
+        #expect(cache.hasSynced)
+
+        // Images from the registry the policy allows: the toleration is the one violation.
+        func tolerating(_ namespace: String) -> String {
+            """
+            apiVersion: quartermaster.dev/v1alpha1
+            kind: IPFSCluster
+            metadata: {name: tolerant, namespace: \(namespace)}
+            spec:
+              replicas: 1
+              images: {kubo: "registry.example.com/ipfs/kubo:v0.43.1", cluster: "registry.example.com/ipfs/ipfs-cluster:v1.1.6"}
+              tolerations: [{operator: Exists}]
+            """
+        }
+        let toleration = try await env.kubectl(["apply", "-f", "-"], stdin: tolerating("globex"))
+        print("WebhookIntegrationTests: kubectl apply of an IPFSCluster against its tenant's policy: \(toleration.stderr)")
+        #expect(
+            toleration.status != 0
+                && toleration.stderr.contains(#"admission webhook "ipfsclusters.quartermaster.dev" denied the request"#)
+                && toleration.stderr.contains("PolicyViolation: spec.tolerations[0]")
+                && !toleration.stderr.contains("spec.images"), "\(toleration.stderr)")
+        #expect(try await admin.getIfExists(IPFSCluster.self, name: "tolerant", namespace: "globex") == nil)
+
+        let image = try await env.kubectl(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: quartermaster.dev/v1alpha1
+                kind: Resource
+                metadata: {name: files, namespace: globex}
+                spec: {template: small-storage}
+                """)
+        print("WebhookIntegrationTests: kubectl apply of a Resource against its tenant's registries: \(image.stderr)")
+        #expect(
+            image.status != 0 && image.stderr.contains(#"admission webhook "resources.quartermaster.dev" denied the request"#)
+                && image.stderr.contains("PolicyViolation") && image.stderr.contains("registry.example.com"),
+            "\(image.stderr)")
+        #expect(try await admin.getIfExists(Resource.self, name: "files", namespace: "globex") == nil)
+
+        // No Tenant in acme: no policy, the same spec is admitted.
+        try await env.kubectlChecked(["apply", "-f", "-"], stdin: tolerating("acme"))
+        #expect(try await admin.getIfExists(IPFSCluster.self, name: "tolerant", namespace: "acme") != nil)
     }
 
     /// The certificate the server presents on a new connection, as one normalized PEM block.

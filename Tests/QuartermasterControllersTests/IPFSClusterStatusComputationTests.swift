@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import KubeRuntime
 import Testing
 
 @testable import QuartermasterControllers
@@ -230,6 +231,81 @@ import Testing
         #expect(Self.condition(s, "Reconciling")?.status == .false)
         // The existing pods are still reported.
         #expect(s.readyReplicas == 3)
+    }
+
+    /// What the `Reconciling` condition of a stalled cluster says, by the class of its first
+    /// problem: only a problem of the spec asks for a change of the spec.
+    struct StalledRow: Sendable, CustomTestStringConvertible {
+        var rule: String
+        var reason: IPFSClusterValidation.Reason
+        var message: String
+        /// Phrases the message must hold.
+        var says: [String]
+        var testDescription: String { rule }
+    }
+
+    static let stalledRows: [StalledRow] = [
+        StalledRow(
+            rule: "a spec the operator cannot apply needs a change of the spec", reason: .invalidSpec,
+            message: "replicas: out of range", says: ["needs a change of the spec"]),
+        StalledRow(
+            rule: "a tenant's policy: the spec or the policy", reason: .policyViolation,
+            message: "spec.tolerations[0]: toleration {operator: Exists} is not allowed", says: ["change of the spec", "Tenant's policy"]),
+        StalledRow(
+            rule: "Forbidden: retried with backoff; a grant by the platform team clears it", reason: .forbidden,
+            message: #"apply Service ipfs/demo-api: services "demo-api" is forbidden: User "operator" cannot patch"#,
+            says: ["retries with backoff", "grant", "platform team", "the spec needs no change"]),
+        StalledRow(
+            rule: "QuotaExceeded (a refused write): retried; quota or a smaller spec clears it", reason: .quotaExceeded,
+            message: #"create PersistentVolumeClaim ipfs/data-demo-0: exceeded quota: quartermaster-tenant, requested: requests.storage=20Gi"#,
+            says: ["retries with backoff", "quota freed or raised by the platform team", "smaller spec"]),
+        StalledRow(
+            rule: "QuotaExceeded (the StatefulSet's FailedCreate): the same, the StatefulSet controller retries its pods",
+            reason: .quotaExceeded,
+            message: #"StatefulSet demo cannot create its pods: pods "demo-0" is forbidden: exceeded quota: quartermaster-tenant"#,
+            says: ["StatefulSet controller retries its pods", "quota freed or raised by the platform team", "smaller spec"]),
+        StalledRow(
+            rule: "RequestTooLarge: retried; a smaller spec clears it", reason: .requestTooLarge,
+            message: "apply ConfigMap ipfs/demo: request entity too large", says: ["retries with backoff", "smaller spec"]),
+        StalledRow(
+            rule: "Invalid: retried; the refusal says what clears it", reason: .invalid,
+            message: "apply Service ipfs/demo-api: Service \"demo-api\" is invalid", says: ["retries with backoff", "refusal's message"]),
+        StalledRow(
+            rule: "BadRequest: retried", reason: .badRequest, message: "patch IPFSCluster ipfs/demo: bad request",
+            says: ["retries with backoff"]),
+        StalledRow(
+            rule: "Refused (another 4xx): retried", reason: .refused, message: "apply Ingress ipfs/demo-api: 405",
+            says: ["retries with backoff"]),
+    ]
+
+    @Test(arguments: stalledRows)
+    func reconcilingMessageFitsTheProblem(_ row: StalledRow) throws {
+        let s = IPFSClusterStatusComputation.compute(
+            cluster: Self.cluster(generation: 2),
+            observation: .init(
+                statefulSet: try Self.sts(), problems: [IPFSClusterValidation.Problem(reason: row.reason, message: row.message)]),
+            now: Self.t0)
+        #expect(s.phase == .failed)
+        let reconciling = try #require(Self.condition(s, "Reconciling"))
+        #expect(reconciling.status == .false && reconciling.reason == "Stalled")
+        let message = reconciling.message ?? ""
+        for phrase in row.says { #expect(message.contains(phrase), "\(message)") }
+        let stalled = try #require(Self.condition(s, "Stalled"))
+        #expect(stalled.reason == row.reason.rawValue && stalled.message == row.message)
+        // A refusal by the API server never asks for a change of the spec alone.
+        if RefusedWrite.Reason(rawValue: row.reason.rawValue) != nil {
+            #expect(!message.contains("needs a change of the spec"), "\(message)")
+        }
+    }
+
+    /// Every reason has its own fitting message; the refused writes' say the operator retries.
+    @Test func everyReasonHasAReconcilingMessage() {
+        for reason in IPFSClusterValidation.Reason.allCases {
+            let message = IPFSClusterStatusComputation.stalledMessage(for: reason)
+            #expect(!message.isEmpty)
+            let refusal = RefusedWrite.Reason(rawValue: reason.rawValue) != nil
+            #expect(message.contains("retries with backoff") == refusal, "\(reason): \(message)")
+        }
     }
 
     @Test func externalEndpoints() throws {

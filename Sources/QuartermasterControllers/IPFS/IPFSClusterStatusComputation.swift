@@ -21,8 +21,10 @@ import KubeRuntime
 ///
 /// Conditions (each with `observedGeneration` = `metadata.generation`, transition times kept
 /// while the status does not change): `Ready`, `Reconciling` (True while working towards the
-/// spec), `Stalled` (True when a problem needs a spec change), and `DisruptionBudget` (False,
-/// only when more than one peer should run and the server does not serve `policy/v1`).
+/// spec), `Stalled` (True when a problem stops the reconciler: a spec it cannot apply, or a
+/// write the API server refused), and `DisruptionBudget` (False, only when more than one peer
+/// should run and the server does not serve `policy/v1`). While stalled, `Reconciling` is False
+/// reason `Stalled` with what clears the first problem (``stalledMessage(for:)``).
 ///
 /// While suspended: `Ready=False` reason `Suspended` (`TenantSuspended` when the Tenant is,
 /// naming it); `Reconciling=True` reason `Suspending` while the StatefulSet still has ready
@@ -34,6 +36,43 @@ public enum IPFSClusterStatusComputation {
     public static let reconcilingCondition = "Reconciling"
     public static let stalledCondition = StatusTransition.stalledType
     public static let disruptionBudgetCondition = "DisruptionBudget"
+
+    /// The `Reconciling` message of a cluster stalled by a problem of `reason`: what the operator
+    /// does meanwhile and what clears it. Only a problem of the spec itself asks for a change of
+    /// the spec; a refused write (``RefusedWrite``) is tried again with backoff, and a quota or
+    /// permission refusal clears with a change by the platform team (or, for quota and size, a
+    /// smaller spec).
+    public static func stalledMessage(for reason: IPFSClusterValidation.Reason) -> String {
+        switch reason {
+        case .invalidName, .reservedName:
+            return "the cluster's name cannot be used; recreate it under another name"
+        case .volumeShrinkNotAllowed, .storageChangeNotSupported, .ingressHostConflict, .hostRequired, .invalidHost,
+            .invalidSpec:
+            return "a problem of the spec stops the reconciler; it needs a change of the spec"
+        case .policyViolation:
+            return "the spec breaks its tenant's policy; a change of the spec, or of the Tenant's policy by the platform team, clears it"
+        case .storageClassNotFound:
+            return "a StorageClass the spec names does not exist; creating it (platform team) or a change of the spec clears it"
+        case .hostConflict:
+            return "another object holds a host of the spec; it clears when that object releases the host, or with another host"
+        case .nameConflict:
+            return "an object the cluster would write belongs to another owner; it clears once that object is deleted"
+        case .invalidIdentitiesSecret:
+            return "the identities Secret cannot be read and its keys are never regenerated over it; restoring the Secret clears it"
+        case .forbidden:
+            return "the API server refused a write for lack of permission; the operator retries with backoff, and a grant "
+                + "added to the operator's roles by the platform team clears it (the spec needs no change)"
+        case .quotaExceeded:
+            return "a ResourceQuota of the namespace refused the cluster's objects or pods; the operator retries with "
+                + "backoff (the StatefulSet controller retries its pods), and quota freed or raised by the platform team, "
+                + "or a smaller spec (fewer peers, smaller requests or volumes), clears it"
+        case .requestTooLarge:
+            return "an object is larger than the API server accepts; the operator retries with backoff, and a smaller spec clears it"
+        case .invalid, .badRequest, .refused:
+            return "the API server refused a write; the operator retries with backoff, and the refusal's message says "
+                + "what clears it (a change of the spec, or of the cluster's admission by the platform team)"
+        }
+    }
 
     public static func compute(
         cluster: IPFSCluster, observation: IPFSClusterObservation, now: Date = Date()
@@ -83,7 +122,7 @@ public enum IPFSClusterStatusComputation {
             let first = observation.problems[0]
             let message = observation.problems.map(\.message).joined(separator: "; ")
             set(readyCondition, .false, first.reason.rawValue, message)
-            set(reconcilingCondition, .false, "Stalled", "a problem needs a change of the spec")
+            set(reconcilingCondition, .false, "Stalled", stalledMessage(for: first.reason))
             set(stalledCondition, .true, first.reason.rawValue, message)
         case .pending:
             set(readyCondition, .false, "Pending", "the StatefulSet does not exist yet")
