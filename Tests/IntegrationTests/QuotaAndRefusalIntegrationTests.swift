@@ -131,9 +131,9 @@ import Testing
         #expect(cluster.status?.conditions?.first { $0.type == "Ready" }?.status == .false)
 
         // Raised: the third pod is created and the condition clears.
-        var raised = try await client.get(ResourceQuota.self, name: "tight", namespace: namespace)
-        raised.spec = ResourceQuotaSpec(hard: ["requests.cpu": "2"])
-        _ = try await client.replace(raised)
+        // A merge patch of the spec: the quota controller writes its status meanwhile.
+        _ = try await client.mergePatch(
+            ResourceQuota.self, name: "tight", namespace: namespace, patch: ["spec": ["hard": ["requests.cpu": "2"]]])
         #expect(
             await Support.eventually {
                 let cluster = try await client.get(IPFSCluster.self, name: "peers", namespace: namespace)
