@@ -24,7 +24,10 @@ struct ProcessKubeletIntegrationTests {
         def finish(message, code):
             open(os.environ["TERMINATION_LOG"], "w").write(message)
             os._exit(code)
-        signal.signal(signal.SIGTERM, lambda *_: finish("stopped by SIGTERM", 0))
+        def stopped(*_):
+            open(os.path.join(data, "stops"), "a").write("SIGTERM\\n")
+            finish("stopped by SIGTERM", 0)
+        signal.signal(signal.SIGTERM, stopped)
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 if self.path.startswith("/exit/"):
@@ -124,7 +127,9 @@ struct ProcessKubeletIntegrationTests {
             try await env.kubectlChecked(["apply", "-n", ns, "-f", "-"], stdin: Self.statefulSet)
 
             // Ready through the readiness probe on the mapped port; the StatefulSet counts it.
-            #expect(await CoreTest.eventually { await Self.readyReplicas(client, ns) == 1 })
+            let becameReady = await CoreTest.eventually { await Self.readyReplicas(client, ns) == 1 }
+            let startOutput = await kubelet.output(namespace: ns, pod: "web-0", container: "web")
+            #expect(becameReady, "\(startOutput)")
             let pod = try await client.get(Pod.self, name: "web-0", namespace: ns)
             #expect(pod.status?.phase == "Running")
             #expect(pod.status?.podIP == "127.0.0.1")
@@ -167,6 +172,8 @@ struct ProcessKubeletIntegrationTests {
             #expect(await CoreTest.eventually { await Self.readyReplicas(client, ns) == 1 })
             let claim = kubelet.claimDirectory(namespace: ns, claimName: "data-web-0")
             #expect((try? String(contentsOfFile: "\(claim)/boots", encoding: .utf8)) == "3")
+            // The deleted pod's process was asked to stop (SIGTERM), not killed.
+            #expect((try? String(contentsOfFile: "\(claim)/stops", encoding: .utf8)) == "SIGTERM\n")
             let output = await kubelet.output(namespace: ns, pod: "web-0", container: "web")
             #expect(!output.contains("Traceback"), "\(output)")
         } catch {
@@ -176,6 +183,8 @@ struct ProcessKubeletIntegrationTests {
         let lastPID = await kubelet.processID(namespace: ns, pod: "web-0", container: "web")
         await kubelet.stop()
         if let lastPID { #expect(kill(lastPID, 0) != 0) }
+        // Stopping the kubelet stopped the replacement's process and removed its directory.
+        #expect(!FileManager.default.fileExists(atPath: kubelet.directory))
     }
 
     @Test(

@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 import Synchronization
 
 /// One started container process.
@@ -17,7 +18,24 @@ final class LocalContainerProcess: @unchecked Sendable {
 
     /// Starts `executable` with `arguments`, exactly `environment`, in `directory`, appending
     /// stdout and stderr to `logPath`.
-    init(
+    ///
+    /// The process is spawned from a thread of its own with no signal blocked: a child inherits
+    /// the spawning thread's signal mask, and the concurrency pool's threads block signals, so
+    /// a process spawned from them would never see SIGTERM (only SIGKILL would stop it).
+    static func start(
+        executable: String, arguments: [String], environment: [String: String], directory: String, logPath: String
+    ) async throws -> LocalContainerProcess {
+        try await BlockingWork.run {
+            var none = sigset_t()
+            sigemptyset(&none)
+            pthread_sigmask(SIG_SETMASK, &none, nil)
+            return try LocalContainerProcess(
+                executable: executable, arguments: arguments, environment: environment, directory: directory,
+                logPath: logPath)
+        }
+    }
+
+    private init(
         executable: String, arguments: [String], environment: [String: String], directory: String, logPath: String
     ) throws {
         let process = Process()

@@ -108,7 +108,7 @@ public actor ProcessKubelet {
         eventTask?.cancel()
         let all = Array(pods.values)
         pods.removeAll()
-        for pod in all { await pod.stop(grace: .seconds(Self.grace(nil))) }
+        for pod in all { await pod.stop() }
         for task in stoppingPods { await task.value }
         ChildProcessRegistry.keep(directory)
         try? FileManager.default.removeItem(atPath: directory)
@@ -203,11 +203,10 @@ public actor ProcessKubelet {
     /// pod with grace 0 (the kubelet's last word on a gracefully deleted pod).
     private func retire(uid: String, pod: Pod, deleteAfterwards: Bool) {
         guard let runtime = pods.removeValue(forKey: uid) else { return }
-        let grace = Self.grace(pod.spec?.terminationGracePeriodSeconds)
         let client = self.client
         stoppingPods.append(
             Task {
-                await runtime.stop(grace: .seconds(grace))
+                await runtime.stop()
                 guard deleteAfterwards, let name = pod.metadata.name else { return }
                 var options = DeleteOptions()
                 options.gracePeriodSeconds = 0
@@ -215,6 +214,4 @@ public actor ProcessKubelet {
                 try? await client.delete(Pod.self, name: name, namespace: pod.metadata.namespace, options: options)
             })
     }
-
-    private static func grace(_ seconds: Int64?) -> Int64 { max(0, seconds ?? 30) }
 }

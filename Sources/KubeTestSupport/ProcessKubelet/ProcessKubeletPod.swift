@@ -38,6 +38,9 @@ actor ProcessKubeletPod {
     /// Container port → local loopback port, fixed for the pod's lifetime.
     let ports: [Int: Int]
     let directory: String
+    /// The pod's `terminationGracePeriodSeconds` (default 30 s): how long a process has between
+    /// SIGTERM and SIGKILL.
+    let grace: Duration
     private var pod: Pod
     private let context: Context
     private var containers: [ContainerState]
@@ -54,6 +57,7 @@ actor ProcessKubeletPod {
         self.name = pod.metadata.name ?? ""
         self.ports = ports
         self.directory = directory
+        self.grace = .seconds(max(0, pod.spec?.terminationGracePeriodSeconds ?? 30))
         self.context = context
         self.containers = (pod.spec?.containers ?? []).map { ContainerState(name: $0.name, image: $0.image ?? "") }
     }
@@ -115,11 +119,13 @@ actor ProcessKubeletPod {
         markDirty()
     }
 
-    /// Stops every process: SIGTERM, SIGKILL after `grace`; returns when all have exited.
-    func stop(grace: Duration) async {
+    /// Stops every process: SIGTERM, SIGKILL after the pod's grace period; returns when all
+    /// have exited.
+    func stop() async {
         stopping = true
         for task in tasks { task.cancel() }
         let processes = containers.compactMap(\.process)
+        let grace = self.grace
         await withTaskGroup(of: Void.self) { group in
             for process in processes { group.addTask { await process.stop(grace: grace) } }
         }
@@ -141,7 +147,7 @@ actor ProcessKubeletPod {
                     defaultDirectory: containerDirectory)
                 guard !stopping else { return }
                 _ = FileManager.default.createFile(atPath: terminationLog, contents: nil)
-                process = try LocalContainerProcess(
+                process = try await LocalContainerProcess.start(
                     executable: command.executable, arguments: command.arguments, environment: command.environment,
                     directory: command.directory, logPath: logPath(container: container.name))
                 context.logger.info(
