@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// Never outlives the test process: it is registered with `ChildProcessRegistry` (SIGKILL at
 /// exit) and guarded by the same watchdog as the control plane's processes (SIGKILL when the
-/// test process dies). When the process leads its own process group, signals go to the group,
-/// so its children (PostgreSQL's backends) are stopped with it.
+/// test process dies). Foundation's `Process` makes the child lead its own process group on
+/// Linux (`ProcessKubeletUnitTests` checks it); signals then go to the group, so its children
+/// (PostgreSQL's backends) are stopped with it.
 final class LocalContainerProcess: @unchecked Sendable {
     // @unchecked: `Process` is only touched in `init` and through its thread-safe
     // termination state afterwards.
