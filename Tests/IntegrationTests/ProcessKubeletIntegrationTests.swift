@@ -66,7 +66,8 @@ struct ProcessKubeletIntegrationTests {
                 env:
                 - {name: SECRET_TOKEN, valueFrom: {secretKeyRef: {name: web-secret, key: token}}}
                 - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
-                - {name: TERMINATION_LOG, value: /dev/termination-log}
+                - {name: TERMINATION_LOG, value: /run/web/termination-message}
+                terminationMessagePath: /run/web/termination-message
                 readinessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1}
                 volumeMounts:
                 - {name: app, mountPath: /app}

@@ -19,9 +19,9 @@ import Logging
 /// - a container whose image has no mapping waits with reason `ErrImageNeverPull`; one whose
 ///   Secret, ConfigMap, key or volume source is missing or unsupported waits with
 ///   `CreateContainerConfigError` (retried while the pod lives);
-/// - an exited process is `terminated` with its exit code and the termination message
-///   (`/dev/termination-log`, mapped to a file per container; `FallbackToLogsOnError` uses the
-///   output's tail); `restartPolicy` `Always` (the default) / `OnFailure` restarts it after
+/// - an exited process is `terminated` with its exit code and the termination message (the
+///   container's `terminationMessagePath`, default `/dev/termination-log`, mapped to a file per
+///   container; `FallbackToLogsOnError` uses the output's tail); `restartPolicy` `Always` (the default) / `OnFailure` restarts it after
 ///   `restartDelay`, doubling to 10 s, and counts `restartCount`; otherwise the pod ends
 ///   `Succeeded` or `Failed`.
 ///
@@ -36,8 +36,7 @@ import Logging
 /// `address(namespace:pod:containerPort:)` answers `127.0.0.1:PORT` to the test and to anything
 /// that must reach the pod.
 ///
-/// Not done (yet): init containers, liveness and startup probes, `terminationMessagePath` other
-/// than the default (KubeCore's `Container` does not model it), projected and downwardAPI
+/// Not done (yet): init containers, liveness and startup probes, projected and downwardAPI
 /// volumes, resource limits, updating a projected Secret or ConfigMap after the start.
 public actor ProcessKubelet {
     /// The node name reported for `spec.nodeName` field references when the pod has none.

@@ -49,6 +49,9 @@ actor ProcessKubeletPod {
     private var publishing = false
     private var dirty = false
     private let startTime = APITimestamp.time(Date())
+    /// Condition type → (status, lastTransitionTime), so a condition's time changes only when
+    /// its status does.
+    private var transitions: [String: (status: String, time: String)] = [:]
 
     init(pod: Pod, ports: [Int: Int], directory: String, context: Context) {
         self.pod = pod
@@ -89,6 +92,7 @@ actor ProcessKubeletPod {
             markDirty()
             return
         }
+        let messagePaths = await terminationMessagePaths()
         for (index, container) in spec.containers.enumerated() {
             guard let image = context.images.first(where: { $0.matches(container.image ?? "") }) else {
                 containers[index].waiting = (
@@ -108,7 +112,7 @@ actor ProcessKubeletPod {
             }
             let containerDirectory = "\(directory)/\(container.name)"
             try? ProcessKubeletVolumes.makeDirectory(containerDirectory)
-            paths.add("/dev/termination-log", "\(containerDirectory)/termination-log")
+            paths.add(messagePaths[container.name] ?? "/dev/termination-log", "\(containerDirectory)/termination-log")
             if let unsupported {
                 containers[index].waiting = ("CreateContainerConfigError", unsupported)
                 continue
@@ -117,6 +121,24 @@ actor ProcessKubeletPod {
             tasks.append(Task { await self.supervise(index: index, container: container, image: image, paths: finalPaths) })
         }
         markDirty()
+    }
+
+    /// Each container's `terminationMessagePath` (KubeCore's `Container` does not model it), read
+    /// from the pod's JSON; a container missing from the answer uses the default
+    /// `/dev/termination-log`.
+    private func terminationMessagePaths() async -> [String: String] {
+        guard
+            let response = try? await context.client.send(APIRequests.get(Pod.resource, namespace: namespace, name: name)),
+            let json = try? JSONDecoder().decode(JSONValue.self, from: response.body),
+            case .array(let containers)? = json["spec"]?["containers"]
+        else { return [:] }
+        var paths: [String: String] = [:]
+        for container in containers {
+            if case .string(let name)? = container["name"], case .string(let path)? = container["terminationMessagePath"] {
+                paths[name] = path
+            }
+        }
+        return paths
     }
 
     /// Stops every process: SIGTERM, SIGKILL after the pod's grace period; returns when all
@@ -150,6 +172,10 @@ actor ProcessKubeletPod {
                 process = try await LocalContainerProcess.start(
                     executable: command.executable, arguments: command.arguments, environment: command.environment,
                     directory: command.directory, logPath: logPath(container: container.name))
+                if stopping {  // stop() ran while the process was being started: it did not see it
+                    await process.stop(grace: grace)
+                    return
+                }
                 context.logger.info(
                     "started \(namespace)/\(name)/\(container.name): pid \(process.pid) \(command.executable) \(command.arguments.joined(separator: " "))")
                 let probeEnvironment = command.environment
@@ -306,7 +332,7 @@ actor ProcessKubeletPod {
     }
 
     private func status() -> JSONValue {
-        let now = JSONValue.string(APITimestamp.time(Date()))
+        let now = APITimestamp.time(Date())
         let statuses: [JSONValue] = containers.map { c in
             var state: JSONValue
             if let since = c.runningSince {
@@ -340,8 +366,11 @@ actor ProcessKubeletPod {
         let conditions: [JSONValue] = [
             ("PodScheduled", true), ("Initialized", true), ("ContainersReady", allReady), ("Ready", allReady),
         ].map { type, ok in
-            .object([
-                "type": .string(type), "status": .string(ok ? "True" : "False"), "lastTransitionTime": now,
+            let status = ok ? "True" : "False"
+            if transitions[type]?.status != status { transitions[type] = (status, now) }
+            return .object([
+                "type": .string(type), "status": .string(status),
+                "lastTransitionTime": .string(transitions[type]?.time ?? now),
             ])
         }
         return .object([
