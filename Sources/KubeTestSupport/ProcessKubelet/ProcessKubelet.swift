@@ -25,6 +25,9 @@ import Logging
 ///   `restartDelay`, doubling to 10 s, and counts `restartCount`; otherwise the pod ends
 ///   `Succeeded` or `Failed`.
 ///
+/// A pod is started once, when the kubelet first sees it without `containerStatuses` and not
+/// finished; a pod that already has them (run by another kubelet) is left alone.
+///
 /// Stopping: a deleted pod, or a pod given a `deletionTimestamp` (then the kubelet deletes it
 /// for good once its processes are gone), has its processes sent SIGTERM, then SIGKILL after the
 /// pod's `terminationGracePeriodSeconds` (default 30; the API server zeroes the deletion grace
@@ -45,6 +48,8 @@ public actor ProcessKubelet {
     /// Where the kubelet keeps pod directories (`pods/<uid>`) and claim directories
     /// (`claims/<namespace>/<claim>`).
     public nonisolated let directory: String
+    /// Whether `stop()` removes `directory` (the kubelet made it).
+    private let ownsDirectory: Bool
     private let client: KubeClient
     private let namespace: String
     private let labelSelector: String?
@@ -75,6 +80,7 @@ public actor ProcessKubelet {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         if directory == nil { ChildProcessRegistry.removeAtExit(root) }
         self.directory = root
+        self.ownsDirectory = directory == nil
         self.client = client
         self.namespace = namespace
         self.labelSelector = labelSelector
@@ -109,8 +115,10 @@ public actor ProcessKubelet {
         pods.removeAll()
         for pod in all { await pod.stop() }
         for task in stoppingPods { await task.value }
-        ChildProcessRegistry.keep(directory)
-        try? FileManager.default.removeItem(atPath: directory)
+        if ownsDirectory {
+            ChildProcessRegistry.keep(directory)
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     /// `127.0.0.1:PORT` where `containerPort` of the named pod (its current incarnation) is
