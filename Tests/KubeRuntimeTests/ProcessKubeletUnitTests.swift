@@ -92,4 +92,25 @@ struct ProcessKubeletUnitTests {
         process.signal(SIGTERM)
         #expect(await process.waitForExit() == 128 + Int(SIGTERM))
     }
+
+    @Test("an image mapping's user runs the process as that user when the tests run as root")
+    func runsAsUser() async throws {
+        let image = ProcessKubeletImage(image: "x", user: "nobody", baseEnvironment: ["PATH": "/usr/bin:/bin"])
+        let command = try ProcessKubeletCommand(
+            container: Container(name: "c", image: "x", command: ["id", "-u"]), image: image, environment: [],
+            paths: ProcessKubeletPathMap(), ports: [:], defaultDirectory: "/")
+        guard getuid() == 0 else {
+            #expect(command.executable.hasSuffix("/id"))
+            return
+        }
+        #expect(command.executable == "/usr/bin/setpriv")
+        let directory = NSTemporaryDirectory() + "pk-user-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let process = try await LocalContainerProcess.start(
+            executable: command.executable, arguments: command.arguments, environment: command.environment,
+            directory: command.directory, logPath: "\(directory)/log")
+        #expect(await process.waitForExit() == 0)
+        #expect((try? String(contentsOfFile: "\(directory)/log", encoding: .utf8)) == "65534\n")
+    }
 }

@@ -45,13 +45,41 @@ struct ProcessKubeletCommand: Sendable {
         guard let executable = Self.locate(program, path: environment["PATH"] ?? "") else {
             throw ContainerConfigError(description: "program \(program) not found on this machine")
         }
-        self.executable = executable
-        self.arguments = arguments
+        if let user = image.user, getuid() == 0 {
+            let account = try LocalUser(name: user)
+            self.executable = "/usr/bin/setpriv"
+            self.arguments =
+                ["--reuid=\(account.uid)", "--regid=\(account.gid)", "--init-groups", "--", executable] + arguments
+        } else {
+            self.executable = executable
+            self.arguments = arguments
+        }
         self.environment = environment
         if let workingDir = container.workingDir, !workingDir.isEmpty {
             directory = paths.mapPath(workingDir) ?? workingDir
         } else {
             directory = defaultDirectory
+        }
+    }
+
+    /// A user of this machine, by name.
+    struct LocalUser: Sendable {
+        var uid: uid_t
+        var gid: gid_t
+
+        init(name: String) throws {
+            guard let entry = getpwnam(name) else {
+                throw ContainerConfigError(description: "image mapping names user \(name), unknown on this machine")
+            }
+            uid = entry.pointee.pw_uid
+            gid = entry.pointee.pw_gid
+        }
+
+        /// Gives `path` and everything under it to this user.
+        func own(_ path: String) {
+            _ = chown(path, uid, gid)
+            guard let walker = FileManager.default.enumerator(atPath: path) else { return }
+            while let relative = walker.nextObject() as? String { _ = chown("\(path)/\(relative)", uid, gid) }
         }
     }
 

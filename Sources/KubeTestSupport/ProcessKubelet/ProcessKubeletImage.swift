@@ -33,16 +33,25 @@ public struct ProcessKubeletImage: Sendable {
     /// `=PORT`, has the number replaced by the mapped loopback port
     /// (`python3 -m http.server 8000`). Default `false`.
     public var rewritePortArguments: Bool
+    /// The local user the image's processes run as (PostgreSQL refuses to run as root: its
+    /// image's `postgres` user → this machine's `postgres`). When set and the tests run as root,
+    /// the process is started through `setpriv --reuid --regid --init-groups` and the pod's
+    /// directories it mounts (volumes, its own directory) are given to that user. The pod's
+    /// numeric `runAsUser`/`fsGroup` are not used: they name the image's users, not this
+    /// machine's. Default `nil`: the test's own user.
+    public var user: String?
     /// Environment variables added before the container's own (`PATH`, `HOME`). Default: this
     /// process's `PATH` only.
     public var baseEnvironment: [String: String]
 
     /// - Parameters: see the properties; all but `image` default to doing nothing extra.
+    ///   `baseEnvironment` defaults to this process's `PATH`.
     public init(
         image: String, programs: [String: String] = [:], entrypoint: [String]? = nil, paths: [String: String] = [:],
-        portEnvironment: [Int: String] = [:], rewritePortArguments: Bool = false,
+        portEnvironment: [Int: String] = [:], rewritePortArguments: Bool = false, user: String? = nil,
         baseEnvironment: [String: String]? = nil
     ) {
+        self.user = user
         self.image = image
         self.programs = programs
         self.entrypoint = entrypoint

@@ -112,6 +112,18 @@ actor ProcessKubeletPod {
             }
             let containerDirectory = "\(directory)/\(container.name)"
             try? ProcessKubeletVolumes.makeDirectory(containerDirectory)
+            if let user = image.user, getuid() == 0 {
+                do {
+                    let account = try ProcessKubeletCommand.LocalUser(name: user)
+                    account.own(containerDirectory)
+                    for mount in container.volumeMounts ?? [] {
+                        if let volumeDirectory = volumes[mount.name] { account.own(volumeDirectory) }
+                    }
+                } catch {
+                    containers[index].waiting = ("CreateContainerConfigError", "\(error)")
+                    continue
+                }
+            }
             paths.add(messagePaths[container.name] ?? "/dev/termination-log", "\(containerDirectory)/termination-log")
             if let unsupported {
                 containers[index].waiting = ("CreateContainerConfigError", unsupported)
