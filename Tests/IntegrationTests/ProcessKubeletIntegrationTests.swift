@@ -7,7 +7,8 @@ import Testing
 /// The process kubelet on the real API server and controller manager: a StatefulSet's pod,
 /// made by the controller manager, runs as a local Python process started from its rendered
 /// spec, goes Ready through its readiness probe, restarts with a restart count, and comes back
-/// as a new pod with the same claim's data after it is deleted.
+/// as a new pod with the same claim's data after it is deleted. A pod running Debian's
+/// PostgreSQL 15 (when installed) goes Ready by `pg_isready` on its mapped port.
 @Suite("Process kubelet on envtest", .serialized)
 struct ProcessKubeletIntegrationTests {
     /// The program the pod runs, shipped in its ConfigMap volume: it serves what it was given
@@ -207,6 +208,58 @@ struct ProcessKubeletIntegrationTests {
                 return status?.containerStatuses?.first?.state?["waiting"]?["reason"] == .string("ErrImageNeverPull")
                     && status?.phase == "Pending"
             })
+        await kubelet.stop()
+    }
+
+    static let postgresBin = "/usr/lib/postgresql/15/bin"
+
+    @Test(
+        "a PostgreSQL pod runs Debian's postgres as the postgres user, Ready by an exec probe (pg_isready on the mapped port)",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"),
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "\(postgresBin)/postgres"), "no PostgreSQL 15"))
+    func postgresPod() async throws {
+        let env = try await EnvTest.shared()
+        let ns = try await env.createNamespace("kubelet-pg")
+        let (client, _) = try CoreTest.countingClient(env)
+        let image = ProcessKubeletImage(
+            image: "postgres:15*", programs: ["/bin/sh": "/bin/sh"], portEnvironment: [5432: "PGPORT"], user: "postgres")
+        let kubelet = try ProcessKubelet(client: client, namespace: ns, labelSelector: "app=db", images: [image])
+        await kubelet.start()
+        // The container's own script, as an image's entrypoint would run it; paths reach it
+        // through the environment, which the mount paths rewrite.
+        let script = "test -f \"$PGDATA/PG_VERSION\" || \(Self.postgresBin)/initdb -D \"$PGDATA\" -A trust -U postgres; "
+            + "exec \(Self.postgresBin)/postgres -D \"$PGDATA\" -k \"$SOCKETS\" -c listen_addresses=127.0.0.1"
+        _ = try await client.create(
+            Pod(
+                metadata: ObjectMeta(name: "db", namespace: ns, labels: ["app": "db"]),
+                spec: PodSpec(
+                    containers: [
+                        Container(
+                            name: "postgres", image: "postgres:15", command: ["/bin/sh", "-c", script],
+                            env: [
+                                EnvVar(name: "PGDATA", value: "/var/lib/postgresql/data/pgdata"),
+                                EnvVar(name: "SOCKETS", value: "/var/run/postgresql"),
+                            ],
+                            ports: [ContainerPort(name: "postgres", containerPort: 5432)],
+                            volumeMounts: [
+                                VolumeMount(name: "data", mountPath: "/var/lib/postgresql/data"),
+                                VolumeMount(name: "sockets", mountPath: "/var/run/postgresql"),
+                            ],
+                            readinessProbe: Probe(
+                                exec: ExecAction(command: ["\(Self.postgresBin)/pg_isready", "-h", "127.0.0.1"]),
+                                periodSeconds: 1))
+                    ],
+                    volumes: [
+                        Volume(name: "data", emptyDir: EmptyDirVolumeSource()),
+                        Volume(name: "sockets", emptyDir: EmptyDirVolumeSource()),
+                    ],
+                    terminationGracePeriodSeconds: 10)))
+        let ready = await CoreTest.eventually {
+            (try? await client.get(Pod.self, name: "db", namespace: ns).status?.isReady) == true
+        }
+        let output = await kubelet.output(namespace: ns, pod: "db", container: "postgres")
+        #expect(ready, "\(output)")
+        #expect(await kubelet.address(namespace: ns, pod: "db", containerPort: 5432) != nil)
         await kubelet.stop()
     }
 }

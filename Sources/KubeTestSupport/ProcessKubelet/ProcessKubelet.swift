@@ -45,8 +45,9 @@ public actor ProcessKubelet {
     /// The node name reported for `spec.nodeName` field references when the pod has none.
     public static let nodeName = "process-kubelet"
 
-    /// Where the kubelet keeps pod directories (`pods/<uid>`) and claim directories
-    /// (`claims/<namespace>/<claim>`).
+    /// Where the kubelet keeps pod directories (`pods/<first 8 characters of the uid>`) and
+    /// claim directories (`claims/<namespace>/<claim>`). Paths are kept short: a Unix socket's
+    /// path (PostgreSQL's `.s.PGSQL.PORT` in a mounted directory) must fit in 107 bytes.
     public nonisolated let directory: String
     /// Whether `stop()` removes `directory` (the kubelet made it).
     private let ownsDirectory: Bool
@@ -68,15 +69,16 @@ public actor ProcessKubelet {
     ///   - images: the image mappings; a pod's container whose image matches none is reported
     ///     `ErrImageNeverPull`, never ignored.
     ///   - restartDelay: the first delay before restarting an exited container. Default 0.5 s.
-    ///   - directory: where volumes and logs go. Default: a new temporary directory, removed
-    ///     by `stop()` (and at exit).
+    ///   - directory: where volumes and logs go. Default: a new temporary directory
+    ///     (`$TMPDIR/pk-XXXXXXXX`), removed by `stop()` (and at exit).
     public init(
         client: KubeClient, namespace: String, labelSelector: String? = nil, images: [ProcessKubeletImage],
         restartDelay: Duration = .milliseconds(500), directory: String? = nil,
         logger: Logger = Logger(label: "test.process-kubelet")
     ) throws {
         let root =
-            directory ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("process-kubelet-\(UUID().uuidString)")
+            directory
+            ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("pk-\(UUID().uuidString.prefix(8).lowercased())")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         if directory == nil { ChildProcessRegistry.removeAtExit(root) }
         self.directory = root
@@ -200,7 +202,7 @@ public actor ProcessKubelet {
                 return
             }
             let runtime = ProcessKubeletPod(
-                pod: pod, ports: ports, directory: "\(directory)/pods/\(uid)", context: context)
+                pod: pod, ports: ports, directory: "\(directory)/pods/\(uid.prefix(8))", context: context)
             pods[uid] = runtime
             await runtime.start()
         }
