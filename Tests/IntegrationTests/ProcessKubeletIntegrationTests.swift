@@ -85,7 +85,8 @@ struct ProcessKubeletIntegrationTests {
 
     /// `example.invalid/web:*` runs this machine's Python; the port argument is rewritten.
     static let images = [
-        ProcessKubeletImage(image: "example.invalid/web:*", programs: ["python3": "/usr/bin/python3"], rewritePortArguments: true)
+        ProcessKubeletImage(
+            image: "example.invalid/web:*", programs: ["python3": "/usr/bin/python3"], rewritePortArguments: true)
     ]
 
     struct Served: Decodable, Equatable {
@@ -147,13 +148,16 @@ struct ProcessKubeletIntegrationTests {
             #expect(first?.boots == 1)
 
             // An exit is reported with its code and termination message, and Always restarts it.
-            _ = await ProcessKubelet.httpGet(port: await kubelet.localPort(namespace: ns, pod: "web-0", containerPort: 8000) ?? 0, path: "/exit/3")
+            _ = await ProcessKubelet.httpGet(
+                port: await kubelet.localPort(namespace: ns, pod: "web-0", containerPort: 8000) ?? 0, path: "/exit/3")
             #expect(
                 await CoreTest.eventually {
-                    let status = try? await client.get(Pod.self, name: "web-0", namespace: ns).status?.containerStatuses?.first
+                    let status = try? await client.get(Pod.self, name: "web-0", namespace: ns).status?
+                        .containerStatuses?.first
                     return status?.restartCount == 1 && status?.ready == true
                 })
-            let restarted = try await client.get(Pod.self, name: "web-0", namespace: ns).status?.containerStatuses?.first
+            let restarted = try await client.get(Pod.self, name: "web-0", namespace: ns).status?.containerStatuses?
+                .first
             let lastTerminated = restarted?.lastState?["terminated"]
             #expect(lastTerminated?["exitCode"] == .int(3))
             #expect(lastTerminated?["message"] == .string("asked to exit 3"))
@@ -196,12 +200,14 @@ struct ProcessKubeletIntegrationTests {
         let env = try await EnvTest.shared()
         let ns = try await env.createNamespace("kubelet")
         let (client, _) = try CoreTest.countingClient(env)
-        let kubelet = try ProcessKubelet(client: client, namespace: ns, labelSelector: "app=unknown", images: Self.images)
+        let kubelet = try ProcessKubelet(
+            client: client, namespace: ns, labelSelector: "app=unknown", images: Self.images)
         await kubelet.start()
         _ = try await client.create(
             Pod(
                 metadata: ObjectMeta(name: "unknown", namespace: ns, labels: ["app": "unknown"]),
-                spec: PodSpec(containers: [Container(name: "main", image: "example.invalid/other:1", command: ["true"])])))
+                spec: PodSpec(containers: [Container(name: "main", image: "example.invalid/other:1", command: ["true"])]
+                )))
         #expect(
             await CoreTest.eventually {
                 let status = try? await client.get(Pod.self, name: "unknown", namespace: ns).status
@@ -222,12 +228,14 @@ struct ProcessKubeletIntegrationTests {
         let ns = try await env.createNamespace("kubelet-pg")
         let (client, _) = try CoreTest.countingClient(env)
         let image = ProcessKubeletImage(
-            image: "postgres:15*", programs: ["/bin/sh": "/bin/sh"], portEnvironment: [5432: "PGPORT"], user: "postgres")
+            image: "postgres:15*", programs: ["/bin/sh": "/bin/sh"], portEnvironment: [5432: "PGPORT"], user: "postgres"
+        )
         let kubelet = try ProcessKubelet(client: client, namespace: ns, labelSelector: "app=db", images: [image])
         await kubelet.start()
         // The container's own script, as an image's entrypoint would run it; paths reach it
         // through the environment, which the mount paths rewrite.
-        let script = "test -f \"$PGDATA/PG_VERSION\" || \(Self.postgresBin)/initdb -D \"$PGDATA\" -A trust -U postgres; "
+        let script =
+            "test -f \"$PGDATA/PG_VERSION\" || \(Self.postgresBin)/initdb -D \"$PGDATA\" -A trust -U postgres; "
             + "exec \(Self.postgresBin)/postgres -D \"$PGDATA\" -k \"$SOCKETS\" -c listen_addresses=127.0.0.1"
         _ = try await client.create(
             Pod(

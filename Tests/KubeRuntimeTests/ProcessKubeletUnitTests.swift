@@ -1,7 +1,8 @@
 import Foundation
 import KubeCore
-@testable import KubeTestSupport
 import Testing
+
+@testable import KubeTestSupport
 
 /// The pure parts of the process kubelet (paths, commands, `$(VAR)`, ports) and its process
 /// handling, without an API server.
@@ -9,7 +10,9 @@ import Testing
 struct ProcessKubeletUnitTests {
     @Test("paths map by longest prefix at a path boundary, and after a '='")
     func pathMap() {
-        let map = ProcessKubeletPathMap([("/var/lib/postgresql", "/tmp/pg"), ("/var/lib/postgresql/data/", "/tmp/data")])
+        let map = ProcessKubeletPathMap([
+            ("/var/lib/postgresql", "/tmp/pg"), ("/var/lib/postgresql/data/", "/tmp/data"),
+        ])
         #expect(map.rewrite("/var/lib/postgresql/data/pgdata") == "/tmp/data/pgdata")
         #expect(map.rewrite("/var/lib/postgresql") == "/tmp/pg")
         #expect(map.rewrite("/var/lib/postgresqlx") == "/var/lib/postgresqlx")

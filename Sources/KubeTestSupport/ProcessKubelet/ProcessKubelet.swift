@@ -21,9 +21,9 @@ import Logging
 ///   `CreateContainerConfigError` (retried while the pod lives);
 /// - an exited process is `terminated` with its exit code and the termination message (the
 ///   container's `terminationMessagePath`, default `/dev/termination-log`, mapped to a file per
-///   container; `FallbackToLogsOnError` uses the output's tail); `restartPolicy` `Always` (the default) / `OnFailure` restarts it after
-///   `restartDelay`, doubling to 10 s, and counts `restartCount`; otherwise the pod ends
-///   `Succeeded` or `Failed`.
+///   container; `FallbackToLogsOnError` uses the output's tail); `restartPolicy` `Always`
+///   (the default) / `OnFailure` restarts it after `restartDelay`, doubling to 10 s, and counts
+///   `restartCount`; otherwise the pod ends `Succeeded` or `Failed`.
 ///
 /// A pod is started once, when the kubelet first sees it without `containerStatuses` and not
 /// finished; a pod that already has them (run by another kubelet) is left alone.
@@ -78,7 +78,8 @@ public actor ProcessKubelet {
     ) throws {
         let root =
             directory
-            ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("pk-\(UUID().uuidString.prefix(8).lowercased())")
+            ?? (NSTemporaryDirectory() as NSString).appendingPathComponent(
+                "pk-\(UUID().uuidString.prefix(8).lowercased())")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         if directory == nil { ChildProcessRegistry.removeAtExit(root) }
         self.directory = root
@@ -158,7 +159,9 @@ public actor ProcessKubelet {
     /// A plain HTTP/1.0 GET of `path` at `address`-style `127.0.0.1:port`: the answer's status
     /// and body, or `nil` when the connection fails. Bounded by `timeoutSeconds` (default 5) of
     /// socket inactivity.
-    public static func httpGet(port: Int, path: String = "/", timeoutSeconds: Int = 5) async -> (status: Int, body: String)? {
+    public static func httpGet(port: Int, path: String = "/", timeoutSeconds: Int = 5) async -> (
+        status: Int, body: String
+    )? {
         let request = "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n\r\n"
         guard
             let reply = await BlockingWork.run({

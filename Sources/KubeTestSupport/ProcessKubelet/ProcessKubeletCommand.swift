@@ -34,7 +34,8 @@ struct ProcessKubeletCommand: Sendable {
             words = entrypoint + (container.args ?? [])
         } else {
             throw ContainerConfigError(
-                description: "container \(container.name) has no command and image mapping \(image.image) no entrypoint")
+                description: "container \(container.name) has no command and image mapping \(image.image) no entrypoint"
+            )
         }
         words = words.map { paths.rewrite(ProcessKubeletEnvironment.expand($0, defined)) }
         let program = image.programs[words[0]] ?? words[0]

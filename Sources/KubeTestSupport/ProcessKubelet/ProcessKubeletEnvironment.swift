@@ -27,7 +27,8 @@ enum ProcessKubeletEnvironment {
         for source in container.envFrom ?? [] {
             let prefix = source.prefix ?? ""
             if let ref = source.configMapRef {
-                let data = try await configMapData(ref.name, namespace: namespace, optional: ref.optional, client: client)
+                let data = try await configMapData(
+                    ref.name, namespace: namespace, optional: ref.optional, client: client)
                 for (key, value) in data.sorted(by: { $0.key < $1.key }) { set(prefix + key, value) }
             }
             if let ref = source.secretRef {
@@ -56,7 +57,8 @@ enum ProcessKubeletEnvironment {
             let data = try await secretData(ref.name, namespace: namespace, optional: ref.optional, client: client)
             guard let value = data[ref.key] else {
                 if ref.optional == true { return nil }
-                throw ContainerConfigError(description: "couldn't find key \(ref.key) in Secret \(namespace)/\(ref.name ?? "")")
+                throw ContainerConfigError(
+                    description: "couldn't find key \(ref.key) in Secret \(namespace)/\(ref.name ?? "")")
             }
             return String(decoding: value, as: UTF8.self)
         }
@@ -88,7 +90,9 @@ enum ProcessKubeletEnvironment {
         case "spec.nodeName": return pod.spec?.nodeName ?? ProcessKubelet.nodeName
         case "spec.serviceAccountName": return pod.spec?.serviceAccountName ?? "default"
         default:
-            for (prefix, map) in [("metadata.labels['", pod.metadata.labels), ("metadata.annotations['", pod.metadata.annotations)]
+            for (prefix, map) in [
+                ("metadata.labels['", pod.metadata.labels), ("metadata.annotations['", pod.metadata.annotations),
+            ]
             where path.hasPrefix(prefix) && path.hasSuffix("']") {
                 let key = String(path.dropFirst(prefix.count).dropLast(2))
                 return map?[key] ?? ""

@@ -130,7 +130,8 @@ actor ProcessKubeletPod {
                 continue
             }
             let finalPaths = paths
-            tasks.append(Task { await self.supervise(index: index, container: container, image: image, paths: finalPaths) })
+            tasks.append(
+                Task { await self.supervise(index: index, container: container, image: image, paths: finalPaths) })
         }
         markDirty()
     }
@@ -140,13 +141,16 @@ actor ProcessKubeletPod {
     /// `/dev/termination-log`.
     private func terminationMessagePaths() async -> [String: String] {
         guard
-            let response = try? await context.client.send(APIRequests.get(Pod.resource, namespace: namespace, name: name)),
+            let response = try? await context.client.send(
+                APIRequests.get(Pod.resource, namespace: namespace, name: name)),
             let json = try? JSONDecoder().decode(JSONValue.self, from: response.body),
             case .array(let containers)? = json["spec"]?["containers"]
         else { return [:] }
         var paths: [String: String] = [:]
         for container in containers {
-            if case .string(let name)? = container["name"], case .string(let path)? = container["terminationMessagePath"] {
+            if case .string(let name)? = container["name"],
+                case .string(let path)? = container["terminationMessagePath"]
+            {
                 paths[name] = path
             }
         }
@@ -167,7 +171,9 @@ actor ProcessKubeletPod {
     }
 
     /// Runs one container until the pod stops or the restart policy ends it.
-    private func supervise(index: Int, container: Container, image: ProcessKubeletImage, paths: ProcessKubeletPathMap) async {
+    private func supervise(index: Int, container: Container, image: ProcessKubeletImage, paths: ProcessKubeletPathMap)
+        async
+    {
         let policy = pod.spec?.restartPolicy ?? "Always"
         var delay = context.restartDelay
         let containerDirectory = "\(directory)/\(container.name)"
@@ -175,7 +181,8 @@ actor ProcessKubeletPod {
         while !stopping {
             let process: LocalContainerProcess
             do {
-                let environment = try await ProcessKubeletEnvironment.resolve(container, pod: pod, client: context.client)
+                let environment = try await ProcessKubeletEnvironment.resolve(
+                    container, pod: pod, client: context.client)
                 let command = try ProcessKubeletCommand(
                     container: container, image: image, environment: environment, paths: paths, ports: ports,
                     defaultDirectory: containerDirectory)
@@ -188,8 +195,8 @@ actor ProcessKubeletPod {
                     await process.stop(grace: grace)
                     return
                 }
-                context.logger.info(
-                    "started \(namespace)/\(name)/\(container.name): pid \(process.pid) \(command.executable) \(command.arguments.joined(separator: " "))")
+                let commandLine = ([command.executable] + command.arguments).joined(separator: " ")
+                context.logger.info("started \(namespace)/\(name)/\(container.name): pid \(process.pid) \(commandLine)")
                 let probeEnvironment = command.environment
                 let probeDirectory = command.directory
                 containers[index].process = process
@@ -222,7 +229,8 @@ actor ProcessKubeletPod {
                 let finishedAt = APITimestamp.time(Date())
                 var terminated: [String: JSONValue] = [
                     "exitCode": .int(Int64(exitCode)), "reason": .string(exitCode == 0 ? "Completed" : "Error"),
-                    "startedAt": .string(containers[index].runningSince ?? finishedAt), "finishedAt": .string(finishedAt),
+                    "startedAt": .string(containers[index].runningSince ?? finishedAt),
+                    "finishedAt": .string(finishedAt),
                 ]
                 if !message.isEmpty { terminated["message"] = .string(message) }
                 containers[index].process = nil
@@ -297,7 +305,9 @@ actor ProcessKubeletPod {
     ) async -> Int {
         let words = words.map { paths.rewrite($0) }
         let program = image.programs[words[0]] ?? words[0]
-        guard let executable = ProcessKubeletCommand.locate(program, path: environment["PATH"] ?? "") else { return 127 }
+        guard let executable = ProcessKubeletCommand.locate(program, path: environment["PATH"] ?? "") else {
+            return 127
+        }
         return await BlockingWork.run { () -> Int in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)

@@ -3,7 +3,7 @@ import KubeClient
 import KubeCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs one readiness (or liveness) probe against a local container process.
@@ -28,7 +28,9 @@ struct ProcessKubeletProbe: Sendable {
 
     func run() async -> Bool {
         if let action = probe.httpGet {
-            guard action.scheme == nil || action.scheme == "HTTP", let port = localPort(action.port) else { return false }
+            guard action.scheme == nil || action.scheme == "HTTP", let port = localPort(action.port) else {
+                return false
+            }
             let path = action.path ?? "/"
             let headers = (action.httpHeaders ?? []).map { "\($0.name): \($0.value)\r\n" }.joined()
             let request = "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n\(headers)\r\n"
@@ -61,9 +63,9 @@ struct ProcessKubeletProbe: Sendable {
     /// `nil` when the connection (or the exchange) fails.
     static func exchange(port: Int, request: String?, timeoutSeconds: Int) -> String? {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -35,7 +35,8 @@ enum ProcessKubeletVolumes {
             } else if let source = volume.configMap {
                 let data = try await ProcessKubeletEnvironment.configMapData(
                     source.name, namespace: namespace, optional: source.optional, client: client)
-                try project(data.mapValues { Data($0.utf8) }, items: source.items, defaultMode: source.defaultMode, into: path)
+                try project(
+                    data.mapValues { Data($0.utf8) }, items: source.items, defaultMode: source.defaultMode, into: path)
                 directories[volume.name] = path
             } else if let source = volume.secret {
                 let data = try await ProcessKubeletEnvironment.secretData(
