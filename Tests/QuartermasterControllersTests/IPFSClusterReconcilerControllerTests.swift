@@ -13,16 +13,6 @@ import Testing
 /// `FakeAPIServer`: caches and watches drive the reconciles.
 @Suite("IPFSCluster controller over the fake API server")
 struct IPFSClusterReconcilerControllerTests {
-    /// Polls `condition` until it holds; the deadline only bounds a hang.
-    func eventually(_ timeout: Duration = .seconds(120), _ condition: () async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return await condition()
-    }
-
     /// The value of the gauge `name{label="value"}` in `text` (Prometheus text format).
     static func gauge(_ text: String, _ name: String, _ label: String, _ value: String) -> Double? {
         let prefix = "\(name){\(label)=\"\(value)\"} "

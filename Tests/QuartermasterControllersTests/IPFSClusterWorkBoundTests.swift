@@ -72,16 +72,6 @@ import Testing
         }
     }
 
-    /// Polls `condition` until it holds; the deadline only bounds a hang.
-    func eventually(_ timeout: Duration = .seconds(120), _ condition: () async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return await condition()
-    }
-
     @Test func aHeldOrRefusedClusterDoesNotBlockAnother() async throws {
         let gate = Gate(heldPath: "/configmaps/held-config", refusedPath: "/configmaps/refused-config")
         let client = KubeClient(transport: gate)
