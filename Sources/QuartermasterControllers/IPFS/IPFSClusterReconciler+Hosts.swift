@@ -19,14 +19,11 @@ extension IPFSClusterReconciler {
         let outcome = try await hostClaims.claim(hosts, for: holder, logger: logger)
         guard !outcome.conflicts.isEmpty else { return [] }
         let lost = Set(outcome.conflicts.keys.map(\.value))
-        for (name, ingress) in observed.ingresses.sorted(by: { $0.key < $1.key })
-        where (ingress.spec?.rules ?? []).contains(where: { $0.host.map(lost.contains) ?? false })
-            && ingress.metadata.isControlled(byUID: holder.uid) && ingress.metadata.deletionTimestamp == nil
-        {
-            do {
-                try await client.delete(Ingress.self, name: name, namespace: cluster.metadata.namespace)
-                logger.info("deleted an Ingress for a host another object holds", metadata: ["object": "\(name)"])
-            } catch KubeAPIError.notFound {}
+        for (_, ingress) in observed.ingresses.sorted(by: { $0.key < $1.key })
+        where (ingress.spec?.rules ?? []).contains(where: { $0.host.map(lost.contains) ?? false }) {
+            try await deleteIfControlled(
+                ingress, uid: holder.uid, namespace: cluster.metadata.namespace, logger: logger,
+                message: "deleted an Ingress for a host another object holds")
         }
         return outcome.conflicts.sorted { $0.key < $1.key }.map { host, other in
             IPFSClusterValidation.hostConflict(
@@ -46,13 +43,10 @@ extension IPFSClusterReconciler {
         let names = IPFSClusterNames(instance: cluster.metadata.name ?? "")
         let exposures = [(names.apiIngress, cluster.spec.exposure.api), (names.gatewayIngress, cluster.spec.exposure.gateway)]
         for (name, exposure) in exposures where exposure.type == .ingress {
-            guard case .failure = HostName.parse(exposure.host), let ingress = observed.ingresses[name],
-                ingress.metadata.isControlled(byUID: uid), ingress.metadata.deletionTimestamp == nil
-            else { continue }
-            do {
-                try await client.delete(Ingress.self, name: name, namespace: cluster.metadata.namespace)
-                logger.info("deleted an Ingress without a valid host", metadata: ["object": "\(name)"])
-            } catch KubeAPIError.notFound {}
+            guard case .failure = HostName.parse(exposure.host), let ingress = observed.ingresses[name] else { continue }
+            try await deleteIfControlled(
+                ingress, uid: uid, namespace: cluster.metadata.namespace, logger: logger,
+                message: "deleted an Ingress without a valid host")
         }
     }
 

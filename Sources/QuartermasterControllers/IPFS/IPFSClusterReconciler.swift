@@ -324,9 +324,12 @@ public struct IPFSClusterReconciler: Reconciler {
         return outcome.object
     }
 
-    private func deleteIfControlled<T: KubeResource>(_ object: T, uid: String, namespace: String?, logger: Logger)
-        async throws
-    {
+    /// Deletes `object` when this cluster (`uid`) is its controller and it is not already being
+    /// deleted; a refusal is a ``RefusedWrite``, an object already gone is fine. `message` is
+    /// the log line.
+    func deleteIfControlled<T: KubeResource>(
+        _ object: T, uid: String, namespace: String?, logger: Logger, message: Logger.Message = "deleted"
+    ) async throws {
         guard !uid.isEmpty, object.metadata.isControlled(byUID: uid), object.metadata.deletionTimestamp == nil,
             let name = object.metadata.name
         else { return }
@@ -334,7 +337,7 @@ public struct IPFSClusterReconciler: Reconciler {
             try await RefusedWrite.guarding("delete", kind: T.resource.kind, namespace: namespace, name: name) {
                 try await client.delete(T.self, name: name, namespace: namespace)
             }
-            logger.info("deleted", metadata: ["kind": "\(T.resource.kind)", "object": "\(name)"])
+            logger.info(message, metadata: ["kind": "\(T.resource.kind)", "object": "\(name)"])
         } catch KubeAPIError.notFound {}
     }
 
