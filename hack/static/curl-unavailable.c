@@ -8,9 +8,9 @@
  * HTTP(S) to the Kubernetes API server with basic, bearer-token or client-certificate auth, so
  * those three features are left out of the static binary: the symbols libcurl.a references are
  * defined here, and every entry point fails the way the real library fails when it cannot do
- * the job (no allocation, no connection, an error status). A kubeconfig pointing at ldap:// or
- * rtmp://, or a server asking for Negotiate (SPNEGO/Kerberos) auth, gets a curl error, never a
- * crash. Nothing here is called on the https:// path.
+ * the job (no allocation, no connection, an error status), so reaching one would be a curl
+ * error, never a crash. None is reachable: KubeClient refuses kubeconfig servers that are not
+ * http or https URLs, and never enables Negotiate (SPNEGO/Kerberos) authentication.
  *
  * The prototypes follow RFC 2744 (GSS-API C bindings), librtmp's rtmp.h and OpenLDAP's ldap.h;
  * their headers are not needed (libkrb5-dev is not even installed for the static build).
