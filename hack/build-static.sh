@@ -43,7 +43,13 @@ fi
 mkdir -p "$out_dir"
 clang=clang
 command -v "$clang" >/dev/null 2>&1 || clang="$(dirname "$(command -v swift)")/clang"
-"$clang" -c -O2 -fPIC -Wall -Wextra -Werror hack/static/curl-unavailable.c -o "$out_dir/curl-unavailable.o"
+"$clang" -c -O2 -fPIC -Wall -Wextra -Werror hack/static/curl-unavailable.c -o "$out_dir/curl-unavailable.o.new"
+# SwiftPM does not know this object is an input of the link: when it changes, remove the linked
+# binary so that the link is redone.
+if ! cmp -s "$out_dir/curl-unavailable.o.new" "$out_dir/curl-unavailable.o"; then
+  rm -f "$(swift build -c release --show-bin-path)/quartermaster"
+fi
+mv "$out_dir/curl-unavailable.o.new" "$out_dir/curl-unavailable.o"
 
 # SwiftPM links CCurl with `pkg-config --libs libcurl` (-lcurl) and COpenSSL with -lssl -lcrypto;
 # with -static-executable those resolve to the .a files, and their own dependencies come here, in
