@@ -52,8 +52,9 @@ fi
 echo "none"
 
 step "$bin version / --help"
-"$bin" version
-"$bin" --help | head -n 20
+"$bin" version || fail "$bin version"
+help="$("$bin" --help)" || fail "$bin --help"
+printf '%s\n' "$help" | head -n 12
 
 work="$(mktemp -d)"
 server_pid=""
