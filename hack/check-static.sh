@@ -12,7 +12,8 @@
 #      /proc and the service-account files, `quartermaster run` reaches a stand-in API server
 #      over HTTPS at 127.0.0.1 (KUBERNETES_SERVICE_HOST, as in a pod): TLS verified against the
 #      mounted ca.crt, the bearer token sent. That is libcurl, OpenSSL, threads and Foundation
-#      working with no file from this machine. Skipped where /proc cannot be mounted (not root,
+#      working with no file from this machine; then by a name, through /etc/hosts and through a
+#      stand-in DNS server (glibc's built-in lookups). Skipped where /proc cannot be mounted (not root,
 #      or a `docker build` without CAP_SYS_ADMIN).
 #
 #   hack/check-static.sh [BINARY]     # default .build/static/quartermaster
@@ -58,9 +59,11 @@ printf '%s\n' "$help" | head -n 12
 
 work="$(mktemp -d)"
 server_pid=""
+dns_pid=""
 proc_mounted=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$dns_pid" ] && kill "$dns_pid" 2>/dev/null || true
   [ -n "$proc_mounted" ] && umount "$work/root/proc" 2>/dev/null || true
   # Only remove the directory once /proc is no longer mounted in it.
   mountpoint -q "$work/root/proc" 2>/dev/null || rm -rf "$work"
@@ -110,7 +113,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=static-check-ca" \
   -keyout "$work/pki/ca.key" -out "$work/pki/ca.crt" 2>/dev/null
 openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" \
   -keyout "$work/pki/server.key" -out "$work/pki/server.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:kubernetes.default.svc\n' >"$work/pki/ext"
+printf 'subjectAltName=IP:127.0.0.1,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\n' \
+  >"$work/pki/ext"
 openssl x509 -req -in "$work/pki/server.csr" -CA "$work/pki/ca.crt" -CAkey "$work/pki/ca.key" \
   -CAcreateserial -days 1 -extfile "$work/pki/ext" -out "$work/pki/server.crt" 2>/dev/null
 cp "$work/pki/ca.crt" "$sa/ca.crt"
@@ -187,5 +191,40 @@ printf '127.0.0.1 kubernetes.default.svc\n' >"$work/root/etc/hosts"
 printf 'hosts: files dns\n' >"$work/root/etc/nsswitch.conf"
 reach_api kubernetes.default.svc
 
+step "chroot: the same through DNS (glibc's built-in 'dns', /etc/resolv.conf → a stand-in server on 127.0.0.1:53)"
+# Answers every A query with 127.0.0.1 and every other query with no record.
+cat >"$work/dns.py" <<'EOF'
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.bind(("127.0.0.1", 53))
+except OSError as e:
+    print("cannot bind 127.0.0.1:53: %s" % e); sys.exit(3)
+open(sys.argv[1] + "/dns.ready", "w").close()
+while True:
+    data, addr = s.recvfrom(512)
+    tid = struct.unpack(">H", data[:2])[0]
+    i = 12
+    while data[i] != 0: i += data[i] + 1
+    qtype = struct.unpack(">H", data[i + 1:i + 3])[0]
+    question = data[12:i + 5]
+    answer = b""
+    if qtype == 1:
+        answer = b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 5, 4) + socket.inet_aton("127.0.0.1")
+    s.sendto(struct.pack(">HHHHHH", tid, 0x8180, 1, 1 if answer else 0, 0, 0) + question + answer, addr)
+EOF
+python3 "$work/dns.py" "$work" &
+dns_pid=$!
+for _ in $(seq 50); do [ -e "$work/dns.ready" ] && break; kill -0 "$dns_pid" 2>/dev/null || break; sleep 0.1; done
+if [ -e "$work/dns.ready" ]; then
+  printf '127.0.0.1 localhost\n' >"$work/root/etc/hosts"
+  printf 'nameserver 127.0.0.1\n' >"$work/root/etc/resolv.conf"
+  reach_api kubernetes.default.svc.cluster.local
+  dns_note=", through /etc/hosts and through DNS"
+else
+  echo "skipped (port 53 in use?)"
+  dns_note=" and through /etc/hosts (DNS skipped)"
+fi
+
 echo
-echo "static check passed: no shared library, runs from an empty root, reaches the API server over TLS by IP and by name"
+echo "static check passed: no shared library, runs from an empty root, reaches the API server over TLS by IP$dns_note"
