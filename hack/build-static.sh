@@ -75,6 +75,6 @@ strip --strip-debug -o "$out" "$bin"
 chmod 0755 "$out"
 echo
 echo "built $out in $((end - start)) s ($(du -h "$out" | cut -f1))"
-file "$out"
+if command -v file >/dev/null 2>&1; then file "$out"; fi
 ldd "$out" 2>&1 || true
 echo "next: hack/check-static.sh"
