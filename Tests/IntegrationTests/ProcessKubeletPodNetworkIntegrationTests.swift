@@ -73,6 +73,7 @@ struct ProcessKubeletPodNetworkIntegrationTests {
             command: [/controller/serve]
             args: ["8000", /var/run/secrets/kubernetes.io/serviceaccount, /etc/podinfo]
             ports: [{name: status, containerPort: 8000}]
+            readinessProbe: {httpGet: {path: /, port: status}, periodSeconds: 1}
             env:
             - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
             - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
