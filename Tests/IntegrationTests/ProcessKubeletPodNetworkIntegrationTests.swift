@@ -207,7 +207,7 @@ struct ProcessKubeletPodNetworkIntegrationTests {
                 try await client.delete(Pod.self, name: "two", namespace: ns)
                 #expect(
                     await CoreTest.eventually {
-                        await ProcessKubelet.httpGet(host: ipTwo, port: 8000, timeoutSeconds: 1) == nil
+                        await ProcessKubelet.httpGet(host: ipTwo, port: 8000) == nil
                     })
                 #expect(await Self.served(ipOne)?.podIP == ipOne)
             } catch {
