@@ -278,6 +278,10 @@ public actor EnvTest {
                         // which a second control plane on the machine cannot bind.
                         "--bind-address", "127.0.0.1", "--secure-port", "0", "--port", "0",
                         "--controllers", "*,-serviceaccount-token,-nodeipam", "--leader-elect=false",
+                        // The CA its root-ca-cert-publisher writes into every namespace's
+                        // `kube-root-ca.crt` ConfigMap; without it `ca.crt` is empty (the
+                        // kubeconfig names its CA by file, not by data).
+                        "--root-ca-file", caPath,
                         // Tests install CRDs after the controller manager started: a quota
                         // capping `count/<plural>.<group>` is counted for a kind it discovered
                         // later only at its next full resync (5 minutes by default).

@@ -62,6 +62,53 @@ struct ProcessKubeletUnitTests {
         }
     }
 
+    @Test("fieldRef resolves the pod's own fields, its IP from the allocator, and labels/annotations by key")
+    func fieldRefs() {
+        var metadata = ObjectMeta(
+            name: "pg-1", namespace: "ns", labels: ["role": "primary", "app": "pg"],
+            annotations: ["note": "a \"quoted\"\nline"])
+        metadata.uid = "u-1"
+        let pod = Pod(metadata: metadata, spec: PodSpec(containers: [], serviceAccountName: "pg"))
+        func value(_ path: String) -> String? {
+            ProcessKubeletDownwardAPI.fieldValue(path, pod: pod, podIP: "127.0.1.7")
+        }
+        #expect(value("metadata.name") == "pg-1")
+        #expect(value("metadata.namespace") == "ns")
+        #expect(value("metadata.uid") == "u-1")
+        #expect(value("status.podIP") == "127.0.1.7")
+        #expect(value("status.hostIP") == "127.0.0.1")
+        #expect(value("spec.serviceAccountName") == "pg")
+        #expect(value("spec.nodeName") == ProcessKubelet.nodeName)
+        #expect(value("metadata.labels['role']") == "primary")
+        #expect(value("metadata.labels['missing']") == "")
+        #expect(value("metadata.annotations['note']") == "a \"quoted\"\nline")
+        #expect(value("metadata.labels") == nil)  // a whole map only in a volume
+        #expect(value("spec.unknown") == nil)
+        #expect(
+            ProcessKubeletDownwardAPI.fileContent("metadata.labels", pod: pod, podIP: "127.0.1.7")
+                == "app=\"pg\"\nrole=\"primary\"")
+        #expect(
+            ProcessKubeletDownwardAPI.fileContent("metadata.annotations", pod: pod, podIP: "")
+                == "note=\"a \\\"quoted\\\"\\nline\"")
+    }
+
+    @Test("KUBERNETES_SERVICE_HOST/PORT come from the API server's URL or host:port")
+    func apiServerVariables() {
+        func variables(_ server: String) -> [String] {
+            ProcessKubeletEnvironment.apiServerVariables(server).map { "\($0.0)=\($0.1)" }
+        }
+        #expect(
+            variables("https://127.0.0.1:40123") == [
+                "KUBERNETES_SERVICE_HOST=127.0.0.1", "KUBERNETES_SERVICE_PORT=40123",
+            ])
+        #expect(variables("127.0.0.1:6443") == ["KUBERNETES_SERVICE_HOST=127.0.0.1", "KUBERNETES_SERVICE_PORT=6443"])
+        #expect(
+            variables("https://api.example/") == ["KUBERNETES_SERVICE_HOST=api.example", "KUBERNETES_SERVICE_PORT=443"])
+        #expect(variables("https://[::1]:6443") == ["KUBERNETES_SERVICE_HOST=::1", "KUBERNETES_SERVICE_PORT=6443"])
+        #expect(variables("").isEmpty)
+        #expect(variables("no-port").isEmpty)
+    }
+
     @Test("ConfigMap items are projected to their paths with their modes; other keys are not")
     func projection() throws {
         let directory = NSTemporaryDirectory() + "pk-projection-\(UUID().uuidString)"

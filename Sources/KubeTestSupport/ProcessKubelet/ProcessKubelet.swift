@@ -9,16 +9,24 @@ import Logging
 /// `Pending` forever.
 ///
 /// It watches pods through a `Reflector` (one namespace, an optional label selector) and, for
-/// each new pod, starts every container's process exactly from the rendered spec (see
-/// `ProcessKubeletImage` for how images, paths and ports are mapped, `ProcessKubeletVolumes`
-/// for volumes), then reports the pod's status through the status subresource:
+/// each new pod, runs its init containers in order, each to completion, then starts every
+/// container's process, exactly from the rendered spec (see `ProcessKubeletImage` for how
+/// images, paths and ports are mapped, `ProcessKubeletVolumes` for volumes,
+/// `ProcessKubeletDownwardAPI` for `fieldRef`), then reports the pod's status through the
+/// status subresource:
 ///
-/// - `Running`, `podIP`/`hostIP` `127.0.0.1`, `containerStatuses` (started, ready, restartCount,
-///   `lastState`), and `ContainersReady`/`Ready` from the readiness probes (httpGet, tcpSocket,
-///   exec against the mapped ports; ready once started when there is no probe);
+/// - `Pending` while init containers run, with `initContainerStatuses` (waiting, running,
+///   terminated with the exit code) and `Initialized=False`; an init container that fails is
+///   restarted with the back-off below (restart count, `lastState`), or, with `restartPolicy:
+///   Never`, fails the pod;
+/// - then `Running`, `podIP`/`podIPs` (the pod's own address, see Network), `hostIP`
+///   `127.0.0.1`, `containerStatuses` (started, ready, restartCount, `lastState`), and
+///   `ContainersReady`/`Ready` from the readiness probes (httpGet, tcpSocket, exec against the
+///   mapped ports; ready once started when there is no probe);
 /// - a container whose image has no mapping waits with reason `ErrImageNeverPull`; one whose
 ///   Secret, ConfigMap, key or volume source is missing or unsupported waits with
-///   `CreateContainerConfigError` (retried while the pod lives);
+///   `CreateContainerConfigError` (retried while the pod lives; see `ProcessKubeletProjectedVolume`
+///   for `kube-root-ca.crt` and service account tokens);
 /// - an exited process is `terminated` with its exit code and the termination message (the
 ///   container's `terminationMessagePath`, default `/dev/termination-log`, mapped to a file per
 ///   container; `FallbackToLogsOnError` uses the output's tail); `restartPolicy` `Always`
@@ -35,12 +43,26 @@ import Logging
 /// removes the kubelet's directory. No process outlives the test process: each is killed at
 /// exit and guarded by a watchdog, like the control plane's.
 ///
-/// Ports: every `containerPort` of a pod gets a free loopback port for the pod's lifetime;
-/// `address(namespace:pod:containerPort:)` answers `127.0.0.1:PORT` to the test and to anything
-/// that must reach the pod.
+/// Ports: every `containerPort` of a pod gets a free loopback port for the pod's lifetime (the
+/// process learns it through the image mapping's `portEnvironment` or `rewritePortArguments`
+/// and must listen on `127.0.0.1` or every address); `address(namespace:pod:containerPort:)`
+/// answers `127.0.0.1:PORT`. Probes use these ports.
 ///
-/// Not done (yet): init containers, liveness and startup probes, projected and downwardAPI
-/// volumes, resource limits, updating a projected Secret or ConfigMap after the start.
+/// Network: every pod gets its own loopback IP `127.0.1.N` for its lifetime (from a
+/// process-wide allocator: several kubelets in one test process, or test processes on one
+/// machine, never hand out the same one at once; a freed one is reused), reported as
+/// `status.podIP`/`podIPs` and `fieldRef: status.podIP`. The kubelet listens on
+/// `podIP:containerPort` for every container port and forwards each TCP connection to the
+/// mapped port (both directions, half-closes passed on, at most 256 connections per port at
+/// once; see `ProcessKubeletPortForwarder`), so `podIP:5432` reaches the pod as in a cluster.
+/// A pod whose ports cannot be listened on waits with `CreateContainerError`.
+///
+/// In-cluster environment: every container gets `KUBERNETES_SERVICE_HOST` and
+/// `KUBERNETES_SERVICE_PORT` (the API server, see `init`), defined before its own variables.
+///
+/// Not done (yet): liveness and startup probes, resource limits, `resourceFieldRef`, updating a
+/// projected Secret, ConfigMap or token after the start, sidecar (restartable) init containers,
+/// Service names (nothing resolves them; connect to the pod IP).
 public actor ProcessKubelet {
     /// The node name reported for `spec.nodeName` field references when the pod has none.
     public static let nodeName = "process-kubelet"
@@ -55,6 +77,7 @@ public actor ProcessKubelet {
     private let namespace: String
     private let labelSelector: String?
     private let context: ProcessKubeletPod.Context
+    private let podIPs: ProcessKubeletPodIPs
     private var pods: [String: ProcessKubeletPod] = [:]
     private var stoppingPods: [Task<Void, Never>] = []
     private var reflectorTask: Task<Void, Never>?
@@ -71,10 +94,24 @@ public actor ProcessKubelet {
     ///   - restartDelay: the first delay before restarting an exited container. Default 0.5 s.
     ///   - directory: where volumes and logs go. Default: a new temporary directory
     ///     (`$TMPDIR/pk-XXXXXXXX`), removed by `stop()` (and at exit).
+    ///   - apiServer: the API server as the pods reach it, for `KUBERNETES_SERVICE_HOST` and
+    ///     `KUBERNETES_SERVICE_PORT`: `host:port` or a URL (`EnvTest.server`). Default `nil`:
+    ///     `client.host`, the `host:port` of a client made from a `ClientConfiguration`; when
+    ///     neither names a host and port, the variables are not set.
     public init(
         client: KubeClient, namespace: String, labelSelector: String? = nil, images: [ProcessKubeletImage],
-        restartDelay: Duration = .milliseconds(500), directory: String? = nil,
+        restartDelay: Duration = .milliseconds(500), directory: String? = nil, apiServer: String? = nil,
         logger: Logger = Logger(label: "test.process-kubelet")
+    ) throws {
+        try self.init(
+            client: client, namespace: namespace, labelSelector: labelSelector, images: images,
+            restartDelay: restartDelay, directory: directory, apiServer: apiServer, podIPs: .shared, logger: logger)
+    }
+
+    /// As the public `init`, with the pod IP allocator to use.
+    init(
+        client: KubeClient, namespace: String, labelSelector: String?, images: [ProcessKubeletImage],
+        restartDelay: Duration, directory: String?, apiServer: String?, podIPs: ProcessKubeletPodIPs, logger: Logger
     ) throws {
         let root =
             directory
@@ -87,9 +124,10 @@ public actor ProcessKubelet {
         self.client = client
         self.namespace = namespace
         self.labelSelector = labelSelector
+        self.podIPs = podIPs
         self.context = ProcessKubeletPod.Context(
             client: client, images: images, claimsDirectory: "\(root)/claims", restartDelay: restartDelay,
-            logger: logger)
+            kubeletVariables: ProcessKubeletEnvironment.apiServerVariables(apiServer ?? client.host), logger: logger)
     }
 
     /// Starts watching pods. Returns at once; the pods present are started as the first list
@@ -130,6 +168,10 @@ public actor ProcessKubelet {
         localPort(namespace: namespace, pod: pod, containerPort: containerPort).map { "127.0.0.1:\($0)" }
     }
 
+    /// The named pod's IP (`127.0.1.N`, its `status.podIP`), or `nil` when the kubelet does not
+    /// run such a pod. `podIP:containerPort` reaches the pod's process.
+    public func podIP(namespace: String, pod: String) -> String? { current(namespace: namespace, pod: pod)?.podIP }
+
     /// The loopback port of `containerPort` of the named pod, or `nil`.
     public func localPort(namespace: String, pod: String, containerPort: Int) -> Int? {
         current(namespace: namespace, pod: pod)?.ports[containerPort]
@@ -156,16 +198,17 @@ public actor ProcessKubelet {
         "\(directory)/claims/\(namespace)/\(claimName)"
     }
 
-    /// A plain HTTP/1.0 GET of `path` at `address`-style `127.0.0.1:port`: the answer's status
-    /// and body, or `nil` when the connection fails. Bounded by `timeoutSeconds` (default 5) of
+    /// A plain HTTP/1.0 GET of `path` at `host:port` (an IPv4 address: `127.0.0.1`, the
+    /// default, with a mapped port, or a pod IP with a container port): the answer's status and
+    /// body, or `nil` when the connection fails. Bounded by `timeoutSeconds` (default 5) of
     /// socket inactivity.
-    public static func httpGet(port: Int, path: String = "/", timeoutSeconds: Int = 5) async -> (
-        status: Int, body: String
-    )? {
-        let request = "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\n\r\n"
+    public static func httpGet(host: String = "127.0.0.1", port: Int, path: String = "/", timeoutSeconds: Int = 5)
+        async -> (status: Int, body: String)?
+    {
+        let request = "GET \(path) HTTP/1.0\r\nHost: \(host):\(port)\r\n\r\n"
         guard
             let reply = await BlockingWork.run({
-                ProcessKubeletProbe.exchange(port: port, request: request, timeoutSeconds: timeoutSeconds)
+                ProcessKubeletProbe.exchange(host: host, port: port, request: request, timeoutSeconds: timeoutSeconds)
             }),
             let split = reply.range(of: "\r\n\r\n")
         else { return nil }
@@ -205,10 +248,32 @@ public actor ProcessKubelet {
                 return
             }
             let runtime = ProcessKubeletPod(
-                pod: pod, ports: ports, directory: "\(directory)/pods/\(uid.prefix(8))", context: context)
+                pod: pod, ports: ports, network: openNetwork(ports: ports),
+                directory: "\(directory)/pods/\(uid.prefix(8))", context: context)
             pods[uid] = runtime
             await runtime.start()
         }
+    }
+
+    /// A pod IP and the forwarder of its container ports. An address whose port is taken (by a
+    /// process outside any kubelet) is skipped; after 16 such addresses, or with no free address,
+    /// the network carries the failure.
+    private func openNetwork(ports: [Int: Int]) -> ProcessKubeletPod.Network {
+        var skipped: Set<String> = []
+        var failure = "no free pod IP in 127.0.1.\(podIPs.hosts.lowerBound)-\(podIPs.hosts.upperBound)"
+        while skipped.count < 16, let lease = podIPs.allocate(excluding: skipped) {
+            do {
+                let forwarder = try ProcessKubeletPortForwarder(podIP: lease.ip, ports: ports)
+                return ProcessKubeletPod.Network(ip: lease.ip, lease: lease, forwarder: forwarder)
+            } catch {
+                failure = "\(error)"
+                lease.release()
+                guard let listen = error as? ProcessKubeletPortForwarder.ListenError, listen.addressInUse else { break }
+                skipped.insert(lease.ip)
+            }
+        }
+        context.logger.error("no pod network: \(failure)")
+        return ProcessKubeletPod.Network(ip: "127.0.0.1", failure: failure)
     }
 
     /// Stops the pod's processes in the background; with `deleteAfterwards`, then deletes the

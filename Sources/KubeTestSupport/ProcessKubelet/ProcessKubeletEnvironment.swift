@@ -8,13 +8,18 @@ struct ContainerConfigError: Error, Sendable, CustomStringConvertible {
     var description: String
 }
 
-/// A container's environment from its spec: `envFrom` first, then `env` in order, with
-/// `$(VAR)` references expanded against the variables defined before (Kubernetes' rule;
-/// `$$` is a literal `$`, an unknown reference is left as written).
+/// A container's environment from its spec: the kubelet's own variables first
+/// (`KUBERNETES_SERVICE_HOST`/`KUBERNETES_SERVICE_PORT`, when the kubelet knows the API
+/// server), then `envFrom`, then `env` in order, a later definition replacing an earlier one,
+/// with `$(VAR)` references expanded against the variables defined before (Kubernetes' rule;
+/// `$$` is a literal `$`, an unknown reference is left as written). `fieldRef` values come
+/// from `ProcessKubeletDownwardAPI`.
 enum ProcessKubeletEnvironment {
     /// Reads the Secrets and ConfigMaps the container refers to from the API server.
+    /// `kubeletVariables` are defined first (the API server's service variables).
     static func resolve(
-        _ container: Container, pod: Pod, client: KubeClient
+        _ container: Container, pod: Pod, podIP: String, kubeletVariables: [(String, String)] = [],
+        client: KubeClient
     ) async throws -> [(String, String)] {
         let namespace = pod.metadata.namespace ?? "default"
         var result: [(String, String)] = []
@@ -24,6 +29,7 @@ enum ProcessKubeletEnvironment {
             result.append((name, value))
             defined[name] = value
         }
+        for (name, value) in kubeletVariables { set(name, value) }
         for source in container.envFrom ?? [] {
             let prefix = source.prefix ?? ""
             if let ref = source.configMapRef {
@@ -40,7 +46,7 @@ enum ProcessKubeletEnvironment {
         }
         for variable in container.env ?? [] {
             if let source = variable.valueFrom {
-                if let value = try await resolve(source, pod: pod, namespace: namespace, client: client) {
+                if let value = try await resolve(source, pod: pod, podIP: podIP, namespace: namespace, client: client) {
                     set(variable.name, value)
                 }
             } else {
@@ -51,7 +57,7 @@ enum ProcessKubeletEnvironment {
     }
 
     private static func resolve(
-        _ source: EnvVarSource, pod: Pod, namespace: String, client: KubeClient
+        _ source: EnvVarSource, pod: Pod, podIP: String, namespace: String, client: KubeClient
     ) async throws -> String? {
         if let ref = source.secretKeyRef {
             let data = try await secretData(ref.name, namespace: namespace, optional: ref.optional, client: client)
@@ -72,7 +78,7 @@ enum ProcessKubeletEnvironment {
             return value
         }
         if let field = source.fieldRef {
-            guard let value = fieldValue(field.fieldPath, pod: pod) else {
+            guard let value = ProcessKubeletDownwardAPI.fieldValue(field.fieldPath, pod: pod, podIP: podIP) else {
                 throw ContainerConfigError(description: "unsupported fieldRef \(field.fieldPath)")
             }
             return value
@@ -80,25 +86,31 @@ enum ProcessKubeletEnvironment {
         throw ContainerConfigError(description: "unsupported valueFrom (resourceFieldRef)")
     }
 
-    /// The downward API fields a process kubelet can answer.
-    static func fieldValue(_ path: String, pod: Pod) -> String? {
-        switch path {
-        case "metadata.name": return pod.metadata.name ?? ""
-        case "metadata.namespace": return pod.metadata.namespace ?? ""
-        case "metadata.uid": return pod.metadata.uid ?? ""
-        case "status.podIP", "status.hostIP": return "127.0.0.1"
-        case "spec.nodeName": return pod.spec?.nodeName ?? ProcessKubelet.nodeName
-        case "spec.serviceAccountName": return pod.spec?.serviceAccountName ?? "default"
-        default:
-            for (prefix, map) in [
-                ("metadata.labels['", pod.metadata.labels), ("metadata.annotations['", pod.metadata.annotations),
-            ]
-            where path.hasPrefix(prefix) && path.hasSuffix("']") {
-                let key = String(path.dropFirst(prefix.count).dropLast(2))
-                return map?[key] ?? ""
-            }
-            return nil
+    /// `KUBERNETES_SERVICE_HOST` and `KUBERNETES_SERVICE_PORT` for the API server `server`:
+    /// `host:port` or a URL (`https://127.0.0.1:6443`; without a port, 443 for `https`, 80 for
+    /// `http`); an IPv6 host loses its brackets. Empty when `server` names no host.
+    static func apiServerVariables(_ server: String) -> [(String, String)] {
+        var rest = Substring(server)
+        var defaultPort: String?
+        if let scheme = rest.range(of: "://") {
+            defaultPort = rest[..<scheme.lowerBound].lowercased() == "http" ? "80" : "443"
+            rest = rest[scheme.upperBound...]
         }
+        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+        var host: Substring
+        var port: Substring?
+        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+            host = rest[rest.index(after: rest.startIndex)..<close]
+            let after = rest[rest.index(after: close)...]
+            if after.hasPrefix(":") { port = after.dropFirst() }
+        } else if let colon = rest.lastIndex(of: ":") {
+            host = rest[..<colon]
+            port = rest[rest.index(after: colon)...]
+        } else {
+            host = rest
+        }
+        guard !host.isEmpty, let port = port.map(String.init) ?? defaultPort, Int(port) != nil else { return [] }
+        return [("KUBERNETES_SERVICE_HOST", String(host)), ("KUBERNETES_SERVICE_PORT", port)]
     }
 
     /// A ConfigMap's `data` and `binaryData` (decoded); empty when it is missing and optional.

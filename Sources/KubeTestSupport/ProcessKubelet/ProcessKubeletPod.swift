@@ -3,8 +3,9 @@ import KubeClient
 import KubeCore
 import Logging
 
-/// One pod played by the process kubelet: its directory, volumes, port mapping, one supervised
-/// process per container, readiness probes, and the status it reports to the API server.
+/// One pod played by the process kubelet: its directory, volumes, its IP and port mapping, its
+/// init containers run in order, then one supervised process per container, readiness probes,
+/// and the status it reports to the API server.
 actor ProcessKubeletPod {
     /// What every pod shares with its kubelet.
     struct Context: Sendable {
@@ -12,13 +13,28 @@ actor ProcessKubeletPod {
         var images: [ProcessKubeletImage]
         var claimsDirectory: String
         var restartDelay: Duration
+        /// Defined first in every container's environment (the API server's
+        /// `KUBERNETES_SERVICE_HOST`/`KUBERNETES_SERVICE_PORT`).
+        var kubeletVariables: [(String, String)]
         var logger: Logger
+    }
+
+    /// The pod's address and what serves it: the lease on `ip` and the forwarder of
+    /// `ip:containerPort` to the mapped ports. `nil` parts when they could not be had (then the
+    /// pod does not start; `failure` says why).
+    struct Network: Sendable {
+        var ip: String
+        var lease: ProcessKubeletPodIPs.Lease?
+        var forwarder: ProcessKubeletPortForwarder?
+        var failure: String?
     }
 
     /// The state of one container, as `containerStatuses` reports it.
     struct ContainerState: Sendable {
         var name: String
         var image: String
+        /// An init container: runs to completion, in order, before the app containers.
+        var isInit = false
         var restartCount = 0
         var process: LocalContainerProcess?
         var runningSince: String?
@@ -37,13 +53,22 @@ actor ProcessKubeletPod {
     let name: String
     /// Container port → local loopback port, fixed for the pod's lifetime.
     let ports: [Int: Int]
+    /// The pod's IP (`status.podIP`), where the forwarder serves every container port.
+    let podIP: String
+    private let network: Network
     let directory: String
     /// The pod's `terminationGracePeriodSeconds` (default 30 s): how long a process has between
     /// SIGTERM and SIGKILL.
     let grace: Duration
     private var pod: Pod
     private let context: Context
+    /// The init containers' states, then the app containers'.
     private var containers: [ContainerState]
+    /// Their specs, in the same order.
+    private let specs: [Container]
+    private let initCount: Int
+    /// Every init container completed (true at once without init containers).
+    private var initialized: Bool
     private var tasks: [Task<Void, Never>] = []
     private var stopping = false
     private var publishing = false
@@ -53,16 +78,30 @@ actor ProcessKubeletPod {
     /// its status does.
     private var transitions: [String: (status: String, time: String)] = [:]
 
-    init(pod: Pod, ports: [Int: Int], directory: String, context: Context) {
+    init(pod: Pod, ports: [Int: Int], network: Network, directory: String, context: Context) {
         self.pod = pod
         self.uid = pod.metadata.uid ?? ""
         self.namespace = pod.metadata.namespace ?? "default"
         self.name = pod.metadata.name ?? ""
         self.ports = ports
+        self.podIP = network.ip
+        self.network = network
         self.directory = directory
         self.grace = .seconds(max(0, pod.spec?.terminationGracePeriodSeconds ?? 30))
         self.context = context
-        self.containers = (pod.spec?.containers ?? []).map { ContainerState(name: $0.name, image: $0.image ?? "") }
+        let initContainers = pod.spec?.initContainers ?? []
+        self.specs = initContainers + (pod.spec?.containers ?? [])
+        self.initCount = initContainers.count
+        self.initialized = initContainers.isEmpty
+        self.containers =
+            initContainers.map {
+                ContainerState(name: $0.name, image: $0.image ?? "", isInit: true, waiting: ("PodInitializing", ""))
+            }
+            + (pod.spec?.containers ?? []).map {
+                ContainerState(
+                    name: $0.name, image: $0.image ?? "",
+                    waiting: initContainers.isEmpty ? ("ContainerCreating", "") : ("PodInitializing", ""))
+            }
     }
 
     var isStopping: Bool { stopping }
@@ -78,76 +117,132 @@ actor ProcessKubeletPod {
     /// Where `container`'s stdout and stderr go.
     func logPath(container: String) -> String { "\(directory)/\(container)/output.log" }
 
-    /// Prepares the volumes and starts every container that has an image mapping.
-    func start() async {
-        let spec = pod.spec ?? PodSpec(containers: [])
-        let volumes: [String: String]
-        do {
-            volumes = try await ProcessKubeletVolumes.prepare(
-                pod: pod, podDirectory: directory, claimsDirectory: context.claimsDirectory, client: context.client)
-        } catch {
-            for index in containers.indices {
-                containers[index].waiting = ("CreateContainerConfigError", "\(error)")
-            }
+    /// Starts the pod in the background: prepares the volumes (retried while a Secret, a
+    /// ConfigMap or a token is missing), runs the init containers in order, each to completion,
+    /// then starts every app container that has an image mapping.
+    func start() {
+        tasks.append(Task { await self.run() })
+    }
+
+    private func run() async {
+        if let failure = network.failure {
+            for index in containers.indices { containers[index].waiting = ("CreateContainerError", failure) }
             markDirty()
             return
         }
+        guard let volumes = await prepareVolumes() else { return }
         let messagePaths = await terminationMessagePaths()
-        for (index, container) in spec.containers.enumerated() {
-            guard let image = context.images.first(where: { $0.matches(container.image ?? "") }) else {
-                containers[index].waiting = (
-                    "ErrImageNeverPull",
-                    "process kubelet: no image mapping for \"\(container.image ?? "")\"; declare one in the test"
-                )
-                continue
+        var launches: [Int: (image: ProcessKubeletImage, paths: ProcessKubeletPathMap)] = [:]
+        for (index, container) in specs.enumerated() {
+            if let launch = prepareLaunch(
+                index: index, container: container, volumes: volumes, messagePaths: messagePaths)
+            {
+                launches[index] = launch
             }
-            var paths = ProcessKubeletPathMap(image.paths.map { ($0.key, $0.value) })
-            var unsupported: String?
-            for mount in container.volumeMounts ?? [] {
-                guard let volumeDirectory = volumes[mount.name] else {
-                    unsupported = "volume \(mount.name) has a source the process kubelet does not support"
-                    continue
-                }
-                paths.add(mount.mountPath, mount.subPath.map { "\(volumeDirectory)/\($0)" } ?? volumeDirectory)
-            }
-            let containerDirectory = "\(directory)/\(container.name)"
-            try? ProcessKubeletVolumes.makeDirectory(containerDirectory)
-            if let user = image.user, getuid() == 0 {
-                do {
-                    let account = try ProcessKubeletCommand.LocalUser(name: user)
-                    account.own(containerDirectory)
-                    for mount in container.volumeMounts ?? [] {
-                        if let volumeDirectory = volumes[mount.name] { account.own(volumeDirectory) }
-                    }
-                } catch {
-                    containers[index].waiting = ("CreateContainerConfigError", "\(error)")
-                    continue
-                }
-            }
-            paths.add(messagePaths[container.name] ?? "/dev/termination-log", "\(containerDirectory)/termination-log")
-            if let unsupported {
-                containers[index].waiting = ("CreateContainerConfigError", unsupported)
-                continue
-            }
-            let finalPaths = paths
-            tasks.append(
-                Task { await self.supervise(index: index, container: container, image: image, paths: finalPaths) })
         }
         markDirty()
+        for index in 0..<initCount {
+            // An init container that cannot start keeps the pod initializing (its reason shows).
+            guard let launch = launches[index], !stopping else { return }
+            let completed = await supervise(
+                index: index, container: specs[index], image: launch.image, paths: launch.paths)
+            guard completed else { return }
+        }
+        guard !stopping else { return }
+        if !initialized {
+            initialized = true
+            for index in initCount..<containers.count where launches[index] != nil {
+                containers[index].waiting = ("ContainerCreating", "")
+            }
+            markDirty()
+        }
+        for index in initCount..<specs.count {
+            guard let launch = launches[index] else { continue }
+            let container = specs[index]
+            tasks.append(
+                Task {
+                    _ = await self.supervise(
+                        index: index, container: container, image: launch.image, paths: launch.paths)
+                })
+        }
     }
 
-    /// Each container's `terminationMessagePath` (KubeCore's `Container` does not model it), read
-    /// from the pod's JSON; a container missing from the answer uses the default
+    /// The volumes as directories, retried (after `restartDelay`, doubling to 10 s) while one
+    /// cannot be made; `nil` when the pod stops first.
+    private func prepareVolumes() async -> [String: String]? {
+        var delay = context.restartDelay
+        while !stopping {
+            do {
+                return try await ProcessKubeletVolumes.prepare(
+                    pod: pod, podIP: podIP, podDirectory: directory, claimsDirectory: context.claimsDirectory,
+                    client: context.client)
+            } catch {
+                for index in containers.indices {
+                    containers[index].waiting = ("CreateContainerConfigError", "\(error)")
+                }
+                markDirty()
+            }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(10))
+        }
+        return nil
+    }
+
+    /// The image mapping and path map of `container`, or `nil` (its waiting reason set) when it
+    /// cannot be started.
+    private func prepareLaunch(
+        index: Int, container: Container, volumes: [String: String], messagePaths: [String: String]
+    ) -> (image: ProcessKubeletImage, paths: ProcessKubeletPathMap)? {
+        guard let image = context.images.first(where: { $0.matches(container.image ?? "") }) else {
+            containers[index].waiting = (
+                "ErrImageNeverPull",
+                "process kubelet: no image mapping for \"\(container.image ?? "")\"; declare one in the test"
+            )
+            return nil
+        }
+        var paths = ProcessKubeletPathMap(image.paths.map { ($0.key, $0.value) })
+        var unsupported: String?
+        for mount in container.volumeMounts ?? [] {
+            guard let volumeDirectory = volumes[mount.name] else {
+                unsupported = "volume \(mount.name) has a source the process kubelet does not support"
+                continue
+            }
+            paths.add(mount.mountPath, mount.subPath.map { "\(volumeDirectory)/\($0)" } ?? volumeDirectory)
+        }
+        let containerDirectory = "\(directory)/\(container.name)"
+        try? ProcessKubeletVolumes.makeDirectory(containerDirectory)
+        if let user = image.user, getuid() == 0 {
+            do {
+                let account = try ProcessKubeletCommand.LocalUser(name: user)
+                account.own(containerDirectory)
+                for mount in container.volumeMounts ?? [] {
+                    if let volumeDirectory = volumes[mount.name] { account.own(volumeDirectory) }
+                }
+            } catch {
+                containers[index].waiting = ("CreateContainerConfigError", "\(error)")
+                return nil
+            }
+        }
+        paths.add(messagePaths[container.name] ?? "/dev/termination-log", "\(containerDirectory)/termination-log")
+        if let unsupported {
+            containers[index].waiting = ("CreateContainerConfigError", unsupported)
+            return nil
+        }
+        return (image, paths)
+    }
+
+    /// Each (init) container's `terminationMessagePath` (KubeCore's `Container` does not model
+    /// it), read from the pod's JSON; a container missing from the answer uses the default
     /// `/dev/termination-log`.
     private func terminationMessagePaths() async -> [String: String] {
         guard
             let response = try? await context.client.send(
                 APIRequests.get(Pod.resource, namespace: namespace, name: name)),
             let json = try? JSONDecoder().decode(JSONValue.self, from: response.body),
-            case .array(let containers)? = json["spec"]?["containers"]
+            let spec = json["spec"]
         else { return [:] }
         var paths: [String: String] = [:]
-        for container in containers {
+        for container in (spec["initContainers"]?.arrayValue ?? []) + (spec["containers"]?.arrayValue ?? []) {
             if case .string(let name)? = container["name"],
                 case .string(let path)? = container["terminationMessagePath"]
             {
@@ -158,7 +253,7 @@ actor ProcessKubeletPod {
     }
 
     /// Stops every process: SIGTERM, SIGKILL after the pod's grace period; returns when all
-    /// have exited.
+    /// have exited, then closes the pod's forwarded ports and gives its IP back.
     func stop() async {
         stopping = true
         for task in tasks { task.cancel() }
@@ -167,14 +262,23 @@ actor ProcessKubeletPod {
         await withTaskGroup(of: Void.self) { group in
             for process in processes { group.addTask { await process.stop(grace: grace) } }
         }
-        for task in tasks { await task.value }
+        var index = 0
+        while index < tasks.count {  // `run` may have added app containers' tasks meanwhile
+            await tasks[index].value
+            index += 1
+        }
+        await network.forwarder?.stop()
+        network.lease?.release()
     }
 
-    /// Runs one container until the pod stops or the restart policy ends it.
+    /// Runs one container until the pod stops or the restart policy ends it. An init container
+    /// runs until it exits 0 (restarted after a failure unless the policy is `Never`); returns
+    /// whether it did.
     private func supervise(index: Int, container: Container, image: ProcessKubeletImage, paths: ProcessKubeletPathMap)
-        async
+        async -> Bool
     {
         let policy = pod.spec?.restartPolicy ?? "Always"
+        let isInit = containers[index].isInit
         var delay = context.restartDelay
         let containerDirectory = "\(directory)/\(container.name)"
         let terminationLog = "\(containerDirectory)/termination-log"
@@ -182,18 +286,19 @@ actor ProcessKubeletPod {
             let process: LocalContainerProcess
             do {
                 let environment = try await ProcessKubeletEnvironment.resolve(
-                    container, pod: pod, client: context.client)
+                    container, pod: pod, podIP: podIP, kubeletVariables: context.kubeletVariables,
+                    client: context.client)
                 let command = try ProcessKubeletCommand(
                     container: container, image: image, environment: environment, paths: paths, ports: ports,
                     defaultDirectory: containerDirectory)
-                guard !stopping else { return }
+                guard !stopping else { return false }
                 _ = FileManager.default.createFile(atPath: terminationLog, contents: nil)
                 process = try await LocalContainerProcess.start(
                     executable: command.executable, arguments: command.arguments, environment: command.environment,
                     directory: command.directory, logPath: logPath(container: container.name))
                 if stopping {  // stop() ran while the process was being started: it did not see it
                     await process.stop(grace: grace)
-                    return
+                    return false
                 }
                 let commandLine = ([command.executable] + command.arguments).joined(separator: " ")
                 context.logger.info("started \(namespace)/\(name)/\(container.name): pid \(process.pid) \(commandLine)")
@@ -204,9 +309,9 @@ actor ProcessKubeletPod {
                 containers[index].waiting = nil
                 containers[index].terminated = nil
                 containers[index].started = true
-                containers[index].ready = container.readinessProbe == nil
+                containers[index].ready = !isInit && container.readinessProbe == nil
                 markDirty()
-                let probeTask = container.readinessProbe.map { probe in
+                let probeTask = (isInit ? nil : container.readinessProbe).map { probe in
                     Task {
                         await self.probeLoop(
                             index: index, process: process,
@@ -238,13 +343,17 @@ actor ProcessKubeletPod {
                 containers[index].runningSince = nil
                 containers[index].exitCode = exitCode
                 context.logger.info("\(namespace)/\(name)/\(container.name) exited with \(exitCode)")
-                if stopping { return }
-                let restart = policy == "Always" || (policy == "OnFailure" && exitCode != 0)
+                if stopping { return false }
+                let restart =
+                    isInit
+                    ? exitCode != 0 && policy != "Never"
+                    : policy == "Always" || (policy == "OnFailure" && exitCode != 0)
                 if !restart {
                     containers[index].terminated = .object(terminated)
                     containers[index].finished = true
+                    containers[index].ready = isInit && exitCode == 0
                     markDirty()
-                    return
+                    return isInit && exitCode == 0
                 }
                 containers[index].lastTerminated = .object(["terminated": .object(terminated)])
                 containers[index].restartCount += 1
@@ -259,6 +368,7 @@ actor ProcessKubeletPod {
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(10))
         }
+        return false
     }
 
     /// Probes every `periodSeconds` (default 10) after `initialDelaySeconds`, while `process`
@@ -376,17 +486,24 @@ actor ProcessKubeletPod {
             if let last = c.lastTerminated { fields["lastState"] = last }
             return .object(fields)
         }
-        let allReady = !containers.isEmpty && containers.allSatisfy(\.ready)
+        let initStatuses = Array(statuses[..<initCount])
+        let appStatuses = Array(statuses[initCount...])
+        let apps = containers[initCount...]
+        let allReady = initialized && !apps.isEmpty && apps.allSatisfy(\.ready)
         let phase: String
-        if !containers.isEmpty, containers.allSatisfy(\.finished) {
-            phase = containers.allSatisfy { $0.exitCode == 0 } ? "Succeeded" : "Failed"
-        } else if containers.contains(where: { $0.runningSince != nil }) {
+        if containers[..<initCount].contains(where: { $0.finished && $0.exitCode != 0 }) {
+            phase = "Failed"  // an init container failed and the policy is Never
+        } else if !initialized {
+            phase = "Pending"
+        } else if !apps.isEmpty, apps.allSatisfy(\.finished) {
+            phase = apps.allSatisfy { $0.exitCode == 0 } ? "Succeeded" : "Failed"
+        } else if apps.contains(where: { $0.runningSince != nil }) {
             phase = "Running"
         } else {
-            phase = containers.contains(where: \.started) ? "Running" : "Pending"
+            phase = apps.contains(where: \.started) ? "Running" : "Pending"
         }
         let conditions: [JSONValue] = [
-            ("PodScheduled", true), ("Initialized", true), ("ContainersReady", allReady), ("Ready", allReady),
+            ("PodScheduled", true), ("Initialized", initialized), ("ContainersReady", allReady), ("Ready", allReady),
         ].map { type, ok in
             let status = ok ? "True" : "False"
             if transitions[type]?.status != status { transitions[type] = (status, now) }
@@ -395,9 +512,12 @@ actor ProcessKubeletPod {
                 "lastTransitionTime": .string(transitions[type]?.time ?? now),
             ])
         }
-        return .object([
-            "phase": .string(phase), "podIP": "127.0.0.1", "hostIP": "127.0.0.1", "startTime": .string(startTime),
-            "conditions": .array(conditions), "containerStatuses": .array(statuses),
-        ])
+        var status: [String: JSONValue] = [
+            "phase": .string(phase), "podIP": .string(podIP), "podIPs": .array([.object(["ip": .string(podIP)])]),
+            "hostIP": "127.0.0.1", "startTime": .string(startTime), "conditions": .array(conditions),
+            "containerStatuses": .array(appStatuses),
+        ]
+        if initCount > 0 { status["initContainerStatuses"] = .array(initStatuses) }
+        return .object(status)
     }
 }

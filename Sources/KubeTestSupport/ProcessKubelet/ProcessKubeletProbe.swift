@@ -59,9 +59,9 @@ struct ProcessKubeletProbe: Sendable {
         }
     }
 
-    /// Connects to `127.0.0.1:port`; with a `request`, sends it and reads the answer to its end.
-    /// `nil` when the connection (or the exchange) fails.
-    static func exchange(port: Int, request: String?, timeoutSeconds: Int) -> String? {
+    /// Connects to `host:port` (an IPv4 address, default `127.0.0.1`); with a `request`, sends
+    /// it and reads the answer to its end. `nil` when the connection (or the exchange) fails.
+    static func exchange(host: String = "127.0.0.1", port: Int, request: String?, timeoutSeconds: Int) -> String? {
         #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -75,7 +75,7 @@ struct ProcessKubeletProbe: Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { return nil }
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))

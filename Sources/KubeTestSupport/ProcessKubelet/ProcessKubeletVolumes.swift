@@ -11,13 +11,14 @@ import KubeCore
 /// - `secret` and `configMap`: read from the API server once, when the pod starts, and written
 ///   as files (all keys, or `items` with their paths; `mode`/`defaultMode` honoured; default
 ///   0644). Later changes of the object are not projected again.
+/// - `projected` and `downwardAPI`: see `ProcessKubeletProjectedVolume`.
 /// - any other source: the pod cannot start when a container mounts it
 ///   (`CreateContainerConfigError`).
 enum ProcessKubeletVolumes {
     /// Prepares every volume of `pod` and returns volume name → directory; a volume whose source
     /// is unsupported is left out (mounting it is the error).
     static func prepare(
-        pod: Pod, podDirectory: String, claimsDirectory: String, client: KubeClient
+        pod: Pod, podIP: String, podDirectory: String, claimsDirectory: String, client: KubeClient
     ) async throws -> [String: String] {
         let namespace = pod.metadata.namespace ?? "default"
         var directories: [String: String] = [:]
@@ -42,6 +43,13 @@ enum ProcessKubeletVolumes {
                 let data = try await ProcessKubeletEnvironment.secretData(
                     source.secretName, namespace: namespace, optional: source.optional, client: client)
                 try project(data, items: source.items, defaultMode: source.defaultMode, into: path)
+                directories[volume.name] = path
+            } else if let source = volume.projected {
+                try await ProcessKubeletProjectedVolume.projectProjected(
+                    source, pod: pod, podIP: podIP, client: client, into: path)
+                directories[volume.name] = path
+            } else if let source = volume.downwardAPI {
+                try ProcessKubeletProjectedVolume.projectDownwardAPI(source, pod: pod, podIP: podIP, into: path)
                 directories[volume.name] = path
             }
         }
