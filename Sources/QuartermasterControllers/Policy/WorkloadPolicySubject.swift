@@ -1,5 +1,5 @@
 /// What one workload asks for that tenant policy rules on, whatever its kind: built by each
-/// kind from its spec (``IPFSClusterSpec/policySubject``; PostgresInstance and Deployment
+/// kind from its spec (``IPFSClusterSpec/policySubject``, ``PostgresInstanceSpec/policySubject``; Deployment
 /// later) and judged by ``TenantPolicy/violations(of:)``. Every entry names the field of the
 /// workload's spec it comes from, so a violation can point at it.
 public struct WorkloadPolicySubject: Hashable, Sendable {
