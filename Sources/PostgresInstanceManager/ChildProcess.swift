@@ -19,8 +19,15 @@ public final class ChildProcess: Sendable {
     public let name: String
     private let status = Mutex<Int32?>(nil)
 
-    /// Starts `executable` with `arguments` and the manager's environment.
-    public init(executable: String, arguments: [String]) throws {
+    /// Starts `executable` with `arguments`.
+    ///
+    /// - Parameters:
+    ///   - environment: the child's environment; default the manager's own.
+    ///   - outputFile: where standard output and error go (created or truncated, mode 0644);
+    ///     default the manager's own.
+    public init(
+        executable: String, arguments: [String], environment: [String: String]? = nil, outputFile: String? = nil
+    ) throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -35,10 +42,14 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let outputFile {
+            posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
-        let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+        let environment = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
         defer { for p in envp { free(p) } }
         var child: pid_t = 0

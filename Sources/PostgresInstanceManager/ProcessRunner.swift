@@ -9,6 +9,12 @@ public struct ProcessResult: Sendable {
     public var standardError: String
 
     public var succeeded: Bool { status == 0 }
+
+    public init(status: Int32, standardOutput: String, standardError: String) {
+        self.status = status
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
 }
 
 /// Why a command could not be run or failed.
