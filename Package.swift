@@ -130,7 +130,10 @@ let package = Package(
             name: "QuartermasterControllersTests",
             dependencies: ["QuartermasterControllers", "KubeTestSupport"]
         ),
-        .testTarget(name: "PostgresInstanceManagerTests", dependencies: ["PostgresInstanceManager", "KubeCore"]),
+        .testTarget(
+            name: "PostgresInstanceManagerTests",
+            dependencies: ["PostgresInstanceManager", "KubeCore", "KubeClient", "KubeTestSupport"]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
