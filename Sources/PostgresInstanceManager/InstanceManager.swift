@@ -17,7 +17,8 @@ import Synchronization
 ///    while unset), else `pg_basebackup` from the primary's pod IP (waiting until the status
 ///    names one). A directory without `PG_VERSION` is a failed bootstrap and is cleared first.
 /// 3. Writes the configuration (`InstanceConfiguration`) and starts `postgres -D PGDATA`.
-/// 4. On the primary, creates or updates roles and the database (`RoleSetupSQL`).
+/// 4. On the primary, creates or updates roles and the database (`RoleSetupSQL`), again
+///    whenever the owner, the database or a password in the mounted Secrets changes.
 /// 5. Supervises: SIGTERM stops PostgreSQL with `pg_ctl stop -m smart`, then `-m fast` after
 ///    the smart timeout, then SIGQUIT; SIGINT, SIGQUIT and SIGHUP are forwarded. Reads the
 ///    PostgresInstance every `pollInterval`: a changed configuration is written and reloaded
@@ -25,13 +26,17 @@ import Synchronization
 /// 6. Returns PostgreSQL's exit status (0 after a clean shutdown).
 ///
 /// HTTP (`StatusHTTPServer`, GET only) is served from the start: `/healthz` is 200 until
-/// PostgreSQL has exited, `/readyz` 200 when `/status` says `ready`, `/status` the
-/// `InstanceStatus` JSON; `/metrics` on the metrics port.
+/// PostgreSQL has exited, `/readyz` 200 when `/status` says `ready` (on a primary, only once
+/// the role setup has succeeded), `/status` the `InstanceStatus` JSON; `/metrics` on the
+/// metrics port.
 public final class InstanceManager: Sendable {
     public let options: InstanceManagerOptions
     public let source: any InstanceSpecSource
     private let logger: Logger
     private let postgresExited = Atomic<Bool>(false)
+    /// Whether the role setup has succeeded once (a primary is not ready before: the owner
+    /// could not log in).
+    private let rolesReady = Atomic<Bool>(false)
 
     public init(options: InstanceManagerOptions, source: any InstanceSpecSource, logger: Logger) {
         self.options = options
@@ -112,7 +117,6 @@ public final class InstanceManager: Sendable {
         try configuration.write(settings, primary: primary, logger: logger)
         logger.info("starting PostgreSQL as \(primary ? "primary" : "replica")")
         let child = try ChildProcess(executable: paths.binary("postgres"), arguments: ["-D", paths.pgdata])
-        if primary { await setUpRoles(settings: settings, child: child) }
         return await supervise(child: child, settings: settings, primary: primary, configuration: configuration)
     }
 
@@ -144,33 +148,53 @@ public final class InstanceManager: Sendable {
         }
     }
 
-    /// Waits until PostgreSQL accepts connections (polling `pg_isready` while it runs), then runs
-    /// `RoleSetupSQL`; failures are logged and retried a few times.
-    private func setUpRoles(settings: InstanceSettings, child: ChildProcess) async {
+    /// What the role setup was last run with: it runs again when any of it changes (a new
+    /// password in the mounted Secret, another owner or database in the spec).
+    private struct RoleInputs: Equatable {
+        var owner: String
+        var database: String
+        var ownerPassword: String?
+        var poolerPassword: String?
+    }
+
+    private func roleInputs(_ settings: InstanceSettings) -> RoleInputs {
+        RoleInputs(
+            owner: settings.owner, database: settings.database,
+            ownerPassword: InstanceFiles.secret(options.paths.appPasswordFile),
+            poolerPassword: InstanceFiles.secret(options.paths.poolerPasswordFile))
+    }
+
+    /// Waits until PostgreSQL accepts connections (polling `pg_isready` while it runs, at most
+    /// 600 times 200 ms).
+    private func waitUntilAccepting(_ child: ChildProcess) async {
         var attempts = 0
         while child.isRunning, !(await local.isAcceptingConnections()) {
             attempts += 1
             if attempts > 600 { break }
             try? await Task.sleep(for: .milliseconds(200))
         }
-        guard let password = InstanceFiles.secret(options.paths.appPasswordFile) else {
+    }
+
+    /// Runs `RoleSetupSQL` for `inputs`, up to 5 attempts; returns whether it succeeded.
+    private func setUpRoles(_ inputs: RoleInputs) async -> Bool {
+        guard let password = inputs.ownerPassword else {
             logger.error("no owner password at \(options.paths.appPasswordFile): roles not set up")
-            return
+            return false
         }
         let cluster = RoleSetupSQL.clusterScript(
-            owner: settings.owner, ownerPassword: password, database: settings.database,
-            poolerPassword: InstanceFiles.secret(options.paths.poolerPasswordFile))
+            owner: inputs.owner, ownerPassword: password, database: inputs.database, poolerPassword: inputs.poolerPassword)
         for attempt in 1...5 {
             do {
                 try await local.execute(cluster)
-                try await local.execute(RoleSetupSQL.databaseScript(), database: settings.database)
-                logger.info("roles and database \(settings.database) set up")
-                return
+                try await local.execute(RoleSetupSQL.databaseScript(), database: inputs.database)
+                logger.info("roles and database \(inputs.database) set up")
+                return true
             } catch {
                 logger.warning("role setup failed (attempt \(attempt)): \(error)")
                 try? await Task.sleep(for: .seconds(1))
             }
         }
+        return false
     }
 
     private func supervise(
@@ -178,6 +202,15 @@ public final class InstanceManager: Sendable {
     ) async -> Int32 {
         var settings = settings
         var sincePoll = Duration.zero
+        var appliedRoles: RoleInputs?
+        if primary {
+            await waitUntilAccepting(child)
+            let inputs = roleInputs(settings)
+            if await setUpRoles(inputs) {
+                appliedRoles = inputs
+                rolesReady.store(true, ordering: .sequentiallyConsistent)
+            }
+        }
         while true {
             if let status = child.exitStatus {
                 postgresExited.store(true, ordering: .sequentiallyConsistent)
@@ -197,6 +230,13 @@ public final class InstanceManager: Sendable {
             sincePoll = .zero
             do {
                 let fresh = try await source.settings()
+                if primary, roleInputs(fresh) != appliedRoles, child.isRunning {
+                    let inputs = roleInputs(fresh)
+                    if await setUpRoles(inputs) {
+                        appliedRoles = inputs
+                        rolesReady.store(true, ordering: .sequentiallyConsistent)
+                    }
+                }
                 guard fresh != settings else { continue }
                 settings = fresh
                 var changed = try configuration.write(fresh, primary: primary, logger: logger)
@@ -239,7 +279,11 @@ public final class InstanceManager: Sendable {
     private func statusRoutes() -> [String: StatusHTTPServer.Route] {
         let pod = options.podName
         let local = self.local
-        let status: @Sendable () async -> InstanceStatus = { InstanceStatus(pod: pod, observation: await local.observe()) }
+        let status: @Sendable () async -> InstanceStatus = { [self] in
+            var s = InstanceStatus(pod: pod, observation: await local.observe())
+            if s.role == "primary" && !rolesReady.load(ordering: .sequentiallyConsistent) { s.ready = false }
+            return s
+        }
         return [
             "/healthz": { [self] in
                 postgresExited.load(ordering: .sequentiallyConsistent)

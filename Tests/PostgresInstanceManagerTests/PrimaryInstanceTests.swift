@@ -17,7 +17,7 @@ import Testing
 /// can do. It also makes SIGTERM and the exit status those of the real entrypoint.
 @Suite("Instance manager: a primary", .enabled(if: PostgresTestEnvironment.available, PostgresTestEnvironment.skipReason))
 struct PrimaryInstanceTests {
-    @Test("initdb with checksums and SCRAM, owner role and database, /readyz and /status, TLS verify-full login, GET-only HTTP, metrics")
+    @Test("initdb with checksums and SCRAM, owner role and database, /readyz and /status, TLS verify-full login, GET-only HTTP, metrics, a rotated password applied")
     func primaryServes() async throws {
         try await PostgresTestSite.with { site in
         try site.writeSpec(PostgresTestSite.instance(parameters: ["work_mem": "8MB"]))
@@ -66,6 +66,14 @@ struct PrimaryInstanceTests {
         for line in ["pg_up 1", "pg_is_primary 1", "pg_database_size_bytes{datname=\"app\"}", "pg_wal_lsn_bytes ", "pg_replication_lag_bytes 0"] {
             #expect(metrics.contains(line), "\(line) missing from:\n\(metrics)")
         }
+
+        // A new password in the mounted Secret is applied without a restart.
+        try Data("rotated pass".utf8).write(to: URL(fileURLWithPath: site.secrets + "/app/password"))
+        #expect(
+            await poll {
+                await applicationQuery(
+                    "SELECT 1", port: layout.postgresPort, password: "rotated pass", rootCertificate: site.caCertificate) == "1"
+            }, "log:\n\(manager.log)")
 
         #expect(await manager.terminate() == 0, "log:\n\(manager.log)")
         }
