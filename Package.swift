@@ -79,6 +79,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `quartermaster instance`: the PostgreSQL instance manager and the PgBouncer pooler that
+        // run inside a PostgresInstance's pods (initdb / pg_basebackup, configuration, the
+        // supervised postgres, status, metrics). Knows the PostgresInstance only as JSON.
+        .target(
+            name: "PostgresInstanceManager",
+            dependencies: [
+                "KubeCore", "KubeClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
+            swiftSettings: strict
+        ),
         // Quartermaster's custom resources and their controllers.
         .target(
             name: "QuartermasterControllers",
@@ -95,6 +107,7 @@ let package = Package(
             name: "quartermaster",
             dependencies: [
                 "KubeCore", "KubeClient", "KubeRuntime", "KubeBenchmark", "QuartermasterControllers",
+                "PostgresInstanceManager",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -116,6 +129,10 @@ let package = Package(
         .testTarget(
             name: "QuartermasterControllersTests",
             dependencies: ["QuartermasterControllers", "KubeTestSupport"]
+        ),
+        .testTarget(
+            name: "PostgresInstanceManagerTests",
+            dependencies: ["PostgresInstanceManager", "KubeCore", "KubeClient", "KubeTestSupport"]
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -1,0 +1,92 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// A long-running child (`postgres`, `pgbouncer`) whose output goes to the manager's own
+/// standard output and error (the container log).
+///
+/// Started with `posix_spawn` with an empty signal mask and default dispositions: Foundation's
+/// `Process` passes on the mask of the thread that starts it, and Swift's and Dispatch's
+/// threads block nearly every signal, so a child such as PgBouncer (which does not reset its
+/// mask) would never see SIGINT, SIGTERM or SIGHUP. Reaped with `waitpid` by `exitStatus`.
+public final class ChildProcess: Sendable {
+    public let pid: pid_t
+    public let name: String
+    private let status = Mutex<Int32?>(nil)
+
+    /// Starts `executable` with `arguments`.
+    ///
+    /// - Parameters:
+    ///   - environment: the child's environment; default the manager's own.
+    ///   - outputFile: where standard output and error go (created or truncated, mode 0644);
+    ///     default the manager's own.
+    public init(
+        executable: String, arguments: [String], environment: [String: String]? = nil, outputFile: String? = nil
+    ) throws {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let outputFile {
+            posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        let environment = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+        defer { for p in envp { free(p) } }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        guard result == 0 else {
+            throw CommandError(command: executable, status: nil, message: String(cString: strerror(result)))
+        }
+        self.pid = child
+        self.name = (executable as NSString).lastPathComponent
+    }
+
+    /// The exit status once exited: the status, or 128 + the signal that ended it; `nil` while
+    /// running.
+    public var exitStatus: Int32? {
+        status.withLock { known in
+            if let known { return known }
+            var raw: Int32 = 0
+            let r = waitpid(pid, &raw, WNOHANG)
+            guard r == pid else { return nil }
+            let low = raw & 0x7f
+            known = low == 0 ? (raw >> 8) & 0xff : 128 + low
+            return known
+        }
+    }
+
+    public var isRunning: Bool { exitStatus == nil }
+
+    /// Sends `signal` to the child while it runs.
+    public func send(_ signal: Int32) {
+        if isRunning { kill(pid, signal) }
+    }
+
+    /// Polls every 100 ms until the child exits; returns `exitStatus`.
+    public func waitForExit() async -> Int32 {
+        while true {
+            if let status = exitStatus { return status }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}

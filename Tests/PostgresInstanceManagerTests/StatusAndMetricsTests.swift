@@ -1,0 +1,70 @@
+import Foundation
+import KubeCore
+import PostgresInstanceManager
+import Testing
+
+@Suite("Rendering: /status JSON and /metrics text")
+struct StatusAndMetricsTests {
+    static let primary = InstanceObservation(
+        inRecovery: false, timeline: 1, lsn: "0/3000148", lsnBytes: 50_331_976, receivedLsn: nil, replayLsn: nil,
+        receiverStatus: nil, replicationLagBytes: 16, pendingRestartParameters: ["shared_buffers"],
+        replicas: [.init(applicationName: "pg-2", state: "streaming", replayLsn: "0/3000138")], serverVersionNum: 150_018,
+        connections: ["active": 1, "idle": 3], databaseSizes: ["app": 7_000_000, "we\"ird": 1])
+
+    @Test("a primary: every key, nulls kept, pendingRestart from the parameter list")
+    func primaryStatus() throws {
+        let json = try KubeJSON.decode(JSONValue.self, from: KubeJSON.encode(InstanceStatus(pod: "pg-1", observation: Self.primary)))
+        #expect(
+            json == [
+                "pod": "pg-1", "role": "primary", "ready": true, "timeline": 1, "lsn": "0/3000148", "receivedLsn": .null,
+                "replayLsn": .null, "replicationLagBytes": 16, "pendingRestart": true,
+                "pendingRestartParameters": ["shared_buffers"], "postgresVersion": 15, "streaming": false,
+                "replicas": [["applicationName": "pg-2", "state": "streaming", "replayLsn": "0/3000138"]],
+            ])
+    }
+
+    @Test(
+        "readiness: a primary when it answers; a replica only while streaming; unknown when PostgreSQL does not answer",
+        arguments: [
+            (InstanceObservation(inRecovery: true, receiverStatus: "streaming"), "replica", true),
+            (InstanceObservation(inRecovery: true, receiverStatus: "waiting"), "replica", false),
+            (InstanceObservation(inRecovery: true), "replica", false),
+            (InstanceObservation(inRecovery: false), "primary", true),
+            (nil, "unknown", false),
+        ] as [(InstanceObservation?, String, Bool)])
+    func readiness(_ observation: InstanceObservation?, _ role: String, _ ready: Bool) {
+        let s = InstanceStatus(pod: "pg-2", observation: observation)
+        #expect(s.role == role)
+        #expect(s.ready == ready)
+        #expect(s.streaming == (observation?.receiverStatus == "streaming"))
+    }
+
+    @Test("the observation query's JSON decodes")
+    func observationDecodes() throws {
+        let row = """
+            {"inRecovery" : true, "timeline" : 1, "lsn" : "0/3000060", "lsnBytes" : 50331744, "receivedLsn" : "0/3000060", \
+            "replayLsn" : "0/3000060", "receiverStatus" : "streaming", "replicationLagBytes" : 0, \
+            "pendingRestartParameters" : [], "replicas" : [], "serverVersionNum" : 150018, \
+            "connections" : {"active" : 1}, "databaseSizes" : {"app" : 7634279, "postgres" : 7634279}}
+            """
+        let o = try KubeJSON.decode(InstanceObservation.self, from: Data(row.utf8))
+        #expect(o.streaming)
+        #expect(o.databaseSizes["app"] == 7_634_279)
+        #expect(InstanceStatus(pod: "pg-2", observation: o).postgresVersion == 15)
+    }
+
+    @Test("metrics: the contract's families, label values escaped; only pg_up 0 when PostgreSQL does not answer")
+    func metrics() {
+        let text = InstanceMetricsText.render(Self.primary)
+        for line in [
+            "# TYPE pg_up gauge", "pg_up 1", "pg_is_primary 1", "pg_connections{state=\"active\"} 1",
+            "pg_connections{state=\"idle\"} 3", "pg_database_size_bytes{datname=\"app\"} 7000000",
+            "pg_database_size_bytes{datname=\"we\\\"ird\"} 1", "pg_replication_lag_bytes 16", "pg_wal_lsn_bytes 50331976",
+        ] {
+            #expect(text.contains(line + "\n"), "\(line)")
+        }
+        #expect(
+            InstanceMetricsText.render(nil)
+                == "# HELP pg_up Whether PostgreSQL answers queries (1) or not (0).\n# TYPE pg_up gauge\npg_up 0\n")
+    }
+}
