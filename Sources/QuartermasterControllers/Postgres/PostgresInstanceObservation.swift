@@ -45,12 +45,16 @@ public struct PostgresInstanceObservation: Sendable, Hashable {
     public var credentialsExist: Bool
     /// The pooler Deployment as observed (its ready replicas).
     public var poolerDeployment: Deployment?
+    /// Namespaces that accept the app Secret's copy but hold another Secret of its name (left
+    /// alone).
+    public var secretCopyConflicts: [String]
 
     public init(
         pods: [ObservedPod] = [], claimSerials: [Int] = [], reports: [String: InstanceReport] = [:],
         problems: [PostgresInstanceProblem] = [], podDisruptionBudgetServed: Bool = true, credentialsExist: Bool = false,
-        poolerDeployment: Deployment? = nil
+        poolerDeployment: Deployment? = nil, secretCopyConflicts: [String] = []
     ) {
+        self.secretCopyConflicts = secretCopyConflicts
         self.pods = pods
         self.claimSerials = claimSerials
         self.reports = reports

@@ -24,6 +24,9 @@ struct PostgresInstanceObservedObjects: Sendable {
     var reports: [String: InstanceReport]
     /// `<name>-app` as stored, once ensured (or as cached).
     var appSecret: Secret?
+    /// Namespaces of `spec.secretNamespaces` holding a Secret of the app Secret's name that is
+    /// not this instance's copy.
+    var secretCopyConflicts: [String] = []
     var names: PostgresInstanceNames
 
     /// The instance pods (named `<name>-<n>`), by serial.
@@ -47,7 +50,7 @@ struct PostgresInstanceObservedObjects: Sendable {
             },
             reports: reports, problems: problems, podDisruptionBudgetServed: podDisruptionBudgetServed ?? false,
             credentialsExist: appSecret != nil || secrets[names.appSecret] != nil,
-            poolerDeployment: deployments[names.poolerDeployment])
+            poolerDeployment: deployments[names.poolerDeployment], secretCopyConflicts: secretCopyConflicts)
     }
 }
 

@@ -9,9 +9,10 @@ import Logging
 extension PostgresInstanceReconciler {
     /// Creates, updates (guarded by `resourceVersion`) or deletes the copies: kept in step
     /// where allowed, deleted where no longer listed or allowed. A Secret of that name that is
-    /// not a copy of this instance is left alone (a Warning Event says so). Converged: reads
-    /// only.
-    func reconcileSecretCopies(_ instance: PostgresInstance, app: Secret, logger: Logger) async throws {
+    /// not a copy of this instance is left alone; the namespaces holding one are returned (the
+    /// status reports them). Converged: reads only.
+    func reconcileSecretCopies(_ instance: PostgresInstance, app: Secret, logger: Logger) async throws -> [String] {
+        var conflicts: [String] = []
         let namespace = instance.metadata.namespace ?? ""
         let name = instance.metadata.name ?? ""
         let source = "\(namespace)/\(name)"
@@ -33,13 +34,7 @@ extension PostgresInstanceReconciler {
             }
             existing = try await client.getIfExists(Secret.self, name: secretName, namespace: target)
             if let existing, !PostgresSecretCopies.isCopy(existing, from: source) {
-                if allowed {
-                    logger.warning("a Secret of that name exists and is not this instance's copy; left alone",
-                        metadata: ["namespace": "\(target)", "object": "\(secretName)"])
-                    events?.record(
-                        instance, type: .warning, reason: "SecretCopyConflict",
-                        message: "Secret \(target)/\(secretName) exists and was not copied from \(source); it is left alone")
-                }
+                if allowed { conflicts.append(target) }
                 continue
             }
             if !allowed {
@@ -69,6 +64,7 @@ extension PostgresInstanceReconciler {
             else { continue }
             try await delete(Secret.self, name: secretName, namespace: target, logger: logger)
         }
+        return conflicts
     }
 
     /// Adds ``secretCopiesFinalizer`` while `spec.secretNamespaces` is not empty (removal waits

@@ -114,7 +114,7 @@ public struct PostgresInstanceReconciler: Reconciler {
                     desired = objects
                     try await applyChildren(instance, desired: objects, observed: observed, logger: logger)
                     observed.pods = try await reconcileInstances(instance, desired: objects, observed: observed, logger: logger)
-                    try await reconcileSecretCopies(instance, app: app, logger: logger)
+                    observed.secretCopyConflicts = try await reconcileSecretCopies(instance, app: app, logger: logger)
                 }
             } catch let problem as PostgresInstanceProblem {
                 problems.append(problem)

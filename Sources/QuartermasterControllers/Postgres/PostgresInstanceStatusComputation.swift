@@ -16,6 +16,8 @@ import KubeRuntime
 /// - Conditions, each with `observedGeneration`: `Ready`, `Reconciling`, `Stalled`, and
 ///   `PodDisruptionBudget` (False, reason `NotServed`, only when more than one instance should
 ///   run and the server does not serve `policy/v1`).
+///   `SecretCopies` (False, reason `CopyConflict`, only while a namespace that accepts the app
+///   Secret's copy holds another Secret of its name, left alone).
 /// - `instancesStatus`: one entry per pod, role and replication figures from its report (role
 ///   `unknown` without one); `readyInstances` counts reports that say ready.
 /// - `endpoints`: `rw`/`ro` (and `pooler` when enabled) as `<svc>.<ns>.svc:5432`, and `uri`
@@ -25,6 +27,7 @@ public enum PostgresInstanceStatusComputation {
     public static let reconcilingCondition = "Reconciling"
     public static let stalledCondition = StatusTransition.stalledType
     public static let podDisruptionBudgetCondition = "PodDisruptionBudget"
+    public static let secretCopiesCondition = "SecretCopies"
 
     public static func compute(
         instance: PostgresInstance, observation: PostgresInstanceObservation, targetPrimary: String?, now: Date = Date()
@@ -118,6 +121,14 @@ public enum PostgresInstanceStatusComputation {
                 "the API server does not serve policy/v1, so no PodDisruptionBudget protects the primary")
         } else {
             conditions.remove(type: podDisruptionBudgetCondition)
+        }
+        if observation.secretCopyConflicts.isEmpty {
+            conditions.remove(type: secretCopiesCondition)
+        } else {
+            set(
+                secretCopiesCondition, .false, "CopyConflict",
+                "Secret \(names.appSecret) exists in \(observation.secretCopyConflicts.sorted().joined(separator: ", ")) "
+                    + "and is not a copy of this instance; it is left alone")
         }
 
         let instancesStatus = observation.pods.map { pod -> PostgresInstanceStatus.InstanceStatus in

@@ -246,6 +246,8 @@ struct PostgresInstanceReconcilerTests {
         #expect(copy.metadata.ownerReferences == nil)
         #expect(h.secret("pg-app", namespace: "other") == nil)
         #expect(h.secret("pg-app", namespace: "mine") == foreign)
+        #expect(condition(h.instance(), "SecretCopies")?.reason == "CopyConflict")
+        #expect(condition(h.instance(), "SecretCopies")?.message?.contains("mine") == true)
 
         // Converged: no copy written again.
         let before = await h.writes().count
