@@ -33,6 +33,7 @@ extension PostgresInstanceReconciler {
             let name = claim.metadata.name ?? ""
             if let existing = observed.claims[name] {
                 try checkClaim(existing, of: instance)
+                try await syncClaimOwner(existing, desired: claim, logger: logger)
                 continue
             }
             if let existing = try await client.getIfExists(PersistentVolumeClaim.self, name: name, namespace: namespace) {
@@ -100,6 +101,25 @@ extension PostgresInstanceReconciler {
     }
 
     /// The created pod; `nil` when one of that name exists already (ours: the cache lags).
+    /// Keeps a claim's owner reference as `pvcRetention` says (owned only with `Delete`, so the
+    /// garbage collector deletes it with the instance): a merge patch of `ownerReferences` alone.
+    func syncClaimOwner(_ claim: PersistentVolumeClaim, desired: PersistentVolumeClaim, logger: Logger) async throws {
+        let want = desired.metadata.ownerReferences ?? []
+        guard (claim.metadata.ownerReferences ?? []) != want, claim.metadata.deletionTimestamp == nil,
+            let name = claim.metadata.name
+        else { return }
+        let references: JSONValue = want.isEmpty ? .null : try JSONValue(encoding: want)
+        _ = try await RefusedWrite.guarding(
+            "patch", kind: PersistentVolumeClaim.resource.kind, namespace: claim.metadata.namespace, name: name
+        ) {
+            try await client.mergePatch(
+                PersistentVolumeClaim.self, name: name, namespace: claim.metadata.namespace,
+                patch: ["metadata": ["ownerReferences": references]])
+        }
+        logger.info(want.isEmpty ? "released claim (pvcRetention Retain)" : "owned claim (pvcRetention Delete)",
+            metadata: ["object": "\(name)"])
+    }
+
     private func createPod(_ pod: Pod, uid: String, logger: Logger) async throws -> Pod? {
         let name = pod.metadata.name ?? ""
         do {

@@ -261,3 +261,50 @@ struct PostgresInstanceReconcilerTests {
         #expect(h.secret("pg-app", namespace: "web") == nil)
     }
 }
+
+@Suite("PostgresInstance reconciler: retention, refusals, deletion")
+struct PostgresInstanceReconcilerLifecycleTests {
+    @Test("pvcRetention Delete owns the claims, Retain releases them")
+    func claimOwnershipFollowsRetention() async throws {
+        let h = PostgresInstanceReconcilerHarness()
+        try h.create()
+        try await h.reconcile()
+        let uid = try #require(h.instance()?.metadata.uid)
+        #expect(h.fake.object(PersistentVolumeClaim.self, name: "pg-1", namespace: "ns")?.metadata.ownerReferences == nil)
+        try await h.editSpec { $0.pvcRetention = .delete }
+        try await h.reconcile()
+        #expect(h.fake.object(PersistentVolumeClaim.self, name: "pg-1", namespace: "ns")?.metadata.isControlled(byUID: uid) == true)
+        try await h.editSpec { $0.pvcRetention = .retain }
+        try await h.reconcile()
+        #expect(h.fake.object(PersistentVolumeClaim.self, name: "pg-1", namespace: "ns")?.metadata.ownerReferences == nil)
+    }
+
+    @Test("a pod the API server refuses stalls the instance with the refusal's class and requeues")
+    func refusedPodStalls() async throws {
+        let h = PostgresInstanceReconcilerHarness()
+        try h.create()
+        h.fake.failNext(.post, pathPrefix: "/api/v1/namespaces/ns/pods", status: 403)
+        let result = try await h.reconcile()
+        #expect(result == .requeue)
+        let stalled = h.instance()?.status?.conditions?.first { $0.type == "Stalled" }
+        #expect(stalled?.status == .true)
+        #expect(stalled?.reason == "Forbidden")
+        try await h.reconcile()
+        #expect(h.pod("pg-1") != nil)
+        #expect(h.instance()?.status?.conditions?.first { $0.type == "Stalled" }?.status == .false)
+    }
+
+    @Test("deleting the instance deletes its Secret copies, then lets it go")
+    func deletionRemovesCopies() async throws {
+        let h = PostgresInstanceReconcilerHarness()
+        try h.fake.seed(Namespace(metadata: ObjectMeta(name: "web", annotations: [PostgresSecretCopies.acceptAnnotation: "ns/pg"])))
+        try h.create { $0.secretNamespaces = ["web"] }
+        try await h.reconcile()
+        #expect(h.secret("pg-app", namespace: "web") != nil)
+        try await h.client.delete(PostgresInstance.self, name: "pg", namespace: "ns")
+        #expect(h.instance()?.metadata.deletionTimestamp != nil)
+        try await h.reconcile()
+        #expect(h.secret("pg-app", namespace: "web") == nil)
+        #expect(h.instance() == nil, "finalizer removed, deletion completed")
+    }
+}
