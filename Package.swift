@@ -97,6 +97,8 @@ let package = Package(
             dependencies: [
                 "KubeCore", "KubeClient", "KubeRuntime",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -75,6 +75,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "ValidatingWebhookConfiguration whose own entries get the caBundle.")
     var webhookConfiguration: String = QuartermasterAdmission.configurationName
 
+    @Option(help: "Image of the operator, run by PostgresInstance pods to install the instance manager.")
+    var operatorImage: String = ControllerSettings.defaultPostgresOperatorImage
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -137,7 +140,7 @@ struct RunCommand: AsyncParsableCommand {
         let settings = ControllerSettings(
             namespaces: namespaces, maxConcurrentReconciles: maxConcurrentReconciles, registry: registry,
             events: manager.makeEventRecorder(component: Self.identity.name), logger: logger,
-            operatorNamespace: options.leaderElectionNamespace)
+            operatorNamespace: options.leaderElectionNamespace, postgresOperatorImage: operatorImage)
         for controller in QuartermasterControllerSet.make(cache: manager.cache, settings: settings) {
             manager.add(controller)
         }

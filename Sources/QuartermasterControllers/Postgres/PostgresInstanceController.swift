@@ -1,16 +1,55 @@
+import Foundation
+import KubeClient
+import KubeCore
 import KubeRuntime
 
-/// The PostgresInstance controller (``PostgresInstance/declaration``'s factory).
+/// Builds the `postgresinstance` controller: a ``PostgresInstanceReconciler`` with its caches
+/// (``PostgresInstanceCaches``).
 ///
-/// PLACEHOLDER, a defect until replaced: builds nothing (`nil`), so PostgresInstances are
-/// accepted but not reconciled. The reconciler's branch replaces this file (keep the name
-/// `make(cache:settings:)`; its return type may become the concrete `Controller<...>`).
+/// - Primary: PostgresInstances in `settings.namespaces` (all when empty).
+/// - Owned (label `app.kubernetes.io/managed-by=quartermaster`, same namespaces): Pod,
+///   PersistentVolumeClaim, Service, Secret, ServiceAccount, Role, RoleBinding, NetworkPolicy,
+///   Deployment, and PodDisruptionBudget once discovery shows `policy/v1` served. A change to
+///   any of them controlled by a PostgresInstance reconciles it (a pod becoming ready, a pod IP).
+///   Claims are owned only with `pvcRetention: Delete`; a change to a claim does not reconcile
+///   its instance (the instance's own changes and pods do).
+/// - Namespaces (cluster-scoped): a change reconciles the PostgresInstances that list it in
+///   `spec.secretNamespaces` (its `quartermaster.dev/accept-secrets-from` annotation).
+/// - The instance managers' reports are polled (``ControllerSettings/instanceStatusClient``):
+///   every 10 s while an instance is not Ready, every 60 s once it is.
 public enum PostgresInstanceController {
     /// The controller's name (logs, metrics).
     public static let name = "postgresinstance"
 
-    /// The controller, with its informers declared in `cache`; `nil` for now (see above).
-    public static func make(cache: InformerCache, settings: ControllerSettings) -> (any Runnable)? {
-        nil
+    public static func make(cache: InformerCache, settings: ControllerSettings) -> Controller<PostgresInstanceReconciler> {
+        let client = cache.client
+        let discovery = APIDiscovery(client: client)
+        var builder = ControllerBuilder<PostgresInstance>(
+            cache: cache, name: name, primary: settings.reflectorOptions(),
+            options: settings.controllerOptions(for: PostgresInstance.self))
+        let instances = builder.primary
+        let caches = PostgresInstanceCaches(
+            instances: instances,
+            pods: builder.owns(Pod.self),
+            claims: builder.owns(PersistentVolumeClaim.self),
+            services: builder.owns(Service.self),
+            secrets: builder.owns(Secret.self),
+            serviceAccounts: builder.owns(ServiceAccount.self),
+            roles: builder.owns(Role.self),
+            roleBindings: builder.owns(RoleBinding.self),
+            networkPolicies: builder.owns(NetworkPolicy.self),
+            deployments: builder.owns(Deployment.self),
+            podDisruptionBudgets: builder.owns(PodDisruptionBudget.self, onlyIfServedBy: discovery),
+            namespaces: builder.watches(Namespace.self) { namespace in
+                guard let name = namespace.metadata.name else { return [] }
+                return instances.list().filter { $0.spec.secretNamespaces.contains(name) }.map(\.key)
+            })
+        return builder.complete(
+            PostgresInstanceReconciler(
+                client: client, caches: caches, events: settings.events, discovery: discovery,
+                statusClient: settings.instanceStatusClient,
+                settings: PostgresInstanceReconciler.Settings(
+                    operatorImage: settings.postgresOperatorImage, operatorNamespace: settings.operatorNamespace,
+                    clusterDomain: settings.clusterDomain)))
     }
 }

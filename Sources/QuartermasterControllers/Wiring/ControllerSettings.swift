@@ -25,13 +25,27 @@ public struct ControllerSettings: Sendable {
     /// The operator's own namespace: never a tenant's. Default: the pod's namespace in a
     /// cluster, else `nil`.
     public var operatorNamespace: String?
+    /// The image of the operator itself, run by PostgresInstance pods as their `bootstrap` init
+    /// container (it installs the instance manager). Default ``defaultPostgresOperatorImage``;
+    /// `quartermaster run --operator-image`.
+    public var postgresOperatorImage: String
+    /// How the PostgresInstance reconciler asks instance managers for their reports. Default
+    /// ``HTTPInstanceStatusClient`` (HTTP GET `http://<podIP>:8000/status`); tests inject their own.
+    public var instanceStatusClient: any InstanceStatusClient
+
+    /// `ghcr.io/quartermaster-dev/quartermaster:<version>`.
+    public static let defaultPostgresOperatorImage = "ghcr.io/quartermaster-dev/quartermaster:\(QuartermasterVersion.current)"
 
     public init(
         namespaces: [String] = [], maxConcurrentReconciles: Int = defaultMaxConcurrentReconciles, registry: PrometheusCollectorRegistry,
         events: EventRecorder, logger: Logger, clusterDomain: String = "cluster.local",
-        operatorNamespace: String? = ManagerOptions.inClusterNamespace()
+        operatorNamespace: String? = ManagerOptions.inClusterNamespace(),
+        postgresOperatorImage: String = defaultPostgresOperatorImage,
+        instanceStatusClient: any InstanceStatusClient = HTTPInstanceStatusClient()
     ) {
         self.operatorNamespace = operatorNamespace
+        self.postgresOperatorImage = postgresOperatorImage
+        self.instanceStatusClient = instanceStatusClient
         self.namespaces = namespaces
         self.maxConcurrentReconciles = maxConcurrentReconciles
         self.registry = registry

@@ -1,0 +1,48 @@
+import KubeCore
+import KubeRuntime
+
+/// The caches ``PostgresInstanceReconciler`` reads: the kinds ``PostgresInstanceController``
+/// declares, as its `ControllerBuilder` returned them. Owned kinds hold only objects labelled
+/// `app.kubernetes.io/managed-by=quartermaster` (shared with the other controllers).
+public struct PostgresInstanceCaches: Sendable {
+    /// The primary kind.
+    public var instances: Store<PostgresInstance>
+    public var pods: Store<Pod>
+    public var claims: Store<PersistentVolumeClaim>
+    public var services: Store<Service>
+    /// The instance's Secrets and their copies in other namespaces: a hint only (every Secret
+    /// is read from the API server before anything is generated or written over).
+    public var secrets: Store<Secret>
+    public var serviceAccounts: Store<ServiceAccount>
+    public var roles: Store<Role>
+    public var roleBindings: Store<RoleBinding>
+    public var networkPolicies: Store<NetworkPolicy>
+    public var deployments: Store<Deployment>
+    /// Empty while the server does not serve `policy/v1`.
+    public var podDisruptionBudgets: Store<PodDisruptionBudget>
+    /// Namespaces, for their `quartermaster.dev/accept-secrets-from` annotation; `nil` in tests
+    /// that do not copy Secrets (then the namespaces are read from the API server).
+    public var namespaces: Store<Namespace>?
+
+    public init(
+        instances: Store<PostgresInstance>, pods: Store<Pod> = Store(), claims: Store<PersistentVolumeClaim> = Store(),
+        services: Store<Service> = Store(), secrets: Store<Secret> = Store(),
+        serviceAccounts: Store<ServiceAccount> = Store(), roles: Store<Role> = Store(),
+        roleBindings: Store<RoleBinding> = Store(), networkPolicies: Store<NetworkPolicy> = Store(),
+        deployments: Store<Deployment> = Store(), podDisruptionBudgets: Store<PodDisruptionBudget> = Store(),
+        namespaces: Store<Namespace>? = nil
+    ) {
+        self.instances = instances
+        self.pods = pods
+        self.claims = claims
+        self.services = services
+        self.secrets = secrets
+        self.serviceAccounts = serviceAccounts
+        self.roles = roles
+        self.roleBindings = roleBindings
+        self.networkPolicies = networkPolicies
+        self.deployments = deployments
+        self.podDisruptionBudgets = podDisruptionBudgets
+        self.namespaces = namespaces
+    }
+}

@@ -1,0 +1,49 @@
+import KubeCore
+
+/// The PgBouncer pooler: a Deployment running the instance manager's `pooler` command in
+/// ``PostgresImage/pgbouncer``, which renders `pgbouncer.ini` for the current primary.
+extension PostgresInstanceDesiredState.Context {
+    func poolerDeployment() -> Deployment {
+        let selector = PostgresInstanceLabels.poolerSelector(instance: names.instance)
+        let container = Container(
+            name: "pgbouncer", image: PostgresImage.pgbouncer,
+            command: ["\(Self.controllerMount)/quartermaster", "instance", "pooler"],
+            args: [
+                "--cluster", names.instance, "--config-dir", "\(Self.controllerMount)/pgbouncer", "--secrets-dir", Self.secretsDir,
+                "--service-account-dir", PostgresInstanceDesiredState.serviceAccountDir,
+            ],
+            env: Self.podEnvironment,
+            ports: [
+                ContainerPort(name: "pgbouncer", containerPort: PostgresInstanceDesiredState.postgresPort),
+                ContainerPort(name: "status", containerPort: PostgresInstanceDesiredState.statusPort),
+            ],
+            volumeMounts: [
+                VolumeMount(name: "controller", mountPath: Self.controllerMount),
+                VolumeMount(name: "pooler", mountPath: "\(Self.secretsDir)/pooler", readOnly: true),
+                VolumeMount(name: "serviceaccount", mountPath: PostgresInstanceDesiredState.serviceAccountDir, readOnly: true),
+            ],
+            readinessProbe: Probe(httpGet: HTTPGetAction(path: "/readyz", port: .int(PostgresInstanceDesiredState.statusPort))),
+            livenessProbe: Probe(
+                httpGet: HTTPGetAction(path: "/healthz", port: .int(PostgresInstanceDesiredState.statusPort)), periodSeconds: 10,
+                failureThreshold: 6),
+            securityContext: Self.containerSecurity)
+        var bootstrap = bootstrapContainer()
+        bootstrap.resources = nil
+        return Deployment(
+            metadata: metadata(names.poolerDeployment, component: PostgresInstanceLabels.poolerComponent),
+            spec: DeploymentSpec(
+                replicas: pooler.instances, selector: LabelSelector(matchLabels: selector),
+                template: PodTemplateSpec(
+                    metadata: ObjectMeta(labels: labels(PostgresInstanceLabels.poolerComponent)),
+                    spec: PodSpec(
+                        containers: [container], initContainers: [bootstrap],
+                        volumes: [
+                            Volume(name: "controller", emptyDir: EmptyDirVolumeSource()),
+                            Self.secretVolume("pooler", secret: names.poolerSecret),
+                            Self.serviceAccountVolume,
+                        ],
+                        serviceAccountName: names.serviceAccount, automountServiceAccountToken: false,
+                        securityContext: Self.podSecurity, nodeSelector: nodeSelector, affinity: affinity,
+                        tolerations: tolerations, enableServiceLinks: false))))
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import Logging
+
+/// Claims and pods: the instances. Pods are created with POST and never updated in place
+/// (their spec is immutable): a pod whose ``PostgresInstanceDesiredState/podSpecHashAnnotation``
+/// differs from the desired one is deleted and created again on a later reconcile, one pod at
+/// a time, only while every other pod exists and is ready, replicas first (highest serial
+/// first), the primary last. Role labels are patched in place.
+extension PostgresInstanceReconciler {
+    /// Returns the instance's pods as they are after the writes (created ones added, deleted
+    /// ones left out), for the status.
+    func reconcileInstances(
+        _ instance: PostgresInstance, desired: PostgresInstanceDesiredObjects, observed: PostgresInstanceObservedObjects,
+        logger: Logger
+    ) async throws -> [String: Pod] {
+        let uid = instance.metadata.uid ?? ""
+        let namespace = instance.metadata.namespace
+        var pods = observed.pods
+
+        // Scale down: the removed serials' pods, then their claims.
+        for name in desired.removedPods {
+            if let pod = observed.pods[name], try await deleteIfControlled(pod, uid: uid, logger: logger) { pods[name] = nil }
+        }
+        for name in desired.removedClaims where observed.claims[name] != nil {
+            try await delete(PersistentVolumeClaim.self, name: name, namespace: namespace, logger: logger)
+        }
+
+        // Claims of the wanted serials: created when missing, never changed.
+        for claim in desired.claims {
+            let name = claim.metadata.name ?? ""
+            if let existing = observed.claims[name] {
+                try checkClaim(existing, of: instance)
+                try await syncClaimOwner(existing, desired: claim, logger: logger)
+                continue
+            }
+            if let existing = try await client.getIfExists(PersistentVolumeClaim.self, name: name, namespace: namespace) {
+                try checkClaim(existing, of: instance)
+                continue
+            }
+            do {
+                _ = try await applier.create(claim)
+                logger.info("created", metadata: ["kind": "PersistentVolumeClaim", "object": "\(name)"])
+            } catch KubeAPIError.alreadyExists {}
+        }
+
+        // Suspended: no pod runs.
+        let wanted = Set(desired.pods.compactMap(\.metadata.name))
+        for (name, pod) in observed.pods where !wanted.contains(name) && !desired.removedPods.contains(name) {
+            if desired.pods.isEmpty || observed.names.serial(of: name) != nil,
+                try await deleteIfControlled(pod, uid: uid, logger: logger)
+            {
+                pods[name] = nil
+            }
+        }
+
+        // Pods: replicas are created once the primary reports it accepts connections.
+        let primary = desired.targetPrimary
+        let primaryUp = observed.reports[primary].map { $0.ready && $0.podRole == .primary } ?? false
+        for pod in desired.pods {
+            let name = pod.metadata.name ?? ""
+            guard let existing = observed.pods[name] else {
+                if name != primary && !primaryUp { continue }
+                if let created = try await createPod(pod, uid: uid, logger: logger) { pods[name] = created }
+                continue
+            }
+            if let conflict = ChildNameConflict.check(kind: Pod.resource.kind, existing: existing.metadata, ownerUID: uid) {
+                throw conflict
+            }
+            let role = pod.metadata.labels?[PostgresInstanceLabels.roleKey]
+            if existing.metadata.deletionTimestamp == nil, let role,
+                existing.metadata.labels?[PostgresInstanceLabels.roleKey] != role
+            {
+                _ = try await RefusedWrite.guarding("patch", kind: Pod.resource.kind, namespace: namespace, name: name) {
+                    try await client.mergePatch(
+                        Pod.self, name: name, namespace: namespace,
+                        patch: ["metadata": ["labels": [PostgresInstanceLabels.roleKey: .string(role)]]])
+                }
+                logger.info("labelled instance", metadata: ["object": "\(name)", "role": "\(role)"])
+            }
+        }
+        if let replaced = try await replaceOneStalePod(desired: desired, observed: observed, uid: uid, logger: logger) {
+            pods[replaced] = nil
+        }
+        return pods
+    }
+
+    /// A claim of the instance's names must carry its labels (claims have no controller with
+    /// `pvcRetention: Retain`); another one is a ``ChildNameConflict``.
+    func checkClaim(_ claim: PersistentVolumeClaim, of instance: PostgresInstance) throws {
+        let labels = claim.metadata.labels ?? [:]
+        let ours = PostgresInstanceLabels.ownedSelector(instance: instance.metadata.name ?? "")
+            .allSatisfy { labels[$0.key] == $0.value }
+        let controller = claim.metadata.controllerReference
+        guard !ours || (controller != nil && controller?.uid != instance.metadata.uid) else { return }
+        throw ChildNameConflict(
+            kind: PersistentVolumeClaim.resource.kind, name: claim.metadata.name ?? "",
+            controller: controller.map { "\($0.kind)/\($0.name)" })
+    }
+
+    /// The created pod; `nil` when one of that name exists already (ours: the cache lags).
+    /// Keeps a claim's owner reference as `pvcRetention` says (owned only with `Delete`, so the
+    /// garbage collector deletes it with the instance): a merge patch of `ownerReferences` alone.
+    func syncClaimOwner(_ claim: PersistentVolumeClaim, desired: PersistentVolumeClaim, logger: Logger) async throws {
+        let want = desired.metadata.ownerReferences ?? []
+        guard (claim.metadata.ownerReferences ?? []) != want, claim.metadata.deletionTimestamp == nil,
+            let name = claim.metadata.name
+        else { return }
+        let references: JSONValue = want.isEmpty ? .null : try JSONValue(encoding: want)
+        _ = try await RefusedWrite.guarding(
+            "patch", kind: PersistentVolumeClaim.resource.kind, namespace: claim.metadata.namespace, name: name
+        ) {
+            try await client.mergePatch(
+                PersistentVolumeClaim.self, name: name, namespace: claim.metadata.namespace,
+                patch: ["metadata": ["ownerReferences": references]])
+        }
+        logger.info(want.isEmpty ? "released claim (pvcRetention Retain)" : "owned claim (pvcRetention Delete)",
+            metadata: ["object": "\(name)"])
+    }
+
+    private func createPod(_ pod: Pod, uid: String, logger: Logger) async throws -> Pod? {
+        let name = pod.metadata.name ?? ""
+        do {
+            let created = try await applier.create(pod)
+            logger.info("created", metadata: ["kind": "Pod", "object": "\(name)"])
+            return created
+        } catch KubeAPIError.alreadyExists {
+            // Not in the cache: someone else's pod of that name, or ours a moment ago.
+            if let existing = try await client.getIfExists(Pod.self, name: name, namespace: pod.metadata.namespace),
+                let conflict = ChildNameConflict.check(kind: Pod.resource.kind, existing: existing.metadata, ownerUID: uid)
+            {
+                throw conflict
+            }
+            return nil
+        }
+    }
+
+    /// Deletes one pod whose spec hash is not the desired one, when every wanted pod exists, is
+    /// ready and none is being deleted: the highest-serial replica first, the primary last.
+    private func replaceOneStalePod(
+        desired: PostgresInstanceDesiredObjects, observed: PostgresInstanceObservedObjects, uid: String, logger: Logger
+    ) async throws -> String? {
+        let hashes = Dictionary(
+            desired.pods.map { ($0.metadata.name ?? "", $0.metadata.annotations?[PostgresInstanceDesiredState.podSpecHashAnnotation]) },
+            uniquingKeysWith: { a, _ in a })
+        let current = desired.pods.compactMap { observed.pods[$0.metadata.name ?? ""] }
+        guard current.count == desired.pods.count,
+            current.allSatisfy({ pod in
+                pod.metadata.deletionTimestamp == nil
+                    && (pod.status?.conditions?.contains { $0.type == "Ready" && $0.status == "True" } ?? false)
+            })
+        else { return nil }
+        let stale = current.filter { pod in
+            pod.metadata.annotations?[PostgresInstanceDesiredState.podSpecHashAnnotation] != hashes[pod.metadata.name ?? ""] ?? nil
+        }
+        let replicas = stale.filter { $0.metadata.name != desired.targetPrimary }
+            .sorted { (observed.names.serial(of: $0.metadata.name ?? "") ?? 0) > (observed.names.serial(of: $1.metadata.name ?? "") ?? 0) }
+        guard let victim = replicas.first ?? stale.first else { return nil }
+        logger.info("replacing a pod whose spec changed", metadata: ["object": "\(victim.metadata.name ?? "")"])
+        return try await deleteIfControlled(victim, uid: uid, logger: logger) ? victim.metadata.name : nil
+    }
+}
