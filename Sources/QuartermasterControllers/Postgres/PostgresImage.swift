@@ -34,4 +34,7 @@ public enum PostgresImage {
 
     /// The PgBouncer image of the pooler (`spec.pooler`), pinned.
     public static let pgbouncer = "docker.io/edoburu/pgbouncer:v1.23.1-p3"
+    /// Where ``pgbouncer`` keeps its program: `/usr/bin/pgbouncer` (passed to
+    /// `quartermaster instance pooler --pgbouncer`, so the pod spec says which program runs).
+    public static let pgbouncerProgram = "/usr/bin/pgbouncer"
 }

@@ -67,12 +67,20 @@ extension PostgresInstanceDesiredState.Context {
             ]
         ])
 
-    /// A Secret volume readable by the pods' group (fsGroup ``PostgresImage/groupID``).
-    static func secretVolume(_ name: String, secret: String, keys: [String]? = nil) -> Volume {
-        Volume(
-            name: name,
-            secret: SecretVolumeSource(
-                secretName: secret, items: keys?.map { KeyToPath(key: $0, path: $0) }, defaultMode: 0o440))
+    /// The one `secrets` volume mounted at ``secretsDir``: each Secret's keys under its own
+    /// directory (`server/tls.crt`, `replication/tls.key`, `app/password`, `pooler/password`,
+    /// ...), readable by the pods' group (fsGroup ``PostgresImage/groupID``). One volume, so the
+    /// instance manager's `--secrets-dir` names a mount and every file is found under it.
+    static func secretsVolume(_ sources: [(directory: String, secret: String, keys: [String])]) -> Volume {
+        let projections: [JSONValue] = sources.map { source in
+            [
+                "secret": [
+                    "name": .string(source.secret),
+                    "items": .array(source.keys.map { ["key": .string($0), "path": .string("\(source.directory)/\($0)")] }),
+                ]
+            ]
+        }
+        return Volume(name: "secrets", projected: ["sources": .array(projections), "defaultMode": 0o440])
     }
 
     /// The pod spec of instance `serial` (without its role: that is a label).
@@ -94,18 +102,17 @@ extension PostgresInstanceDesiredState.Context {
         }
         mounts += [
             VolumeMount(name: "controller", mountPath: Self.controllerMount),
-            VolumeMount(name: "server", mountPath: "\(Self.secretsDir)/server", readOnly: true),
-            VolumeMount(name: "replication", mountPath: "\(Self.secretsDir)/replication", readOnly: true),
-            VolumeMount(name: "app", mountPath: "\(Self.secretsDir)/app", readOnly: true),
-            VolumeMount(name: "pooler", mountPath: "\(Self.secretsDir)/pooler", readOnly: true),
+            VolumeMount(name: "secrets", mountPath: Self.secretsDir, readOnly: true),
             VolumeMount(name: "serviceaccount", mountPath: PostgresInstanceDesiredState.serviceAccountDir, readOnly: true),
         ]
         volumes += [
             Volume(name: "controller", emptyDir: EmptyDirVolumeSource()),
-            Self.secretVolume("server", secret: names.serverSecret),
-            Self.secretVolume("replication", secret: names.replicationSecret),
-            Self.secretVolume("app", secret: names.appSecret, keys: ["username", "password"]),
-            Self.secretVolume("pooler", secret: names.poolerSecret, keys: ["password"]),
+            Self.secretsVolume([
+                ("server", names.serverSecret, ["tls.crt", "tls.key", "ca.crt"]),
+                ("replication", names.replicationSecret, ["tls.crt", "tls.key", "ca.crt"]),
+                ("app", names.appSecret, ["username", "password"]),
+                ("pooler", names.poolerSecret, ["password"]),
+            ]),
             Self.serviceAccountVolume,
         ]
         let postgres = Container(

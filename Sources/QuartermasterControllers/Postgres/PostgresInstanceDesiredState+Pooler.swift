@@ -10,7 +10,8 @@ extension PostgresInstanceDesiredState.Context {
             command: ["\(Self.controllerMount)/quartermaster", "instance", "pooler"],
             args: [
                 "--cluster", names.instance, "--config-dir", "\(Self.controllerMount)/pgbouncer", "--secrets-dir", Self.secretsDir,
-                "--service-account-dir", PostgresInstanceDesiredState.serviceAccountDir,
+                "--service-account-dir", PostgresInstanceDesiredState.serviceAccountDir, "--pgbouncer",
+                PostgresImage.pgbouncerProgram,
             ],
             env: Self.podEnvironment,
             ports: [
@@ -19,7 +20,7 @@ extension PostgresInstanceDesiredState.Context {
             ],
             volumeMounts: [
                 VolumeMount(name: "controller", mountPath: Self.controllerMount),
-                VolumeMount(name: "pooler", mountPath: "\(Self.secretsDir)/pooler", readOnly: true),
+                VolumeMount(name: "secrets", mountPath: Self.secretsDir, readOnly: true),
                 VolumeMount(name: "serviceaccount", mountPath: PostgresInstanceDesiredState.serviceAccountDir, readOnly: true),
             ],
             readinessProbe: Probe(httpGet: HTTPGetAction(path: "/readyz", port: .int(PostgresInstanceDesiredState.statusPort))),
@@ -39,7 +40,7 @@ extension PostgresInstanceDesiredState.Context {
                         containers: [container], initContainers: [bootstrap],
                         volumes: [
                             Volume(name: "controller", emptyDir: EmptyDirVolumeSource()),
-                            Self.secretVolume("pooler", secret: names.poolerSecret),
+                            Self.secretsVolume([("pooler", names.poolerSecret, ["password", "tls.crt", "tls.key", "ca.crt"])]),
                             Self.serviceAccountVolume,
                         ],
                         serviceAccountName: names.serviceAccount, automountServiceAccountToken: false,

@@ -82,17 +82,25 @@ enum PostgresSamples {
         #expect(postgres.securityContext?.capabilities?.drop == ["ALL"])
         let mounts = Dictionary(uniqueKeysWithValues: (postgres.volumeMounts ?? []).map { ($0.name, $0.mountPath) })
         #expect(mounts == [
-            "pgdata": "/var/lib/postgresql/data", "controller": "/controller", "server": "/etc/quartermaster/server",
-            "replication": "/etc/quartermaster/replication", "app": "/etc/quartermaster/app",
-            "pooler": "/etc/quartermaster/pooler", "serviceaccount": "/var/run/secrets/kubernetes.io/serviceaccount",
+            "pgdata": "/var/lib/postgresql/data", "controller": "/controller", "secrets": "/etc/quartermaster",
+            "serviceaccount": "/var/run/secrets/kubernetes.io/serviceaccount",
         ])
         let volumes = Dictionary(uniqueKeysWithValues: (spec.volumes ?? []).map { ($0.name, $0) })
         #expect(volumes["pgdata"]?.persistentVolumeClaim?.claimName == "pg-1")
-        #expect(volumes["app"]?.secret?.secretName == "pg-app")
-        #expect(volumes["app"]?.secret?.items?.map(\.key) == ["username", "password"])
-        #expect(volumes["pooler"]?.secret?.items?.map(\.key) == ["password"])
-        #expect(volumes["server"]?.secret?.secretName == "pg-server")
-        #expect(volumes["replication"]?.secret?.secretName == "pg-replication")
+        // One projected volume holds every Secret's files, each under its own directory.
+        let secrets = try #require(volumes["secrets"]?.projected?.value(at: "sources")?.arrayValue)
+        let files = secrets.flatMap { source -> [String] in
+            let name = source.value(at: "secret", "name")?.stringValue ?? "?"
+            return (source.value(at: "secret", "items")?.arrayValue ?? []).map {
+                "\(name):\($0.value(at: "key")?.stringValue ?? "?")→\($0.value(at: "path")?.stringValue ?? "?")"
+            }
+        }
+        #expect(files == [
+            "pg-server:tls.crt→server/tls.crt", "pg-server:tls.key→server/tls.key", "pg-server:ca.crt→server/ca.crt",
+            "pg-replication:tls.crt→replication/tls.crt", "pg-replication:tls.key→replication/tls.key",
+            "pg-replication:ca.crt→replication/ca.crt", "pg-app:username→app/username", "pg-app:password→app/password",
+            "pg-pooler:password→pooler/password",
+        ])
         #expect(volumes["controller"]?.emptyDir != nil)
         let projected = try #require(volumes["serviceaccount"]?.projected)
         #expect(projected.value(at: "sources")?.arrayValue?.count == 3)
