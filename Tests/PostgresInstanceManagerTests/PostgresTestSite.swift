@@ -80,15 +80,19 @@ final class PostgresTestSite: Sendable {
         try FileManager.default.createDirectory(atPath: "\(root)/\(layout.pod)", withIntermediateDirectories: true)
         try PostgresTestEnvironment.chownToPostgres("\(root)/\(layout.pod)")
         var arguments = [
-            "instance", "run", "--cluster", "pg", "--pgdata", layout.pgdata, "--bin-dir", PostgresTestEnvironment.binDirectory,
+            "instance", "run", "--cluster", "pg", "--pgdata", layout.pgdata, "--bin-dir",
+            PostgresTestEnvironment.binDirectory,
             "--run-dir", layout.runDirectory, "--secrets-dir", secrets, "--spec-file", specFile, "--poll-interval", "1",
         ]
         if let primaryPort { arguments += ["--primary-port", String(primaryPort)] }
         let environment = [
             "POD_NAME": layout.pod, "POD_NAMESPACE": "ns", "PGPORT": String(layout.postgresPort),
-            "QUARTERMASTER_STATUS_PORT": String(layout.statusPort), "QUARTERMASTER_METRICS_PORT": String(layout.metricsPort),
+            "QUARTERMASTER_STATUS_PORT": String(layout.statusPort),
+            "QUARTERMASTER_METRICS_PORT": String(layout.metricsPort),
         ]
-        return try start(arguments + extraArguments, environment: environment, log: "\(root)/\(layout.pod)-\(UUID().uuidString.prefix(8)).log")
+        return try start(
+            arguments + extraArguments, environment: environment,
+            log: "\(root)/\(layout.pod)-\(UUID().uuidString.prefix(8)).log")
     }
 
     /// Starts `quartermaster instance pooler` as `postgres`, listening on `port`.
@@ -99,7 +103,9 @@ final class PostgresTestSite: Sendable {
                 "--spec-file", specFile, "--pgbouncer", PostgresTestEnvironment.pgbouncer, "--primary-port",
                 String(primaryPort), "--poll-interval", "1",
             ],
-            environment: ["POD_NAMESPACE": "ns", "PGPORT": String(port), "QUARTERMASTER_STATUS_PORT": String(statusPort)],
+            environment: [
+                "POD_NAMESPACE": "ns", "PGPORT": String(port), "QUARTERMASTER_STATUS_PORT": String(statusPort),
+            ],
             log: root + "/pooler.log")
     }
 
