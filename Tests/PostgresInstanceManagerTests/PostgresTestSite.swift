@@ -30,10 +30,11 @@ final class PostgresTestSite: Sendable {
         try PostgresTestEnvironment.chownToPostgres(root)
     }
 
-    /// A PostgresInstance `pg` in `ns` whose status lists `pods` at 127.0.0.1.
+    /// A PostgresInstance `pg` in `ns` whose status lists `pods` at 127.0.0.1 unless `podIPs`
+    /// says otherwise (any 127/8 address reaches PostgreSQL, which listens on every address).
     static func instance(
         parameters: [String: String] = [:], targetPrimary: String = "pg-1", pods: [String] = ["pg-1"],
-        pooler: Bool = false
+        pooler: Bool = false, podIPs: [String: String] = [:]
     ) -> JSONValue {
         var spec: [String: JSONValue] = ["instances": .int(Int64(pods.count)), "postgresVersion": 15]
         spec["parameters"] = .object(parameters.mapValues { .string($0) })
@@ -45,7 +46,8 @@ final class PostgresTestSite: Sendable {
             "spec": .object(spec),
             "status": [
                 "targetPrimary": .string(targetPrimary),
-                "instancesStatus": .array(pods.map { ["name": .string($0), "podIP": "127.0.0.1"] }),
+                "instancesStatus": .array(
+                    pods.map { ["name": .string($0), "podIP": .string(podIPs[$0] ?? "127.0.0.1")] }),
             ],
         ]
     }

@@ -10,7 +10,7 @@ import Testing
     .enabled(if: PostgresTestEnvironment.available, PostgresTestEnvironment.skipReason))
 struct ReplicaAndPoolerTests {
     @Test(
-        "a replica clones with pg_basebackup by certificate, streams, replays the primary's writes and refuses its own; the pooler serves the app through auth_query"
+        "a replica clones with pg_basebackup by certificate, streams, replays the primary's writes and refuses its own; the pooler serves the app through auth_query; both follow a new primary pod IP"
     )
     func replicaAndPooler() async throws {
         try await PostgresTestSite.with { site in
@@ -72,6 +72,24 @@ struct ReplicaAndPoolerTests {
                 rootCertificate: site.caCertificate)
             #expect(wrong.hasPrefix("ERROR"))
             #expect(await PostgresTestEnvironment.http("POST", port: poolerStatusPort, path: "/readyz").status == 405)
+
+            // The primary's pod IP changes in the status: the replica rewrites primary_conninfo and
+            // reloads (its WAL receiver reconnects there), the pooler rewrites pgbouncer.ini and
+            // sends SIGHUP (new server connections go there).
+            try site.writeSpec(
+                PostgresTestSite.instance(pods: ["pg-1", "pg-2"], pooler: true, podIPs: ["pg-1": "127.0.0.2"]))
+            #expect(
+                await poll {
+                    await replica.sql(
+                        "SELECT status FROM pg_stat_wal_receiver WHERE conninfo LIKE '%hostaddr=127.0.0.2 %'")
+                        == "streaming"
+                }, "log:\n\(replicaManager.log)")
+            #expect(
+                await poll {
+                    await applicationQuery(
+                        "SELECT host(inet_server_addr())", port: poolerPort, host: "pg-pooler.ns.svc",
+                        password: TestCertificates.ownerPassword, rootCertificate: site.caCertificate) == "127.0.0.2"
+                }, "log:\n\(pooler.log)")
 
             #expect(await pooler.terminate() == 0, "log:\n\(pooler.log)")
             #expect(await replicaManager.terminate() == 0, "log:\n\(replicaManager.log)")
