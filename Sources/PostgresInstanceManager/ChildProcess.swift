@@ -10,7 +10,8 @@ import Synchronization
 /// A long-running child (`postgres`, `pgbouncer`) whose output goes to the manager's own
 /// standard output and error (the container log).
 ///
-/// Started with `posix_spawn` with an empty signal mask and default dispositions: Foundation's
+/// Started with `posix_spawn` with only the standard streams open, an empty signal mask and
+/// default dispositions: Foundation's
 /// `Process` passes on the mask of the thread that starts it, and Swift's and Dispatch's
 /// threads block nearly every signal, so a child such as PgBouncer (which does not reset its
 /// mask) would never see SIGINT, SIGTERM or SIGHUP. Reaped with `waitpid` by `exitStatus`.
@@ -46,6 +47,10 @@ public final class ChildProcess: Sendable {
             posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        // Nothing but the standard streams: an inherited pipe end (of a psql the manager runs at
+        // the same moment) would keep that pipe open for the child's whole life, and whoever
+        // reads it to the end would wait forever; an inherited listening socket would outlive us.
+        Self.closeInheritedDescriptors(&actions)
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
@@ -59,6 +64,25 @@ public final class ChildProcess: Sendable {
         }
         self.pid = child
         self.name = (executable as NSString).lastPathComponent
+    }
+
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc 2.34's `posix_spawn_file_actions_addclosefrom_np` (not in the Glibc module's
+    /// headers as imported), looked up once; `nil` elsewhere.
+    private static let closeFrom: CloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        else { return nil }
+        return unsafeBitCast(symbol, to: CloseFrom.self)
+    }()
+
+    /// Adds closing every descriptor above 2: at once with `closeFrom`, else one action per
+    /// descriptor open now (`/proc/self/fd`; one opened by another thread in between would be
+    /// inherited).
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        if let closeFrom, closeFrom(&actions, 3) == 0 { return }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap({ Int32($0) }) where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
     }
 
     /// The exit status once exited: the status, or 128 + the signal that ended it; `nil` while

@@ -11,7 +11,9 @@ public enum ExecutableInstaller {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: from])
         }
         let directory = (destination as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         try InstanceFiles.write(data, to: destination, mode: 0o755)
     }
 

@@ -41,11 +41,15 @@ public struct InstanceConfiguration: Sendable {
             logger.warning("parameters left out, not valid names: \(conf.skipped.joined(separator: ", "))")
         }
         let hba = PgHBAFile.render(extraLines: settings.pgHBA)
-        if !hba.skipped.isEmpty { logger.warning("pgHBA entries left out (empty or several lines): \(hba.skipped.count)") }
+        if !hba.skipped.isEmpty {
+            logger.warning("pgHBA entries left out (empty or several lines): \(hba.skipped.count)")
+        }
         var changed = false
         if try InstanceFiles.write(conf.text, to: paths.quartermasterConf) { changed = true }
         if try InstanceFiles.write(hba.text, to: paths.hbaFile) { changed = true }
-        if try InstanceFiles.write(PgIdentFile.render(operatingSystemUser: options.operatingSystemUser), to: paths.identFile) {
+        if try InstanceFiles.write(
+            PgIdentFile.render(operatingSystemUser: options.operatingSystemUser), to: paths.identFile)
+        {
             changed = true
         }
         if primary {

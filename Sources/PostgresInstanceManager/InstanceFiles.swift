@@ -12,7 +12,9 @@ public enum InstanceFiles {
         }
         let temporary = path + ".tmp"
         try? FileManager.default.removeItem(atPath: temporary)
-        guard FileManager.default.createFile(atPath: temporary, contents: contents, attributes: [.posixPermissions: mode]) else {
+        guard
+            FileManager.default.createFile(atPath: temporary, contents: contents, attributes: [.posixPermissions: mode])
+        else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
         }
         // createFile honours the umask; set the mode exactly.
@@ -48,7 +50,8 @@ public enum InstanceFiles {
 
     /// Creates `path` (and parents) with `mode` when absent.
     public static func makeDirectory(_ path: String, mode: Int = 0o700) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
     }
 
     /// Whether `path` is absent or an empty directory.

@@ -134,7 +134,8 @@ public final class InstanceManager: Sendable {
                     logger.info("initdb \(paths.pgdata)")
                     try await PostgresBootstrap.initdb(paths: paths)
                 } else {
-                    settings = try await fetchSettings(until: { $0.primaryPodIP != nil }, waiting: "the status names no primary pod IP")
+                    settings = try await fetchSettings(
+                        until: { $0.primaryPodIP != nil }, waiting: "the status names no primary pod IP")
                     guard let conninfo = configuration.primaryConninfo(settings) else { continue }
                     logger.info("cloning the primary at \(settings.primaryPodIP ?? "")")
                     try await PostgresBootstrap.basebackup(paths: paths, conninfo: conninfo)
@@ -182,7 +183,8 @@ public final class InstanceManager: Sendable {
             return false
         }
         let cluster = RoleSetupSQL.clusterScript(
-            owner: inputs.owner, ownerPassword: password, database: inputs.database, poolerPassword: inputs.poolerPassword)
+            owner: inputs.owner, ownerPassword: password, database: inputs.database,
+            poolerPassword: inputs.poolerPassword)
         for attempt in 1...5 {
             do {
                 try await local.execute(cluster)
@@ -243,7 +245,8 @@ public final class InstanceManager: Sendable {
                 if try configuration.copyTLSFiles() { changed = true }
                 if changed {
                     logger.info("configuration changed: reloading")
-                    try await ProcessRunner.check(options.paths.binary("pg_ctl"), ["reload", "-D", options.paths.pgdata, "-s"])
+                    try await ProcessRunner.check(
+                        options.paths.binary("pg_ctl"), ["reload", "-D", options.paths.pgdata, "-s"])
                 }
             } catch {
                 logger.warning("cannot apply the PostgresInstance: \(error)")

@@ -23,7 +23,9 @@ public enum InstanceMetricsText {
             "pg_replication_lag_bytes", "Replica: WAL received but not replayed; primary: the largest replica lag.",
             [("", String(o.replicationLagBytes))])
         if let bytes = o.lsnBytes {
-            family("pg_wal_lsn_bytes", "The current WAL position (replayed position on a replica), in bytes.", [("", String(bytes))])
+            family(
+                "pg_wal_lsn_bytes", "The current WAL position (replayed position on a replica), in bytes.",
+                [("", String(bytes))])
         }
         return out
     }

@@ -12,7 +12,10 @@ public struct InstancePaths: Hashable, Sendable {
     /// `--secrets-dir`: the mounted Secrets (`server/`, `replication/`, `app/`, `pooler/`).
     public var secretsDirectory: String
 
-    public init(pgdata: String, walDirectory: String? = nil, binDirectory: String, runDirectory: String, secretsDirectory: String) {
+    public init(
+        pgdata: String, walDirectory: String? = nil, binDirectory: String, runDirectory: String,
+        secretsDirectory: String
+    ) {
         self.pgdata = pgdata
         self.walDirectory = walDirectory
         self.binDirectory = binDirectory

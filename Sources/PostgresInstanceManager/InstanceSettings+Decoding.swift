@@ -57,8 +57,12 @@ extension InstanceSettings {
             }
         }
         let status = object["status"] ?? .object([:])
-        settings.targetPrimary = try string(status["targetPrimary"], "status.targetPrimary").flatMap { $0.isEmpty ? nil : $0 }
-        settings.currentPrimary = try string(status["currentPrimary"], "status.currentPrimary").flatMap { $0.isEmpty ? nil : $0 }
+        settings.targetPrimary = try string(status["targetPrimary"], "status.targetPrimary").flatMap {
+            $0.isEmpty ? nil : $0
+        }
+        settings.currentPrimary = try string(status["currentPrimary"], "status.currentPrimary").flatMap {
+            $0.isEmpty ? nil : $0
+        }
         for entry in status["instancesStatus"]?.arrayValue ?? [] {
             if let pod = entry["name"]?.stringValue, let ip = entry["podIP"]?.stringValue, !ip.isEmpty {
                 settings.podIPs[pod] = ip
@@ -75,7 +79,9 @@ extension InstanceSettings {
 
     private static func int(_ value: JSONValue?, _ path: String) throws -> Int? {
         guard let value, value != .null else { return nil }
-        guard let i = value.intValue, let n = Int(exactly: i) else { throw InstanceSettingsError("\(path) is not an integer") }
+        guard let i = value.intValue, let n = Int(exactly: i) else {
+            throw InstanceSettingsError("\(path) is not an integer")
+        }
         return n
     }
 }

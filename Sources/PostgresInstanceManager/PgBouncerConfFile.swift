@@ -13,7 +13,9 @@ import Foundation
 public enum PgBouncerConfFile {
     public static let authQuery = "SELECT usename, passwd FROM quartermaster.get_auth($1)"
 
-    public static func render(pooler: PoolerSettings, primaryHost: String, primaryPort: Int, listenPort: Int, paths: PoolerPaths) -> String {
+    public static func render(
+        pooler: PoolerSettings, primaryHost: String, primaryPort: Int, listenPort: Int, paths: PoolerPaths
+    ) -> String {
         let lines = [
             "; Written by the quartermaster instance manager; changes here are overwritten.",
             "[databases]",

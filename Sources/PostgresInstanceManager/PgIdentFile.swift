@@ -8,7 +8,9 @@ public enum PgIdentFile {
             "# MAPNAME  SYSTEM-USERNAME  PG-USERNAME",
             "local      \(operatingSystemUser)  postgres",
         ]
-        if operatingSystemUser != "postgres" { lines.append("local      \(operatingSystemUser)  \(operatingSystemUser)") }
+        if operatingSystemUser != "postgres" {
+            lines.append("local      \(operatingSystemUser)  \(operatingSystemUser)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

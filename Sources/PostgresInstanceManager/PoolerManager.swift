@@ -43,7 +43,8 @@ public final class PoolerManager: Sendable {
                 },
                 "/readyz": {
                     await TCPProbe.canConnect(port: port)
-                        ? .init(status: 200, body: "ok\n") : .init(status: 503, body: "pgbouncer does not accept connections\n")
+                        ? .init(status: 200, body: "ok\n")
+                        : .init(status: 503, body: "pgbouncer does not accept connections\n")
                 },
             ])
         let serving = Task { [logger] in
@@ -91,9 +92,11 @@ public final class PoolerManager: Sendable {
         }
         guard let host = settings.primaryPodIP else { return false }
         let ini = PgBouncerConfFile.render(
-            pooler: settings.pooler, primaryHost: host, primaryPort: options.primaryPort, listenPort: options.listenPort,
+            pooler: settings.pooler, primaryHost: host, primaryPort: options.primaryPort,
+            listenPort: options.listenPort,
             paths: paths)
-        let wroteAuth = try InstanceFiles.write(PgBouncerConfFile.authFile(poolerPassword: password), to: paths.authFile)
+        let wroteAuth = try InstanceFiles.write(
+            PgBouncerConfFile.authFile(poolerPassword: password), to: paths.authFile)
         let wroteIni = try InstanceFiles.write(ini, to: paths.ini)
         return wroteAuth || wroteIni
     }

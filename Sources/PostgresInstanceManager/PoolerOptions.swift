@@ -16,7 +16,8 @@ public struct PoolerOptions: Sendable {
     public var shutdownTimeout: Int
 
     public init(
-        paths: PoolerPaths, pgbouncerPath: String = "/usr/bin/pgbouncer", listenPort: Int = 5432, primaryPort: Int = 5432,
+        paths: PoolerPaths, pgbouncerPath: String = "/usr/bin/pgbouncer", listenPort: Int = 5432,
+        primaryPort: Int = 5432,
         statusPort: UInt16 = 8000, pollInterval: Duration = .seconds(5), shutdownTimeout: Int = 30
     ) {
         self.paths = paths

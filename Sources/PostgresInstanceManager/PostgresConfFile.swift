@@ -16,8 +16,11 @@ public enum PostgresConfFile {
     ///   - parameters: `spec.parameters`, written sorted by name, every value quoted.
     ///   - paths: the socket directory and TLS files.
     ///   - primaryConninfo: on a replica, what `PrimaryConninfo.render` gave; `nil` on a primary.
-    public static func render(parameters: [String: String], paths: InstancePaths, primaryConninfo: String?) -> Rendered {
-        var lines = ["# Written by the quartermaster instance manager; changes here are overwritten.", "", "# spec.parameters"]
+    public static func render(parameters: [String: String], paths: InstancePaths, primaryConninfo: String?) -> Rendered
+    {
+        var lines = [
+            "# Written by the quartermaster instance manager; changes here are overwritten.", "", "# spec.parameters",
+        ]
         var skipped: [String] = []
         for name in parameters.keys.sorted() {
             guard isValidName(name), let value = parameters[name] else {
@@ -74,5 +77,7 @@ public enum PostgresConfFile {
 }
 
 extension Unicode.Scalar {
-    fileprivate var isASCIILetterOrUnderscore: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) || self == "_" }
+    fileprivate var isASCIILetterOrUnderscore: Bool {
+        ("a"..."z").contains(self) || ("A"..."Z").contains(self) || self == "_"
+    }
 }

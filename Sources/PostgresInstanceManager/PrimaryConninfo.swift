@@ -4,7 +4,9 @@
 /// certificate carries) while connecting to `hostaddr` (the primary's pod IP), so no DNS is
 /// needed and the certificate is still checked.
 public enum PrimaryConninfo {
-    public static func render(host: String, hostaddr: String, port: Int, applicationName: String, paths: InstancePaths) -> String {
+    public static func render(host: String, hostaddr: String, port: Int, applicationName: String, paths: InstancePaths)
+        -> String
+    {
         let pairs: [(String, String)] = [
             ("host", host), ("hostaddr", hostaddr), ("port", String(port)), ("user", "streaming_replica"),
             ("application_name", applicationName), ("sslmode", "verify-full"),

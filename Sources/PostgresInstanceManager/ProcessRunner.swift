@@ -39,7 +39,8 @@ public enum ProcessRunner {
     ) async -> Result<ProcessResult, CommandError> {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(returning: runBlocking(executable, arguments, input: input, environment: environment))
+                continuation.resume(
+                    returning: runBlocking(executable, arguments, input: input, environment: environment))
             }
         }
     }

@@ -10,7 +10,9 @@
 ///   the SCRAM verifier of ordinary login roles only (never a superuser's, nor a replication
 ///   role's), and only `quartermaster_pooler` may execute it.
 public enum RoleSetupSQL {
-    public static func clusterScript(owner: String, ownerPassword: String, database: String, poolerPassword: String?) -> String {
+    public static func clusterScript(owner: String, ownerPassword: String, database: String, poolerPassword: String?)
+        -> String
+    {
         let o = SQLQuoting.literal(owner)
         let d = SQLQuoting.literal(database)
         var lines = [

@@ -59,7 +59,8 @@ struct InstancePoolerCommand: AsyncParsableCommand {
         let options = PoolerOptions(
             paths: PoolerPaths(configDirectory: configDir, secretsDirectory: secretsDir), pgbouncerPath: pgbouncer,
             listenPort: try InstanceEnvironment.port("PGPORT", default: 5432, flag: "PGPORT"), primaryPort: primaryPort,
-            statusPort: UInt16(try InstanceEnvironment.port("QUARTERMASTER_STATUS_PORT", default: statusPort, flag: "--status-port")),
+            statusPort: UInt16(
+                try InstanceEnvironment.port("QUARTERMASTER_STATUS_PORT", default: statusPort, flag: "--status-port")),
             pollInterval: .seconds(pollInterval), shutdownTimeout: shutdownTimeout)
         let source = try InstanceEnvironment.source(
             specFile: specFile, serviceAccountDirectory: serviceAccountDir, cluster: cluster,

@@ -81,11 +81,14 @@ struct InstanceRunCommand: AsyncParsableCommand {
         let options = InstanceManagerOptions(
             podName: pod,
             paths: InstancePaths(
-                pgdata: pgdata, walDirectory: walDir, binDirectory: binDir, runDirectory: runDir, secretsDirectory: secretsDir),
+                pgdata: pgdata, walDirectory: walDir, binDirectory: binDir, runDirectory: runDir,
+                secretsDirectory: secretsDir),
             postgresPort: postgresPort, primaryPort: primaryPort,
-            statusPort: UInt16(try InstanceEnvironment.port("QUARTERMASTER_STATUS_PORT", default: statusPort, flag: "--status-port")),
+            statusPort: UInt16(
+                try InstanceEnvironment.port("QUARTERMASTER_STATUS_PORT", default: statusPort, flag: "--status-port")),
             metricsPort: UInt16(
-                try InstanceEnvironment.port("QUARTERMASTER_METRICS_PORT", default: metricsPort, flag: "--metrics-port")),
+                try InstanceEnvironment.port("QUARTERMASTER_METRICS_PORT", default: metricsPort, flag: "--metrics-port")
+            ),
             pollInterval: .seconds(pollInterval), smartShutdownTimeout: smartShutdownTimeout,
             fastShutdownTimeout: fastShutdownTimeout, operatingSystemUser: InstanceEnvironment.operatingSystemUser)
         let source = try InstanceEnvironment.source(

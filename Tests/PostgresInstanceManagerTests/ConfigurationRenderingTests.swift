@@ -52,7 +52,8 @@ struct ConfigurationRenderingTests {
     @Test(
         "configuration values: quotes doubled, backslashes and line breaks escaped",
         arguments: [
-            ("plain", "'plain'"), ("it's", "'it''s'"), ("a\\b", "'a\\\\b'"), ("l1\nl2", "'l1\\nl2'"), ("t\tab", "'t\\tab'"),
+            ("plain", "'plain'"), ("it's", "'it''s'"), ("a\\b", "'a\\\\b'"), ("l1\nl2", "'l1\\nl2'"),
+            ("t\tab", "'t\\tab'"),
             ("", "''"),
         ])
     func quoting(_ value: String, _ expected: String) {
@@ -61,7 +62,9 @@ struct ConfigurationRenderingTests {
 
     @Test("pg_hba.conf: local peer with the map, replication by certificate, spec lines, SCRAM over TLS, final reject")
     func hba() {
-        let r = PgHBAFile.render(extraLines: ["  hostssl app app 10.0.0.0/8 scram-sha-256 ", "", "host all all 0.0.0.0/0 md5\nlocal all all trust"])
+        let r = PgHBAFile.render(extraLines: [
+            "  hostssl app app 10.0.0.0/8 scram-sha-256 ", "", "host all all 0.0.0.0/0 md5\nlocal all all trust",
+        ])
         #expect(r.skipped.count == 2)
         #expect(
             r.text == """
@@ -90,7 +93,8 @@ struct ConfigurationRenderingTests {
     @Test("primary_conninfo: streaming_replica by certificate, verify-full against the Service name at the pod IP")
     func conninfo() {
         #expect(
-            PrimaryConninfo.render(host: "pg-rw.ns.svc", hostaddr: "10.1.2.3", port: 5432, applicationName: "pg-2", paths: Self.paths)
+            PrimaryConninfo.render(
+                host: "pg-rw.ns.svc", hostaddr: "10.1.2.3", port: 5432, applicationName: "pg-2", paths: Self.paths)
                 == "host='pg-rw.ns.svc' hostaddr='10.1.2.3' port='5432' user='streaming_replica' application_name='pg-2' "
                 + "sslmode='verify-full' sslrootcert='/run/qm/ca.crt' sslcert='/run/qm/replication.crt' "
                 + "sslkey='/run/qm/replication.key' connect_timeout='10'")
@@ -133,12 +137,14 @@ struct ConfigurationRenderingTests {
 
     @Test("role SQL quotes names and passwords; the pooler role has no password without the Secret")
     func roleSQL() {
-        let script = RoleSetupSQL.clusterScript(owner: "o\"wn", ownerPassword: "it's", database: "d'b", poolerPassword: nil)
+        let script = RoleSetupSQL.clusterScript(
+            owner: "o\"wn", ownerPassword: "it's", database: "d'b", poolerPassword: nil)
         #expect(script.contains("ALTER ROLE \"o\"\"wn\" WITH LOGIN PASSWORD 'it''s';"))
         #expect(script.contains("format('CREATE DATABASE %I OWNER %I', 'd''b', 'o\"wn')"))
         #expect(script.contains("ALTER ROLE quartermaster_pooler WITH LOGIN PASSWORD NULL;"))
         #expect(script.contains("ALTER ROLE streaming_replica WITH REPLICATION LOGIN;"))
-        let withPooler = RoleSetupSQL.clusterScript(owner: "app", ownerPassword: "x", database: "app", poolerPassword: "pp")
+        let withPooler = RoleSetupSQL.clusterScript(
+            owner: "app", ownerPassword: "x", database: "app", poolerPassword: "pp")
         #expect(withPooler.contains("ALTER ROLE quartermaster_pooler WITH LOGIN PASSWORD 'pp';"))
         let database = RoleSetupSQL.databaseScript()
         #expect(database.contains("SECURITY DEFINER"))

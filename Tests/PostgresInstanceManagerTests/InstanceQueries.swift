@@ -8,7 +8,8 @@ extension PostgresTestSite.InstanceLayout {
     /// the first line of output, or the error text prefixed `ERROR:`.
     func sql(_ statement: String, database: String = "postgres") async -> String {
         let r = await PostgresTestEnvironment.runAsPostgres([
-            PostgresTestEnvironment.binDirectory + "/psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", runDirectory, "-p",
+            PostgresTestEnvironment.binDirectory + "/psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h",
+            runDirectory, "-p",
             String(postgresPort), "-U", "postgres", "-d", database, "-c", statement,
         ])
         if r.status != 0 { return "ERROR: " + r.standardError }
@@ -36,7 +37,8 @@ func applicationQuery(
     let conninfo =
         "host=\(host) hostaddr=127.0.0.1 port=\(port) user=\(user) dbname=app sslmode=\(sslmode) sslrootcert=\(rootCertificate) connect_timeout=10"
     let r = await PostgresTestEnvironment.run(
-        PostgresTestEnvironment.binDirectory + "/psql", ["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", statement],
+        PostgresTestEnvironment.binDirectory + "/psql",
+        ["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", statement],
         environment: ["PGPASSWORD": password, "PATH": "/usr/bin:/bin"])
     if r.status != 0 { return "ERROR: " + r.standardError }
     return r.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -10,7 +10,11 @@ struct InstanceSettingsTests {
         let s = try await source.settings()
         #expect(s == InstanceSettings(name: "pg", namespace: "ns"))
         #expect(s.database == "app" && s.owner == "app" && s.postgresVersion == 16)
-        #expect(s.pooler == PoolerSettings(enabled: false, instances: 2, poolMode: "transaction", maxClientConnections: 1000, defaultPoolSize: 20))
+        #expect(
+            s.pooler
+                == PoolerSettings(
+                    enabled: false, instances: 2, poolMode: "transaction", maxClientConnections: 1000,
+                    defaultPoolSize: 20))
         #expect(s.isPrimary(pod: "pg-1"))
         #expect(!s.isPrimary(pod: "pg-2"))
         #expect(s.primaryPodIP == nil)
@@ -25,11 +29,16 @@ struct InstanceSettingsTests {
                 "database": "main", "owner": "alice", "postgresVersion": 15,
                 "parameters": ["work_mem": "8MB", "max_connections": 200, "jit": false],
                 "pgHBA": ["hostssl main alice 10.0.0.0/8 scram-sha-256"],
-                "pooler": ["enabled": true, "instances": 3, "poolMode": "session", "maxClientConnections": 50, "defaultPoolSize": 7],
+                "pooler": [
+                    "enabled": true, "instances": 3, "poolMode": "session", "maxClientConnections": 50,
+                    "defaultPoolSize": 7,
+                ],
             ],
             "status": [
                 "targetPrimary": "db-2", "currentPrimary": "db-1",
-                "instancesStatus": [["name": "db-1", "podIP": "10.0.0.1"], ["name": "db-2", "podIP": "10.0.0.2"], ["name": "db-3"]],
+                "instancesStatus": [
+                    ["name": "db-1", "podIP": "10.0.0.1"], ["name": "db-2", "podIP": "10.0.0.2"], ["name": "db-3"],
+                ],
             ],
         ]
         let s = try InstanceSettings.decode(from: object)
@@ -38,7 +47,10 @@ struct InstanceSettingsTests {
         #expect(s.postgresVersion == 15)
         #expect(s.parameters == ["work_mem": "8MB", "max_connections": "200", "jit": "off"])
         #expect(s.pgHBA == ["hostssl main alice 10.0.0.0/8 scram-sha-256"])
-        #expect(s.pooler == PoolerSettings(enabled: true, instances: 3, poolMode: "session", maxClientConnections: 50, defaultPoolSize: 7))
+        #expect(
+            s.pooler
+                == PoolerSettings(
+                    enabled: true, instances: 3, poolMode: "session", maxClientConnections: 50, defaultPoolSize: 7))
         #expect(s.targetPrimary == "db-2")
         #expect(s.currentPrimary == "db-1")
         #expect(s.podIPs == ["db-1": "10.0.0.1", "db-2": "10.0.0.2"])

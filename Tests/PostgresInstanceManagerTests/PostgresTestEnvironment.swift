@@ -26,7 +26,8 @@ enum PostgresTestEnvironment {
         let fm = FileManager.default
         for path in [binDirectory + "/postgres", pgbouncer, setpriv, openssl, curl, quartermasterBinary]
         where !fm.isExecutableFile(atPath: path) {
-            return "\(path) is missing (PostgreSQL 15 from Debian, pgbouncer, openssl, curl, util-linux, and a built quartermaster)"
+            return
+                "\(path) is missing (PostgreSQL 15 from Debian, pgbouncer, openssl, curl, util-linux, and a built quartermaster)"
         }
         if geteuid() != 0 { return "the tests must run as root to start the manager as the user postgres" }
         if getpwnam("postgres") == nil { return "there is no local user postgres" }
@@ -83,7 +84,9 @@ enum PostgresTestEnvironment {
     }
 
     /// Runs a command to completion; a command that cannot start gives status -1.
-    static func run(_ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil)
+    static func run(
+        _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil
+    )
         async -> ProcessResult
     {
         switch await ProcessRunner.run(executable, arguments, input: input, environment: environment) {
@@ -95,7 +98,8 @@ enum PostgresTestEnvironment {
     /// `GET` (or `method`) `http://127.0.0.1:port/path` with curl: status code and body.
     static func http(_ method: String = "GET", port: Int, path: String) async -> (status: Int, body: String) {
         let marker = "\n--status:"
-        let result = await run(curl, ["-s", "-X", method, "-w", marker + "%{http_code}", "http://127.0.0.1:\(port)\(path)"])
+        let result = await run(
+            curl, ["-s", "-X", method, "-w", marker + "%{http_code}", "http://127.0.0.1:\(port)\(path)"])
         let output = result.standardOutput
         guard let range = output.range(of: marker, options: .backwards) else { return (0, output) }
         return (Int(output[range.upperBound...]) ?? 0, String(output[..<range.lowerBound]))

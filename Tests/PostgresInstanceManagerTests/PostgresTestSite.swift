@@ -30,10 +30,11 @@ final class PostgresTestSite: Sendable {
         try PostgresTestEnvironment.chownToPostgres(root)
     }
 
-    /// A PostgresInstance `pg` in `ns` whose status lists `pods` at 127.0.0.1.
+    /// A PostgresInstance `pg` in `ns` whose status lists `pods` at 127.0.0.1 unless `podIPs`
+    /// says otherwise (any 127/8 address reaches PostgreSQL, which listens on every address).
     static func instance(
         parameters: [String: String] = [:], targetPrimary: String = "pg-1", pods: [String] = ["pg-1"],
-        pooler: Bool = false
+        pooler: Bool = false, podIPs: [String: String] = [:]
     ) -> JSONValue {
         var spec: [String: JSONValue] = ["instances": .int(Int64(pods.count)), "postgresVersion": 15]
         spec["parameters"] = .object(parameters.mapValues { .string($0) })
@@ -45,7 +46,8 @@ final class PostgresTestSite: Sendable {
             "spec": .object(spec),
             "status": [
                 "targetPrimary": .string(targetPrimary),
-                "instancesStatus": .array(pods.map { ["name": .string($0), "podIP": "127.0.0.1"] }),
+                "instancesStatus": .array(
+                    pods.map { ["name": .string($0), "podIP": .string(podIPs[$0] ?? "127.0.0.1")] }),
             ],
         ]
     }
@@ -80,15 +82,19 @@ final class PostgresTestSite: Sendable {
         try FileManager.default.createDirectory(atPath: "\(root)/\(layout.pod)", withIntermediateDirectories: true)
         try PostgresTestEnvironment.chownToPostgres("\(root)/\(layout.pod)")
         var arguments = [
-            "instance", "run", "--cluster", "pg", "--pgdata", layout.pgdata, "--bin-dir", PostgresTestEnvironment.binDirectory,
+            "instance", "run", "--cluster", "pg", "--pgdata", layout.pgdata, "--bin-dir",
+            PostgresTestEnvironment.binDirectory,
             "--run-dir", layout.runDirectory, "--secrets-dir", secrets, "--spec-file", specFile, "--poll-interval", "1",
         ]
         if let primaryPort { arguments += ["--primary-port", String(primaryPort)] }
         let environment = [
             "POD_NAME": layout.pod, "POD_NAMESPACE": "ns", "PGPORT": String(layout.postgresPort),
-            "QUARTERMASTER_STATUS_PORT": String(layout.statusPort), "QUARTERMASTER_METRICS_PORT": String(layout.metricsPort),
+            "QUARTERMASTER_STATUS_PORT": String(layout.statusPort),
+            "QUARTERMASTER_METRICS_PORT": String(layout.metricsPort),
         ]
-        return try start(arguments + extraArguments, environment: environment, log: "\(root)/\(layout.pod)-\(UUID().uuidString.prefix(8)).log")
+        return try start(
+            arguments + extraArguments, environment: environment,
+            log: "\(root)/\(layout.pod)-\(UUID().uuidString.prefix(8)).log")
     }
 
     /// Starts `quartermaster instance pooler` as `postgres`, listening on `port`.
@@ -99,7 +105,9 @@ final class PostgresTestSite: Sendable {
                 "--spec-file", specFile, "--pgbouncer", PostgresTestEnvironment.pgbouncer, "--primary-port",
                 String(primaryPort), "--poll-interval", "1",
             ],
-            environment: ["POD_NAMESPACE": "ns", "PGPORT": String(port), "QUARTERMASTER_STATUS_PORT": String(statusPort)],
+            environment: [
+                "POD_NAMESPACE": "ns", "PGPORT": String(port), "QUARTERMASTER_STATUS_PORT": String(statusPort),
+            ],
             log: root + "/pooler.log")
     }
 

@@ -9,7 +9,9 @@ import Testing
     "Instance manager: a replica and the pooler",
     .enabled(if: PostgresTestEnvironment.available, PostgresTestEnvironment.skipReason))
 struct ReplicaAndPoolerTests {
-    @Test("a replica clones with pg_basebackup by certificate, streams, replays the primary's writes and refuses its own; the pooler serves the app through auth_query")
+    @Test(
+        "a replica clones with pg_basebackup by certificate, streams, replays the primary's writes and refuses its own; the pooler serves the app through auth_query; both follow a new primary pod IP"
+    )
     func replicaAndPooler() async throws {
         try await PostgresTestSite.with { site in
             try site.writeSpec(PostgresTestSite.instance(pods: ["pg-1", "pg-2"], pooler: true))
@@ -36,9 +38,15 @@ struct ReplicaAndPoolerTests {
                 ) == "1")
 
             // A write on the primary reaches the replica: replayed LSN catches up (counted polls).
-            #expect(await primary.sql("CREATE TABLE r (x int); INSERT INTO r VALUES (7); ALTER TABLE r OWNER TO app", database: "app").hasPrefix("ERROR") == false)
+            #expect(
+                await primary.sql(
+                    "CREATE TABLE r (x int); INSERT INTO r VALUES (7); ALTER TABLE r OWNER TO app", database: "app"
+                ).hasPrefix("ERROR") == false)
             let lsn = await primary.sql("SELECT pg_current_wal_lsn()")
-            #expect(await poll { await replica.sql("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '\(lsn)') >= 0") == "t" })
+            #expect(
+                await poll {
+                    await replica.sql("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '\(lsn)') >= 0") == "t"
+                })
             #expect(await replica.sql("SELECT x FROM r", database: "app") == "7")
             let refused = await replica.sql("INSERT INTO r VALUES (8)", database: "app")
             #expect(refused.contains("read-only transaction"), "\(refused)")
@@ -48,18 +56,40 @@ struct ReplicaAndPoolerTests {
             // PgBouncer in front of the primary: SCRAM through auth_query, TLS to the client.
             let poolerPort = PostgresTestEnvironment.freePort()
             let poolerStatusPort = PostgresTestEnvironment.freePort()
-            let pooler = try site.startPooler(port: poolerPort, statusPort: poolerStatusPort, primaryPort: primary.postgresPort)
+            let pooler = try site.startPooler(
+                port: poolerPort, statusPort: poolerStatusPort, primaryPort: primary.postgresPort)
             #expect(
-                await poll { await PostgresTestEnvironment.http(port: poolerStatusPort, path: "/readyz").status == 200 },
+                await poll {
+                    await PostgresTestEnvironment.http(port: poolerStatusPort, path: "/readyz").status == 200
+                },
                 "pooler never ready; log:\n\(pooler.log)")
             let through = await applicationQuery(
                 "SELECT current_user, inet_server_port(), x FROM r", port: poolerPort, host: "pg-pooler.ns.svc",
                 password: TestCertificates.ownerPassword, rootCertificate: site.caCertificate)
             #expect(through == "app|\(primary.postgresPort)|7", "log:\n\(pooler.log)")
             let wrong = await applicationQuery(
-                "SELECT 1", port: poolerPort, host: "pg-pooler.ns.svc", password: "wrong", rootCertificate: site.caCertificate)
+                "SELECT 1", port: poolerPort, host: "pg-pooler.ns.svc", password: "wrong",
+                rootCertificate: site.caCertificate)
             #expect(wrong.hasPrefix("ERROR"))
             #expect(await PostgresTestEnvironment.http("POST", port: poolerStatusPort, path: "/readyz").status == 405)
+
+            // The primary's pod IP changes in the status: the replica rewrites primary_conninfo and
+            // reloads (its WAL receiver reconnects there), the pooler rewrites pgbouncer.ini and
+            // sends SIGHUP (new server connections go there).
+            try site.writeSpec(
+                PostgresTestSite.instance(pods: ["pg-1", "pg-2"], pooler: true, podIPs: ["pg-1": "127.0.0.2"]))
+            #expect(
+                await poll {
+                    await replica.sql(
+                        "SELECT status FROM pg_stat_wal_receiver WHERE conninfo LIKE '%hostaddr=127.0.0.2 %'")
+                        == "streaming"
+                }, "log:\n\(replicaManager.log)")
+            #expect(
+                await poll {
+                    await applicationQuery(
+                        "SELECT host(inet_server_addr())", port: poolerPort, host: "pg-pooler.ns.svc",
+                        password: TestCertificates.ownerPassword, rootCertificate: site.caCertificate) == "127.0.0.2"
+                }, "log:\n\(pooler.log)")
 
             #expect(await pooler.terminate() == 0, "log:\n\(pooler.log)")
             #expect(await replicaManager.terminate() == 0, "log:\n\(replicaManager.log)")

@@ -8,15 +8,18 @@ struct StatusAndMetricsTests {
     static let primary = InstanceObservation(
         inRecovery: false, timeline: 1, lsn: "0/3000148", lsnBytes: 50_331_976, receivedLsn: nil, replayLsn: nil,
         receiverStatus: nil, replicationLagBytes: 16, pendingRestartParameters: ["shared_buffers"],
-        replicas: [.init(applicationName: "pg-2", state: "streaming", replayLsn: "0/3000138")], serverVersionNum: 150_018,
+        replicas: [.init(applicationName: "pg-2", state: "streaming", replayLsn: "0/3000138")],
+        serverVersionNum: 150_018,
         connections: ["active": 1, "idle": 3], databaseSizes: ["app": 7_000_000, "we\"ird": 1])
 
     @Test("a primary: every key, nulls kept, pendingRestart from the parameter list")
     func primaryStatus() throws {
-        let json = try KubeJSON.decode(JSONValue.self, from: KubeJSON.encode(InstanceStatus(pod: "pg-1", observation: Self.primary)))
+        let json = try KubeJSON.decode(
+            JSONValue.self, from: KubeJSON.encode(InstanceStatus(pod: "pg-1", observation: Self.primary)))
         #expect(
             json == [
-                "pod": "pg-1", "role": "primary", "ready": true, "timeline": 1, "lsn": "0/3000148", "receivedLsn": .null,
+                "pod": "pg-1", "role": "primary", "ready": true, "timeline": 1, "lsn": "0/3000148",
+                "receivedLsn": .null,
                 "replayLsn": .null, "replicationLagBytes": 16, "pendingRestart": true,
                 "pendingRestartParameters": ["shared_buffers"], "postgresVersion": 15, "streaming": false,
                 "replicas": [["applicationName": "pg-2", "state": "streaming", "replayLsn": "0/3000138"]],
@@ -59,7 +62,8 @@ struct StatusAndMetricsTests {
         for line in [
             "# TYPE pg_up gauge", "pg_up 1", "pg_is_primary 1", "pg_connections{state=\"active\"} 1",
             "pg_connections{state=\"idle\"} 3", "pg_database_size_bytes{datname=\"app\"} 7000000",
-            "pg_database_size_bytes{datname=\"we\\\"ird\"} 1", "pg_replication_lag_bytes 16", "pg_wal_lsn_bytes 50331976",
+            "pg_database_size_bytes{datname=\"we\\\"ird\"} 1", "pg_replication_lag_bytes 16",
+            "pg_wal_lsn_bytes 50331976",
         ] {
             #expect(text.contains(line + "\n"), "\(line)")
         }

@@ -23,7 +23,8 @@ enum TestCertificates {
             guard r.status == 0 else { throw TestFailure("openssl \(arguments.first ?? ""): \(r.standardError)") }
         }
         try await openssl([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", w + "/ca.key", "-out", w + "/ca.crt", "-days", "2",
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", w + "/ca.key", "-out", w + "/ca.crt", "-days",
+            "2",
             "-subj", "/CN=pg-ca",
         ])
         var names: [String] = []
@@ -33,9 +34,12 @@ enum TestCertificates {
         names.append("*.pg-headless.ns.svc")
         try "subjectAltName=\(names.map { "DNS:\($0)" }.joined(separator: ","))\n"
             .write(toFile: w + "/server.ext", atomically: true, encoding: .utf8)
-        for (name, subject, ext) in [("server", "/CN=pg-rw", Optional(w + "/server.ext")), ("replication", "/CN=streaming_replica", nil)] {
+        for (name, subject, ext) in [
+            ("server", "/CN=pg-rw", Optional(w + "/server.ext")), ("replication", "/CN=streaming_replica", nil),
+        ] {
             try await openssl([
-                "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(secrets)/\(name)/tls.key", "-out", "\(w)/\(name).csr",
+                "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(secrets)/\(name)/tls.key", "-out",
+                "\(w)/\(name).csr",
                 "-subj", subject,
             ])
             try await openssl(
@@ -44,7 +48,9 @@ enum TestCertificates {
                     "-CAcreateserial", "-out", "\(secrets)/\(name)/tls.crt", "-days", "2",
                 ] + (ext.map { ["-extfile", $0] } ?? []))
         }
-        for sub in ["server", "replication", "pooler"] { try fm.copyItem(atPath: w + "/ca.crt", toPath: "\(secrets)/\(sub)/ca.crt") }
+        for sub in ["server", "replication", "pooler"] {
+            try fm.copyItem(atPath: w + "/ca.crt", toPath: "\(secrets)/\(sub)/ca.crt")
+        }
         // The pooler shows clients the same server certificate (pg-pooler.ns.svc is among its names).
         try fm.copyItem(atPath: secrets + "/server/tls.crt", toPath: secrets + "/pooler/tls.crt")
         try fm.copyItem(atPath: secrets + "/server/tls.key", toPath: secrets + "/pooler/tls.key")
