@@ -106,15 +106,19 @@ struct InstallManifestsTests {
             ["update", "secrets", "-n", acme],
             ["patch", "statefulsets.apps", "-n", acme],
             ["create", "leases.coordination.k8s.io", "-n", "quartermaster-system"],
+            // A PostgresInstance's own Pods and claims, and its instances' ServiceAccount and Role.
+            ["create", "pods", "-n", acme],
+            ["create", "persistentvolumeclaims", "-n", acme],
+            ["create", "roles.rbac.authorization.k8s.io", "-n", acme],
         ]
         let denied: [[String]] = [
             ["bind", "clusterroles/cluster-admin"],
             ["escalate", "clusterroles"],
-            ["create", "persistentvolumeclaims", "-n", acme],
-            ["create", "pods", "-n", acme],
+            ["escalate", "roles.rbac.authorization.k8s.io", "-n", acme],
             // Nothing the controllers do: the rules CoreOperatorRBACTests found unused are gone.
-            ["get", "pods", "-n", acme],
-            ["create", "serviceaccounts", "-n", acme],
+            ["update", "pods", "-n", acme],
+            ["create", "pods", "--subresource=exec", "-n", acme],
+            ["delete", "serviceaccounts", "-n", acme],
             ["update", "ipfsclusters.quartermaster.dev", "--subresource=scale", "-n", acme],
             ["update", "statefulsets.apps", "-n", acme],
             ["create", "leases.coordination.k8s.io", "-n", acme],

@@ -120,7 +120,7 @@ struct WebhookIntegrationTests {
         try await webhook.refresh()  // patches the caBundle of the owned entries
         let patched = try await admin.get(ValidatingWebhookConfiguration.self, name: QuartermasterAdmission.configurationName)
         let bundle = Data(first.caBundle(at: clock.now).utf8).base64EncodedString()
-        #expect(patched.webhooks?.count == 3)
+        #expect(patched.webhooks?.count == QuartermasterAdmission.kinds().count)
         #expect(patched.webhooks?.allSatisfy { $0.clientConfig.caBundle == bundle } == true)
 
         // Refused at create, with the reason in the API's error. The API server picks up a new
@@ -176,6 +176,23 @@ struct WebhookIntegrationTests {
                 spec: {template: small-storage, parameters: {size: 900Ti}}
                 """)
         #expect(resource.status != 0 && resource.stderr.contains("InvalidParameters"), "\(resource.stderr)")
+
+        // The server's schema cannot say "no operator-controlled setting" nor "no trust": the webhook does.
+        let postgres = try await env.kubectl(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: quartermaster.dev/v1alpha1
+                kind: PostgresInstance
+                metadata: {name: orders, namespace: acme}
+                spec:
+                  parameters: {port: "5433"}
+                  pgHBA: ["host all all 0.0.0.0/0 trust"]
+                """)
+        #expect(
+            postgres.status != 0
+                && postgres.stderr.contains(#"admission webhook "postgresinstances.quartermaster.dev" denied the request"#)
+                && postgres.stderr.contains("InvalidParameters: parameters.port: set by the operator")
+                && postgres.stderr.contains("InvalidParameters: pgHBA[0]: the trust method"), "\(postgres.stderr)")
 
         try await tenantPolicy(env, admin: admin, cache: cache, settings: settings)
 

@@ -41,11 +41,14 @@ import Yams
         #expect(
             role.rules == [
                 PolicyRule(
-                    apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters", "resources"],
+                    apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters", "resources", "postgresinstances"],
                     verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]),
                 PolicyRule(
-                    apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters/status", "resources/status"], verbs: ["get"]),
-                PolicyRule(apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters/scale"], verbs: ["get", "update", "patch"]),
+                    apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters/status", "resources/status", "postgresinstances/status"],
+                    verbs: ["get"]),
+                PolicyRule(
+                    apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters/scale", "postgresinstances/scale"],
+                    verbs: ["get", "update", "patch"]),
                 PolicyRule(apiGroups: [""], resources: ["secrets", "services"], verbs: ["get", "list", "watch"]),
                 PolicyRule(apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "list", "watch", "delete"]),
             ])
@@ -118,14 +121,14 @@ import Yams
         // (ManagerRole.hostClaimHolderRules); without host claims either, it may not.
         var ipfs = IPFSCluster.declaration
         ipfs.resourceOffering = nil
-        let withoutOffering = grants([ipfs, Tenant.declaration, Resource.declaration])
+        let withoutOffering = grants([ipfs, Tenant.declaration, Resource.declaration, PostgresInstance.declaration])
         #expect(
             today.subtracting(withoutOffering) == [
                 PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create")
             ])
         ipfs.hostClaims = nil
         #expect(
-            today.subtracting(grants([ipfs, Tenant.declaration, Resource.declaration])) == [
+            today.subtracting(grants([ipfs, Tenant.declaration, Resource.declaration, PostgresInstance.declaration])) == [
                 PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create"),
                 PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "get"),
             ])
@@ -133,7 +136,7 @@ import Yams
 
     @Test func theOfferingsAreTheKindsListsOnly() {
         #expect(ResourceOffering.all.map(\.kind) == QuartermasterKinds.all.compactMap(\.resourceOffering?.kind))
-        #expect(ResourceOffering.all.map(\.kind) == [IPFSCluster.resource])
+        #expect(ResourceOffering.all.map(\.kind) == [IPFSCluster.resource, PostgresInstance.resource])
     }
 
     @Test func aggregatedRolesCoverTheWorkloadKindsOnly() {

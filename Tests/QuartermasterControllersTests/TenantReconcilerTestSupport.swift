@@ -29,6 +29,7 @@ struct FakeCluster {
         let networkPolicies = Store<NetworkPolicy>()
         let roleBindings = Store<RoleBinding>()
         let clusters = Store<IPFSCluster>()
+        let postgresInstances = Store<PostgresInstance>()
         let claims = Store<PersistentVolumeClaim>()
 
         func refresh(from server: FakeAPIServer) {
@@ -40,12 +41,14 @@ struct FakeCluster {
             networkPolicies.replaceAll(server.objects(NetworkPolicy.self))
             roleBindings.replaceAll(server.objects(RoleBinding.self))
             clusters.replaceAll(server.objects(IPFSCluster.self))
+            postgresInstances.replaceAll(server.objects(PostgresInstance.self))
             claims.replaceAll(server.objects(PersistentVolumeClaim.self))
         }
 
         /// The store of `O` when it is one of the above.
         func store<O: KubeResource>(_ type: O.Type) -> Store<O>? {
             (tenants as? Store<O>) ?? (resources as? Store<O>) ?? (clusters as? Store<O>)
+                ?? (postgresInstances as? Store<O>)
         }
     }
 
@@ -60,7 +63,7 @@ struct FakeCluster {
     /// The Resource reconciler's caches (watching all namespaces).
     var resourceCaches: ResourceCaches {
         ResourceCaches(
-            children: [ResourceChildCache(stores.clusters)], quotas: stores.quotas, namespaces: stores.namespaces,
+            children: [ResourceChildCache(stores.clusters), ResourceChildCache(stores.postgresInstances)], quotas: stores.quotas, namespaces: stores.namespaces,
             tenants: stores.tenants)
     }
 

@@ -11,7 +11,11 @@ import Testing
         let configuration = QuartermasterAdmission.configuration(
             operatorNamespace: "ops", clientConfig: QuartermasterAdmission.serviceClientConfig(namespace: "ops"))
         let webhooks = try #require(configuration.webhooks)
-        #expect(webhooks.map(\.name) == ["ipfsclusters.quartermaster.dev", "tenants.quartermaster.dev", "resources.quartermaster.dev"])
+        #expect(
+            webhooks.map(\.name) == [
+                "ipfsclusters.quartermaster.dev", "tenants.quartermaster.dev", "resources.quartermaster.dev",
+                "postgresinstances.quartermaster.dev",
+            ])
         for (webhook, kind) in zip(webhooks, QuartermasterAdmission.kinds()) {
             #expect(webhook.failurePolicy == "Fail" && webhook.sideEffects == "None" && webhook.admissionReviewVersions == ["v1"])
             #expect(webhook.timeoutSeconds == 5)

@@ -9,6 +9,7 @@ public enum QuartermasterKinds {
             IPFSCluster.declaration,
             Tenant.declaration,
             Resource.declaration,
+            PostgresInstance.declaration,
         ]
     }
 }

@@ -9,6 +9,8 @@ import KubeCore
 /// | `small-storage` | v1 | IPFSCluster, 1 node | 5Gi | `size` 1Gi to 10Gi (→ `/storage/ipfs/size`) |
 /// | `medium-storage` | v1 | IPFSCluster, 1 node | 25Gi | `size` 10Gi to 50Gi (→ `/storage/ipfs/size`) |
 /// | `large-storage` | v1 | IPFSCluster, 1 node | 100Gi | `size` 50Gi to 1Ti (→ `/storage/ipfs/size`) |
+/// | `postgres-small` | v1 | PostgresInstance, a primary, PgBouncer pooler | 2 CPU, 4Gi (requests = limits), 10Gi | `size` 1Gi to 10Gi (→ `/storage/size`) |
+/// | `postgres-medium` | v1 | PostgresInstance, a primary and a streaming replica | 4 CPU, 16Gi (requests = limits) each, 50Gi each | `size` 10Gi to 50Gi (→ `/storage/size`) |
 ///
 /// Every IPFS template starts from ``ipfsNodeSpec`` (the storage templates add `replicas: 1`)
 /// and writes suspension to `/suspended`; everything else keeps the IPFSCluster defaults.
@@ -28,7 +30,11 @@ import KubeCore
 /// 3840Mi), 33Gi storage, 6 PVCs, 3 pods, 3 Services (none a LoadBalancer) and one IPFSCluster:
 /// more storage than the free tier's 20Gi, so it needs basic or above (or a `size` of at most
 /// 5Gi). A storage template needs 350m CPU, 640Mi memory, `size` + 1Gi storage and 2 PVCs.
-/// `postgres-small` and `postgres-medium` are planned.
+///
+/// The Postgres templates set `instances`, `resources`, `storage.size` and `pooler.enabled`;
+/// everything else keeps the PostgresInstance defaults (database and owner `app`, PostgreSQL
+/// 16), and they write suspension to `/suspended`. Their footprint is computed the same way
+/// (``ResourceOffering/postgresInstance``): `postgres-small` also counts the pooler's two pods.
 public enum ResourceTemplateCatalog {
     /// The spec of one IPFS node every IPFS template starts from: container resources and the
     /// cluster-state volume (see the table above).
@@ -62,14 +68,24 @@ public enum ResourceTemplateCatalog {
     public static let mediumStorage = storage("medium-storage", size: "25Gi", min: "10Gi", max: "50Gi")
     public static let largeStorage = storage("large-storage", size: "100Gi", min: "50Gi", max: "1Ti")
 
+    public static let postgresSmall = postgres(
+        "postgres-small", summary: "PostgreSQL with 2 vCPU, 4Gi of memory and 10Gi of storage, behind a PgBouncer pooler.",
+        cpu: "2", memory: "4Gi", size: "10Gi", min: "1Gi", instances: 1, pooler: true)
+    public static let postgresMedium = postgres(
+        "postgres-medium",
+        summary: "PostgreSQL with 4 vCPU, 16Gi of memory and 50Gi of storage, and a streaming replica for availability.",
+        cpu: "4", memory: "16Gi", size: "50Gi", min: "10Gi", instances: 2, pooler: false)
+
     /// Every available template, by name.
-    public static let all: [ResourceTemplate] = [ipfsClusterSmall, smallStorage, mediumStorage, largeStorage]
+    public static let all: [ResourceTemplate] = [
+        ipfsClusterSmall, smallStorage, mediumStorage, largeStorage, postgresSmall, postgresMedium,
+    ]
 
     /// Names of the available templates, sorted: the schema's enum for `spec.template`.
     public static var names: [String] { all.map(\.name).sorted() }
 
     /// Templates that are planned but not accepted yet.
-    public static let plannedNames = ["postgres-medium", "postgres-small"]
+    public static let plannedNames: [String] = []
 
     /// The template called `name`.
     ///
@@ -95,6 +111,28 @@ public enum ResourceTemplateCatalog {
                 ResourceTemplateParameter(
                     name: .size, summary: "Storage of the IPFS node.", range: .quantity(default: size, min: min, max: max),
                     specPath: ipfsSizePath)
+            ])
+    }
+
+    /// A PostgresInstance template: `instances`, the `postgres` container's requests and limits
+    /// (equal), the data volume's `size` (the template's parameter, `min` to `size`), the pooler.
+    private static func postgres(
+        _ name: String, summary: String, cpu: String, memory: String, size: Quantity, min: Quantity, instances: Int,
+        pooler: Bool
+    ) -> ResourceTemplate {
+        let amounts: JSONValue = ["cpu": .string(cpu), "memory": .string(memory)]
+        return ResourceTemplate(
+            name: name, version: "v1", summary: summary, kind: PostgresInstance.resource,
+            baseSpec: [
+                "instances": .int(Int64(instances)),
+                "resources": ["requests": amounts, "limits": amounts],
+                "pooler": ["enabled": .bool(pooler)],
+            ],
+            suspendedPath: "/suspended",
+            parameters: [
+                ResourceTemplateParameter(
+                    name: .size, summary: "Storage of each PostgreSQL instance.",
+                    range: .quantity(default: size, min: min, max: size), specPath: "/storage/size")
             ])
     }
 }

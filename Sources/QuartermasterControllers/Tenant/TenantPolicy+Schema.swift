@@ -35,7 +35,7 @@ extension TenantPolicy {
                 "allowDefaultStorageClass": .boolean(
                     "Whether a volume may leave its class unset (the cluster's default class); default true."),
                 "registries": .array(
-                    "Registries images must come from, host[/path] (docker.io/ipfs, registry.example.com/team); Docker Hub short names count as docker.io. Default docker.io/ipfs.",
+                    "Registries images must come from, host[/path] (docker.io/ipfs, registry.example.com/team); Docker Hub short names count as docker.io. Default \(TenantPolicy.defaultRegistries.joined(separator: ", ")).",
                     of: .string("A registry host with an optional path.", pattern: registryPattern, minLength: 1, maxLength: N.imageLength),
                     listType: "set", maxItems: N.shortListItems),
                 "nodeSelector": N.labelMap(

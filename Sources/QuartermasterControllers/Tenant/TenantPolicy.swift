@@ -9,7 +9,7 @@ import KubeCore
 /// unset means the default written on it. The defaults are secure where that breaks none of
 /// the stock templates: only `ClusterIP` and `Ingress` exposure, no LoadBalancer (free tier;
 /// basic and above allow LoadBalancers), the cluster's default IngressClass and StorageClass
-/// only, images from `docker.io/ipfs` only (the stock IPFSCluster images), no forced node
+/// only, images from the stock images' repositories only (``defaultRegistries``), no forced node
 /// selector, no tolerations.
 ///
 /// Schema: object; description "What the tenant's workloads may ask for: exposure, ingress
@@ -49,7 +49,7 @@ public struct TenantPolicy: Codable, Hashable, Sendable {
     /// the entry's and its repository path is the entry's path or lies below it at a `/`
     /// boundary; Docker Hub short names are normalised first (`ipfs/kubo:v0.32` is
     /// `docker.io/ipfs/kubo`, see ``ImageReference``). Default (unset): ``defaultRegistries``,
-    /// `docker.io/ipfs`.
+    /// `docker.io/ipfs`, `docker.io/library/postgres`, `docker.io/edoburu/pgbouncer`.
     public var registries: [String]?
     /// Node labels forced onto every workload's pods, merged over the workload's own node
     /// selector; a workload that sets one of these keys to another value is refused. Default:
@@ -82,10 +82,16 @@ public struct TenantPolicy: Codable, Hashable, Sendable {
     public static let exposureTypeValues = ["ClusterIP", "NodePort", "LoadBalancer", "Ingress"]
     /// The exposure types allowed when ``exposureTypes`` is unset: `ClusterIP`, `Ingress`.
     public static let defaultExposureTypes = ["ClusterIP", "Ingress"]
-    /// The registries allowed when ``registries`` is unset: `docker.io/ipfs`, where the stock
-    /// IPFSCluster images (``IPFSClusterSpec/defaultKuboImage``,
-    /// ``IPFSClusterSpec/defaultClusterImage``) come from.
-    public static let defaultRegistries = ["docker.io/ipfs"]
+    /// The registries allowed when ``registries`` is unset: where the stock images come from,
+    /// so no stock template is refused: `docker.io/ipfs` (the IPFSCluster images,
+    /// ``IPFSClusterSpec/defaultKuboImage``, ``IPFSClusterSpec/defaultClusterImage``), and the
+    /// repositories of the PostgresInstance images, `docker.io/library/postgres`
+    /// (``PostgresImage/defaultImage(major:)``) and `docker.io/edoburu/pgbouncer`
+    /// (``PostgresImage/pgbouncer``): those repositories only, not all of Docker Hub.
+    public static let defaultRegistries =
+        ["docker.io/ipfs"]
+        + [PostgresImage.defaultImage(major: PostgresImage.defaultMajorVersion), PostgresImage.pgbouncer]
+        .compactMap { ImageReference(image: $0)?.description }
 
     /// `self` with every field `overrides` sets replaced by its value.
     public func overridden(by overrides: TenantPolicy?) -> TenantPolicy {
