@@ -13,6 +13,8 @@ extension PostgresInstanceDesiredState {
         var storage: Storage
         var walStorage: Storage?
         var resources: ResourceRequirements
+        /// The `pgbouncer` container's (``PostgresInstanceSpec/Pooler/containerResources``).
+        var poolerResources: ResourceRequirements
         var nodeSelector: [String: String]?
         var tolerations: [Toleration]?
         var affinity: Affinity?
@@ -47,6 +49,7 @@ extension PostgresInstanceDesiredState {
             storage = try Self.storage(spec.storage, field: "spec.storage")
             walStorage = try spec.walStorage.map { try Self.storage($0, field: "spec.walStorage") }
             resources = try Self.resources(spec.resources)
+            poolerResources = try Self.resources(PostgresInstanceSpec.Pooler.containerResources)
             nodeSelector = tenant.nodeSelector(mergedOver: spec.nodeSelector)
             let selector = PostgresInstanceLabels.instancesSelector(instance: names.instance)
             tolerations = try Self.tolerations(spec.tolerations)
