@@ -87,6 +87,22 @@ extension PostgresInstanceReconciler {
         return pods
     }
 
+    /// While stalled and suspended (spec or Tenant): deletes the instance pods and the pooler it
+    /// controls, nothing else. Returns the pods left.
+    func deletePodsWhileStalled(
+        _ instance: PostgresInstance, observed: PostgresInstanceObservedObjects, logger: Logger
+    ) async throws -> [String: Pod] {
+        let uid = instance.metadata.uid ?? ""
+        var pods = observed.pods
+        for (_, pod) in observed.instancePods where try await deleteIfControlled(pod, uid: uid, logger: logger) {
+            pods[pod.metadata.name ?? ""] = nil
+        }
+        if let pooler = observed.deployments[observed.names.poolerDeployment] {
+            try await deleteIfControlled(pooler, uid: uid, logger: logger)
+        }
+        return pods
+    }
+
     /// A claim of the instance's names must carry its labels (claims have no controller with
     /// `pvcRetention: Retain`); another one is a ``ChildNameConflict``.
     func checkClaim(_ claim: PersistentVolumeClaim, of instance: PostgresInstance) throws {
@@ -122,6 +138,16 @@ extension PostgresInstanceReconciler {
 
     private func createPod(_ pod: Pod, uid: String, logger: Logger) async throws -> Pod? {
         let name = pod.metadata.name ?? ""
+        // The cache does not show the name: read it from the API server before the first write.
+        let existing = try await RefusedWrite.guarding(
+            "get", kind: Pod.resource.kind, namespace: pod.metadata.namespace, name: name
+        ) { try await client.getIfExists(Pod.self, name: name, namespace: pod.metadata.namespace) }
+        if let existing {
+            if let conflict = ChildNameConflict.check(kind: Pod.resource.kind, existing: existing.metadata, ownerUID: uid) {
+                throw conflict
+            }
+            return nil
+        }
         do {
             let created = try await applier.create(pod)
             logger.info("created", metadata: ["kind": "Pod", "object": "\(name)"])
