@@ -28,12 +28,13 @@ extension PostgresInstanceReconciler {
             try await delete(PersistentVolumeClaim.self, name: name, namespace: namespace, logger: logger)
         }
 
-        // Claims of the wanted serials: created when missing, never changed.
+        // Claims of the wanted serials: created when missing; only their owner and size change.
         for claim in desired.claims {
             let name = claim.metadata.name ?? ""
             if let existing = observed.claims[name] {
                 try checkClaim(existing, of: instance)
                 try await syncClaimOwner(existing, desired: claim, logger: logger)
+                try await growClaim(existing, desired: claim, logger: logger)
                 continue
             }
             if let existing = try await client.getIfExists(PersistentVolumeClaim.self, name: name, namespace: namespace) {
@@ -134,6 +135,31 @@ extension PostgresInstanceReconciler {
         }
         logger.info(want.isEmpty ? "released claim (pvcRetention Retain)" : "owned claim (pvcRetention Delete)",
             metadata: ["object": "\(name)"])
+    }
+
+    /// Grows a claim to the spec's size (claim templates of a StatefulSet could not: here each
+    /// claim is patched in place). Only growth is applied: a claim cannot shrink, so a smaller
+    /// size is logged and left. A StorageClass without `allowVolumeExpansion` makes the API
+    /// server refuse the patch, which ``RefusedWrite`` reports as `Stalled` with its message.
+    func growClaim(_ claim: PersistentVolumeClaim, desired: PersistentVolumeClaim, logger: Logger) async throws {
+        guard let name = claim.metadata.name, claim.metadata.deletionTimestamp == nil,
+            let wanted = desired.spec?.resources?.requests?["storage"],
+            let current = claim.spec?.resources?.requests?["storage"], wanted != current
+        else { return }
+        guard wanted > current else {
+            logger.warning(
+                "claim not shrunk: a PersistentVolumeClaim cannot be made smaller",
+                metadata: ["object": "\(name)", "size": "\(current)", "spec": "\(wanted)"])
+            return
+        }
+        _ = try await RefusedWrite.guarding(
+            "patch", kind: PersistentVolumeClaim.resource.kind, namespace: claim.metadata.namespace, name: name
+        ) {
+            try await client.mergePatch(
+                PersistentVolumeClaim.self, name: name, namespace: claim.metadata.namespace,
+                patch: ["spec": ["resources": ["requests": ["storage": .string(wanted.description)]]]])
+        }
+        logger.info("grew claim", metadata: ["object": "\(name)", "from": "\(current)", "to": "\(wanted)"])
     }
 
     private func createPod(_ pod: Pod, uid: String, logger: Logger) async throws -> Pod? {

@@ -279,6 +279,27 @@ struct PostgresInstanceReconcilerLifecycleTests {
         #expect(h.fake.object(PersistentVolumeClaim.self, name: "pg-1", namespace: "ns")?.metadata.ownerReferences == nil)
     }
 
+    @Test("a larger storage size grows each claim in place; a smaller one is not applied")
+    func claimsGrowButNeverShrink() async throws {
+        let h = PostgresInstanceReconcilerHarness()
+        try h.create()
+        try await h.reconcile()
+        func size() -> Quantity? {
+            h.fake.object(PersistentVolumeClaim.self, name: "pg-1", namespace: "ns")?.spec?.resources?.requests?["storage"]
+        }
+        let initial = try #require(size())
+        try await h.editSpec { $0.storage.size = "50Gi" }
+        try await h.reconcile()
+        #expect(size() == Quantity(parsing: "50Gi"))
+        try await h.editSpec { $0.storage.size = "1Gi" }
+        let before = await h.writes().count
+        try await h.reconcile()
+        #expect(size() == Quantity(parsing: "50Gi"))
+        let claimWrites = await h.writes().dropFirst(before).filter { $0.path.contains("persistentvolumeclaims") }
+        #expect(claimWrites.isEmpty, "\(claimWrites)")
+        #expect(initial != Quantity(parsing: "50Gi"))
+    }
+
     @Test("a pod the API server refuses stalls the instance with the refusal's class and requeues")
     func refusedPodStalls() async throws {
         let h = PostgresInstanceReconcilerHarness()
