@@ -72,9 +72,10 @@ struct CoreOperatorRBACTests {
             leaseDuration: .seconds(3600), renewDeadline: .seconds(60), retryPeriod: .milliseconds(500),
             gracefulShutdownTimeout: .seconds(20), handleSignals: false)
         let manager = Manager(client: client, options: options, registry: registry)
+        let reports = FixedInstanceReports()
         let settings = ControllerSettings(
             registry: registry, events: manager.makeEventRecorder(component: OperatorIdentity.quartermaster.name),
-            logger: Logger(label: "core-rbac"), operatorNamespace: "quartermaster-system")
+            logger: Logger(label: "core-rbac"), operatorNamespace: "quartermaster-system", instanceStatusClient: reports)
         let controllers = QuartermasterControllerSet.make(cache: manager.cache, settings: settings)
         for controller in controllers { manager.add(controller) }
         print("CoreOperatorRBACTests: running \(controllers.count) controller(s): \(controllers.map(\.name))")
@@ -112,6 +113,15 @@ struct CoreOperatorRBACTests {
                 metadata: {name: files, namespace: rbac-tenant}
                 spec: {template: small-storage}
                 """)
+        // A PostgresInstance from a template: created by the Resource controller.
+        try await env.kubectlChecked(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: quartermaster.dev/v1alpha1
+                kind: Resource
+                metadata: {name: db, namespace: rbac-tenant}
+                spec: {template: postgres-small}
+                """)
         let built = await CoreTest.eventually {
             (try? await env.kubectlChecked(["-n", "rbac-tenant", "get", "statefulset", "files", "-o", "name"])) != nil
         }
@@ -119,7 +129,7 @@ struct CoreOperatorRBACTests {
 
         // Owner references that block deletion, for the `<kind>/finalizers` grants (checked
         // only by an admission plugin EnvTest does not run; see ManagerRoleUsage).
-        let blockingOwners = await blockingOwnerKinds(
+        var blockingOwners = await blockingOwnerKinds(
             env, [["namespace", "rbac-tenant"], ["-n", "rbac-tenant", "ipfscluster", "files"],
                   ["-n", "rbac-tenant", "rolebinding", TenantDesiredState.roleBindingName],
                   ["-n", "rbac-tenant", "statefulset", "files"]])
@@ -142,11 +152,15 @@ struct CoreOperatorRBACTests {
             expected: TenantNetworkPolicies.allowSameNamespace)
 
         try await driveDirectCluster(env)
+        blockingOwners.formUnion(try await drivePostgres(env, reports: reports))
 
         // The Resource deleted (its IPFSCluster collected), then the Tenant (its namespace
         // deleted by the operator). The IPFSCluster's claims are retained (`pvcRetention:
         // Retain`), so the Tenant is deleted with `deletionPolicy: DeleteData`, the path that
         // deletes a namespace still holding data.
+        _ = await waitFor(
+            env, "the Resource's PostgresInstance", ["-n", "rbac-tenant", "postgresinstance", "db"], expected: "db")
+        try await env.kubectlChecked(["-n", "rbac-tenant", "delete", "resource", "db", "--wait=false"])
         try await env.kubectlChecked(["-n", "rbac-tenant", "delete", "resource", "files", "--wait=false"])
         _ = await waitFor(env, "the Resource's IPFSCluster collected", ["-n", "rbac-tenant", "ipfscluster", "files"], expected: nil)
         try await env.kubectlChecked(
