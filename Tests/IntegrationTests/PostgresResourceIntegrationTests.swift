@@ -41,10 +41,13 @@ import Testing
     static func exercise(_ env: EnvTest, _ client: KubeClient, basic: String, free: String) async throws {
         _ = try await client.create(
             Tenant(metadata: ObjectMeta(name: basic), spec: TenantSpec(owners: [.user("erin")], tier: .basic)))
-        _ = try await client.create(Tenant(metadata: ObjectMeta(name: free), spec: TenantSpec(owners: [.user("frank")])))
+        _ = try await client.create(
+            Tenant(metadata: ObjectMeta(name: free), spec: TenantSpec(owners: [.user("frank")])))
         for tenant in [basic, free] {
             #expect(
-                await Support.eventually { try await client.get(Tenant.self, name: tenant).status?.conditions?.isTrue("Ready") == true },
+                await Support.eventually {
+                    try await client.get(Tenant.self, name: tenant).status?.conditions?.isTrue("Ready") == true
+                },
                 "\(tenant) Ready")
         }
         try await Self.small(env, client, basic)
@@ -54,7 +57,8 @@ import Testing
         try? await client.delete(Resource.self, name: "analytics", namespace: free)
         for tenant in [basic, free] {
             _ = try? await client.mergePatch(
-                Tenant.self, name: tenant, patch: ["spec": ["deletionPolicy": .string(TenantDeletionPolicy.deleteData.rawValue)]])
+                Tenant.self, name: tenant,
+                patch: ["spec": ["deletionPolicy": .string(TenantDeletionPolicy.deleteData.rawValue)]])
             try? await client.delete(Tenant.self, name: tenant)
         }
     }
@@ -62,7 +66,8 @@ import Testing
     /// `postgres-small` in a basic tenant, up to the pods (no instance manager answers).
     static func small(_ env: EnvTest, _ client: KubeClient, _ ns: String) async throws {
         _ = try await client.create(
-            Resource(metadata: ObjectMeta(name: "orders", namespace: ns), spec: ResourceSpec(template: "postgres-small")))
+            Resource(
+                metadata: ObjectMeta(name: "orders", namespace: ns), spec: ResourceSpec(template: "postgres-small")))
 
         // Every stage up to provisioning done; Verifying waits for the instance, with its progress.
         let expectedStages: [(ResourceStageName, ResourceStageState)] = [
@@ -79,8 +84,12 @@ import Testing
         #expect(waiting, "\(String(describing: status))")
         #expect(status?.phase == .provisioning && status?.progress == 80 && status?.progressText == "80%")
         let verifying = status?.stages?.first { $0.name == .verifying }
-        #expect(verifying?.message == "waiting for workloads to become ready: 0/1 instances ready", "\(String(describing: verifying))")
-        #expect(status?.stages?.filter { $0.state == .done }.allSatisfy { $0.startedAt != nil && $0.finishedAt != nil } == true)
+        #expect(
+            verifying?.message == "waiting for workloads to become ready: 0/1 instances ready",
+            "\(String(describing: verifying))")
+        #expect(
+            status?.stages?.filter { $0.state == .done }.allSatisfy { $0.startedAt != nil && $0.finishedAt != nil }
+                == true)
         #expect(status?.templateVersion == "postgres-small@v1")
         #expect(status?.childRef?.kind == "PostgresInstance" && status?.childRef?.name == "orders")
         #expect(status?.conditions?[type: "Reconciling"]?.status == .true)
@@ -117,19 +126,23 @@ import Testing
         // quota then counts is the footprint the Resource checked (requests, claims, storage).
         let footprint = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "postgres-small")).footprint()
         let counted = await Support.eventually {
-            let used = try await client.get(ResourceQuota.self, name: TenantDesiredState.quotaName, namespace: ns).status?.used
+            let used = try await client.get(ResourceQuota.self, name: TenantDesiredState.quotaName, namespace: ns)
+                .status?.used
             return used?["requests.cpu"] == footprint.cpu
                 && used?["requests.memory"] == footprint.memory && used?["requests.storage"] == footprint.storage
                 && used?["persistentvolumeclaims"] == Quantity(Decimal(footprint.persistentVolumeClaims))
         }
-        let used = try await client.get(ResourceQuota.self, name: TenantDesiredState.quotaName, namespace: ns).status?.used
+        let used = try await client.get(ResourceQuota.self, name: TenantDesiredState.quotaName, namespace: ns).status?
+            .used
         #expect(counted, "quota used \(String(describing: used)), footprint \(footprint.quotaUsage)")
     }
 
     /// `postgres-medium` (8 CPU, 32Gi, 100Gi) in a free tenant (2 CPU, 4Gi, 20Gi).
     static func mediumOverQuota(_ client: KubeClient, _ ns: String) async throws {
         _ = try await client.create(
-            Resource(metadata: ObjectMeta(name: "analytics", namespace: ns), spec: ResourceSpec(template: "postgres-medium")))
+            Resource(
+                metadata: ObjectMeta(name: "analytics", namespace: ns), spec: ResourceSpec(template: "postgres-medium"))
+        )
         let refused = await Support.eventually {
             let status = try await client.get(Resource.self, name: "analytics", namespace: ns).status
             let stalled = status?.conditions?[type: "Stalled"]
@@ -150,7 +163,10 @@ import Testing
         #expect(try await client.list(PostgresInstance.self, namespace: ns).items.isEmpty)
         #expect(try await client.list(Pod.self, namespace: ns).items.isEmpty)
         #expect(try await client.list(PersistentVolumeClaim.self, namespace: ns).items.isEmpty)
-        #expect(try await client.list(Secret.self, namespace: ns, options: ListOptions(labelSelector: "app.kubernetes.io/name=postgresql")).items.isEmpty)
+        #expect(
+            try await client.list(
+                Secret.self, namespace: ns, options: ListOptions(labelSelector: "app.kubernetes.io/name=postgresql")
+            ).items.isEmpty)
     }
 
     /// A tenant owner manages PostgresInstances in their namespace through the generated role,
@@ -171,15 +187,23 @@ import Testing
         #expect(try await client.getIfExists(PostgresInstance.self, name: "ledger", namespace: own) != nil)
 
         let patched = try await env.kubectl(
-            ["patch", "pg", "ledger", "-n", own, "--as", "erin", "--type=merge", "-p", #"{"spec":{"parameters":{"work_mem":"8MB"}}}"#])
+            [
+                "patch", "pg", "ledger", "-n", own, "--as", "erin", "--type=merge", "-p",
+                #"{"spec":{"parameters":{"work_mem":"8MB"}}}"#,
+            ])
         #expect(patched.status == 0, "\(patched)")
-        #expect(try await client.get(PostgresInstance.self, name: "ledger", namespace: own).spec.parameters == ["work_mem": "8MB"])
+        #expect(
+            try await client.get(PostgresInstance.self, name: "ledger", namespace: own).spec.parameters == [
+                "work_mem": "8MB"
+            ])
         let scaled = try await env.kubectl(["scale", "pg", "ledger", "-n", own, "--as", "erin", "--replicas", "2"])
         #expect(scaled.status == 0, "\(scaled)")
         #expect(try await client.get(PostgresInstance.self, name: "ledger", namespace: own).spec.instances == 2)
         let statusWrite = try await env.kubectl(
-            ["patch", "pg", "ledger", "-n", own, "--as", "erin", "--subresource=status", "--type=merge",
-             "-p", #"{"status":{"phase":"Ready"}}"#])
+            [
+                "patch", "pg", "ledger", "-n", own, "--as", "erin", "--subresource=status", "--type=merge",
+                "-p", #"{"status":{"phase":"Ready"}}"#,
+            ])
         #expect(statusWrite.status != 0 && statusWrite.stderr.contains("forbidden"), "\(statusWrite)")
 
         // Another tenant's namespace: refused, nothing created there.
@@ -187,19 +211,24 @@ import Testing
         #expect(elsewhere.status != 0 && elsewhere.stderr.contains("forbidden"), "\(elsewhere)")
         #expect(try await client.getIfExists(PostgresInstance.self, name: "ledger", namespace: other) == nil)
         _ = try await client.create(
-            PostgresInstance(metadata: ObjectMeta(name: "theirs", namespace: other), spec: PostgresInstanceSpec(suspended: true)))
+            PostgresInstance(
+                metadata: ObjectMeta(name: "theirs", namespace: other), spec: PostgresInstanceSpec(suspended: true)))
         let patchOther = try await env.kubectl(
             ["patch", "pg", "theirs", "-n", other, "--as", "erin", "--type=merge", "-p", #"{"spec":{"instances":2}}"#])
         #expect(patchOther.status != 0 && patchOther.stderr.contains("forbidden"), "\(patchOther)")
         let deleteOther = try await env.kubectl(["delete", "pg", "theirs", "-n", other, "--as", "erin", "--wait=false"])
         #expect(deleteOther.status != 0 && deleteOther.stderr.contains("forbidden"), "\(deleteOther)")
-        #expect(try await client.get(PostgresInstance.self, name: "theirs", namespace: other).metadata.deletionTimestamp == nil)
+        #expect(
+            try await client.get(PostgresInstance.self, name: "theirs", namespace: other).metadata.deletionTimestamp
+                == nil)
 
         // Deleting their own: the controller's finalizer lets it go.
         let deleted = try await env.kubectl(["delete", "pg", "ledger", "-n", own, "--as", "erin", "--wait=false"])
         #expect(deleted.status == 0, "\(deleted)")
         #expect(
-            await Support.eventually { try await client.getIfExists(PostgresInstance.self, name: "ledger", namespace: own) == nil },
+            await Support.eventually {
+                try await client.getIfExists(PostgresInstance.self, name: "ledger", namespace: own) == nil
+            },
             "ledger deleted")
         try? await client.delete(PostgresInstance.self, name: "theirs", namespace: other)
     }
