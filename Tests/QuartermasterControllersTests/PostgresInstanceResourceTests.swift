@@ -123,6 +123,17 @@ import Testing
         #expect(try offering.pendingFootprint(spec: spec, createdPods: 2).quotaUsage.isEmpty)
     }
 
+    /// The pooler's pods are the controller manager's (its Deployment exists once the instance
+    /// reports): a small instance whose primary exists reserves nothing more, for good.
+    @Test func theDeploymentsPodsAreNotReservedByTheInstancesCount() throws {
+        let spec = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "postgres-small")).childSpec(suspended: false)
+        let offering = try ResourceOffering.offering(for: PostgresInstance.resource)
+        let none = try offering.pendingFootprint(spec: spec, createdPods: 0)
+        #expect(none.pods == 1 && none.cpu == "2" && none.memory == "4Gi")
+        #expect(try offering.pendingFootprint(spec: spec, createdPods: 1).quotaUsage.isEmpty)
+        #expect(try offering.pendingFootprint(spec: spec, createdPods: nil).pods == 3)
+    }
+
     @Test func theResourceReadsTheURIWithoutPasswordAndTheAppSecret() throws {
         var instance = PostgresInstance(metadata: ObjectMeta(name: "orders", namespace: "acme"), spec: PostgresInstanceSpec())
         instance.status = PostgresInstanceStatus(
