@@ -8,7 +8,8 @@ import Prometheus
 import QuartermasterControllers
 
 /// The three Quartermaster controllers (Tenant, Resource, IPFSCluster) in one `Manager`, in a
-/// task, against an envtest control plane, as the operator runs them.
+/// task, against an envtest control plane, as the operator runs them; with `postgresNamespaces`,
+/// the PostgresInstance controller too, watching only those.
 ///
 /// Tenant and Resource watch all namespaces (Tenant is cluster-scoped and is reconciled only
 /// then). The IPFSCluster controller watches only `ipfsNamespaces` (the tenants' namespaces):
@@ -27,7 +28,9 @@ final class TenantResourceOperator: RunningOperator {
     }
 
     /// Starts the manager with the three controllers; returns at once (see `waitUntilSynced`).
-    static func start(env: EnvTest, ipfsNamespaces: [String]) throws -> TenantResourceOperator {
+    static func start(
+        env: EnvTest, ipfsNamespaces: [String], postgresNamespaces: [String] = []
+    ) throws -> TenantResourceOperator {
         let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin), identity: .quartermaster)
         let registry = PrometheusCollectorRegistry()
         let options = ManagerOptions(
@@ -42,6 +45,11 @@ final class TenantResourceOperator: RunningOperator {
         if let tenants = TenantController.make(cache: manager.cache, settings: everywhere) { manager.add(tenants) }
         manager.add(ResourceController.make(cache: manager.cache, settings: everywhere))
         manager.add(IPFSClusterController.make(cache: manager.cache, settings: scoped))
+        if !postgresNamespaces.isEmpty {
+            var postgres = everywhere
+            postgres.namespaces = postgresNamespaces
+            manager.add(PostgresInstanceController.make(cache: manager.cache, settings: postgres))
+        }
         let task = Task { try await manager.run() }
         return TenantResourceOperator(manager: manager, task: task, events: events)
     }

@@ -18,16 +18,20 @@ import Testing
 @Suite(.serialized) struct TenantResourceIntegrationTests {
     /// Installs the CRDs and the tenant owner ClusterRole (the committed, generated
     /// config/rbac/tenant_owner_role.yaml, as a user installs it), and starts the three
-    /// controllers, the IPFSCluster one scoped to `tenantNamespaces`. Returns a client for the
-    /// test's own requests (admin) and the running operator, synced.
-    static func start(_ env: EnvTest, tenantNamespaces: [String]) async throws -> (KubeClient, TenantResourceOperator) {
+    /// controllers, the IPFSCluster one scoped to `tenantNamespaces` (with `postgres`, the
+    /// PostgresInstance controller too, scoped the same). Returns a client for the test's own
+    /// requests (admin) and the running operator, synced.
+    static func start(
+        _ env: EnvTest, tenantNamespaces: [String], postgres: Bool = false
+    ) async throws -> (KubeClient, TenantResourceOperator) {
         for crd in try GeneratedManifests.crdFiles() { try await env.installCRD(yaml: crd.yaml) }
         let client = try KubeClient(configuration: env.clientConfiguration())
         let ownerRole = InstallCommandRunner.repositoryRoot.appendingPathComponent("config/rbac/tenant_owner_role.yaml")
         _ = try await env.kubectlChecked(["apply", "--server-side", "--force-conflicts", "-f", ownerRole.path])
         let installed = try await client.get(ClusterRole.self, name: TenantOwnerRole.name)
         #expect(installed.rules == TenantOwnerRole.clusterRole.rules, "config/rbac/tenant_owner_role.yaml is stale: hack/generate.sh")
-        let op = try TenantResourceOperator.start(env: env, ipfsNamespaces: tenantNamespaces)
+        let op = try TenantResourceOperator.start(
+            env: env, ipfsNamespaces: tenantNamespaces, postgresNamespaces: postgres ? tenantNamespaces : [])
         do {
             try await op.waitUntilSynced()
         } catch {

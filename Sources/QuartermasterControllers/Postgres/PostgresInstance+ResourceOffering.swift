@@ -11,8 +11,10 @@ extension ResourceOffering {
     ///   `status.credentialsSecretRef.name` (`<name>-app`); progress
     ///   `<status.readyInstances>/<spec.instances> instances ready`; pods created:
     ///   `status.instances`.
-    /// - Footprint: ``PostgresInstanceFootprint/objects(for:)`` (interim: to be the reconciler's
-    ///   desired state).
+    /// - Footprint: ``PostgresInstanceDesiredState/quotaObjects(for:)``, the objects the
+    ///   PostgresInstance controller renders for a new instance of the spec (every serial's pod
+    ///   and claims, the pooler's Deployment, Services, Secrets), so the quota check reads the
+    ///   very objects that are applied.
     /// - Policy: ``PostgresInstanceSpec/policySubject``, what the admission webhook and the
     ///   PostgresInstance controller judge.
     public static let postgresInstance = ResourceOffering(
@@ -23,6 +25,6 @@ extension ResourceOffering {
             progress: .init(
                 ready: "/status/readyInstances", desired: "/spec/instances", unit: "instances",
                 created: "/status/instances")),
-        desiredObjects: { instance in try PostgresInstanceFootprint.objects(for: instance) },
+        desiredObjects: { instance in try PostgresInstanceDesiredState.quotaObjects(for: instance) },
         policySubject: { instance in instance.spec.policySubject })
 }

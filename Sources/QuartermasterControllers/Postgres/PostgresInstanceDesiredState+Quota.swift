@@ -4,9 +4,8 @@ extension PostgresInstanceDesiredState {
     /// What a new PostgresInstance like `instance` would be made of, as far as quota sees it: the
     /// objects ``compute(instance:observation:settings:tenant:)`` asks for with nothing existing
     /// (every serial's pod and claims, not only the primary's), plus its five Secrets (without
-    /// their keys). For ``ResourceOffering/postgresInstance``'s footprint, so the quota check can
-    /// read the very objects the reconciler applies (today it reads the interim
-    /// ``PostgresInstanceFootprint``).
+    /// their keys). ``ResourceOffering/postgresInstance``'s footprint: the quota check reads the
+    /// very objects the reconciler applies.
     public static func quotaObjects(for instance: PostgresInstance) throws -> [any KubeResource] {
         let desired = try compute(
             instance: instance, observation: PostgresInstanceObservation(),

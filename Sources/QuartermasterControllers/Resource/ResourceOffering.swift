@@ -99,26 +99,29 @@ public struct ResourceOffering: Sendable {
     /// What a child with `spec` that already exists still asks of the quota, before it is in
     /// the quota's `used`: with `createdPods` unknown (its controller has not reported), every
     /// object its controller renders (not the child itself, which exists); otherwise only the
-    /// pods and claims of its workloads still to be created, `replicas - createdPods` of each,
-    /// and the bare Pods it renders after the first `createdPods` (the rest exists: its
-    /// controller applies every other object before it reports).
+    /// pods still to be created (the rest exists: its controller applies every other object
+    /// before it reports):
+    ///
+    /// - a kind that renders bare Pods (PostgresInstance): `createdPods` counts those, and the
+    ///   ones after the first `createdPods` are pending. Its workloads (the pooler's Deployment)
+    ///   exist once it reports, and their pods are the controller manager's, created as soon as
+    ///   the quota admits them, so nothing is reserved for them (`createdPods` says nothing of
+    ///   their number: counting `replicas - createdPods` of them would reserve a pooler pod for
+    ///   good once the instance's pods exist);
+    /// - otherwise `createdPods` counts the workloads' pods: the pods and claims of
+    ///   `replicas - createdPods` of each.
     ///
     /// - Throws: the kind's decoding or rendering error for a spec it cannot build.
     public func pendingFootprint(spec: JSONValue, createdPods: Int?) throws -> ResourceFootprint {
         let objects = try desiredObjects(spec).dropFirst()
         guard let createdPods else { return ResourceFootprint(objects: Array(objects)) }
         var pending = ResourceFootprint()
-        var pods = 0
-        for object in objects {
-            // A kind that creates its pods one by one (PostgresInstance): those after the first
-            // `createdPods` are still to come.
-            if let pod = object as? Pod {
-                pods += 1
-                if pods > createdPods { pending.add(pod) }
-            } else {
-                pending.addMissingReplicas(of: object, created: createdPods)
-            }
+        let barePods = objects.compactMap { $0 as? Pod }
+        guard barePods.isEmpty else {
+            for pod in barePods.dropFirst(max(0, createdPods)) { pending.add(pod) }
+            return pending
         }
+        for object in objects { pending.addMissingReplicas(of: object, created: createdPods) }
         return pending
     }
 
