@@ -23,6 +23,9 @@ public struct PostgresInstanceCaches: Sendable {
     /// Namespaces, for their `quartermaster.dev/accept-secrets-from` annotation; `nil` in tests
     /// that do not copy Secrets (then the namespaces are read from the API server).
     public var namespaces: Store<Namespace>?
+    /// Every Tenant (cluster-scoped), for the policy and suspension of the namespace's Tenant
+    /// (``TenantEnforcement``); `nil` in tests that build the reconciler without it (no policy).
+    public var tenants: Store<Tenant>?
 
     public init(
         instances: Store<PostgresInstance>, pods: Store<Pod> = Store(), claims: Store<PersistentVolumeClaim> = Store(),
@@ -30,8 +33,9 @@ public struct PostgresInstanceCaches: Sendable {
         serviceAccounts: Store<ServiceAccount> = Store(), roles: Store<Role> = Store(),
         roleBindings: Store<RoleBinding> = Store(), networkPolicies: Store<NetworkPolicy> = Store(),
         deployments: Store<Deployment> = Store(), podDisruptionBudgets: Store<PodDisruptionBudget> = Store(),
-        namespaces: Store<Namespace>? = nil
+        namespaces: Store<Namespace>? = nil, tenants: Store<Tenant>? = nil
     ) {
+        self.tenants = tenants
         self.instances = instances
         self.pods = pods
         self.claims = claims

@@ -15,6 +15,8 @@ import KubeRuntime
 ///   its instance (the instance's own changes and pods do).
 /// - Namespaces (cluster-scoped): a change reconciles the PostgresInstances that list it in
 ///   `spec.secretNamespaces` (its `quartermaster.dev/accept-secrets-from` annotation).
+/// - Tenants (cluster-scoped, the Tenant controller's informer): a Tenant's change reconciles
+///   the PostgresInstances of its namespace, for its suspension and policy (``TenantEnforcement``).
 /// - The instance managers' reports are polled (``ControllerSettings/instanceStatusClient``):
 ///   every 10 s while an instance is not Ready, every 60 s once it is.
 public enum PostgresInstanceController {
@@ -43,6 +45,10 @@ public enum PostgresInstanceController {
             namespaces: builder.watches(Namespace.self) { namespace in
                 guard let name = namespace.metadata.name else { return [] }
                 return instances.list().filter { $0.spec.secretNamespaces.contains(name) }.map(\.key)
+            },
+            tenants: builder.watches(Tenant.self) { tenant in
+                let namespace = tenant.namespaceName
+                return namespace.isEmpty ? [] : instances.list(namespace: namespace).map(\.key)
             })
         return builder.complete(
             PostgresInstanceReconciler(

@@ -13,6 +13,8 @@ extension PostgresInstanceDesiredState {
         var storage: Storage
         var walStorage: Storage?
         var resources: ResourceRequirements
+        /// The `pgbouncer` container's (``PostgresInstanceSpec/Pooler/containerResources``).
+        var poolerResources: ResourceRequirements
         var nodeSelector: [String: String]?
         var tolerations: [Toleration]?
         var affinity: Affinity?
@@ -35,7 +37,7 @@ extension PostgresInstanceDesiredState {
 
         /// Throws ``PostgresInstanceProblem`` (`InvalidSpec`) for a quantity or a scheduling
         /// field that cannot be read (objects stored under an older schema).
-        init(instance: PostgresInstance, settings: Settings) throws {
+        init(instance: PostgresInstance, settings: Settings, tenant: TenantEnforcement) throws {
             let spec = instance.spec
             names = PostgresInstanceNames(instance: instance.metadata.name ?? "")
             namespace = instance.metadata.namespace ?? ""
@@ -47,7 +49,8 @@ extension PostgresInstanceDesiredState {
             storage = try Self.storage(spec.storage, field: "spec.storage")
             walStorage = try spec.walStorage.map { try Self.storage($0, field: "spec.walStorage") }
             resources = try Self.resources(spec.resources)
-            nodeSelector = spec.nodeSelector
+            poolerResources = try Self.resources(PostgresInstanceSpec.Pooler.containerResources)
+            nodeSelector = tenant.nodeSelector(mergedOver: spec.nodeSelector)
             let selector = PostgresInstanceLabels.instancesSelector(instance: names.instance)
             tolerations = try Self.tolerations(spec.tolerations)
             affinity = try Self.affinity(spec.affinity, selector: selector)
@@ -56,7 +59,7 @@ extension PostgresInstanceDesiredState {
             allowedNamespaces = spec.allowedNamespaces
             metrics = spec.metrics.enabled
             ownsClaims = spec.pvcRetention == .delete
-            suspended = spec.suspended
+            suspended = spec.suspended || tenant.suspended
         }
 
         static func invalid(_ field: String, _ what: String) -> PostgresInstanceProblem {

@@ -28,7 +28,8 @@ extension PostgresInstanceDesiredState.Context {
     }
 
     /// The `bootstrap` init container: copies the operator's binary into the shared `controller`
-    /// volume, from which the main container runs it.
+    /// volume, from which the main container runs it. It asks for the `postgres` container's
+    /// resources, so the pod's quota usage (the larger of init and main) is exactly those.
     func bootstrapContainer() -> Container {
         Container(
             name: "bootstrap", image: settings.operatorImage,

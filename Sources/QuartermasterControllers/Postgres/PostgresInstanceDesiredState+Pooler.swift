@@ -18,6 +18,7 @@ extension PostgresInstanceDesiredState.Context {
                 ContainerPort(name: "pgbouncer", containerPort: PostgresInstanceDesiredState.postgresPort),
                 ContainerPort(name: "status", containerPort: PostgresInstanceDesiredState.statusPort),
             ],
+            resources: poolerResources,
             volumeMounts: [
                 VolumeMount(name: "controller", mountPath: Self.controllerMount),
                 VolumeMount(name: "secrets", mountPath: Self.secretsDir, readOnly: true),
@@ -28,8 +29,10 @@ extension PostgresInstanceDesiredState.Context {
                 httpGet: HTTPGetAction(path: "/healthz", port: .int(PostgresInstanceDesiredState.statusPort)), periodSeconds: 10,
                 failureThreshold: 6),
             securityContext: Self.containerSecurity)
+        // The init container asks for what the pod's one container asks for: the pod's quota
+        // usage (the larger of the two) is exactly pgbouncer's.
         var bootstrap = bootstrapContainer()
-        bootstrap.resources = nil
+        bootstrap.resources = poolerResources
         return Deployment(
             metadata: metadata(names.poolerDeployment, component: PostgresInstanceLabels.poolerComponent),
             spec: DeploymentSpec(

@@ -11,7 +11,8 @@ import KubeCore
 ///   from the desired one is replaced (deleted, then created again) by the reconciler.
 /// - Role labels follow the instance managers' reports (`observation.reportedRoles`), else the
 ///   target primary.
-/// - Suspended: no pods and no pooler; claims, Secrets and Services stay.
+/// - Suspended (`spec.suspended` or the namespace's Tenant): no pods and no pooler; claims,
+///   Secrets and Services stay.
 public enum PostgresInstanceDesiredState {
     /// The annotation holding a pod's spec hash.
     public static let podSpecHashAnnotation = "quartermaster.dev/pod-spec-hash"
@@ -37,12 +38,14 @@ public enum PostgresInstanceDesiredState {
         }
     }
 
-    /// The objects `instance` asks for, given what exists. Throws ``PostgresInstanceProblem``
-    /// (`InvalidSpec`) for a field that cannot be read.
+    /// The objects `instance` asks for, given what exists. `tenant`: the namespace's Tenant
+    /// suspends the instance like `spec.suspended` and forces its node selector. Throws
+    /// ``PostgresInstanceProblem`` (`InvalidSpec`) for a field that cannot be read.
     public static func compute(
-        instance: PostgresInstance, observation: PostgresInstanceObservation, settings: Settings
+        instance: PostgresInstance, observation: PostgresInstanceObservation, settings: Settings,
+        tenant: TenantEnforcement = .unrestricted
     ) throws -> PostgresInstanceDesiredObjects {
-        let context = try Context(instance: instance, settings: settings)
+        let context = try Context(instance: instance, settings: settings, tenant: tenant)
         let names = context.names
         var existing = Set(observation.claimSerials)
         existing.formUnion(observation.podNames.compactMap(names.serial(of:)))

@@ -48,12 +48,16 @@ public struct PostgresInstanceObservation: Sendable, Hashable {
     /// Namespaces that accept the app Secret's copy but hold another Secret of its name (left
     /// alone).
     public var secretCopyConflicts: [String]
+    /// The name of the namespace's Tenant when it is suspended (the instance is suspended as by
+    /// its own `spec.suspended`), `nil` otherwise.
+    public var suspendedByTenant: String?
 
     public init(
         pods: [ObservedPod] = [], claimSerials: [Int] = [], reports: [String: InstanceReport] = [:],
         problems: [PostgresInstanceProblem] = [], podDisruptionBudgetServed: Bool = true, credentialsExist: Bool = false,
-        poolerDeployment: Deployment? = nil, secretCopyConflicts: [String] = []
+        poolerDeployment: Deployment? = nil, secretCopyConflicts: [String] = [], suspendedByTenant: String? = nil
     ) {
+        self.suspendedByTenant = suspendedByTenant
         self.secretCopyConflicts = secretCopyConflicts
         self.pods = pods
         self.claimSerials = claimSerials

@@ -11,6 +11,8 @@ public struct PostgresInstanceProblem: Error, Sendable, Hashable, CustomStringCo
         /// A value this operator does not know or cannot read (an unknown enum value, a bound
         /// broken by an object stored under an older schema, a quantity that does not parse).
         case invalidSpec = "InvalidSpec"
+        /// The spec breaks the policy of the namespace's Tenant (``TenantEnforcement``).
+        case policyViolation = "PolicyViolation"
         /// A Secret of one of the instance's names exists and is not the instance's.
         case secretConflict = "SecretConflict"
         /// A Secret of the instance exists but cannot be read (missing keys); never regenerated.

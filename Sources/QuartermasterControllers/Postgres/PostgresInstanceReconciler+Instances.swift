@@ -87,6 +87,22 @@ extension PostgresInstanceReconciler {
         return pods
     }
 
+    /// While stalled and suspended (spec or Tenant): deletes the instance pods and the pooler it
+    /// controls, nothing else. Returns the pods left.
+    func deletePodsWhileStalled(
+        _ instance: PostgresInstance, observed: PostgresInstanceObservedObjects, logger: Logger
+    ) async throws -> [String: Pod] {
+        let uid = instance.metadata.uid ?? ""
+        var pods = observed.pods
+        for (_, pod) in observed.instancePods where try await deleteIfControlled(pod, uid: uid, logger: logger) {
+            pods[pod.metadata.name ?? ""] = nil
+        }
+        if let pooler = observed.deployments[observed.names.poolerDeployment] {
+            try await deleteIfControlled(pooler, uid: uid, logger: logger)
+        }
+        return pods
+    }
+
     /// A claim of the instance's names must carry its labels (claims have no controller with
     /// `pvcRetention: Retain`); another one is a ``ChildNameConflict``.
     func checkClaim(_ claim: PersistentVolumeClaim, of instance: PostgresInstance) throws {

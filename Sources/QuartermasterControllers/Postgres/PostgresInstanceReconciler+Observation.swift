@@ -27,6 +27,8 @@ struct PostgresInstanceObservedObjects: Sendable {
     /// Namespaces of `spec.secretNamespaces` holding a Secret of the app Secret's name that is
     /// not this instance's copy.
     var secretCopyConflicts: [String] = []
+    /// The namespace's Tenant, when it is suspended.
+    var suspendedByTenant: String?
     var names: PostgresInstanceNames
 
     /// The instance pods (named `<name>-<n>`), by serial.
@@ -50,7 +52,8 @@ struct PostgresInstanceObservedObjects: Sendable {
             },
             reports: reports, problems: problems, podDisruptionBudgetServed: podDisruptionBudgetServed ?? false,
             credentialsExist: appSecret != nil || secrets[names.appSecret] != nil,
-            poolerDeployment: deployments[names.poolerDeployment], secretCopyConflicts: secretCopyConflicts)
+            poolerDeployment: deployments[names.poolerDeployment], secretCopyConflicts: secretCopyConflicts,
+            suspendedByTenant: suspendedByTenant)
     }
 }
 

@@ -14,8 +14,9 @@ import Logging
 ///    with the garbage collector; claims only with `pvcRetention: Delete`).
 /// 2. Observes pods, claims and the other children from the caches, and polls the report of
 ///    every pod with an IP (``InstanceStatusClient``).
-/// 3. Validates (``PostgresInstanceValidation``): a problem → `Stalled`, nothing is created or
-///    changed.
+/// 3. Validates (``PostgresInstanceValidation``, with the namespace's Tenant policy from the
+///    Tenant cache): a problem → `Stalled`, nothing is created or changed. A suspended Tenant
+///    suspends the instance like `spec.suspended`.
 /// 4. Secrets (``ensureSecrets(_:observed:logger:)``): each created once with POST after a
 ///    direct GET shows none; never generated again, never written over when not the
 ///    instance's (`SecretConflict`).
@@ -98,7 +99,9 @@ public struct PostgresInstanceReconciler: Reconciler {
         }
 
         var observed = try await observe(instance, logger: logger)
-        var problems = PostgresInstanceValidation.problems(of: instance)
+        let tenant = tenantEnforcement(for: instance)
+        observed.suspendedByTenant = tenant.suspended ? tenant.tenant : nil
+        var problems = PostgresInstanceValidation.problems(of: instance, tenant: tenant)
         var refused = false
         var desired: PostgresInstanceDesiredObjects?
         if problems.isEmpty {
@@ -110,7 +113,8 @@ public struct PostgresInstanceReconciler: Reconciler {
                     observed.appSecret = app
                     let objects = try PostgresInstanceDesiredState.compute(
                         instance: instance, observation: observed.condensed(problems: []),
-                        settings: desiredSettings(podDisruptionBudgetServed: observed.podDisruptionBudgetServed == true))
+                        settings: desiredSettings(podDisruptionBudgetServed: observed.podDisruptionBudgetServed == true),
+                        tenant: tenant)
                     desired = objects
                     try await applyChildren(instance, desired: objects, observed: observed, logger: logger)
                     observed.pods = try await reconcileInstances(instance, desired: objects, observed: observed, logger: logger)
@@ -128,6 +132,11 @@ public struct PostgresInstanceReconciler: Reconciler {
             }
         }
 
+        // Suspension is never held up by a problem: the instance's pods go all the same.
+        if !problems.isEmpty, instance.spec.suspended || tenant.suspended {
+            observed.pods = try await deletePodsWhileStalled(instance, observed: observed, logger: logger)
+        }
+
         let status = PostgresInstanceStatusComputation.compute(
             instance: instance, observation: observed.condensed(problems: problems),
             targetPrimary: desired?.targetPrimary, now: now())
@@ -135,6 +144,12 @@ public struct PostgresInstanceReconciler: Reconciler {
         if refused, outcome != .gone { return .requeue }
         let poll = status.phase == .ready ? Self.readyPollInterval : Self.notReadyPollInterval
         return outcome.result(otherwise: .requeueAfter(poll))
+    }
+
+    /// What the namespace's Tenant imposes (Tenant cache); nothing without a Tenant or a cache.
+    func tenantEnforcement(for instance: PostgresInstance) -> TenantEnforcement {
+        guard let tenants = caches.tenants else { return .unrestricted }
+        return TenantEnforcement.of(namespace: instance.metadata.namespace ?? "", tenants: tenants.list())
     }
 
     func desiredSettings(podDisruptionBudgetServed: Bool) -> PostgresInstanceDesiredState.Settings {

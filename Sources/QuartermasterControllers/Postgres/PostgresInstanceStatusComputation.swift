@@ -65,11 +65,12 @@ public enum PostgresInstanceStatusComputation {
         let allPods = pods.count == spec.instances
         let isReady = allPods && primaryReady && replicasStreaming
         let wasReady = previous?.phase == .ready || previous?.phase == .degraded
+        let suspended = spec.suspended || observation.suspendedByTenant != nil
 
         let phase: PostgresInstanceStatus.Phase
         if !observation.problems.isEmpty {
             phase = .failed
-        } else if spec.suspended {
+        } else if suspended {
             phase = .suspended
         } else if observation.pods.isEmpty {
             phase = .pending
@@ -96,11 +97,16 @@ public enum PostgresInstanceStatusComputation {
             set(reconcilingCondition, .false, "Stalled", "a problem stops the reconciler; nothing is created or changed")
             set(stalledCondition, .true, first.reason.rawValue, message)
         case .suspended:
-            set(readyCondition, .false, "Suspended", "suspended: no instance runs, volumes and Secrets kept")
+            var reason = "Suspended", why = "suspended"
+            if let tenant = observation.suspendedByTenant {
+                reason = "TenantSuspended"
+                why = "tenant \(tenant) is suspended"
+            }
+            set(readyCondition, .false, reason, "\(why): no instance runs, volumes and Secrets kept")
             set(
                 reconcilingCondition, observation.pods.isEmpty ? .false : .true,
-                observation.pods.isEmpty ? "Suspended" : "Suspending",
-                observation.pods.isEmpty ? "no instance runs" : "deleting \(observation.pods.count) pods")
+                observation.pods.isEmpty ? reason : "Suspending",
+                observation.pods.isEmpty ? "no instance runs while \(why)" : "deleting \(observation.pods.count) pods")
         case .pending:
             set(readyCondition, .false, "Pending", "no instance exists yet")
             set(reconcilingCondition, .true, "Creating", "creating the instances")
@@ -115,7 +121,7 @@ public enum PostgresInstanceStatusComputation {
             set(reconcilingCondition, .true, "Provisioning", progress)
         }
         if phase != .failed { set(stalledCondition, .false, "NoProblems", "no problem stops the reconciler") }
-        if !observation.podDisruptionBudgetServed && spec.instances > 1 && !spec.suspended {
+        if !observation.podDisruptionBudgetServed && spec.instances > 1 && !suspended {
             set(
                 podDisruptionBudgetCondition, .false, "NotServed",
                 "the API server does not serve policy/v1, so no PodDisruptionBudget protects the primary")

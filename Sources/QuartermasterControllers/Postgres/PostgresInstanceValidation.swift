@@ -2,11 +2,21 @@
 /// change (`MajorVersionChange`: `spec.postgresVersion` differs from the major running,
 /// `status.postgresVersion`) and parameters or pg_hba lines the operator refuses
 /// (`InvalidParameters`, from ``PostgresParameters/violations(of:)``), and values the operator
-/// does not know or bounds broken by an object stored under an older schema (`InvalidSpec`).
+/// does not know or bounds broken by an object stored under an older schema (`InvalidSpec`), and
+/// the namespace's Tenant policy (`PolicyViolation`, ``TenantEnforcement``).
 public enum PostgresInstanceValidation {
-    public static func problems(of instance: PostgresInstance) -> [PostgresInstanceProblem] {
+    public static func problems(
+        of instance: PostgresInstance, tenant: TenantEnforcement = .unrestricted
+    ) -> [PostgresInstanceProblem] {
         var problems: [PostgresInstanceProblem] = []
         let spec = instance.spec
+        let violations = tenant.violations(of: spec.policySubject)
+        if !violations.isEmpty {
+            problems.append(
+                PostgresInstanceProblem(
+                    reason: .policyViolation,
+                    message: "breaks the policy of tenant \(tenant.tenant ?? ""): " + TenantPolicyViolation.summary(violations)))
+        }
         if let running = instance.status?.postgresVersion, running != spec.postgresVersion {
             problems.append(
                 PostgresInstanceProblem(
@@ -24,9 +34,9 @@ public enum PostgresInstanceValidation {
         if !invalid.isEmpty {
             problems.append(PostgresInstanceProblem(reason: .invalidSpec, message: invalid.joined(separator: "; ")))
         }
-        let violations = PostgresParameters.violations(of: spec)
-        if !violations.isEmpty {
-            problems.append(PostgresInstanceProblem(reason: .invalidParameters, message: violations.joined(separator: "; ")))
+        let refused = PostgresParameters.violations(of: spec)
+        if !refused.isEmpty {
+            problems.append(PostgresInstanceProblem(reason: .invalidParameters, message: refused.joined(separator: "; ")))
         }
         return problems
     }

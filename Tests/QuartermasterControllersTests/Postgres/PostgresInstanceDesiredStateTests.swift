@@ -151,6 +151,8 @@ enum PostgresSamples {
         #expect(container.name == "pgbouncer")
         #expect(container.image == PostgresImage.pgbouncer)
         #expect(container.command == ["/controller/quartermaster", "instance", "pooler"])
+        #expect(container.resources?.limits?["memory"] == "128Mi")
+        #expect(pooler.spec?.template.spec?.initContainers?.first?.resources == container.resources)
         #expect(d.services.map(\.metadata.name).last == "pg-pooler")
         #expect(d.networkPolicies.map(\.metadata.name) == ["pg", "pg-pooler"])
         let pdb = try #require(d.podDisruptionBudget)
@@ -202,5 +204,26 @@ enum PostgresSamples {
         #expect(a.metadata.annotations?[key] == b.metadata.annotations?[key])
         #expect(b.metadata.labels?["quartermaster.dev/role"] == "replica")
         #expect(a.metadata.annotations?[key] != c.metadata.annotations?[key])
+    }
+}
+
+@Suite struct PostgresInstanceQuotaObjectsTests {
+    @Test func everySerialsPodAndClaimAndTheSecrets() throws {
+        let objects = try PostgresInstanceDesiredState.quotaObjects(
+            for: PostgresSamples.instance {
+                $0.instances = 3
+                $0.walStorage = .init(size: "1Gi")
+                $0.pooler.enabled = true
+            })
+        func names<T: KubeResource>(_ type: T.Type) -> [String] {
+            objects.compactMap { $0 as? T }.compactMap(\.metadata.name)
+        }
+        #expect(names(Pod.self) == ["pg-1", "pg-2", "pg-3"])
+        #expect(names(PersistentVolumeClaim.self) == ["pg-1", "pg-1-wal", "pg-2", "pg-2-wal", "pg-3", "pg-3-wal"])
+        #expect(names(Secret.self) == ["pg-app", "pg-ca", "pg-server", "pg-replication", "pg-pooler"])
+        #expect(names(Deployment.self) == ["pg-pooler"])
+        #expect(names(Service.self).count == 5)
+        let suspended = try PostgresInstanceDesiredState.quotaObjects(for: PostgresSamples.instance { $0.suspended = true })
+        #expect(suspended.compactMap { $0 as? Pod }.isEmpty)
     }
 }

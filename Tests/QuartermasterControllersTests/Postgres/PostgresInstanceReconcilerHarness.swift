@@ -29,6 +29,7 @@ struct PostgresInstanceReconcilerHarness {
     let networkPolicies = Store<NetworkPolicy>()
     let deployments = Store<Deployment>()
     let namespaces = Store<Namespace>()
+    let tenants = Store<Tenant>()
 
     init() {
         client = KubeClient(transport: fake)
@@ -38,7 +39,7 @@ struct PostgresInstanceReconcilerHarness {
             caches: PostgresInstanceCaches(
                 instances: instances, pods: pods, claims: claims, services: services, secrets: secrets,
                 serviceAccounts: serviceAccounts, roles: roles, roleBindings: roleBindings,
-                networkPolicies: networkPolicies, deployments: deployments, namespaces: namespaces),
+                networkPolicies: networkPolicies, deployments: deployments, namespaces: namespaces, tenants: tenants),
             events: events, statusClient: reports,
             settings: .init(operatorImage: "ghcr.io/quartermaster-dev/quartermaster:test", operatorNamespace: "qm-system"),
             now: { Date(timeIntervalSince1970: 1_800_000_000) })
@@ -78,6 +79,7 @@ struct PostgresInstanceReconcilerHarness {
         networkPolicies.replaceAll(managed(NetworkPolicy.self))
         deployments.replaceAll(managed(Deployment.self))
         namespaces.replaceAll(fake.objects(Namespace.self))
+        tenants.replaceAll(fake.objects(Tenant.self))
     }
 
     @discardableResult
