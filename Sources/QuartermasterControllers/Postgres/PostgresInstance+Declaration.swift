@@ -22,6 +22,12 @@ extension PostgresInstance {
                     PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["get"])),
                 DocumentedPolicyRule(
                     """
+                    The secret-copies finalizer (held while spec.secretNamespaces is set), added and removed with a
+                    JSON patch guarded by the resource version.
+                    """,
+                    PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["patch"])),
+                DocumentedPolicyRule(
+                    """
                     One Pod per instance (no StatefulSet): created, cached, its role label patched from what the
                     instance managers report, deleted on scale-down, suspension and replacement.
                     """,
