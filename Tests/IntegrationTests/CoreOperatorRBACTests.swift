@@ -12,10 +12,10 @@ import Testing
 /// `quartermaster-operator` user bound to exactly those roles, the manager's caches sync and it
 /// wins leader election, with no request forbidden; and every grant of the manager role is
 /// used. The run drives every controller's full path (Tenant creation, suspension and
-/// deletion; a Resource of the offered kind and its deletion; an IPFSCluster created directly
-/// through the paths that use the remaining verbs) and then reads the audit log
-/// (``ManagerRoleUsage``): no 403, and no grant without an authorized request that used it,
-/// except the grants no audit event can show, each proven otherwise
+/// deletion; a Resource of each offered kind and its deletion; an IPFSCluster and a
+/// PostgresInstance created directly through the paths that use the remaining verbs) and then
+/// reads the audit log (``ManagerRoleUsage``): no 403, and no grant without an authorized
+/// request that used it, except the grants no audit event can show, each proven otherwise
 /// (``ManagerRoleUsage/AuthorizationOnly``, PodDisruptionBudgets before v1.21).
 @Suite("Core: the operator's controllers under config/rbac")
 struct CoreOperatorRBACTests {
@@ -116,10 +116,11 @@ struct CoreOperatorRBACTests {
             (try? await env.kubectlChecked(["-n", "rbac-tenant", "get", "statefulset", "files", "-o", "name"])) != nil
         }
         #expect(built, "the Resource's IPFSCluster and its StatefulSet, created by the operator user")
+        try await drivePostgresResource(env, namespace: "rbac-tenant")
 
         // Owner references that block deletion, for the `<kind>/finalizers` grants (checked
         // only by an admission plugin EnvTest does not run; see ManagerRoleUsage).
-        let blockingOwners = await blockingOwnerKinds(
+        var blockingOwners = await blockingOwnerKinds(
             env, [["namespace", "rbac-tenant"], ["-n", "rbac-tenant", "ipfscluster", "files"],
                   ["-n", "rbac-tenant", "rolebinding", TenantDesiredState.roleBindingName],
                   ["-n", "rbac-tenant", "statefulset", "files"]])
@@ -142,6 +143,8 @@ struct CoreOperatorRBACTests {
             expected: TenantNetworkPolicies.allowSameNamespace)
 
         try await driveDirectCluster(env)
+        let postgres = try await drivePostgresInstance(env)
+        blockingOwners.formUnion(postgres.blockingOwners)
 
         // The Resource deleted (its IPFSCluster collected), then the Tenant (its namespace
         // deleted by the operator). The IPFSCluster's claims are retained (`pvcRetention:
@@ -173,14 +176,15 @@ struct CoreOperatorRBACTests {
         #expect(!holder.isEmpty)
 
         try checkEveryGrantUsed(
-            env, blockingOwners: blockingOwners, ownerBindingRole: ownerBindingRole,
+            env, blockingOwners: blockingOwners, ownerBindingRole: ownerBindingRole, postgres: postgres,
             policyV1Served: try await env.kubectlChecked(["api-versions"]).split(separator: "\n").contains("policy/v1"))
     }
 
     /// Every grant of the generated manager role was used by the run, as the audit log shows
     /// (``ManagerRoleUsage``); the grants no request can show are proven otherwise here.
     private func checkEveryGrantUsed(
-        _ env: EnvTest, blockingOwners: Set<String>, ownerBindingRole: String, policyV1Served: Bool
+        _ env: EnvTest, blockingOwners: Set<String>, ownerBindingRole: String, postgres: PostgresEvidence,
+        policyV1Served: Bool
     ) throws {
         let usage = try ManagerRoleUsage(auditLogPath: env.auditLogPath, user: EnvTestUser.operator.userName)
         #expect(usage.forbidden.isEmpty, "forbidden (audit log): \(usage.forbidden)")
@@ -206,6 +210,19 @@ struct CoreOperatorRBACTests {
         for (kind, grant) in ManagerRoleUsage.AuthorizationOnly.finalizers(QuartermasterKinds.all)
         where blockingOwners.contains(kind) {
             exempt.insert(grant)
+        }
+
+        // get on PostgresInstances: held so that the instances' Role, which grants it, may be
+        // written (RBAC escalation prevention; no `escalate` in the manager role).
+        let roleWritten = usage.requests.contains {
+            $0.resource == "roles" && ["create", "patch", "update"].contains($0.verb) && (200..<300).contains($0.code)
+        }
+        let escalates = managerGrants.contains { $0.verb == "escalate" }
+        #expect(roleWritten, "the operator user wrote no Role")
+        #expect(postgres.instanceRoleRules.contains("\(PostgresInstance.resource.plural) get"), "\(postgres.instanceRoleRules)")
+        #expect(!escalates, "the manager role grants escalate")
+        if roleWritten && !escalates && postgres.instanceRoleRules.contains("\(PostgresInstance.resource.plural) get") {
+            exempt.insert(ManagerRoleUsage.AuthorizationOnly.postgresInstanceRoleGrant)
         }
 
         // PodDisruptionBudgets: not served before v1.21, so never cached nor written there.
