@@ -28,8 +28,9 @@ extension PostgresInstance {
                     PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["patch"])),
                 DocumentedPolicyRule(
                     """
-                    One Pod per instance (no StatefulSet): created, cached, its role label patched from what the
-                    instance managers report, deleted on scale-down, suspension and replacement.
+                    One Pod per instance (no StatefulSet): created, cached, read back when a create finds a pod of
+                    its name the cache does not show (NameConflict), its role label patched from what the instance
+                    managers report, deleted on scale-down, suspension and replacement.
                     """,
                     PolicyRule(
                         apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create", "patch", "delete"])),
