@@ -24,7 +24,7 @@ extension CoreOperatorRBACTests {
     /// A PostgresInstance with a pooler and a Secret namespace: its Secrets, ServiceAccount,
     /// Role, RoleBinding, Services, NetworkPolicies, claims, pods and pooler Deployment created;
     /// scaled up while another's pod holds the replica's name (`NameConflict`, the pod read
-    /// back with a GET), then a replica added once the primary reports, a role label taken off the primary
+    /// with a GET), then a replica added once the primary reports, a role label taken off the primary
     /// put back (pod `patch`), the app Secret copied to a namespace that accepts it and deleted
     /// when it no longer does, the pooler turned off (its Deployment, Service and NetworkPolicy
     /// deleted), scaled down (the replica's pod and claim deleted), suspended (the pod deleted)
@@ -77,8 +77,8 @@ extension CoreOperatorRBACTests {
         }
         _ = await waitFor(env, "the pooler Deployment", ["-n", ns, "deployment", "pg-pooler"], expected: "pg-pooler")
 
-        // Another's pod holds the replica's name (not in the operator's cache): the create is
-        // refused, the pod read back from the API server, and the instance Stalled until it goes.
+        // Another's pod holds the replica's name (not in the operator's cache): read from the API
+        // server before the create, it stalls the instance (NameConflict) until it goes.
         try await env.kubectlChecked(
             ["apply", "-f", "-"],
             stdin: """

@@ -16,21 +16,21 @@ extension PostgresInstance {
             managerRules: [
                 DocumentedPolicyRule(
                     """
+                    The secret-copies finalizer (held while the app Secret is copied into other namespaces), added
+                    and removed with a JSON patch guarded by the resource version.
+                    """,
+                    PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["patch"])),
+                DocumentedPolicyRule(
+                    """
                     The instances' Role grants get on their own PostgresInstance (resourceNames), and RBAC lets
                     the operator create a Role only with permissions it holds itself (no escalate or bind needed).
                     """,
                     PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["get"])),
                 DocumentedPolicyRule(
                     """
-                    The secret-copies finalizer (held while spec.secretNamespaces is set), added and removed with a
-                    JSON patch guarded by the resource version.
-                    """,
-                    PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["patch"])),
-                DocumentedPolicyRule(
-                    """
-                    One Pod per instance (no StatefulSet): created, cached, read back when a create finds a pod of
-                    its name the cache does not show (NameConflict), its role label patched from what the instance
-                    managers report, deleted on scale-down, suspension and replacement.
+                    One Pod per instance (no StatefulSet): created, cached, read before the first create when the
+                    cache does not show its name (another owner's pod: NameConflict), its role label patched from
+                    what the instance managers report, deleted on scale-down, suspension and replacement.
                     """,
                     PolicyRule(
                         apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create", "patch", "delete"])),

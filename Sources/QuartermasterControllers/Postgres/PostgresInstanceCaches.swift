@@ -20,8 +20,9 @@ public struct PostgresInstanceCaches: Sendable {
     public var deployments: Store<Deployment>
     /// Empty while the server does not serve `policy/v1`.
     public var podDisruptionBudgets: Store<PodDisruptionBudget>
-    /// Namespaces, for their `quartermaster.dev/accept-secrets-from` annotation; `nil` in tests
-    /// that do not copy Secrets (then the namespaces are read from the API server).
+    /// Tenant namespaces, for their `quartermaster.dev/accept-secrets-from` annotation; `nil`
+    /// while only some namespaces are watched. A namespace it does not hold is read from the API
+    /// server.
     public var namespaces: Store<Namespace>?
     /// Every Tenant (cluster-scoped), for the policy and suspension of the namespace's Tenant
     /// (``TenantEnforcement``); `nil` in tests that build the reconciler without it (no policy).

@@ -13,8 +13,11 @@ import KubeRuntime
 ///   any of them controlled by a PostgresInstance reconciles it (a pod becoming ready, a pod IP).
 ///   Claims are owned only with `pvcRetention: Delete`; a change to a claim does not reconcile
 ///   its instance (the instance's own changes and pods do).
-/// - Namespaces (cluster-scoped): a change reconciles the PostgresInstances that list it in
-///   `spec.secretNamespaces` (its `quartermaster.dev/accept-secrets-from` annotation).
+/// - Tenant namespaces (label `quartermaster.dev/tenant`, the informer the Tenant and Resource
+///   controllers share; only when watching all namespaces): a change reconciles the
+///   PostgresInstances that list it in `spec.secretNamespaces` (its
+///   `quartermaster.dev/accept-secrets-from` annotation). Other namespaces are read from the API
+///   server when a copy is made (and their annotation seen on the next periodic reconcile).
 /// - Tenants (cluster-scoped, the Tenant controller's informer): a Tenant's change reconciles
 ///   the PostgresInstances of its namespace, for its suspension and policy (``TenantEnforcement``).
 /// - The instance managers' reports are polled (``ControllerSettings/instanceStatusClient``):
@@ -42,10 +45,11 @@ public enum PostgresInstanceController {
             networkPolicies: builder.owns(NetworkPolicy.self),
             deployments: builder.owns(Deployment.self),
             podDisruptionBudgets: builder.owns(PodDisruptionBudget.self, onlyIfServedBy: discovery),
-            namespaces: builder.watches(Namespace.self) { namespace in
-                guard let name = namespace.metadata.name else { return [] }
-                return instances.list().filter { $0.spec.secretNamespaces.contains(name) }.map(\.key)
-            },
+            namespaces: settings.watchesAllNamespaces
+                ? builder.watches(Namespace.self, options: ReflectorOptions(labelSelector: TenantLabels.tenant)) { namespace in
+                    guard let name = namespace.metadata.name else { return [] }
+                    return instances.list().filter { $0.spec.secretNamespaces.contains(name) }.map(\.key)
+                } : nil,
             tenants: builder.watches(Tenant.self) { tenant in
                 let namespace = tenant.namespaceName
                 return namespace.isEmpty ? [] : instances.list(namespace: namespace).map(\.key)

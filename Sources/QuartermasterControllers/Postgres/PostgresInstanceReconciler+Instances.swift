@@ -138,6 +138,16 @@ extension PostgresInstanceReconciler {
 
     private func createPod(_ pod: Pod, uid: String, logger: Logger) async throws -> Pod? {
         let name = pod.metadata.name ?? ""
+        // The cache does not show the name: read it from the API server before the first write.
+        let existing = try await RefusedWrite.guarding(
+            "get", kind: Pod.resource.kind, namespace: pod.metadata.namespace, name: name
+        ) { try await client.getIfExists(Pod.self, name: name, namespace: pod.metadata.namespace) }
+        if let existing {
+            if let conflict = ChildNameConflict.check(kind: Pod.resource.kind, existing: existing.metadata, ownerUID: uid) {
+                throw conflict
+            }
+            return nil
+        }
         do {
             let created = try await applier.create(pod)
             logger.info("created", metadata: ["kind": "Pod", "object": "\(name)"])

@@ -27,7 +27,8 @@ struct PostgresInstanceControllerTests {
         let cache = InformerCache(client: client)
         let controller = PostgresInstanceController.make(cache: cache, settings: settings)
         #expect(controller.name == "postgresinstance")
-        for kind in [Pod.resource, PersistentVolumeClaim.resource, Secret.resource, Namespace.resource, Role.resource] {
+        #expect(!controller.declaredResources.contains("\(Namespace.resource)"), "namespaces are cached only when all are watched")
+        for kind in [Pod.resource, PersistentVolumeClaim.resource, Secret.resource, Tenant.resource, Role.resource] {
             #expect(controller.declaredResources.contains("\(kind)"), "\(kind)")
         }
         try fake.seed(PostgresInstance(metadata: ObjectMeta(name: "pg", namespace: "ns")))
