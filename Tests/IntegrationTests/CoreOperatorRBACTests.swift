@@ -143,8 +143,7 @@ struct CoreOperatorRBACTests {
             expected: TenantNetworkPolicies.allowSameNamespace)
 
         try await driveDirectCluster(env)
-        let postgres = try await drivePostgresInstance(env)
-        blockingOwners.formUnion(postgres.blockingOwners)
+        blockingOwners.formUnion(try await drivePostgresInstance(env))
 
         // The Resource deleted (its IPFSCluster collected), then the Tenant (its namespace
         // deleted by the operator). The IPFSCluster's claims are retained (`pvcRetention:
@@ -176,15 +175,14 @@ struct CoreOperatorRBACTests {
         #expect(!holder.isEmpty)
 
         try checkEveryGrantUsed(
-            env, blockingOwners: blockingOwners, ownerBindingRole: ownerBindingRole, postgres: postgres,
+            env, blockingOwners: blockingOwners, ownerBindingRole: ownerBindingRole,
             policyV1Served: try await env.kubectlChecked(["api-versions"]).split(separator: "\n").contains("policy/v1"))
     }
 
     /// Every grant of the generated manager role was used by the run, as the audit log shows
     /// (``ManagerRoleUsage``); the grants no request can show are proven otherwise here.
     private func checkEveryGrantUsed(
-        _ env: EnvTest, blockingOwners: Set<String>, ownerBindingRole: String, postgres: PostgresEvidence,
-        policyV1Served: Bool
+        _ env: EnvTest, blockingOwners: Set<String>, ownerBindingRole: String, policyV1Served: Bool
     ) throws {
         let usage = try ManagerRoleUsage(auditLogPath: env.auditLogPath, user: EnvTestUser.operator.userName)
         #expect(usage.forbidden.isEmpty, "forbidden (audit log): \(usage.forbidden)")
@@ -210,19 +208,6 @@ struct CoreOperatorRBACTests {
         for (kind, grant) in ManagerRoleUsage.AuthorizationOnly.finalizers(QuartermasterKinds.all)
         where blockingOwners.contains(kind) {
             exempt.insert(grant)
-        }
-
-        // get on PostgresInstances: held so that the instances' Role, which grants it, may be
-        // written (RBAC escalation prevention; no `escalate` in the manager role).
-        let roleWritten = usage.requests.contains {
-            $0.resource == "roles" && ["create", "patch", "update"].contains($0.verb) && (200..<300).contains($0.code)
-        }
-        let escalates = managerGrants.contains { $0.verb == "escalate" }
-        #expect(roleWritten, "the operator user wrote no Role")
-        #expect(postgres.instanceRoleRules.contains("\(PostgresInstance.resource.plural) get"), "\(postgres.instanceRoleRules)")
-        #expect(!escalates, "the manager role grants escalate")
-        if roleWritten && !escalates && postgres.instanceRoleRules.contains("\(PostgresInstance.resource.plural) get") {
-            exempt.insert(ManagerRoleUsage.AuthorizationOnly.postgresInstanceRoleGrant)
         }
 
         // PodDisruptionBudgets: not served before v1.21, so never cached nor written there.

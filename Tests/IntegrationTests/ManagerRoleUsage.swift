@@ -83,15 +83,6 @@ struct ManagerRoleUsage {
         static let bindTenantOwner = PolicyGrant(
             group: "rbac.authorization.k8s.io", resource: "clusterroles", name: TenantOwnerRole.name, verb: "bind")
 
-        /// `get` on PostgresInstances: RBAC escalation prevention lets the operator write the
-        /// instances' Role, which grants `get` on their PostgresInstance, only because the
-        /// operator holds that permission itself (the manager role has no `escalate`). The
-        /// controller reads PostgresInstances from its cache, never with a GET. Proof instead:
-        /// the operator user wrote a Role (audited), that Role grants `get` on
-        /// `postgresinstances`, and no manager rule grants `escalate`.
-        static let postgresInstanceRoleGrant = PolicyGrant(
-            group: PostgresInstance.resource.group, resource: PostgresInstance.resource.plural, verb: "get")
-
         /// `update` on `<kind>/finalizers`: the OwnerReferencesPermissionEnforcement admission
         /// plugin (off in EnvTest, on in hardened clusters such as OpenShift) checks it when an
         /// object is written with an ownerReference to a `<kind>` that has
