@@ -12,10 +12,10 @@ import Testing
 /// `quartermaster-operator` user bound to exactly those roles, the manager's caches sync and it
 /// wins leader election, with no request forbidden; and every grant of the manager role is
 /// used. The run drives every controller's full path (Tenant creation, suspension and
-/// deletion; a Resource of the offered kind and its deletion; an IPFSCluster created directly
-/// through the paths that use the remaining verbs) and then reads the audit log
-/// (``ManagerRoleUsage``): no 403, and no grant without an authorized request that used it,
-/// except the grants no audit event can show, each proven otherwise
+/// deletion; a Resource of each offered kind and its deletion; an IPFSCluster and a
+/// PostgresInstance created directly through the paths that use the remaining verbs) and then
+/// reads the audit log (``ManagerRoleUsage``): no 403, and no grant without an authorized
+/// request that used it, except the grants no audit event can show, each proven otherwise
 /// (``ManagerRoleUsage/AuthorizationOnly``, PodDisruptionBudgets before v1.21).
 @Suite("Core: the operator's controllers under config/rbac")
 struct CoreOperatorRBACTests {
@@ -72,10 +72,9 @@ struct CoreOperatorRBACTests {
             leaseDuration: .seconds(3600), renewDeadline: .seconds(60), retryPeriod: .milliseconds(500),
             gracefulShutdownTimeout: .seconds(20), handleSignals: false)
         let manager = Manager(client: client, options: options, registry: registry)
-        let reports = FixedInstanceReports()
         let settings = ControllerSettings(
             registry: registry, events: manager.makeEventRecorder(component: OperatorIdentity.quartermaster.name),
-            logger: Logger(label: "core-rbac"), operatorNamespace: "quartermaster-system", instanceStatusClient: reports)
+            logger: Logger(label: "core-rbac"), operatorNamespace: "quartermaster-system")
         let controllers = QuartermasterControllerSet.make(cache: manager.cache, settings: settings)
         for controller in controllers { manager.add(controller) }
         print("CoreOperatorRBACTests: running \(controllers.count) controller(s): \(controllers.map(\.name))")
@@ -113,19 +112,11 @@ struct CoreOperatorRBACTests {
                 metadata: {name: files, namespace: rbac-tenant}
                 spec: {template: small-storage}
                 """)
-        // A PostgresInstance from a template: created by the Resource controller.
-        try await env.kubectlChecked(
-            ["apply", "-f", "-"],
-            stdin: """
-                apiVersion: quartermaster.dev/v1alpha1
-                kind: Resource
-                metadata: {name: db, namespace: rbac-tenant}
-                spec: {template: postgres-small}
-                """)
         let built = await CoreTest.eventually {
             (try? await env.kubectlChecked(["-n", "rbac-tenant", "get", "statefulset", "files", "-o", "name"])) != nil
         }
         #expect(built, "the Resource's IPFSCluster and its StatefulSet, created by the operator user")
+        try await drivePostgresResource(env, namespace: "rbac-tenant")
 
         // Owner references that block deletion, for the `<kind>/finalizers` grants (checked
         // only by an admission plugin EnvTest does not run; see ManagerRoleUsage).
@@ -152,15 +143,12 @@ struct CoreOperatorRBACTests {
             expected: TenantNetworkPolicies.allowSameNamespace)
 
         try await driveDirectCluster(env)
-        blockingOwners.formUnion(try await drivePostgres(env, reports: reports))
+        blockingOwners.formUnion(try await drivePostgresInstance(env))
 
         // The Resource deleted (its IPFSCluster collected), then the Tenant (its namespace
         // deleted by the operator). The IPFSCluster's claims are retained (`pvcRetention:
         // Retain`), so the Tenant is deleted with `deletionPolicy: DeleteData`, the path that
         // deletes a namespace still holding data.
-        _ = await waitFor(
-            env, "the Resource's PostgresInstance", ["-n", "rbac-tenant", "postgresinstance", "db"], expected: "db")
-        try await env.kubectlChecked(["-n", "rbac-tenant", "delete", "resource", "db", "--wait=false"])
         try await env.kubectlChecked(["-n", "rbac-tenant", "delete", "resource", "files", "--wait=false"])
         _ = await waitFor(env, "the Resource's IPFSCluster collected", ["-n", "rbac-tenant", "ipfscluster", "files"], expected: nil)
         try await env.kubectlChecked(

@@ -28,8 +28,9 @@ extension PostgresInstance {
                     PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["get"])),
                 DocumentedPolicyRule(
                     """
-                    One Pod per instance (no StatefulSet): created, cached, its role label patched from what the
-                    instance managers report, deleted on scale-down, suspension and replacement.
+                    One Pod per instance (no StatefulSet): created, cached, read before the first create when the
+                    cache does not show its name (another owner's pod: NameConflict), its role label patched from
+                    what the instance managers report, deleted on scale-down, suspension and replacement.
                     """,
                     PolicyRule(
                         apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create", "patch", "delete"])),
