@@ -25,6 +25,14 @@ struct PostgresInstanceIntegrationTests {
         FileManager.default.isExecutableFile(atPath: "\(postgresBin)/postgres")
             && FileManager.default.isExecutableFile(atPath: psql) && geteuid() == 0
     }
+    /// Bounds on a hang only, never an expectation of speed: how long a wait may last before
+    /// the test gives up (instances that initialise, clone and start on a loaded 2-core machine;
+    /// then single steps).
+    static let instancesGuard: Duration = .seconds(600)
+    static let stepGuard: Duration = .seconds(300)
+    /// After a restarted operator has synced its caches: a quiet window, which can only miss a
+    /// stray write, never invent one.
+    static let quietWindow: Duration = .seconds(5)
     static let skipReason = "needs Debian's PostgreSQL 15 (postgresql-15), psql, and root (to run it as postgres)"
 
     /// The images of a PostgresInstance's pods on this machine.
@@ -139,7 +147,7 @@ struct PostgresInstanceIntegrationTests {
             ["apply", "-f", "-"],
             stdin: Self.manifest(
                 name: "pg", namespace: ns, instances: 2, extra: "  secretNamespaces: [\(other)]\n  parameters: {work_mem: 8MB}"))
-        let readyTwo = await CoreTest.eventually(timeout: .seconds(600)) {
+        let readyTwo = await CoreTest.eventually(timeout: Self.instancesGuard) {
             Self.ready(await Self.instance(client, "pg", ns), instances: 2)
         }
         if !readyTwo { Issue.record("readyTwo: \(await diagnostics())") }
@@ -183,7 +191,7 @@ struct PostgresInstanceIntegrationTests {
         // replica refuses writes.
         func replicated(to address: String) async throws -> Bool {
             let lsn = try Self.psql(uri, hostAddress: primaryIP, caFile: caFile, "SELECT pg_current_wal_lsn()").output
-            return await CoreTest.eventually(timeout: .seconds(120)) {
+            return await CoreTest.eventually(timeout: Self.stepGuard) {
                 let r = try? Self.psql(
                     uri, hostAddress: address, caFile: caFile, "SELECT pg_last_wal_replay_lsn() >= '\(lsn)'::pg_lsn")
                 return r?.output == "t"
@@ -196,7 +204,7 @@ struct PostgresInstanceIntegrationTests {
         #expect(result.status != 0 && result.error.contains("read-only transaction"), "\(result.error)")
 
         // Through PgBouncer (auth_query with its own role), to the primary.
-        let poolerReady = await CoreTest.eventually(timeout: .seconds(300)) {
+        let poolerReady = await CoreTest.eventually(timeout: Self.stepGuard) {
             let pods = (try? await client.list(Pod.self, namespace: ns, options: ListOptions(labelSelector: "app.kubernetes.io/component=pooler")).items) ?? []
             return pods.contains { $0.status?.isReady == true }
         }
@@ -212,7 +220,7 @@ struct PostgresInstanceIntegrationTests {
         // The Secret reaches the other namespace once it accepts it, and not before.
         #expect(try await client.getIfExists(Secret.self, name: "pg-app", namespace: other) == nil)
         try await env.kubectlChecked(["annotate", "namespace", other, "quartermaster.dev/accept-secrets-from=\(ns)/pg"])
-        let copied = await CoreTest.eventually(timeout: .seconds(60)) {
+        let copied = await CoreTest.eventually(timeout: Self.stepGuard) {
             (try? await client.getIfExists(Secret.self, name: "pg-app", namespace: other))??.data?["uri"] == secret.data?["uri"]
         }
         #expect(copied)
@@ -220,13 +228,13 @@ struct PostgresInstanceIntegrationTests {
         // A reloadable parameter applies without a restart; a restart-only one is reported.
         try await env.kubectlChecked(
             ["patch", "pg", "pg", "-n", ns, "--type", "merge", "-p", #"{"spec":{"parameters":{"work_mem":"16MB"}}}"#])
-        let reloaded = await CoreTest.eventually(timeout: .seconds(120)) {
+        let reloaded = await CoreTest.eventually(timeout: Self.stepGuard) {
             (try? Self.psql(uri, hostAddress: primaryIP, caFile: caFile, "SHOW work_mem"))?.output == "16MB"
         }
         if !reloaded { Issue.record("reloaded: \(await diagnostics())") }
         try await env.kubectlChecked(
             ["patch", "pg", "pg", "-n", ns, "--type", "merge", "-p", #"{"spec":{"parameters":{"shared_buffers":"64MB"}}}"#])
-        let pendingRestart = await CoreTest.eventually(timeout: .seconds(120)) {
+        let pendingRestart = await CoreTest.eventually(timeout: Self.stepGuard) {
             let status = await Self.instance(client, "pg", ns)?.status
             return status?.instancesStatus?.first { $0.name == "pg-1" }?.pendingRestart == true
         }
@@ -234,7 +242,7 @@ struct PostgresInstanceIntegrationTests {
 
         // kubectl scale to 3 adds a replica, which gets the data.
         try await env.kubectlChecked(["scale", "pg", "pg", "-n", ns, "--replicas", "3"])
-        let readyThree = await CoreTest.eventually(timeout: .seconds(600)) {
+        let readyThree = await CoreTest.eventually(timeout: Self.instancesGuard) {
             Self.ready(await Self.instance(client, "pg", ns), instances: 3)
         }
         if !readyThree { Issue.record("readyThree: \(await diagnostics())") }
@@ -246,7 +254,7 @@ struct PostgresInstanceIntegrationTests {
 
         // A deleted replica's pod comes back with its data.
         try await client.delete(Pod.self, name: "pg-2", namespace: ns)
-        let back = await CoreTest.eventually(timeout: .seconds(300)) {
+        let back = await CoreTest.eventually(timeout: Self.stepGuard) {
             guard let pod = try? await client.getIfExists(Pod.self, name: "pg-2", namespace: ns) else { return false }
             return pod.metadata.deletionTimestamp == nil && pod.status?.isReady == true
         }
@@ -257,14 +265,14 @@ struct PostgresInstanceIntegrationTests {
         }
 
         // Converged: a restarted operator sends no write.
-        let settled = await CoreTest.eventually(timeout: .seconds(300)) {
+        let settled = await CoreTest.eventually(timeout: Self.stepGuard) {
             Self.ready(await Self.instance(client, "pg", ns), instances: 3)
         }
         #expect(settled)
         await op.stop()
         op = try IPFSClusterOperatorHarness.start(env: env, namespace: ns, otherNamespaces: [other])
         try await op.waitUntilSynced()
-        try await Task.sleep(for: .seconds(5))
+        try await Task.sleep(for: Self.quietWindow)
         #expect(op.writes.isEmpty, "the restarted operator wrote: \(op.writes)")
 
         await op.stop()

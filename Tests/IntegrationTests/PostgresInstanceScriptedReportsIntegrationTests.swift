@@ -26,6 +26,11 @@ final class FixedInstanceReports: InstanceStatusClient {
 /// reports, and a converged instance costs no write.
 @Suite("PostgresInstance on envtest with scripted instance reports", .serialized)
 struct PostgresInstanceScriptedReportsIntegrationTests {
+    /// Lets the last status write of the Ready transition land, then a quiet window that can
+    /// only miss a stray write, never invent one (no speed is asserted).
+    static let settleWindow: Duration = .seconds(2)
+    static let quietWindow: Duration = .seconds(3)
+
     func get<T: KubeResource>(_ client: KubeClient, _ type: T.Type, _ name: String, _ namespace: String? = nil) async throws -> T? {
         try await client.getIfExists(type, name: name, namespace: namespace)
     }
@@ -92,7 +97,7 @@ struct PostgresInstanceScriptedReportsIntegrationTests {
                     enabled: true
                   secretNamespaces: [\(web)]
                 """)
-        try await eventually("pod pg-1 created", timeout: .seconds(120)) { try await get(client, Pod.self, "pg-1", ns) != nil }
+        try await eventually("pod pg-1 created") { try await get(client, Pod.self, "pg-1", ns) != nil }
         for name in ["pg-app", "pg-ca", "pg-server", "pg-replication", "pg-pooler"] {
             #expect(try await get(client, Secret.self, name, ns) != nil, "\(name)")
         }
@@ -128,9 +133,9 @@ struct PostgresInstanceScriptedReportsIntegrationTests {
         #expect(try await get(client, Secret.self, "pg-app", ns)?.decodedString("password") == password)
 
         // Converged: a quiet window sends nothing (it can only miss a stray write, never invent one).
-        try await Task.sleep(for: .seconds(2))
+        try await Task.sleep(for: Self.settleWindow)
         let settled = writes.recorded.withLock { $0.count }
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: Self.quietWindow)
         #expect(writes.recorded.withLock { $0.count } == settled, "\(writes.recorded.withLock { Array($0.dropFirst(settled)) })")
     }
 }
