@@ -34,7 +34,7 @@ struct PostgresInstanceReconcilerTests {
         let h = PostgresInstanceReconcilerHarness()
         try h.create { $0.instances = 2 }
         let result = try await h.reconcile()
-        #expect(result == .requeueAfter(.seconds(10)))
+        #expect(result == .requeueAfter(PostgresInstanceReconciler.notReadyPollInterval))
 
         #expect(h.fake.objects(Secret.self).compactMap(\.metadata.name) == Self.secretNames)
         let uid = try #require(h.instance()?.metadata.uid)
@@ -86,7 +86,7 @@ struct PostgresInstanceReconcilerTests {
 
         let before = await h.writes().count
         let result = try await h.reconcile()
-        #expect(result == .requeueAfter(.seconds(60)))
+        #expect(result == .requeueAfter(PostgresInstanceReconciler.readyPollInterval))
         #expect(await h.writes().count == before, "converged: no write")
     }
 
