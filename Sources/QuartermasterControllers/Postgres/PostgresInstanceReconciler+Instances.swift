@@ -24,7 +24,12 @@ extension PostgresInstanceReconciler {
         for name in desired.removedPods {
             if let pod = observed.pods[name], try await deleteIfControlled(pod, uid: uid, logger: logger) { pods[name] = nil }
         }
+        // Deleting a claim deletes data: decided from a direct read, not the cache, and only a
+        // claim that carries this instance's labels.
         for name in desired.removedClaims where observed.claims[name] != nil {
+            guard let current = try await client.getIfExists(PersistentVolumeClaim.self, name: name, namespace: namespace)
+            else { continue }
+            try checkClaim(current, of: instance)
             try await delete(PersistentVolumeClaim.self, name: name, namespace: namespace, logger: logger)
         }
 
