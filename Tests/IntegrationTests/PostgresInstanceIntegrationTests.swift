@@ -35,12 +35,13 @@ struct PostgresInstanceIntegrationTests {
     static let quietWindow: Duration = .seconds(5)
     static let skipReason = "needs Debian's PostgreSQL 15 (postgresql-15), psql, and root (to run it as postgres)"
 
-    /// The images of a PostgresInstance's pods on this machine.
-    static var images: [ProcessKubeletImage] {
+    /// The images of a PostgresInstance's pods on this machine; `binary` stands for the operator
+    /// image's `/quartermaster`.
+    static func images(binary: String) -> [ProcessKubeletImage] {
         let ports = [5432: "PGPORT", 8000: "QUARTERMASTER_STATUS_PORT", 9187: "QUARTERMASTER_METRICS_PORT"]
         return [
             ProcessKubeletImage(
-                image: "ghcr.io/quartermaster-dev/quartermaster*", programs: ["/quartermaster": CoreCommandLineTests.binary],
+                image: "ghcr.io/quartermaster-dev/quartermaster*", programs: ["/quartermaster": binary],
                 user: "postgres"),
             ProcessKubeletImage(image: "docker.io/library/postgres:15*", portEnvironment: ports, user: "postgres"),
             ProcessKubeletImage(
@@ -121,12 +122,19 @@ struct PostgresInstanceIntegrationTests {
         let ns = try await env.createNamespace("pg")
         let other = try await env.createNamespace("pg-app")
         let client = try IPFSClusterEnv.adminClient(env)
-        let kubelet = try ProcessKubelet(client: client, namespace: ns, images: Self.images)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("pg-it-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(
+            at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(at: work) }
+        // The pods run as the local postgres user, who may not reach the checkout (a home
+        // directory of mode 0700 in CI): they get a copy of the built binary in a directory
+        // they can read.
+        let binary = work.appendingPathComponent("quartermaster").path
+        try FileManager.default.copyItem(atPath: CoreCommandLineTests.binary, toPath: binary)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary)
+        let kubelet = try ProcessKubelet(client: client, namespace: ns, images: Self.images(binary: binary))
         await kubelet.start()
         var op = try IPFSClusterOperatorHarness.start(env: env, namespace: ns, otherNamespaces: [other])
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("pg-it-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
 
         func diagnostics() async -> String {
             var text = ""
