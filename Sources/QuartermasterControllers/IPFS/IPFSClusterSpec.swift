@@ -260,15 +260,7 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
     }
 
     /// Prometheus metrics of ipfs-cluster (port 8888).
-    public struct Metrics: Codable, Sendable, Equatable {
-        public var enabled: Bool
-        public init(enabled: Bool = true) { self.enabled = enabled }
-        enum CodingKeys: String, CodingKey { case enabled }
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
-        }
-    }
+    public typealias Metrics = MetricsSetting
 
     /// PersistentVolumeClaim retention on deletion of the IPFSCluster.
     public enum PVCRetention: String, Codable, Sendable, CaseIterable {

@@ -226,14 +226,5 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
     }
 
     /// Prometheus metrics of each instance (port 9187).
-    public struct Metrics: Codable, Sendable, Equatable {
-        /// Default true.
-        public var enabled: Bool
-        public init(enabled: Bool = true) { self.enabled = enabled }
-        enum CodingKeys: String, CodingKey { case enabled }
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
-        }
-    }
+    public typealias Metrics = MetricsSetting
 }
