@@ -9,12 +9,26 @@ import Synchronization
 /// test process dies). Foundation's `Process` makes the child lead its own process group on
 /// Linux (`ProcessKubeletUnitTests` checks it); signals then go to the group, so its children
 /// (PostgreSQL's backends) are stopped with it.
+///
+/// The process's descendants die with it, as in a container, where the end of the main
+/// process ends its PID namespace: a descendant in a process group of its own (PostgreSQL
+/// under the instance manager) survives a signal to the group, so the process tree is
+/// watched (`treeWatchInterval`) and what the process leaves behind when it exits is killed;
+/// `stop` kills the whole tree when the grace period ends. This matters twice: such a survivor
+/// would go on running, and, because Foundation on Linux learns of an exit only when every
+/// holder of a socket the child inherits has closed it (descendants inherit it too), the exit
+/// would not even be seen while the survivor lives.
 final class LocalContainerProcess: @unchecked Sendable {
+    /// How often the process tree is walked, so that what the process leaves behind when it
+    /// exits is known (a descendant started less than this before the exit may be missed).
+    static let treeWatchInterval = Duration.seconds(1)
+
     // @unchecked: `Process` is only touched in `init` and through its thread-safe
     // termination state afterwards.
     let pid: Int32
     private let process: Process
     private let exited = ExitSignal()
+    private let knownTree = Mutex<[Int32: UInt64]>([:])
     private let watchdog: Process?
 
     /// Starts `executable` with `arguments`, exactly `environment`, in `directory`, appending
@@ -60,6 +74,28 @@ final class LocalContainerProcess: @unchecked Sendable {
         self.pid = process.processIdentifier
         ChildProcessRegistry.add(pid)
         self.watchdog = ChildProcessRegistry.startWatchdog(for: pid)
+        watchTree()
+    }
+
+    /// The process and its descendants as the last walk of its tree found them (pid → start
+    /// time).
+    var lastKnownTree: [Int32: UInt64] { knownTree.withLock { $0 } }
+
+    /// Walks the process's tree every `treeWatchInterval` while it runs, keeping the result in
+    /// `lastKnownTree`; once the process has exited (a zombie, or gone) kills the descendants
+    /// the last walk found that still live.
+    private func watchTree() {
+        Task.detached { [self] in
+            while !exited.hasFired {
+                guard ProcessKubeletProcessTree.isAlive(pid) else {
+                    ProcessKubeletProcessTree.killRemaining(lastKnownTree)
+                    return
+                }
+                let snapshot = ProcessKubeletProcessTree.snapshot(roots: [pid])
+                knownTree.withLock { $0 = snapshot }
+                try? await Task.sleep(for: Self.treeWatchInterval)
+            }
+        }
     }
 
     var hasExited: Bool { exited.hasFired }
@@ -79,14 +115,20 @@ final class LocalContainerProcess: @unchecked Sendable {
         if getpgid(pid) == pid { _ = kill(-pid, signal) } else { _ = kill(pid, signal) }
     }
 
-    /// SIGTERM, then SIGKILL when the process has not exited within `grace`; returns once it
-    /// has exited. The wait is bounded by `grace`; it is the kubelet's grace period, not a test
-    /// assertion.
+    /// SIGTERM, then, when the process has not exited within `grace`, SIGKILL to it and every
+    /// process of its tree (including what it had when the stop began: a descendant it left
+    /// behind); returns once it has exited. The wait is bounded by `grace`; it is the kubelet's
+    /// grace period, not a test assertion.
     func stop(grace: Duration) async {
+        let members = ProcessKubeletProcessTree.snapshot(roots: [pid])
         signal(SIGTERM)
         let killer = Task { [self] in
             try? await Task.sleep(for: grace)
-            if !Task.isCancelled { signal(SIGKILL) }
+            if !Task.isCancelled {
+                signal(SIGKILL)
+                ProcessKubeletProcessTree.killAll(roots: [pid])
+                ProcessKubeletProcessTree.killRemaining(members)
+            }
         }
         defer { killer.cancel() }
         _ = await waitForExit()

@@ -57,6 +57,12 @@ import Logging
 /// once; see `ProcessKubeletPortForwarder`), so `podIP:5432` reaches the pod as in a cluster.
 /// A pod whose ports cannot be listened on waits with `CreateContainerError`.
 ///
+/// Faults: `crash(pod:)` / `restart(pod:)` play a lost node that comes back, `freeze(pod:)` /
+/// `thaw(pod:)` a hung one, on every process of the pod (its process tree, not only the
+/// containers' process groups); see `ProcessKubelet+Faults.swift`. A stopped pod's processes
+/// that outlive its containers' own (a child in a process group of its own) are killed, as the
+/// end of a container's PID namespace would kill them.
+///
 /// In-cluster environment: every container gets `KUBERNETES_SERVICE_HOST` and
 /// `KUBERNETES_SERVICE_PORT` (the API server, see `init`), defined before its own variables.
 ///
@@ -74,7 +80,7 @@ public actor ProcessKubelet {
     /// Whether `stop()` removes `directory` (the kubelet made it).
     private let ownsDirectory: Bool
     private let client: KubeClient
-    private let namespace: String
+    let namespace: String
     private let labelSelector: String?
     private let context: ProcessKubeletPod.Context
     private let podIPs: ProcessKubeletPodIPs
@@ -219,7 +225,7 @@ public actor ProcessKubelet {
 
     // MARK: Events
 
-    private func current(namespace: String, pod: String) -> ProcessKubeletPod? {
+    func current(namespace: String, pod: String) -> ProcessKubeletPod? {
         pods.values.first { $0.namespace == namespace && $0.name == pod }
     }
 

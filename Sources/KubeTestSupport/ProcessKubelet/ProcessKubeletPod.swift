@@ -71,6 +71,10 @@ actor ProcessKubeletPod {
     private var initialized: Bool
     private var tasks: [Task<Void, Never>] = []
     private var stopping = false
+    /// `crash()` killed the pod's processes; its containers stay down until `restart()`.
+    private var crashed = false
+    /// The processes `freeze()` stopped, while the pod is frozen; `nil` when it is not.
+    private var frozen: Set<Int32>?
     private var publishing = false
     private var dirty = false
     private let startTime = APITimestamp.time(Date())
@@ -113,6 +117,62 @@ actor ProcessKubeletPod {
 
     /// Every running process of the pod.
     var processIDs: [Int32] { containers.compactMap { $0.process.flatMap { $0.hasExited ? nil : $0.pid } } }
+
+    /// Every live process of the pod: its containers' processes and all their descendants
+    /// (see `ProcessKubeletProcessTree`).
+    var processTree: [Int32] { ProcessKubeletProcessTree.members(of: processIDs) }
+
+    // MARK: Faults
+
+    /// Plays a lost node: SIGKILL to every process of the pod (the whole tree, each process
+    /// stopped first so none escapes by forking or being re-parented), and no restart until
+    /// `restart()`. Each container is then reported `terminated` (exit code 137, reason
+    /// `Error`, a message naming the crash) and not ready, the pod not Ready, its phase left as
+    /// it was (`Running`): what a node that stopped reporting ends up showing once its pods are
+    /// marked not ready, without the eviction that would follow minutes later. The pod keeps
+    /// its IP, ports and volumes; connections to its ports are refused (reset), as nothing
+    /// listens. Returns the processes killed.
+    func crash() -> Set<Int32> {
+        crashed = true
+        let killed = ProcessKubeletProcessTree.killAll(roots: processIDs)
+        frozen = nil
+        return killed
+    }
+
+    /// Starts the containers of a crashed pod again, in the same pod (same IP, ports and
+    /// volumes: claims and emptyDirs keep their files), each counting one more restart with
+    /// the crash as its `lastState`; init containers are not run again. Returns `false` when
+    /// the pod was not crashed.
+    func restart() -> Bool {
+        guard crashed else { return false }
+        crashed = false
+        return true
+    }
+
+    /// Plays a hung node or process: SIGSTOP to every process of the pod (the whole tree,
+    /// walked again until no new process appears). Connections to its ports are still accepted
+    /// by the forwarder and queued by the kernel: they hang. Readiness probes time out, so the
+    /// containers turn not ready. Returns the processes stopped.
+    func freeze() -> Set<Int32> {
+        let stopped = ProcessKubeletProcessTree.stopAll(roots: processIDs)
+        frozen = (frozen ?? []).union(stopped)
+        return stopped
+    }
+
+    /// SIGCONT to every process of the pod and every process `freeze()` stopped. Returns the
+    /// processes continued (empty when the pod was not frozen).
+    func thaw() -> Set<Int32> {
+        guard let stopped = frozen else { return [] }
+        frozen = nil
+        return ProcessKubeletProcessTree.continueAll(roots: processIDs, also: stopped)
+    }
+
+    /// Waits while the pod is crashed (until `restart()` or `stop()`).
+    private func waitWhileCrashed() async {
+        while crashed, !stopping, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
 
     /// Where `container`'s stdout and stderr go.
     func logPath(container: String) -> String { "\(directory)/\(container)/output.log" }
@@ -257,6 +317,7 @@ actor ProcessKubeletPod {
     func stop() async {
         stopping = true
         for task in tasks { task.cancel() }
+        _ = thaw()  // a stopped process would not act on SIGTERM
         let processes = containers.compactMap(\.process)
         let grace = self.grace
         await withTaskGroup(of: Void.self) { group in
@@ -283,6 +344,11 @@ actor ProcessKubeletPod {
         let containerDirectory = "\(directory)/\(container.name)"
         let terminationLog = "\(containerDirectory)/termination-log"
         while !stopping {
+            if crashed {  // crashed between two runs (during a restart delay)
+                await waitWhileCrashed()
+                if Task.isCancelled { return false }
+                continue
+            }
             let process: LocalContainerProcess
             do {
                 let environment = try await ProcessKubeletEnvironment.resolve(
@@ -299,6 +365,9 @@ actor ProcessKubeletPod {
                 if stopping {  // stop() ran while the process was being started: it did not see it
                     await process.stop(grace: grace)
                     return false
+                }
+                if crashed {  // crash() ran while the process was being started: it did not see it
+                    ProcessKubeletProcessTree.killAll(roots: [process.pid])
                 }
                 let commandLine = ([command.executable] + command.arguments).joined(separator: " ")
                 context.logger.info("started \(namespace)/\(name)/\(container.name): pid \(process.pid) \(commandLine)")
@@ -344,6 +413,20 @@ actor ProcessKubeletPod {
                 containers[index].exitCode = exitCode
                 context.logger.info("\(namespace)/\(name)/\(container.name) exited with \(exitCode)")
                 if stopping { return false }
+                if crashed {
+                    terminated["message"] = .string("process kubelet: the pod crashed (crash(pod:)); no restart until restart(pod:)")
+                    containers[index].terminated = .object(terminated)
+                    markDirty()
+                    await waitWhileCrashed()
+                    if stopping || Task.isCancelled { return false }
+                    containers[index].terminated = nil
+                    containers[index].lastTerminated = .object(["terminated": .object(terminated)])
+                    containers[index].restartCount += 1
+                    containers[index].waiting = ("ContainerCreating", "")
+                    markDirty()
+                    delay = context.restartDelay
+                    continue
+                }
                 let restart =
                     isInit
                     ? exitCode != 0 && policy != "Never"
