@@ -122,33 +122,11 @@ struct PostgresInstanceIntegrationTests {
         let ns = try await env.createNamespace("pg")
         let other = try await env.createNamespace("pg-app")
         let client = try IPFSClusterEnv.adminClient(env)
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("pg-it-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(
-            at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        defer { try? FileManager.default.removeItem(at: work) }
-        // The pods run as the local postgres user, who may not reach the checkout (a home
-        // directory of mode 0700 in CI): they get a copy of the built binary in a directory
-        // they can read.
-        let binary = work.appendingPathComponent("quartermaster").path
-        try FileManager.default.copyItem(atPath: CoreCommandLineTests.binary, toPath: binary)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary)
-        let kubelet = try ProcessKubelet(client: client, namespace: ns, images: Self.images(binary: binary))
-        await kubelet.start()
-        var op = try IPFSClusterOperatorHarness.start(env: env, namespace: ns, otherNamespaces: [other])
-
-        func diagnostics() async -> String {
-            var text = ""
-            for pod in (try? await client.list(Pod.self, namespace: ns).items) ?? [] {
-                let name = pod.metadata.name ?? "?"
-                for container in ["bootstrap", "postgres", "pgbouncer"] {
-                    let output = await kubelet.output(namespace: ns, pod: name, container: container)
-                    if !output.isEmpty { text += "--- \(name)/\(container):\n\(output.suffix(3000))\n" }
-                }
-            }
-            let current = await Self.instance(client, "pg", ns)
-            text += "--- status: \(String(describing: current?.status))"
-            return text
-        }
+        let e2e = try await PostgresInstanceE2E.start(env: env, namespace: ns, client: client)
+        defer { e2e.removeWorkDirectory() }
+        let kubelet = e2e.kubelet
+        var op = try e2e.startOperator(otherNamespaces: [other])
+        func diagnostics() async -> String { await e2e.diagnostics("pg") }
 
         // Two instances: a primary and a streaming replica.
         try await env.kubectlChecked(
@@ -172,14 +150,14 @@ struct PostgresInstanceIntegrationTests {
         #expect(rolePrimary == "primary")
 
         // The application Secret: the URI checks the server's certificate against the -rw name.
-        let secret = try await client.get(Secret.self, name: "pg-app", namespace: ns)
-        func key(_ k: String) -> String { secret.decodedData(k).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+        let credentials = try await e2e.credentials("pg")
+        let secret = credentials.secret
+        func key(_ k: String) -> String { credentials.value(k) }
         #expect(key("uri").hasPrefix("postgresql://app:"))
         #expect(key("uri").contains("@pg-rw.\(ns).svc:5432/app"))
         #expect(key("uri").contains("sslmode=verify-full"))
-        let caFile = work.appendingPathComponent("ca.crt").path
-        try Data(key("ca.crt").utf8).write(to: URL(fileURLWithPath: caFile))
-        let uri = key("uri")
+        let caFile = credentials.caFile
+        let uri = credentials.uri
         // The password is nowhere in the status.
         let statusJSON = String(decoding: try JSONEncoder().encode(pg.status), as: UTF8.self)
         #expect(!statusJSON.contains(key("password")))
@@ -278,7 +256,7 @@ struct PostgresInstanceIntegrationTests {
         }
         #expect(settled)
         await op.stop()
-        op = try IPFSClusterOperatorHarness.start(env: env, namespace: ns, otherNamespaces: [other])
+        op = try e2e.startOperator(otherNamespaces: [other])
         try await op.waitUntilSynced()
         try await Task.sleep(for: Self.quietWindow)
         #expect(op.writes.isEmpty, "the restarted operator wrote: \(op.writes)")
