@@ -36,7 +36,11 @@ public struct InstanceConfiguration: Sendable {
     public func write(_ settings: InstanceSettings, primary: Bool, logger: Logger) throws -> Bool {
         let paths = options.paths
         let conninfo = primary ? nil : primaryConninfo(settings)
-        let conf = PostgresConfFile.render(parameters: settings.parameters, paths: paths, primaryConninfo: conninfo)
+        let archiving = ArchiveConfSettings.settings(
+            archiving: settings.archive != nil, executable: ArchiveConfSettings.executable, paths: paths,
+            recovery: RecoveryBootstrap.pendingRequest(paths: paths))
+        let conf = PostgresConfFile.render(
+            parameters: settings.parameters, paths: paths, primaryConninfo: conninfo, extraSettings: archiving)
         if !conf.skipped.isEmpty {
             logger.warning("parameters left out, not valid names: \(conf.skipped.joined(separator: ", "))")
         }

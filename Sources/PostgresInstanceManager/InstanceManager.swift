@@ -37,11 +37,14 @@ public final class InstanceManager: Sendable {
     /// Whether the role setup has succeeded once (a primary is not ready before: the owner
     /// could not log in).
     private let rolesReady = Atomic<Bool>(false)
+    /// Archiving, backups and recovery (`InstanceDurability`).
+    public let durability: InstanceDurability
 
     public init(options: InstanceManagerOptions, source: any InstanceSpecSource, logger: Logger) {
         self.options = options
         self.source = source
         self.logger = logger
+        self.durability = InstanceDurability(options: options, logger: logger)
     }
 
     private var local: LocalPostgres { LocalPostgres(paths: options.paths, port: options.postgresPort) }
@@ -49,7 +52,8 @@ public final class InstanceManager: Sendable {
     /// Runs until PostgreSQL exits; returns the process exit status. Signal handlers must be
     /// installed (`ManagerSignals.install()`) by the caller.
     public func run() async -> Int32 {
-        let status = StatusHTTPServer(port: options.statusPort, logger: logger, routes: statusRoutes())
+        let status = StatusHTTPServer(
+            port: options.statusPort, logger: logger, routes: statusRoutes(), endpoints: durability.endpoints())
         let metrics = StatusHTTPServer(port: options.metricsPort, logger: logger, routes: metricsRoutes())
         let servers = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -115,6 +119,10 @@ public final class InstanceManager: Sendable {
         }
         try PostgresBootstrap.ensureInclude(paths: paths)
         try configuration.write(settings, primary: primary, logger: logger)
+        durability.syncArchive(settings, primary: primary)
+        if primary, try await durability.recoverIfPending(configuration: configuration, settings: settings) == false {
+            return await durability.waitAfterFailedRecovery()
+        }
         logger.info("starting PostgreSQL as \(primary ? "primary" : "replica")")
         let child = try ChildProcess(executable: paths.binary("postgres"), arguments: ["-D", paths.pgdata])
         return await supervise(child: child, settings: settings, primary: primary, configuration: configuration)
@@ -130,7 +138,9 @@ public final class InstanceManager: Sendable {
             try PostgresBootstrap.clearPartial(paths: paths)
             try InstanceFiles.makeDirectory(paths.pgdata, mode: 0o700)
             do {
-                if primary {
+                if primary, let source = settings.bootstrap {
+                    try await durability.restore(source)
+                } else if primary {
                     logger.info("initdb \(paths.pgdata)")
                     try await PostgresBootstrap.initdb(paths: paths)
                 } else {
@@ -232,6 +242,7 @@ public final class InstanceManager: Sendable {
             sincePoll = .zero
             do {
                 let fresh = try await source.settings()
+                durability.syncArchive(fresh, primary: primary)
                 if primary, roleInputs(fresh) != appliedRoles, child.isRunning {
                     let inputs = roleInputs(fresh)
                     if await setUpRoles(inputs) {
@@ -285,7 +296,7 @@ public final class InstanceManager: Sendable {
         let status: @Sendable () async -> InstanceStatus = { [self] in
             var s = InstanceStatus(pod: pod, observation: await local.observe())
             if s.role == "primary" && !rolesReady.load(ordering: .sequentiallyConsistent) { s.ready = false }
-            return s
+            return await durability.annotated(s)
         }
         return [
             "/healthz": { [self] in

@@ -68,6 +68,13 @@ extension InstanceSettings {
                 settings.podIPs[pod] = ip
             }
         }
+        if let archive = status["archive"], archive != .null {
+            settings.archive = try ObjectStoreSettings.decode(
+                from: archive, path: "status.archive", defaultServerName: name)
+        }
+        if let bootstrap = status["bootstrap"], bootstrap != .null {
+            settings.bootstrap = try RecoverySource.decode(from: bootstrap, defaultServerName: name)
+        }
         return settings
     }
 

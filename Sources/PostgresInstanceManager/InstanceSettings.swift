@@ -26,6 +26,11 @@ public struct InstanceSettings: Hashable, Sendable {
     public var currentPrimary: String?
     /// `status.instancesStatus[].podIP` by pod name (entries without a `podIP` left out).
     public var podIPs: [String: String]
+    /// `status.archive`: the resolved store this instance archives to; `nil` = no archiving
+    /// (`archive_command` is `/bin/true`).
+    public var archive: ObjectStoreSettings? = nil
+    /// `status.bootstrap`: the backup an empty primary is recovered from; `nil` = `initdb`.
+    public var bootstrap: RecoverySource? = nil
 
     public init(
         name: String, namespace: String? = nil, database: String = "app", owner: String = "app",

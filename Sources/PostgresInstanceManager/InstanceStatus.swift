@@ -26,6 +26,10 @@ public struct InstanceStatus: Codable, Hashable, Sendable {
     public var postgresVersion: Int?
     public var streaming: Bool
     public var replicas: [InstanceObservation.Replica]
+    // Durability (issue 12): `archiving` on a primary (`ArchivingStatus`), `recovery` after a
+    // recovery bootstrap (`RecoveryReport`); both `null` otherwise. Set by `InstanceDurability`.
+    public var archiving: ArchivingStatus? = nil
+    public var recovery: RecoveryReport? = nil
 
     /// From an observation; `nil` when PostgreSQL did not answer.
     public init(pod: String, observation: InstanceObservation?) {
@@ -57,6 +61,7 @@ public struct InstanceStatus: Codable, Hashable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case pod, role, ready, timeline, lsn, receivedLsn, replayLsn, replicationLagBytes, pendingRestart
         case pendingRestartParameters, postgresVersion, streaming, replicas
+        case archiving, recovery
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -74,5 +79,7 @@ public struct InstanceStatus: Codable, Hashable, Sendable {
         try c.encode(postgresVersion, forKey: .postgresVersion)
         try c.encode(streaming, forKey: .streaming)
         try c.encode(replicas, forKey: .replicas)
+        try c.encode(archiving, forKey: .archiving)
+        try c.encode(recovery, forKey: .recovery)
     }
 }

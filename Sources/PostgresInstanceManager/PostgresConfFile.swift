@@ -16,8 +16,12 @@ public enum PostgresConfFile {
     ///   - parameters: `spec.parameters`, written sorted by name, every value quoted.
     ///   - paths: the socket directory and TLS files.
     ///   - primaryConninfo: on a replica, what `PrimaryConninfo.render` gave; `nil` on a primary.
-    public static func render(parameters: [String: String], paths: InstancePaths, primaryConninfo: String?) -> Rendered
-    {
+    ///   - extraSettings: more operator settings, written last in this order (archiving and
+    ///     recovery: `ArchiveConfSettings`).
+    public static func render(
+        parameters: [String: String], paths: InstancePaths, primaryConninfo: String?,
+        extraSettings: [(String, String)] = []
+    ) -> Rendered {
         var lines = [
             "# Written by the quartermaster instance manager; changes here are overwritten.", "", "# spec.parameters",
         ]
@@ -47,6 +51,7 @@ public enum PostgresConfFile {
             ("wal_log_hints", "on"),
         ]
         if let primaryConninfo { operatorSettings.append(("primary_conninfo", primaryConninfo)) }
+        operatorSettings += extraSettings
         for (name, value) in operatorSettings { lines.append("\(name) = \(quote(value))") }
         return Rendered(text: lines.joined(separator: "\n") + "\n", skipped: skipped)
     }
