@@ -50,12 +50,23 @@ public enum RecoveryTarget: Codable, Hashable, Sendable {
     /// `recovery_target_name`: a restore point made with `pg_create_restore_point`.
     case name(String)
 
-    /// The postgresql.conf setting and value.
+    /// The postgresql.conf setting and value. A time in RFC 3339 form has its `T` and `Z`
+    /// rewritten (`2026-12-03 10:00:00+00:00`): PostgreSQL reads `recovery_target_time` before
+    /// time zone abbreviations are loaded and refuses `Z`.
     public var setting: (name: String, value: String) {
         switch self {
-        case .time(let t): ("recovery_target_time", t)
+        case .time(let t): ("recovery_target_time", Self.postgresTime(t))
         case .lsn(let l): ("recovery_target_lsn", l)
         case .name(let n): ("recovery_target_name", n)
         }
+    }
+
+    /// `2026-12-03T10:00:00.5Z` → `2026-12-03 10:00:00.5+00:00`; other forms unchanged.
+    static func postgresTime(_ text: String) -> String {
+        guard text.range(of: #"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9:.]+([Zz]|[+-][0-9:]+)$"#, options: .regularExpression) != nil
+        else { return text }
+        var out = text.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "t", with: " ")
+        if out.hasSuffix("Z") || out.hasSuffix("z") { out = String(out.dropLast()) + "+00:00" }
+        return out
     }
 }

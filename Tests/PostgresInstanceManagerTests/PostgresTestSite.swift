@@ -53,7 +53,8 @@ final class PostgresTestSite: Sendable {
     }
 
     /// Replaces the spec file (written beside, then renamed: a reader never sees half of it).
-    func writeSpec(_ object: JSONValue) throws {
+    func writeSpec(_ object: JSONValue, to path: String? = nil) throws {
+        let specFile = path ?? self.specFile
         let temporary = specFile + ".tmp"
         try KubeJSON.encode(object).write(to: URL(fileURLWithPath: temporary))
         chmod(temporary, 0o644)
@@ -76,15 +77,16 @@ final class PostgresTestSite: Sendable {
 
     /// Starts `quartermaster instance run` for `layout` as `postgres`; replicas reach the primary
     /// on `primaryPort`.
-    func startInstance(_ layout: InstanceLayout, primaryPort: Int? = nil, extraArguments: [String] = []) throws
-        -> RunningManager
-    {
+    func startInstance(
+        _ layout: InstanceLayout, primaryPort: Int? = nil, extraArguments: [String] = [], specFile: String? = nil
+    ) throws -> RunningManager {
         try FileManager.default.createDirectory(atPath: "\(root)/\(layout.pod)", withIntermediateDirectories: true)
         try PostgresTestEnvironment.chownToPostgres("\(root)/\(layout.pod)")
         var arguments = [
             "instance", "run", "--cluster", "pg", "--pgdata", layout.pgdata, "--bin-dir",
             PostgresTestEnvironment.binDirectory,
-            "--run-dir", layout.runDirectory, "--secrets-dir", secrets, "--spec-file", specFile, "--poll-interval", "1",
+            "--run-dir", layout.runDirectory, "--secrets-dir", secrets, "--spec-file", specFile ?? self.specFile,
+            "--poll-interval", "1",
         ]
         if let primaryPort { arguments += ["--primary-port", String(primaryPort)] }
         let environment = [
