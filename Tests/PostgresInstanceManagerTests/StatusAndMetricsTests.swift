@@ -23,6 +23,7 @@ struct StatusAndMetricsTests {
                 "replayLsn": .null, "replicationLagBytes": 16, "pendingRestart": true,
                 "pendingRestartParameters": ["shared_buffers"], "postgresVersion": 15, "streaming": false,
                 "replicas": [["applicationName": "pg-2", "state": "streaming", "replayLsn": "0/3000138"]],
+                "archiving": .null, "recovery": .null,
             ])
     }
 
