@@ -115,6 +115,7 @@ public actor BackupRunner {
         // Checked again after the suspension: another request may have started one meanwhile.
         if let existing = report(name) { return Self.json(200, existing) }
         if let runningBackup { return Self.error(409, "backup \(runningBackup) is running") }
+        if retention.phase == "running" { return Self.error(409, "a retention run is in progress") }
         let store: ObjectStoreSettings
         let env: [String: String]
         switch storeAndEnvironment() {

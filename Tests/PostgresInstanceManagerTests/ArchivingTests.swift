@@ -10,7 +10,7 @@ import Testing
     .enabled(if: MotoServer.available, MotoServer.skipReason))
 struct ArchivingTests {
     @Test(
-        "without status.archive archive_command is /bin/true; adding it archives without a restart; WAL lands in the bucket; a wrong key is reported with barman-cloud's error and recovers; a non-empty archive keeps a new primary's archiving off"
+        "without status.archive archive_command is /bin/true; adding it archives without a restart; WAL lands in the bucket; a wrong key is reported with barman-cloud's error and recovers; missing key files are CredentialsMissing; a non-empty archive keeps a new primary's archiving off"
     )
     func archiving() async throws {
         try await MotoServer.with { site, moto in
@@ -60,6 +60,16 @@ struct ArchivingTests {
                     await layout.status()?["archiving"]?["message"] == .null
                 })
             try await moto.requireAuthentication(false)
+
+            // No credential files: the wrapper says so (the operator's CredentialsMissing).
+            try FileManager.default.removeItem(atPath: site.secrets + "/backup/ACCESS_KEY_ID")
+            let uncredentialed = await BackupTestSupport.switchWAL(layout)
+            #expect(
+                await poll(attempts: BackupTestSupport.hangGuardPolls) {
+                    await layout.status()?["archiving"]?["message"]?.stringValue?.hasPrefix("CredentialsMissing") == true
+                }, "log:\n\(manager.log)")
+            try moto.writeCredentials(into: site.secrets + "/backup")
+            #expect(await BackupTestSupport.waitArchived(layout, uncredentialed), "log:\n\(manager.log)")
 
             // Another fresh primary pointed at the same (non-empty) archive and server name.
             let specX = site.root + "/pgx.json"
