@@ -13,19 +13,13 @@ extension PostgresInstance {
     public static var declaration: KindDeclaration {
         KindDeclaration(
             objectType: PostgresInstance.self, crd: customResourceDefinition,
-            managerRules: [
+            managerRules: PostgresInstanceRoleRules.managerRules + [
                 DocumentedPolicyRule(
                     """
                     The secret-copies finalizer (held while the app Secret is copied into other namespaces), added
                     and removed with a JSON patch guarded by the resource version.
                     """,
                     PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["patch"])),
-                DocumentedPolicyRule(
-                    """
-                    The instances' Role grants get on their own PostgresInstance (resourceNames), and RBAC lets
-                    the operator create a Role only with permissions it holds itself (no escalate or bind needed).
-                    """,
-                    PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["get"])),
                 DocumentedPolicyRule(
                     """
                     One Pod per instance (no StatefulSet): created, cached, read before the first create when the
@@ -93,8 +87,8 @@ extension PostgresInstance {
                     "Tenants are cached for the suspension and policy of each PostgresInstance's namespace.",
                     PolicyRule(apiGroups: [Tenant.resource.group], resources: [Tenant.resource.plural], verbs: ["list", "watch"])),
                 DocumentedPolicyRule(
-                    "StorageClasses are cached to validate a PostgresInstance's storageClassName and expansion support.",
-                    PolicyRule(apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["list", "watch"])),
+                    "StorageClasses are cached to validate a PostgresInstance's storageClassName and expansion support, and read (get) before a full volume is grown.",
+                    PolicyRule(apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["get", "list", "watch"])),
             ],
             aggregatedRoles: .workload, tenantOwners: .manage, resourceOffering: .postgresInstance,
             admission: PostgresInstance.admission,

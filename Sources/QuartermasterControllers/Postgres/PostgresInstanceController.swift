@@ -60,6 +60,7 @@ public enum PostgresInstanceController {
                 statusClient: settings.instanceStatusClient,
                 settings: PostgresInstanceReconciler.Settings(
                     operatorImage: settings.postgresOperatorImage, operatorNamespace: settings.operatorNamespace,
-                    clusterDomain: settings.clusterDomain)))
+                    clusterDomain: settings.clusterDomain),
+                clock: settings.postgresClock, registry: settings.registry))
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+import KubeClient
+import KubeCore
+import KubeRuntime
+import Logging
+
+extension PostgresInstanceNames {
+    /// The serial of a data claim (`<name>-<n>`) or WAL claim (`<name>-<n>-wal`), and which.
+    func claimVolume(_ claimName: String) -> (serial: Int, volume: PostgresDiskPlan.Claim.Volume)? {
+        if claimName.hasSuffix("-wal"), let serial = serial(of: String(claimName.dropLast(4))) { return (serial, .wal) }
+        return serial(of: claimName).map { ($0, .data) }
+    }
+}
+
+extension PostgresInstanceReconciler {
+    /// The disk step: records the volume metrics, reads (direct GET) the StorageClass of each
+    /// claim under pressure, plans with ``PostgresDiskPlan`` and grows the claims it says to
+    /// through ``growClaim(_:desired:logger:)``.
+    func reconcileDisk(
+        _ instance: PostgresInstance, observed: PostgresInstanceObservedObjects, logger: Logger
+    ) async throws -> PostgresDiskPlan.Output {
+        let namespace = instance.metadata.namespace ?? ""
+        let name = instance.metadata.name ?? ""
+        if let volumeMetrics {
+            for (pod, report) in observed.reports.sorted(by: { $0.key < $1.key }) {
+                if let data = report.dataVolume {
+                    volumeMetrics.record(namespace: namespace, name: name, pod: pod, volume: "data", usage: data)
+                }
+                if let wal = report.walVolume {
+                    volumeMetrics.record(namespace: namespace, name: name, pod: pod, volume: "wal", usage: wal)
+                }
+            }
+        }
+        let claims: [PostgresDiskPlan.Claim] = observed.claims.compactMap { claimName, claim in
+            guard claim.metadata.deletionTimestamp == nil, let (serial, volume) = observed.names.claimVolume(claimName),
+                let request = claim.spec?.resources?.requests?["storage"]
+            else { return nil }
+            return PostgresDiskPlan.Claim(
+                name: claimName, pod: observed.names.pod(serial: serial), volume: volume, request: request,
+                storageClassName: claim.spec?.storageClassName)
+        }
+        // Classes are read only for claims whose volume is under pressure.
+        var expandable: [String: Bool] = [:]
+        for claim in claims {
+            guard let className = claim.storageClassName, expandable[className] == nil,
+                let usage = claim.volume == .data
+                    ? observed.reports[claim.pod]?.dataVolume : observed.reports[claim.pod]?.walVolume,
+                (usage.fraction ?? 0) >= PostgresDiskPlan.pressureThreshold
+            else { continue }
+            let storageClass = try await RefusedWrite.guarding(
+                "get", kind: StorageClass.resource.kind, namespace: nil, name: className
+            ) { try await client.getIfExists(StorageClass.self, name: className, namespace: nil) }
+            expandable[className] = storageClass?.allowVolumeExpansion ?? false
+        }
+        let plan = PostgresDiskPlan.plan(
+            spec: instance.spec, claims: claims, reports: observed.reports, expandable: expandable,
+            previous: instance.status?.conditions?[type: PostgresDiskPlan.condition])
+        for growth in plan.growths {
+            guard let claim = observed.claims[growth.claim] else { continue }
+            var desired = claim
+            desired.spec?.resources?.requests?["storage"] = growth.to
+            try await growClaim(claim, desired: desired, logger: logger)
+        }
+        return plan
+    }
+}
