@@ -16,7 +16,7 @@ import KubeRuntime
 ///   not primary, or fenced. While a failover or switchover is under way (`targetPrimary !=
 ///   currentPrimary`) the new target is unhealthy only when its pod is gone or its manager does
 ///   not answer (it reports replica until it holds the lease and promotes).
-/// - Unhealthy: requeue after ``recheckInterval`` (1 s). Once unhealthy for `spec.failoverDelay`
+/// - Unhealthy, or a failover or switchover under way: requeue after ``recheckInterval`` (1 s). Once unhealthy for `spec.failoverDelay`
 ///   seconds (measured on the reconciler's monotonic clock): the old primary is fenced (added to
 ///   `fencedInstances`), the reachable replica (manager answers, role replica, not fenced) with
 ///   the most advanced received WAL becomes `targetPrimary` (ties: lowest serial), with
@@ -160,6 +160,8 @@ public enum PostgresFailoverPlan {
         } else if established {
             switchover(input, status: &status, fenced: fenced, output: &output, timestamp: timestamp)
         }
+        // Under way: look again soon, so currentPrimary and the role labels follow quickly.
+        if status.targetPrimary != current { output.requeueAfter = recheckInterval }
         status.fencedInstances = fenced.isEmpty ? nil : fenced
         output.status = status
         return output
