@@ -69,13 +69,16 @@ public enum PostgresFailoverPlan {
         }
     }
 
-    /// An unhealthy primary being watched: which pod, and since when.
+    /// An unhealthy primary being watched: which pod, since when, and the WAL position it was
+    /// last seen at (its last report's, or the status' when it first counted as unhealthy).
     public struct Tracking: Sendable, Hashable {
         public var primary: String
         public var since: ContinuousClock.Instant
-        public init(primary: String, since: ContinuousClock.Instant) {
+        public var lastSeenLSN: String?
+        public init(primary: String, since: ContinuousClock.Instant, lastSeenLSN: String? = nil) {
             self.primary = primary
             self.since = since
+            self.lastSeenLSN = lastSeenLSN
         }
     }
 
@@ -128,15 +131,18 @@ public enum PostgresFailoverPlan {
             // A single instance has nothing to promote: it shows Degraded until it recovers.
             let others = input.pods.filter { $0.name != target && !$0.deleting }
             if input.spec.instances > 1, !others.isEmpty {
-                let tracking =
-                    input.tracking.flatMap { $0.primary == target ? $0 : nil } ?? Tracking(primary: target, since: input.now)
+                var tracking =
+                    input.tracking.flatMap { $0.primary == target ? $0 : nil }
+                    ?? Tracking(
+                        primary: target, since: input.now,
+                        lastSeenLSN: status.instancesStatus?.first { $0.name == target }?.lsn)
+                if let reported = input.reports[target]?.lsn { tracking.lastSeenLSN = reported }
                 output.tracking = tracking
                 output.requeueAfter = recheckInterval
                 if input.now - tracking.since >= .seconds(input.spec.failoverDelay),
                     let chosen = candidate(pods: input.pods, reports: input.reports, excluding: Set(fenced + [target]))
                 {
-                    let lastSeen = input.reports[target]?.lsn
-                        ?? status.instancesStatus?.first { $0.name == target }?.lsn
+                    let lastSeen = tracking.lastSeenLSN
                     let received = lsnText(input.reports[chosen.name])
                     if !fenced.contains(target) { fenced.append(target) }
                     status.targetPrimary = chosen.name

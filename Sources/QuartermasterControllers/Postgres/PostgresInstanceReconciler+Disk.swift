@@ -14,8 +14,9 @@ extension PostgresInstanceNames {
 
 extension PostgresInstanceReconciler {
     /// The disk step: records the volume metrics, reads (direct GET) the StorageClass of each
-    /// claim under pressure, plans with ``PostgresDiskPlan`` and grows the claims it says to
-    /// through ``growClaim(_:desired:logger:)``.
+    /// claim under pressure and plans with ``PostgresDiskPlan``. The growths it plans are applied
+    /// by the instances step through ``growClaim(_:desired:logger:)``: the desired claims are
+    /// built from ``grownSpec(_:claims:names:disk:)``.
     func reconcileDisk(
         _ instance: PostgresInstance, observed: PostgresInstanceObservedObjects, logger: Logger
     ) async throws -> PostgresDiskPlan.Output {
@@ -55,12 +56,6 @@ extension PostgresInstanceReconciler {
         let plan = PostgresDiskPlan.plan(
             spec: instance.spec, claims: claims, reports: observed.reports, expandable: expandable,
             previous: instance.status?.conditions?[type: PostgresDiskPlan.condition])
-        for growth in plan.growths {
-            guard let claim = observed.claims[growth.claim] else { continue }
-            var desired = claim
-            desired.spec?.resources?.requests?["storage"] = growth.to
-            try await growClaim(claim, desired: desired, logger: logger)
-        }
         return plan
     }
 }

@@ -43,7 +43,9 @@ import Testing
             spec: PostgresInstanceSpec(instances: instances), status: status, annotations: annotations,
             pods: pods.map { pod($0) }, reports: Dictionary(reports.map { ($0.pod, $0) }, uniquingKeysWith: { a, _ in a }),
             suspended: suspended,
-            tracking: unhealthyFor.map { .init(primary: status?.targetPrimary ?? "", since: now - $0) }, now: now,
+            tracking: unhealthyFor.map {
+                .init(primary: status?.targetPrimary ?? "", since: now - $0, lastSeenLSN: "0/5000060")
+            }, now: now,
             wallNow: wall)
     }
 
@@ -156,7 +158,7 @@ import Testing
         input.tracking?.primary = "pg-9"
         let out = PostgresFailoverPlan.plan(input)
         #expect(out.status?.targetPrimary == "pg-1")
-        #expect(out.tracking == .init(primary: "pg-1", since: input.now))
+        #expect(out.tracking == .init(primary: "pg-1", since: input.now, lastSeenLSN: "0/5000060"))
     }
 
     @Test func promotionsKeepTheNewestTen() {
