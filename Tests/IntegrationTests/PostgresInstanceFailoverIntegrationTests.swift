@@ -109,6 +109,22 @@ struct PostgresInstanceFailoverIntegrationTests {
         }.compactMap(\.metadata.name).sorted()
     }
 
+    /// Runs the built `quartermaster` binary (`.build/debug/quartermaster`); its status and output.
+    func runCLI(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let binary = IPFSClusterEnv.repositoryRoot + "/.build/debug/quartermaster"
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the package first: \(binary)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
     func replica(_ serial: Int, received: String, streaming: Bool = true) -> InstanceReport {
         InstanceReport(
             pod: "pg-\(serial)", role: "replica", ready: streaming, timeline: 1, lsn: received, receivedLsn: received,
@@ -213,13 +229,15 @@ struct PostgresInstanceFailoverIntegrationTests {
         }
         try await eventually("pg-1 labelled replica") { try await role(client, "pg-1", ns) == "replica" }
 
-        // Switchover to pg-2 by annotation (what `quartermaster switchover pg --to pg-2` writes).
-        _ = try await client.mergePatch(
-            PostgresInstance.self, name: "pg", namespace: ns,
-            patch: ["metadata": ["annotations": [PostgresFailoverPlan.switchoverAnnotation: "pg-2@1764756000"]]])
+        // Switchover to pg-2: the built CLI writes the annotation.
+        let cli = try await runCLI(["switchover", "pg", "--to", "pg-2", "-n", ns, "--kubeconfig", env.kubeconfigPath(for: .admin)])
+        #expect(cli.status == 0, "\(cli.output)")
+        let request = try #require(
+            try await get(client, PostgresInstance.self, "pg", ns)?.metadata.annotations?[PostgresFailoverPlan.switchoverAnnotation])
+        #expect(request.hasPrefix("pg-2@"))
         try await eventually("switching over to pg-2") {
             let s = try await status(client, ns)
-            return s?.targetPrimary == "pg-2" && s?.lastSwitchoverRequest == "pg-2@1764756000"
+            return s?.targetPrimary == "pg-2" && s?.lastSwitchoverRequest == request
         }
         let switching = try #require(try await status(client, ns))
         #expect(switching.promotions?.last?.reason == .switchover)
