@@ -87,8 +87,8 @@ extension PostgresInstance {
                     "Tenants are cached for the suspension and policy of each PostgresInstance's namespace.",
                     PolicyRule(apiGroups: [Tenant.resource.group], resources: [Tenant.resource.plural], verbs: ["list", "watch"])),
                 DocumentedPolicyRule(
-                    "StorageClasses are cached to validate a PostgresInstance's storageClassName and expansion support, and read (get) before a full volume is grown.",
-                    PolicyRule(apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["get", "list", "watch"])),
+                    "StorageClasses are cached to validate a PostgresInstance's storageClassName and expansion support.",
+                    PolicyRule(apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["list", "watch"])),
             ],
             aggregatedRoles: .workload, tenantOwners: .manage, resourceOffering: .postgresInstance,
             admission: PostgresInstance.admission,

@@ -13,8 +13,8 @@ extension PostgresInstanceNames {
 }
 
 extension PostgresInstanceReconciler {
-    /// The disk step: records the volume metrics, reads (direct GET) the StorageClass of each
-    /// claim under pressure and plans with ``PostgresDiskPlan``. The growths it plans are applied
+    /// The disk step: records the volume metrics, reads each claim's StorageClass from the cache
+    /// and plans with ``PostgresDiskPlan``. The growths it plans are applied
     /// by the instances step through ``growClaim(_:desired:logger:)``: the desired claims are
     /// built from ``grownSpec(_:claims:names:disk:)``.
     func reconcileDisk(
@@ -40,18 +40,10 @@ extension PostgresInstanceReconciler {
                 name: claimName, pod: observed.names.pod(serial: serial), volume: volume, request: request,
                 storageClassName: claim.spec?.storageClassName)
         }
-        // Classes are read only for claims whose volume is under pressure.
+        // From the StorageClass cache; an unknown class counts as not expandable.
         var expandable: [String: Bool] = [:]
-        for claim in claims {
-            guard let className = claim.storageClassName, expandable[className] == nil,
-                let usage = claim.volume == .data
-                    ? observed.reports[claim.pod]?.dataVolume : observed.reports[claim.pod]?.walVolume,
-                (usage.fraction ?? 0) >= PostgresDiskPlan.pressureThreshold
-            else { continue }
-            let storageClass = try await RefusedWrite.guarding(
-                "get", kind: StorageClass.resource.kind, namespace: nil, name: className
-            ) { try await client.getIfExists(StorageClass.self, name: className, namespace: nil) }
-            expandable[className] = storageClass?.allowVolumeExpansion ?? false
+        for className in Set(claims.compactMap(\.storageClassName)) {
+            expandable[className] = caches.storageClasses?.get(name: className, namespace: nil)?.allowVolumeExpansion ?? false
         }
         let plan = PostgresDiskPlan.plan(
             spec: instance.spec, claims: claims, reports: observed.reports, expandable: expandable,
