@@ -160,7 +160,8 @@ public enum PostgresFailoverPlan {
                         Event(
                             reason: "Promoted",
                             message: "\(chosen.name) promoted (received \(received ?? "unknown")); \(target) fenced, last seen at \(lastSeen ?? "unknown")"))
-                    output.tracking = nil
+                    // The tracking is kept: should the status write fail, the next reconcile
+                    // decides again at once (once it succeeds, the target differs and it lapses).
                 }
             }
         } else if established {

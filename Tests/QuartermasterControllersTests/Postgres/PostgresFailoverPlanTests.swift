@@ -77,27 +77,27 @@ import Testing
         Case(
             description: "unhealthy for failoverDelay: fence pg-1, promote the most advanced (pg-3)",
             input: input(reports: primaryDown, unhealthyFor: atDelay), target: "pg-3", fenced: ["pg-1"], requeue: true,
-            tracking: false, events: ["FailingOver", "Promoted"]),
+            tracking: true, events: ["FailingOver", "Promoted"]),
         Case(
             description: "not ready primary counts as unhealthy",
             input: input(reports: [primary(1, ready: false)] + primaryDown, unhealthyFor: atDelay), target: "pg-3",
-            fenced: ["pg-1"], requeue: true, tracking: false, events: ["FailingOver", "Promoted"]),
+            fenced: ["pg-1"], requeue: true, tracking: true, events: ["FailingOver", "Promoted"]),
         Case(
             description: "primary pod gone counts as unhealthy",
             input: input(pods: [2, 3], reports: primaryDown, unhealthyFor: atDelay), target: "pg-3", fenced: ["pg-1"],
-            requeue: true, tracking: false, events: ["FailingOver", "Promoted"]),
+            requeue: true, tracking: true, events: ["FailingOver", "Promoted"]),
         Case(
             description: "ties: the lowest serial",
             input: input(reports: [replica(2, received: "0/6000000"), replica(3, received: "0/6000000")], unhealthyFor: atDelay),
-            target: "pg-2", fenced: ["pg-1"], requeue: true, tracking: false, events: ["FailingOver", "Promoted"]),
+            target: "pg-2", fenced: ["pg-1"], requeue: true, tracking: true, events: ["FailingOver", "Promoted"]),
         Case(
             description: "an unreachable replica is skipped (pg-3 does not answer)",
             input: input(reports: [replica(2, received: "0/1000000")], unhealthyFor: atDelay), target: "pg-2",
-            fenced: ["pg-1"], requeue: true, tracking: false, events: ["FailingOver", "Promoted"]),
+            fenced: ["pg-1"], requeue: true, tracking: true, events: ["FailingOver", "Promoted"]),
         Case(
             description: "a replica that fenced itself is skipped",
             input: input(reports: [replica(2, received: "0/1000000"), replica(3, received: "0/9000000", fenced: true)], unhealthyFor: atDelay),
-            target: "pg-2", fenced: ["pg-1"], requeue: true, tracking: false, events: ["FailingOver", "Promoted"]),
+            target: "pg-2", fenced: ["pg-1"], requeue: true, tracking: true, events: ["FailingOver", "Promoted"]),
         Case(
             description: "no reachable replica: nothing decided, keeps checking",
             input: input(reports: [], unhealthyFor: atDelay), target: "pg-1", fenced: nil, requeue: true, tracking: true,
