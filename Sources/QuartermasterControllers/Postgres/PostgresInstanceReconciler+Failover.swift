@@ -30,8 +30,10 @@ extension PostgresInstanceReconciler {
                 spec: instance.spec, status: instance.status, annotations: instance.metadata.annotations ?? [:],
                 pods: condensed.pods, reports: observed.reports, suspended: suspended,
                 tracking: failoverTracking.get(key), now: clock.now, wallNow: now()))
+        let before = failoverTracking.get(key)
         failoverTracking.set(key, plan.tracking)
-        if let problem = plan.unhealthy {
+        // Logged when it starts (and for a single instance, on every poll), not every second.
+        if let problem = plan.unhealthy, before == nil || before?.primary != plan.tracking?.primary {
             logger.warning("primary unhealthy", metadata: ["primary": "\(instance.status?.targetPrimary ?? "")", "why": "\(problem)"])
         }
         for event in plan.events {
