@@ -15,9 +15,15 @@ public enum PostgresConfFile {
     /// - Parameters:
     ///   - parameters: `spec.parameters`, written sorted by name, every value quoted.
     ///   - paths: the socket directory and TLS files.
-    ///   - primaryConninfo: on a replica, what `PrimaryConninfo.render` gave; `nil` on a primary.
-    public static func render(parameters: [String: String], paths: InstancePaths, primaryConninfo: String?) -> Rendered
-    {
+    ///   - primaryConninfo: on a replica, what `PrimaryConninfo.render` gave (then also
+    ///     `recovery_target_timeline = 'latest'`, so it follows a promoted primary); `nil` on a primary.
+    ///   - synchronousStandbyNames: on a primary with `spec.synchronous`, what
+    ///     `synchronousStandbyNames(number:standbys:)` gave (then `synchronous_commit = 'on'`);
+    ///     `nil` writes `synchronous_standby_names = ''` (asynchronous replication).
+    public static func render(
+        parameters: [String: String], paths: InstancePaths, primaryConninfo: String?,
+        synchronousStandbyNames: String? = nil
+    ) -> Rendered {
         var lines = [
             "# Written by the quartermaster instance manager; changes here are overwritten.", "", "# spec.parameters",
         ]
@@ -46,9 +52,27 @@ public enum PostgresConfFile {
             ("max_replication_slots", "10"),
             ("wal_log_hints", "on"),
         ]
-        if let primaryConninfo { operatorSettings.append(("primary_conninfo", primaryConninfo)) }
+        if let primaryConninfo {
+            operatorSettings.append(("primary_conninfo", primaryConninfo))
+            operatorSettings.append(("recovery_target_timeline", "latest"))
+        }
+        if let synchronousStandbyNames {
+            operatorSettings.append(("synchronous_standby_names", synchronousStandbyNames))
+            operatorSettings.append(("synchronous_commit", "on"))
+        } else {
+            operatorSettings.append(("synchronous_standby_names", ""))
+        }
         for (name, value) in operatorSettings { lines.append("\(name) = \(quote(value))") }
         return Rendered(text: lines.joined(separator: "\n") + "\n", skipped: skipped)
+    }
+
+    /// `ANY N ("pg-2", "pg-3")`: quorum commit over `standbys` (their `application_name`s, the
+    /// pod names), each a double-quoted name (`"` doubled). `nil` when `number` is below 1 or
+    /// there are no standbys to name.
+    public static func synchronousStandbyNames(number: Int, standbys: [String]) -> String? {
+        guard number >= 1, !standbys.isEmpty else { return nil }
+        let names = standbys.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        return "ANY \(number) (\(names.joined(separator: ", ")))"
     }
 
     /// A configuration-file string: single-quoted, `'` doubled, backslashes doubled, line
