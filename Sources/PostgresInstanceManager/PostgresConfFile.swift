@@ -24,9 +24,10 @@ public enum PostgresConfFile {
         parameters: [String: String], paths: InstancePaths, primaryConninfo: String?,
         synchronousStandbyNames: String? = nil
     ) -> Rendered {
-        var lines = [
-            "# Written by the quartermaster instance manager; changes here are overwritten.", "", "# spec.parameters",
-        ]
+        var lines = ["# Written by the quartermaster instance manager; changes here are overwritten.", ""]
+        lines.append("# defaults (spec.parameters may override them)")
+        for (name, value) in defaults { lines.append("\(name) = \(quote(value))") }
+        lines += ["", "# spec.parameters"]
         var skipped: [String] = []
         for name in parameters.keys.sorted() {
             guard isValidName(name), let value = parameters[name] else {
@@ -74,6 +75,12 @@ public enum PostgresConfFile {
         let names = standbys.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         return "ANY \(number) (\(names.joined(separator: ", ")))"
     }
+
+    /// Settings the operator picks unless `spec.parameters` says otherwise: `wal_keep_size =
+    /// 512MB`, so that a former primary still has the WAL since the last common checkpoint when
+    /// `pg_rewind` needs it (its crash recovery ends with a checkpoint that would otherwise
+    /// remove those segments), and a replica that fell behind can catch up without an archive.
+    public static let defaults: [(String, String)] = [("wal_keep_size", "512MB")]
 
     /// A configuration-file string: single-quoted, `'` doubled, backslashes doubled, line
     /// breaks and tabs written as escapes (the file's parser reads `\n`, `\r`, `\t`).

@@ -16,6 +16,9 @@ struct ConfigurationRenderingTests {
             r.text == """
                 # Written by the quartermaster instance manager; changes here are overwritten.
 
+                # defaults (spec.parameters may override them)
+                wal_keep_size = '512MB'
+
                 # spec.parameters
                 listen_addresses = 'localhost'
                 search_path = '"$user", public'

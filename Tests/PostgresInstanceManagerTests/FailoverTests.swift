@@ -35,12 +35,16 @@ struct FailoverTests {
         return (one, two, first, second)
     }
 
-    /// `psql` as `postgres` with its standard error (warnings included) and status.
-    static func sqlWithWarnings(_ layout: PostgresTestSite.InstanceLayout, _ script: String) async -> ProcessResult {
-        await PostgresTestEnvironment.runAsPostgres([
-            PostgresTestEnvironment.binDirectory + "/psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h",
-            layout.runDirectory, "-p", String(layout.postgresPort), "-U", "postgres", "-d", "postgres", "-c", script,
-        ])
+    /// `psql` as `postgres` with its standard error (warnings included) and status; each of
+    /// `statements` is its own `-c` (its own query, so a `SET` applies to the next).
+    static func sqlWithWarnings(_ layout: PostgresTestSite.InstanceLayout, _ statements: String...) async
+        -> ProcessResult
+    {
+        await PostgresTestEnvironment.runAsPostgres(
+            [
+                PostgresTestEnvironment.binDirectory + "/psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h",
+                layout.runDirectory, "-p", String(layout.postgresPort), "-U", "postgres", "-d", "postgres",
+            ] + statements.flatMap { ["-c", $0] })
     }
 
     @Test(
@@ -181,19 +185,19 @@ struct FailoverTests {
                     await one.sql("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'pg-2'")
                         == "quorum"
                 })
-            let streaming = await Self.sqlWithWarnings(one, "CREATE TABLE y (x int); INSERT INTO y VALUES (1)")
+            let streaming = await Self.sqlWithWarnings(one, "CREATE TABLE y (x int)", "INSERT INTO y VALUES (1)")
             #expect(streaming.status == 0 && !streaming.standardError.contains("synchronous"), "\(streaming)")
 
             #expect(await second.terminate() == 0, "log:\n\(second.log)")
             // The commit waits for a standby; statement_timeout cancels the wait (PostgreSQL then
             // warns that the transaction committed locally only).
-            let waiting = await Self.sqlWithWarnings(one, "SET statement_timeout = '1s'; INSERT INTO y VALUES (2)")
+            let waiting = await Self.sqlWithWarnings(one, "SET statement_timeout = '1s'", "INSERT INTO y VALUES (2)")
             #expect(
                 waiting.standardError.contains("canceling wait for synchronous replication"), "\(waiting.standardError)")
 
             let restarted = try site.startInstance(two, peers: [one, two])
             #expect(await poll(attempts: Self.hangGuardPolls) { await two.isReady() }, "log:\n\(restarted.log)")
-            let resumed = await Self.sqlWithWarnings(one, "SET statement_timeout = '60s'; INSERT INTO y VALUES (3)")
+            let resumed = await Self.sqlWithWarnings(one, "SET statement_timeout = '60s'", "INSERT INTO y VALUES (3)")
             #expect(resumed.status == 0 && !resumed.standardError.contains("synchronous"), "\(resumed)")
             #expect(await poll { await two.sql("SELECT count(*) FROM y") == "3" })
         }
