@@ -36,7 +36,7 @@ struct FailoverTests {
     }
 
     /// `psql` as `postgres` with its standard error (warnings included) and status; each of
-    /// `statements` is its own `-c` (its own query, so a `SET` applies to the next).
+    /// `statements` is its own `-c`.
     static func sqlWithWarnings(_ layout: PostgresTestSite.InstanceLayout, _ statements: String...) async
         -> ProcessResult
     {
@@ -172,7 +172,7 @@ struct FailoverTests {
     }
 
     @Test(
-        "synchronous (number 1): the primary names the replica; a commit waits while the only replica is stopped and goes through once it streams again"
+        "synchronous (number 1): the primary names the replica; a commit waits (SyncRep) while the only replica is stopped and completes once it streams again"
     )
     func synchronousCommit() async throws {
         try await PostgresTestSite.with { site in
@@ -189,17 +189,61 @@ struct FailoverTests {
             #expect(streaming.status == 0 && !streaming.standardError.contains("synchronous"), "\(streaming)")
 
             #expect(await second.terminate() == 0, "log:\n\(second.log)")
-            // The commit waits for a standby; statement_timeout cancels the wait (PostgreSQL then
-            // warns that the transaction committed locally only).
-            let waiting = await Self.sqlWithWarnings(one, "SET statement_timeout = '1s'", "INSERT INTO y VALUES (2)")
+            // The commit waits for a standby: a background psql stays in wait event SyncRep (its
+            // row invisible to others) until the replica streams again.
+            let waitingOutput = site.root + "/waiting-commit.log"
+            let waiting = try ChildProcess(
+                executable: PostgresTestEnvironment.setpriv,
+                arguments: [
+                    "--reuid", "postgres", "--regid", "postgres", "--init-groups",
+                    PostgresTestEnvironment.binDirectory + "/psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h",
+                    one.runDirectory, "-p", String(one.postgresPort), "-U", "postgres", "-d", "postgres", "-c",
+                    "INSERT INTO y VALUES (2)",
+                ],
+                environment: ["PATH": "/usr/bin:/bin"], outputFile: waitingOutput)
             #expect(
-                waiting.standardError.contains("canceling wait for synchronous replication"), "\(waiting.standardError)")
+                await poll {
+                    await one.sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'") == "1"
+                })
+            #expect(waiting.isRunning)
+            #expect(await one.sql("SELECT count(*) FROM y") == "1")
 
             let restarted = try site.startInstance(two, peers: [one, two])
             #expect(await poll(attempts: Self.hangGuardPolls) { await two.isReady() }, "log:\n\(restarted.log)")
-            let resumed = await Self.sqlWithWarnings(one, "SET statement_timeout = '60s'", "INSERT INTO y VALUES (3)")
+            #expect(await poll(attempts: Self.hangGuardPolls) { !waiting.isRunning })
+            #expect(waiting.exitStatus == 0)
+            let output = (try? String(contentsOfFile: waitingOutput, encoding: .utf8)) ?? ""
+            #expect(!output.contains("synchronous"), "\(output)")
+            let resumed = await Self.sqlWithWarnings(one, "INSERT INTO y VALUES (3)")
             #expect(resumed.status == 0 && !resumed.standardError.contains("synchronous"), "\(resumed)")
             #expect(await poll { await two.sql("SELECT count(*) FROM y") == "3" })
+        }
+    }
+
+    @Test(
+        "a primary whose manager was stopped (SIGSTOP) past its lease deadline fences itself first thing after SIGCONT, before it reads anything"
+    )
+    func fencesFirstAfterWakeUp() async throws {
+        try await PostgresTestSite.with { site in
+            let (one, two, first, second) = try await Self.startPair(site, failoverDelay: 2)
+            // Only the manager stops: PostgreSQL runs in its own process group.
+            #expect(kill(first.child.pid, SIGSTOP) == 0)
+            try site.writeSpec(
+                PostgresTestSite.instance(
+                    targetPrimary: "pg-2", pods: ["pg-1", "pg-2"], failoverDelay: 2, currentPrimary: "pg-1",
+                    fencedInstances: ["pg-1"]))
+            // pg-2 takes the lease once pg-1's renewTime stayed unchanged for 2 s by pg-2's clock.
+            #expect(
+                await poll(attempts: Self.hangGuardPolls) { await two.status()?["role"] == "primary" },
+                "pg-2 never promoted; log:\n\(second.log)")
+            #expect(kill(first.child.pid, SIGCONT) == 0)
+            #expect(
+                await poll(attempts: Self.hangGuardPolls) { await one.status()?["fenced"] == true },
+                "pg-1 never fenced; log:\n\(first.log)")
+            #expect(await poll { await one.sql("SELECT 1").hasPrefix("ERROR") })
+            // The deadline fenced it, not the status or the lease it reads afterwards.
+            let fencing = first.log.split(separator: "\n").first { $0.contains("fenced: PostgreSQL killed") }
+            #expect(fencing?.contains("not renewed within its deadline") == true, "log:\n\(first.log)")
         }
     }
 }
