@@ -75,8 +75,9 @@ public final class InstanceManager: Sendable {
         var stopping = false
     }
 
-    public init(options: InstanceManagerOptions, source: any InstanceSpecSource, lease: any PrimaryLease, logger: Logger)
-    {
+    public init(
+        options: InstanceManagerOptions, source: any InstanceSpecSource, lease: any PrimaryLease, logger: Logger
+    ) {
         self.options = options
         self.source = source
         self.lease = PrimaryLeaseKeeper(identity: options.podName, lease: lease)
@@ -560,7 +561,9 @@ public final class InstanceManager: Sendable {
         guard let newPrimary = settings.targetPrimary, newPrimary != pod, settings.currentPrimary == newPrimary,
             let source = configuration.rewindSource(settings)
         else {
-            wait("a confirmed new primary to rejoin (targetPrimary \(settings.targetPrimary ?? "unset"), currentPrimary \(settings.currentPrimary ?? "unset"))", &state)
+            wait(
+                "a confirmed new primary to rejoin (targetPrimary \(settings.targetPrimary ?? "unset"), currentPrimary \(settings.currentPrimary ?? "unset"))",
+                &state)
             return
         }
         let now = ContinuousClock.now

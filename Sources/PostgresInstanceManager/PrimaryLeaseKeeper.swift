@@ -74,7 +74,8 @@ public final class PrimaryLeaseKeeper: Sendable {
     /// - Parameter now: the clock as time since any fixed origin (default `monotonicNow`);
     ///   tests inject one they drive.
     public init(
-        identity: String, lease: any PrimaryLease, now: @escaping @Sendable () -> Duration = PrimaryLeaseKeeper.monotonicNow
+        identity: String, lease: any PrimaryLease,
+        now: @escaping @Sendable () -> Duration = PrimaryLeaseKeeper.monotonicNow
     ) {
         self.identity = identity
         self.lease = lease

@@ -119,7 +119,8 @@ struct InstanceRunCommand: AsyncParsableCommand {
             specFile: specFile, serviceAccountDirectory: serviceAccountDir, cluster: cluster,
             namespace: namespace ?? env["POD_NAMESPACE"])
         ManagerSignals.install()
-        let lease = InstanceEnvironment.lease(source: source, specFile: specFile, leaseFile: leaseFile, cluster: cluster)
+        let lease = InstanceEnvironment.lease(
+            source: source, specFile: specFile, leaseFile: leaseFile, cluster: cluster)
         let status = await InstanceManager(options: options, source: source, lease: lease, logger: logger).run()
         throw ExitCode(status)
     }

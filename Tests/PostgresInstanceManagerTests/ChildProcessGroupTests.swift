@@ -18,7 +18,10 @@ struct ChildProcessGroupTests {
         let pids = directory + "/pids"
         let child = try ChildProcess(
             executable: "/bin/sh",
-            arguments: ["-c", "sleep 600 & echo $! > \(pids).tmp; setsid sleep 600 & echo $! >> \(pids).tmp; mv \(pids).tmp \(pids); wait"],
+            arguments: [
+                "-c",
+                "sleep 600 & echo $! > \(pids).tmp; setsid sleep 600 & echo $! >> \(pids).tmp; mv \(pids).tmp \(pids); wait",
+            ],
             ownProcessGroup: true)
         #expect(getpgid(child.pid) == child.pid)
         #expect(await poll { FileManager.default.fileExists(atPath: pids) })

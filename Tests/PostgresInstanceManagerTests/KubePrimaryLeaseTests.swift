@@ -38,10 +38,12 @@ struct KubePrimaryLeaseTests {
 
         // A write naming the version read before the renewal loses.
         let stale = PrimaryLeaseRecord(
-            holder: "pg-2", renewTime: APITimestamp.microTime(Date()), durationSeconds: 2, version: created.metadata.resourceVersion ?? "")
+            holder: "pg-2", renewTime: APITimestamp.microTime(Date()), durationSeconds: 2,
+            version: created.metadata.resourceVersion ?? "")
         await #expect(throws: PrimaryLeaseConflict.self) { _ = try await store.update(stale) }
         await #expect(throws: PrimaryLeaseConflict.self) {
-            _ = try await store.create(PrimaryLeaseRecord(holder: "pg-2", renewTime: APITimestamp.microTime(Date()), durationSeconds: 2))
+            _ = try await store.create(
+                PrimaryLeaseRecord(holder: "pg-2", renewTime: APITimestamp.microTime(Date()), durationSeconds: 2))
         }
 
         // pg-2 first sees the lease, waits, and takes it once it stayed unchanged for 2 s (its clock).

@@ -27,11 +27,15 @@ struct PrimaryLeaseTests {
             (PrimaryLeaseRecord(holder: "pg-1", renewTime: "t", durationSeconds: 5), justUnder, .wait(holder: "pg-1")),
             (PrimaryLeaseRecord(holder: "pg-1", renewTime: "t", durationSeconds: 5), leaseDuration, .take),
             // The record's own duration wins over the caller's.
-            (PrimaryLeaseRecord(holder: "pg-1", renewTime: "t", durationSeconds: 10), leaseDuration, .wait(holder: "pg-1")),
+            (
+                PrimaryLeaseRecord(holder: "pg-1", renewTime: "t", durationSeconds: 10), leaseDuration,
+                .wait(holder: "pg-1")
+            ),
         ] as [(PrimaryLeaseRecord?, Duration?, PrimaryLeaseDecision)])
     func decisionTable(_ record: PrimaryLeaseRecord?, _ unchangedFor: Duration?, _ expected: PrimaryLeaseDecision) {
         #expect(
-            PrimaryLeaseDecision.decide(record, identity: "pg-2", unchangedFor: unchangedFor, duration: Self.leaseDuration)
+            PrimaryLeaseDecision.decide(
+                record, identity: "pg-2", unchangedFor: unchangedFor, duration: Self.leaseDuration)
                 == expected)
     }
 
@@ -89,7 +93,8 @@ struct PrimaryLeaseTests {
 
     @Test("a conflicting write loses: two candidates take a free lease, exactly one wins")
     func conflict() async {
-        let store = InMemoryPrimaryLease(PrimaryLeaseRecord(holder: "", renewTime: "t", durationSeconds: 5, version: "9"))
+        let store = InMemoryPrimaryLease(
+            PrimaryLeaseRecord(holder: "", renewTime: "t", durationSeconds: 5, version: "9"))
         let clock = SteppedClock()
         let a = PrimaryLeaseKeeper(identity: "pg-1", lease: store, now: clock.now)
         let b = PrimaryLeaseKeeper(identity: "pg-2", lease: store, now: clock.now)
@@ -106,7 +111,9 @@ struct PrimaryLeaseTests {
         }
     }
 
-    @Test("release empties the holder so a candidate takes the lease at once; releasing a lease held by another does nothing")
+    @Test(
+        "release empties the holder so a candidate takes the lease at once; releasing a lease held by another does nothing"
+    )
     func release() async {
         let store = InMemoryPrimaryLease()
         let clock = SteppedClock()
