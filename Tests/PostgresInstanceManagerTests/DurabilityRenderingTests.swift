@@ -119,7 +119,7 @@ struct DurabilityRenderingTests {
         let conf = PostgresConfFile.render(parameters: [:], paths: Self.paths, primaryConninfo: nil, extraSettings: on)
         #expect(
             conf.text.hasSuffix(
-                "wal_log_hints = 'on'\narchive_mode = 'on'\narchive_command = '''/controller/quartermaster'' instance wal-archive --run-dir ''/run/qm'' --secrets-dir ''/etc/qm'' %p'\n"
+                "wal_log_hints = 'on'\nsynchronous_standby_names = ''\narchive_mode = 'on'\narchive_command = '''/controller/quartermaster'' instance wal-archive --run-dir ''/run/qm'' --secrets-dir ''/etc/qm'' %p'\n"
             ))
     }
 
