@@ -26,8 +26,12 @@ public final class ChildProcess: Sendable {
     ///   - environment: the child's environment; default the manager's own.
     ///   - outputFile: where standard output and error go (created or truncated, mode 0644);
     ///     default the manager's own.
+    ///   - ownProcessGroup: start the child in a process group of its own
+    ///     (`POSIX_SPAWN_SETPGROUP`, group id = its pid), so `killGroup` reaches it and what it
+    ///     forks. Default false.
     public init(
-        executable: String, arguments: [String], environment: [String: String]? = nil, outputFile: String? = nil
+        executable: String, arguments: [String], environment: [String: String]? = nil, outputFile: String? = nil,
+        ownProcessGroup: Bool = false
     ) throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -38,7 +42,12 @@ public final class ChildProcess: Sendable {
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownProcessGroup {
+            flags |= POSIX_SPAWN_SETPGROUP
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -104,6 +113,45 @@ public final class ChildProcess: Sendable {
     /// Sends `signal` to the child while it runs.
     public func send(_ signal: Int32) {
         if isRunning { kill(pid, signal) }
+    }
+
+    /// SIGKILL to the child and everything it started, at once: the child is stopped first
+    /// (SIGSTOP, so it forks nothing more), its descendants are listed from `/proc` and killed
+    /// (PostgreSQL's backends make themselves session leaders, so they are not in the child's
+    /// process group), then the child's process group. For a child started with
+    /// `ownProcessGroup`. Returns how many descendants were killed.
+    @discardableResult
+    public func killGroup() -> Int {
+        guard isRunning else { return 0 }
+        kill(pid, SIGSTOP)
+        let descendants = Self.descendants(of: pid)
+        for child in descendants { kill(child, SIGKILL) }
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+        return descendants.count
+    }
+
+    /// Every process whose parent chain leads to `root` (from `/proc/<pid>/stat`).
+    static func descendants(of root: pid_t) -> [pid_t] {
+        var parents: [pid_t: pid_t] = [:]
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = pid_t(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.range(of: ")", options: .backwards)
+            else { continue }
+            // After "pid (comm) ": state, then ppid.
+            let fields = stat[close.upperBound...].split(separator: " ")
+            if fields.count > 1, let ppid = pid_t(fields[1]) { parents[pid] = ppid }
+        }
+        var found: [pid_t] = []
+        var frontier: Set<pid_t> = [root]
+        while !frontier.isEmpty {
+            let next = parents.filter { frontier.contains($0.value) }.map(\.key)
+            found += next
+            frontier = Set(next)
+        }
+        return found
     }
 
     /// Polls every 100 ms until the child exits; returns `exitStatus`.

@@ -21,13 +21,30 @@ public struct InstanceConfiguration: Sendable {
         return changed
     }
 
-    /// The replica's connection string to the primary of `settings`; `nil` while the status
-    /// names no primary pod IP.
+    /// The replica's connection string to the primary of `settings` (`settings.primaryPod`, at
+    /// its port per `options.port(of:)`); `nil` while the status names no primary pod IP.
     public func primaryConninfo(_ settings: InstanceSettings) -> String? {
         guard let ip = settings.primaryPodIP else { return nil }
         return PrimaryConninfo.render(
-            host: settings.readWriteServiceHost, hostaddr: ip, port: options.primaryPort,
+            host: settings.readWriteServiceHost, hostaddr: ip, port: options.port(of: settings.primaryPod),
             applicationName: options.podName, paths: options.paths)
+    }
+
+    /// `pg_rewind --source-server`: the target primary as `streaming_replica` in database
+    /// `postgres`, by certificate; `nil` while the status has no pod IP for it.
+    public func rewindSource(_ settings: InstanceSettings) -> String? {
+        guard let target = settings.targetPrimary, let ip = settings.podIPs[target] else { return nil }
+        return PrimaryConninfo.render(
+            host: settings.readWriteServiceHost, hostaddr: ip, port: options.port(of: target),
+            applicationName: options.podName, paths: options.paths, database: "postgres")
+    }
+
+    /// `synchronous_standby_names` for this pod as primary: `ANY N` over every other instance in
+    /// `status.instancesStatus`; `nil` without `spec.synchronous`.
+    public func synchronousStandbyNames(_ settings: InstanceSettings) -> String? {
+        guard let number = settings.synchronousNumber else { return nil }
+        let standbys = settings.instanceNames.filter { $0 != options.podName }
+        return PostgresConfFile.synchronousStandbyNames(number: number, standbys: standbys)
     }
 
     /// Writes the configuration for `settings`, as primary or replica; returns whether a file
@@ -36,7 +53,12 @@ public struct InstanceConfiguration: Sendable {
     public func write(_ settings: InstanceSettings, primary: Bool, logger: Logger) throws -> Bool {
         let paths = options.paths
         let conninfo = primary ? nil : primaryConninfo(settings)
-        let conf = PostgresConfFile.render(parameters: settings.parameters, paths: paths, primaryConninfo: conninfo)
+        let archiving = ArchiveConfSettings.settings(
+            archiving: settings.archive != nil, executable: ArchiveConfSettings.executable, paths: paths,
+            recovery: RecoveryBootstrap.pendingRequest(paths: paths))
+        let conf = PostgresConfFile.render(
+            parameters: settings.parameters, paths: paths, primaryConninfo: conninfo,
+            synchronousStandbyNames: primary ? synchronousStandbyNames(settings) : nil, extraSettings: archiving)
         if !conf.skipped.isEmpty {
             logger.warning("parameters left out, not valid names: \(conf.skipped.joined(separator: ", "))")
         }

@@ -2,15 +2,27 @@
 /// PostgreSQL did not answer: then only `pg_up 0`).
 ///
 /// Families: `pg_up`, `pg_is_primary`, `pg_connections{state}`, `pg_database_size_bytes{datname}`,
-/// `pg_replication_lag_bytes`, `pg_wal_lsn_bytes`; all gauges, label values escaped.
+/// `pg_replication_lag_bytes`, `pg_wal_lsn_bytes`, `pg_volume_used_bytes{volume}`,
+/// `pg_volume_capacity_bytes{volume}`; all gauges, label values escaped.
 public enum InstanceMetricsText {
-    public static func render(_ observation: InstanceObservation?) -> String {
+    /// - Parameter volumes: `(volume, usage)` pairs (`data`, `wal`), rendered as
+    ///   `pg_volume_used_bytes{volume}` and `pg_volume_capacity_bytes{volume}` even while
+    ///   PostgreSQL does not answer.
+    public static func render(_ observation: InstanceObservation?, volumes: [(String, VolumeUsage)] = []) -> String {
         var out = ""
         func family(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
             for s in samples { out += "\(name)\(s.labels) \(s.value)\n" }
         }
         family("pg_up", "Whether PostgreSQL answers queries (1) or not (0).", [("", observation == nil ? "0" : "1")])
+        if !volumes.isEmpty {
+            family(
+                "pg_volume_used_bytes", "Bytes used on the instance's volumes.",
+                volumes.map { ("{volume=\"\(escape($0.0))\"}", String($0.1.usedBytes)) })
+            family(
+                "pg_volume_capacity_bytes", "Capacity of the instance's volumes in bytes.",
+                volumes.map { ("{volume=\"\(escape($0.0))\"}", String($0.1.capacityBytes)) })
+        }
         guard let o = observation else { return out }
         family("pg_is_primary", "1 on a primary, 0 on a replica.", [("", o.inRecovery ? "0" : "1")])
         family(

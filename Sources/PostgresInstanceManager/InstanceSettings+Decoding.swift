@@ -9,8 +9,8 @@ public struct InstanceSettingsError: Error, Hashable, Sendable, CustomStringConv
 extension InstanceSettings {
     /// Reads a PostgresInstance object (as fetched from the API server) using only the JSON
     /// names of the contract: `metadata.name`, `metadata.namespace`, `spec.{database, owner,
-    /// parameters, pgHBA, pooler, postgresVersion}`, `status.{targetPrimary, currentPrimary,
-    /// instancesStatus[].{name, podIP}}`.
+    /// parameters, pgHBA, pooler, postgresVersion, failoverDelay, synchronous.number}`,
+    /// `status.{targetPrimary, currentPrimary, fencedInstances, instancesStatus[].{name, podIP}}`.
     ///
     /// Absent fields take their defaults. A field of the wrong JSON type is an error, except
     /// parameter values, which may be strings, numbers or booleans (written as PostgreSQL reads
@@ -56,6 +56,10 @@ extension InstanceSettings {
                 settings.pooler.defaultPoolSize = v
             }
         }
+        if let v = try int(spec["failoverDelay"], "spec.failoverDelay") { settings.failoverDelay = max(2, v) }
+        if let synchronous = spec["synchronous"], synchronous != .null {
+            settings.synchronousNumber = try int(synchronous["number"], "spec.synchronous.number")
+        }
         let status = object["status"] ?? .object([:])
         settings.targetPrimary = try string(status["targetPrimary"], "status.targetPrimary").flatMap {
             $0.isEmpty ? nil : $0
@@ -63,10 +67,21 @@ extension InstanceSettings {
         settings.currentPrimary = try string(status["currentPrimary"], "status.currentPrimary").flatMap {
             $0.isEmpty ? nil : $0
         }
+        for entry in status["fencedInstances"]?.arrayValue ?? [] {
+            if let pod = entry.stringValue, !pod.isEmpty { settings.fencedInstances.append(pod) }
+        }
         for entry in status["instancesStatus"]?.arrayValue ?? [] {
+            if let pod = entry["name"]?.stringValue, !pod.isEmpty { settings.instanceNames.append(pod) }
             if let pod = entry["name"]?.stringValue, let ip = entry["podIP"]?.stringValue, !ip.isEmpty {
                 settings.podIPs[pod] = ip
             }
+        }
+        if let archive = status["archive"], archive != .null {
+            settings.archive = try ObjectStoreSettings.decode(
+                from: archive, path: "status.archive", defaultServerName: name)
+        }
+        if let bootstrap = status["bootstrap"], bootstrap != .null {
+            settings.bootstrap = try RecoverySource.decode(from: bootstrap, defaultServerName: name)
         }
         return settings
     }

@@ -26,6 +26,21 @@ public struct InstanceSettings: Hashable, Sendable {
     public var currentPrimary: String?
     /// `status.instancesStatus[].podIP` by pod name (entries without a `podIP` left out).
     public var podIPs: [String: String]
+    /// `status.archive`: the resolved store this instance archives to; `nil` = no archiving
+    /// (`archive_command` is `/bin/true`).
+    public var archive: ObjectStoreSettings? = nil
+    /// `status.bootstrap`: the backup an empty primary is recovered from; `nil` = `initdb`.
+    public var bootstrap: RecoverySource? = nil
+    /// `spec.failoverDelay` in seconds, default 5, at least 2 (smaller values read as 2): also
+    /// the primary lease's duration.
+    public var failoverDelay: Int = 5
+    /// `spec.synchronous.number`: how many replicas must confirm a commit (`ANY N`); `nil` for
+    /// asynchronous replication.
+    public var synchronousNumber: Int?
+    /// `status.fencedInstances`: pods the operator has fenced.
+    public var fencedInstances: [String] = []
+    /// `status.instancesStatus[].name`, in order (with or without a pod IP).
+    public var instanceNames: [String] = []
 
     public init(
         name: String, namespace: String? = nil, database: String = "app", owner: String = "app",
@@ -51,6 +66,16 @@ public struct InstanceSettings: Hashable, Sendable {
     public func isPrimary(pod: String) -> Bool {
         if let targetPrimary { return targetPrimary == pod }
         return pod == "\(name)-1"
+    }
+
+    /// The primary lease's duration: `failoverDelay` seconds.
+    public var leaseDuration: Duration { .seconds(failoverDelay) }
+
+    /// The pod replicas follow: `currentPrimary` when the status has its pod IP, else
+    /// `targetPrimary` (else serial 1).
+    public var primaryPod: String {
+        if let currentPrimary, podIPs[currentPrimary] != nil { return currentPrimary }
+        return targetPrimary ?? "\(name)-1"
     }
 
     /// The primary's pod IP: `currentPrimary`'s, else `targetPrimary`'s (else serial 1's);

@@ -9,7 +9,9 @@
 ///
 /// `role` is `unknown` while PostgreSQL does not answer (then `ready` is false and the rest
 /// empty). `ready`: a primary answers queries out of recovery; a replica is in recovery and
-/// streaming. Absent values are encoded as `null`, so every key is always present.
+/// streaming. Absent values are encoded as `null`, so every key is always present, except
+/// `walVolume` (only with a WAL directory). Also `"fenced":false`, `"dataVolume":{"usedBytes":
+/// 1,"capacityBytes":2}`, `"walVolume":{...}`, `"message":null`.
 public struct InstanceStatus: Codable, Hashable, Sendable {
     public var pod: String
     /// `primary`, `replica` or `unknown`.
@@ -26,6 +28,19 @@ public struct InstanceStatus: Codable, Hashable, Sendable {
     public var postgresVersion: Int?
     public var streaming: Bool
     public var replicas: [InstanceObservation.Replica]
+    // Durability (issue 12): `archiving` on a primary (`ArchivingStatus`), `recovery` after a
+    // recovery bootstrap (`RecoveryReport`); both `null` otherwise. Set by `InstanceDurability`.
+    public var archiving: ArchivingStatus? = nil
+    public var recovery: RecoveryReport? = nil
+    /// Whether the manager has fenced this instance (killed PostgreSQL: the lease deadline
+    /// passed, or the operator fenced it or moved the primary away).
+    public var fenced: Bool = false
+    /// The data volume (statvfs of PGDATA's parent); `null` when unknown.
+    public var dataVolume: VolumeUsage?
+    /// The WAL volume (statvfs of the WAL directory's parent); the key is absent without `--wal-dir`.
+    public var walVolume: VolumeUsage?
+    /// What keeps the manager from its goal, such as `rewindFailed: ...`; `null` when nothing.
+    public var message: String?
 
     /// From an observation; `nil` when PostgreSQL did not answer.
     public init(pod: String, observation: InstanceObservation?) {
@@ -57,6 +72,8 @@ public struct InstanceStatus: Codable, Hashable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case pod, role, ready, timeline, lsn, receivedLsn, replayLsn, replicationLagBytes, pendingRestart
         case pendingRestartParameters, postgresVersion, streaming, replicas
+        case archiving, recovery
+        case fenced, dataVolume, walVolume, message
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -74,5 +91,11 @@ public struct InstanceStatus: Codable, Hashable, Sendable {
         try c.encode(postgresVersion, forKey: .postgresVersion)
         try c.encode(streaming, forKey: .streaming)
         try c.encode(replicas, forKey: .replicas)
+        try c.encode(archiving, forKey: .archiving)
+        try c.encode(recovery, forKey: .recovery)
+        try c.encode(fenced, forKey: .fenced)
+        try c.encode(dataVolume, forKey: .dataVolume)
+        try c.encodeIfPresent(walVolume, forKey: .walVolume)
+        try c.encode(message, forKey: .message)
     }
 }

@@ -5,7 +5,9 @@ import Foundation
 /// 1. `local all all peer map=local`: the unix socket, for the instance manager as `postgres`
 ///    (the ident map, `PgIdentFile`, maps the pod's OS user to `postgres`; no `trust`).
 /// 2. `hostssl replication streaming_replica all cert`: replicas and `pg_basebackup` by client
-///    certificate (CN `streaming_replica`), then any other physical replication refused.
+///    certificate (CN `streaming_replica`), then any other physical replication refused;
+///    `hostssl postgres streaming_replica all cert`: `pg_rewind` of a former primary against
+///    the new one, by the same certificate.
 /// 3. `spec.pgHBA`, in order.
 /// 4. `hostssl all all all scram-sha-256`: everyone else by password, over TLS only.
 /// 5. `host all all all reject`: the final reject.
@@ -25,6 +27,7 @@ public enum PgHBAFile {
             "# TYPE  DATABASE     USER               ADDRESS  METHOD",
             "local   all          all                         peer map=local",
             "hostssl replication  streaming_replica  all      cert",
+            "hostssl postgres     streaming_replica  all      cert",
             "host    replication  all                all      reject",
             "# spec.pgHBA",
         ]

@@ -15,12 +15,21 @@ public enum PostgresConfFile {
     /// - Parameters:
     ///   - parameters: `spec.parameters`, written sorted by name, every value quoted.
     ///   - paths: the socket directory and TLS files.
-    ///   - primaryConninfo: on a replica, what `PrimaryConninfo.render` gave; `nil` on a primary.
-    public static func render(parameters: [String: String], paths: InstancePaths, primaryConninfo: String?) -> Rendered
-    {
-        var lines = [
-            "# Written by the quartermaster instance manager; changes here are overwritten.", "", "# spec.parameters",
-        ]
+    ///   - primaryConninfo: on a replica, what `PrimaryConninfo.render` gave (then also
+    ///     `recovery_target_timeline = 'latest'`, so it follows a promoted primary); `nil` on a primary.
+    ///   - synchronousStandbyNames: on a primary with `spec.synchronous`, what
+    ///     `synchronousStandbyNames(number:standbys:)` gave (then `synchronous_commit = 'on'`);
+    ///     `nil` writes `synchronous_standby_names = ''` (asynchronous replication).
+    ///   - extraSettings: more operator settings, written last in this order (archiving and
+    ///     recovery: `ArchiveConfSettings`).
+    public static func render(
+        parameters: [String: String], paths: InstancePaths, primaryConninfo: String?,
+        synchronousStandbyNames: String? = nil, extraSettings: [(String, String)] = []
+    ) -> Rendered {
+        var lines = ["# Written by the quartermaster instance manager; changes here are overwritten.", ""]
+        lines.append("# defaults (spec.parameters may override them)")
+        for (name, value) in defaults { lines.append("\(name) = \(quote(value))") }
+        lines += ["", "# spec.parameters"]
         var skipped: [String] = []
         for name in parameters.keys.sorted() {
             guard isValidName(name), let value = parameters[name] else {
@@ -46,10 +55,35 @@ public enum PostgresConfFile {
             ("max_replication_slots", "10"),
             ("wal_log_hints", "on"),
         ]
-        if let primaryConninfo { operatorSettings.append(("primary_conninfo", primaryConninfo)) }
+        if let primaryConninfo {
+            operatorSettings.append(("primary_conninfo", primaryConninfo))
+            operatorSettings.append(("recovery_target_timeline", "latest"))
+        }
+        if let synchronousStandbyNames {
+            operatorSettings.append(("synchronous_standby_names", synchronousStandbyNames))
+            operatorSettings.append(("synchronous_commit", "on"))
+        } else {
+            operatorSettings.append(("synchronous_standby_names", ""))
+        }
+        operatorSettings += extraSettings
         for (name, value) in operatorSettings { lines.append("\(name) = \(quote(value))") }
         return Rendered(text: lines.joined(separator: "\n") + "\n", skipped: skipped)
     }
+
+    /// `ANY N ("pg-2", "pg-3")`: quorum commit over `standbys` (their `application_name`s, the
+    /// pod names), each a double-quoted name (`"` doubled). `nil` when `number` is below 1 or
+    /// there are no standbys to name.
+    public static func synchronousStandbyNames(number: Int, standbys: [String]) -> String? {
+        guard number >= 1, !standbys.isEmpty else { return nil }
+        let names = standbys.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        return "ANY \(number) (\(names.joined(separator: ", ")))"
+    }
+
+    /// Settings the operator picks unless `spec.parameters` says otherwise: `wal_keep_size =
+    /// 512MB`, so that a former primary still has the WAL since the last common checkpoint when
+    /// `pg_rewind` needs it (its crash recovery ends with a checkpoint that would otherwise
+    /// remove those segments), and a replica that fell behind can catch up without an archive.
+    public static let defaults: [(String, String)] = [("wal_keep_size", "512MB")]
 
     /// A configuration-file string: single-quoted, `'` doubled, backslashes doubled, line
     /// breaks and tabs written as escapes (the file's parser reads `\n`, `\r`, `\t`).

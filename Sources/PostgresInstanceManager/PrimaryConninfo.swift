@@ -4,15 +4,18 @@
 /// certificate carries) while connecting to `hostaddr` (the primary's pod IP), so no DNS is
 /// needed and the certificate is still checked.
 public enum PrimaryConninfo {
-    public static func render(host: String, hostaddr: String, port: Int, applicationName: String, paths: InstancePaths)
-        -> String
-    {
-        let pairs: [(String, String)] = [
+    /// With `database` (pg_rewind's source server), `dbname` is added.
+    public static func render(
+        host: String, hostaddr: String, port: Int, applicationName: String, paths: InstancePaths,
+        database: String? = nil
+    ) -> String {
+        var pairs: [(String, String)] = [
             ("host", host), ("hostaddr", hostaddr), ("port", String(port)), ("user", "streaming_replica"),
             ("application_name", applicationName), ("sslmode", "verify-full"),
             ("sslrootcert", paths.caCertificate), ("sslcert", paths.replicationCertificate),
             ("sslkey", paths.replicationKey), ("connect_timeout", "10"),
         ]
+        if let database { pairs.append(("dbname", database)) }
         return pairs.map { "\($0.0)=\(quote($0.1))" }.joined(separator: " ")
     }
 

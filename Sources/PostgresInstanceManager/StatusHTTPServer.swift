@@ -3,9 +3,11 @@ import FlyingSocks
 import Foundation
 import Logging
 
-/// A read-only HTTP server for the instance manager and the pooler: exact paths, `GET` (and
-/// `HEAD`) only; any other method answers 405, an unknown path 404. Listens on every address
-/// (IPv6 dual stack when available) on `port` (0 picks a free one; `port()` tells which).
+/// A small HTTP server for the instance manager and the pooler: `routes` are exact paths for
+/// `GET` (and `HEAD`) only; `endpoints` add other methods and path prefixes (`/backups/<name>`),
+/// with request bodies of at most `maxBodyBytes` (16 KiB; more answers 413). A known path with
+/// another method answers 405, an unknown path 404. Listens on every address (IPv6 dual stack
+/// when available) on `port` (0 picks a free one; `port()` tells which).
 public final class StatusHTTPServer: Sendable {
     /// A response: status code, content type, body.
     public struct Reply: Sendable {
@@ -22,10 +24,48 @@ public final class StatusHTTPServer: Sendable {
 
     public typealias Route = @Sendable () async -> Reply
 
+    /// The largest request body an endpoint receives.
+    public static let maxBodyBytes = 16 * 1024
+
+    /// What an endpoint sees of a request.
+    public struct Request: Sendable {
+        public var method: String
+        /// The path without the query.
+        public var path: String
+        public var body: Data
+
+        public init(method: String, path: String, body: Data = Data()) {
+            self.method = method
+            self.path = path
+            self.body = body
+        }
+    }
+
+    /// A method on a path, or on every path under a prefix (`prefix` ends with `/`).
+    public struct Endpoint: Sendable {
+        public var method: String
+        public var path: String
+        public var isPrefix: Bool
+        public var handler: @Sendable (Request) async -> Reply
+
+        public init(
+            _ method: String, _ path: String, prefix: Bool = false, handler: @escaping @Sendable (Request) async -> Reply
+        ) {
+            self.method = method
+            self.path = path
+            self.isPrefix = prefix
+            self.handler = handler
+        }
+
+        func matches(path candidate: String) -> Bool {
+            isPrefix ? candidate.hasPrefix(path) && candidate.count > path.count : candidate == path
+        }
+    }
+
     private let server: HTTPServer
 
-    public init(port: UInt16, logger: Logger, routes: [String: Route]) {
-        let handler = RouteHandler(routes: routes)
+    public init(port: UInt16, logger: Logger, routes: [String: Route], endpoints: [Endpoint] = []) {
+        let handler = RouteHandler(routes: routes, endpoints: endpoints)
         let bridge = LogBridge(logger: logger)
         if Self.ipv6Available() {
             server = HTTPServer(address: sockaddr_in6.inet6(port: port), logger: bridge, handler: handler)
@@ -67,10 +107,11 @@ public final class StatusHTTPServer: Sendable {
 
 private struct RouteHandler: HTTPHandler {
     let routes: [String: StatusHTTPServer.Route]
+    let endpoints: [StatusHTTPServer.Endpoint]
 
     func handleRequest(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
         guard let route = routes[request.path] else {
-            return FlyingFox.HTTPResponse(statusCode: .notFound, body: Data("not found\n".utf8))
+            return try await handleEndpoint(request)
         }
         guard request.method == .GET || request.method == .HEAD else {
             return FlyingFox.HTTPResponse(
@@ -78,6 +119,35 @@ private struct RouteHandler: HTTPHandler {
                 body: Data("method not allowed\n".utf8))
         }
         let reply = await route()
+        return FlyingFox.HTTPResponse(
+            statusCode: HTTPStatusCode(reply.status, phrase: ""), headers: [.contentType: reply.contentType],
+            body: Data(reply.body.utf8))
+    }
+}
+
+extension RouteHandler {
+    fileprivate func handleEndpoint(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
+        let candidates = endpoints.filter { $0.matches(path: request.path) }
+        guard !candidates.isEmpty else {
+            return FlyingFox.HTTPResponse(statusCode: .notFound, body: Data("not found\n".utf8))
+        }
+        let method = request.method == .HEAD ? "GET" : request.method.rawValue
+        guard let endpoint = candidates.first(where: { $0.method == method }) else {
+            let allowed = Set(candidates.map(\.method)).sorted().joined(separator: ", ")
+            return FlyingFox.HTTPResponse(
+                statusCode: .methodNotAllowed, headers: [.init("Allow"): allowed],
+                body: Data("method not allowed\n".utf8))
+        }
+        var body = Data()
+        for try await chunk in request.bodySequence {
+            body.append(chunk)
+            if body.count > StatusHTTPServer.maxBodyBytes {
+                return FlyingFox.HTTPResponse(
+                    statusCode: HTTPStatusCode(413, phrase: "Content Too Large"), headers: [.connection: "close"],
+                    body: Data("request body over \(StatusHTTPServer.maxBodyBytes) bytes\n".utf8))
+            }
+        }
+        let reply = await endpoint.handler(.init(method: method, path: request.path, body: body))
         return FlyingFox.HTTPResponse(
             statusCode: HTTPStatusCode(reply.status, phrase: ""), headers: [.contentType: reply.contentType],
             body: Data(reply.body.utf8))

@@ -44,6 +44,18 @@ enum InstanceEnvironment {
             serviceAccountDirectory: serviceAccountDirectory, name: cluster, namespace: namespace)
     }
 
+    /// The primary lease next to `source`: with `--spec-file`, the file `leaseFile` (default
+    /// `<spec-file>.lease`); from the API server, Lease `<cluster>-primary` through the same
+    /// client.
+    static func lease(source: any InstanceSpecSource, specFile: String?, leaseFile: String?, cluster: String)
+        -> any PrimaryLease
+    {
+        if let kube = source as? KubeInstanceSpecSource, specFile == nil {
+            return KubePrimaryLease(client: kube.client, namespace: kube.namespace, instance: cluster)
+        }
+        return FilePrimaryLease(path: leaseFile ?? (specFile.map { $0 + ".lease" } ?? "\(cluster)-primary.lease"))
+    }
+
     static func bootstrapLogging(level: String) throws -> Logger {
         guard let parsed = LoggingSetup.level(level) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")

@@ -37,6 +37,15 @@ struct InstanceRunCommand: AsyncParsableCommand {
     @Option(help: "Read the PostgresInstance JSON from this file (re-read on every poll) instead of the API server.")
     var specFile: String?
 
+    @Option(help: "With --spec-file: the primary lease file (default: <spec-file>.lease).")
+    var leaseFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Another pod's PostgreSQL port where it differs from --primary-port (POD=PORT, repeatable; outside a cluster).",
+            valueName: "pod=port"))
+    var peerPort: [String] = []
+
     @Option(help: "This pod's name (default: $POD_NAME).")
     var podName: String?
 
@@ -52,8 +61,8 @@ struct InstanceRunCommand: AsyncParsableCommand {
     @Option(help: "The primary's PostgreSQL port, for replicas.")
     var primaryPort: Int = 5432
 
-    @Option(help: "Seconds between reads of the PostgresInstance.")
-    var pollInterval: Int = 5
+    @Option(help: "Seconds between reads of the PostgresInstance and renewals of the primary lease.")
+    var pollInterval: Int = 1
 
     @Option(help: "Seconds for pg_ctl stop -m smart before -m fast.")
     var smartShutdownTimeout: Int = 30
@@ -69,6 +78,20 @@ struct InstanceRunCommand: AsyncParsableCommand {
         guard pollInterval >= 1, smartShutdownTimeout >= 1, fastShutdownTimeout >= 1 else {
             throw ValidationError("--poll-interval and the shutdown timeouts must be at least 1 second")
         }
+        _ = try parsedPeerPorts()
+    }
+
+    /// `--peer-port` values by pod.
+    func parsedPeerPorts() throws -> [String: Int] {
+        var ports: [String: Int] = [:]
+        for entry in peerPort {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65535).contains(port) else {
+                throw ValidationError("--peer-port must be POD=PORT, got \(entry)")
+            }
+            ports[parts[0]] = port
+        }
+        return ports
     }
 
     func run() async throws {
@@ -78,7 +101,7 @@ struct InstanceRunCommand: AsyncParsableCommand {
             throw ValidationError("set POD_NAME (or --pod-name)")
         }
         let postgresPort = try InstanceEnvironment.port("PGPORT", default: 5432, flag: "PGPORT")
-        let options = InstanceManagerOptions(
+        var options = InstanceManagerOptions(
             podName: pod,
             paths: InstancePaths(
                 pgdata: pgdata, walDirectory: walDir, binDirectory: binDir, runDirectory: runDir,
@@ -91,11 +114,14 @@ struct InstanceRunCommand: AsyncParsableCommand {
             ),
             pollInterval: .seconds(pollInterval), smartShutdownTimeout: smartShutdownTimeout,
             fastShutdownTimeout: fastShutdownTimeout, operatingSystemUser: InstanceEnvironment.operatingSystemUser)
+        options.peerPorts = try parsedPeerPorts()
         let source = try InstanceEnvironment.source(
             specFile: specFile, serviceAccountDirectory: serviceAccountDir, cluster: cluster,
             namespace: namespace ?? env["POD_NAMESPACE"])
         ManagerSignals.install()
-        let status = await InstanceManager(options: options, source: source, logger: logger).run()
+        let lease = InstanceEnvironment.lease(
+            source: source, specFile: specFile, leaseFile: leaseFile, cluster: cluster)
+        let status = await InstanceManager(options: options, source: source, lease: lease, logger: logger).run()
         throw ExitCode(status)
     }
 }

@@ -6,7 +6,8 @@ import KubeTestSupport
 /// program that answers the instance manager's HTTP endpoints on its status port
 /// (`QUARTERMASTER_STATUS_PORT`): `/readyz` and `/healthz` 200, and `/status` the instance
 /// manager's JSON (`InstanceStatus`): the primary (the pod `<instance>-1`, a new instance's
-/// first target) ready, every other pod a ready, streaming replica. The pooler (`instance
+/// first target) ready, every other pod a ready, streaming replica (with `receivedLsn`), each
+/// with `fenced: false` and `dataVolume` from `statvfs` of its working directory. The pooler (`instance
 /// pooler`) answers `/readyz` only.
 ///
 /// The operator image's `/quartermaster` is an installer: its `bootstrap` container
@@ -26,11 +27,18 @@ enum InstanceManagerStandIn {
             "pod": pod, "role": "primary" if primary else "replica", "ready": True, "timeline": 1,
             "lsn": "0/3000000", "replicationLagBytes": 0, "pendingRestart": False,
             "pendingRestartParameters": [], "postgresVersion": 15, "streaming": not primary, "replicas": [],
+            "fenced": False,
         }
+        if not primary:
+            report["receivedLsn"] = "0/3000000"
+        def volume():
+            # The working directory's file system, as the instance manager reports PGDATA's.
+            st = os.statvfs(".")
+            return {"usedBytes": (st.f_blocks - st.f_bfree) * st.f_frsize, "capacityBytes": st.f_blocks * st.f_frsize}
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 if self.path == "/status" and not pooler:
-                    body = json.dumps(report).encode()
+                    body = json.dumps(dict(report, dataVolume=volume())).encode()
                 elif self.path in ("/readyz", "/healthz"):
                     body = b"ok"
                 else:

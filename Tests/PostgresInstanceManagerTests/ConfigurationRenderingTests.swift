@@ -16,6 +16,9 @@ struct ConfigurationRenderingTests {
             r.text == """
                 # Written by the quartermaster instance manager; changes here are overwritten.
 
+                # defaults (spec.parameters may override them)
+                wal_keep_size = '512MB'
+
                 # spec.parameters
                 listen_addresses = 'localhost'
                 search_path = '"$user", public'
@@ -35,18 +38,67 @@ struct ConfigurationRenderingTests {
                 max_wal_senders = '10'
                 max_replication_slots = '10'
                 wal_log_hints = 'on'
+                synchronous_standby_names = ''
 
                 """)
     }
 
-    @Test("quartermaster.conf: a replica's primary_conninfo is last; invalid names are left out")
+    @Test("quartermaster.conf: a replica's primary_conninfo and recovery_target_timeline latest; invalid names are left out")
     func confReplica() {
         let r = PostgresConfFile.render(
             parameters: ["bad name": "x", "x\ny": "1", "auto_explain.log_min_duration": "1s"], paths: Self.paths,
             primaryConninfo: "host='a' port='5432'")
         #expect(r.skipped == ["bad name", "x\ny"])
         #expect(r.text.contains("auto_explain.log_min_duration = '1s'\n"))
-        #expect(r.text.hasSuffix("wal_log_hints = 'on'\nprimary_conninfo = 'host=''a'' port=''5432'''\n"))
+        #expect(
+            r.text.hasSuffix(
+                "wal_log_hints = 'on'\nprimary_conninfo = 'host=''a'' port=''5432'''\nrecovery_target_timeline = 'latest'\nsynchronous_standby_names = ''\n"
+            ))
+    }
+
+    @Test("quartermaster.conf: a synchronous primary names its standbys (ANY N) and commits synchronously")
+    func confSynchronous() {
+        let names = PostgresConfFile.synchronousStandbyNames(number: 1, standbys: ["pg-2", "pg-3"])
+        #expect(names == "ANY 1 (\"pg-2\", \"pg-3\")")
+        let r = PostgresConfFile.render(
+            parameters: ["synchronous_commit": "off"], paths: Self.paths, primaryConninfo: nil,
+            synchronousStandbyNames: names)
+        #expect(
+            r.text.hasSuffix(
+                "wal_log_hints = 'on'\nsynchronous_standby_names = 'ANY 1 (\"pg-2\", \"pg-3\")'\nsynchronous_commit = 'on'\n"))
+        #expect(!r.text.contains("recovery_target_timeline"))
+    }
+
+    @Test(
+        "synchronous_standby_names: ANY N over the standbys, quotes doubled; nothing without a number or standbys",
+        arguments: [
+            (2, ["pg-2", "pg-3", "pg-4"], "ANY 2 (\"pg-2\", \"pg-3\", \"pg-4\")"),
+            (1, ["we\"ird"], "ANY 1 (\"we\"\"ird\")"),
+            (1, [], nil),
+            (0, ["pg-2"], nil),
+        ] as [(Int, [String], String?)])
+    func synchronousNames(_ number: Int, _ standbys: [String], _ expected: String?) {
+        #expect(PostgresConfFile.synchronousStandbyNames(number: number, standbys: standbys) == expected)
+    }
+
+    @Test("the primary's configuration lists every other instance of the status as a synchronous standby")
+    func configurationSynchronous() {
+        var options = InstanceManagerOptions(podName: "pg-2", paths: Self.paths, operatingSystemUser: "postgres")
+        options.peerPorts = ["pg-3": 6543]
+        let configuration = InstanceConfiguration(options: options)
+        var settings = InstanceSettings(name: "pg", namespace: "ns", targetPrimary: "pg-3", currentPrimary: "pg-3")
+        settings.instanceNames = ["pg-1", "pg-2", "pg-3"]
+        settings.podIPs = ["pg-3": "10.0.0.3"]
+        #expect(configuration.synchronousStandbyNames(settings) == nil)
+        settings.synchronousNumber = 1
+        #expect(configuration.synchronousStandbyNames(settings) == "ANY 1 (\"pg-1\", \"pg-3\")")
+        // Replicas and pg_rewind reach the primary at its own port.
+        #expect(configuration.primaryConninfo(settings)?.contains("hostaddr='10.0.0.3' port='6543'") == true)
+        let rewind = configuration.rewindSource(settings) ?? ""
+        #expect(rewind.contains("user='streaming_replica'"))
+        #expect(rewind.hasSuffix("dbname='postgres'"))
+        settings.podIPs = [:]
+        #expect(configuration.rewindSource(settings) == nil)
     }
 
     @Test(
@@ -72,6 +124,7 @@ struct ConfigurationRenderingTests {
                 # TYPE  DATABASE     USER               ADDRESS  METHOD
                 local   all          all                         peer map=local
                 hostssl replication  streaming_replica  all      cert
+                hostssl postgres     streaming_replica  all      cert
                 host    replication  all                all      reject
                 # spec.pgHBA
                 hostssl app app 10.0.0.0/8 scram-sha-256
@@ -143,6 +196,17 @@ struct ConfigurationRenderingTests {
         #expect(script.contains("format('CREATE DATABASE %I OWNER %I', 'd''b', 'o\"wn')"))
         #expect(script.contains("ALTER ROLE quartermaster_pooler WITH LOGIN PASSWORD NULL;"))
         #expect(script.contains("ALTER ROLE streaming_replica WITH REPLICATION LOGIN;"))
+        // pg_rewind's grants, and no wait for synchronous standbys that cannot connect yet.
+        for grant in [
+            "GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text, boolean, boolean) TO streaming_replica;",
+            "GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_file(text, boolean) TO streaming_replica;",
+            "GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text) TO streaming_replica;",
+            "GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean) TO streaming_replica;",
+        ] {
+            #expect(script.contains(grant))
+        }
+        #expect(script.contains("SET synchronous_commit = local;"))
+        #expect(RoleSetupSQL.databaseScript().contains("SET synchronous_commit = local;"))
         let withPooler = RoleSetupSQL.clusterScript(
             owner: "app", ownerPassword: "x", database: "app", poolerPassword: "pp")
         #expect(withPooler.contains("ALTER ROLE quartermaster_pooler WITH LOGIN PASSWORD 'pp';"))

@@ -58,6 +58,31 @@ struct InstanceSettingsTests {
         #expect(s.primaryPodIP == "10.0.0.1")
         #expect(s.isPrimary(pod: "db-2"))
         #expect(!s.isPrimary(pod: "db-1"))
+        #expect(s.instanceNames == ["db-1", "db-2", "db-3"])
+        #expect(s.primaryPod == "db-1")
+        #expect(s.failoverDelay == 5)
+        #expect(s.synchronousNumber == nil)
+        #expect(s.fencedInstances == [])
+    }
+
+    @Test("failover fields: failoverDelay (at least 2), synchronous.number, fencedInstances")
+    func failoverFields() throws {
+        let object: JSONValue = [
+            "metadata": ["name": "db"],
+            "spec": ["failoverDelay": 9, "synchronous": ["number": 2]],
+            "status": ["fencedInstances": ["db-1"], "targetPrimary": "db-2"],
+        ]
+        let s = try InstanceSettings.decode(from: object)
+        #expect(s.failoverDelay == 9)
+        #expect(s.leaseDuration == .seconds(s.failoverDelay))
+        #expect(s.synchronousNumber == 2)
+        #expect(s.fencedInstances == ["db-1"])
+        var low = object
+        low["spec"] = ["failoverDelay": 1]
+        #expect(try InstanceSettings.decode(from: low).failoverDelay == 2)
+        var wrong = object
+        wrong["spec"] = ["synchronous": ["number": "1"]]
+        #expect(throws: InstanceSettingsError.self) { try InstanceSettings.decode(from: wrong) }
     }
 
     @Test(

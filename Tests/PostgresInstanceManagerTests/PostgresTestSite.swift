@@ -19,6 +19,8 @@ final class PostgresTestSite: Sendable {
     var binary: String { root + "/bin/quartermaster" }
     var specFile: String { root + "/pg.json" }
     var caCertificate: String { root + "/work/ca.crt" }
+    /// The primary lease every manager of the site shares (`--lease-file`).
+    var leaseFile: String { root + "/pg.lease" }
 
     init() async throws {
         root = try PostgresTestEnvironment.makeDirectory()
@@ -32,11 +34,23 @@ final class PostgresTestSite: Sendable {
 
     /// A PostgresInstance `pg` in `ns` whose status lists `pods` at 127.0.0.1 unless `podIPs`
     /// says otherwise (any 127/8 address reaches PostgreSQL, which listens on every address).
+    /// `failoverDelay`, `synchronous` (its `number`), `currentPrimary` and `fencedInstances` are
+    /// left out unless given.
     static func instance(
         parameters: [String: String] = [:], targetPrimary: String = "pg-1", pods: [String] = ["pg-1"],
-        pooler: Bool = false, podIPs: [String: String] = [:]
+        pooler: Bool = false, podIPs: [String: String] = [:], failoverDelay: Int? = nil, synchronous: Int? = nil,
+        currentPrimary: String? = nil, fencedInstances: [String] = []
     ) -> JSONValue {
         var spec: [String: JSONValue] = ["instances": .int(Int64(pods.count)), "postgresVersion": 15]
+        if let failoverDelay { spec["failoverDelay"] = .int(Int64(failoverDelay)) }
+        if let synchronous { spec["synchronous"] = ["number": .int(Int64(synchronous))] }
+        var status: [String: JSONValue] = [
+            "targetPrimary": .string(targetPrimary),
+            "instancesStatus": .array(
+                pods.map { ["name": .string($0), "podIP": .string(podIPs[$0] ?? "127.0.0.1")] }),
+        ]
+        if let currentPrimary { status["currentPrimary"] = .string(currentPrimary) }
+        if !fencedInstances.isEmpty { status["fencedInstances"] = .array(fencedInstances.map { .string($0) }) }
         spec["parameters"] = .object(parameters.mapValues { .string($0) })
         spec["pgHBA"] = ["hostssl app app 127.0.0.1/32 scram-sha-256"]
         if pooler { spec["pooler"] = ["enabled": true, "poolMode": "transaction", "defaultPoolSize": 5] }
@@ -44,16 +58,13 @@ final class PostgresTestSite: Sendable {
             "apiVersion": "quartermaster.dev/v1alpha1", "kind": "PostgresInstance",
             "metadata": ["name": "pg", "namespace": "ns"],
             "spec": .object(spec),
-            "status": [
-                "targetPrimary": .string(targetPrimary),
-                "instancesStatus": .array(
-                    pods.map { ["name": .string($0), "podIP": .string(podIPs[$0] ?? "127.0.0.1")] }),
-            ],
+            "status": .object(status),
         ]
     }
 
     /// Replaces the spec file (written beside, then renamed: a reader never sees half of it).
-    func writeSpec(_ object: JSONValue) throws {
+    func writeSpec(_ object: JSONValue, to path: String? = nil) throws {
+        let specFile = path ?? self.specFile
         let temporary = specFile + ".tmp"
         try KubeJSON.encode(object).write(to: URL(fileURLWithPath: temporary))
         chmod(temporary, 0o644)
@@ -75,18 +86,23 @@ final class PostgresTestSite: Sendable {
     }
 
     /// Starts `quartermaster instance run` for `layout` as `postgres`; replicas reach the primary
-    /// on `primaryPort`.
-    func startInstance(_ layout: InstanceLayout, primaryPort: Int? = nil, extraArguments: [String] = []) throws
-        -> RunningManager
-    {
+    /// on `primaryPort`, and each of `peers` at its own port (`--peer-port`). All share the
+    /// site's lease file (next to `specFile` when one is given).
+    func startInstance(
+        _ layout: InstanceLayout, primaryPort: Int? = nil, peers: [InstanceLayout] = [], extraArguments: [String] = [],
+        specFile: String? = nil
+    ) throws -> RunningManager {
         try FileManager.default.createDirectory(atPath: "\(root)/\(layout.pod)", withIntermediateDirectories: true)
         try PostgresTestEnvironment.chownToPostgres("\(root)/\(layout.pod)")
         var arguments = [
             "instance", "run", "--cluster", "pg", "--pgdata", layout.pgdata, "--bin-dir",
             PostgresTestEnvironment.binDirectory,
-            "--run-dir", layout.runDirectory, "--secrets-dir", secrets, "--spec-file", specFile, "--poll-interval", "1",
+            "--run-dir", layout.runDirectory, "--secrets-dir", secrets, "--spec-file", specFile ?? self.specFile,
+            "--poll-interval", "1",
         ]
         if let primaryPort { arguments += ["--primary-port", String(primaryPort)] }
+        arguments += ["--lease-file", specFile.map { $0 + ".lease" } ?? leaseFile]
+        for peer in peers { arguments += ["--peer-port", "\(peer.pod)=\(peer.postgresPort)"] }
         let environment = [
             "POD_NAME": layout.pod, "POD_NAMESPACE": "ns", "PGPORT": String(layout.postgresPort),
             "QUARTERMASTER_STATUS_PORT": String(layout.statusPort),

@@ -23,7 +23,30 @@ struct StatusAndMetricsTests {
                 "replayLsn": .null, "replicationLagBytes": 16, "pendingRestart": true,
                 "pendingRestartParameters": ["shared_buffers"], "postgresVersion": 15, "streaming": false,
                 "replicas": [["applicationName": "pg-2", "state": "streaming", "replayLsn": "0/3000138"]],
+                "archiving": .null, "recovery": .null,
+                "fenced": false, "dataVolume": .null, "message": .null,
             ])
+    }
+
+    @Test("failover and volume fields: fenced, dataVolume, walVolume (only with a WAL directory), message")
+    func failoverAndVolumes() throws {
+        var s = InstanceStatus(pod: "pg-1", observation: nil)
+        s.fenced = true
+        s.dataVolume = VolumeUsage(usedBytes: 10, capacityBytes: 100)
+        s.message = "rewindFailed: could not connect"
+        var json = try KubeJSON.decode(JSONValue.self, from: KubeJSON.encode(s))
+        #expect(json["fenced"] == true)
+        #expect(json["dataVolume"] == ["usedBytes": 10, "capacityBytes": 100])
+        #expect(json["walVolume"] == nil)
+        #expect(json["message"] == "rewindFailed: could not connect")
+        s.walVolume = VolumeUsage(usedBytes: 1, capacityBytes: 2)
+        json = try KubeJSON.decode(JSONValue.self, from: KubeJSON.encode(s))
+        #expect(json["walVolume"] == ["usedBytes": 1, "capacityBytes": 2])
+        // statvfs of a real directory: used within capacity, capacity above zero.
+        let usage = try #require(VolumeUsage.ofParent(FileManager.default.temporaryDirectory.path + "/x"))
+        #expect(usage.capacityBytes > 0)
+        #expect(usage.usedBytes <= usage.capacityBytes)
+        #expect(VolumeUsage.of("/nonexistent-\(UUID().uuidString)") == nil)
     }
 
     @Test(
@@ -70,5 +93,21 @@ struct StatusAndMetricsTests {
         #expect(
             InstanceMetricsText.render(nil)
                 == "# HELP pg_up Whether PostgreSQL answers queries (1) or not (0).\n# TYPE pg_up gauge\npg_up 0\n")
+    }
+
+    @Test("metrics: volume usage per volume, also while PostgreSQL does not answer")
+    func volumeMetrics() {
+        let text = InstanceMetricsText.render(
+            nil,
+            volumes: [
+                ("data", VolumeUsage(usedBytes: 5, capacityBytes: 50)), ("wal", VolumeUsage(usedBytes: 1, capacityBytes: 9)),
+            ])
+        for line in [
+            "pg_up 0", "# TYPE pg_volume_used_bytes gauge", "pg_volume_used_bytes{volume=\"data\"} 5",
+            "pg_volume_used_bytes{volume=\"wal\"} 1", "pg_volume_capacity_bytes{volume=\"data\"} 50",
+            "pg_volume_capacity_bytes{volume=\"wal\"} 9",
+        ] {
+            #expect(text.contains(line + "\n"), "\(line)")
+        }
     }
 }

@@ -43,6 +43,12 @@ public struct InstanceReport: Codable, Sendable, Hashable {
     public var streaming: Bool
     /// The primary's replicas.
     public var replicas: [Replica]
+    // Failover and disk (issue 12); absent from older instance managers.
+    /// The instance manager fenced PostgreSQL (killed it and keeps it down). Default false.
+    public var fenced: Bool = false
+    public var dataVolume: PostgresVolumeUsage? = nil
+    /// Only with a separate WAL volume.
+    public var walVolume: PostgresVolumeUsage? = nil
 
     public init(
         pod: String, role: String, ready: Bool, timeline: Int? = nil, lsn: String? = nil, receivedLsn: String? = nil,
@@ -68,6 +74,7 @@ public struct InstanceReport: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case pod, role, ready, timeline, lsn, receivedLsn, replayLsn, replicationLagBytes, pendingRestart
         case pendingRestartParameters, postgresVersion, streaming, replicas
+        case fenced, dataVolume, walVolume
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,6 +92,9 @@ public struct InstanceReport: Codable, Sendable, Hashable {
         postgresVersion = try c.decodeIfPresent(Int.self, forKey: .postgresVersion)
         streaming = try c.decodeIfPresent(Bool.self, forKey: .streaming) ?? false
         replicas = try c.decodeIfPresent([Replica].self, forKey: .replicas) ?? []
+        fenced = try c.decodeIfPresent(Bool.self, forKey: .fenced) ?? false
+        dataVolume = try c.decodeIfPresent(PostgresVolumeUsage.self, forKey: .dataVolume)
+        walVolume = try c.decodeIfPresent(PostgresVolumeUsage.self, forKey: .walVolume)
     }
 
     /// ``role`` as a pod role, `nil` when it is neither `primary` nor `replica`.

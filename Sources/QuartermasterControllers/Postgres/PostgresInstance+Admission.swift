@@ -7,6 +7,7 @@ extension PostgresInstance {
     /// - `InvalidParameters`: ``PostgresParameters/violations(of:)`` (operator-controlled
     ///   parameters, `trust` and include lines, identifiers and reserved database and owner
     ///   names);
+    /// - `InvalidSynchronous`: ``PostgresSynchronous/violation(instances:)``;
     /// - `MajorVersionChange`: on UPDATE, a `spec.postgresVersion` other than the major the
     ///   stored object's status says is running (``PostgresInstanceStatus/postgresVersion``);
     ///   before an instance has run, the version may change;
@@ -20,6 +21,9 @@ extension PostgresInstance {
             let instance = try input.decode(PostgresInstance.self)
             var problems = instance.spec.boundViolations.map { "InvalidSpec: \($0)" }
             problems += PostgresParameters.violations(of: instance.spec).map { "InvalidParameters: \($0)" }
+            if let violation = instance.spec.synchronous?.violation(instances: instance.spec.instances) {
+                problems.append("InvalidSynchronous: \(violation)")
+            }
             if input.operation == .update, let old = input.oldObject {
                 let stored = try KubeJSON.decode(PostgresInstance.self, from: KubeJSON.encode(old))
                 if let running = stored.status?.postgresVersion, running != instance.spec.postgresVersion {

@@ -13,19 +13,13 @@ extension PostgresInstance {
     public static var declaration: KindDeclaration {
         KindDeclaration(
             objectType: PostgresInstance.self, crd: customResourceDefinition,
-            managerRules: [
+            managerRules: PostgresInstanceRoleRules.managerRules + [
                 DocumentedPolicyRule(
                     """
                     The secret-copies finalizer (held while the app Secret is copied into other namespaces), added
                     and removed with a JSON patch guarded by the resource version.
                     """,
                     PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["patch"])),
-                DocumentedPolicyRule(
-                    """
-                    The instances' Role grants get on their own PostgresInstance (resourceNames), and RBAC lets
-                    the operator create a Role only with permissions it holds itself (no escalate or bind needed).
-                    """,
-                    PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["get"])),
                 DocumentedPolicyRule(
                     """
                     One Pod per instance (no StatefulSet): created, cached, read before the first create when the

@@ -27,6 +27,9 @@ public struct PostgresInstanceCaches: Sendable {
     /// Every Tenant (cluster-scoped), for the policy and suspension of the namespace's Tenant
     /// (``TenantEnforcement``); `nil` in tests that build the reconciler without it (no policy).
     public var tenants: Store<Tenant>?
+    /// StorageClasses (cluster-scoped), for `allowVolumeExpansion` before a full claim grows;
+    /// `nil`: every class counts as not expandable.
+    public var storageClasses: Store<StorageClass>? = nil
 
     public init(
         instances: Store<PostgresInstance>, pods: Store<Pod> = Store(), claims: Store<PersistentVolumeClaim> = Store(),

@@ -18,6 +18,8 @@ import KubeRuntime
 ///   PostgresInstances that list it in `spec.secretNamespaces` (its
 ///   `quartermaster.dev/accept-secrets-from` annotation). Other namespaces are read from the API
 ///   server when a copy is made (and their annotation seen on the next periodic reconcile).
+/// - StorageClasses (cluster-scoped): whether a full claim may grow (`allowVolumeExpansion`); a
+///   class's change reconciles the PostgresInstances that name it.
 /// - Tenants (cluster-scoped, the Tenant controller's informer): a Tenant's change reconciles
 ///   the PostgresInstances of its namespace, for its suspension and policy (``TenantEnforcement``).
 /// - The instance managers' reports are polled (``ControllerSettings/instanceStatusClient``):
@@ -33,7 +35,7 @@ public enum PostgresInstanceController {
             cache: cache, name: name, primary: settings.reflectorOptions(),
             options: settings.controllerOptions(for: PostgresInstance.self))
         let instances = builder.primary
-        let caches = PostgresInstanceCaches(
+        var caches = PostgresInstanceCaches(
             instances: instances,
             pods: builder.owns(Pod.self),
             claims: builder.owns(PersistentVolumeClaim.self),
@@ -54,12 +56,19 @@ public enum PostgresInstanceController {
                 let namespace = tenant.namespaceName
                 return namespace.isEmpty ? [] : instances.list(namespace: namespace).map(\.key)
             })
+        caches.storageClasses = builder.watches(StorageClass.self) { storageClass in
+            guard let className = storageClass.metadata.name else { return [] }
+            return instances.list().filter { instance in
+                instance.spec.storage.storageClassName == className || instance.spec.walStorage?.storageClassName == className
+            }.map(\.key)
+        }
         return builder.complete(
             PostgresInstanceReconciler(
                 client: client, caches: caches, events: settings.events, discovery: discovery,
                 statusClient: settings.instanceStatusClient,
                 settings: PostgresInstanceReconciler.Settings(
                     operatorImage: settings.postgresOperatorImage, operatorNamespace: settings.operatorNamespace,
-                    clusterDomain: settings.clusterDomain)))
+                    clusterDomain: settings.clusterDomain),
+                clock: settings.postgresClock, registry: settings.registry))
     }
 }

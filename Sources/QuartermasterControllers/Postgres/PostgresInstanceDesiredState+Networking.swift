@@ -121,13 +121,7 @@ extension PostgresInstanceDesiredState.Context {
 
     /// `get` on this PostgresInstance only.
     func role() -> Role {
-        Role(
-            metadata: metadata(names.role, component: "instance"),
-            rules: [
-                PolicyRule(
-                    apiGroups: [PostgresInstance.resource.group], resources: [PostgresInstance.resource.plural], verbs: ["get"],
-                    resourceNames: [names.instance])
-            ])
+        Role(metadata: metadata(names.role, component: "instance"), rules: PostgresInstanceRoleRules.rules(instance: names.instance))
     }
 
     func roleBinding() -> RoleBinding {

@@ -10,7 +10,7 @@ import KubeCore
 /// - Pods carry ``podSpecHashAnnotation``, the hash of their spec: a pod whose annotation differs
 ///   from the desired one is replaced (deleted, then created again) by the reconciler.
 /// - Role labels follow the instance managers' reports (`observation.reportedRoles`), else the
-///   target primary.
+///   target primary; an instance in `status.fencedInstances` is labelled `fenced`.
 /// - Suspended (`spec.suspended` or the namespace's Tenant): no pods and no pooler; claims,
 ///   Secrets and Services stay.
 public enum PostgresInstanceDesiredState {
@@ -56,12 +56,14 @@ public enum PostgresInstanceDesiredState {
 
         let claims = topology.serials.flatMap { context.claims(serial: $0) }
         let roles = observation.reportedRoles
+        let fenced = Set(instance.status?.fencedInstances ?? [])
         let pods: [Pod] =
             context.suspended
             ? []
             : topology.serials.map { serial -> Pod in
                 let name = names.pod(serial: serial)
-                let role: PostgresPodRole = roles[name] ?? (name == targetPrimary ? .primary : .replica)
+                let role: PostgresPodRole =
+                    fenced.contains(name) ? .fenced : roles[name] ?? (name == targetPrimary ? .primary : .replica)
                 return context.pod(serial: serial, role: role)
             }
         let removedClaims = topology.removed.flatMap { serial in

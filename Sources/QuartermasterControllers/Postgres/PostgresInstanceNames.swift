@@ -57,6 +57,8 @@ public struct PostgresInstanceNames: Sendable, Hashable {
     public var serviceAccount: String { instance }
     public var role: String { "\(instance)-instance" }
     public var roleBinding: String { "\(instance)-instance" }
+    /// The primary lease (coordination.k8s.io Lease) the primary's instance manager holds.
+    public var primaryLease: String { "\(instance)-primary" }
     public var networkPolicy: String { instance }
     public var poolerNetworkPolicy: String { "\(instance)-pooler" }
     public var podDisruptionBudget: String { "\(instance)-primary" }

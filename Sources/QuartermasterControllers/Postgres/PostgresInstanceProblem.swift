@@ -8,6 +8,8 @@ public struct PostgresInstanceProblem: Error, Sendable, Hashable, CustomStringCo
         case majorVersionChange = "MajorVersionChange"
         /// A parameter the operator controls, or a `trust` pg_hba line.
         case invalidParameters = "InvalidParameters"
+        /// `spec.synchronous.number` is not smaller than `spec.instances` (``PostgresSynchronous``).
+        case invalidSynchronous = "InvalidSynchronous"
         /// A value this operator does not know or cannot read (an unknown enum value, a bound
         /// broken by an object stored under an older schema, a quantity that does not parse).
         case invalidSpec = "InvalidSpec"

@@ -3,6 +3,7 @@ import KubeClient
 import KubeCore
 import KubeRuntime
 import Logging
+import Prometheus
 
 /// Reconciles one `PostgresInstance`: observes its objects (caches) and its instance managers'
 /// reports, diffs against ``PostgresInstanceDesiredState``, applies what differs and reports
@@ -67,12 +68,19 @@ public struct PostgresInstanceReconciler: Reconciler {
     public let statusClient: any InstanceStatusClient
     public let settings: Settings
     let now: @Sendable () -> Date
+    /// Failover timing (how long the primary has been unhealthy); tests inject a manual clock.
+    let clock: any RuntimeClock
+    let failoverTracking = PostgresFailoverTracking()
+    let volumeMetrics: PostgresVolumeMetrics?
 
     public init(
         client: KubeClient, caches: PostgresInstanceCaches, events: EventRecorder? = nil, discovery: APIDiscovery? = nil,
         statusClient: any InstanceStatusClient = HTTPInstanceStatusClient(), settings: Settings = Settings(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, clock: any RuntimeClock = ContinuousRuntimeClock(),
+        registry: PrometheusCollectorRegistry? = nil
     ) {
+        self.clock = clock
+        self.volumeMetrics = registry.map(PostgresVolumeMetrics.init(registry:))
         self.client = client
         self.caches = caches
         self.applier = DesiredStateApplier(client: client, identity: .quartermaster)
@@ -104,6 +112,7 @@ public struct PostgresInstanceReconciler: Reconciler {
         var problems = PostgresInstanceValidation.problems(of: instance, tenant: tenant)
         var refused = false
         var desired: PostgresInstanceDesiredObjects?
+        var failover: PostgresFailoverStep?
         if problems.isEmpty {
             do {
                 switch try await ensureSecrets(instance, observed: observed, logger: logger) {
@@ -111,8 +120,10 @@ public struct PostgresInstanceReconciler: Reconciler {
                     return .requeue
                 case .ready(let app):
                     observed.appSecret = app
+                    failover = try await stepFailoverAndDisk(
+                        instance, observed: observed, suspended: instance.spec.suspended || tenant.suspended, logger: logger)
                     let objects = try PostgresInstanceDesiredState.compute(
-                        instance: instance, observation: observed.condensed(problems: []),
+                        instance: failover?.instance ?? instance, observation: observed.condensed(problems: []),
                         settings: desiredSettings(podDisruptionBudgetServed: observed.podDisruptionBudgetServed == true),
                         tenant: tenant)
                     desired = objects
@@ -137,12 +148,18 @@ public struct PostgresInstanceReconciler: Reconciler {
             observed.pods = try await deletePodsWhileStalled(instance, observed: observed, logger: logger)
         }
 
-        let status = PostgresInstanceStatusComputation.compute(
-            instance: instance, observation: observed.condensed(problems: problems),
-            targetPrimary: desired?.targetPrimary, now: now())
+        let planned = failover?.instance ?? instance
+        let status = PostgresInstanceStatusComputation.withFailover(
+            PostgresInstanceStatusComputation.compute(
+                instance: planned, observation: observed.condensed(problems: problems),
+                targetPrimary: desired?.targetPrimary, now: now()),
+            planned: planned.status, reports: observed.reports, diskPressure: failover?.disk?.condition,
+            generation: instance.metadata.generation, now: now())
         let outcome = try await statusWriter.write(status, of: instance, wording: Self.eventWording(problems: problems))
         if refused, outcome != .gone { return .requeue }
-        let poll = status.phase == .ready ? Self.readyPollInterval : Self.notReadyPollInterval
+        let poll = min(
+            status.phase == .ready ? Self.readyPollInterval : Self.notReadyPollInterval,
+            failover?.requeueAfter ?? Self.readyPollInterval)
         return outcome.result(otherwise: .requeueAfter(poll))
     }
 

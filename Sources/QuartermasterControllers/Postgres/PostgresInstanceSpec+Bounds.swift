@@ -29,6 +29,9 @@ extension PostgresInstanceSpec {
                 quantity("resources.\(part).\(name)", amount)
             }
         }
+        range("failoverDelay", failoverDelay, Self.failoverDelayBounds)
+        problems += storage.maxSizeViolations(field: "storage")
+        problems += walStorage?.maxSizeViolations(field: "walStorage") ?? []
         if let image, image.isEmpty || image.count > QuartermasterSchemaNodes.imageLength {
             problems.append("image: must be 1 to \(QuartermasterSchemaNodes.imageLength) characters")
         }

@@ -33,7 +33,7 @@ extension PostgresInstanceSpec {
                 "instances": .integer(
                     "Number of instances: 1 is a primary only, more adds streaming replicas; at most \(maxInstances).",
                     default: Int64(defaultInstances), minimum: 1, maximum: Int64(maxInstances)),
-                "storage": Volume.schema(description: "Data volume of each instance.", defaultSize: defaultStorageSize),
+                "storage": PostgresVolume.schema(description: "Data volume of each instance.", defaultSize: defaultStorageSize),
                 "walStorage": walVolumeSchema,
                 "resources": resources,
                 "database": identifier("The application database, owned by owner.", default: defaultDatabase),
@@ -95,22 +95,18 @@ extension PostgresInstanceSpec {
                 "metrics": .object(
                     "Prometheus metrics.", default: [:],
                     ["enabled": .boolean("Serve metrics on port 9187 of every instance.", default: true)]),
+                "failoverDelay": .integer(
+                    "Seconds the primary may fail its health reports before the operator promotes the most advanced replica; also the primary lease's duration.",
+                    default: Int64(defaultFailoverDelay), minimum: Int64(failoverDelayBounds.lowerBound),
+                    maximum: Int64(failoverDelayBounds.upperBound)),
+                "synchronous": PostgresSynchronous.schema,
             ])
     }
 
     /// `walStorage`: like `storage`, but without a default (omitted keeps WAL in the data volume).
     private static var walVolumeSchema: JSONSchemaProperty {
-        var volume = Volume.schema(
-            description: "A separate WAL volume for each instance; omitted keeps WAL in the data volume.",
-            defaultSize: defaultStorageSize)
-        volume.defaultValue = nil
-        volume.required = ["size"]
-        volume.properties = volume.properties?.map { property in
-            var schema = property.schema
-            schema.defaultValue = nil
-            return (property.name, schema)
-        }
-        return volume
+        PostgresVolume.schema(
+            description: "A separate WAL volume for each instance; omitted keeps WAL in the data volume.", defaultSize: nil)
     }
 
     private static func identifier(_ description: String, default value: String) -> JSONSchemaProperty {

@@ -58,6 +58,12 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
     public var tolerations: [JSONValue]?
     public var affinity: JSONValue?
     public var metrics: Metrics
+    // Failover (issue 12).
+    /// Seconds the primary may be unhealthy before the operator fails over; also the primary
+    /// lease's duration. 2...``maxFailoverDelay``, default ``defaultFailoverDelay`` (5).
+    public var failoverDelay: Int = defaultFailoverDelay
+    /// Synchronous replication; `nil` (the default): asynchronous.
+    public var synchronous: PostgresSynchronous? = nil
     /// Enum values of this object (not of nested ones) that this operator does not know, as
     /// messages; filled while decoding, never encoded. See ``unrecognizedValues``.
     public var unknownValues: [String] = []
@@ -73,6 +79,10 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
     /// for objects stored under an older schema).
     public static let maxInstances = 9
     public static let defaultInstances = 1
+    /// Default ``failoverDelay``: 5 seconds.
+    public static let defaultFailoverDelay = 5
+    /// Bounds of ``failoverDelay``: 2...300 seconds.
+    public static let failoverDelayBounds = 2...300
     /// Default size of the data volume: `10Gi`.
     public static let defaultStorageSize = "10Gi"
     /// Default database and owner name: `app`.
@@ -86,8 +96,8 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
     /// Same shape and decoding as IPFSCluster's (`requests` and `limits` by resource name,
     /// quantities kept as strings, an integer such as `cpu: 1` included).
     public typealias ResourceRequirements = IPFSClusterSpec.ResourceRequirements
-    /// A PersistentVolumeClaim's `size` and optional `storageClassName`, as IPFSCluster's.
-    public typealias Volume = IPFSClusterSpec.Volume
+    /// A PersistentVolumeClaim's `size`, optional `storageClassName` and `maxSize`.
+    public typealias Volume = PostgresVolume
     /// `Retain` or `Delete`, as IPFSCluster's.
     public typealias PVCRetention = IPFSClusterSpec.PVCRetention
 
@@ -127,6 +137,7 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
         case postgresVersion, image, instances, storage, walStorage, resources, database, owner, parameters, pgHBA
         case pooler, exposure, allowedNamespaces, secretNamespaces, suspended, pvcRetention, nodeSelector
         case tolerations, affinity, metrics
+        case failoverDelay, synchronous
     }
 
     public init(from decoder: any Decoder) throws {
@@ -156,6 +167,8 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
         tolerations = try c.decodeIfPresent([JSONValue].self, forKey: .tolerations)
         affinity = try c.decodeIfPresent(JSONValue.self, forKey: .affinity)
         metrics = try c.decodeIfPresent(Metrics.self, forKey: .metrics) ?? Metrics()
+        failoverDelay = try c.decodeIfPresent(Int.self, forKey: .failoverDelay) ?? Self.defaultFailoverDelay
+        synchronous = try c.decodeIfPresent(PostgresSynchronous.self, forKey: .synchronous)
     }
 
     /// The PgBouncer pooler: a Deployment and the Service `<name>-pooler` in front of the primary.

@@ -10,6 +10,10 @@ public struct PostgresInstanceStatus: ConditionedStatus {
         case pending = "Pending", provisioning = "Provisioning", ready = "Ready", degraded = "Degraded", failed = "Failed"
         /// `spec.suspended`: the pods are (being) deleted; volumes and Secrets kept.
         case suspended = "Suspended"
+        /// A failover was decided; the new target primary has not reported primary yet.
+        case failingOver = "FailingOver"
+        /// A switchover was asked for; the new target primary has not reported primary yet.
+        case switchingOver = "SwitchingOver"
     }
 
     /// What an instance's manager reports of the instance (its `/status`).
@@ -30,6 +34,14 @@ public struct PostgresInstanceStatus: ConditionedStatus {
         public var replicationLagBytes: Int?
         /// A changed parameter waits for a restart.
         public var pendingRestart: Bool?
+        // Failover and disk (issue 12).
+        /// WAL received (replica), `X/Y`: how far a replica could be promoted.
+        public var receivedLsn: String? = nil
+        public var dataVolume: PostgresVolumeUsage? = nil
+        /// Only with `spec.walStorage`.
+        public var walVolume: PostgresVolumeUsage? = nil
+        /// The operator fenced it (in `status.fencedInstances`) or its manager says it fenced itself.
+        public var fenced: Bool? = nil
 
         public init(
             name: String, role: Role = .unknown, ready: Bool = false, podIP: String? = nil, timeline: Int? = nil,
@@ -47,6 +59,7 @@ public struct PostgresInstanceStatus: ConditionedStatus {
 
         enum CodingKeys: String, CodingKey {
             case name, role, ready, podIP, timeline, lsn, replicationLagBytes, pendingRestart
+            case receivedLsn, dataVolume, walVolume, fenced
         }
         /// An unknown role (a newer manager's) reads as `unknown`; a missing `ready` as false.
         public init(from decoder: any Decoder) throws {
@@ -59,6 +72,10 @@ public struct PostgresInstanceStatus: ConditionedStatus {
             lsn = try c.decodeIfPresent(String.self, forKey: .lsn)
             replicationLagBytes = try c.decodeIfPresent(Int.self, forKey: .replicationLagBytes)
             pendingRestart = try c.decodeIfPresent(Bool.self, forKey: .pendingRestart)
+            receivedLsn = try c.decodeIfPresent(String.self, forKey: .receivedLsn)
+            dataVolume = try c.decodeIfPresent(PostgresVolumeUsage.self, forKey: .dataVolume)
+            walVolume = try c.decodeIfPresent(PostgresVolumeUsage.self, forKey: .walVolume)
+            fenced = try c.decodeIfPresent(Bool.self, forKey: .fenced)
         }
     }
 
@@ -115,6 +132,16 @@ public struct PostgresInstanceStatus: ConditionedStatus {
     /// The application Secret (`<name>-app`).
     public var credentialsSecretRef: SecretReference?
     public var conditions: [Condition]?
+    // Failover (issue 12).
+    /// When `targetPrimary` last changed by a failover or switchover, RFC 3339 UTC.
+    public var targetPrimaryTimestamp: String? = nil
+    /// Instances the operator fenced (pod role label `fenced`): removed once they report role
+    /// replica and streaming.
+    public var fencedInstances: [String]? = nil
+    /// Changes of primary, newest last, at most ``PostgresPromotion/kept``.
+    public var promotions: [PostgresPromotion]? = nil
+    /// The `quartermaster.dev/switchover-to` value handled last.
+    public var lastSwitchoverRequest: String? = nil
 
     public init(
         observedGeneration: Int64? = nil, phase: Phase? = nil, instances: Int? = nil, readyInstances: Int? = nil,
@@ -143,7 +170,7 @@ public struct PostgresInstanceStatus: ConditionedStatus {
             [
                 "observedGeneration": .integer("The spec generation this status reflects.", format: "int64"),
                 "phase": .string(
-                    "Summary: Pending, Provisioning, Ready, Degraded, Failed or Suspended.",
+                    "Summary: Pending, Provisioning, Ready, Degraded, Failed, Suspended, FailingOver or SwitchingOver.",
                     enum: Phase.allCases.map(\.rawValue)),
                 "instances": .integer("Number of instance pods that exist."),
                 "readyInstances": .integer("Number of instances that are ready (primary accepting connections, replicas streaming)."),
@@ -164,6 +191,10 @@ public struct PostgresInstanceStatus: ConditionedStatus {
                             "lsn": .string("WAL position (primary) or replay position (replica)."),
                             "replicationLagBytes": .integer("Bytes the replica's replay is behind the primary.", format: "int64"),
                             "pendingRestart": .boolean("A changed parameter takes effect only after a restart."),
+                            "receivedLsn": .string("WAL received (replica)."),
+                            "dataVolume": PostgresVolumeUsage.schema("Usage of the data volume."),
+                            "walVolume": PostgresVolumeUsage.schema("Usage of the WAL volume (with walStorage)."),
+                            "fenced": .boolean("The instance is fenced: it must not run as a primary."),
                         ])),
                 "endpoints": .object(
                     "Addresses of the Services.",
@@ -177,6 +208,14 @@ public struct PostgresInstanceStatus: ConditionedStatus {
                     "Secret holding the application's credentials (username, password, host, port, dbname, uri, jdbc-uri, pgpass, ca.crt).",
                     required: ["name"],
                     ["name": .string("Name of the Secret in this namespace.")]),
+                "targetPrimaryTimestamp": .string(
+                    "When targetPrimary last changed by a failover or switchover.", format: "date-time"),
+                "fencedInstances": .array(
+                    "Instances the operator fenced (role label fenced) until they rejoin as streaming replicas.",
+                    of: .string("Pod name.")),
+                "promotions": .array(
+                    "Changes of primary, newest last, at most \(PostgresPromotion.kept).", of: PostgresPromotion.schema),
+                "lastSwitchoverRequest": .string("The quartermaster.dev/switchover-to value handled last."),
                 "conditions": QuartermasterSchemaNodes.conditions(
                     "Latest observations of the instances' state.",
                     required: ["type", "status", "lastTransitionTime", "reason", "message"]),

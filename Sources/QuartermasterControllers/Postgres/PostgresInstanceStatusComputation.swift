@@ -119,6 +119,8 @@ public enum PostgresInstanceStatusComputation {
         case .provisioning:
             set(readyCondition, .false, "Provisioning", progress)
             set(reconcilingCondition, .true, "Provisioning", progress)
+        case .failingOver, .switchingOver:
+            break  // Set by withFailover(_:planned:reports:diskPressure:generation:now:), never here.
         }
         if phase != .failed { set(stalledCondition, .false, "NoProblems", "no problem stops the reconciler") }
         if !observation.podDisruptionBudgetServed && spec.instances > 1 && !suspended {

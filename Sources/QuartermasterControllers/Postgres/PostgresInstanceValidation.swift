@@ -3,7 +3,8 @@
 /// `status.postgresVersion`) and parameters or pg_hba lines the operator refuses
 /// (`InvalidParameters`, from ``PostgresParameters/violations(of:)``), and values the operator
 /// does not know or bounds broken by an object stored under an older schema (`InvalidSpec`), and
-/// the namespace's Tenant policy (`PolicyViolation`, ``TenantEnforcement``).
+/// the namespace's Tenant policy (`PolicyViolation`, ``TenantEnforcement``), and a
+/// `spec.synchronous.number` not smaller than `spec.instances` (`InvalidSynchronous`).
 public enum PostgresInstanceValidation {
     public static func problems(
         of instance: PostgresInstance, tenant: TenantEnforcement = .unrestricted
@@ -31,8 +32,16 @@ public enum PostgresInstanceValidation {
         if spec.pooler.enabled, !(1...PostgresInstanceSpec.maxInstances).contains(spec.pooler.instances) {
             invalid.append("spec.pooler.instances: \(spec.pooler.instances) is outside 1...\(PostgresInstanceSpec.maxInstances)")
         }
+        if !PostgresInstanceSpec.failoverDelayBounds.contains(spec.failoverDelay) {
+            invalid.append("spec.failoverDelay: \(spec.failoverDelay) is outside 2...300")
+        }
+        invalid += spec.storage.maxSizeViolations(field: "spec.storage")
+        invalid += spec.walStorage?.maxSizeViolations(field: "spec.walStorage") ?? []
         if !invalid.isEmpty {
             problems.append(PostgresInstanceProblem(reason: .invalidSpec, message: invalid.joined(separator: "; ")))
+        }
+        if let violation = spec.synchronous?.violation(instances: spec.instances) {
+            problems.append(PostgresInstanceProblem(reason: .invalidSynchronous, message: violation))
         }
         let refused = PostgresParameters.violations(of: spec)
         if !refused.isEmpty {

@@ -18,7 +18,7 @@ public enum PostgresParameters {
         "archive_mode", "archive_command", "archive_library", "archive_cleanup_command", "restore_command",
         "recovery_end_command", "recovery_target*", "primary_conninfo", "primary_slot_name", "promote_trigger_file",
         "ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file", "ssl_crl_file", "ssl_crl_dir",
-        "ssl_passphrase_command",
+        "ssl_passphrase_command", "synchronous_standby_names", "synchronous_commit",
     ]
 
     /// Whether `name` is one of ``operatorControlled`` (case-insensitive; `*` entries are prefixes).

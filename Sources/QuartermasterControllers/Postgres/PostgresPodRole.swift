@@ -2,4 +2,7 @@
 public enum PostgresPodRole: String, Sendable, Hashable, CaseIterable {
     case primary
     case replica
+    /// Fenced by the operator (``PostgresInstanceStatus/fencedInstances``): selected by neither
+    /// the `-rw` nor the `-ro` Service.
+    case fenced
 }

@@ -32,6 +32,9 @@ public struct ControllerSettings: Sendable {
     /// How the PostgresInstance reconciler asks instance managers for their reports. Default
     /// ``HTTPInstanceStatusClient`` (HTTP GET `http://<podIP>:8000/status`); tests inject their own.
     public var instanceStatusClient: any InstanceStatusClient
+    /// The monotonic clock of the PostgresInstance reconciler's failover timing
+    /// (`spec.failoverDelay`). Default ``ContinuousRuntimeClock``; tests inject a manual clock.
+    public var postgresClock: any RuntimeClock = ContinuousRuntimeClock()
 
     /// `ghcr.io/quartermaster-dev/quartermaster:<version>`.
     public static let defaultPostgresOperatorImage = "ghcr.io/quartermaster-dev/quartermaster:\(QuartermasterVersion.current)"

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import KubeClient
+import KubeCore
+import QuartermasterControllers
+
+/// `quartermaster switchover NAME --to POD [-n NS]`: asks for a planned switchover of the
+/// PostgresInstance NAME to its replica POD by setting the annotation
+/// `quartermaster.dev/switchover-to: POD@<unix time>` (a merge patch of that annotation
+/// alone). The operator switches over once the primary is healthy and POD is a ready,
+/// streaming replica (docs/postgres-failover.md); the handled value shows in
+/// `status.lastSwitchoverRequest`.
+struct SwitchoverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchover",
+        abstract: "Ask for a planned switchover of a PostgresInstance to one of its replicas.")
+
+    @Argument(help: "The PostgresInstance.")
+    var name: String
+
+    @Option(help: "The replica (pod name, e.g. pg-2) to promote.")
+    var to: String
+
+    @Option(name: [.short, .long], help: "Namespace (default: the kubeconfig context's, else default).")
+    var namespace: String?
+
+    @Option(help: "Path to a kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster).")
+    var kubeconfig: String?
+
+    @Option(help: "The kubeconfig context to use (default: its current-context).")
+    var context: String?
+
+    func run() async throws {
+        let configuration: ClientConfiguration
+        do {
+            configuration = try KubeconfigLoader.load(path: kubeconfig, context: context)
+        } catch {
+            FileHandleOutput.standardError("quartermaster switchover: \(error)")
+            throw ExitCode(2)
+        }
+        let namespace = namespace ?? configuration.namespace ?? "default"
+        let client = try KubeClient(configuration: configuration, identity: .quartermaster)
+        let request = "\(to)@\(Int(Date().timeIntervalSince1970))"
+        do {
+            _ = try await client.mergePatch(
+                PostgresInstance.self, name: name, namespace: namespace,
+                patch: ["metadata": ["annotations": [PostgresFailoverPlan.switchoverAnnotation: .string(request)]]])
+        } catch KubeAPIError.notFound {
+            FileHandleOutput.standardError("quartermaster switchover: PostgresInstance \(namespace)/\(name) not found")
+            throw ExitCode(1)
+        }
+        print("switchover of \(namespace)/\(name) to \(to) requested (\(PostgresFailoverPlan.switchoverAnnotation)=\(request))")
+    }
+}
