@@ -32,15 +32,6 @@ struct PostgresFailoverIntegrationTests {
     /// How many commits the writers must have acknowledged before the fault: writing works.
     static let commitsBeforeFault = 20
 
-    /// Whether the PostgresInstance kind has the failover fields yet (`spec.failoverDelay`,
-    /// from the failover branches): until it does, the tests cannot run and say so.
-    static let failoverInKind: Bool = {
-        guard let encoded = try? JSONEncoder().encode(PostgresInstanceSpec()) else { return false }
-        return String(decoding: encoded, as: UTF8.self).contains("\"failoverDelay\"")
-    }()
-    static let failoverMissing =
-        "PostgresInstance has no spec.failoverDelay/synchronous yet: needs the operator's failover (branch foop) and the instance manager's roles and lease (branch foim)"
-
     enum Fault: String {
         case crash = "a crashed primary"
         case freeze = "a hung primary"
@@ -72,8 +63,7 @@ struct PostgresFailoverIntegrationTests {
     @Test(
         "a crashed primary: a replica is promoted with every acknowledged commit, the old primary comes back as a replica that refuses writes",
         .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"),
-        .enabled(if: PostgresInstanceIntegrationTests.runnable, "\(PostgresInstanceIntegrationTests.skipReason)"),
-        .enabled(if: failoverInKind, "\(failoverMissing)"))
+        .enabled(if: PostgresInstanceIntegrationTests.runnable, "\(PostgresInstanceIntegrationTests.skipReason)"))
     func crashedPrimary() async throws {
         try await failover(.crash)
     }
@@ -81,8 +71,7 @@ struct PostgresFailoverIntegrationTests {
     @Test(
         "a hung primary: a replica is promoted, never two instances acknowledge writes at once, the thawed old primary fences itself and rejoins",
         .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"),
-        .enabled(if: PostgresInstanceIntegrationTests.runnable, "\(PostgresInstanceIntegrationTests.skipReason)"),
-        .enabled(if: failoverInKind, "\(failoverMissing)"))
+        .enabled(if: PostgresInstanceIntegrationTests.runnable, "\(PostgresInstanceIntegrationTests.skipReason)"))
     func hungPrimary() async throws {
         try await failover(.freeze)
     }
@@ -153,11 +142,14 @@ struct PostgresFailoverIntegrationTests {
         #expect(writers.log.writers(since: .zero) == [oldPrimary], "only the primary acknowledges: \(writers.log)")
 
         // The fault.
+        let managerPID = try #require(await kubelet.processID(namespace: ns, pod: oldPrimary, container: "postgres"))
         let faultAt = writers.elapsed()
+        let hitProcesses: [Int32]
         switch fault {
-        case .crash: try await kubelet.crash(pod: oldPrimary)
-        case .freeze: try await kubelet.freeze(pod: oldPrimary)
+        case .crash: hitProcesses = try await kubelet.crash(pod: oldPrimary)
+        case .freeze: hitProcesses = try await kubelet.freeze(pod: oldPrimary)
         }
+        #expect(hitProcesses.count > 2, "the instance manager, PostgreSQL and its processes: \(hitProcesses)")
 
         // A replica is promoted; the promotion record names both and their LSNs.
         let promoted = await CoreTest.eventually(timeout: Self.failoverGuard) {
@@ -199,6 +191,13 @@ struct PostgresFailoverIntegrationTests {
         }
         if !rejoined { Issue.record("rejoined: \(await e2e.diagnostics("pg"))") }
         #expect(rejoined)
+        if fault == .freeze {
+            // It fenced itself: the same instance manager process (not restarted by the kubelet)
+            // killed the PostgreSQL that was frozen with it, and runs a new one.
+            #expect(await kubelet.processID(namespace: ns, pod: oldPrimary, container: "postgres") == managerPID)
+            let survivors = hitProcesses.filter { $0 != managerPID && ProcessKubelet.isAlive(pid: $0) }
+            #expect(survivors.isEmpty, "processes of the frozen primary still alive: \(survivors)")
+        }
         let oldPrimaryAddress = try #require(await kubelet.podIP(namespace: ns, pod: oldPrimary))
         // It streams from the new primary: a row written there now shows on it.
         result = try e2e.psql(
