@@ -102,7 +102,8 @@ struct PostgresInstanceE2E: Sendable {
     func psql(_ credentials: Credentials, at address: String, _ sql: String) throws
         -> PostgresInstanceIntegrationTests.PSQL
     {
-        try PostgresInstanceIntegrationTests.psql(credentials.uri, hostAddress: address, caFile: credentials.caFile, sql)
+        try PostgresInstanceIntegrationTests.psql(
+            credentials.uri, hostAddress: address, caFile: credentials.caFile, sql)
     }
 
     /// Every pod's container output (the last 3000 characters each) and the instance's status.

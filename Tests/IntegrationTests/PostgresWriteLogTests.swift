@@ -18,10 +18,14 @@ struct PostgresWriteLogTests {
     @Test("acknowledged rows missing from a server are reported, unconfirmed ones are not acknowledged")
     func lostRows() {
         var log = Self.log([("pg-1", 1, 100), ("pg-1", 2, 200), ("pg-2", 1, 900)])
-        log.unconfirmed = [.init(row: .init(instance: "pg-1", sequence: 3), sentAt: Self.ms(250), acknowledgedAt: Self.ms(6000))]
+        log.unconfirmed = [
+            .init(row: .init(instance: "pg-1", sequence: 3), sentAt: Self.ms(250), acknowledgedAt: Self.ms(6000))
+        ]
         #expect(log.acknowledgedRows.count == 3)
         #expect(!log.acknowledgedRows.contains(.init(instance: "pg-1", sequence: 3)))
-        let present: Set<PostgresWriteLog.Row> = [.init(instance: "pg-1", sequence: 1), .init(instance: "pg-2", sequence: 1)]
+        let present: Set<PostgresWriteLog.Row> = [
+            .init(instance: "pg-1", sequence: 1), .init(instance: "pg-2", sequence: 1),
+        ]
         #expect(log.lost(present: present) == [.init(instance: "pg-1", sequence: 2)])
         #expect(log.lost(present: log.acknowledgedRows).isEmpty)
     }

@@ -26,7 +26,8 @@ import Synchronization
 final class PostgresWriters: Sendable {
     /// The table the writers insert into; `createTable` makes it.
     static let table = "failover_writes"
-    static let createTable = "CREATE TABLE IF NOT EXISTS \(table) (instance text NOT NULL, seq int NOT NULL, PRIMARY KEY (instance, seq))"
+    static let createTable =
+        "CREATE TABLE IF NOT EXISTS \(table) (instance text NOT NULL, seq int NOT NULL, PRIMARY KEY (instance, seq))"
     /// The query whose output `rows(_:)` parses: every row as `instance:seq`, one a line.
     static let rowsQuery = "SELECT instance || ':' || seq FROM \(table)"
 

@@ -69,7 +69,9 @@ struct PostgresWritersTests {
     static func psql(port: Int, _ sql: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = ["-X", "-A", "-t", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-c", sql]
+        process.arguments = [
+            "-X", "-A", "-t", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-c", sql,
+        ]
         process.environment = ["PATH": "/usr/bin:/bin"]
         let output = Pipe()
         process.standardOutput = output
@@ -90,7 +92,9 @@ struct PostgresWritersTests {
         chmod(directory, 0o755)
         let user = try #require(getpwnam("postgres"))
         chown(directory, user.pointee.pw_uid, user.pointee.pw_gid)
-        let initdb = try Self.asPostgres(["\(Self.bin)/initdb", "-D", "\(directory)/data", "-A", "trust", "-U", "postgres"])
+        let initdb = try Self.asPostgres([
+            "\(Self.bin)/initdb", "-D", "\(directory)/data", "-A", "trust", "-U", "postgres",
+        ])
         try #require(initdb.0 == 0, "\(initdb.1)")
         let port = Self.freePort()
         let server = try Self.asPostgres(
@@ -145,6 +149,8 @@ struct PostgresWritersTests {
         let present = PostgresWriters.rows(try Self.psql(port: port, PostgresWriters.rowsQuery))
         #expect(!log.acknowledged.isEmpty)
         #expect(log.lost(present: present).isEmpty, "acknowledged but missing: \(log.lost(present: present))")
-        print("PostgresWriters: \(log.acknowledged.count) acknowledged, failures \(log.failures), last \(log.lastFailure)")
+        print(
+            "PostgresWriters: \(log.acknowledged.count) acknowledged, failures \(log.failures), last \(log.lastFailure)"
+        )
     }
 }

@@ -414,7 +414,8 @@ actor ProcessKubeletPod {
                 context.logger.info("\(namespace)/\(name)/\(container.name) exited with \(exitCode)")
                 if stopping { return false }
                 if crashed {
-                    terminated["message"] = .string("process kubelet: the pod crashed (crash(pod:)); no restart until restart(pod:)")
+                    terminated["message"] = .string(
+                        "process kubelet: the pod crashed (crash(pod:)); no restart until restart(pod:)")
                     containers[index].terminated = .object(terminated)
                     markDirty()
                     await waitWhileCrashed()
