@@ -160,7 +160,11 @@ struct PostgresFailoverIntegrationTests {
         try #require(promoted)
         let newPrimary = try #require(await e2e.instance("pg")?.status?.currentPrimary)
         let newPrimaryIP = try #require(await kubelet.podIP(namespace: ns, pod: newPrimary))
-        let promotion = Self.lastPromotion(await e2e.statusJSON("pg"))
+        let promotionsStatus = await e2e.statusJSON("pg")
+        let promotion = Self.lastPromotion(promotionsStatus)
+        #expect(
+            promotionsStatus?["promotions"]?.arrayValue?.count == 1,
+            "one failover, one record: \(String(describing: promotionsStatus?["promotions"]))")
         #expect(promotion?["from"]?.stringValue == oldPrimary, "\(String(describing: promotion))")
         #expect(promotion?["to"]?.stringValue == newPrimary)
         #expect(promotion?["reason"]?.stringValue == "Failover")
