@@ -19,6 +19,7 @@ extension PostgresInstance {
         KindAdmission(bounds: { input in
             let instance = try input.decode(PostgresInstance.self)
             var problems = instance.spec.boundViolations.map { "InvalidSpec: \($0)" }
+            problems += PostgresBackupValidation.violations(of: instance.spec).map { "InvalidSpec: \($0)" }
             problems += PostgresParameters.violations(of: instance.spec).map { "InvalidParameters: \($0)" }
             if input.operation == .update, let old = input.oldObject {
                 let stored = try KubeJSON.decode(PostgresInstance.self, from: KubeJSON.encode(old))

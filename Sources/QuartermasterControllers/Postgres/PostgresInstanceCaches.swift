@@ -27,6 +27,9 @@ public struct PostgresInstanceCaches: Sendable {
     /// Every Tenant (cluster-scoped), for the policy and suspension of the namespace's Tenant
     /// (``TenantEnforcement``); `nil` in tests that build the reconciler without it (no policy).
     public var tenants: Store<Tenant>?
+    /// PostgresBackups (issue 12): this instance's (status, retention) and a recovery source's;
+    /// `nil` in tests without backups.
+    public var backups: Store<PostgresBackup>?
 
     public init(
         instances: Store<PostgresInstance>, pods: Store<Pod> = Store(), claims: Store<PersistentVolumeClaim> = Store(),
@@ -34,8 +37,9 @@ public struct PostgresInstanceCaches: Sendable {
         serviceAccounts: Store<ServiceAccount> = Store(), roles: Store<Role> = Store(),
         roleBindings: Store<RoleBinding> = Store(), networkPolicies: Store<NetworkPolicy> = Store(),
         deployments: Store<Deployment> = Store(), podDisruptionBudgets: Store<PodDisruptionBudget> = Store(),
-        namespaces: Store<Namespace>? = nil, tenants: Store<Tenant>? = nil
+        namespaces: Store<Namespace>? = nil, tenants: Store<Tenant>? = nil, backups: Store<PostgresBackup>? = nil
     ) {
+        self.backups = backups
         self.tenants = tenants
         self.instances = instances
         self.pods = pods

@@ -53,6 +53,13 @@ public enum PostgresInstanceController {
             tenants: builder.watches(Tenant.self) { tenant in
                 let namespace = tenant.namespaceName
                 return namespace.isEmpty ? [] : instances.list(namespace: namespace).map(\.key)
+            },
+            backups: builder.watches(PostgresBackup.self, options: settings.reflectorOptions()) { backup in
+                // The instance it backs up, and instances recovering from that instance's backups.
+                guard let namespace = backup.metadata.namespace else { return [] }
+                let source = backup.spec.instance.name
+                return [ObjectKey(namespace: namespace, name: source)]
+                    + instances.list(namespace: namespace).filter { $0.spec.bootstrap?.recovery?.source.name == source }.map(\.key)
             })
         return builder.complete(
             PostgresInstanceReconciler(
@@ -60,6 +67,6 @@ public enum PostgresInstanceController {
                 statusClient: settings.instanceStatusClient,
                 settings: PostgresInstanceReconciler.Settings(
                     operatorImage: settings.postgresOperatorImage, operatorNamespace: settings.operatorNamespace,
-                    clusterDomain: settings.clusterDomain)))
+                    clusterDomain: settings.clusterDomain, backupObjectStore: settings.backupObjectStore)))
     }
 }

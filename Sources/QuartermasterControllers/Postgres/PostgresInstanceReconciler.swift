@@ -41,11 +41,14 @@ public struct PostgresInstanceReconciler: Reconciler {
         public var operatorImage: String
         public var operatorNamespace: String?
         public var clusterDomain: String
+        /// The object storage tenants get (``BackupObjectStoreSettings``); `nil`: none.
+        public var backupObjectStore: BackupObjectStoreSettings?
 
         public init(
             operatorImage: String = ControllerSettings.defaultPostgresOperatorImage, operatorNamespace: String? = nil,
-            clusterDomain: String = "cluster.local"
+            clusterDomain: String = "cluster.local", backupObjectStore: BackupObjectStoreSettings? = nil
         ) {
+            self.backupObjectStore = backupObjectStore
             self.operatorImage = operatorImage
             self.operatorNamespace = operatorNamespace
             self.clusterDomain = clusterDomain
@@ -67,6 +70,8 @@ public struct PostgresInstanceReconciler: Reconciler {
     public let statusClient: any InstanceStatusClient
     public let settings: Settings
     let now: @Sendable () -> Date
+    /// Catalog and retention bookkeeping (``PostgresBackupMemory``).
+    let backupMemory = PostgresBackupMemory()
 
     public init(
         client: KubeClient, caches: PostgresInstanceCaches, events: EventRecorder? = nil, discovery: APIDiscovery? = nil,
@@ -104,8 +109,13 @@ public struct PostgresInstanceReconciler: Reconciler {
         var problems = PostgresInstanceValidation.problems(of: instance, tenant: tenant)
         var refused = false
         var desired: PostgresInstanceDesiredObjects?
+        var backups = PostgresInstanceBackupStatus.Inputs()
+        var backupWake: Duration?
         if problems.isEmpty {
             do {
+                let prepared = try await prepareBackups(instance, observed: observed, tenant: tenant, logger: logger)
+                backups = prepared.inputs
+                if let wait = prepared.wait { return wait }
                 switch try await ensureSecrets(instance, observed: observed, logger: logger) {
                 case .retry:
                     return .requeue
@@ -119,6 +129,7 @@ public struct PostgresInstanceReconciler: Reconciler {
                     try await applyChildren(instance, desired: objects, observed: observed, logger: logger)
                     observed.pods = try await reconcileInstances(instance, desired: objects, observed: observed, logger: logger)
                     observed.secretCopyConflicts = try await reconcileSecretCopies(instance, app: app, logger: logger)
+                    backupWake = try await reconcileBackupWork(instance, observed: observed, inputs: &backups, logger: logger)
                 }
             } catch let problem as PostgresInstanceProblem {
                 problems.append(problem)
@@ -137,12 +148,15 @@ public struct PostgresInstanceReconciler: Reconciler {
             observed.pods = try await deletePodsWhileStalled(instance, observed: observed, logger: logger)
         }
 
-        let status = PostgresInstanceStatusComputation.compute(
+        var status = PostgresInstanceStatusComputation.compute(
             instance: instance, observation: observed.condensed(problems: problems),
             targetPrimary: desired?.targetPrimary, now: now())
+        status = PostgresInstanceBackupStatus.apply(
+            to: status, instance: instance, inputs: backups, primaryReport: status.currentPrimary.flatMap { observed.reports[$0] },
+            now: now())
         let outcome = try await statusWriter.write(status, of: instance, wording: Self.eventWording(problems: problems))
         if refused, outcome != .gone { return .requeue }
-        let poll = status.phase == .ready ? Self.readyPollInterval : Self.notReadyPollInterval
+        let poll = min(status.phase == .ready ? Self.readyPollInterval : Self.notReadyPollInterval, backupWake ?? .seconds(3600))
         return outcome.result(otherwise: .requeueAfter(poll))
     }
 

@@ -95,6 +95,8 @@ extension PostgresInstanceSpec {
                 "metrics": .object(
                     "Prometheus metrics.", default: [:],
                     ["enabled": .boolean("Serve metrics on port 9187 of every instance.", default: true)]),
+                "backup": PostgresBackupConfiguration.schema,
+                "bootstrap": PostgresBootstrap.schema,
             ])
     }
 

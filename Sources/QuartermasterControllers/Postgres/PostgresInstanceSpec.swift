@@ -58,13 +58,20 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
     public var tolerations: [JSONValue]?
     public var affinity: JSONValue?
     public var metrics: Metrics
+    // Backups and recovery (issue 12, branch bkop).
+    /// WAL archiving and base backups; `nil` (the default): none. See ``PostgresBackupConfiguration``.
+    public var backup: PostgresBackupConfiguration?
+    /// How a new instance gets its data; `nil` (the default): `initdb`. See ``PostgresBootstrap``.
+    public var bootstrap: PostgresBootstrap?
     /// Enum values of this object (not of nested ones) that this operator does not know, as
     /// messages; filled while decoding, never encoded. See ``unrecognizedValues``.
     public var unknownValues: [String] = []
 
     /// Every enum value in the spec this operator does not know: such a spec is `Stalled`, and
     /// nothing is built from it.
-    public var unrecognizedValues: [String] { unknownValues + pooler.unknownValues + exposure.unknownValues }
+    public var unrecognizedValues: [String] {
+        unknownValues + pooler.unknownValues + exposure.unknownValues + (backup?.unknownValues ?? [])
+    }
 
     /// The image the instances run: ``image``, else the default image of ``postgresVersion``.
     public var effectiveImage: String { image ?? PostgresImage.defaultImage(major: postgresVersion) }
@@ -99,7 +106,8 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
         pgHBA: [String] = [], pooler: Pooler = Pooler(), exposure: Exposure = Exposure(),
         allowedNamespaces: [String] = [], secretNamespaces: [String] = [], suspended: Bool = false,
         pvcRetention: PVCRetention = .retain, nodeSelector: [String: String]? = nil, tolerations: [JSONValue]? = nil,
-        affinity: JSONValue? = nil, metrics: Metrics = Metrics()
+        affinity: JSONValue? = nil, metrics: Metrics = Metrics(),
+        backup: PostgresBackupConfiguration? = nil, bootstrap: PostgresBootstrap? = nil
     ) {
         self.postgresVersion = postgresVersion
         self.image = image
@@ -121,12 +129,15 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
         self.tolerations = tolerations
         self.affinity = affinity
         self.metrics = metrics
+        self.backup = backup
+        self.bootstrap = bootstrap
     }
 
     enum CodingKeys: String, CodingKey {
         case postgresVersion, image, instances, storage, walStorage, resources, database, owner, parameters, pgHBA
         case pooler, exposure, allowedNamespaces, secretNamespaces, suspended, pvcRetention, nodeSelector
         case tolerations, affinity, metrics
+        case backup, bootstrap
     }
 
     public init(from decoder: any Decoder) throws {
@@ -156,6 +167,8 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
         tolerations = try c.decodeIfPresent([JSONValue].self, forKey: .tolerations)
         affinity = try c.decodeIfPresent(JSONValue.self, forKey: .affinity)
         metrics = try c.decodeIfPresent(Metrics.self, forKey: .metrics) ?? Metrics()
+        backup = try c.decodeIfPresent(PostgresBackupConfiguration.self, forKey: .backup)
+        bootstrap = try c.decodeIfPresent(PostgresBootstrap.self, forKey: .bootstrap)
     }
 
     /// The PgBouncer pooler: a Deployment and the Service `<name>-pooler` in front of the primary.

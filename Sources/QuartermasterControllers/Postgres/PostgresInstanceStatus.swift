@@ -10,6 +10,8 @@ public struct PostgresInstanceStatus: ConditionedStatus {
         case pending = "Pending", provisioning = "Provisioning", ready = "Ready", degraded = "Degraded", failed = "Failed"
         /// `spec.suspended`: the pods are (being) deleted; volumes and Secrets kept.
         case suspended = "Suspended"
+        /// Bootstrapping from a backup (`status.bootstrap`) until the primary reports its recovery.
+        case recovering = "Recovering"
     }
 
     /// What an instance's manager reports of the instance (its `/status`).
@@ -115,6 +117,20 @@ public struct PostgresInstanceStatus: ConditionedStatus {
     /// The application Secret (`<name>-app`).
     public var credentialsSecretRef: SecretReference?
     public var conditions: [Condition]?
+    // Backups and recovery (issue 12, branch bkop).
+    /// The resolved object store (``PostgresArchiveStatus``); `nil` without `spec.backup`.
+    public var archive: PostgresArchiveStatus?
+    /// The base backup a recovery bootstrap restores, written before the first pod.
+    public var bootstrap: PostgresBootstrapStatus?
+    /// The recovery as the recovered primary reported it.
+    public var recovery: PostgresRecoveryStatus?
+    /// Begin time (RFC3339) of the oldest completed backup in the store.
+    public var firstRecoverabilityPoint: String?
+    /// Stop time (RFC3339) of the newest Completed PostgresBackup of this instance.
+    public var lastSuccessfulBackup: String?
+    /// Time (RFC3339) of the newest Failed PostgresBackup of this instance.
+    public var lastFailedBackup: String?
+    public var backupSchedule: PostgresBackupScheduleStatus?
 
     public init(
         observedGeneration: Int64? = nil, phase: Phase? = nil, instances: Int? = nil, readyInstances: Int? = nil,
@@ -143,7 +159,7 @@ public struct PostgresInstanceStatus: ConditionedStatus {
             [
                 "observedGeneration": .integer("The spec generation this status reflects.", format: "int64"),
                 "phase": .string(
-                    "Summary: Pending, Provisioning, Ready, Degraded, Failed or Suspended.",
+                    "Summary: Pending, Provisioning, Ready, Degraded, Failed, Suspended or Recovering.",
                     enum: Phase.allCases.map(\.rawValue)),
                 "instances": .integer("Number of instance pods that exist."),
                 "readyInstances": .integer("Number of instances that are ready (primary accepting connections, replicas streaming)."),
@@ -177,6 +193,13 @@ public struct PostgresInstanceStatus: ConditionedStatus {
                     "Secret holding the application's credentials (username, password, host, port, dbname, uri, jdbc-uri, pgpass, ca.crt).",
                     required: ["name"],
                     ["name": .string("Name of the Secret in this namespace.")]),
+                "archive": PostgresArchiveStatus.schema,
+                "bootstrap": PostgresBootstrapStatus.schema,
+                "recovery": PostgresRecoveryStatus.schema,
+                "firstRecoverabilityPoint": .string("Begin time of the oldest completed backup in the store (RFC3339)."),
+                "lastSuccessfulBackup": .string("When the newest completed backup stopped (RFC3339)."),
+                "lastFailedBackup": .string("When the newest failed backup failed (RFC3339)."),
+                "backupSchedule": PostgresBackupScheduleStatus.schema,
                 "conditions": QuartermasterSchemaNodes.conditions(
                     "Latest observations of the instances' state.",
                     required: ["type", "status", "lastTransitionTime", "reason", "message"]),

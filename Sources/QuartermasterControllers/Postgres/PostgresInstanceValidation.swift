@@ -31,6 +31,7 @@ public enum PostgresInstanceValidation {
         if spec.pooler.enabled, !(1...PostgresInstanceSpec.maxInstances).contains(spec.pooler.instances) {
             invalid.append("spec.pooler.instances: \(spec.pooler.instances) is outside 1...\(PostgresInstanceSpec.maxInstances)")
         }
+        invalid += PostgresBackupValidation.violations(of: spec)
         if !invalid.isEmpty {
             problems.append(PostgresInstanceProblem(reason: .invalidSpec, message: invalid.joined(separator: "; ")))
         }

@@ -32,6 +32,9 @@ public struct ControllerSettings: Sendable {
     /// How the PostgresInstance reconciler asks instance managers for their reports. Default
     /// ``HTTPInstanceStatusClient`` (HTTP GET `http://<podIP>:8000/status`); tests inject their own.
     public var instanceStatusClient: any InstanceStatusClient
+    /// The object storage offered to tenants (`quartermaster run --backup-destination ...`);
+    /// `nil` (the default): none, so only explicit `spec.backup.objectStore`s archive.
+    public var backupObjectStore: BackupObjectStoreSettings?
 
     /// `ghcr.io/quartermaster-dev/quartermaster:<version>`.
     public static let defaultPostgresOperatorImage = "ghcr.io/quartermaster-dev/quartermaster:\(QuartermasterVersion.current)"
@@ -41,8 +44,10 @@ public struct ControllerSettings: Sendable {
         events: EventRecorder, logger: Logger, clusterDomain: String = "cluster.local",
         operatorNamespace: String? = ManagerOptions.inClusterNamespace(),
         postgresOperatorImage: String = defaultPostgresOperatorImage,
-        instanceStatusClient: any InstanceStatusClient = HTTPInstanceStatusClient()
+        instanceStatusClient: any InstanceStatusClient = HTTPInstanceStatusClient(),
+        backupObjectStore: BackupObjectStoreSettings? = nil
     ) {
+        self.backupObjectStore = backupObjectStore
         self.operatorNamespace = operatorNamespace
         self.postgresOperatorImage = postgresOperatorImage
         self.instanceStatusClient = instanceStatusClient
