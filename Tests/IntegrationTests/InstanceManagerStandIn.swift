@@ -56,7 +56,7 @@ enum InstanceManagerStandIn {
         let ports = [8000: "QUARTERMASTER_STATUS_PORT"]
         return [
             ProcessKubeletImage(image: "ghcr.io/quartermaster-dev/quartermaster*", programs: ["/quartermaster": installer]),
-            ProcessKubeletImage(image: "docker.io/library/postgres*", portEnvironment: ports),
+            ProcessKubeletImage(image: "ghcr.io/quartermaster-dev/postgres*", portEnvironment: ports),
             ProcessKubeletImage(image: "docker.io/edoburu/pgbouncer*", portEnvironment: ports),
         ]
     }
