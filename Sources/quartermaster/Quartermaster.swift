@@ -8,7 +8,7 @@ struct Quartermaster: AsyncParsableCommand {
         commandName: "quartermaster",
         abstract: "A Kubernetes operator for one-click infrastructure: tenants, resources, IPFS clusters.",
         version: QuartermasterVersion.current,
-        subcommands: [RunCommand.self, InstanceCommand.self, VersionCommand.self, ManifestsCommand.self, CRDsCommand.self, RolesCommand.self, TemplatesCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, InstanceCommand.self, BackupCommand.self, VersionCommand.self, ManifestsCommand.self, CRDsCommand.self, RolesCommand.self, TemplatesCommand.self, BenchCommand.self],
         defaultSubcommand: nil
     )
 }

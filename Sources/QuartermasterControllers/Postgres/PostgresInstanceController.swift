@@ -67,6 +67,7 @@ public enum PostgresInstanceController {
                 statusClient: settings.instanceStatusClient,
                 settings: PostgresInstanceReconciler.Settings(
                     operatorImage: settings.postgresOperatorImage, operatorNamespace: settings.operatorNamespace,
-                    clusterDomain: settings.clusterDomain, backupObjectStore: settings.backupObjectStore)))
+                    clusterDomain: settings.clusterDomain, backupObjectStore: settings.backupObjectStore),
+                now: settings.now))
     }
 }

@@ -35,6 +35,9 @@ public struct ControllerSettings: Sendable {
     /// The object storage offered to tenants (`quartermaster run --backup-destination ...`);
     /// `nil` (the default): none, so only explicit `spec.backup.objectStore`s archive.
     public var backupObjectStore: BackupObjectStoreSettings?
+    /// The wall clock the PostgreSQL controllers read (backup schedules, status times). Default
+    /// the system clock; tests inject their own.
+    public var now: @Sendable () -> Date = { Date() }
 
     /// `ghcr.io/quartermaster-dev/quartermaster:<version>`.
     public static let defaultPostgresOperatorImage = "ghcr.io/quartermaster-dev/quartermaster:\(QuartermasterVersion.current)"

@@ -25,6 +25,6 @@ public enum PostgresBackupController {
         return builder.complete(
             PostgresBackupReconciler(
                 client: cache.client, instances: instances, statusClient: settings.instanceStatusClient,
-                events: settings.events))
+                events: settings.events, now: settings.now))
     }
 }
