@@ -75,6 +75,24 @@ public struct ResourceTemplate: Hashable, Sendable {
         } else if overrides?.replicas != nil {
             reject(.replicas)
         }
+        if parameter(.restoreFrom) != nil {
+            if let source = overrides?.restoreFrom { values[.restoreFrom] = .string(source) }
+        } else if overrides?.restoreFrom != nil {
+            reject(.restoreFrom)
+        }
+        if parameter(.restoreTime) != nil {
+            if let time = overrides?.restoreTime {
+                if BackupTime.date(time) == nil {
+                    problems.append("parameters.restoreTime \(time.prefix(64)) is not an RFC3339 time")
+                } else if overrides?.restoreFrom == nil {
+                    problems.append("parameters.restoreTime needs parameters.restoreFrom")
+                } else {
+                    values[.restoreTime] = .string(time)
+                }
+            }
+        } else if overrides?.restoreTime != nil {
+            reject(.restoreTime)
+        }
         guard problems.isEmpty else { throw .invalidParameters(template: name, problems: problems) }
         return ResolvedResourceTemplate(template: self, values: values)
     }

@@ -268,3 +268,32 @@ enum BackupSamples {
         #expect(PostgresInstanceValidation.problems(of: instance).isEmpty)
     }
 }
+
+@Suite struct PostgresRestoreTemplateTests {
+    @Test func mediumRestoresFromAnotherInstance() throws {
+        let resolved = try ResourceTemplateCatalog.resolve(
+            ResourceSpec(template: "postgres-medium", parameters: .init(restoreFrom: "old", restoreTime: "2026-12-03T10:00:00Z")))
+        let spec = try resolved.childSpec(suspended: false)
+        let decoded = try spec.decode(as: PostgresInstanceSpec.self)
+        #expect(decoded.bootstrap?.recovery?.source.name == "old")
+        #expect(decoded.bootstrap?.recovery?.target?.time == "2026-12-03T10:00:00Z")
+        let latest = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "postgres-medium", parameters: .init(restoreFrom: "old")))
+        #expect(try latest.childSpec(suspended: false).decode(as: PostgresInstanceSpec.self).bootstrap?.recovery?.target == nil)
+        let plain = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "postgres-medium"))
+        #expect(try plain.childSpec(suspended: false).decode(as: PostgresInstanceSpec.self).bootstrap == nil)
+    }
+
+    @Test(arguments: [
+        ("postgres-medium", ResourceParameters(restoreTime: "2026-12-03T10:00:00Z"), "needs parameters.restoreFrom"),
+        ("postgres-medium", ResourceParameters(restoreFrom: "old", restoreTime: "noon"), "not an RFC3339 time"),
+        ("postgres-small", ResourceParameters(restoreFrom: "old"), "not accepted"),
+    ])
+    func refusedParameters(template: String, parameters: ResourceParameters, says: String) {
+        do {
+            _ = try ResourceTemplateCatalog.resolve(ResourceSpec(template: template, parameters: parameters))
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.contains(says))
+        }
+    }
+}
