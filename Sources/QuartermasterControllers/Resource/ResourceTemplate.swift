@@ -25,6 +25,9 @@ public struct ResourceTemplate: Hashable, Sendable {
     /// The parameters `spec.parameters` may override, with their defaults, ranges and places
     /// in the child's spec.
     public var parameters: [ResourceTemplateParameter]
+    /// Top-level spec fields added when the namespace's tenant has object storage
+    /// (``ResolvedResourceTemplate/tenantHasObjectStorage``), e.g. `postgres-small`'s backups.
+    public var withObjectStorage: [String: JSONValue] = [:]
 
     public init(
         name: String, version: String, summary: String, kind: ResourceDescriptor, baseSpec: JSONValue,

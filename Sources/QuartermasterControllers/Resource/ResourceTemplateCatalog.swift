@@ -9,7 +9,7 @@ import KubeCore
 /// | `small-storage` | v1 | IPFSCluster, 1 node | 5Gi | `size` 1Gi to 10Gi (→ `/storage/ipfs/size`) |
 /// | `medium-storage` | v1 | IPFSCluster, 1 node | 25Gi | `size` 10Gi to 50Gi (→ `/storage/ipfs/size`) |
 /// | `large-storage` | v1 | IPFSCluster, 1 node | 100Gi | `size` 50Gi to 1Ti (→ `/storage/ipfs/size`) |
-/// | `postgres-small` | v1 | PostgresInstance, a primary, PgBouncer pooler | 2 CPU, 4Gi (requests = limits), 10Gi | `size` 1Gi to 10Gi (→ `/storage/size`) |
+/// | `postgres-small` | v1 | PostgresInstance, a primary, PgBouncer pooler (with the tenant's object storage: backups daily at 03:00 UTC, kept 30d) | 2 CPU, 4Gi (requests = limits), 10Gi | `size` 1Gi to 10Gi (→ `/storage/size`) |
 /// | `postgres-medium` | v1 | PostgresInstance, a primary and a streaming replica | 4 CPU, 16Gi (requests = limits) each, 50Gi each | `size` 10Gi to 50Gi (→ `/storage/size`), `restoreFrom` (→ `/bootstrap/recovery/source/name`), `restoreTime` (→ `/bootstrap/recovery/target/time`) |
 ///
 /// Every IPFS template starts from ``ipfsNodeSpec`` (the storage templates add `replicas: 1`)
@@ -68,9 +68,16 @@ public enum ResourceTemplateCatalog {
     public static let mediumStorage = storage("medium-storage", size: "25Gi", min: "10Gi", max: "50Gi")
     public static let largeStorage = storage("large-storage", size: "100Gi", min: "50Gi", max: "1Ti")
 
-    public static let postgresSmall = postgres(
-        "postgres-small", summary: "PostgreSQL with 2 vCPU, 4Gi of memory and 10Gi of storage, behind a PgBouncer pooler.",
-        cpu: "2", memory: "4Gi", size: "10Gi", min: "1Gi", instances: 1, pooler: true)
+    public static let postgresSmall: ResourceTemplate = {
+        var template = postgres(
+            "postgres-small", summary: "PostgreSQL with 2 vCPU, 4Gi of memory and 10Gi of storage, behind a PgBouncer pooler.",
+            cpu: "2", memory: "4Gi", size: "10Gi", min: "1Gi", instances: 1, pooler: true)
+        template.withObjectStorage = ["backup": ["schedule": .string(postgresSmallBackupSchedule), "retention": .string(postgresSmallRetention)]]
+        return template
+    }()
+    /// `postgres-small`'s backups where the tenant has object storage: daily at 03:00 UTC, kept 30 days.
+    public static let postgresSmallBackupSchedule = "0 3 * * *"
+    public static let postgresSmallRetention = "30d"
     public static let postgresMedium = postgres(
         "postgres-medium",
         summary: "PostgreSQL with 4 vCPU, 16Gi of memory and 50Gi of storage, and a streaming replica for availability.",

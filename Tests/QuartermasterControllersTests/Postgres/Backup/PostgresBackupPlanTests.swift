@@ -297,3 +297,16 @@ enum BackupSamples {
         }
     }
 }
+
+@Suite struct PostgresSmallBackupTemplateTests {
+    @Test func backupsOnlyWithTheTenantsObjectStorage() throws {
+        var resolved = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "postgres-small"))
+        #expect(try resolved.childSpec(suspended: false).decode(as: PostgresInstanceSpec.self).backup == nil)
+        resolved.tenantHasObjectStorage = true
+        let backup = try resolved.childSpec(suspended: false).decode(as: PostgresInstanceSpec.self).backup
+        #expect(backup == PostgresBackupConfiguration(schedule: "0 3 * * *", retention: "30d"))
+        var medium = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "postgres-medium"))
+        medium.tenantHasObjectStorage = true
+        #expect(try medium.childSpec(suspended: false).decode(as: PostgresInstanceSpec.self).backup == nil)
+    }
+}
