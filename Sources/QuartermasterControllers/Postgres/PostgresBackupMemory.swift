@@ -10,6 +10,7 @@ final class PostgresBackupMemory: Sendable {
     struct Entry: Sendable, Hashable {
         var catalogReadAt: Date?
         var retentionRunning = false
+        var retentionStartedAt: Date?
         var retentionFinishedAt: Date?
         var completedSeen: Set<String>?
     }

@@ -23,6 +23,10 @@ public enum PostgresInstanceBackupStatus {
 
     /// What the reconciler learned of backups this reconcile.
     public struct Inputs: Sendable {
+        /// The reconciler got as far as resolving the store (no problem stopped it); otherwise
+        /// the stored archive, schedule and `ContinuousArchiving` are kept as they are (a
+        /// `Stalled` instance keeps archiving where it did).
+        public var resolved = false
         public var archive: PostgresArchiveResolution.Outcome = .none
         /// `nil` when not checked; else whether the credentials Secret exists with its keys.
         public var credentialsPresent: Bool?
@@ -41,10 +45,11 @@ public enum PostgresInstanceBackupStatus {
         var status = status
         let previous = instance.status
         if case .resolved(let archive) = inputs.archive { status.archive = archive } else { status.archive = nil }
+        if !inputs.resolved { status.archive = previous?.archive }
         status.bootstrap = inputs.bootstrap ?? previous?.bootstrap
         status.recovery = previous?.recovery
         status.firstRecoverabilityPoint = inputs.firstRecoverabilityPoint ?? previous?.firstRecoverabilityPoint
-        status.backupSchedule = inputs.schedule
+        status.backupSchedule = inputs.resolved ? inputs.schedule : previous?.backupSchedule
         let completed = inputs.backups.filter { $0.status?.phase == .completed }
         let failed = inputs.backups.filter { $0.status?.phase == .failed }
         func newest(_ backups: [PostgresBackup]) -> String? {
@@ -87,6 +92,8 @@ public enum PostgresInstanceBackupStatus {
         }
         if instance.spec.backup == nil {
             conditions.remove(type: continuousArchivingCondition)
+        } else if !inputs.resolved {
+            // Kept as it was.
         } else if case .unavailable(let why) = inputs.archive {
             set(.false, "CredentialsMissing", why)
         } else if case .resolved(let archive) = inputs.archive, inputs.credentialsPresent == false {

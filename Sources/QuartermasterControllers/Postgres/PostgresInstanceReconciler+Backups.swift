@@ -14,6 +14,9 @@ extension PostgresInstanceReconciler {
     static let retentionInterval: TimeInterval = 86_400
     /// How often a running retention run is asked about.
     static let retentionPollInterval: Duration = .seconds(2)
+    /// A retention run not reported finished within this (its pod replaced, say) is given up
+    /// and started again when next due.
+    static let retentionGiveUpAfter: TimeInterval = 3_600
 
     /// Before Secrets and pods: resolves `status.archive` and, for a recovery, picks the base
     /// backup (`status.bootstrap`). While no instance pod exists, a resolved archive or bootstrap
@@ -37,6 +40,7 @@ extension PostgresInstanceReconciler {
             storage = .init(tenant: tenantName, settings: settings, hasCA: ca != nil)
         }
         inputs.archive = try PostgresArchiveResolution.resolve(instance: instance, tenant: tenant.tenant, storage: storage)
+        inputs.resolved = true
         if case .resolved(let archive) = inputs.archive {
             inputs.credentialsPresent = try await credentialsPresent(archive.credentialsSecret, namespace: namespace)
         }
@@ -151,6 +155,9 @@ extension PostgresInstanceReconciler {
                         try await deleteExpired(inputs.backups, archive: archive, ip: ip, logger: logger)
                         entry.catalogReadAt = nil
                     }
+                } else if entry.retentionStartedAt.map({ current.timeIntervalSince($0) >= Self.retentionGiveUpAfter }) ?? true {
+                    entry.retentionRunning = false
+                    logger.warning("retention did not report finishing; given up")
                 } else {
                     soonest(Self.retentionPollInterval)
                 }
@@ -160,6 +167,7 @@ extension PostgresInstanceReconciler {
                 do {
                     try await statusClient.startRetention(podIP: ip, policy: retention.barmanPolicy)
                     entry.retentionRunning = true
+                    entry.retentionStartedAt = current
                     soonest(Self.retentionPollInterval)
                     logger.info("retention started", metadata: ["policy": "\(retention.barmanPolicy)"])
                 } catch {

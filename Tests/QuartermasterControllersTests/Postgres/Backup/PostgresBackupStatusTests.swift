@@ -57,6 +57,7 @@ import Testing
 
     @Test(arguments: cases) func continuousArchiving(_ c: Case) {
         var inputs = PostgresInstanceBackupStatus.Inputs()
+        inputs.resolved = true
         inputs.archive = c.archive
         inputs.credentialsPresent = c.credentials
         let status = apply(inputs: inputs, report: c.report.map(archiving))
@@ -65,6 +66,21 @@ import Testing
         #expect(condition?.reason == c.reason)
         if let message = c.message { #expect(condition?.message == message) }
         if case .resolved(let a) = c.archive { #expect(status.archive == a) } else { #expect(status.archive == nil) }
+    }
+
+    @Test func aStalledInstanceKeepsItsArchive() {
+        var instance = PostgresSamples.instance { $0.backup = .init() }
+        var stored = PostgresInstanceStatus()
+        stored.archive = Self.archive
+        stored.backupSchedule = .init(nextScheduleTime: "2026-12-04T03:00:00Z")
+        stored.conditions = [Condition(type: "ContinuousArchiving", status: .true, reason: "ArchivingWAL", message: "m")]
+        instance.status = stored
+        let status = PostgresInstanceBackupStatus.apply(
+            to: PostgresInstanceStatus(phase: .failed, conditions: stored.conditions), instance: instance, inputs: .init(),
+            primaryReport: archiving(.init(lastFailedTime: "2026-12-03T09:00:00Z", message: "x")), now: now)
+        #expect(status.archive == Self.archive)
+        #expect(status.backupSchedule == stored.backupSchedule)
+        #expect(status.conditions?[type: "ContinuousArchiving"]?.reason == "ArchivingWAL")
     }
 
     @Test func withoutBackupNoCondition() {
