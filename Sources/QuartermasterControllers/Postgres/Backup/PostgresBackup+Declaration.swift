@@ -10,17 +10,11 @@ extension PostgresBackup {
             managerRules: [
                 DocumentedPolicyRule(
                     """
-                    PostgresBackups are cached and created by the PostgresInstance controller (schedule, the
-                    backup-now annotation), deleted once retention removed their backup from the object store
-                    (after a direct read), and their status written by the PostgresBackup controller.
+                    PostgresBackups are created by the PostgresInstance controller (schedule, the backup-now
+                    annotation), and deleted once retention removed their backup from the object store, each after
+                    a direct read (get).
                     """,
-                    PolicyRule(
-                        apiGroups: [resource.group], resources: [resource.plural],
-                        verbs: ["get", "list", "watch", "create", "delete"])),
-                DocumentedPolicyRule(
-                    "The status of PostgresBackups (phase, backup id, where the backup is).",
-                    PolicyRule(
-                        apiGroups: [resource.group], resources: ["\(resource.plural)/status"], verbs: ["update", "patch"])),
+                    PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["get", "create", "delete"])),
             ],
             aggregatedRoles: .workload, tenantOwners: .manage, admission: PostgresBackup.admission,
             makeController: { cache, settings in PostgresBackupController.make(cache: cache, settings: settings) })
