@@ -25,10 +25,20 @@ public enum PlainHTTPGet {
             throw TransportError.other("only http:// URLs are fetched")
         }
         try CurlGlobal.ensureInitialized()
-        return try await BlockingWork.run { try perform(url, timeout: timeout, maxBodySize: maxBodySize) }
+        return try await BlockingWork.run { try perform(url, body: nil, timeout: timeout, maxBodySize: maxBodySize) }
     }
 
-    private static func perform(_ url: String, timeout: Duration, maxBodySize: Int) throws -> Response {
+    /// POSTs `body` (`Content-Type: application/json`) to `url` (`http://` only), bounded and
+    /// failing as ``get(_:timeout:maxBodySize:)``.
+    public static func post(_ url: String, json body: Data, timeout: Duration, maxBodySize: Int) async throws -> Response {
+        guard url.lowercased().hasPrefix("http://") else {
+            throw TransportError.other("only http:// URLs are fetched")
+        }
+        try CurlGlobal.ensureInitialized()
+        return try await BlockingWork.run { try perform(url, body: body, timeout: timeout, maxBodySize: maxBodySize) }
+    }
+
+    private static func perform(_ url: String, body: Data?, timeout: Duration, maxBodySize: Int) throws -> Response {
         guard let easy = curl_easy_init() else { throw TransportError.other("curl_easy_init failed") }
         defer { curl_easy_cleanup(easy) }
         let sink = BodySink(limit: maxBodySize)
@@ -51,6 +61,20 @@ public enum PlainHTTPGet {
         try check(qm_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodySize)), "MAXFILESIZE")
         try check(qm_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         try check(qm_easy_setopt_write(easy, plainHTTPGetWrite), "WRITEFUNCTION")
+        var headers: UnsafeMutablePointer<curl_slist>?
+        defer { if let headers { curl_slist_free_all(headers) } }
+        if let body {
+            headers = curl_slist_append(nil, "Content-Type: application/json")
+            try check(qm_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headers), "HTTPHEADER")
+            try check(qm_easy_setopt_long(easy, CURLOPT_POST, 1), "POST")
+            try check(qm_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "POSTFIELDSIZE")
+            // COPYPOSTFIELDS copies now, so the bytes need not outlive this call.
+            var bytes = [UInt8](body)
+            if bytes.isEmpty { bytes = [0] }
+            try bytes.withUnsafeMutableBytes { raw in
+                try check(qm_easy_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, raw.baseAddress), "COPYPOSTFIELDS")
+            }
+        }
         let unmanaged = Unmanaged.passRetained(sink)
         defer { unmanaged.release() }
         try check(qm_easy_setopt_ptr(easy, CURLOPT_WRITEDATA, unmanaged.toOpaque()), "WRITEDATA")

@@ -8,7 +8,10 @@ struct Quartermaster: AsyncParsableCommand {
         commandName: "quartermaster",
         abstract: "A Kubernetes operator for one-click infrastructure: tenants, resources, IPFS clusters.",
         version: QuartermasterVersion.current,
-        subcommands: [RunCommand.self, InstanceCommand.self, VersionCommand.self, ManifestsCommand.self, CRDsCommand.self, RolesCommand.self, TemplatesCommand.self, BenchCommand.self, SwitchoverCommand.self],
+        subcommands: [
+            RunCommand.self, InstanceCommand.self, BackupCommand.self, SwitchoverCommand.self, VersionCommand.self,
+            ManifestsCommand.self, CRDsCommand.self, RolesCommand.self, TemplatesCommand.self, BenchCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

@@ -78,6 +78,30 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Image of the operator, run by PostgresInstance pods to install the instance manager.")
     var operatorImage: String = ControllerSettings.defaultPostgresOperatorImage
 
+    @Option(help: "Object storage offered to tenants for PostgreSQL backups: s3://bucket/prefix (each tenant gets <prefix>/<tenant>).")
+    var backupDestination: String?
+
+    @Option(help: "Endpoint of the S3-compatible server of --backup-destination.")
+    var backupEndpointUrl: String?
+
+    @Option(help: "Region of the --backup-destination bucket.")
+    var backupRegion: String?
+
+    @Option(help: "Secret in the operator's namespace with the CA bundle (key ca.crt) of --backup-endpoint-url.")
+    var backupCaSecret: String?
+
+    @Option(help: "Server-side encryption of backups in --backup-destination: AES256, aws:kms or none.")
+    var backupEncryption: String = PostgresObjectStore.Encryption.aes256.rawValue
+
+    /// The tenants' object storage from the `--backup-*` flags; `nil` without `--backup-destination`.
+    var backupObjectStore: BackupObjectStoreSettings? {
+        guard let destination = backupDestination, !destination.isEmpty else { return nil }
+        return BackupObjectStoreSettings(
+            destination: destination, endpointURL: backupEndpointUrl.flatMap { $0.isEmpty ? nil : $0 },
+            region: backupRegion.flatMap { $0.isEmpty ? nil : $0 }, caSecret: backupCaSecret.flatMap { $0.isEmpty ? nil : $0 },
+            encryption: PostgresObjectStore.Encryption(rawValue: backupEncryption) ?? .aes256)
+    }
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -97,6 +121,14 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("need --lease-duration > --renew-deadline > --retry-period > 0")
         }
         guard (1...65535).contains(webhookPort) else { throw ValidationError("--webhook-port must be 1 to 65535") }
+        guard PostgresObjectStore.Encryption(rawValue: backupEncryption) != nil else {
+            throw ValidationError("--backup-encryption must be AES256, aws:kms or none")
+        }
+        if let destination = backupDestination, !destination.isEmpty,
+            destination.range(of: PostgresObjectStore.destinationPattern, options: .regularExpression) == nil
+        {
+            throw ValidationError("--backup-destination must be an s3://, azure:// or gs:// URL")
+        }
         guard !webhookCertSecret.isEmpty, !webhookService.isEmpty, !webhookConfiguration.isEmpty else {
             throw ValidationError("--webhook-cert-secret, --webhook-service and --webhook-configuration must not be empty")
         }
@@ -140,7 +172,8 @@ struct RunCommand: AsyncParsableCommand {
         let settings = ControllerSettings(
             namespaces: namespaces, maxConcurrentReconciles: maxConcurrentReconciles, registry: registry,
             events: manager.makeEventRecorder(component: Self.identity.name), logger: logger,
-            operatorNamespace: options.leaderElectionNamespace, postgresOperatorImage: operatorImage)
+            operatorNamespace: options.leaderElectionNamespace, postgresOperatorImage: operatorImage,
+            backupObjectStore: backupObjectStore)
         for controller in QuartermasterControllerSet.make(cache: manager.cache, settings: settings) {
             manager.add(controller)
         }

@@ -131,6 +131,36 @@ extension CoreOperatorRBACTests {
             env, "the claim owned", ["-n", ns, "pvc", "pg-1"], jsonpath: "{.metadata.ownerReferences[0].kind}",
             expected: "PostgresInstance")
 
+        // A backup: the object store resolved into status.archive (the pod replaced to mount its
+        // credentials), a PostgresBackup run on the primary's instance manager, its status written.
+        try await env.kubectlChecked(
+            ["-n", ns, "create", "secret", "generic", "s3-creds", "--from-literal=ACCESS_KEY_ID=a", "--from-literal=ACCESS_SECRET_KEY=b",
+             // The process kubelet projects every listed key (it does not honour `optional`).
+             "--from-literal=ACCESS_SESSION_TOKEN=c"])
+        try await patch(
+            #"{"spec":{"backup":{"retention":"1d","objectStore":{"destinationPath":"s3://bucket/pg","credentialsSecret":{"name":"s3-creds"}}}}}"#)
+        _ = await waitFor(env, "the archive resolved", pg, jsonpath: "{.status.archive.destinationPath}", expected: "s3://bucket/pg")
+        _ = await waitFor(
+            env, "the primary's pod mounts the store's credentials", ["-n", ns, "pod", "pg-1"],
+            jsonpath: #"{.spec.volumes[?(@.name=="secrets")].projected.sources[4].secret.name}"#, expected: "s3-creds")
+        _ = await waitFor(env, "Ready with the archive", pg, jsonpath: "{.status.phase}", expected: "Ready")
+        // Two backups by the annotation (created by the operator); retention after the second keeps
+        // only it in the store, so the first PostgresBackup is read and deleted.
+        try await env.kubectlChecked(["-n", ns, "annotate", "postgresinstance", "pg", "\(PostgresBackupLabels.backupNowAnnotation)=one"])
+        _ = await waitFor(
+            env, "the first backup Completed", ["-n", ns, "postgresbackup", "-l", "quartermaster.dev/backup-trigger=annotation"],
+            jsonpath: "{.items[*].status.phase}", expected: "Completed")
+        let first = try await env.kubectlChecked(
+            ["-n", ns, "get", "postgresbackup", "-l", "quartermaster.dev/backup-trigger=annotation", "-o", "jsonpath={.items[0].metadata.name}"])
+        try await env.kubectlChecked(
+            ["-n", ns, "annotate", "--overwrite", "postgresinstance", "pg", "\(PostgresBackupLabels.backupNowAnnotation)=two"])
+        _ = await waitFor(env, "the first backup deleted by retention", ["-n", ns, "postgresbackup", first], expected: nil)
+        _ = await waitFor(
+            env, "the second backup Completed and kept", ["-n", ns, "postgresbackup", "-l", "quartermaster.dev/backup-trigger=annotation"],
+            jsonpath: "{.items[*].status.phase}", expected: "Completed")
+        _ = await waitFor(env, "lastSuccessfulBackup", pg, jsonpath: "{.status.lastSuccessfulBackup}", expected: "2026-12-03T10:01:00Z")
+        _ = first
+
         try await env.kubectlChecked(["-n", ns, "delete", "postgresinstance", "pg", "--wait=false"])
         _ = await waitFor(env, "the PostgresInstance finalized", pg, expected: nil)
         return blocking

@@ -210,6 +210,12 @@ struct CoreOperatorRBACTests {
             exempt.insert(grant)
         }
 
+        // PostgresBackups own nothing (a backup outlives its instance and has no children), so no
+        // object the operator writes blocks their deletion; the grant comes with every kind's own rules.
+        if let grant = ManagerRoleUsage.AuthorizationOnly.finalizers(QuartermasterKinds.all)[PostgresBackup.resource.kind] {
+            exempt.insert(grant)
+        }
+
         // PodDisruptionBudgets: not served before v1.21, so never cached nor written there.
         if !policyV1Served { exempt.formUnion(ManagerRoleUsage.podDisruptionBudgetGrants(of: rules)) }
 

@@ -9,6 +9,12 @@ import KubeTestSupport
 /// first target) ready, every other pod a ready, streaming replica (with `receivedLsn`), each
 /// with `fenced: false` and `dataVolume` from `statvfs` of its working directory. The pooler (`instance
 /// pooler`) answers `/readyz` only.
+/// first target) ready, every other pod a ready, streaming replica. The primary also answers the
+/// backup routes: `POST /backups` (a backup completed at once), `GET /backups/<name>`,
+/// `GET /backups` (the catalog of those), `POST`/`GET /retention` (completed: all but the newest
+/// backup deleted);
+/// any other pod answers 409 as a replica would. The pooler (`instance pooler`) answers
+/// `/readyz` only.
 ///
 /// The operator image's `/quartermaster` is an installer: its `bootstrap` container
 /// (`/quartermaster instance install /controller/quartermaster`) copies this program where the
@@ -35,18 +41,50 @@ enum InstanceManagerStandIn {
             # The working directory's file system, as the instance manager reports PGDATA's.
             st = os.statvfs(".")
             return {"usedBytes": (st.f_blocks - st.f_bfree) * st.f_frsize, "capacityBytes": st.f_blocks * st.f_frsize}
+        backups = {}
+        retention = None
         class Handler(http.server.BaseHTTPRequestHandler):
+            def reply(self, code, body):
+                self.send_response(code)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def do_POST(self):
+                global retention
+                data = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+                if pooler or not primary:
+                    return self.reply(409, json.dumps({"error": "not the primary"}).encode())
+                if self.path == "/backups":
+                    name = data.get("name", "")
+                    backups.setdefault(name, {"name": name, "phase": "completed", "backupID": "20261203T1000%02d" % len(backups),
+                        "startedAt": "2026-12-03T10:00:00Z", "stoppedAt": "2026-12-03T10:01:00Z",
+                        "beginLSN": "0/2000028", "endLSN": "0/2000100", "size": 1048576})
+                    return self.reply(202, json.dumps(backups[name]).encode())
+                if self.path == "/retention":
+                    # Keeps only the newest backup (as a short recovery window would).
+                    old = list(backups)[:-1]
+                    retention = {"phase": "completed", "policy": data.get("policy"),
+                        "deletedBackupIDs": [backups[n]["backupID"] for n in old]}
+                    for n in old:
+                        del backups[n]
+                    return self.reply(202, json.dumps(retention).encode())
+                self.reply(404, b"{}")
             def do_GET(self):
                 if self.path == "/status" and not pooler:
                     body = json.dumps(dict(report, dataVolume=volume())).encode()
                 elif self.path in ("/readyz", "/healthz"):
                     body = b"ok"
+                elif self.path == "/backups" and not pooler:
+                    body = json.dumps({"backups": [{"backupID": b["backupID"], "name": n, "status": "DONE",
+                        "beginTime": b["startedAt"], "endTime": b["stoppedAt"]} for n, b in backups.items()],
+                        "firstRecoverabilityPoint": "2026-12-03T10:00:00Z" if backups else None}).encode()
+                elif self.path.startswith("/backups/") and self.path[len("/backups/"):] in backups:
+                    body = json.dumps(backups[self.path[len("/backups/"):]]).encode()
+                elif self.path == "/retention" and retention:
+                    body = json.dumps(retention).encode()
                 else:
                     self.send_response(404); self.end_headers(); return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200, body)
             def log_message(self, *args):
                 pass
         http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["QUARTERMASTER_STATUS_PORT"])), Handler).serve_forever()
@@ -64,7 +102,7 @@ enum InstanceManagerStandIn {
         let ports = [8000: "QUARTERMASTER_STATUS_PORT"]
         return [
             ProcessKubeletImage(image: "ghcr.io/quartermaster-dev/quartermaster*", programs: ["/quartermaster": installer]),
-            ProcessKubeletImage(image: "docker.io/library/postgres*", portEnvironment: ports),
+            ProcessKubeletImage(image: "ghcr.io/quartermaster-dev/postgres*", portEnvironment: ports),
             ProcessKubeletImage(image: "docker.io/edoburu/pgbouncer*", portEnvironment: ports),
         ]
     }

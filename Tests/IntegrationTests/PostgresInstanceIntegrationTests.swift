@@ -43,7 +43,7 @@ struct PostgresInstanceIntegrationTests {
             ProcessKubeletImage(
                 image: "ghcr.io/quartermaster-dev/quartermaster*", programs: ["/quartermaster": binary],
                 user: "postgres"),
-            ProcessKubeletImage(image: "docker.io/library/postgres:15*", portEnvironment: ports, user: "postgres"),
+            ProcessKubeletImage(image: "ghcr.io/quartermaster-dev/postgres:15*", portEnvironment: ports, user: "postgres"),
             ProcessKubeletImage(
                 image: "docker.io/edoburu/pgbouncer*", paths: ["/usr/bin/pgbouncer": "/usr/sbin/pgbouncer"],
                 portEnvironment: ports, user: "postgres"),

@@ -47,8 +47,9 @@ struct PostgresInstanceScriptedReportsIntegrationTests {
         .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func lifecycle() async throws {
         let env = try await EnvTest.shared()
-        // The controller caches Tenants (their policy and suspension): both CRDs are needed.
-        for crd in ["postgresinstances", "tenants"] {
+        // The controller caches Tenants (their policy and suspension) and PostgresBackups (backup
+        // status, recovery sources): every one of these CRDs is needed.
+        for crd in ["postgresinstances", "postgresbackups", "tenants"] {
             let yaml = try String(
                 contentsOfFile: "\(IPFSClusterEnv.repositoryRoot)/crds/quartermaster.dev_\(crd).yaml", encoding: .utf8)
             try await env.installCRD(yaml: yaml)

@@ -41,10 +41,12 @@ import Yams
         #expect(
             role.rules == [
                 PolicyRule(
-                    apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters", "resources", "postgresinstances"],
+                    apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters", "resources", "postgresinstances", "postgresbackups"],
                     verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]),
                 PolicyRule(
-                    apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters/status", "resources/status", "postgresinstances/status"],
+                    apiGroups: ["quartermaster.dev"], resources: [
+                        "ipfsclusters/status", "resources/status", "postgresinstances/status", "postgresbackups/status",
+                    ],
                     verbs: ["get"]),
                 PolicyRule(
                     apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters/scale", "postgresinstances/scale"],
@@ -121,14 +123,14 @@ import Yams
         // (ManagerRole.hostClaimHolderRules); without host claims either, it may not.
         var ipfs = IPFSCluster.declaration
         ipfs.resourceOffering = nil
-        let withoutOffering = grants([ipfs, Tenant.declaration, Resource.declaration, PostgresInstance.declaration])
+        let withoutOffering = grants([ipfs, Tenant.declaration, Resource.declaration, PostgresInstance.declaration, PostgresBackup.declaration])
         #expect(
             today.subtracting(withoutOffering) == [
                 PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create")
             ])
         ipfs.hostClaims = nil
         #expect(
-            today.subtracting(grants([ipfs, Tenant.declaration, Resource.declaration, PostgresInstance.declaration])) == [
+            today.subtracting(grants([ipfs, Tenant.declaration, Resource.declaration, PostgresInstance.declaration, PostgresBackup.declaration])) == [
                 PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create"),
                 PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "get"),
             ])

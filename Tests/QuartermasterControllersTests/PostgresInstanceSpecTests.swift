@@ -18,7 +18,7 @@ struct PostgresInstanceSpecTests {
         let spec = try instance("{}").spec
         #expect(spec == PostgresInstanceSpec())
         #expect(spec.postgresVersion == 16)
-        #expect(spec.image == nil && spec.effectiveImage == "docker.io/library/postgres:16")
+        #expect(spec.image == nil && spec.effectiveImage == "ghcr.io/quartermaster-dev/postgres:16")
         #expect(spec.instances == 1)
         #expect(spec.storage == .init(size: "10Gi") && spec.walStorage == nil)
         #expect(spec.resources.requests == ["cpu": "500m", "memory": "1Gi"])
@@ -39,7 +39,7 @@ struct PostgresInstanceSpecTests {
 
     @Test func partialObjectsGetTheirOwnDefaults() throws {
         let spec = try instance(#"{"postgresVersion":17,"pooler":{"enabled":true},"resources":{"limits":{"cpu":2}}}"#).spec
-        #expect(spec.effectiveImage == "docker.io/library/postgres:17")
+        #expect(spec.effectiveImage == "ghcr.io/quartermaster-dev/postgres:17")
         #expect(spec.pooler.enabled && spec.pooler.instances == 2 && spec.pooler.defaultPoolSize == 20)
         // Given resources are used as written (Kubernetes' own defaulting applies), integers as strings.
         #expect(spec.resources.limits == ["cpu": "2"] && spec.resources.requests == nil)

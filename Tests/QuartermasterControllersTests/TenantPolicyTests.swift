@@ -162,7 +162,7 @@ import Testing
         #expect(
             TenantPolicyViolation.summary(v)
                 == "spec.storage.cluster.storageClassName: StorageClass \"premium\" is not allowed by the tenant's policy (allowed: none); "
-                + "spec.images.kubo: image \"evil.io/kubo\" (evil.io/kubo) is not from a registry the tenant's policy allows (docker.io/ipfs, docker.io/library/postgres, docker.io/edoburu/pgbouncer); "
+                + "spec.images.kubo: image \"evil.io/kubo\" (evil.io/kubo) is not from a registry the tenant's policy allows (docker.io/ipfs, ghcr.io/quartermaster-dev, docker.io/library/postgres, docker.io/edoburu/pgbouncer); "
                 + "spec.tolerations[0]: toleration {operator: Exists} is not allowed by the tenant's policy (allowed: none)")
     }
 

@@ -10,6 +10,7 @@ public enum QuartermasterKinds {
             Tenant.declaration,
             Resource.declaration,
             PostgresInstance.declaration,
+            PostgresBackup.declaration,
         ]
     }
 }

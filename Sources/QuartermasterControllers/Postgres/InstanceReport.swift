@@ -49,12 +49,17 @@ public struct InstanceReport: Codable, Sendable, Hashable {
     public var dataVolume: PostgresVolumeUsage? = nil
     /// Only with a separate WAL volume.
     public var walVolume: PostgresVolumeUsage? = nil
+    // Backups and recovery (issue 12, branch bkop).
+    /// WAL archiving (primary only).
+    public var archiving: Archiving?
+    /// The recovery bootstrap's outcome.
+    public var recovery: Recovery?
 
     public init(
         pod: String, role: String, ready: Bool, timeline: Int? = nil, lsn: String? = nil, receivedLsn: String? = nil,
         replayLsn: String? = nil, replicationLagBytes: Int? = nil, pendingRestart: Bool = false,
         pendingRestartParameters: [String] = [], postgresVersion: Int? = nil, streaming: Bool = false,
-        replicas: [Replica] = []
+        replicas: [Replica] = [], archiving: Archiving? = nil, recovery: Recovery? = nil
     ) {
         self.pod = pod
         self.role = role
@@ -69,12 +74,15 @@ public struct InstanceReport: Codable, Sendable, Hashable {
         self.postgresVersion = postgresVersion
         self.streaming = streaming
         self.replicas = replicas
+        self.archiving = archiving
+        self.recovery = recovery
     }
 
     enum CodingKeys: String, CodingKey {
         case pod, role, ready, timeline, lsn, receivedLsn, replayLsn, replicationLagBytes, pendingRestart
         case pendingRestartParameters, postgresVersion, streaming, replicas
         case fenced, dataVolume, walVolume
+        case archiving, recovery
     }
 
     public init(from decoder: any Decoder) throws {
@@ -95,6 +103,8 @@ public struct InstanceReport: Codable, Sendable, Hashable {
         fenced = try c.decodeIfPresent(Bool.self, forKey: .fenced) ?? false
         dataVolume = try c.decodeIfPresent(PostgresVolumeUsage.self, forKey: .dataVolume)
         walVolume = try c.decodeIfPresent(PostgresVolumeUsage.self, forKey: .walVolume)
+        archiving = try c.decodeIfPresent(Archiving.self, forKey: .archiving)
+        recovery = try c.decodeIfPresent(Recovery.self, forKey: .recovery)
     }
 
     /// ``role`` as a pod role, `nil` when it is neither `primary` nor `replica`.

@@ -12,6 +12,20 @@ public protocol InstanceStatusClient: Sendable {
     /// ``InstanceStatusEndpoint/port``. Throws when it cannot be had: the instance then counts
     /// as not reporting.
     func report(podIP: String) async throws -> InstanceReport
+
+    // Backups (issue 12): defaults in `InstanceStatusClient+Backups.swift` throw
+    // ``InstanceStatusError/unsupported``, so a double answering reports only need not answer these.
+    /// `POST /backups {"name"}`: starts (or, for the same name, reports) a backup. Throws
+    /// ``InstanceStatusError/conflict(_:)`` on 409 (another backup runs, or not the primary).
+    func startBackup(podIP: String, name: String) async throws -> BackupReport
+    /// `GET /backups/<name>`; `nil` on 404 (the instance manager does not know it: pod replaced).
+    func backup(podIP: String, name: String) async throws -> BackupReport?
+    /// `GET /backups`: the store's catalog.
+    func backupCatalog(podIP: String) async throws -> BackupCatalog
+    /// `POST /retention {"policy"}`.
+    func startRetention(podIP: String, policy: String) async throws
+    /// `GET /retention`; `nil` on 404 (none ran).
+    func retention(podIP: String) async throws -> RetentionReport?
 }
 
 /// Where instance managers serve their status.
@@ -26,6 +40,11 @@ public enum InstanceStatusEndpoint {
     /// `http://<podIP>:8000/status`, IPv6 in brackets; `nil` when `podIP` is not an IP literal
     /// (a pod's status is outside input: it never names a host or carries a path).
     public static func url(podIP: String, port: Int = port) -> String? {
+        url(podIP: podIP, port: port, path: path)
+    }
+
+    /// `http://<podIP>:<port><path>` for an IP literal `podIP`, else `nil`.
+    public static func url(podIP: String, port: Int, path: String) -> String? {
         var v4 = in_addr()
         var v6 = in6_addr()
         if inet_pton(AF_INET, podIP, &v4) == 1 { return "http://\(podIP):\(port)\(path)" }
@@ -66,4 +85,8 @@ public enum InstanceStatusError: Error, Sendable, Hashable {
     case invalidPodIP
     case status(Int)
     case undecodable
+    /// 409 with the instance manager's `error`.
+    case conflict(String)
+    /// The client does not implement the call.
+    case unsupported
 }

@@ -255,15 +255,3 @@ public enum PostgresFailoverPlan {
                 message: "switching over from \(primary) to \(pod.name) (received \(received ?? "unknown")): \(primary) shuts down cleanly and rejoins as a replica"))
     }
 }
-
-/// PostgreSQL WAL positions (`pg_lsn`, printed `X/Y` in hex).
-public enum PostgresLSN {
-    /// `X/Y` → the 64-bit position; `nil` when it is not one.
-    public static func parse(_ text: String) -> UInt64? {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let high = UInt64(parts[0], radix: 16), let low = UInt64(parts[1], radix: 16),
-            high <= UInt64(UInt32.max), low <= UInt64(UInt32.max)
-        else { return nil }
-        return high << 32 | low
-    }
-}

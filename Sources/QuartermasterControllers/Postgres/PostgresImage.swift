@@ -1,17 +1,27 @@
 /// The PostgreSQL container image and the facts about it the operator and the instance
 /// manager rely on: the one place they are written.
 ///
-/// The default images are the Debian-based official images (`docker.io/library/postgres:<major>`):
-/// PostgreSQL runs as uid/gid 999 (`postgres`), its programs are in
-/// `/usr/lib/postgresql/<major>/bin`. An image given in `spec.image` must keep that layout.
+/// The default images are Quartermaster's (`ghcr.io/quartermaster-dev/postgres:<major>`, built by
+/// `images/postgres/Dockerfile`): the Debian-based official images (``upstreamImage(major:)``)
+/// plus barman-cli-cloud (the backup tool). PostgreSQL runs as uid/gid 999 (`postgres`), its
+/// programs are in `/usr/lib/postgresql/<major>/bin`. An image given in `spec.image` must keep
+/// that layout (and ship barman-cloud for backups).
 public enum PostgresImage {
     /// The PostgreSQL major versions the operator runs: 15, 16, 17 (the schema's enum).
     public static let supportedMajorVersions = [15, 16, 17]
     /// The major version used when `spec.postgresVersion` is omitted: 16.
     public static let defaultMajorVersion = 16
 
-    /// The image used for `major` when `spec.image` is omitted: `docker.io/library/postgres:<major>`.
-    public static func defaultImage(major: Int) -> String { "docker.io/library/postgres:\(major)" }
+    /// Where Quartermaster's images are published: `ghcr.io/quartermaster-dev` (a default registry
+    /// of tenants' policies).
+    public static let registry = "ghcr.io/quartermaster-dev"
+
+    /// The image used for `major` when `spec.image` is omitted: `ghcr.io/quartermaster-dev/postgres:<major>`.
+    public static func defaultImage(major: Int) -> String { "\(registry)/postgres:\(major)" }
+
+    /// The official image the default image is built from (`images/postgres/Dockerfile`'s
+    /// `FROM`): `docker.io/library/postgres:<major>`.
+    public static func upstreamImage(major: Int) -> String { "docker.io/library/postgres:\(major)" }
 
     /// The directory holding `postgres`, `initdb`, `pg_ctl`, `pg_basebackup`, ... in the image:
     /// `/usr/lib/postgresql/<major>/bin`.

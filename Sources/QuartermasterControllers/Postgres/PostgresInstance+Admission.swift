@@ -20,6 +20,7 @@ extension PostgresInstance {
         KindAdmission(bounds: { input in
             let instance = try input.decode(PostgresInstance.self)
             var problems = instance.spec.boundViolations.map { "InvalidSpec: \($0)" }
+            problems += PostgresBackupValidation.violations(of: instance.spec).map { "InvalidSpec: \($0)" }
             problems += PostgresParameters.violations(of: instance.spec).map { "InvalidParameters: \($0)" }
             if let violation = instance.spec.synchronous?.violation(instances: instance.spec.instances) {
                 problems.append("InvalidSynchronous: \(violation)")

@@ -30,6 +30,9 @@ public struct PostgresInstanceCaches: Sendable {
     /// StorageClasses (cluster-scoped), for `allowVolumeExpansion` before a full claim grows;
     /// `nil`: every class counts as not expandable.
     public var storageClasses: Store<StorageClass>? = nil
+    /// PostgresBackups (issue 12): this instance's (status, retention) and a recovery source's;
+    /// `nil` in tests without backups.
+    public var backups: Store<PostgresBackup>?
 
     public init(
         instances: Store<PostgresInstance>, pods: Store<Pod> = Store(), claims: Store<PersistentVolumeClaim> = Store(),
@@ -37,8 +40,9 @@ public struct PostgresInstanceCaches: Sendable {
         serviceAccounts: Store<ServiceAccount> = Store(), roles: Store<Role> = Store(),
         roleBindings: Store<RoleBinding> = Store(), networkPolicies: Store<NetworkPolicy> = Store(),
         deployments: Store<Deployment> = Store(), podDisruptionBudgets: Store<PodDisruptionBudget> = Store(),
-        namespaces: Store<Namespace>? = nil, tenants: Store<Tenant>? = nil
+        namespaces: Store<Namespace>? = nil, tenants: Store<Tenant>? = nil, backups: Store<PostgresBackup>? = nil
     ) {
+        self.backups = backups
         self.tenants = tenants
         self.instances = instances
         self.pods = pods

@@ -6,7 +6,13 @@ import KubeRuntime
 /// Builds the `postgresinstance` controller: a ``PostgresInstanceReconciler`` with its caches
 /// (``PostgresInstanceCaches``).
 ///
-/// - Primary: PostgresInstances in `settings.namespaces` (all when empty).
+/// - Primary: PostgresInstances in `settings.namespaces` (all when empty). Status-only updates
+///   do not reconcile (``Predicates/generationOrMetadataChanged(old:new:)``): the status carries
+///   live figures (LSNs, lag, volume usage) that change whenever the database is written, so the
+///   operator's own status write would otherwise set off the next reconcile (and poll) at once.
+///   The reconciler requeues itself instead (``PostgresInstanceReconciler/readyPollInterval``
+///   and shorter while something is under way); annotations (`backup-now`, `switchover-to`)
+///   and spec changes reconcile at once.
 /// - Owned (label `app.kubernetes.io/managed-by=quartermaster`, same namespaces): Pod,
 ///   PersistentVolumeClaim, Service, Secret, ServiceAccount, Role, RoleBinding, NetworkPolicy,
 ///   Deployment, and PodDisruptionBudget once discovery shows `policy/v1` served. A change to
@@ -33,7 +39,7 @@ public enum PostgresInstanceController {
         let discovery = APIDiscovery(client: client)
         var builder = ControllerBuilder<PostgresInstance>(
             cache: cache, name: name, primary: settings.reflectorOptions(),
-            options: settings.controllerOptions(for: PostgresInstance.self))
+            options: statusQuietOptions(settings.controllerOptions(for: PostgresInstance.self)))
         let instances = builder.primary
         var caches = PostgresInstanceCaches(
             instances: instances,
@@ -55,6 +61,13 @@ public enum PostgresInstanceController {
             tenants: builder.watches(Tenant.self) { tenant in
                 let namespace = tenant.namespaceName
                 return namespace.isEmpty ? [] : instances.list(namespace: namespace).map(\.key)
+            },
+            backups: builder.watches(PostgresBackup.self, options: settings.reflectorOptions()) { backup in
+                // The instance it backs up, and instances recovering from that instance's backups.
+                guard let namespace = backup.metadata.namespace else { return [] }
+                let source = backup.spec.instance.name
+                return [ObjectKey(namespace: namespace, name: source)]
+                    + instances.list(namespace: namespace).filter { $0.spec.bootstrap?.recovery?.source.name == source }.map(\.key)
             })
         caches.storageClasses = builder.watches(StorageClass.self) { storageClass in
             guard let className = storageClass.metadata.name else { return [] }
@@ -68,7 +81,14 @@ public enum PostgresInstanceController {
                 statusClient: settings.instanceStatusClient,
                 settings: PostgresInstanceReconciler.Settings(
                     operatorImage: settings.postgresOperatorImage, operatorNamespace: settings.operatorNamespace,
-                    clusterDomain: settings.clusterDomain),
-                clock: settings.postgresClock, registry: settings.registry))
+                    clusterDomain: settings.clusterDomain, backupObjectStore: settings.backupObjectStore),
+                now: settings.now, clock: settings.postgresClock, registry: settings.registry))
+    }
+
+    /// `options` with updates that change only the status filtered out.
+    static func statusQuietOptions(_ options: ControllerOptions<PostgresInstance>) -> ControllerOptions<PostgresInstance> {
+        var options = options
+        options.updatePredicate = { Predicates.generationOrMetadataChanged(old: $0.metadata, new: $1.metadata) }
+        return options
     }
 }

@@ -24,6 +24,9 @@ extension PostgresInstanceDesiredState {
         var metrics: Bool
         var ownsClaims: Bool
         var suspended: Bool
+        /// `status.archive` and `status.bootstrap` as stored (the instance manager reads the same).
+        var archive: PostgresArchiveStatus?
+        var bootstrap: PostgresBootstrapStatus?
 
         struct Storage {
             var size: Quantity
@@ -60,6 +63,8 @@ extension PostgresInstanceDesiredState {
             metrics = spec.metrics.enabled
             ownsClaims = spec.pvcRetention == .delete
             suspended = spec.suspended || tenant.suspended
+            archive = instance.status?.archive
+            bootstrap = instance.status?.bootstrap
         }
 
         static func invalid(_ field: String, _ what: String) -> PostgresInstanceProblem {

@@ -72,8 +72,15 @@ extension PostgresInstanceDesiredState.Context {
     /// directory (`server/tls.crt`, `replication/tls.key`, `app/password`, `pooler/password`,
     /// ...), readable by the pods' group (fsGroup ``PostgresImage/groupID``). One volume, so the
     /// instance manager's `--secrets-dir` names a mount and every file is found under it.
-    static func secretsVolume(_ sources: [(directory: String, secret: String, keys: [String])]) -> Volume {
-        let projections: [JSONValue] = sources.map { source in
+    static func secretsVolume(
+        _ sources: [(directory: String, secret: String, keys: [String])], more: [JSONValue] = []
+    ) -> Volume {
+        let projections: [JSONValue] = more.isEmpty ? projected(sources) : projected(sources) + more
+        return Volume(name: "secrets", projected: ["sources": .array(projections), "defaultMode": 0o440])
+    }
+
+    private static func projected(_ sources: [(directory: String, secret: String, keys: [String])]) -> [JSONValue] {
+        sources.map { source in
             [
                 "secret": [
                     "name": .string(source.secret),
@@ -81,7 +88,6 @@ extension PostgresInstanceDesiredState.Context {
                 ]
             ]
         }
-        return Volume(name: "secrets", projected: ["sources": .array(projections), "defaultMode": 0o440])
     }
 
     /// The pod spec of instance `serial` (without its role: that is a label).
@@ -113,7 +119,7 @@ extension PostgresInstanceDesiredState.Context {
                 ("replication", names.replicationSecret, ["tls.crt", "tls.key", "ca.crt"]),
                 ("app", names.appSecret, ["username", "password"]),
                 ("pooler", names.poolerSecret, ["password"]),
-            ]),
+            ], more: backupSecretProjections()),
             Self.serviceAccountVolume,
         ]
         let postgres = Container(

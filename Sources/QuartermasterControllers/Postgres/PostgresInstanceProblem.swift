@@ -28,6 +28,11 @@ public struct PostgresInstanceProblem: Error, Sendable, Hashable, CustomStringCo
         case invalid = "Invalid"
         case badRequest = "BadRequest"
         case refused = "Refused"
+        // Backups and recovery (issue 12, branch bkop).
+        /// `spec.backup.objectStore` uses the tenant's credentials outside the tenant's prefix.
+        case backupDestinationForbidden = "BackupDestinationForbidden"
+        /// No Completed PostgresBackup of the recovery source fits the recovery target.
+        case noBackupForTarget = "NoBackupForTarget"
     }
 
     public var reason: Reason

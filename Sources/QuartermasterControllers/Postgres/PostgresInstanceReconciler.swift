@@ -42,11 +42,14 @@ public struct PostgresInstanceReconciler: Reconciler {
         public var operatorImage: String
         public var operatorNamespace: String?
         public var clusterDomain: String
+        /// The object storage tenants get (``BackupObjectStoreSettings``); `nil`: none.
+        public var backupObjectStore: BackupObjectStoreSettings?
 
         public init(
             operatorImage: String = ControllerSettings.defaultPostgresOperatorImage, operatorNamespace: String? = nil,
-            clusterDomain: String = "cluster.local"
+            clusterDomain: String = "cluster.local", backupObjectStore: BackupObjectStoreSettings? = nil
         ) {
+            self.backupObjectStore = backupObjectStore
             self.operatorImage = operatorImage
             self.operatorNamespace = operatorNamespace
             self.clusterDomain = clusterDomain
@@ -72,6 +75,8 @@ public struct PostgresInstanceReconciler: Reconciler {
     let clock: any RuntimeClock
     let failoverTracking = PostgresFailoverTracking()
     let volumeMetrics: PostgresVolumeMetrics?
+    /// Catalog and retention bookkeeping (``PostgresBackupMemory``).
+    let backupMemory = PostgresBackupMemory()
 
     public init(
         client: KubeClient, caches: PostgresInstanceCaches, events: EventRecorder? = nil, discovery: APIDiscovery? = nil,
@@ -113,8 +118,13 @@ public struct PostgresInstanceReconciler: Reconciler {
         var refused = false
         var desired: PostgresInstanceDesiredObjects?
         var failover: PostgresFailoverStep?
+        var backups = PostgresInstanceBackupStatus.Inputs()
+        var backupWake: Duration?
         if problems.isEmpty {
             do {
+                let prepared = try await prepareBackups(instance, observed: observed, tenant: tenant, logger: logger)
+                backups = prepared.inputs
+                if let wait = prepared.wait { return wait }
                 switch try await ensureSecrets(instance, observed: observed, logger: logger) {
                 case .retry:
                     return .requeue
@@ -130,6 +140,7 @@ public struct PostgresInstanceReconciler: Reconciler {
                     try await applyChildren(instance, desired: objects, observed: observed, logger: logger)
                     observed.pods = try await reconcileInstances(instance, desired: objects, observed: observed, logger: logger)
                     observed.secretCopyConflicts = try await reconcileSecretCopies(instance, app: app, logger: logger)
+                    backupWake = try await reconcileBackupWork(instance, observed: observed, inputs: &backups, logger: logger)
                 }
             } catch let problem as PostgresInstanceProblem {
                 problems.append(problem)
@@ -149,17 +160,20 @@ public struct PostgresInstanceReconciler: Reconciler {
         }
 
         let planned = failover?.instance ?? instance
-        let status = PostgresInstanceStatusComputation.withFailover(
+        var status = PostgresInstanceStatusComputation.withFailover(
             PostgresInstanceStatusComputation.compute(
                 instance: planned, observation: observed.condensed(problems: problems),
                 targetPrimary: desired?.targetPrimary, now: now()),
             planned: planned.status, reports: observed.reports, diskPressure: failover?.disk?.condition,
             generation: instance.metadata.generation, now: now())
+        status = PostgresInstanceBackupStatus.apply(
+            to: status, instance: instance, inputs: backups,
+            primaryReport: status.currentPrimary.flatMap { observed.reports[$0] }, now: now())
         let outcome = try await statusWriter.write(status, of: instance, wording: Self.eventWording(problems: problems))
         if refused, outcome != .gone { return .requeue }
         let poll = min(
             status.phase == .ready ? Self.readyPollInterval : Self.notReadyPollInterval,
-            failover?.requeueAfter ?? Self.readyPollInterval)
+            failover?.requeueAfter ?? Self.readyPollInterval, backupWake ?? Self.readyPollInterval)
         return outcome.result(otherwise: .requeueAfter(poll))
     }
 

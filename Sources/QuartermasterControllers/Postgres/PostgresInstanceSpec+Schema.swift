@@ -28,7 +28,7 @@ extension PostgresInstanceSpec {
             [
                 "postgresVersion": version,
                 "image": .string(
-                    "PostgreSQL image (Debian layout of the official image: uid 999, /usr/lib/postgresql/<major>/bin); omitted uses docker.io/library/postgres:<postgresVersion>.",
+                    "PostgreSQL image (Debian layout of the official image: uid 999, /usr/lib/postgresql/<major>/bin); omitted uses ghcr.io/quartermaster-dev/postgres:<postgresVersion> (the official image plus barman-cli-cloud).",
                     minLength: 1, maxLength: N.imageLength),
                 "instances": .integer(
                     "Number of instances: 1 is a primary only, more adds streaming replicas; at most \(maxInstances).",
@@ -100,6 +100,8 @@ extension PostgresInstanceSpec {
                     default: Int64(defaultFailoverDelay), minimum: Int64(failoverDelayBounds.lowerBound),
                     maximum: Int64(failoverDelayBounds.upperBound)),
                 "synchronous": PostgresSynchronous.schema,
+                "backup": PostgresBackupConfiguration.schema,
+                "bootstrap": PostgresBootstrap.schema,
             ])
     }
 

@@ -64,13 +64,20 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
     public var failoverDelay: Int = defaultFailoverDelay
     /// Synchronous replication; `nil` (the default): asynchronous.
     public var synchronous: PostgresSynchronous? = nil
+    // Backups and recovery (issue 12, branch bkop).
+    /// WAL archiving and base backups; `nil` (the default): none. See ``PostgresBackupConfiguration``.
+    public var backup: PostgresBackupConfiguration?
+    /// How a new instance gets its data; `nil` (the default): `initdb`. See ``PostgresBootstrap``.
+    public var bootstrap: PostgresBootstrap?
     /// Enum values of this object (not of nested ones) that this operator does not know, as
     /// messages; filled while decoding, never encoded. See ``unrecognizedValues``.
     public var unknownValues: [String] = []
 
     /// Every enum value in the spec this operator does not know: such a spec is `Stalled`, and
     /// nothing is built from it.
-    public var unrecognizedValues: [String] { unknownValues + pooler.unknownValues + exposure.unknownValues }
+    public var unrecognizedValues: [String] {
+        unknownValues + pooler.unknownValues + exposure.unknownValues + (backup?.unknownValues ?? [])
+    }
 
     /// The image the instances run: ``image``, else the default image of ``postgresVersion``.
     public var effectiveImage: String { image ?? PostgresImage.defaultImage(major: postgresVersion) }
@@ -109,7 +116,8 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
         pgHBA: [String] = [], pooler: Pooler = Pooler(), exposure: Exposure = Exposure(),
         allowedNamespaces: [String] = [], secretNamespaces: [String] = [], suspended: Bool = false,
         pvcRetention: PVCRetention = .retain, nodeSelector: [String: String]? = nil, tolerations: [JSONValue]? = nil,
-        affinity: JSONValue? = nil, metrics: Metrics = Metrics()
+        affinity: JSONValue? = nil, metrics: Metrics = Metrics(),
+        backup: PostgresBackupConfiguration? = nil, bootstrap: PostgresBootstrap? = nil
     ) {
         self.postgresVersion = postgresVersion
         self.image = image
@@ -131,6 +139,8 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
         self.tolerations = tolerations
         self.affinity = affinity
         self.metrics = metrics
+        self.backup = backup
+        self.bootstrap = bootstrap
     }
 
     enum CodingKeys: String, CodingKey {
@@ -138,6 +148,7 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
         case pooler, exposure, allowedNamespaces, secretNamespaces, suspended, pvcRetention, nodeSelector
         case tolerations, affinity, metrics
         case failoverDelay, synchronous
+        case backup, bootstrap
     }
 
     public init(from decoder: any Decoder) throws {
@@ -169,6 +180,8 @@ public struct PostgresInstanceSpec: Codable, Sendable, Equatable {
         metrics = try c.decodeIfPresent(Metrics.self, forKey: .metrics) ?? Metrics()
         failoverDelay = try c.decodeIfPresent(Int.self, forKey: .failoverDelay) ?? Self.defaultFailoverDelay
         synchronous = try c.decodeIfPresent(PostgresSynchronous.self, forKey: .synchronous)
+        backup = try c.decodeIfPresent(PostgresBackupConfiguration.self, forKey: .backup)
+        bootstrap = try c.decodeIfPresent(PostgresBootstrap.self, forKey: .bootstrap)
     }
 
     /// The PgBouncer pooler: a Deployment and the Service `<name>-pooler` in front of the primary.

@@ -14,6 +14,8 @@ public struct PostgresInstanceStatus: ConditionedStatus {
         case failingOver = "FailingOver"
         /// A switchover was asked for; the new target primary has not reported primary yet.
         case switchingOver = "SwitchingOver"
+        /// Bootstrapping from a backup (`status.bootstrap`) until the primary reports its recovery.
+        case recovering = "Recovering"
     }
 
     /// What an instance's manager reports of the instance (its `/status`).
@@ -142,6 +144,20 @@ public struct PostgresInstanceStatus: ConditionedStatus {
     public var promotions: [PostgresPromotion]? = nil
     /// The `quartermaster.dev/switchover-to` value handled last.
     public var lastSwitchoverRequest: String? = nil
+    // Backups and recovery (issue 12, branch bkop).
+    /// The resolved object store (``PostgresArchiveStatus``); `nil` without `spec.backup`.
+    public var archive: PostgresArchiveStatus?
+    /// The base backup a recovery bootstrap restores, written before the first pod.
+    public var bootstrap: PostgresBootstrapStatus?
+    /// The recovery as the recovered primary reported it.
+    public var recovery: PostgresRecoveryStatus?
+    /// Begin time (RFC3339) of the oldest completed backup in the store.
+    public var firstRecoverabilityPoint: String?
+    /// Stop time (RFC3339) of the newest Completed PostgresBackup of this instance.
+    public var lastSuccessfulBackup: String?
+    /// Time (RFC3339) of the newest Failed PostgresBackup of this instance.
+    public var lastFailedBackup: String?
+    public var backupSchedule: PostgresBackupScheduleStatus?
 
     public init(
         observedGeneration: Int64? = nil, phase: Phase? = nil, instances: Int? = nil, readyInstances: Int? = nil,
@@ -170,7 +186,7 @@ public struct PostgresInstanceStatus: ConditionedStatus {
             [
                 "observedGeneration": .integer("The spec generation this status reflects.", format: "int64"),
                 "phase": .string(
-                    "Summary: Pending, Provisioning, Ready, Degraded, Failed, Suspended, FailingOver or SwitchingOver.",
+                    "Summary: Pending, Provisioning, Recovering, Ready, Degraded, Failed, Suspended, FailingOver or SwitchingOver.",
                     enum: Phase.allCases.map(\.rawValue)),
                 "instances": .integer("Number of instance pods that exist."),
                 "readyInstances": .integer("Number of instances that are ready (primary accepting connections, replicas streaming)."),
@@ -216,6 +232,13 @@ public struct PostgresInstanceStatus: ConditionedStatus {
                 "promotions": .array(
                     "Changes of primary, newest last, at most \(PostgresPromotion.kept).", of: PostgresPromotion.schema),
                 "lastSwitchoverRequest": .string("The quartermaster.dev/switchover-to value handled last."),
+                "archive": PostgresArchiveStatus.schema,
+                "bootstrap": PostgresBootstrapStatus.schema,
+                "recovery": PostgresRecoveryStatus.schema,
+                "firstRecoverabilityPoint": .string("Begin time of the oldest completed backup in the store (RFC3339)."),
+                "lastSuccessfulBackup": .string("When the newest completed backup stopped (RFC3339)."),
+                "lastFailedBackup": .string("When the newest failed backup failed (RFC3339)."),
+                "backupSchedule": PostgresBackupScheduleStatus.schema,
                 "conditions": QuartermasterSchemaNodes.conditions(
                     "Latest observations of the instances' state.",
                     required: ["type", "status", "lastTransitionTime", "reason", "message"]),

@@ -8,7 +8,9 @@ extension PostgresInstanceStatusComputation {
     /// - `targetPrimaryTimestamp`, `fencedInstances`, `promotions`, `lastSwitchoverRequest` from
     ///   `planned` (the status with ``PostgresFailoverPlan``'s changes);
     /// - each `instancesStatus[]` entry's `receivedLsn`, `dataVolume`, `walVolume` from its report,
-    ///   and `fenced` (in `fencedInstances`, or its manager says it fenced itself);
+    ///   and `fenced` (in `fencedInstances`, or its manager says it fenced itself); a volume's
+///   figures stay as stored until they move by ``PostgresVolumeUsage/settleFraction`` of its
+///   capacity (``PostgresVolumeUsage/settled(_:previous:)``);
     /// - phase `FailingOver` / `SwitchingOver` while the newest promotion's target is the target
     ///   primary and not yet the confirmed one (`Ready` False with that reason, `Reconciling`
     ///   True), unless the instance is Failed or Suspended;
@@ -28,8 +30,9 @@ extension PostgresInstanceStatusComputation {
             var entry = entry
             let report = reports[entry.name]
             entry.receivedLsn = report?.receivedLsn
-            entry.dataVolume = report?.dataVolume
-            entry.walVolume = report?.walVolume
+            let previous = planned?.instancesStatus?.first { $0.name == entry.name }
+            entry.dataVolume = PostgresVolumeUsage.settled(report?.dataVolume, previous: previous?.dataVolume)
+            entry.walVolume = PostgresVolumeUsage.settled(report?.walVolume, previous: previous?.walVolume)
             let isFenced = fenced.contains(entry.name) || report?.fenced == true
             entry.fenced = isFenced ? true : nil
             return entry

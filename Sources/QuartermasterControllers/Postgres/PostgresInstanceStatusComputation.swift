@@ -116,7 +116,7 @@ public enum PostgresInstanceStatusComputation {
         case .degraded:
             set(readyCondition, .false, "InstancesNotReady", progress)
             set(reconcilingCondition, .true, "InstancesNotReady", progress)
-        case .provisioning:
+        case .provisioning, .recovering:
             set(readyCondition, .false, "Provisioning", progress)
             set(reconcilingCondition, .true, "Provisioning", progress)
         case .failingOver, .switchingOver:

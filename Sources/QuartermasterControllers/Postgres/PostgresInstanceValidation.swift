@@ -37,6 +37,7 @@ public enum PostgresInstanceValidation {
         }
         invalid += spec.storage.maxSizeViolations(field: "spec.storage")
         invalid += spec.walStorage?.maxSizeViolations(field: "spec.walStorage") ?? []
+        invalid += PostgresBackupValidation.violations(of: spec)
         if !invalid.isEmpty {
             problems.append(PostgresInstanceProblem(reason: .invalidSpec, message: invalid.joined(separator: "; ")))
         }

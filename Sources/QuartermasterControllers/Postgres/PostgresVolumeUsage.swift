@@ -21,6 +21,21 @@ public struct PostgresVolumeUsage: Codable, Sendable, Hashable {
         capacityBytes = try c.decodeIfPresent(Int64.self, forKey: .capacityBytes) ?? 0
     }
 
+    /// How far (a share of the capacity) the used bytes must move before the status shows the
+    /// new figure: 1%. Every write to the database moves them; the status (and the API server)
+    /// need not follow each byte. The metrics carry the exact figures.
+    public static let settleFraction = 0.01
+
+    /// `reported`, unless `previous` (the stored figure) has the same capacity and is within
+    /// ``settleFraction`` of it: then `previous`, so a status write waits for a real change.
+    public static func settled(_ reported: PostgresVolumeUsage?, previous: PostgresVolumeUsage?) -> PostgresVolumeUsage? {
+        guard let reported, let previous, previous.capacityBytes == reported.capacityBytes,
+            reported.capacityBytes > 0
+        else { return reported }
+        let moved = abs(Double(reported.usedBytes) - Double(previous.usedBytes))
+        return moved < Double(reported.capacityBytes) * settleFraction ? previous : reported
+    }
+
     /// Used share, 0...1; `nil` without a capacity.
     public var fraction: Double? {
         capacityBytes > 0 ? Double(usedBytes) / Double(capacityBytes) : nil

@@ -8,6 +8,10 @@ public struct ResolvedResourceTemplate: Hashable, Sendable {
     /// into the child's spec.
     public var values: [ResourceTemplateParameter.Name: JSONValue]
 
+    /// The namespace's tenant has object storage (``BackupObjectStoreSettings``): the template's
+    /// ``ResourceTemplate/withObjectStorage`` fields join the child's spec. Default false.
+    public var tenantHasObjectStorage = false
+
     public init(template: ResourceTemplate, values: [ResourceTemplateParameter.Name: JSONValue]) {
         self.template = template
         self.values = values
@@ -20,6 +24,10 @@ public struct ResolvedResourceTemplate: Hashable, Sendable {
     ///   (a mistake in the template; the catalog's tests render every template).
     public func childSpec(suspended: Bool) throws -> JSONValue {
         var spec = template.baseSpec
+        if tenantHasObjectStorage, case .object(var fields) = spec {
+            fields.merge(template.withObjectStorage) { base, _ in base }
+            spec = .object(fields)
+        }
         for parameter in template.parameters {
             guard let value = values[parameter.name] else { continue }
             spec = try spec.setting(value, at: parameter.specPath)

@@ -19,6 +19,10 @@ extension Resource {
                         "replicas": .integer(
                             "Number of IPFS nodes; only templates with more than one node accept it.", minimum: 1,
                             maximum: Int64(IPFSClusterSpec.maxReplicas)),
+                        "restoreFrom": QuartermasterSchemaNodes.objectName(
+                            "A PostgresInstance of this namespace whose backups the new instance is restored from (postgres-medium)."),
+                        "restoreTime": .string(
+                            "The RFC3339 time to restore to; needs restoreFrom. Omitted: the latest.", format: "date-time"),
                     ]),
                 "suspended": .boolean(
                     "Scale the workloads to zero, keeping all data (the IPFSCluster is marked suspended).",

@@ -48,7 +48,11 @@ public enum ResourceController {
         }
         let caches = ResourceCaches(children: children, quotas: quotas, namespaces: namespaces, tenants: tenants)
         return builder.complete(
-            ResourceReconciler(client: cache.client, caches: caches, events: settings.events, offerings: offerings))
+            {
+                var reconciler = ResourceReconciler(client: cache.client, caches: caches, events: settings.events, offerings: offerings)
+                reconciler.backupObjectStore = settings.backupObjectStore
+                return reconciler
+            }())
     }
 
     /// The keys of the other cached Resources in `resource`'s namespace that are `Stalled`,

@@ -62,6 +62,9 @@ public struct ResourceReconciler: Reconciler {
     public let now: @Sendable () -> Date
     /// The kinds templates may build. Default: `ResourceOffering.all`.
     public let offerings: [ResourceOffering]
+    /// The object storage offered to tenants; with it, a namespace holding the tenant's copied
+    /// credentials (`quartermaster-backup-credentials`, ours) has object storage. Default `nil`.
+    public var backupObjectStore: BackupObjectStoreSettings?
 
     public init(
         client: KubeClient, caches: ResourceCaches, events: EventRecorder?,
@@ -101,7 +104,8 @@ public struct ResourceReconciler: Reconciler {
 
         if observation.reservedName != nil {
             // Nothing is written for a reserved name: no child is created, adopted or changed.
-        } else if case .success(let resolved) = template {
+        } else if case .success(var resolved) = template {
+            resolved.tenantHasObjectStorage = try await tenantHasObjectStorage(namespace: namespaceName)
             let offering: ResourceOffering
             do { offering = try ResourceOffering.offering(for: resolved.template.kind, in: offerings) } catch {
                 throw TerminalError(error)

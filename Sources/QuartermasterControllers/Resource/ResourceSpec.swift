@@ -41,9 +41,16 @@ public struct ResourceParameters: Codable, Hashable, Sendable {
     /// Schema: integer, minimum 1; description "Number of IPFS nodes; only templates with
     /// more than one node accept it."
     public var replicas: Int?
+    /// Schema: object name; description "A PostgresInstance of this namespace to restore from
+    /// (postgres-medium)."
+    public var restoreFrom: String?
+    /// Schema: date-time string; description "The time to restore to (needs restoreFrom)."
+    public var restoreTime: String?
 
-    public init(size: Quantity? = nil, replicas: Int? = nil) {
+    public init(size: Quantity? = nil, replicas: Int? = nil, restoreFrom: String? = nil, restoreTime: String? = nil) {
         self.size = size
         self.replicas = replicas
+        self.restoreFrom = restoreFrom
+        self.restoreTime = restoreTime
     }
 }

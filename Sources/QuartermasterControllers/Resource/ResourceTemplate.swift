@@ -25,6 +25,9 @@ public struct ResourceTemplate: Hashable, Sendable {
     /// The parameters `spec.parameters` may override, with their defaults, ranges and places
     /// in the child's spec.
     public var parameters: [ResourceTemplateParameter]
+    /// Top-level spec fields added when the namespace's tenant has object storage
+    /// (``ResolvedResourceTemplate/tenantHasObjectStorage``), e.g. `postgres-small`'s backups.
+    public var withObjectStorage: [String: JSONValue] = [:]
 
     public init(
         name: String, version: String, summary: String, kind: ResourceDescriptor, baseSpec: JSONValue,
@@ -74,6 +77,24 @@ public struct ResourceTemplate: Hashable, Sendable {
             values[.replicas] = .int(Int64(replicas))
         } else if overrides?.replicas != nil {
             reject(.replicas)
+        }
+        if parameter(.restoreFrom) != nil {
+            if let source = overrides?.restoreFrom { values[.restoreFrom] = .string(source) }
+        } else if overrides?.restoreFrom != nil {
+            reject(.restoreFrom)
+        }
+        if parameter(.restoreTime) != nil {
+            if let time = overrides?.restoreTime {
+                if BackupTime.date(time) == nil {
+                    problems.append("parameters.restoreTime \(time.prefix(64)) is not an RFC3339 time")
+                } else if overrides?.restoreFrom == nil {
+                    problems.append("parameters.restoreTime needs parameters.restoreFrom")
+                } else {
+                    values[.restoreTime] = .string(time)
+                }
+            }
+        } else if overrides?.restoreTime != nil {
+            reject(.restoreTime)
         }
         guard problems.isEmpty else { throw .invalidParameters(template: name, problems: problems) }
         return ResolvedResourceTemplate(template: self, values: values)

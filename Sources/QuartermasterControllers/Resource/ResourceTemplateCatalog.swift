@@ -9,8 +9,8 @@ import KubeCore
 /// | `small-storage` | v1 | IPFSCluster, 1 node | 5Gi | `size` 1Gi to 10Gi (→ `/storage/ipfs/size`) |
 /// | `medium-storage` | v1 | IPFSCluster, 1 node | 25Gi | `size` 10Gi to 50Gi (→ `/storage/ipfs/size`) |
 /// | `large-storage` | v1 | IPFSCluster, 1 node | 100Gi | `size` 50Gi to 1Ti (→ `/storage/ipfs/size`) |
-/// | `postgres-small` | v1 | PostgresInstance, a primary, PgBouncer pooler | 2 CPU, 4Gi (requests = limits), 10Gi | `size` 1Gi to 10Gi (→ `/storage/size`) |
-/// | `postgres-medium` | v1 | PostgresInstance, a primary and a streaming replica | 4 CPU, 16Gi (requests = limits) each, 50Gi each | `size` 10Gi to 50Gi (→ `/storage/size`) |
+/// | `postgres-small` | v1 | PostgresInstance, a primary, PgBouncer pooler (with the tenant's object storage: backups daily at 03:00 UTC, kept 30d) | 2 CPU, 4Gi (requests = limits), 10Gi | `size` 1Gi to 10Gi (→ `/storage/size`) |
+/// | `postgres-medium` | v1 | PostgresInstance, a primary and a streaming replica | 4 CPU, 16Gi (requests = limits) each, 50Gi each | `size` 10Gi to 50Gi (→ `/storage/size`), `restoreFrom` (→ `/bootstrap/recovery/source/name`), `restoreTime` (→ `/bootstrap/recovery/target/time`) |
 ///
 /// Every IPFS template starts from ``ipfsNodeSpec`` (the storage templates add `replicas: 1`)
 /// and writes suspension to `/suspended`; everything else keeps the IPFSCluster defaults.
@@ -68,13 +68,20 @@ public enum ResourceTemplateCatalog {
     public static let mediumStorage = storage("medium-storage", size: "25Gi", min: "10Gi", max: "50Gi")
     public static let largeStorage = storage("large-storage", size: "100Gi", min: "50Gi", max: "1Ti")
 
-    public static let postgresSmall = postgres(
-        "postgres-small", summary: "PostgreSQL with 2 vCPU, 4Gi of memory and 10Gi of storage, behind a PgBouncer pooler.",
-        cpu: "2", memory: "4Gi", size: "10Gi", min: "1Gi", instances: 1, pooler: true)
+    public static let postgresSmall: ResourceTemplate = {
+        var template = postgres(
+            "postgres-small", summary: "PostgreSQL with 2 vCPU, 4Gi of memory and 10Gi of storage, behind a PgBouncer pooler.",
+            cpu: "2", memory: "4Gi", size: "10Gi", min: "1Gi", instances: 1, pooler: true)
+        template.withObjectStorage = ["backup": ["schedule": .string(postgresSmallBackupSchedule), "retention": .string(postgresSmallRetention)]]
+        return template
+    }()
+    /// `postgres-small`'s backups where the tenant has object storage: daily at 03:00 UTC, kept 30 days.
+    public static let postgresSmallBackupSchedule = "0 3 * * *"
+    public static let postgresSmallRetention = "30d"
     public static let postgresMedium = postgres(
         "postgres-medium",
         summary: "PostgreSQL with 4 vCPU, 16Gi of memory and 50Gi of storage, and a streaming replica for availability.",
-        cpu: "4", memory: "16Gi", size: "50Gi", min: "10Gi", instances: 2, pooler: false)
+        cpu: "4", memory: "16Gi", size: "50Gi", min: "10Gi", instances: 2, pooler: false, restore: true)
 
     /// Every available template, by name.
     public static let all: [ResourceTemplate] = [
@@ -118,8 +125,19 @@ public enum ResourceTemplateCatalog {
     /// (equal), the data volume's `size` (the template's parameter, `min` to `size`), the pooler.
     private static func postgres(
         _ name: String, summary: String, cpu: String, memory: String, size: Quantity, min: Quantity, instances: Int,
-        pooler: Bool
+        pooler: Bool, restore: Bool = false
     ) -> ResourceTemplate {
+        var restoreParameters: [ResourceTemplateParameter] = []
+        if restore {
+            restoreParameters = [
+                ResourceTemplateParameter(
+                    name: .restoreFrom, summary: "Restore from the backups of this PostgresInstance (same namespace).",
+                    range: .objectName, specPath: "/bootstrap/recovery/source/name"),
+                ResourceTemplateParameter(
+                    name: .restoreTime, summary: "Restore to this time (RFC3339); omitted: the latest.", range: .time,
+                    specPath: "/bootstrap/recovery/target/time"),
+            ]
+        }
         let amounts: JSONValue = ["cpu": .string(cpu), "memory": .string(memory)]
         return ResourceTemplate(
             name: name, version: "v1", summary: summary, kind: PostgresInstance.resource,
@@ -133,6 +151,6 @@ public enum ResourceTemplateCatalog {
                 ResourceTemplateParameter(
                     name: .size, summary: "Storage of each PostgreSQL instance.",
                     range: .quantity(default: size, min: min, max: size), specPath: "/storage/size")
-            ])
+            ] + restoreParameters)
     }
 }

@@ -6,12 +6,20 @@ public struct ResourceTemplateParameter: Hashable, Sendable {
     /// The `spec.parameters` field.
     public enum Name: String, Hashable, Sendable, CaseIterable {
         case size, replicas
+        /// A PostgresInstance of the namespace to restore from (`postgres-medium`).
+        case restoreFrom
+        /// An RFC3339 time to restore to; needs `restoreFrom` (`postgres-medium`).
+        case restoreTime
     }
 
     /// The type, default and inclusive range.
     public enum Range: Hashable, Sendable {
         case quantity(default: Quantity, min: Quantity, max: Quantity)
         case integer(default: Int, min: Int, max: Int)
+        /// An object name of the namespace; no default (unset: not written).
+        case objectName
+        /// An RFC3339 time; no default (unset: not written).
+        case time
     }
 
     public var name: Name
@@ -33,6 +41,8 @@ public struct ResourceTemplateParameter: Hashable, Sendable {
         switch range {
         case .quantity: return "quantity"
         case .integer: return "integer"
+        case .objectName: return "name"
+        case .time: return "time"
         }
     }
 
@@ -41,6 +51,7 @@ public struct ResourceTemplateParameter: Hashable, Sendable {
         switch range {
         case .quantity(let d, _, _): return d.description
         case .integer(let d, _, _): return String(d)
+        case .objectName, .time: return "unset"
         }
     }
 
@@ -49,6 +60,8 @@ public struct ResourceTemplateParameter: Hashable, Sendable {
         switch range {
         case .quantity(_, let lo, let hi): return "\(lo) to \(hi)"
         case .integer(_, let lo, let hi): return "\(lo) to \(hi)"
+        case .objectName: return "an object of the namespace"
+        case .time: return "an RFC3339 time"
         }
     }
 }

@@ -46,10 +46,10 @@ public enum TenantController {
         let caches = TenantCaches(
             namespaces: namespaces, quotas: quotas, limitRanges: limitRanges, networkPolicies: networkPolicies,
             roleBindings: roleBindings, resources: resources, claims: claims)
-        return builder.complete(
-            TenantReconciler(
-                client: cache.client, caches: caches, events: settings.events,
-                operatorNamespace: settings.operatorNamespace))
+        var reconciler = TenantReconciler(
+            client: cache.client, caches: caches, events: settings.events, operatorNamespace: settings.operatorNamespace)
+        reconciler.backupObjectStore = settings.backupObjectStore
+        return builder.complete(reconciler)
     }
 
     /// The tenant named by a namespace's `quartermaster.dev/tenant` label.

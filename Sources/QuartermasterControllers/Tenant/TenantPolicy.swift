@@ -49,7 +49,7 @@ public struct TenantPolicy: Codable, Hashable, Sendable {
     /// the entry's and its repository path is the entry's path or lies below it at a `/`
     /// boundary; Docker Hub short names are normalised first (`ipfs/kubo:v0.32` is
     /// `docker.io/ipfs/kubo`, see ``ImageReference``). Default (unset): ``defaultRegistries``,
-    /// `docker.io/ipfs`, `docker.io/library/postgres`, `docker.io/edoburu/pgbouncer`.
+    /// `docker.io/ipfs`, `ghcr.io/quartermaster-dev`, `docker.io/library/postgres`, `docker.io/edoburu/pgbouncer`.
     public var registries: [String]?
     /// Node labels forced onto every workload's pods, merged over the workload's own node
     /// selector; a workload that sets one of these keys to another value is refused. Default:
@@ -85,12 +85,14 @@ public struct TenantPolicy: Codable, Hashable, Sendable {
     /// The registries allowed when ``registries`` is unset: where the stock images come from,
     /// so no stock template is refused: `docker.io/ipfs` (the IPFSCluster images,
     /// ``IPFSClusterSpec/defaultKuboImage``, ``IPFSClusterSpec/defaultClusterImage``), and the
-    /// repositories of the PostgresInstance images, `docker.io/library/postgres`
-    /// (``PostgresImage/defaultImage(major:)``) and `docker.io/edoburu/pgbouncer`
-    /// (``PostgresImage/pgbouncer``): those repositories only, not all of Docker Hub.
+    /// repositories of the PostgresInstance images: Quartermaster's registry
+    /// `ghcr.io/quartermaster-dev` (``PostgresImage/defaultImage(major:)``), the official
+    /// `docker.io/library/postgres` (``PostgresImage/upstreamImage(major:)``) and
+    /// `docker.io/edoburu/pgbouncer` (``PostgresImage/pgbouncer``): those repositories only, not
+    /// all of Docker Hub.
     public static let defaultRegistries =
-        ["docker.io/ipfs"]
-        + [PostgresImage.defaultImage(major: PostgresImage.defaultMajorVersion), PostgresImage.pgbouncer]
+        ["docker.io/ipfs", PostgresImage.registry]
+        + [PostgresImage.upstreamImage(major: PostgresImage.defaultMajorVersion), PostgresImage.pgbouncer]
         .compactMap { ImageReference(image: $0)?.description }
 
     /// `self` with every field `overrides` sets replaced by its value.

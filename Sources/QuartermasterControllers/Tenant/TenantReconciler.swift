@@ -57,6 +57,9 @@ public struct TenantReconciler: Reconciler {
     public let operatorNamespace: String?
     /// The clock for condition transition times. Default: the system clock.
     public let now: @Sendable () -> Date
+    /// The object storage offered to tenants: their credentials are copied into their
+    /// namespaces (``copyBackupCredentials(_:namespace:logger:)``). Default `nil`: none.
+    public var backupObjectStore: BackupObjectStoreSettings?
 
     public init(
         client: KubeClient, caches: TenantCaches, events: EventRecorder?, operatorNamespace: String? = nil,
@@ -108,6 +111,7 @@ public struct TenantReconciler: Reconciler {
             if let early = try await applyObjects(tenant, desired: desired, claim: claim, observation: &observation) {
                 return early
             }
+            try await copyBackupCredentials(tenant, namespace: desired.namespaceName, logger: context.logger)
         } catch let refusal as RefusedWrite {
             context.logger.warning("the API server refused a write", metadata: ["refusal": "\(refusal)"])
             observation.refusal = refusal

@@ -35,6 +35,12 @@ public struct ControllerSettings: Sendable {
     /// The monotonic clock of the PostgresInstance reconciler's failover timing
     /// (`spec.failoverDelay`). Default ``ContinuousRuntimeClock``; tests inject a manual clock.
     public var postgresClock: any RuntimeClock = ContinuousRuntimeClock()
+    /// The object storage offered to tenants (`quartermaster run --backup-destination ...`);
+    /// `nil` (the default): none, so only explicit `spec.backup.objectStore`s archive.
+    public var backupObjectStore: BackupObjectStoreSettings?
+    /// The wall clock the PostgreSQL controllers read (backup schedules, status times). Default
+    /// the system clock; tests inject their own.
+    public var now: @Sendable () -> Date = { Date() }
 
     /// `ghcr.io/quartermaster-dev/quartermaster:<version>`.
     public static let defaultPostgresOperatorImage = "ghcr.io/quartermaster-dev/quartermaster:\(QuartermasterVersion.current)"
@@ -44,8 +50,10 @@ public struct ControllerSettings: Sendable {
         events: EventRecorder, logger: Logger, clusterDomain: String = "cluster.local",
         operatorNamespace: String? = ManagerOptions.inClusterNamespace(),
         postgresOperatorImage: String = defaultPostgresOperatorImage,
-        instanceStatusClient: any InstanceStatusClient = HTTPInstanceStatusClient()
+        instanceStatusClient: any InstanceStatusClient = HTTPInstanceStatusClient(),
+        backupObjectStore: BackupObjectStoreSettings? = nil
     ) {
+        self.backupObjectStore = backupObjectStore
         self.operatorNamespace = operatorNamespace
         self.postgresOperatorImage = postgresOperatorImage
         self.instanceStatusClient = instanceStatusClient

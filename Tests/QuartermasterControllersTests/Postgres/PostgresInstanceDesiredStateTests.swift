@@ -63,7 +63,7 @@ enum PostgresSamples {
         #expect(bootstrap.command == ["/quartermaster", "instance", "install", "/controller/quartermaster"])
         let postgres = try #require(spec.containers.first)
         #expect(postgres.name == "postgres")
-        #expect(postgres.image == "docker.io/library/postgres:16")
+        #expect(postgres.image == "ghcr.io/quartermaster-dev/postgres:16")
         #expect(postgres.command == ["/controller/quartermaster", "instance", "run"])
         #expect(postgres.args == [
             "--cluster", "pg", "--pgdata", "/var/lib/postgresql/data/pgdata", "--bin-dir", "/usr/lib/postgresql/16/bin",

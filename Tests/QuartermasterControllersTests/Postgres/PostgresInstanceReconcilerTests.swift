@@ -206,7 +206,7 @@ struct PostgresInstanceReconcilerTests {
         try await h.editSpec { $0.image = "example.org/postgres:16.9" }
         try await h.reconcile()
         #expect(h.pod("pg-2") == nil, "the replica goes first")
-        #expect(h.pod("pg-1")?.spec?.containers.first?.image == "docker.io/library/postgres:16")
+        #expect(h.pod("pg-1")?.spec?.containers.first?.image == "ghcr.io/quartermaster-dev/postgres:16")
         try await h.reconcile()
         #expect(h.pod("pg-2")?.spec?.containers.first?.image == "example.org/postgres:16.9")
         #expect(h.pod("pg-1") != nil, "the primary waits for the replica")

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Labels, annotations and names of PostgresBackups the operator creates (the contract's):
+/// `quartermaster.dev/postgres-instance: <pg>`, `quartermaster.dev/backup-trigger:
+/// schedule|annotation`, names `<pg>-<yyyyMMddHHmmss>` (UTC).
+public enum PostgresBackupLabels {
+    /// The instance label, the same key as on the instance's own objects.
+    public static let instanceKey = PostgresInstanceLabels.instanceKey
+    public static let triggerKey = "quartermaster.dev/backup-trigger"
+
+    /// Why the operator created a backup.
+    public enum Trigger: String, Sendable, Hashable {
+        case schedule, annotation, cli
+    }
+
+    /// The user-set annotation on a PostgresInstance whose distinct token asks for one backup.
+    public static let backupNowAnnotation = "quartermaster.dev/backup-now"
+
+    /// `<instance>-<yyyyMMddHHmmss>` of `time` in UTC.
+    public static func name(instance: String, time: Date) -> String {
+        "\(instance)-\(compactTimestamp(time))"
+    }
+
+    /// `yyyyMMddHHmmss` in UTC.
+    public static func compactTimestamp(_ time: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: time)
+        func two(_ v: Int?) -> String { let v = v ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        return "\(c.year ?? 1970)\(two(c.month))\(two(c.day))\(two(c.hour))\(two(c.minute))\(two(c.second))"
+    }
+
+    /// The labels of a backup of `instance` created for `trigger`.
+    public static func labels(instance: String, trigger: Trigger) -> [String: String] {
+        [instanceKey: instance, triggerKey: trigger.rawValue]
+    }
+}
+
+/// RFC3339 times as status fields hold them (UTC, whole seconds).
+public enum BackupTime {
+    public static func string(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: 0) ?? .current))
+    }
+
+    /// Parses `2026-12-03T10:00:00Z` (fractional seconds and offsets allowed); `nil` otherwise.
+    public static func date(_ text: String) -> Date? {
+        if let d = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return d }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}
