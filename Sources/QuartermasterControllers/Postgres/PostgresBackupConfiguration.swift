@@ -50,7 +50,8 @@ public struct PostgresBackupConfiguration: Codable, Sendable, Equatable {
                     minLength: 1, maxLength: 128),
                 "suspended": .boolean("Suspends the schedule (archiving continues).", default: false),
                 "retention": .string(
-                    "How long backups are kept: N days, weeks or months (30d, 4w, 6m).", pattern: BackupRetention.pattern),
+                    "How long backups are kept: N days, weeks or months (30d, 4w, 6m).", pattern: BackupRetention.pattern,
+                    maxLength: 5),
             ])
     }
 }

@@ -70,8 +70,8 @@ public struct PostgresRecoveryTarget: Codable, Sendable, Equatable, Hashable {
         .object(
             "Where recovery stops: at most one of time, lsn, name; omitted: the latest point in the archive.",
             [
-                "time": .string("RFC3339 time (recovery_target_time).", format: "date-time"),
-                "lsn": .string("WAL location X/Y (recovery_target_lsn).", pattern: lsnPattern),
+                "time": .string("RFC3339 time (recovery_target_time).", maxLength: 64, format: "date-time"),
+                "lsn": .string("WAL location X/Y (recovery_target_lsn).", pattern: lsnPattern, maxLength: 17),
                 "name": .string("A restore point made with pg_create_restore_point.", minLength: 1, maxLength: 63),
             ])
     }

@@ -22,7 +22,8 @@ extension Resource {
                         "restoreFrom": QuartermasterSchemaNodes.objectName(
                             "A PostgresInstance of this namespace whose backups the new instance is restored from (postgres-medium)."),
                         "restoreTime": .string(
-                            "The RFC3339 time to restore to; needs restoreFrom. Omitted: the latest.", format: "date-time"),
+                            "The RFC3339 time to restore to; needs restoreFrom. Omitted: the latest.", maxLength: 64,
+                            format: "date-time"),
                     ]),
                 "suspended": .boolean(
                     "Scale the workloads to zero, keeping all data (the IPFSCluster is marked suspended).",
