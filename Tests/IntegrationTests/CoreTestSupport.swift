@@ -155,9 +155,11 @@ enum CoreTest {
         return (client, counting)
     }
 
-    /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
+    /// Polls `condition` every 50 ms until it holds or `timeout` (a hang guard, default 300 s:
+    /// on two busy cores shared with other control planes one API write can take seconds)
+    /// passes; returns whether it held.
     static func eventually(
-        timeout: Duration = .seconds(120), _ condition: @Sendable () async -> Bool
+        timeout: Duration = .seconds(300), _ condition: @Sendable () async -> Bool
     ) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -72,9 +72,11 @@ struct EventuallyTimedOut: Error, CustomStringConvertible {
     var description: String { "timed out waiting for: \(what)" }
 }
 
-/// Polls `condition` every 250 ms until it holds; throws `EventuallyTimedOut` after `timeout`.
+/// Polls `condition` every 250 ms until it holds; throws `EventuallyTimedOut` after `timeout`,
+/// a hang guard (default 300 s): with several control planes and PostgreSQL servers sharing two
+/// busy cores, one API write has been seen to take 4 s, so a first pod can take minutes.
 func eventually(
-    _ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool
+    _ what: String, timeout: Duration = .seconds(300), _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while true {

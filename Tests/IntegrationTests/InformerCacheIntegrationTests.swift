@@ -127,7 +127,7 @@ struct InformerCacheIntegrationTests {
         let controllers = QuartermasterControllerSet.make(
             cache: manager.cache, settings: Self.settings(registry, client: client))
         for controller in controllers { manager.add(controller) }
-        #expect(controllers.count == 4)
+        #expect(controllers.count == QuartermasterKinds.all.count)
         let run = Task { try await manager.run() }
         defer { manager.shutdown() }
 

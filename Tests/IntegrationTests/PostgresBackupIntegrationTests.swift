@@ -226,7 +226,12 @@ struct PostgresBackupIntegrationTests {
             try await get(client, PostgresBackup.self, scheduled, ns)?.status?.phase == .running
         }
         #expect(try await get(client, PostgresBackup.self, scheduled, ns)?.metadata.labels?["quartermaster.dev/backup-trigger"] == "schedule")
-        #expect(try await get(client, PostgresInstance.self, "pg", ns)?.status?.backupSchedule?.nextScheduleTime == "2026-12-03T12:00:00Z")
+        // The instance's status is written at the end of the reconcile that created the backup,
+        // which may land after the backup controller has started it.
+        try await eventually("the next slot 12:00", timeout: Self.hangGuard) {
+            try await get(client, PostgresInstance.self, "pg", ns)?.status?.backupSchedule?.nextScheduleTime
+                == "2026-12-03T12:00:00Z"
+        }
 
         // Retention after it completes: the store keeps only the new backup, so the older
         // PostgresBackup goes; the new one stays.
