@@ -15,27 +15,12 @@ struct BackupCommand: AsyncParsableCommand {
     @Argument(help: "The PostgresInstance.")
     var name: String
 
-    @Option(name: [.short, .long], help: "Its namespace (default: the kubeconfig context's, else default).")
-    var namespace: String?
-
-    @Option(help: "Path to a kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster).")
-    var kubeconfig: String?
-
-    @Option(help: "The kubeconfig context to use (default: its current-context).")
-    var context: String?
+    @OptionGroup var access: ClusterAccessOptions
 
     func run() async throws {
-        let configuration: ClientConfiguration
-        do {
-            configuration = try KubeconfigLoader.load(path: kubeconfig, context: context)
-        } catch {
-            FileHandleOutput.standardError("quartermaster: \(error)")
-            throw ExitCode(2)
-        }
-        let namespace = self.namespace ?? configuration.namespace ?? "default"
-        let client = try KubeClient(configuration: configuration, identity: RunCommand.identity)
+        let (client, namespace) = try access.connect(command: "backup")
         guard try await client.getIfExists(PostgresInstance.self, name: name, namespace: namespace) != nil else {
-            FileHandleOutput.standardError("quartermaster: PostgresInstance \(name) not found in namespace \(namespace)")
+            FileHandleOutput.standardError("quartermaster backup: PostgresInstance \(namespace)/\(name) not found")
             throw ExitCode(1)
         }
         let backupName = PostgresBackupLabels.name(instance: name, time: Date())

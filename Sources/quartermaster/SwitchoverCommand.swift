@@ -21,25 +21,10 @@ struct SwitchoverCommand: AsyncParsableCommand {
     @Option(help: "The replica (pod name, e.g. pg-2) to promote.")
     var to: String
 
-    @Option(name: [.short, .long], help: "Namespace (default: the kubeconfig context's, else default).")
-    var namespace: String?
-
-    @Option(help: "Path to a kubeconfig (default: $KUBECONFIG, ~/.kube/config, then in-cluster).")
-    var kubeconfig: String?
-
-    @Option(help: "The kubeconfig context to use (default: its current-context).")
-    var context: String?
+    @OptionGroup var access: ClusterAccessOptions
 
     func run() async throws {
-        let configuration: ClientConfiguration
-        do {
-            configuration = try KubeconfigLoader.load(path: kubeconfig, context: context)
-        } catch {
-            FileHandleOutput.standardError("quartermaster switchover: \(error)")
-            throw ExitCode(2)
-        }
-        let namespace = namespace ?? configuration.namespace ?? "default"
-        let client = try KubeClient(configuration: configuration, identity: .quartermaster)
+        let (client, namespace) = try access.connect(command: "switchover")
         let request = "\(to)@\(Int(Date().timeIntervalSince1970))"
         do {
             _ = try await client.mergePatch(
