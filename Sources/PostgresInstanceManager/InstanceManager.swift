@@ -308,6 +308,9 @@ public final class InstanceManager: Sendable {
                             : "lost the primary lease (holder \(lease.observedHolder ?? "none"); \(lease.lastError ?? "no error"))"
                     )
                 }
+            } else if FileManager.default.fileExists(atPath: options.paths.standbySignal) {
+                // A replica counts how long the holder has not renewed, ready to take over.
+                await lease.watch()
             }
             try? await Task.sleep(for: renewInterval(settings))
         }

@@ -175,6 +175,21 @@ public final class PrimaryLeaseKeeper: Sendable {
         }
     }
 
+    /// Reads the lease without writing anything (a replica, every poll): the time the holder's
+    /// `renewTime` has stood still is counted from here on, by this process's clock, so a
+    /// replica that becomes the target primary after its old holder stopped renewing may take
+    /// over as soon as the lease's duration has passed since it saw that last renewal, not a
+    /// whole duration after the decision. The rule is unchanged (unchanged for the duration by
+    /// the candidate's own clock since it first saw it); only the counting starts earlier.
+    public func watch() async {
+        let start = now()
+        do {
+            _ = observe(try await lease.read(), at: start)
+        } catch {
+            state.withLock { $0.lastError = "\(error)" }
+        }
+    }
+
     /// Gives the lease up (holder empty) when this manager holds it; true when released or not
     /// held. After a clean stop of the primary, so the next target primary takes it at once.
     @discardableResult

@@ -91,6 +91,26 @@ struct PrimaryLeaseTests {
         #expect(old.observedHolder == "pg-2")
     }
 
+    @Test("a replica that watched the lease counts from the last renewal it saw: once the target, it takes over without a second wait, never earlier")
+    func watchingReplicaTakesOverWithoutASecondWait() async {
+        let store = InMemoryPrimaryLease()
+        let clock = SteppedClock()
+        let old = PrimaryLeaseKeeper(identity: "pg-1", lease: store, now: clock.now)
+        let replica = PrimaryLeaseKeeper(identity: "pg-2", lease: store, now: clock.now)
+        #expect(await old.acquireOrRenew(durationSeconds: 5))
+        // The old holder's last renewal; the replica sees it on its next poll, then the holder stops.
+        await replica.watch()
+        #expect(replica.observedHolder == "pg-1")
+        clock.advance(by: Self.justUnder)
+        await replica.watch()
+        // Made the target now: still inside the duration since it first saw that renewal.
+        #expect(!(await replica.acquireOrRenew(durationSeconds: 5)))
+        #expect(old.isDeadlinePassed, "the old holder stopped writing before anyone may take over")
+        clock.advance(by: .milliseconds(1))
+        #expect(await replica.acquireOrRenew(durationSeconds: 5))
+        #expect(store.record?.holder == "pg-2")
+    }
+
     @Test("a conflicting write loses: two candidates take a free lease, exactly one wins")
     func conflict() async {
         let store = InMemoryPrimaryLease(
