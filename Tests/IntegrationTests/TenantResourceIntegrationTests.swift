@@ -41,8 +41,12 @@ import Testing
         return (client, op)
     }
 
+    /// What the waits of these tests allow before calling it a hang: 300 s (under the full
+    /// suite on two busy cores one API write has taken 2-5 s).
+    static let hangGuard: Duration = .seconds(300)
+
     static func eventually(
-        timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool
+        timeout: Duration = hangGuard, _ condition: @Sendable () async throws -> Bool
     ) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -132,7 +136,7 @@ import Testing
         #expect(await Self.eventually { try await client.getIfExists(StatefulSet.self, name: "files", namespace: a) != nil })
         let selector = ListOptions(labelSelector: "app.kubernetes.io/instance=files")
         #expect(
-            await Self.eventually(timeout: .seconds(90)) {
+            await Self.eventually(timeout: Self.hangGuard) {
                 try await !client.list(Pod.self, namespace: a, options: selector).items.isEmpty
             }, "the controller manager created no pod for StatefulSet files")
 
@@ -151,7 +155,7 @@ import Testing
 
         // Play the kubelet: mark the pods ready until kubectl shows the Resource ready at 100%.
         #expect(
-            await Self.eventually(timeout: .seconds(120)) {
+            await Self.eventually(timeout: Self.hangGuard) {
                 try await IPFSClusterEnv.markPodsReady(env, client: client, instance: "files", namespace: a)
                 let row = try await Self.printedResource("files", in: a, env)
                 return row?["PROGRESS"] == "100%" && row?["PHASE"] == "Ready"
@@ -205,7 +209,7 @@ import Testing
         for claim in try await client.list(PersistentVolumeClaim.self, namespace: a).items {
             _ = try await env.kubectlChecked(["delete", "pvc", claim.metadata.name ?? "", "-n", a, "--as", "alice", "--wait=false"])
         }
-        #expect(await Self.eventually(timeout: .seconds(120)) { try await client.getIfExists(Tenant.self, name: a) == nil })
+        #expect(await Self.eventually(timeout: Self.hangGuard) { try await client.getIfExists(Tenant.self, name: a) == nil })
 
         // Clean up tenant b.
         try await client.delete(Resource.self, name: "big", namespace: b)
