@@ -90,8 +90,10 @@ final class MotoS3Server: Sendable {
         return text.components(separatedBy: "<Key>").dropFirst().compactMap { $0.components(separatedBy: "</Key>").first }
     }
 
+    /// Kills moto (SIGKILL: it keeps nothing worth flushing, and it leaves SIGTERM pending
+    /// while it serves).
     func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

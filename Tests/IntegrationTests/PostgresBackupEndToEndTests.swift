@@ -173,7 +173,8 @@ struct PostgresBackupEndToEndTests {
         result = try e2e.psql(
             credentials, at: srcIP, "INSERT INTO notes VALUES ('B'); SELECT pg_walfile_name(pg_current_wal_lsn())")
         #expect(result.status == 0, "\(result.error)")
-        let segmentOfB = result.output
+        // psql prints INSERT's command tag first; the segment name is the last line.
+        let segmentOfB = result.output.split(separator: "\n").last.map(String.init) ?? ""
         try #require(segmentOfB.count == 24, "the WAL segment of row B: \(result.output) \(result.error)")
         result = try await superuserSQL(e2e, pod: "src-1", "SELECT pg_switch_wal()")
         #expect(result.status == 0, "pg_switch_wal: \(result.error)")
