@@ -41,6 +41,10 @@ struct PostgresBackupEndToEndTests {
         spec:
           postgresVersion: 15
           instances: 1
+          # Backups, not failover, are under test: a long lease keeps a primary on a loaded
+          # machine from fencing itself when one renewal is slow (with one instance there is
+          # nothing to fail over to; see docs/postgres-failover.md).
+          failoverDelay: 30
           storage: {size: 1Gi}
           resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {cpu: "1", memory: 1Gi}}
         \(extra)
