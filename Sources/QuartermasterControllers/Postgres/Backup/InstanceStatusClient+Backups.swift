@@ -26,9 +26,15 @@ extension HTTPInstanceStatusClient {
         return url
     }
 
-    private func get(_ podIP: String, _ path: String) async throws -> PlainHTTPGet.Response {
-        try await PlainHTTPGet.get(try url(podIP, path), timeout: timeout, maxBodySize: InstanceStatusEndpoint.maxBodySize)
+    private func get(_ podIP: String, _ path: String, timeout: Duration? = nil) async throws -> PlainHTTPGet.Response {
+        try await PlainHTTPGet.get(
+            try url(podIP, path), timeout: timeout ?? self.timeout, maxBodySize: InstanceStatusEndpoint.maxBodySize)
     }
+
+    /// How long `GET /backups` may take: 30 s. The instance manager lists the object store
+    /// (`barman-cloud-backup-list`, a Python process and S3 requests) while the request waits, which
+    /// takes seconds on a busy node; the operator asks at most every 5 minutes per instance.
+    public static let catalogTimeout = Duration.seconds(30)
 
     private func post(_ podIP: String, _ path: String, _ body: [String: String]) async throws -> PlainHTTPGet.Response {
         let data = try JSONEncoder().encode(body)
@@ -67,7 +73,7 @@ extension HTTPInstanceStatusClient {
     }
 
     public func backupCatalog(podIP: String) async throws -> BackupCatalog {
-        let response = try await get(podIP, "/backups")
+        let response = try await get(podIP, "/backups", timeout: Self.catalogTimeout)
         guard response.status == 200 else { throw InstanceStatusError.status(response.status) }
         return try decode(BackupCatalog.self, response)
     }
