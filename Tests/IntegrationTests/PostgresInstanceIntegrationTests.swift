@@ -256,10 +256,18 @@ struct PostgresInstanceIntegrationTests {
         }
         #expect(settled)
         await op.stop()
+        let statusBefore = await e2e.statusJSON("pg")
         op = try e2e.startOperator(otherNamespaces: [other])
         try await op.waitUntilSynced()
         try await Task.sleep(for: Self.quietWindow)
-        #expect(op.writes.isEmpty, "the restarted operator wrote: \(op.writes)")
+        if !op.writes.isEmpty {
+            let json = { (status: JSONValue?) in
+                status.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? "?"
+            }
+            let statusAfter = await e2e.statusJSON("pg")
+            Issue.record(
+                "the restarted operator wrote: \(op.writes); status before: \(json(statusBefore)); after: \(json(statusAfter))")
+        }
 
         await op.stop()
         try await env.kubectlChecked(["delete", "pg", "pg", "-n", ns, "--wait=false"])

@@ -9,8 +9,10 @@ extension PostgresInstanceStatusComputation {
     ///   `planned` (the status with ``PostgresFailoverPlan``'s changes);
     /// - each `instancesStatus[]` entry's `receivedLsn`, `dataVolume`, `walVolume` from its report,
     ///   and `fenced` (in `fencedInstances`, or its manager says it fenced itself); a volume's
-///   figures stay as stored until they move by ``PostgresVolumeUsage/settleFraction`` of its
-///   capacity (``PostgresVolumeUsage/settled(_:previous:)``);
+    ///   figures stay as stored until they move by ``PostgresVolumeUsage/settleFraction`` of its
+    ///   capacity (``PostgresVolumeUsage/settled(_:previous:)``), and the WAL figures (`lsn`,
+    ///   `receivedLsn`, `replicationLagBytes`) until they move by a WAL segment
+    ///   (``PostgresLiveFigures``);
     /// - phase `FailingOver` / `SwitchingOver` while the newest promotion's target is the target
     ///   primary and not yet the confirmed one (`Ready` False with that reason, `Reconciling`
     ///   True), unless the instance is Failed or Suspended;
@@ -29,8 +31,11 @@ extension PostgresInstanceStatusComputation {
         status.instancesStatus = status.instancesStatus?.map { entry in
             var entry = entry
             let report = reports[entry.name]
-            entry.receivedLsn = report?.receivedLsn
             let previous = planned?.instancesStatus?.first { $0.name == entry.name }
+            entry.lsn = PostgresLiveFigures.settledLSN(entry.lsn, previous: previous?.lsn)
+            entry.receivedLsn = PostgresLiveFigures.settledLSN(report?.receivedLsn, previous: previous?.receivedLsn)
+            entry.replicationLagBytes = PostgresLiveFigures.settledLag(
+                entry.replicationLagBytes, previous: previous?.replicationLagBytes)
             entry.dataVolume = PostgresVolumeUsage.settled(report?.dataVolume, previous: previous?.dataVolume)
             entry.walVolume = PostgresVolumeUsage.settled(report?.walVolume, previous: previous?.walVolume)
             let isFenced = fenced.contains(entry.name) || report?.fenced == true
