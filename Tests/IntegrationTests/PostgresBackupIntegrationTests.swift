@@ -22,6 +22,11 @@ final class ScriptedBackupInstanceManager: InstanceStatusClient {
         var catalog = BackupCatalog(backups: [])
         var retentionPolicies: [String] = []
         var retention: RetentionReport?
+        /// The next this many `POST /retention` and catalog reads go unanswered (a busy node).
+        var unansweredRetentionStarts = 0
+        var unansweredCatalogReads = 0
+        /// The next this many retention runs are accepted and then forgotten (the manager restarted).
+        var forgottenRetentionRuns = 0
     }
     let state = Mutex(State())
 
@@ -42,10 +47,27 @@ final class ScriptedBackupInstanceManager: InstanceStatusClient {
     func backup(podIP: String, name: String) async throws -> BackupReport? {
         state.withLock { s in s.forgotten.contains(name) ? nil : s.backups[name] }
     }
-    func backupCatalog(podIP: String) async throws -> BackupCatalog { state.withLock { $0.catalog } }
+    func backupCatalog(podIP: String) async throws -> BackupCatalog {
+        try state.withLock { s in
+            if s.unansweredCatalogReads > 0 {
+                s.unansweredCatalogReads -= 1
+                throw NoAnswer()
+            }
+            return s.catalog
+        }
+    }
     func startRetention(podIP: String, policy: String) async throws {
-        state.withLock { s in
+        try state.withLock { s in
+            if s.unansweredRetentionStarts > 0 {
+                s.unansweredRetentionStarts -= 1
+                throw NoAnswer()
+            }
             s.retentionPolicies.append(policy)
+            if s.forgottenRetentionRuns > 0 {
+                s.forgottenRetentionRuns -= 1
+                s.retention = nil
+                return
+            }
             s.retention = RetentionReport(phase: "completed", policy: policy)
         }
     }
@@ -201,7 +223,7 @@ struct PostgresBackupIntegrationTests {
         _ = try await client.mergePatch(
             PostgresInstance.self, name: "pg", namespace: ns,
             patch: ["metadata": ["annotations": [PostgresBackupLabels.backupNowAnnotation: "t1"]]])
-        let manual = "pg-20261203100000"
+        let manual = "pg-20261203100000-61d6f5"
         try await eventually("the annotation's backup Running", timeout: Self.hangGuard) {
             try await get(client, PostgresBackup.self, manual, ns)?.status?.phase == .running
         }
@@ -234,20 +256,31 @@ struct PostgresBackupIntegrationTests {
         }
 
         // Retention after it completes: the store keeps only the new backup, so the older
-        // PostgresBackup goes; the new one stays.
-        im.state.withLock { $0.catalog.backups = [] }
+        // PostgresBackup goes; the new one stays. The manager does not answer the first
+        // `POST /retention` nor the first catalog reads (a busy node), and forgets the first run
+        // it accepts (a restart): the run is owed and retried until it is done.
+        im.state.withLock {
+            $0.catalog.backups = []
+            $0.unansweredRetentionStarts = 1
+            $0.unansweredCatalogReads = 2
+            $0.forgottenRetentionRuns = 1
+        }
         im.complete(scheduled, id: "20261203T110001", stoppedAt: "2026-12-03T11:01:00Z", endLSN: "0/5000000")
         try await eventually("retention deleted the expired PostgresBackup", timeout: Self.hangGuard) {
             try await get(client, PostgresBackup.self, manual, ns) == nil
         }
         #expect(try await get(client, PostgresBackup.self, scheduled, ns)?.status?.phase == .completed)
         #expect(im.state.withLock { $0.retentionPolicies }.contains("RECOVERY WINDOW OF 1 DAYS"))
+        let owedFaults: [Int] = im.state.withLock {
+            [$0.unansweredRetentionStarts, $0.unansweredCatalogReads, $0.forgottenRetentionRuns]
+        }
+        #expect(owedFaults == [0, 0, 0], "the scripted faults were all met")
 
         // A backup the instance manager forgets (its pod replaced) fails.
         _ = try await client.mergePatch(
             PostgresInstance.self, name: "pg", namespace: ns,
             patch: ["metadata": ["annotations": [PostgresBackupLabels.backupNowAnnotation: "t2"]]])
-        let lost = "pg-20261203112000"
+        let lost = "pg-20261203112000-8b7d2c"
         try await eventually("second manual backup Running", timeout: Self.hangGuard) {
             try await get(client, PostgresBackup.self, lost, ns)?.status?.phase == .running
         }

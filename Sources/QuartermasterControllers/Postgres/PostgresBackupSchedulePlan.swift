@@ -35,7 +35,8 @@ public enum PostgresBackupSchedulePlan {
         var plan = Plan()
         var status = previous ?? PostgresBackupScheduleStatus()
         if let token = runNowToken, !token.isEmpty, token != previous?.lastRunNowToken {
-            plan.create.append(Backup(name: PostgresBackupLabels.name(instance: instance, time: now), trigger: .annotation, time: now))
+            plan.create.append(
+                Backup(name: PostgresBackupLabels.name(instance: instance, time: now, token: token), trigger: .annotation, time: now))
             status.lastRunNowToken = token
         }
         guard let schedule else {

@@ -17,6 +17,12 @@ extension PostgresInstanceReconciler {
     /// A retention run not reported finished within this (its pod replaced, say) is given up
     /// and started again when next due.
     static let retentionGiveUpAfter: TimeInterval = 3_600
+    /// A retention run owed (after a new backup) that could not be started or was given up, and
+    /// an expiry check whose catalog read failed, are tried again on the next reconcile, at most
+    /// this far away.
+    static let retentionRetryInterval: TimeInterval = 10
+    /// A retention run the tool reported failed is tried again after this.
+    static let retentionFailureBackoff: TimeInterval = 300
 
     /// Before Secrets and pods: resolves `status.archive` and, for a recovery, picks the base
     /// backup (`status.bootstrap`). While no instance pod exists, a resolved archive or bootstrap
@@ -136,42 +142,91 @@ extension PostgresInstanceReconciler {
         let completed = Set(inputs.backups.filter { $0.status?.phase == .completed }.compactMap(\.metadata.name))
         let newlyCompleted = entry.completedSeen.map { !completed.subtracting($0).isEmpty } ?? !completed.isEmpty
         entry.completedSeen = completed
+        if newlyCompleted && backup.retention != nil { entry.retentionDue = true }
         defer { backupMemory[key] = entry }
 
         guard let primary = instance.status?.currentPrimary, observed.reports[primary]?.podRole == .primary,
             let ip = observed.pods[primary]?.status?.podIP, !ip.isEmpty
-        else { return wake }
+        else {
+            // Owed work waits for the primary's manager to answer again, however long that takes.
+            if entry.retentionDue || entry.expiryCheckDue { soonest(.seconds(Self.retentionRetryInterval)) }
+            return wake
+        }
 
         var readCatalog = newlyCompleted || entry.catalogReadAt.map { current.timeIntervalSince($0) >= Self.catalogRefreshInterval } ?? true
         if let retention = backup.retention.flatMap({ try? BackupRetention(parsing: $0) }) {
+            /// Owed again: after an unanswered request on the next reconcile (at most
+            /// ``retentionRetryInterval`` away); after a run the tool failed, not before
+            /// ``retentionFailureBackoff`` (a store that refuses is not asked every few seconds).
+            func retryLater(toolFailed: Bool) {
+                entry.retentionDue = true
+                if toolFailed {
+                    entry.retentionRetryAt = current.addingTimeInterval(Self.retentionFailureBackoff)
+                    soonest(.seconds(Self.retentionFailureBackoff))
+                } else {
+                    soonest(.seconds(Self.retentionRetryInterval))
+                }
+            }
             if entry.retentionRunning {
-                if let report = try? await statusClient.retention(podIP: ip), report.isFinished {
+                // `nil`: unanswered; `.some(nil)` or phase `none`: the manager knows no run (it
+                // restarted), and a run on another pod (the primary changed) is not this one's.
+                let answer: RetentionReport??
+                do { answer = .some(try await statusClient.retention(podIP: ip)) } catch { answer = nil }
+                let lost: Bool
+                switch answer {
+                case .some(.none): lost = true
+                case .some(.some(let report)): lost = report.phase == RetentionReport.noRunPhase
+                case .none: lost = false
+                }
+                if lost || entry.retentionPodIP != ip {
+                    entry.retentionRunning = false
+                    logger.info("the retention run was lost (the primary's manager restarted or changed); running it again")
+                    retryLater(toolFailed: false)
+                } else if case .some(.some(let report)) = answer, report.isFinished {
                     entry.retentionRunning = false
                     entry.retentionFinishedAt = current
                     readCatalog = true
                     if report.phase == "failed" {
                         logger.warning("retention failed", metadata: ["error": "\(report.error ?? "")"])
+                        retryLater(toolFailed: true)
                     } else {
-                        try await deleteExpired(inputs.backups, archive: archive, ip: ip, logger: logger)
-                        entry.catalogReadAt = nil
+                        entry.expiryCheckDue = true
                     }
                 } else if entry.retentionStartedAt.map({ current.timeIntervalSince($0) >= Self.retentionGiveUpAfter }) ?? true {
                     entry.retentionRunning = false
                     logger.warning("retention did not report finishing; given up")
+                    retryLater(toolFailed: false)
                 } else {
                     soonest(Self.retentionPollInterval)
                 }
-            } else if newlyCompleted
+            }
+            if !entry.retentionRunning, entry.expiryCheckDue {
+                if try await deleteExpired(inputs.backups, archive: archive, ip: ip, logger: logger) {
+                    entry.expiryCheckDue = false
+                    entry.catalogReadAt = nil
+                } else {
+                    soonest(.seconds(Self.retentionRetryInterval))
+                }
+            }
+            let due = entry.retentionDue
                 || entry.retentionFinishedAt.map({ current.timeIntervalSince($0) >= Self.retentionInterval }) ?? true
-            {
-                do {
-                    try await statusClient.startRetention(podIP: ip, policy: retention.barmanPolicy)
-                    entry.retentionRunning = true
-                    entry.retentionStartedAt = current
-                    soonest(Self.retentionPollInterval)
-                    logger.info("retention started", metadata: ["policy": "\(retention.barmanPolicy)"])
-                } catch {
-                    logger.debug("retention not started", metadata: ["error": "\(error)"])
+            if !entry.retentionRunning, due {
+                if let retryAt = entry.retentionRetryAt, retryAt > current {
+                    soonest(.seconds(retryAt.timeIntervalSince(current).rounded(.up)))
+                } else {
+                    do {
+                        try await statusClient.startRetention(podIP: ip, policy: retention.barmanPolicy)
+                        entry.retentionRunning = true
+                        entry.retentionStartedAt = current
+                        entry.retentionPodIP = ip
+                        entry.retentionDue = false
+                        entry.retentionRetryAt = nil
+                        soonest(Self.retentionPollInterval)
+                        logger.info("retention started", metadata: ["policy": "\(retention.barmanPolicy)"])
+                    } catch {
+                        logger.debug("retention not started", metadata: ["error": "\(error)"])
+                        retryLater(toolFailed: false)
+                    }
                 }
             }
         }
@@ -206,11 +261,12 @@ extension PostgresInstanceReconciler {
 
     /// Reads the catalog after a retention run and deletes the PostgresBackups whose backup it no
     /// longer lists (``PostgresRetentionPlan``), each after a direct read shows it still so.
-    func deleteExpired(_ backups: [PostgresBackup], archive: PostgresArchiveStatus, ip: String, logger: Logger) async throws {
+    /// Returns `false` when the catalog could not be read (the check is then owed and retried).
+    func deleteExpired(_ backups: [PostgresBackup], archive: PostgresArchiveStatus, ip: String, logger: Logger) async throws -> Bool {
         let catalog: BackupCatalog
         do { catalog = try await statusClient.backupCatalog(podIP: ip) } catch {
             logger.debug("no catalog after retention", metadata: ["error": "\(error)"])
-            return
+            return false
         }
         for candidate in PostgresRetentionPlan.expired(backups, catalog: catalog, archive: archive) {
             guard let name = candidate.metadata.name, let namespace = candidate.metadata.namespace,
@@ -220,5 +276,6 @@ extension PostgresInstanceReconciler {
             else { continue }
             try await delete(PostgresBackup.self, name: name, namespace: namespace, logger: logger)
         }
+        return true
     }
 }

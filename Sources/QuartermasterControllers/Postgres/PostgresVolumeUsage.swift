@@ -22,9 +22,10 @@ public struct PostgresVolumeUsage: Codable, Sendable, Hashable {
     }
 
     /// How far (a share of the capacity) the used bytes must move before the status shows the
-    /// new figure: 1%. Every write to the database moves them; the status (and the API server)
-    /// need not follow each byte. The metrics carry the exact figures.
-    public static let settleFraction = 0.01
+    /// new figure: 5%. Every write to the database moves them (and, where volumes share a file
+    /// system, every write of its neighbours); the status (and the API server) need not follow
+    /// each byte. Disk growth is decided from the reports, and the metrics carry the exact figures.
+    public static let settleFraction = 0.05
 
     /// `reported`, unless `previous` (the stored figure) has the same capacity and is within
     /// ``settleFraction`` of it: then `previous`, so a status write waits for a real change.

@@ -46,6 +46,33 @@ import Testing
         #expect(PostgresLiveFigures.settledLag(c.reported, previous: c.previous) == c.expected)
     }
 
+    struct VolumeCase: Sendable, CustomStringConvertible {
+        var description: String
+        var reported: PostgresVolumeUsage?
+        var previous: PostgresVolumeUsage?
+        var expected: PostgresVolumeUsage?
+    }
+
+    static let gi: Int64 = 1 << 30
+
+    @Test(arguments: [
+        VolumeCase(
+            description: "moved 4% of capacity", reported: .init(usedBytes: 54 * gi / 10, capacityBytes: 10 * gi),
+            previous: .init(usedBytes: 5 * gi, capacityBytes: 10 * gi), expected: .init(usedBytes: 5 * gi, capacityBytes: 10 * gi)),
+        VolumeCase(
+            description: "moved 5% of capacity", reported: .init(usedBytes: 55 * gi / 10, capacityBytes: 10 * gi),
+            previous: .init(usedBytes: 5 * gi, capacityBytes: 10 * gi), expected: .init(usedBytes: 55 * gi / 10, capacityBytes: 10 * gi)),
+        VolumeCase(
+            description: "grown claim", reported: .init(usedBytes: 5 * gi, capacityBytes: 15 * gi),
+            previous: .init(usedBytes: 5 * gi, capacityBytes: 10 * gi), expected: .init(usedBytes: 5 * gi, capacityBytes: 15 * gi)),
+        VolumeCase(
+            description: "first figure", reported: .init(usedBytes: 1, capacityBytes: 2), previous: nil,
+            expected: .init(usedBytes: 1, capacityBytes: 2)),
+    ])
+    func volume(_ c: VolumeCase) {
+        #expect(PostgresVolumeUsage.settled(c.reported, previous: c.previous) == c.expected)
+    }
+
     @Test func anIdleInstancesStatusIsUnchangedByItsNextReport() {
         let stored = PostgresInstanceStatus(
             phase: .ready, targetPrimary: "pg-1", currentPrimary: "pg-1",

@@ -2,7 +2,8 @@ import Foundation
 
 /// Labels, annotations and names of PostgresBackups the operator creates (the contract's):
 /// `quartermaster.dev/postgres-instance: <pg>`, `quartermaster.dev/backup-trigger:
-/// schedule|annotation`, names `<pg>-<yyyyMMddHHmmss>` (UTC).
+/// schedule|annotation`, names `<pg>-<yyyyMMddHHmmss>` (UTC) for a schedule's slot and
+/// `<pg>-<yyyyMMddHHmmss>-<token digest>` for a backup-now token (``name(instance:time:token:)``).
 public enum PostgresBackupLabels {
     /// The instance label, the same key as on the instance's own objects.
     public static let instanceKey = PostgresInstanceLabels.instanceKey
@@ -19,6 +20,13 @@ public enum PostgresBackupLabels {
     /// `<instance>-<yyyyMMddHHmmss>` of `time` in UTC.
     public static func name(instance: String, time: Date) -> String {
         "\(instance)-\(compactTimestamp(time))"
+    }
+
+    /// `<instance>-<yyyyMMddHHmmss>-<first 6 hex of the token's SHA-256>`: the backup a backup-now
+    /// token asks for. Two tokens set within one second (the first backup already done) are two
+    /// backups, not one name taken twice.
+    public static func name(instance: String, time: Date, token: String) -> String {
+        "\(name(instance: instance, time: time))-\(ContentHash.sha256([(name: "backup-now", data: ["token": token])]).prefix(6))"
     }
 
     /// `yyyyMMddHHmmss` in UTC.

@@ -1,6 +1,6 @@
 /// The instance manager's last retention run (`POST /retention`, `GET /retention`).
 public struct RetentionReport: Codable, Sendable, Hashable {
-    /// `running`, `completed`, `failed` (anything else: running).
+    /// `running`, `completed`, `failed`, ``noRunPhase`` (anything else: running).
     public var phase: String
     public var policy: String?
     public var startedAt: String?
@@ -30,6 +30,10 @@ public struct RetentionReport: Codable, Sendable, Hashable {
         deletedBackupIDs = try c.decodeIfPresent([String].self, forKey: .deletedBackupIDs) ?? []
         error = try c.decodeIfPresent(String.self, forKey: .error)
     }
+
+    /// The phase of a manager that has run no retention since it started (`GET /retention`
+    /// right after a restart): a run the operator believes in progress was lost.
+    public static let noRunPhase = "none"
 
     /// Finished (completed or failed).
     public var isFinished: Bool { phase == "completed" || phase == "failed" }

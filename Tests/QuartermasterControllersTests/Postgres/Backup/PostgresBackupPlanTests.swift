@@ -66,7 +66,7 @@ enum BackupSamples {
         Case(
             description: "a new backup-now token: one backup for now, even while suspended",
             suspended: true, previous: .init(nextScheduleTime: "2026-12-04T03:00:00Z", lastRunNowToken: "a"), token: "b",
-            created: ["pg-20261203100000"], triggers: [.annotation], next: "2026-12-04T03:00:00Z"),
+            created: ["pg-20261203100000-698391"], triggers: [.annotation], next: "2026-12-04T03:00:00Z"),
         Case(
             description: "the handled token again: nothing",
             previous: .init(nextScheduleTime: "2026-12-04T03:00:00Z", lastRunNowToken: "a"), token: "a", created: [],
