@@ -390,7 +390,7 @@ public actor EnvTest {
         }
         let install = Task {
             try await self.kubectlChecked(["apply", "--server-side", "--force-conflicts", "-f", "-"], stdin: yaml)
-            try await self.kubectlChecked(["wait", "--for=condition=Established", "--timeout=60s", "crd/\(name)"])
+            try await self.waitUntilEstablished([name])
         }
         crdInstalls[name] = install
         try await install.value
@@ -506,6 +506,39 @@ public actor EnvTest {
                 stderr: String(result.stderr.suffix(2000)))
         }
         return result.stdout
+    }
+
+    /// How long ``waitUntilEstablished(_:hangGuard:)`` waits by default: a hang guard (a busy
+    /// API server establishes a CRD in seconds).
+    public static let establishHangGuard = Duration.seconds(180)
+
+    /// Waits until each named CustomResourceDefinition (all of them when `names` is `nil`)
+    /// reports `Established=True`, polling with `kubectl get`. Unlike `kubectl wait
+    /// --for=condition=Established`, it does not fail when a CRD has no conditions yet.
+    ///
+    /// - Throws: `EnvTestError.commandFailed` when `hangGuard` passes first.
+    public nonisolated func waitUntilEstablished(_ names: [String]? = nil, hangGuard: Duration = establishHangGuard)
+        async throws
+    {
+        let jsonpath = #"{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Established")].status}{"\n"}{end}"#
+        let deadline = ContinuousClock().now.advanced(by: hangGuard)
+        var pending: [String] = []
+        while ContinuousClock().now < deadline {
+            let listed = try await kubectl(["get", "crd", "-o", "jsonpath=\(jsonpath)"])
+            if listed.status == 0 {
+                let established = Dictionary(
+                    listed.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
+                        let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                        return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+                    }, uniquingKeysWith: { a, _ in a })
+                pending = (names ?? Array(established.keys)).filter { established[$0] != "True" }
+                if pending.isEmpty { return }
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw EnvTestError.commandFailed(
+            command: "kubectl get crd (waiting for Established)", status: 1,
+            stderr: "not Established after \(hangGuard): \(pending.sorted().joined(separator: ", "))")
     }
 
     /// Creates a namespace named `<prefix>-<6 random characters>` (the prefix made a valid DNS

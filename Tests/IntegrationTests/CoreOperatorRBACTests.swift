@@ -47,7 +47,7 @@ struct CoreOperatorRBACTests {
             print("CoreOperatorRBACTests: crds/ lacks \(missing); installed only \(crdFiles)")
         }
         if !crdFiles.isEmpty {
-            try await env.kubectlChecked(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"])
+            try await env.waitUntilEstablished()
         }
 
         try await env.kubectlChecked(["apply", "-f", "\(root)/config/rbac/role.yaml"])

@@ -118,7 +118,7 @@ struct HardeningIntegrationTests {
         let env = try await EnvTest.start(controllerManager: false)
         defer { Task { await env.stop() } }
         try await env.kubectlChecked(["apply", "--server-side", "-f", "-"], stdin: try HostileInputIntegrationTests.looseCRD(IPFSCluster.customResourceDefinition))
-        try await env.kubectlChecked(["wait", "--for=condition=Established", "crd/ipfsclusters.quartermaster.dev"])
+        try await env.waitUntilEstablished(["ipfsclusters.quartermaster.dev"])
         for crd in try GeneratedManifests.crdFiles() where !crd.fileName.contains("ipfsclusters") {
             try await env.installCRD(yaml: crd.yaml)
         }
@@ -138,7 +138,7 @@ struct HardeningIntegrationTests {
         try await env.kubectlChecked(
             ["apply", "--server-side", "--force-conflicts", "-f", "-"],
             stdin: "---\n" + (try IPFSCluster.customResourceDefinition.yaml()))
-        try await env.kubectlChecked(["wait", "--for=condition=Established", "crd/ipfsclusters.quartermaster.dev"])
+        try await env.waitUntilEstablished(["ipfsclusters.quartermaster.dev"])
         try await eventually("the API server enforces the new schema") {
             let r = try await env.kubectl(
                 ["apply", "--dry-run=server", "-f", "-"],

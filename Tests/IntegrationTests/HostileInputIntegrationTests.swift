@@ -39,7 +39,7 @@ struct HostileInputIntegrationTests {
 
     static func waitEstablished(_ env: EnvTest) async throws {
         for model in QuartermasterKinds.all.map(\.crd) {
-            try await env.kubectlChecked(["wait", "--for=condition=Established", "--timeout=60s", "crd/\(model.name)"])
+            try await env.waitUntilEstablished([model.name])
         }
     }
 

@@ -50,7 +50,7 @@ struct WebhookIntegrationTests {
     private func run(_ env: EnvTest) async throws {
         let root = CoreTest.repositoryRoot.path
         try await env.kubectlChecked(["apply", "--server-side", "-k", "\(root)/crds"])
-        try await env.kubectlChecked(["wait", "--for=condition=Established", "crd", "--all"])
+        try await env.waitUntilEstablished()
         try await env.kubectlChecked(["create", "namespace", Self.namespace])
         try await env.kubectlChecked(["create", "namespace", "acme"])
         // The webhook's roles exactly as shipped, bound to the operator user.

@@ -57,6 +57,15 @@ import Testing
             events: [event("FailedCreate", at: t1), event("SuccessfulCreate", "create Pod c-1 in StatefulSet c successful", at: t2)],
             blocked: false),
         Row(
+            name: "another pod created after the failure (parallel pod management on a busy server)",
+            statefulSet: statefulSet(existing: 2),
+            events: [event("FailedCreate", at: t1), event("SuccessfulCreate", "create Pod c-0 in StatefulSet c successful", at: t2)],
+            blocked: true),
+        Row(
+            name: "a success that names no pod counts for every pod", statefulSet: statefulSet(existing: 2),
+            events: [event("FailedCreate", at: t1), event("SuccessfulCreate", "created a pod", at: t2)],
+            blocked: false),
+        Row(
             name: "failed again after a pod was created", statefulSet: statefulSet(existing: 2),
             events: [event("SuccessfulCreate", "create Pod c-1 in StatefulSet c successful", at: t1), event("FailedCreate", at: t2)],
             blocked: true),

@@ -12,9 +12,12 @@ import KubeCore
 ///   failure is over, whatever Events remain;
 /// - an Event about it (`involvedObject.uid` is its UID, so Events of an earlier StatefulSet of
 ///   the same name do not count) has reason `FailedCreate` and a message saying "exceeded quota";
-/// - no `SuccessfulCreate` Event about it is newer than the newest such failure (a pod created
-///   since means the quota left room again: the StatefulSet made progress). A failure and a
-///   success in the same second count as a failure.
+/// - no `SuccessfulCreate` Event about it for the same pod is newer than the newest such
+///   failure (that pod created since means the quota left room again). With parallel pod
+///   management the other pods' creations land around the failure in any order on a busy
+///   server, so they do not count; a success or failure whose pod cannot be read from its
+///   message counts for every pod. A failure and a success in the same second count as a
+///   failure.
 ///
 /// An Event's time is its `lastTimestamp`, else `eventTime`, else `firstTimestamp`, else its
 /// creation time.
@@ -39,9 +42,24 @@ public enum StatefulSetQuotaFailure {
             $0.reason == failedCreateReason && ($0.message ?? "").contains("exceeded quota")
         }
         guard let failure = failures.max(by: { time(of: $0) < time(of: $1) }) else { return nil }
-        let lastSuccess = own.filter { $0.reason == successfulCreateReason }.map(time(of:)).max()
+        let failedPod = pod(in: failure.message)
+        let lastSuccess = own.filter {
+            guard $0.reason == successfulCreateReason else { return false }
+            guard let failedPod, let createdPod = pod(in: $0.message) else { return true }
+            return createdPod == failedPod
+        }.map(time(of:)).max()
         if let lastSuccess, lastSuccess > time(of: failure) { return nil }
         return failure.message
+    }
+
+    /// The pod the StatefulSet controller's message is about ("create Pod c-1 in StatefulSet c
+    /// …"), or `nil` when it does not say.
+    static func pod(in message: String?) -> String? {
+        guard let message, let start = message.range(of: "create Pod "),
+            let end = message.range(of: " in StatefulSet ", range: start.upperBound..<message.endIndex)
+        else { return nil }
+        let name = message[start.upperBound..<end.lowerBound]
+        return name.isEmpty || name.contains(" ") ? nil : String(name)
     }
 
     /// When `event` last happened (see the type's documentation); the distant past when it
