@@ -13,7 +13,8 @@ import KubeCore
 /// - Probes on the port: HTTP GET `healthCheck.path` when set, else a TCP connect; readiness,
 ///   liveness, and a startup probe allowing five minutes before liveness counts.
 /// - Environment: `DATABASE_URL` from key `uri` of the database Secret (a `secretKeyRef`: the
-///   URI itself is never in the pod spec), `IPFS_API` and `IPFS_API_URL` when bound, then
+///   URI itself is never in the pod spec) and `PGSSLROOTCERT` naming the Secret's `ca.crt`,
+///   mounted read-only (the URI asks for `verify-full`), `IPFS_API` and `IPFS_API_URL` when bound, then
 ///   `spec.env` (which may refer to those as `$(DATABASE_URL)`), and `spec.envFrom`.
 /// - Replicas: 0 while suspended; with an autoscaler, left out (the HPA owns them) except
 ///   when there is no Deployment yet or it has 0 (then `minReplicas`); `minReplicas` when the
@@ -67,13 +68,7 @@ extension AppDeploymentDesiredState.Renderer {
                 labels: podLabels, annotations: [AppDeploymentDesiredState.revisionAnnotation: String(context.revision)]),
             spec: PodSpec(
                 containers: [container()],
-                volumes: volume.map { _ in
-                    [
-                        KubeCore.Volume(
-                            name: AppDeploymentNames.dataVolume,
-                            persistentVolumeClaim: PersistentVolumeClaimVolumeSource(claimName: names.dataClaim))
-                    ]
-                },
+                volumes: podVolumes.isEmpty ? nil : podVolumes,
                 automountServiceAccountToken: false,
                 securityContext: PodSecurityContext(
                     runAsNonRoot: true, fsGroup: volume == nil ? nil : Self.volumeFSGroup,
@@ -103,7 +98,7 @@ extension AppDeploymentDesiredState.Renderer {
             envFrom: envFrom.isEmpty ? nil : envFrom,
             ports: [ContainerPort(name: AppDeploymentNames.portName, containerPort: port)],
             resources: resources,
-            volumeMounts: volume.map { [VolumeMount(name: AppDeploymentNames.dataVolume, mountPath: $0.mountPath)] },
+            volumeMounts: volumeMounts.isEmpty ? nil : volumeMounts,
             readinessProbe: probe(periodSeconds: 10, failureThreshold: 3),
             livenessProbe: probe(periodSeconds: 20, failureThreshold: 3),
             startupProbe: probe(
@@ -114,11 +109,45 @@ extension AppDeploymentDesiredState.Renderer {
             terminationMessagePolicy: "FallbackToLogsOnError")
     }
 
+    /// The data claim, and the database CA (the one key of the credentials Secret; optional, so
+    /// a Secret without it does not keep the pod from starting).
+    var podVolumes: [KubeCore.Volume] {
+        var volumes: [KubeCore.Volume] = []
+        if volume != nil {
+            volumes.append(
+                KubeCore.Volume(
+                    name: AppDeploymentNames.dataVolume,
+                    persistentVolumeClaim: PersistentVolumeClaimVolumeSource(claimName: names.dataClaim)))
+        }
+        if let secret = context.databaseSecretName {
+            let key = AppDeploymentEnvironment.databaseCAKey
+            volumes.append(
+                KubeCore.Volume(
+                    name: AppDeploymentNames.databaseCAVolume,
+                    secret: SecretVolumeSource(
+                        secretName: secret, items: [KeyToPath(key: key, path: key)], defaultMode: 0o444, optional: true)))
+        }
+        return volumes
+    }
+
+    var volumeMounts: [VolumeMount] {
+        var mounts: [VolumeMount] = []
+        if let volume { mounts.append(VolumeMount(name: AppDeploymentNames.dataVolume, mountPath: volume.mountPath)) }
+        if context.databaseSecretName != nil {
+            mounts.append(
+                VolumeMount(
+                    name: AppDeploymentNames.databaseCAVolume, mountPath: AppDeploymentEnvironment.databaseCADirectory,
+                    readOnly: true))
+        }
+        return mounts
+    }
+
     /// The bound variables first, then `spec.env`.
     var environment: [EnvVar] {
         var env: [EnvVar] = []
         if let secret = context.databaseSecretName {
             env.append(.secret(AppDeploymentEnvironment.databaseURL, secretName: secret, key: AppDeploymentEnvironment.databaseURIKey))
+            env.append(EnvVar(name: AppDeploymentEnvironment.sslRootCertificate, value: AppDeploymentEnvironment.databaseCAPath))
         }
         if let ipfs = context.ipfs {
             env.append(EnvVar(name: AppDeploymentEnvironment.ipfsAPI, value: ipfs.multiaddr))

@@ -29,4 +29,6 @@ public struct AppDeploymentNames: Sendable, Hashable {
     public static let portName = "http"
     /// The pod volume of the claim.
     public static let dataVolume = "data"
+    /// The pod volume of the database CA.
+    public static let databaseCAVolume = "database-ca"
 }

@@ -310,9 +310,22 @@ enum AppDeploymentSamples {
                 $0.env = [EnvVar(name: "LOG_LEVEL", value: "debug")]
             } edit: { $0.databaseSecretName = "web-db-app" })
         let env = try #require(try container(d).env)
-        #expect(env.map(\.name) == ["DATABASE_URL", "LOG_LEVEL"])
+        #expect(env.map(\.name) == ["DATABASE_URL", "PGSSLROOTCERT", "LOG_LEVEL"])
         #expect(env[0].value == nil)
         #expect(env[0].valueFrom == EnvVarSource(secretKeyRef: KeySelector(name: "web-db-app", key: "uri")))
+        // The URI asks for verify-full: the instance's CA is mounted and named for libpq.
+        #expect(env[1] == EnvVar(name: "PGSSLROOTCERT", value: "/etc/quartermaster/database/ca.crt"))
+        let pod = try #require(d.deployment.spec?.template.spec)
+        #expect(pod.volumes == [
+            Volume(
+                name: "database-ca",
+                secret: SecretVolumeSource(
+                    secretName: "web-db-app", items: [KeyToPath(key: "ca.crt", path: "ca.crt")], defaultMode: 0o444,
+                    optional: true))
+        ])
+        #expect(try container(d).volumeMounts == [
+            VolumeMount(name: "database-ca", mountPath: "/etc/quartermaster/database", readOnly: true)
+        ])
         let encoded = String(decoding: try KubeJSON.encode(d.deployment), as: UTF8.self)
         #expect(!encoded.contains("postgres://") && !encoded.contains("postgresql://"))
 
@@ -326,6 +339,7 @@ enum AppDeploymentSamples {
         // Not ready yet: the Resource is asked for, no variable yet.
         let waiting = try compute(S.context { $0.database = .init(template: "postgres-small", parameters: .init(size: "5Gi")) })
         #expect(try container(waiting).env == nil)
+        #expect(waiting.deployment.spec?.template.spec?.volumes == nil)
         #expect(waiting.database?.spec.parameters == ResourceParameters(size: "5Gi"))
     }
 
@@ -363,7 +377,7 @@ enum AppDeploymentSamples {
         let c = try container(d)
         #expect(c.command == ["/app/server"] && c.args == ["--flag", "x"])
         // What the operator sets comes first, so the spec's variables can refer to it.
-        #expect(c.env?.map(\.name) == ["DATABASE_URL", "IPFS_API", "IPFS_API_URL", "A", "TOKEN"])
+        #expect(c.env?.map(\.name) == ["DATABASE_URL", "PGSSLROOTCERT", "IPFS_API", "IPFS_API_URL", "A", "TOKEN"])
         #expect(c.envFrom == [EnvFromSource(prefix: "CFG_", configMapRef: .init(name: "web-config"))])
         #expect(d.deployment.spec?.template.spec?.imagePullSecrets == [
             LocalObjectReference(name: "regcred"), LocalObjectReference(name: "mirror"),
@@ -473,6 +487,10 @@ enum AppDeploymentSamples {
                 $0.ipfs = .init(cluster: "node", namespace: "team-a")
             })
         #expect(d.all.count == 8)
+        #expect(d.deployment.spec?.template.spec?.volumes?.map(\.name) == ["data", "database-ca"])
+        #expect(d.deployment.spec?.template.spec?.containers.first?.volumeMounts?.map(\.mountPath) == [
+            "/data", "/etc/quartermaster/database",
+        ])
         for object in d.all {
             let encoded = String(decoding: try KubeJSON.encode(object), as: UTF8.self)
             #expect(!encoded.contains("null"), "\(encoded)")
