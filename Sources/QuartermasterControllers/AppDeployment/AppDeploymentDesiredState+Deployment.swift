@@ -146,12 +146,17 @@ extension AppDeploymentDesiredState.Renderer {
     var environment: [EnvVar] {
         var env: [EnvVar] = []
         if let secret = context.databaseSecretName {
-            env.append(.secret(AppDeploymentEnvironment.databaseURL, secretName: secret, key: AppDeploymentEnvironment.databaseURIKey))
-            env.append(EnvVar(name: AppDeploymentEnvironment.sslRootCertificate, value: AppDeploymentEnvironment.databaseCAPath))
+            env.append(
+                .secret(
+                    AppDeploymentValidation.databaseURLVariable, secretName: secret,
+                    key: AppDeploymentEnvironment.databaseURIKey))
+            if !spec.env.contains(where: { $0.name == AppDeploymentEnvironment.sslRootCertificate }) {
+                env.append(EnvVar(name: AppDeploymentEnvironment.sslRootCertificate, value: AppDeploymentEnvironment.databaseCAPath))
+            }
         }
         if let ipfs = context.ipfs {
-            env.append(EnvVar(name: AppDeploymentEnvironment.ipfsAPI, value: ipfs.multiaddr))
-            env.append(EnvVar(name: AppDeploymentEnvironment.ipfsAPIURL, value: ipfs.url))
+            // `IPFS_API` (the multiaddress), `IPFS_API_URL` (the URL).
+            env += zip(AppDeploymentValidation.ipfsVariables, [ipfs.multiaddr, ipfs.url]).map { EnvVar(name: $0, value: $1) }
         }
         return env + spec.env
     }

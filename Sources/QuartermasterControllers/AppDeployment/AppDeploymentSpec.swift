@@ -1,7 +1,5 @@
 import KubeCore
 
-// STAND-IN: a copy of branch `dapi`'s uncommitted AppDeploymentSpec.swift, deleted when `dapi` is merged.
-
 /// `spec` of a `Deployment` (`deployments.quartermaster.dev`, Swift ``AppDeployment``): one
 /// container image run as an apps/v1 Deployment, with its Service, optional Ingress,
 /// HorizontalPodAutoscaler, NetworkPolicy, PodDisruptionBudget, volume, database and IPFS
