@@ -22,7 +22,8 @@ import KubeCore
 /// - Strategy: `Recreate` with a `ReadWriteOnce` volume (the new pod could not mount the
 ///   claim the old one holds); else `RollingUpdate` with one surge pod and none unavailable.
 extension AppDeploymentDesiredState.Renderer {
-    /// Seconds a startup probe may fail before the kubelet restarts the container.
+    /// The startup probe: every 10 s, up to 30 failures (five minutes) before the kubelet
+    /// restarts the container; liveness counts only after it succeeded.
     static let startupProbeFailureThreshold = 30
     static let startupProbePeriodSeconds = 10
     /// `fsGroup` of a pod with a volume: any group works, it is added to the app's user.
