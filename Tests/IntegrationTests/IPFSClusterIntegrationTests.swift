@@ -159,6 +159,53 @@ struct IPFSClusterIntegrationTests {
     }
 
     @Test(
+        "spec.pubsub survives the CRD schema and rolls the peers; the API Service and NetworkPolicy admit bound clients on 5001",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
+    func pubsubAndBoundClients() async throws {
+        let env = try await EnvTest.shared()
+        // Every kind: the operator's controllers wait for their caches (Tenants included).
+        for crd in try GeneratedManifests.crdFiles() { try await env.installCRD(yaml: crd.yaml) }
+        let ns = try await env.createNamespace("ipfs-pubsub")
+        let client = try IPFSClusterEnv.adminClient(env)
+        let op = try IPFSClusterOperatorHarness.start(env: env, namespace: ns)
+        try await env.kubectlChecked(
+            ["apply", "-f", "-"],
+            stdin: Self.manifest(name: "node", namespace: ns).replacingOccurrences(of: "replicas: 3", with: "replicas: 1"))
+        try await eventually("StatefulSet created") { try await get(client, StatefulSet.self, "node", ns) != nil }
+        #expect(try await get(client, IPFSCluster.self, "node", ns)?.spec.pubsub == false, "the schema defaults pubsub")
+        func kuboConfig() async throws -> JSONValue? {
+            guard let text = try await get(client, ConfigMap.self, "node-config", ns)?.data?[IPFSConfigFiles.kuboConfigKey(0)]
+            else { return nil }
+            return try KubeJSON.decode(JSONValue.self, from: Data(text.utf8))
+        }
+        func hash() async throws -> String? {
+            try await get(client, StatefulSet.self, "node", ns)?.spec?.template.metadata?.annotations?[
+                IPFSClusterDesiredState.configHashAnnotation]
+        }
+        #expect(try await kuboConfig()?["Pubsub"] == nil)
+        let before = try #require(try await hash())
+
+        // The real API server accepted the Service's and the NetworkPolicy's shapes.
+        let api = try #require(try await get(client, Service.self, "node-api", ns))
+        #expect(api.spec?.ports?.map(\.port) == [9094, 5001])
+        #expect(api.spec?.ports?.last?.name == "kubo-api")
+        let policy = try #require(try await get(client, NetworkPolicy.self, "node", ns))
+        let kuboRule = policy.spec?.ingress?.first { $0.ports?.contains { $0.port == .int(5001) } == true }
+        #expect(kuboRule?.from == [NetworkPolicyPeer(podSelector: LabelSelector(matchLabels: [IPFSClusterLabels.ipfsClient: "node"]))])
+
+        try await env.kubectlChecked(["patch", "ipfscluster", "node", "-n", ns, "--type=merge", "-p", #"{"spec":{"pubsub":true}}"#])
+        #expect(try await get(client, IPFSCluster.self, "node", ns)?.spec.pubsub == true, "pruned by the schema")
+        try await eventually("kubo config with Pubsub.Enabled") {
+            try await kuboConfig()?.value(at: "Pubsub", "Enabled") == true
+        }
+        try await eventually("pod template with a new config hash") {
+            let now = try await hash()
+            return now != nil && now != before
+        }
+        await op.stop()
+    }
+
+    @Test(
         "a volume shrink stalls the cluster and leaves the StatefulSet alone; undoing it recovers",
         .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
     func shrinkStalls() async throws {

@@ -80,9 +80,16 @@ func secretStrings(_ objects: IPFSClusterDesiredObjects) -> [String: String] {
         #expect(o.configMap.metadata.name == "demo-config")
     }
 
+    /// ipfs-cluster's IPFS proxy (9095) is never exposed. kubo's RPC API (5001) is reachable
+    /// only by bound clients: on the ClusterIP `<name>-api` Service, in one NetworkPolicy rule
+    /// admitting only pods of the namespace labelled `quartermaster.dev/ipfs-client: <name>`;
+    /// never on a LoadBalancer Service, never in an Ingress.
     @Test func unauthenticatedPortsAreNeverExposed() throws {
-        let forbidden = [IPFSConfigFiles.kuboAPIPort, IPFSConfigFiles.clusterProxyPort]
-        #expect(forbidden == [5001, 9095])
+        let proxy = IPFSConfigFiles.clusterProxyPort
+        let kuboAPI = IPFSConfigFiles.kuboAPIPort
+        #expect(kuboAPI == 5001 && proxy == 9095)
+        let boundClients = [NetworkPolicyPeer(podSelector: LabelSelector(matchLabels: ["quartermaster.dev/ipfs-client": "demo"]))]
+        func number(_ port: IntOrString?) -> Int? { if case .int(let i) = port { i } else { nil } }
         for kind in IPFSClusterSpec.HTTPExposure.Kind.allCases {
             for swarm in IPFSClusterSpec.SwarmExposure.Kind.allCases {
                 let cluster = persistedCluster {
@@ -92,26 +99,105 @@ func secretStrings(_ objects: IPFSClusterDesiredObjects) -> [String: String] {
                 let o = try IPFSClusterDesiredState.compute(cluster: cluster, existingSecretData: nil)
                 for svc in o.services {
                     for p in svc.spec?.ports ?? [] {
-                        #expect(!forbidden.contains(p.port), "\(svc.metadata.name ?? "") exposes \(p.port)")
-                        #expect(!forbidden.contains(p.targetPort.flatMap { if case .int(let i) = $0 { i } else { nil } } ?? 0))
+                        #expect(p.port != proxy && number(p.targetPort) != proxy, "\(svc.metadata.name ?? "") exposes \(p.port)")
+                        if p.port == kuboAPI || number(p.targetPort) == kuboAPI {
+                            #expect(svc.metadata.name == "demo-api" && svc.spec?.type == "ClusterIP", "\(svc.metadata.name ?? "") exposes 5001")
+                            #expect(p.port == kuboAPI && number(p.targetPort) == kuboAPI && p.name == "kubo-api")
+                        }
                     }
                 }
+                var kuboRules = 0
                 for rule in o.networkPolicy.spec?.ingress ?? [] {
                     #expect(rule.ports?.isEmpty == false, "a rule without ports opens every port")
                     for p in rule.ports ?? [] {
-                        if case .int(let n) = p.port { #expect(!forbidden.contains(n)) } else { Issue.record("port must be a number") }
+                        guard let n = number(p.port) else { Issue.record("port must be a number"); continue }
+                        #expect(n != proxy)
+                        if n == kuboAPI {
+                            kuboRules += 1
+                            #expect(rule.from == boundClients, "5001 admitted beyond bound clients: \(String(describing: rule.from))")
+                            #expect(rule.ports?.count == 1)
+                        }
                     }
                 }
+                #expect(kuboRules == 1)
                 for c in o.statefulSet.spec?.template.spec?.containers ?? [] {
-                    for p in c.ports ?? [] { #expect(!forbidden.contains(p.containerPort)) }
+                    for p in c.ports ?? [] {
+                        #expect(p.containerPort != proxy)
+                        #expect(p.containerPort != kuboAPI || (c.name == "kubo" && p.name == "kubo-api"))
+                    }
                 }
                 for ing in o.ingresses {
                     for path in ing.spec?.rules?.flatMap({ $0.http?.paths ?? [] }) ?? [] {
-                        #expect(!forbidden.contains(path.backend.service?.port?.number ?? 0))
+                        #expect(![kuboAPI, proxy].contains(path.backend.service?.port?.number ?? 0))
                     }
                 }
             }
         }
+    }
+
+    /// Table: the `<name>-api` Service's ports and the kubo API rule per API exposure; the rule
+    /// names this cluster only, and `allowedNamespaces` never widens it.
+    @Test(arguments: [
+        (IPFSClusterSpec.HTTPExposure.Kind.clusterIP, [9094, 5001]),
+        (.ingress, [9094, 5001]),
+        (.loadBalancer, [9094]),
+    ])
+    func kuboAPIForBoundClients(api: IPFSClusterSpec.HTTPExposure.Kind, ports: [Int]) throws {
+        for allowed in [[], ["clients"]] {
+            let o = try IPFSClusterDesiredState.compute(
+                cluster: persistedCluster(name: "node", namespace: "apps") {
+                    $0.exposure.api = .init(type: api, host: "api.example.com")
+                    $0.allowedNamespaces = allowed
+                }, existingSecretData: nil)
+            #expect(o.apiService.spec?.ports?.map(\.port) == ports)
+            #expect(o.apiService.spec?.ports?.map(\.name) == Array(["api", "kubo-api"].prefix(ports.count)))
+            let rule = try #require(o.networkPolicy.spec?.ingress?.first { $0.ports == [NetworkPolicyPort(protocol: "TCP", port: .int(5001))] })
+            #expect(rule.from == [NetworkPolicyPeer(podSelector: LabelSelector(matchLabels: [IPFSClusterLabels.ipfsClient: "node"]))])
+            #expect(rule.from?.first?.namespaceSelector == nil, "same namespace only")
+            #expect(IPFSClusterLabels.ipfsClient == "quartermaster.dev/ipfs-client")
+            // The existing rules stay: swarm, cluster swarm, REST API, gateway, metrics, then kubo API.
+            #expect(o.networkPolicy.spec?.ingress?.compactMap { number($0.ports?.first?.port) } == [4001, 9096, 9094, 8080, 8888, 5001])
+        }
+        func number(_ port: IntOrString?) -> Int? { if case .int(let i) = port { i } else { nil } }
+    }
+
+    /// Toggling `spec.pubsub` on a running cluster: only the kubo configs change (Secret,
+    /// cluster configs, Services and NetworkPolicy stay), the pod template's config hash
+    /// changes, so the StatefulSet rolls the peers; an observed StatefulSet still on the old
+    /// hash is not rolled out; toggling back restores the original hash.
+    @Test func pubsubToggleRollsThePeers() throws {
+        let off = try IPFSClusterDesiredState.compute(cluster: persistedCluster(), existingSecretData: nil)
+        let data = secretStrings(off)
+        let on = try IPFSClusterDesiredState.compute(
+            cluster: persistedCluster(generation: 2) { $0.pubsub = true }, existingSecretData: data)
+        let back = try IPFSClusterDesiredState.compute(cluster: persistedCluster(generation: 3), existingSecretData: data)
+        func hash(_ o: IPFSClusterDesiredObjects) -> String? {
+            o.statefulSet.spec?.template.metadata?.annotations?[IPFSClusterDesiredState.configHashAnnotation]
+        }
+        #expect(hash(off) != nil && hash(on) != nil && hash(on) != hash(off))
+        #expect(hash(back) == hash(off) && back.configMap == off.configMap)
+        #expect(on.secret == off.secret && on.services == off.services && on.networkPolicy == off.networkPolicy)
+        let offData = off.configMap.data ?? [:]
+        let onData = on.configMap.data ?? [:]
+        #expect(Set(offData.keys) == Set(onData.keys))
+        let changed = Set(offData.keys.filter { offData[$0] != onData[$0] })
+        #expect(changed == ["kubo-config-0.json", "kubo-config-1.json", "kubo-config-2.json"])
+        for key in changed {
+            let kubo = try KubeJSON.decode(JSONValue.self, from: Data(try #require(onData[key]).utf8))
+            #expect(kubo.value(at: "Pubsub", "Enabled") == true)
+        }
+        // Only the hash annotation differs in the StatefulSet.
+        var template = try #require(on.statefulSet.spec?.template)
+        template.metadata?.annotations = off.statefulSet.spec?.template.metadata?.annotations
+        #expect(template == off.statefulSet.spec?.template)
+        // A StatefulSet fully rolled out on the old hash does not count as rolled out for the new one.
+        var observed = off.statefulSet
+        observed.metadata.generation = 1
+        observed.status = StatefulSetStatus(
+            observedGeneration: 1, replicas: 3, readyReplicas: 3, currentReplicas: 3, updatedReplicas: 3,
+            currentRevision: "demo-a", updateRevision: "demo-a")
+        #expect(IPFSClusterStatusComputation.isRolledOut(observed, replicas: 3, configHash: hash(off)))
+        #expect(!IPFSClusterStatusComputation.isRolledOut(observed, replicas: 3, configHash: hash(on)))
     }
 
     @Test func podsMeetPodSecurityRestricted() throws {

@@ -152,6 +152,44 @@ struct IPFSClusterReconcilerTests {
         #expect(await h.events(reason: "Ready").count == 1)
     }
 
+    @Test("turning pubsub on in a Ready cluster rewrites the kubo configs and rolls the peers; then quiet")
+    func pubsubToggleRollsPeers() async throws {
+        let h = IPFSClusterReconcilerHarness()
+        try h.create("ipfs")
+        try await h.reconcile("ipfs")
+        try await h.markStatefulSet("ipfs", ready: 3)
+        try await h.reconcile("ipfs")
+        #expect(h.cluster("ipfs")?.status?.phase == .ready)
+        func hash() -> String? {
+            h.fake.object(StatefulSet.self, name: "ipfs", namespace: h.namespace)?
+                .spec?.template.metadata?.annotations?[IPFSClusterDesiredState.configHashAnnotation]
+        }
+        func kuboConfig() throws -> JSONValue {
+            let data = h.fake.object(ConfigMap.self, name: "ipfs-config", namespace: h.namespace)?.data
+            return try KubeJSON.decode(JSONValue.self, from: Data(try #require(data?[IPFSConfigFiles.kuboConfigKey(0)]).utf8))
+        }
+        let before = try #require(hash())
+        #expect(try kuboConfig()["Pubsub"] == nil)
+
+        try await h.editSpec("ipfs") { $0.pubsub = true }
+        try await h.reconcile("ipfs")
+        #expect(try kuboConfig().value(at: "Pubsub", "Enabled") == true)
+        let after = try #require(hash())
+        #expect(after != before, "the pod template must change so the StatefulSet rolls the peers")
+        // The StatefulSet's status still describes the old template: not Ready until rolled out.
+        var cluster = h.cluster("ipfs")
+        #expect(condition(cluster, Status.readyCondition)?.status == .false)
+        #expect(condition(cluster, Status.reconcilingCondition)?.status == .true)
+
+        try await h.markStatefulSet("ipfs", ready: 3)
+        try await h.reconcile("ipfs")
+        cluster = h.cluster("ipfs")
+        #expect(cluster?.status?.phase == .ready)
+        let writes = await h.writes().count
+        try await h.reconcile("ipfs")
+        #expect(await h.writes().count == writes, "a converged cluster writes nothing")
+    }
+
     @Test("a validation problem stalls the cluster and leaves the StatefulSet untouched")
     func validationProblemStalls() async throws {
         let h = IPFSClusterReconcilerHarness()

@@ -15,7 +15,7 @@ import Testing
         let c = try json(IPFSConfigFiles.kuboConfig(spec: spec, topology: topology, identities: identities, ordinal: 1))
         #expect(c.value(at: "Identity", "PeerID")?.stringValue == identities.kuboPeerID(1).description)
         #expect(c.value(at: "Identity", "PrivKey")?.stringValue == "@KUBO_PRIVATE_KEY@")
-        #expect(c.value(at: "Addresses", "API") == ["/ip4/127.0.0.1/tcp/5001"])
+        #expect(c.value(at: "Addresses", "API") == ["/ip4/0.0.0.0/tcp/5001"])  // bound clients, behind the NetworkPolicy
         #expect(c.value(at: "Addresses", "Gateway") == ["/ip4/0.0.0.0/tcp/8080"])
         #expect(c.value(at: "Addresses", "Swarm")?.arrayValue?.contains("/ip4/0.0.0.0/udp/4001/quic-v1") == true)
         let bootstrap = c["Bootstrap"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -32,6 +32,46 @@ import Testing
         #expect(p.value(at: "Ipns", "DelegatedPublishers") == [])
         #expect(p.value(at: "DNS", "Resolvers") == [:])
         #expect(!IPFSConfigFiles.kuboConfig(spec: spec, topology: topology, identities: identities, ordinal: 0).contains("\"auto\""))
+    }
+
+    /// `spec.pubsub` × `privateSwarm`: pubsub on writes `Pubsub {Enabled: true, Router: gossipsub}`
+    /// (kubo ≥ 0.11, the default image's v0.43); off writes no `Pubsub` section at all.
+    @Test(arguments: [
+        (pubsub: false, privateSwarm: false), (pubsub: true, privateSwarm: false),
+        (pubsub: false, privateSwarm: true), (pubsub: true, privateSwarm: true),
+    ])
+    func kuboPubsub(pubsub: Bool, privateSwarm: Bool) throws {
+        let spec = IPFSClusterSpec(privateSwarm: privateSwarm, pubsub: pubsub)
+        for ordinal in 0..<3 {
+            let text = IPFSConfigFiles.kuboConfig(spec: spec, topology: topology, identities: identities, ordinal: ordinal)
+            let c = try json(text)
+            if pubsub {
+                #expect(c["Pubsub"] == ["Enabled": true, "Router": "gossipsub"])
+            } else {
+                #expect(c["Pubsub"] == nil)
+                #expect(!text.contains("Pubsub"))
+            }
+            // Nothing else moves with the switch.
+            var other = spec
+            other.pubsub.toggle()
+            func withoutPubsub(_ v: JSONValue) -> [String: JSONValue]? { v.objectValue?.filter { $0.key != "Pubsub" } }
+            let rest = try json(IPFSConfigFiles.kuboConfig(spec: other, topology: topology, identities: identities, ordinal: ordinal))
+            #expect(withoutPubsub(rest) == withoutPubsub(c) && withoutPubsub(c) != nil)
+        }
+    }
+
+    /// A cluster that never set `pubsub` keeps exactly the config it had, so an operator
+    /// upgrade does not roll its peers for this field.
+    @Test func pubsubOffMatchesTheOmittedField() throws {
+        let omitted = try KubeJSON.decode(IPFSClusterSpec.self, from: Data(#"{"replicas":3}"#.utf8))
+        let off = try KubeJSON.decode(IPFSClusterSpec.self, from: Data(#"{"replicas":3,"pubsub":false}"#.utf8))
+        let on = try KubeJSON.decode(IPFSClusterSpec.self, from: Data(#"{"replicas":3,"pubsub":true}"#.utf8))
+        #expect(!omitted.pubsub && !off.pubsub && on.pubsub)
+        #expect(
+            IPFSConfigFiles.configMapData(spec: omitted, topology: topology, identities: identities)
+                == IPFSConfigFiles.configMapData(spec: off, topology: topology, identities: identities))
+        let encoded = try json(String(decoding: try KubeJSON.encode(on), as: UTF8.self))
+        #expect(encoded["pubsub"] == true)
     }
 
     @Test func clusterServiceFields() throws {
@@ -88,7 +128,7 @@ import Testing
         #expect(spec.replicas == 5)
         #expect(spec.storage.cluster.size == "1Gi")
         #expect(spec.replication == .init(min: -1, max: -1))
-        #expect(spec.pvcRetention == .retain && spec.metrics.enabled && !spec.privateSwarm)
+        #expect(spec.pvcRetention == .retain && spec.metrics.enabled && !spec.privateSwarm && !spec.pubsub)
         #expect(spec.exposure.api.type == .clusterIP)
         #expect(spec.resources?.kubo?.requests?["cpu"] == "1")
     }

@@ -2,12 +2,21 @@ import KubeCore
 
 /// Services, Ingresses, the NetworkPolicy and the PodDisruptionBudget.
 ///
-/// kubo's RPC API (5001) and ipfs-cluster's IPFS proxy (9095) listen on 127.0.0.1 only and
-/// appear in no Service, container port or NetworkPolicy rule: both grant full control of the
-/// node without authentication.
+/// ipfs-cluster's IPFS proxy (9095) listens on 127.0.0.1 only and appears in no Service,
+/// container port or NetworkPolicy rule. kubo's RPC API (5001) grants full control of the node
+/// without authentication too, but applications bound to the cluster need it (pubsub, adding
+/// and reading blocks), so it listens on the pod address and is reachable only this way:
+/// - on the `<name>-api` Service (port `kubo-api`) while that Service is `ClusterIP` (API
+///   exposure `ClusterIP` or `Ingress`); never on a `LoadBalancer` Service, never in an Ingress;
+/// - admitted by the NetworkPolicy only from pods of the cluster's own namespace labelled
+///   `quartermaster.dev/ipfs-client: <name>` (``IPFSClusterLabels/ipfsClient``), never from
+///   other namespaces or from anywhere.
+/// Without a NetworkPolicy-enforcing network plugin, every pod of the Kubernetes cluster can
+/// reach it.
 extension IPFSClusterDesiredState.Context {
     static let swarmPort = IPFSConfigFiles.swarmPort
     static let apiPort = IPFSConfigFiles.clusterRESTPort
+    static let kuboAPIPort = IPFSConfigFiles.kuboAPIPort
     static let gatewayPort = IPFSConfigFiles.gatewayPort
     static let clusterSwarmPort = IPFSConfigFiles.clusterSwarmPort
     static let metricsPort = IPFSConfigFiles.clusterMetricsPort
@@ -28,8 +37,15 @@ extension IPFSClusterDesiredState.Context {
                 selector: selector, clusterIP: ServiceSpec.headless, publishNotReadyAddresses: true))
     }
 
+    /// The REST API (9094, `api`) and, unless the Service is a `LoadBalancer`, kubo's RPC API
+    /// (5001, `kubo-api`) for bound applications.
     func apiService() -> Service {
-        httpService(names.apiService, component: "api", portName: "api", port: Self.apiPort, exposure: spec.exposure.api)
+        var service = httpService(
+            names.apiService, component: "api", portName: "api", port: Self.apiPort, exposure: spec.exposure.api)
+        if spec.exposure.api.type != .loadBalancer {
+            service.spec?.ports?.append(ServicePort(name: "kubo-api", port: Self.kuboAPIPort, targetPort: .int(Self.kuboAPIPort)))
+        }
+        return service
     }
 
     func gatewayService() -> Service {
@@ -97,6 +113,8 @@ extension IPFSClusterDesiredState.Context {
     ///   `LoadBalancer` or `Ingress`, since load balancers and ingress controllers reach pods
     ///   from addresses no in-cluster selector can name.
     /// - metrics 8888 (when enabled): from this namespace and the allowed namespaces.
+    /// - kubo RPC API 5001: only from pods of this namespace labelled
+    ///   `quartermaster.dev/ipfs-client: <name>` (applications bound to the cluster).
     func networkPolicy() -> NetworkPolicy {
         var inCluster: [NetworkPolicyPeer] = [NetworkPolicyPeer(podSelector: LabelSelector())]
         let allowed = spec.allowedNamespaces.filter { $0 != namespace }
@@ -123,6 +141,12 @@ extension IPFSClusterDesiredState.Context {
         if spec.metrics.enabled {
             rules.append(NetworkPolicyIngressRule(from: inCluster, ports: [tcp(Self.metricsPort)]))
         }
+        rules.append(
+            NetworkPolicyIngressRule(
+                from: [
+                    NetworkPolicyPeer(podSelector: LabelSelector(matchLabels: [IPFSClusterLabels.ipfsClient: names.instance]))
+                ],
+                ports: [tcp(Self.kuboAPIPort)]))
         return NetworkPolicy(
             metadata: metadata(names.networkPolicy, component: "network-policy"),
             spec: NetworkPolicySpec(

@@ -108,6 +108,7 @@ extension IPFSClusterDesiredState.Context {
                 ContainerPort(name: "swarm", containerPort: Self.swarmPort),
                 ContainerPort(name: "swarm-udp", containerPort: Self.swarmPort, protocol: "UDP"),
                 ContainerPort(name: "gateway", containerPort: Self.gatewayPort),
+                ContainerPort(name: "kubo-api", containerPort: Self.kuboAPIPort),
             ],
             resources: try resources(IPFSResourceDefaults.kubo(spec), field: "spec.resources.kubo"),
             volumeMounts: [

@@ -20,7 +20,9 @@ public struct IPFSClusterDesiredObjects: Sendable {
     /// Headless Service `<name>-peers` governing the StatefulSet: swarm 4001/TCP+UDP and cluster
     /// swarm 9096, `publishNotReadyAddresses` so peers resolve each other before they are ready.
     public var headlessService: Service
-    /// Service `<name>-api` on 9094: `ClusterIP`, or `LoadBalancer` when `exposure.api.type` asks.
+    /// Service `<name>-api` on 9094 (ipfs-cluster REST API) and 5001 (kubo RPC API, for pods
+    /// labelled ``IPFSClusterLabels/ipfsClient``): `ClusterIP`, or `LoadBalancer` (9094 only)
+    /// when `exposure.api.type` asks.
     public var apiService: Service
     /// Service `<name>-gateway` on 8080: `ClusterIP`, or `LoadBalancer` when `exposure.gateway.type` asks.
     public var gatewayService: Service

@@ -5,7 +5,7 @@
 /// | --- | --- |
 /// | StatefulSet (pods `<name>-<i>`) | `<name>` |
 /// | headless governing Service | `<name>-peers` |
-/// | REST API Service (9094) | `<name>-api` |
+/// | REST API Service (9094; kubo RPC 5001 unless LoadBalancer) | `<name>-api` |
 /// | gateway Service (8080) | `<name>-gateway` |
 /// | Ingress of the API / gateway | `<name>-api` / `<name>-gateway` |
 /// | swarm LoadBalancer Service of peer `i` | `<name>-swarm-<i>` |

@@ -55,6 +55,9 @@ extension IPFSClusterSpec {
                     default: [], listType: "set", maxItems: maxTrustedPeers),
                 "privateSwarm": .boolean(
                     "Run kubo in a private libp2p network: a generated swarm key, no public bootstrap peers.", default: false),
+                "pubsub": .boolean(
+                    "Enable kubo's libp2p pubsub (Pubsub.Enabled in the kubo config), needed by OrbitDB and other clients of /api/v0/pubsub. Changing it restarts the peers one at a time.",
+                    default: false),
                 "exposure": .object(
                     "How the endpoints are reachable.", default: [:],
                     [

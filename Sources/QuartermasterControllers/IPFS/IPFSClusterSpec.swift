@@ -33,6 +33,16 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
     public var trustedPeers: [String]
     /// Run kubo in a private libp2p network (swarm.key, no public bootstrap). Default false.
     public var privateSwarm: Bool
+    /// Enable kubo's libp2p pubsub (gossipsub), which OrbitDB and other pubsub clients of the
+    /// kubo RPC API (`/api/v0/pubsub/*`) need. Default false.
+    ///
+    /// How: the generated kubo config gets `Pubsub.Enabled: true` (kubo 0.11 and later,
+    /// including the default image; the `--enable-pubsub-experiment` daemon flag is the
+    /// deprecated pre-0.11 way and is not used). While false the config has no `Pubsub`
+    /// section at all (kubo's default: off), so clusters that never set it keep a byte-identical
+    /// config and are not restarted. Toggling it changes the config hash and so rolls the peers
+    /// one at a time.
+    public var pubsub: Bool
     public var exposure: Exposure
     /// Namespaces allowed to reach the cluster API. Default empty (own namespace only).
     public var allowedNamespaces: [String]
@@ -55,7 +65,7 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
     public init(
         replicas: Int = defaultReplicas, images: Images = Images(), imagePullSecrets: [String] = [],
         storage: Storage = Storage(), resources: Resources? = nil, replication: Replication = Replication(),
-        trustedPeers: [String] = [], privateSwarm: Bool = false, exposure: Exposure = Exposure(),
+        trustedPeers: [String] = [], privateSwarm: Bool = false, pubsub: Bool = false, exposure: Exposure = Exposure(),
         allowedNamespaces: [String] = [], metrics: Metrics = Metrics(), nodeSelector: [String: String]? = nil,
         tolerations: [JSONValue]? = nil, affinity: JSONValue? = nil, pvcRetention: PVCRetention = .retain,
         suspended: Bool = false
@@ -68,6 +78,7 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
         self.replication = replication
         self.trustedPeers = trustedPeers
         self.privateSwarm = privateSwarm
+        self.pubsub = pubsub
         self.exposure = exposure
         self.allowedNamespaces = allowedNamespaces
         self.metrics = metrics
@@ -80,7 +91,7 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case replicas, images, imagePullSecrets, storage, resources, replication, trustedPeers, privateSwarm
-        case exposure, allowedNamespaces, metrics, nodeSelector, tolerations, affinity, pvcRetention, suspended
+        case pubsub, exposure, allowedNamespaces, metrics, nodeSelector, tolerations, affinity, pvcRetention, suspended
     }
 
     public init(from decoder: any Decoder) throws {
@@ -93,6 +104,7 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
         replication = try c.decodeIfPresent(Replication.self, forKey: .replication) ?? Replication()
         trustedPeers = try c.decodeIfPresent([String].self, forKey: .trustedPeers) ?? []
         privateSwarm = try c.decodeIfPresent(Bool.self, forKey: .privateSwarm) ?? false
+        pubsub = try c.decodeIfPresent(Bool.self, forKey: .pubsub) ?? false
         exposure = try c.decodeIfPresent(Exposure.self, forKey: .exposure) ?? Exposure()
         allowedNamespaces = try c.decodeIfPresent([String].self, forKey: .allowedNamespaces) ?? []
         metrics = try c.decodeIfPresent(Metrics.self, forKey: .metrics) ?? Metrics()

@@ -33,10 +33,14 @@ public enum IPFSConfigFiles {
 
     /// kubo's `config` for peer `ordinal` (pretty JSON, sorted keys).
     ///
-    /// RPC API on 127.0.0.1:5001 only; gateway on 0.0.0.0:8080; swarm on 4001 TCP and QUIC v1.
+    /// RPC API on 0.0.0.0:5001 (no authentication: only the NetworkPolicy guards it; it admits
+    /// pods labelled ``IPFSClusterLabels/ipfsClient`` with this cluster's name in its namespace,
+    /// see `IPFSClusterDesiredState`); gateway on 0.0.0.0:8080; swarm on 4001 TCP and QUIC v1.
     /// Bootstrap: the other kubo peers by stable DNS name; plus `auto` (kubo's built-in public
     /// bootstrap list) unless `privateSwarm`, in which case AutoConf is off and routing is a
     /// plain DHT limited to the private network.
+    /// `spec.pubsub`: `Pubsub: {Enabled: true, Router: gossipsub}` (the kubo ≥ 0.11 way); no
+    /// `Pubsub` section otherwise (kubo's default, off).
     public static func kuboConfig(
         spec: IPFSClusterSpec, topology: IPFSPeerTopology, identities: IPFSClusterIdentities, ordinal: Int
     ) -> String {
@@ -52,7 +56,7 @@ public enum IPFSConfigFiles {
                 "PrivKey": .string(kuboPrivateKeyPlaceholder),
             ],
             "Addresses": [
-                "API": [.string("/ip4/127.0.0.1/tcp/\(kuboAPIPort)")],
+                "API": [.string("/ip4/0.0.0.0/tcp/\(kuboAPIPort)")],
                 "Gateway": [.string("/ip4/0.0.0.0/tcp/\(gatewayPort)")],
                 "Swarm": [
                     .string("/ip4/0.0.0.0/tcp/\(swarmPort)"), .string("/ip6/::/tcp/\(swarmPort)"),
@@ -90,6 +94,9 @@ public enum IPFSConfigFiles {
             "Gateway": ["NoFetch": false, "DeserializedResponses": true],
             "Routing": ["Type": .string(spec.privateSwarm ? "dht" : "auto")],
         ]
+        if spec.pubsub {
+            config["Pubsub"] = ["Enabled": true, "Router": "gossipsub"]
+        }
         if spec.privateSwarm {
             // With AutoConf off, kubo refuses to start on any "auto" value, so every field whose
             // default is "auto" is set explicitly (kubo docs, AutoConf.Enabled).
