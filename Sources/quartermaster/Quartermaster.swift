@@ -9,7 +9,8 @@ struct Quartermaster: AsyncParsableCommand {
         abstract: "A Kubernetes operator for one-click infrastructure: tenants, resources, IPFS clusters.",
         version: QuartermasterVersion.current,
         subcommands: [
-            RunCommand.self, InstanceCommand.self, BackupCommand.self, SwitchoverCommand.self, VersionCommand.self,
+            RunCommand.self, InstanceCommand.self, BackupCommand.self, SwitchoverCommand.self, StatusCommand.self,
+            RollbackCommand.self, VersionCommand.self,
             ManifestsCommand.self, CRDsCommand.self, RolesCommand.self, TemplatesCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: nil

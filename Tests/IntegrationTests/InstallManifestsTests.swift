@@ -173,9 +173,9 @@ struct InstallManifestsTests {
         let documents = try Self.acceptedByInstalledCRDs(
             QuartermasterKinds.all.map { "config/samples/\($0.crd.singular).yaml" } + Self.exampleManifests(), kinds: kinds)
         #expect(!documents.isEmpty)
-        // The samples name their namespaces (acme, ipfs); a dry run needs them to exist. They
+        // The samples and examples name their namespaces (acme, ipfs, shop, orbit); a dry run needs them to exist. They
         // are left in place: other tests may use the same names.
-        for fixed in ["acme", "ipfs"] {
+        for fixed in ["acme", "ipfs", "shop", "orbit"] {
             let created = try await env.kubectl(["create", "namespace", fixed])
             #expect(created.status == 0 || created.stderr.contains("AlreadyExists"), "\(created.stderr)")
         }

@@ -12,6 +12,11 @@ extension AppDeployment {
     /// HorizontalPodAutoscaler, NetworkPolicy, PodDisruptionBudget, the data PVC and the database
     /// Resource, plus the IPFSClusters it binds to and the pull Secrets it resolves tags with.
     ///
+    /// `hostClaims` is not declared yet: with it, the generated host-claim holder rule (`get` on
+    /// ipfsclusters and deployments) makes the Resource controller's `get, list, watch` rule on
+    /// ipfsclusters redundant, which GeneratedRBACManifestsTests refuses; branch `drec`, which
+    /// claims hosts, adds `hostClaims: .of(AppDeployment.self)` and settles the RBAC rules.
+    ///
     /// `makeController` returns `nil` here: the controller (`AppDeploymentController`) comes
     /// with the reconciler on branch `drec`, which replaces the closure with
     /// `{ cache, settings in AppDeploymentController.make(cache: cache, settings: settings) }`.
