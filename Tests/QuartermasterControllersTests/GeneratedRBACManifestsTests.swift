@@ -41,11 +41,12 @@ import Yams
         #expect(
             role.rules == [
                 PolicyRule(
-                    apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters", "resources", "postgresinstances", "postgresbackups"],
+                    apiGroups: ["quartermaster.dev"], resources: ["ipfsclusters", "resources", "postgresinstances", "postgresbackups", "deployments"],
                     verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]),
                 PolicyRule(
                     apiGroups: ["quartermaster.dev"], resources: [
                         "ipfsclusters/status", "resources/status", "postgresinstances/status", "postgresbackups/status",
+                        "deployments/status",
                     ],
                     verbs: ["get"]),
                 PolicyRule(
@@ -123,14 +124,14 @@ import Yams
         // (ManagerRole.hostClaimHolderRules); without host claims either, it may not.
         var ipfs = IPFSCluster.declaration
         ipfs.resourceOffering = nil
-        let withoutOffering = grants([ipfs, Tenant.declaration, Resource.declaration, PostgresInstance.declaration, PostgresBackup.declaration])
+        let withoutOffering = grants([ipfs, Tenant.declaration, Resource.declaration, PostgresInstance.declaration, PostgresBackup.declaration, AppDeployment.declaration])
         #expect(
             today.subtracting(withoutOffering) == [
                 PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create")
             ])
         ipfs.hostClaims = nil
         #expect(
-            today.subtracting(grants([ipfs, Tenant.declaration, Resource.declaration, PostgresInstance.declaration, PostgresBackup.declaration])) == [
+            today.subtracting(grants([ipfs, Tenant.declaration, Resource.declaration, PostgresInstance.declaration, PostgresBackup.declaration, AppDeployment.declaration])) == [
                 PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "create"),
                 PolicyGrant(group: "quartermaster.dev", resource: "ipfsclusters", verb: "get"),
             ])

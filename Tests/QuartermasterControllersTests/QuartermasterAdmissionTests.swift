@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func everyKindHasAWebhookWithAPathAndAName() {
-        #expect(QuartermasterAdmission.kinds().map(\.resource.kind) == ["IPFSCluster", "Tenant", "Resource", "PostgresInstance", "PostgresBackup"])
+        #expect(QuartermasterAdmission.kinds().map(\.resource.kind) == ["IPFSCluster", "Tenant", "Resource", "PostgresInstance", "PostgresBackup", "Deployment"])
         #expect(QuartermasterAdmission.path(IPFSCluster.resource) == "/validate-quartermaster-dev-v1alpha1-ipfscluster")
         #expect(QuartermasterAdmission.webhookName(Tenant.resource) == "tenants.quartermaster.dev")
         let routes = QuartermasterAdmission.routes(tenants: .none, operatorNamespace: nil)

@@ -67,7 +67,7 @@ import Testing
         #expect(patch.contains("  resource.customizations.health.quartermaster.dev_Widget: |\n    return {}\n"))
         let flux = FluxHealthChecks.yaml(for: Self.kinds)
         #expect(flux.contains("      kind: Widget\n"))
-        #expect(flux.contains("IPFSCluster, Tenant, Resource, PostgresInstance or Widget counts as current"))
+        #expect(flux.contains("IPFSCluster, Tenant, Resource, PostgresInstance, Deployment or Widget counts as current"))
     }
 
     @Test func aKindThatCannotBeSuspendedHasNoSuspendedGuard() {

@@ -14,7 +14,7 @@ import Testing
         #expect(
             webhooks.map(\.name) == [
                 "ipfsclusters.quartermaster.dev", "tenants.quartermaster.dev", "resources.quartermaster.dev",
-                "postgresinstances.quartermaster.dev", "postgresbackups.quartermaster.dev",
+                "postgresinstances.quartermaster.dev", "postgresbackups.quartermaster.dev", "deployments.quartermaster.dev",
             ])
         for (webhook, kind) in zip(webhooks, QuartermasterAdmission.kinds()) {
             #expect(webhook.failurePolicy == "Fail" && webhook.sideEffects == "None" && webhook.admissionReviewVersions == ["v1"])

@@ -10,11 +10,14 @@ public struct CustomResourceDefinitionModel: Sendable {
         public var type: String
         public var jsonPath: String
         public var description: String
-        public init(name: String, type: String, jsonPath: String, description: String) {
+        /// `0` (`nil`, the default): shown by `kubectl get`; higher: only with `-o wide`.
+        public var priority: Int?
+        public init(name: String, type: String, jsonPath: String, description: String, priority: Int? = nil) {
             self.name = name
             self.type = type
             self.jsonPath = jsonPath
             self.description = description
+            self.priority = priority
         }
     }
     /// The `scale` subresource (`kubectl scale`, HorizontalPodAutoscalers).
@@ -110,10 +113,12 @@ public struct CustomResourceDefinitionModel: Sendable {
                 ])))
         }
         let columns = printerColumns.map { c in
-            Y.mapping([
+            var fields: [(String, Node)] = [
                 ("name", Y.string(c.name)), ("type", Y.string(c.type)), ("jsonPath", Y.string(c.jsonPath)),
                 ("description", Y.string(c.description)),
-            ])
+            ]
+            if let priority = c.priority { fields.append(("priority", Y.value(.int(Int64(priority))))) }
+            return Y.mapping(fields)
         }
         let version = Y.mapping([
             ("name", Y.string(resource.version)),

@@ -11,6 +11,7 @@ public enum QuartermasterKinds {
             Resource.declaration,
             PostgresInstance.declaration,
             PostgresBackup.declaration,
+            AppDeployment.declaration,
         ]
     }
 }

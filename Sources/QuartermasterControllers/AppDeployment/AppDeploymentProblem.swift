@@ -1,0 +1,24 @@
+/// A reason the AppDeployment reconciler stops: the object is `Stalled` with it and nothing is
+/// created or changed. Reasons may be added (branch `drec`: refused writes, quota, hosts).
+public struct AppDeploymentProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Reason: String, Sendable, Hashable, CaseIterable {
+        /// A value the operator refuses or does not know (``AppDeploymentValidation``).
+        case invalidSpec = "InvalidSpec"
+        /// The spec breaks the policy of the namespace's Tenant (``TenantEnforcement``).
+        case policyViolation = "PolicyViolation"
+        /// `spec.rollbackTo.revision` is not in `status.history` (``AppDeploymentRevisionPlan``).
+        case unknownRevision = "UnknownRevision"
+        /// Another owner holds a child's name (``ChildNameConflict``).
+        case nameConflict = "NameConflict"
+    }
+
+    public var reason: Reason
+    public var message: String
+
+    public init(reason: Reason, message: String) {
+        self.reason = reason
+        self.message = message
+    }
+
+    public var description: String { "\(reason.rawValue): \(message)" }
+}
