@@ -63,12 +63,8 @@ public struct AppDeploymentImageName: Sendable, Hashable {
     /// The reference pinned to `digest`: ``name``, `@`, the digest (`ghcr.io/acme/web@sha256:…`).
     public func pinned(to digest: String) -> String { "\(name)@\(digest)" }
 
-    /// `true` for `sha256:` followed by 64 lower-case hex digits.
-    public static func isDigest(_ text: String) -> Bool {
-        guard text.hasPrefix("sha256:") else { return false }
-        let hex = text.dropFirst("sha256:".count)
-        return hex.count == 64 && hex.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
-    }
+    /// `true` for `sha256:` followed by 64 lower-case hex digits (``AppDeploymentImage/isDigest(_:)``).
+    public static func isDigest(_ text: String) -> Bool { AppDeploymentImage.isDigest(text) }
 
     /// `true` for a tag as the distribution spec allows it.
     static func isTag(_ text: String) -> Bool {
