@@ -22,8 +22,12 @@ struct AppDeploymentIntegrationTests {
     static let digestC = digest("c3")
     static let repository = "registry.example.com/acme/web"
 
+    /// Installs every CRD of `crds/`: the operator's controllers wait for every informer they
+    /// declared (Tenants, Resources, IPFSClusters, ...) to sync.
     static func installCRDs(_ env: EnvTest) async throws {
-        for file in ["quartermaster.dev_deployments.yaml", "quartermaster.dev_ipfsclusters.yaml", "quartermaster.dev_resources.yaml"] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: "\(IPFSClusterEnv.repositoryRoot)/crds")
+            .filter { $0.hasSuffix(".yaml") && $0 != "kustomization.yaml" }.sorted()
+        for file in files {
             let yaml = try String(contentsOfFile: "\(IPFSClusterEnv.repositoryRoot)/crds/\(file)", encoding: .utf8)
             try await env.installCRD(yaml: yaml)
         }
