@@ -53,6 +53,22 @@ public struct AppDeploymentContext: Sendable, Equatable {
         self.currentReplicas = currentReplicas
     }
 
+    /// The context of `deployment` as read from the API server: its name, namespace, spec and
+    /// controller owner reference; `nil` when it has no name, namespace or uid.
+    public init?(
+        deployment: AppDeployment, image: String, revision: Int, databaseSecretName: String? = nil,
+        ipfs: IPFSBinding? = nil, servedAPIs: ServedAPIs = ServedAPIs(), tenant: TenantEnforcement = .unrestricted,
+        currentReplicas: Int? = nil
+    ) {
+        guard let name = deployment.metadata.name, let namespace = deployment.metadata.namespace,
+            let owner = deployment.ownerReference()
+        else { return nil }
+        self.init(
+            name: name, namespace: namespace, owner: owner, spec: deployment.spec, image: image, revision: revision,
+            databaseSecretName: databaseSecretName, ipfs: ipfs, servedAPIs: servedAPIs, tenant: tenant,
+            currentReplicas: currentReplicas)
+    }
+
     /// Which optional API versions the server serves (from discovery). Default: both.
     public struct ServedAPIs: Sendable, Hashable {
         /// `autoscaling/v2` (v1.23+): without it no HorizontalPodAutoscaler is rendered.

@@ -22,7 +22,8 @@ import KubeCore
 /// - Strategy: `Recreate` with a `ReadWriteOnce` volume (the new pod could not mount the
 ///   claim the old one holds); else `RollingUpdate` with one surge pod and none unavailable.
 extension AppDeploymentDesiredState.Renderer {
-    /// Seconds a startup probe may fail before the kubelet restarts the container.
+    /// The startup probe: every 10 s, up to 30 failures (five minutes) before the kubelet
+    /// restarts the container; liveness counts only after it succeeded.
     static let startupProbeFailureThreshold = 30
     static let startupProbePeriodSeconds = 10
     /// `fsGroup` of a pod with a volume: any group works, it is added to the app's user.
@@ -146,12 +147,17 @@ extension AppDeploymentDesiredState.Renderer {
     var environment: [EnvVar] {
         var env: [EnvVar] = []
         if let secret = context.databaseSecretName {
-            env.append(.secret(AppDeploymentEnvironment.databaseURL, secretName: secret, key: AppDeploymentEnvironment.databaseURIKey))
-            env.append(EnvVar(name: AppDeploymentEnvironment.sslRootCertificate, value: AppDeploymentEnvironment.databaseCAPath))
+            env.append(
+                .secret(
+                    AppDeploymentValidation.databaseURLVariable, secretName: secret,
+                    key: AppDeploymentEnvironment.databaseURIKey))
+            if !spec.env.contains(where: { $0.name == AppDeploymentEnvironment.sslRootCertificate }) {
+                env.append(EnvVar(name: AppDeploymentEnvironment.sslRootCertificate, value: AppDeploymentEnvironment.databaseCAPath))
+            }
         }
         if let ipfs = context.ipfs {
-            env.append(EnvVar(name: AppDeploymentEnvironment.ipfsAPI, value: ipfs.multiaddr))
-            env.append(EnvVar(name: AppDeploymentEnvironment.ipfsAPIURL, value: ipfs.url))
+            // `IPFS_API` (the multiaddress), `IPFS_API_URL` (the URL).
+            env += zip(AppDeploymentValidation.ipfsVariables, [ipfs.multiaddr, ipfs.url]).map { EnvVar(name: $0, value: $1) }
         }
         return env + spec.env
     }

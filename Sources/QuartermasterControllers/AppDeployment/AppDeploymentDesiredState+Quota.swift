@@ -7,7 +7,7 @@ extension AppDeploymentDesiredState {
     /// else `replicas`) plus the surge pod of a rolling update (none with `Recreate`). The
     /// claim, the database Resource and every other object count as themselves.
     ///
-    /// - Throws: ``AppDeploymentDesiredStateError`` for a field that cannot be read.
+    /// - Throws: ``AppDeploymentProblem`` (`InvalidSpec`) for a quantity that cannot be read.
     public static func quotaObjects(_ context: AppDeploymentContext) throws -> [any KubeResource] {
         var running = context
         running.spec.suspended = false
@@ -24,15 +24,21 @@ extension AppDeploymentDesiredState {
     /// PostgresInstance and everything its controller renders), for ``QuotaCheck/check(needs:quotas:reserved:)``
     /// with ``ResourceFootprint/quotaUsage``.
     ///
-    /// - Throws: ``AppDeploymentDesiredStateError``, or the template catalog's error for a
-    ///   database template or parameters it does not accept.
+    /// - Throws: ``AppDeploymentProblem`` (`InvalidSpec`) for a quantity that cannot be read,
+    ///   or a database template or parameters the catalog does not accept
+    ///   (``ResourceTemplateError``'s message); the offering's rendering error otherwise.
     public static func quotaFootprint(
         _ context: AppDeploymentContext, offerings: [ResourceOffering] = ResourceOffering.all
     ) throws -> ResourceFootprint {
         var footprint = ResourceFootprint(objects: try quotaObjects(context))
         if let database = context.spec.database {
-            let resolved = try ResourceTemplateCatalog.resolve(
-                ResourceSpec(template: database.template, parameters: database.parameters))
+            let resolved: ResolvedResourceTemplate
+            do {
+                resolved = try ResourceTemplateCatalog.resolve(
+                    ResourceSpec(template: database.template, parameters: database.parameters))
+            } catch {
+                throw AppDeploymentProblem(reason: .invalidSpec, message: "spec.database: \(error)")
+            }
             footprint = footprint + (try resolved.footprint(offerings: offerings))
         }
         return footprint

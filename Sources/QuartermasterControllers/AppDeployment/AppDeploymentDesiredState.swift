@@ -23,7 +23,8 @@ public enum AppDeploymentDesiredState {
 
     /// The objects `context` asks for.
     ///
-    /// - Throws: ``AppDeploymentDesiredStateError`` for a field that cannot be read.
+    /// - Throws: ``AppDeploymentProblem`` (`InvalidSpec`) for a quantity that cannot be read
+    ///   (validation refuses such a spec first).
     public static func compute(_ context: AppDeploymentContext) throws -> AppDeploymentDesiredObjects {
         let r = try Renderer(context)
         return AppDeploymentDesiredObjects(
@@ -41,7 +42,8 @@ public enum AppDeploymentDesiredState {
     /// changes (command, args, env, resources, probes, port, volume, database Secret, IPFS
     /// binding, node selector, pull Secrets).
     ///
-    /// - Throws: ``AppDeploymentDesiredStateError`` for a field that cannot be read.
+    /// - Throws: ``AppDeploymentProblem`` (`InvalidSpec`) for a quantity that cannot be read
+    ///   (validation refuses such a spec first).
     public static func templateHash(_ context: AppDeploymentContext) throws -> String {
         try Renderer(context).templateHash()
     }
@@ -70,17 +72,21 @@ public enum AppDeploymentDesiredState {
             do throws(AppDeploymentSpec.ResourceRequirements.UnparsableQuantity) {
                 resources = try spec.resources.parsed()
             } catch {
-                throw AppDeploymentDesiredStateError.invalidQuantity(field: "spec.resources.\(error.field)")
+                throw Self.notAQuantity("spec.resources.\(error.field)")
             }
             volume = try spec.volume.map { volume in
                 guard let size = Quantity(parsing: volume.size) else {
-                    throw AppDeploymentDesiredStateError.invalidQuantity(field: "spec.volume.size")
+                    throw Self.notAQuantity("spec.volume.size")
                 }
                 return Volume(
                     size: size, storageClassName: volume.storageClassName, mountPath: volume.mountPath,
                     accessMode: volume.accessMode)
             }
             suspended = spec.suspended || context.tenant.suspended
+        }
+
+        static func notAQuantity(_ field: String) -> AppDeploymentProblem {
+            AppDeploymentProblem(reason: .invalidSpec, message: "\(field): not a quantity")
         }
 
         var spec: AppDeploymentSpec { context.spec }

@@ -1,21 +1,19 @@
-/// The environment variables the operator sets in an app's container: names `spec.env` may
-/// not use while the binding that sets them is in the spec.
+/// What the operator adds to an app's container for its database besides `DATABASE_URL`
+/// (``AppDeploymentValidation/databaseURLVariable``, from the credentials Secret's
+/// ``databaseURIKey``): the instance's CA. The URI asks for `sslmode=verify-full`, which
+/// libpq-based clients (psql, psycopg, pgx, Ruby pg) can only meet with that CA; without it
+/// they refuse to connect. So the Secret's ``databaseCAKey`` is mounted read-only at
+/// ``databaseCAPath`` and ``sslRootCertificate`` names it, unless `spec.env` sets that
+/// variable itself (the spec's value is kept).
 public enum AppDeploymentEnvironment {
-    /// With `spec.database`: the database URI, from the credentials Secret's ``databaseURIKey``.
-    public static let databaseURL = "DATABASE_URL"
     /// The key of the database credentials Secret holding the URI.
     public static let databaseURIKey = "uri"
-    /// With `spec.database`: libpq's CA file variable, pointing at ``databaseCAPath``. The URI
-    /// asks for `sslmode=verify-full`, which libpq-based clients (psql, psycopg, pgx, Ruby pg)
-    /// can only satisfy with the instance's CA; without it they refuse to connect.
+    /// libpq's CA file variable: `PGSSLROOTCERT`.
     public static let sslRootCertificate = "PGSSLROOTCERT"
     /// The key of the database credentials Secret holding the instance's CA certificate.
     public static let databaseCAKey = "ca.crt"
-    /// Where that key is mounted (read-only) in the app's container.
+    /// Where that key is mounted in the app's container.
     public static let databaseCADirectory = "/etc/quartermaster/database"
+    /// `/etc/quartermaster/database/ca.crt`.
     public static var databaseCAPath: String { "\(databaseCADirectory)/\(databaseCAKey)" }
-    /// With `spec.ipfs`: the kubo RPC API as a multiaddr, `/dns4/<cluster>-api.<ns>.svc/tcp/5001`.
-    public static let ipfsAPI = "IPFS_API"
-    /// With `spec.ipfs`: the kubo RPC API as a URL, `http://<cluster>-api.<ns>.svc:5001`.
-    public static let ipfsAPIURL = "IPFS_API_URL"
 }

@@ -123,6 +123,15 @@ import Testing
         #expect(QuotaCheck.check(needs: f.quotaUsage, quota: ResourceQuotaStatus(hard: ["requests.cpu": f.cpu], used: [:])) == .fits)
     }
 
+    @Test func aDatabaseTemplateTheCatalogRefusesIsInvalidSpec() throws {
+        let error = try #require(throws: AppDeploymentProblem.self) {
+            try AppDeploymentDesiredState.quotaFootprint(S.context { $0.database = .init(template: "mysql-huge") })
+        }
+        #expect(error.reason == .invalidSpec)
+        #expect(error.message.hasPrefix("spec.database: "))
+        #expect(error.message.contains("mysql-huge"))
+    }
+
     @Test func quotaObjectsAreTheAppliedObjectsWithTheMostPods() throws {
         let context = S.context {
             $0.autoscaling = .init(minReplicas: 2, maxReplicas: 4)

@@ -173,12 +173,10 @@ enum AppDeploymentSamples {
             ("spec.volume.size", { $0.volume = .init(size: "big", mountPath: "/data") }),
         ]
         for (field, change) in cases {
-            #expect(throws: AppDeploymentDesiredStateError.invalidQuantity(field: field)) {
-                try AppDeploymentDesiredState.compute(S.context(change))
-            }
-            #expect(throws: AppDeploymentDesiredStateError.invalidQuantity(field: field)) {
-                try AppDeploymentDesiredState.templateHash(S.context(change))
-            }
+            let problem = AppDeploymentProblem(reason: .invalidSpec, message: "\(field): not a quantity")
+            #expect(throws: problem) { try AppDeploymentDesiredState.compute(S.context(change)) }
+            #expect(throws: problem) { try AppDeploymentDesiredState.templateHash(S.context(change)) }
+            #expect(throws: problem) { try AppDeploymentDesiredState.quotaFootprint(S.context(change)) }
         }
     }
 
@@ -341,6 +339,26 @@ enum AppDeploymentSamples {
         #expect(try container(waiting).env == nil)
         #expect(waiting.deployment.spec?.template.spec?.volumes == nil)
         #expect(waiting.database?.spec.parameters == ResourceParameters(size: "5Gi"))
+    }
+
+    @Test func aCAFileTheSpecNamesIsKept() throws {
+        let d = try compute(
+            S.context {
+                $0.database = .init(template: "postgres-small")
+                $0.env = [EnvVar(name: "PGSSLROOTCERT", value: "system")]
+            } edit: { $0.databaseSecretName = "web-db-app" })
+        // One variable of the name (a server-side apply refuses two), the spec's.
+        #expect(try container(d).env == [
+            .secret("DATABASE_URL", secretName: "web-db-app", key: "uri"), EnvVar(name: "PGSSLROOTCERT", value: "system"),
+        ])
+    }
+
+    @Test func contextOfAStoredDeployment() throws {
+        var stored = AppDeployment(metadata: ObjectMeta(name: "web", namespace: "team-a"), spec: S.spec())
+        #expect(AppDeploymentContext(deployment: stored, image: S.digestA, revision: 1) == nil, "no uid: never read back")
+        stored.metadata.uid = "uid-web"
+        let context = try #require(AppDeploymentContext(deployment: stored, image: S.digestA, revision: 3))
+        #expect(context == S.context())
     }
 
     @Test func ipfsBindingSetsTheAPIAddressAndTheClientLabel() throws {
