@@ -12,7 +12,7 @@ extension AppDeploymentReconciler {
     /// revision ``AppDeploymentRevisionPlan`` chooses and deletes those the spec no longer asks
     /// for. Records what it saw and did in `observation` (and the objects as written in
     /// `observed`). Throws ``ChildNameConflict``, ``RefusedWrite``, ``AppDeploymentProblem``,
-    /// ``AppDeploymentDesiredStateError`` and the template catalog's errors.
+    /// and the template catalog's errors.
     func deploy(
         _ app: AppDeployment, tenant: TenantEnforcement, observed: inout AppDeploymentObservedObjects,
         observation: inout AppDeploymentObservation, logger: Logger
@@ -37,7 +37,9 @@ extension AppDeploymentReconciler {
         if let binding = app.spec.ipfs {
             if let cluster = observed.ipfsCluster {
                 ipfs = AppDeploymentContext.IPFSBinding(cluster: binding.cluster, namespace: namespace)
-                observation.ipfs = Self.isReady(cluster) ? .bound : .notReady
+                observation.ipfs =
+                    Self.isReady(cluster)
+                    ? .ready : .notReady("IPFSCluster \(binding.cluster) is \(cluster.status?.phase?.rawValue ?? "not ready")")
             } else {
                 observation.ipfs = .notFound
             }
@@ -64,22 +66,23 @@ extension AppDeploymentReconciler {
         if let claim = provisional.persistentVolumeClaim, observed.claim == nil {
             observed.claim = try await createOnce(claim, logger: logger)
         }
-        observation.claim = observed.claim
+        observation.claimExists = observed.claim != nil
         if let database = provisional.database {
             observed.database = try await apply(database, observed: observed.database, logger: logger)
             observation.database = databaseState(app, observed: observed.database)
         } else if let database = observed.database {
             try await deleteIfControlled(database, uid: uid, logger: logger)
         }
-        if observation.database?.ready == false || (app.spec.ipfs != nil && observation.ipfs != .bound) {
+        if observation.database?.ready == false || (app.spec.ipfs != nil && observation.ipfs != .ready) {
             return
         }
         context.databaseSecretName = observation.database?.secretName
 
         // 7. The revision and its objects.
         let templateHash = try AppDeploymentDesiredState.templateHash(context)
-        let plan = try rolloutDecision(app, digest: digest, templateHash: templateHash, deployment: observed.deployment)
+        let plan = rolloutDecision(app, digest: digest, templateHash: templateHash, deployment: observed.deployment)
         observation.plan = plan
+        if plan.problem != nil { return }  // UnknownRevision: nothing changes
         context.image = plan.image
         context.revision = plan.revision
         let desired = try AppDeploymentDesiredState.compute(context)
@@ -116,7 +119,6 @@ extension AppDeploymentReconciler {
         if let holder = HostClaimHolder(app) {
             _ = try await hostClaims.release(keeping: Set(app.spec.claimedHosts), for: holder, logger: logger)
         }
-        observation.applied = true
     }
 
     /// `true` when `cluster`'s `Ready` condition is `True` for its current generation.
@@ -126,20 +128,19 @@ extension AppDeploymentReconciler {
             && (ready.observedGeneration == nil || ready.observedGeneration == cluster.metadata.generation)
     }
 
-    /// `status.database` from the Resource `<name>-db` as observed: ready when its phase is
-    /// `Ready` for its generation and it names its credentials Secret. `nil` without
-    /// `spec.database`.
-    func databaseState(_ app: AppDeployment, observed: Resource?) -> AppDeploymentStatus.Database? {
+    /// The Resource `<name>-db` as observed: ready when its phase is `Ready` for its generation
+    /// and it names its credentials Secret. `nil` without `spec.database`.
+    func databaseState(_ app: AppDeployment, observed: Resource?) -> AppDeploymentStatusInput.Database? {
         guard app.spec.database != nil else { return nil }
-        let names = AppDeploymentNames(instance: app.metadata.name ?? "")
         guard let resource = observed, let uid = app.metadata.uid, resource.metadata.isControlled(byUID: uid) else {
-            return AppDeploymentStatus.Database(resource: names.database)
+            return AppDeploymentStatusInput.Database(ready: false, message: "the Resource is not created yet")
         }
         let secret = resource.status?.credentialsSecretRef?.name
         let current = resource.status?.observedGeneration == resource.metadata.generation
-        return AppDeploymentStatus.Database(
-            resource: names.database, secretName: secret,
-            ready: resource.status?.phase == .ready && current && secret != nil)
+        let ready = resource.status?.phase == .ready && current && secret != nil
+        return AppDeploymentStatusInput.Database(
+            ready: ready, secretName: secret,
+            message: ready ? nil : resource.status?.conditions?[type: "Ready"]?.message)
     }
 
     /// Creates `object` when its name is free (a GET first: the claim's data is never written

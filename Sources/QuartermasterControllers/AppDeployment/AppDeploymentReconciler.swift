@@ -100,8 +100,7 @@ public struct AppDeploymentReconciler: Reconciler {
         let tenant = tenantEnforcement(for: app)
         var observation = AppDeploymentObservation(
             servedAPIs: AppDeploymentContext.ServedAPIs(
-                autoscalingV2: observed.autoscalingV2Served == true, policyV1: observed.policyV1Served == true),
-            suspendedByTenant: tenant.suspended ? tenant.tenant : nil)
+                autoscalingV2: observed.autoscalingV2Served == true, policyV1: observed.policyV1Served == true))
         if let reserved = QuartermasterReservedNames.problem(app.metadata.name ?? "") {
             observation.problems.append(AppDeploymentProblem(reason: .reservedName, message: reserved))
         }
@@ -118,8 +117,6 @@ public struct AppDeploymentReconciler: Reconciler {
                 observation.problems.append(problem)
             } catch let conflict as ChildNameConflict {
                 observation.problems.append(AppDeploymentProblem(reason: .nameConflict, message: conflict.description))
-            } catch let error as AppDeploymentDesiredStateError {
-                observation.problems.append(AppDeploymentProblem(reason: .invalidSpec, message: error.description))
             } catch let error as ResourceTemplateError {
                 observation.problems.append(
                     AppDeploymentProblem(reason: .invalidSpec, message: "spec.database: \(error)"))
@@ -133,7 +130,7 @@ public struct AppDeploymentReconciler: Reconciler {
         observation.service = observed.service
         observation.ingress = observed.ingress
 
-        let status = AppDeploymentInterimStatus.compute(app: app, observation: observation, now: now())
+        let status = AppDeploymentStatusComputation.compute(observation.statusInput(for: app), now: now())
         let outcome = try await statusWriter.write(status, of: app, wording: Self.eventWording(observation))
         if outcome == .conflicted { logger.debug("status write conflicted; requeueing") }
         // A refused write and a tag not resolved are tried again with the key's backoff.
