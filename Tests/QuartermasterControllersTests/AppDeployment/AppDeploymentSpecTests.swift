@@ -118,6 +118,15 @@ import Testing
         #expect(AppDeployment.declaration.aggregatedRoles == .workload && AppDeployment.declaration.tenantOwners == .manage)
     }
 
+    @Test func theIngressHostIsClaimed() {
+        var spec = AppDeploymentSpec(image: "a")
+        #expect(spec.claimedHosts.isEmpty)
+        spec.expose.host = "web.apps.example.com"
+        #expect(spec.claimedHosts.map(\.value) == ["web.apps.example.com"])
+        spec.expose.host = "*.apps.example.com"
+        #expect(spec.claimedHosts.isEmpty)
+    }
+
     @Test func statusRoundTripsWithHistory() throws {
         let digest = "sha256:" + String(repeating: "a", count: 64)
         let status = AppDeploymentStatus(

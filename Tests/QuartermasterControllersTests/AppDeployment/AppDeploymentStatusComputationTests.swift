@@ -41,8 +41,9 @@ import Testing
         return input
     }
 
-    static func conditions(_ status: AppDeploymentStatus) -> [String: (String, String)] {
-        Dictionary(uniqueKeysWithValues: (status.conditions ?? []).map { ($0.type, ($0.status.rawValue, $0.reason ?? "")) })
+    /// Each condition as "<status> <reason>", by type.
+    static func conditions(_ status: AppDeploymentStatus) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: (status.conditions ?? []).map { ($0.type, "\($0.status.rawValue) \($0.reason ?? "")") })
     }
 
     /// (case, input, phase, Ready, Reconciling, Stalled) with (status, reason) each.
@@ -80,7 +81,7 @@ import Testing
         let status = AppDeploymentStatusComputation.compute(input, now: Self.now)
         #expect(status.phase == phase, "\(name)")
         let c = Self.conditions(status)
-        let found = ["Ready", "Reconciling", "Stalled"].map { c[$0].map { "\($0.0) \($0.1)" } ?? "absent" }
+        let found = ["Ready", "Reconciling", "Stalled"].map { c[$0] ?? "absent" }
         #expect(found == expected, "\(name)")
         #expect(status.observedGeneration == 3)
         #expect(status.conditions?.allSatisfy { $0.observedGeneration == 3 } == true, "\(name)")
@@ -92,7 +93,7 @@ import Testing
         let stored = AppDeploymentStatus(phase: .exposed, revision: 1, history: [])
         let status = AppDeploymentStatusComputation.compute(Self.input(Self.deployment(status: stored), plan: plan), now: Self.now)
         #expect(status.phase == .exposed && status.revision == 1 && status.history == [])
-        #expect(Self.conditions(status)["Stalled"]! == ("True", "UnknownRevision"))
+        #expect(Self.conditions(status)["Stalled"] == "True UnknownRevision")
     }
 
     @Test func theExposedStatusCarriesRevisionImageAndCounts() {
@@ -137,7 +138,7 @@ import Testing
 
     @Test func theKindsOwnConditions() {
         func c(_ change: @escaping (inout AppDeploymentSpec) -> Void, _ edit: (inout AppDeploymentStatusInput) -> Void = { _ in })
-            -> [String: (String, String)]
+            -> [String: String]
         {
             Self.conditions(AppDeploymentStatusComputation.compute(Self.input(Self.deployment(change), change: edit), now: Self.now))
         }
@@ -145,20 +146,20 @@ import Testing
         for type in ["RolledBack", "Autoscaling", "DisruptionBudget", "DatabaseReady", "IPFSBound"] { #expect(plain[type] == nil, "\(type)") }
 
         let scaled = c { $0.autoscaling = .init(minReplicas: 2, maxReplicas: 5) }
-        #expect(scaled["Autoscaling"]! == ("True", "Created") && scaled["DisruptionBudget"]! == ("True", "Created"))
+        #expect(scaled["Autoscaling"] == "True Created" && scaled["DisruptionBudget"] == "True Created")
         let old = c({ $0.autoscaling = .init(minReplicas: 2, maxReplicas: 5) }) { $0.servedAPIs = .init(autoscalingV2: false, policyV1: false) }
-        #expect(old["Autoscaling"]! == ("False", "NotServed") && old["DisruptionBudget"]! == ("False", "NotServed"))
+        #expect(old["Autoscaling"] == "False NotServed" && old["DisruptionBudget"] == "False NotServed")
         #expect(c({ $0.autoscaling = .init(minReplicas: 1, maxReplicas: 5) })["DisruptionBudget"] == nil)
-        #expect(c({ $0.replicas = 3 })["DisruptionBudget"]! == ("True", "Created"))
+        #expect(c({ $0.replicas = 3 })["DisruptionBudget"] == "True Created")
 
         let db = c({ $0.database = .init(template: "postgres-small") }) { $0.database = .init(ready: true, secretName: "web-db-app") }
-        #expect(db["DatabaseReady"]! == ("True", "Ready"))
+        #expect(db["DatabaseReady"] == "True Ready")
         let notYet = c({ $0.database = .init(template: "postgres-small") })
-        #expect(notYet["DatabaseReady"]! == ("False", "Provisioning"))
+        #expect(notYet["DatabaseReady"] == "False Provisioning")
 
-        #expect(c({ $0.ipfs = .init(cluster: "node") })["IPFSBound"]! == ("False", "NotFound"))
-        #expect(c({ $0.ipfs = .init(cluster: "node") }) { $0.ipfs = .notReady("Provisioning") }["IPFSBound"]! == ("False", "NotReady"))
-        #expect(c({ $0.ipfs = .init(cluster: "node") }) { $0.ipfs = .ready }["IPFSBound"]! == ("True", "Bound"))
+        #expect(c({ $0.ipfs = .init(cluster: "node") })["IPFSBound"] == "False NotFound")
+        #expect(c({ $0.ipfs = .init(cluster: "node") }) { $0.ipfs = .notReady("Provisioning") }["IPFSBound"] == "False NotReady")
+        #expect(c({ $0.ipfs = .init(cluster: "node") }) { $0.ipfs = .ready }["IPFSBound"] == "True Bound")
     }
 
     @Test func theDatabaseIsNamedNeverItsSecretData() throws {
