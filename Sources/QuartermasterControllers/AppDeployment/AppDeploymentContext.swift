@@ -14,7 +14,8 @@ public struct AppDeploymentContext: Sendable, Equatable {
     /// The image the pods run, pinned: `repo@sha256:<64 hex>` (``AppDeploymentRevisionPlan``'s
     /// choice: the spec's resolved digest, or a rollback's). Not part of ``AppDeploymentDesiredState/templateHash(_:)``.
     public var image: String
-    /// The revision being served: annotation `quartermaster.dev/revision` on the pod template.
+    /// The revision being served: annotation `quartermaster.dev/revision`
+    /// (``AppDeploymentObservedRollout/revisionAnnotation``) on the pod template.
     /// Not part of ``AppDeploymentDesiredState/templateHash(_:)``.
     public var revision: Int
     /// The database Resource's credentials Secret (its `status.credentialsSecretRef`), once

@@ -66,7 +66,7 @@ extension AppDeploymentDesiredState.Renderer {
         let pullSecrets = spec.imagePullSecrets
         return PodTemplateSpec(
             metadata: ObjectMeta(
-                labels: podLabels, annotations: [AppDeploymentDesiredState.revisionAnnotation: String(context.revision)]),
+                labels: podLabels, annotations: [AppDeploymentObservedRollout.revisionAnnotation: String(context.revision)]),
             spec: PodSpec(
                 containers: [container()],
                 volumes: podVolumes.isEmpty ? nil : podVolumes,

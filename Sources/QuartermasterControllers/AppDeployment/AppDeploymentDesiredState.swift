@@ -10,8 +10,6 @@ import KubeCore
 /// `replicas: 0`, no HorizontalPodAutoscaler (it would scale it back up) and no
 /// PodDisruptionBudget; the Service, Ingress, NetworkPolicy, claim and database stay.
 public enum AppDeploymentDesiredState {
-    /// Annotation on the pod template: the revision being served.
-    public static let revisionAnnotation = "quartermaster.dev/revision"
     /// Annotation on the Ingress naming the cert-manager ClusterIssuer (`expose.tls.issuer`).
     public static let clusterIssuerAnnotation = "cert-manager.io/cluster-issuer"
     /// `revisionHistoryLimit` of the apps/v1 Deployment: the operator keeps its own history
@@ -108,7 +106,7 @@ public enum AppDeploymentDesiredState {
 
         func templateHash() -> String {
             var template = podTemplate()
-            template.metadata?.annotations?[AppDeploymentDesiredState.revisionAnnotation] = nil
+            template.metadata?.annotations?[AppDeploymentObservedRollout.revisionAnnotation] = nil
             if template.metadata?.annotations?.isEmpty == true { template.metadata?.annotations = nil }
             for i in (template.spec?.containers ?? []).indices { template.spec?.containers[i].image = nil }
             let encoded = (try? KubeJSON.encode(template)).map { String(decoding: $0, as: UTF8.self) } ?? ""
