@@ -93,6 +93,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Server-side encryption of backups in --backup-destination: AES256, aws:kms or none.")
     var backupEncryption: String = PostgresObjectStore.Encryption.aes256.rawValue
 
+    @Option(help: "A registry (host:port as in images) whose tags are resolved over plain HTTP, not HTTPS (repeatable; tests and local registries).")
+    var insecureRegistry: [String] = []
+
     /// The tenants' object storage from the `--backup-*` flags; `nil` without `--backup-destination`.
     var backupObjectStore: BackupObjectStoreSettings? {
         guard let destination = backupDestination, !destination.isEmpty else { return nil }
@@ -132,6 +135,10 @@ struct RunCommand: AsyncParsableCommand {
         guard !webhookCertSecret.isEmpty, !webhookService.isEmpty, !webhookConfiguration.isEmpty else {
             throw ValidationError("--webhook-cert-secret, --webhook-service and --webhook-configuration must not be empty")
         }
+        for registry in insecureRegistry
+        where registry.isEmpty || registry.contains(where: { $0 == "/" || $0.isWhitespace || $0 == "@" }) {
+            throw ValidationError("--insecure-registry takes a host or host:port, not '\(registry)'")
+        }
         _ = try parseAddress(metricsBindAddress, flag: "--metrics-bind-address")
         _ = try parseAddress(healthProbeBindAddress, flag: "--health-probe-bind-address")
     }
@@ -169,11 +176,12 @@ struct RunCommand: AsyncParsableCommand {
         if let leaderElectionNamespace { options.leaderElectionNamespace = leaderElectionNamespace }
 
         let manager = Manager(client: client, options: options, registry: registry, logger: logger)
-        let settings = ControllerSettings(
+        var settings = ControllerSettings(
             namespaces: namespaces, maxConcurrentReconciles: maxConcurrentReconciles, registry: registry,
             events: manager.makeEventRecorder(component: Self.identity.name), logger: logger,
             operatorNamespace: options.leaderElectionNamespace, postgresOperatorImage: operatorImage,
             backupObjectStore: backupObjectStore)
+        settings.insecureRegistries = insecureRegistry
         for controller in QuartermasterControllerSet.make(cache: manager.cache, settings: settings) {
             manager.add(controller)
         }

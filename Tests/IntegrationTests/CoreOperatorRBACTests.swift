@@ -144,6 +144,7 @@ struct CoreOperatorRBACTests {
 
         try await driveDirectCluster(env)
         blockingOwners.formUnion(try await drivePostgresInstance(env))
+        blockingOwners.formUnion(try await driveAppDeployment(env))
 
         // The Resource deleted (its IPFSCluster collected), then the Tenant (its namespace
         // deleted by the operator). The IPFSCluster's claims are retained (`pvcRetention:
@@ -176,13 +177,15 @@ struct CoreOperatorRBACTests {
 
         try checkEveryGrantUsed(
             env, blockingOwners: blockingOwners, ownerBindingRole: ownerBindingRole,
-            policyV1Served: try await env.kubectlChecked(["api-versions"]).split(separator: "\n").contains("policy/v1"))
+            policyV1Served: try await env.kubectlChecked(["api-versions"]).split(separator: "\n").contains("policy/v1"),
+            autoscalingV2Served: try await env.kubectlChecked(["api-versions"]).split(separator: "\n").contains("autoscaling/v2"))
     }
 
     /// Every grant of the generated manager role was used by the run, as the audit log shows
     /// (``ManagerRoleUsage``); the grants no request can show are proven otherwise here.
     private func checkEveryGrantUsed(
-        _ env: EnvTest, blockingOwners: Set<String>, ownerBindingRole: String, policyV1Served: Bool
+        _ env: EnvTest, blockingOwners: Set<String>, ownerBindingRole: String, policyV1Served: Bool,
+        autoscalingV2Served: Bool
     ) throws {
         let usage = try ManagerRoleUsage(auditLogPath: env.auditLogPath, user: EnvTestUser.operator.userName)
         #expect(usage.forbidden.isEmpty, "forbidden (audit log): \(usage.forbidden)")
@@ -218,6 +221,8 @@ struct CoreOperatorRBACTests {
 
         // PodDisruptionBudgets: not served before v1.21, so never cached nor written there.
         if !policyV1Served { exempt.formUnion(ManagerRoleUsage.podDisruptionBudgetGrants(of: rules)) }
+        // HorizontalPodAutoscalers: autoscaling/v2 is not served before v1.23, so never cached nor written there.
+        if !autoscalingV2Served { exempt.formUnion(ManagerRoleUsage.horizontalPodAutoscalerGrants(of: rules)) }
 
         let unused = usage.unusedGrants(of: rules, exempt: exempt)
         print("CoreOperatorRBACTests: \(usage.requests.count) distinct requests; exempt \(exempt.sorted()); unused \(unused)")

@@ -100,6 +100,14 @@ struct ManagerRoleUsage {
         }
     }
 
+    /// The HorizontalPodAutoscaler grants: the Deployment controller caches and writes them only
+    /// when the server serves `autoscaling/v2` (v1.23 on); EnvTest's v1.20.2 does not. Exempt
+    /// only when `autoscaling/v2` is not served.
+    static func horizontalPodAutoscalerGrants(of rules: [DocumentedPolicyRule]) -> Set<PolicyGrant> {
+        rules.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
+            .filter { $0.group == "autoscaling" && $0.resource == "horizontalpodautoscalers" }
+    }
+
     /// The PodDisruptionBudget grants: the IPFSCluster controller caches and writes
     /// PodDisruptionBudgets only when the server serves `policy/v1` (v1.21 on); EnvTest's
     /// v1.20.2 does not, so no request can use them there. Exempt only when `policy/v1` is not

@@ -66,7 +66,9 @@ import Yams
 
     @Test func managerRoleGrantsExactlyTheUnionOfWhatTheKindsDeclare() {
         let offerings = ResourceOffering.all
-        let declared = QuartermasterKinds.all.flatMap { ManagerRole.ownKindRules($0.resource) + $0.managerRules(offerings: offerings) }
+        let declared = QuartermasterKinds.all.flatMap {
+            ManagerRole.ownKindRules($0.resource) + $0.managerRules(offerings: offerings) + ManagerRole.hostClaimHolderRules($0)
+        }
         let rules = ManagerRole.documentedRules(for: QuartermasterKinds.all)
         let granted = rules.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
         #expect(granted == declared.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) })

@@ -12,21 +12,15 @@ extension AppDeployment {
     /// HorizontalPodAutoscaler, NetworkPolicy, PodDisruptionBudget, the data PVC and the database
     /// Resource, plus the IPFSClusters it binds to and the pull Secrets it resolves tags with.
     ///
-    /// `hostClaims` is not declared yet: with it, the generated host-claim holder rule (`get` on
-    /// ipfsclusters and deployments) makes the Resource controller's `get, list, watch` rule on
-    /// ipfsclusters redundant, which GeneratedRBACManifestsTests refuses; branch `drec`, which
-    /// claims hosts, adds `hostClaims: .of(AppDeployment.self)` and settles the RBAC rules.
-    ///
-    /// `makeController` returns `nil` here: the controller (`AppDeploymentController`) comes
-    /// with the reconciler on branch `drec`, which replaces the closure with
-    /// `{ cache, settings in AppDeploymentController.make(cache: cache, settings: settings) }`.
+    /// The controller is ``AppDeploymentController``; hosts (`expose.host`) are claimed like
+    /// IPFSCluster's (``HostClaims``).
     public static var declaration: KindDeclaration {
         KindDeclaration(
             objectType: AppDeployment.self, crd: customResourceDefinition,
             managerRules: managerRules,
             aggregatedRoles: .workload, tenantOwners: .manage,
-            admission: AppDeployment.admission,
-            makeController: { _, _ in nil })
+            hostClaims: .of(AppDeployment.self), admission: AppDeployment.admission,
+            makeController: { cache, settings in AppDeploymentController.make(cache: cache, settings: settings) })
     }
 
     /// What the reconciler needs beyond its own kind, each with its reason.
@@ -92,6 +86,9 @@ extension AppDeployment {
                 credentials; never written, never logged.
                 """,
                 PolicyRule(apiGroups: [""], resources: ["secrets"], verbs: ["get"])),
+            DocumentedPolicyRule(
+                "ResourceQuotas are cached: a Deployment is checked against its namespace's quota before its first objects are created, and one waiting on QuotaExceeded resumes when quota frees up.",
+                PolicyRule(apiGroups: [""], resources: ["resourcequotas"], verbs: ["list", "watch"])),
             ManagerRole.recordEvents,
             DocumentedPolicyRule(
                 "Tenants are cached for the suspension, quota and policy of each Deployment's namespace.",

@@ -10,6 +10,17 @@ public struct AppDeploymentProblem: Error, Sendable, Hashable, CustomStringConve
         case unknownRevision = "UnknownRevision"
         /// Another owner holds a child's name (``ChildNameConflict``).
         case nameConflict = "NameConflict"
+        /// The name starts with a reserved prefix (``QuartermasterReservedNames``).
+        case reservedName = "ReservedName"
+        /// Another object holds `expose.host` (``HostClaims``).
+        case hostConflict = "HostConflict"
+        /// Writes the API server refused (``RefusedWrite``), by class.
+        case forbidden = "Forbidden"
+        case quotaExceeded = "QuotaExceeded"
+        case requestTooLarge = "RequestTooLarge"
+        case invalid = "Invalid"
+        case badRequest = "BadRequest"
+        case refused = "Refused"
     }
 
     public var reason: Reason

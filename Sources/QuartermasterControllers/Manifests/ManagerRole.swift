@@ -47,13 +47,15 @@ public enum ManagerRole {
     /// (``KindDeclaration/hostClaims``): `get`, as a claim's holder is read from the API server
     /// before a claimant decides it holds the host (``HostClaims``). The claims themselves are
     /// Leases in the operator's namespace, granted by the namespaced Role of
-    /// `config/rbac/leader_election_role.yaml`, not by this ClusterRole.
+    /// `config/rbac/leader_election_role.yaml`, not by this ClusterRole. One rule per kind (its
+    /// reason names the kind), so a kind whose `get` another rule already grants is left out
+    /// instead of being joined with the others into a rule that makes that one redundant.
     public static func hostClaimHolderRules(_ kind: KindDeclaration) -> [DocumentedPolicyRule] {
         guard kind.hostClaims != nil else { return [] }
         let resource = kind.resource
         return [
             DocumentedPolicyRule(
-                "A host claim's holder, read from the API server before a host conflict is decided (HostClaims).",
+                "A host claim's holder (\(resource.kind).\(resource.group)), read from the API server before a host conflict is decided (HostClaims).",
                 PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["get"]))
         ]
     }

@@ -38,6 +38,14 @@ public struct ControllerSettings: Sendable {
     /// The object storage offered to tenants (`quartermaster run --backup-destination ...`);
     /// `nil` (the default): none, so only explicit `spec.backup.objectStore`s archive.
     public var backupObjectStore: BackupObjectStoreSettings?
+    /// Registry hosts (`host:port` as written in images) whose tags the AppDeployment controller
+    /// resolves over plain HTTP instead of HTTPS (`quartermaster run --insecure-registry`, for
+    /// tests and local registries). Default none.
+    public var insecureRegistries: [String] = []
+    /// How the AppDeployment controller resolves image tags to digests; `nil` (the default): an
+    /// ``AppDeploymentImageResolver`` over HTTPS, plain HTTP for ``insecureRegistries``. Tests
+    /// inject a table.
+    public var imageDigestResolver: (any ImageDigestResolving)?
     /// The wall clock the PostgreSQL controllers read (backup schedules, status times). Default
     /// the system clock; tests inject their own.
     public var now: @Sendable () -> Date = { Date() }
@@ -68,6 +76,11 @@ public struct ControllerSettings: Sendable {
     /// Where host claims (``HostClaim``) are kept: ``operatorNamespace``, else `default` (the
     /// namespace `ManagerOptions` elects the leader in when not in a cluster).
     public var hostClaimNamespace: String { operatorNamespace ?? "default" }
+
+    /// ``imageDigestResolver``, else an ``AppDeploymentImageResolver`` for ``insecureRegistries``.
+    public var effectiveImageDigestResolver: any ImageDigestResolving {
+        imageDigestResolver ?? AppDeploymentImageResolver(insecureRegistries: insecureRegistries)
+    }
 
     /// `true` when every namespace is watched.
     public var watchesAllNamespaces: Bool { namespaces.isEmpty }
