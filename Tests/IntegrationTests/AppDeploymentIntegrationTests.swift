@@ -104,8 +104,12 @@ struct AppDeploymentIntegrationTests {
                       port: 8080
                       expose: {host: web.apps.example.com, ingressClassName: nginx}
                     """))
-        try await eventually("the apps/v1 Deployment created", timeout: Self.hangGuard) {
+        // The children are applied one after another: wait for the last of them too.
+        try await eventually("the apps/v1 Deployment, Service, Ingress and NetworkPolicy created", timeout: Self.hangGuard) {
             try await client.getIfExists(Deployment.self, name: "web", namespace: ns) != nil
+                && client.getIfExists(Service.self, name: "web", namespace: ns) != nil
+                && client.getIfExists(Ingress.self, name: "web", namespace: ns) != nil
+                && client.getIfExists(NetworkPolicy.self, name: "web", namespace: ns) != nil
         }
         let owner = try #require(try await app(client, "web", ns))
         let uid = try #require(owner.metadata.uid)
