@@ -36,8 +36,11 @@ final class IPFSClusterOperatorHarness: RunningOperator {
     ///   - namespace: the namespace watched, with `otherNamespaces`.
     ///   - operatorNamespace: the operator's own namespace (where host claims are kept). Default
     ///     `nil`: `default`.
+    ///   - imageDigestResolver: how image tags are resolved. Default `nil`: the operator's own
+    ///     registry client (tests that name images by digest never reach it).
     static func start(
-        env: EnvTest, namespace: String, otherNamespaces: [String] = [], operatorNamespace: String? = nil
+        env: EnvTest, namespace: String, otherNamespaces: [String] = [], operatorNamespace: String? = nil,
+        imageDigestResolver: (any ImageDigestResolving)? = nil
     ) throws -> IPFSClusterOperatorHarness {
         let box = WriteLog()
         let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin), identity: .quartermaster) {
@@ -51,9 +54,10 @@ final class IPFSClusterOperatorHarness: RunningOperator {
             gracefulShutdownTimeout: .seconds(10), handleSignals: false)
         let manager = Manager(client: client, options: options, registry: registry, logger: Logger(label: "it.manager"))
         let events = manager.makeEventRecorder(component: "quartermaster")
-        let settings = ControllerSettings(
+        var settings = ControllerSettings(
             namespaces: [namespace] + otherNamespaces, registry: registry, events: events,
             logger: Logger(label: "it.ipfscluster"), operatorNamespace: operatorNamespace)
+        settings.imageDigestResolver = imageDigestResolver
         for runnable in QuartermasterControllerSet.make(cache: manager.cache, settings: settings) { manager.add(runnable) }
         let task = Task { try await manager.run() }
         return IPFSClusterOperatorHarness(manager: manager, client: client, task: task, sentWrites: box, events: events)
