@@ -106,10 +106,11 @@ struct AppDeploymentIntegrationTests {
                     """))
         // The children are applied one after another: wait for the last of them too.
         try await eventually("the apps/v1 Deployment, Service, Ingress and NetworkPolicy created", timeout: Self.hangGuard) {
-            try await client.getIfExists(Deployment.self, name: "web", namespace: ns) != nil
-                && client.getIfExists(Service.self, name: "web", namespace: ns) != nil
-                && client.getIfExists(Ingress.self, name: "web", namespace: ns) != nil
-                && client.getIfExists(NetworkPolicy.self, name: "web", namespace: ns) != nil
+            let deployment = try await client.getIfExists(Deployment.self, name: "web", namespace: ns)
+            let service = try await client.getIfExists(Service.self, name: "web", namespace: ns)
+            let ingress = try await client.getIfExists(Ingress.self, name: "web", namespace: ns)
+            let policy = try await client.getIfExists(NetworkPolicy.self, name: "web", namespace: ns)
+            return deployment != nil && service != nil && ingress != nil && policy != nil
         }
         let owner = try #require(try await app(client, "web", ns))
         let uid = try #require(owner.metadata.uid)

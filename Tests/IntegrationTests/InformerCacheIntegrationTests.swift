@@ -134,12 +134,14 @@ struct InformerCacheIntegrationTests {
         #expect(await CoreTest.eventually { manager.readiness().allSatisfy(\.ready) })
         #expect(manager.leaderElector?.isLeader == false, "a standby: no worker runs")
         let podDisruptionBudgetsServed = try await APIDiscovery(client: admin).serves(PodDisruptionBudget.resource)
+        let autoscalersServed = try await APIDiscovery(client: admin).serves(HorizontalPodAutoscaler.resource)
         // What the running cache holds decides what must be listed: the figure follows the
         // controllers' declarations (15 informers with the Tenant controller sharing the
         // Resource controller's ResourceQuotas and Namespaces, 14 once the IPFSCluster children
         // share the IPFSCluster informer too), never a constant kept here.
         let expected = Self.expectedScopes(manager.cache) {
-            podDisruptionBudgetsServed || $0 != "\(PodDisruptionBudget.resource)"
+            (podDisruptionBudgetsServed || $0 != "\(PodDisruptionBudget.resource)")
+                && (autoscalersServed || $0 != "\(HorizontalPodAutoscaler.resource)")
         }
         #expect(expected.count == Set(expected).count, "no two informers list the same resource, namespace and selector: \(expected)")
         let served = expected.count
@@ -177,11 +179,12 @@ struct InformerCacheIntegrationTests {
         let separateAgent = userAgent + "-separate"
         let separateClient = try Self.client(env, userAgent: separateAgent)
         let separateSettings = Self.settings(PrometheusCollectorRegistry(), client: separateClient)
-        let caches = (0..<4).map { _ in InformerCache(client: separateClient) }
+        let caches = (0..<5).map { _ in InformerCache(client: separateClient) }
         _ = IPFSClusterController.make(cache: caches[0], settings: separateSettings)
         _ = TenantController.make(cache: caches[1], settings: separateSettings)
         _ = ResourceController.make(cache: caches[2], settings: separateSettings)
         _ = PostgresInstanceController.make(cache: caches[3], settings: separateSettings)
+        _ = AppDeploymentController.make(cache: caches[4], settings: separateSettings)
         let separate = Task {
             await withTaskGroup(of: Void.self) { group in
                 for cache in caches { group.addTask { await cache.run() } }
@@ -200,7 +203,9 @@ struct InformerCacheIntegrationTests {
         // Every cache whose controller declared PodDisruptionBudgets holds an informer of them
         // that lists nothing while policy/v1 is not served.
         let pdbCaches = caches.filter { $0.informerDescriptions.contains { $0.hasPrefix("\(PodDisruptionBudget.resource) ") } }
+        let hpaCaches = caches.filter { $0.informerDescriptions.contains { $0.hasPrefix("\(HorizontalPodAutoscaler.resource) ") } }
         let separateServed = separateInformers - (podDisruptionBudgetsServed ? 0 : pdbCaches.count)
+            - (autoscalersServed ? 0 : hpaCaches.count)
         #expect(
             await CoreTest.eventually {
                 let c = (try? Self.listsAndWatches(env, userAgent: separateAgent)) ?? [:]
