@@ -48,12 +48,12 @@ extension AppDeploymentReconciler {
             logger.info("resolved the image", metadata: ["image": "\(text)", "digest": "\(digest)"])
             return .resolved(digest: digest)
         } catch let error as AppDeploymentImageResolutionError {
-            var message = "resolving \(text): \(error.message)"
+            var message = error.message
             if !missing.isEmpty { message += "; pull Secrets not found: \(missing.joined(separator: ", "))" }
             if !credentials.unreadableSecrets.isEmpty {
                 message += "; pull Secrets without a docker config: \(credentials.unreadableSecrets.joined(separator: ", "))"
             }
-            logger.warning("could not resolve the image", metadata: ["reason": "\(message)"])
+            logger.warning("could not resolve the image", metadata: ["image": "\(text)", "reason": "\(message)"])
             return .failed(message: message)
         }
     }

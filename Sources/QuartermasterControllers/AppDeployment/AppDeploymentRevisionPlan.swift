@@ -24,6 +24,8 @@ import KubeCore
 /// ``rolledBack`` is ``RolledBackChange/set(message:)``. With no `Healthy` revision (or one of the
 /// same digest, as when only the template changed) the entry becomes `Failed` and the state is
 /// ``State/failed``; a new spec pair retries. A manual rollback that fails becomes `Failed` too.
+/// A `Failed` revision still served whose rollout completes after all (its pods became ready
+/// past the deadline) becomes `Healthy`.
 ///
 /// History (newest last, sorted by revision): a new served pair is appended as `Deploying`
 /// with `deployedAt = now`; an entry served again becomes `Deploying` again (`deployedAt` kept);
@@ -122,7 +124,10 @@ public struct AppDeploymentRevisionPlan: Sendable, Equatable {
             history[served].outcome == .healthy && status?.revision == history[served].revision
             && status?.phase != .rollingBack && !fallingBack
 
-        if history[served].outcome == .failed && !fallingBack && spec.rollbackTo == nil {
+        // A missed deadline is not final for Kubernetes: pods that become ready later complete
+        // the rollout (Progressing True again), and a Failed revision still served is then Healthy.
+        let completedLate = history[served].outcome == .failed && runsServed && rollout?.isComplete == true
+        if history[served].outcome == .failed && !fallingBack && spec.rollbackTo == nil && !completedLate {
             // The spec's pair failed and there was nothing to go back to: Failed until the spec
             // changes (a new pair retries).
             state = .failed
@@ -162,6 +167,10 @@ public struct AppDeploymentRevisionPlan: Sendable, Equatable {
         }
         switch state {
         case .healthy:
+            if history[served].outcome == .failed {
+                history[served].reason = nil
+                history[served].message = nil
+            }
             history[served].outcome = .healthy
             if !fallingBack && spec.rollbackTo == nil { rolledBack = .remove }
         case .deploying, .rollingBack:

@@ -147,6 +147,18 @@ import Testing
         #expect(retry.state == .deploying && retry.revision == 2 && retry.history.map(\.outcome) == [.failed, .deploying])
     }
 
+    @Test func aFailedRevisionWhosePodsBecomeReadyLateIsHealthy() {
+        let stored = Self.status([Self.entry(1, Self.a, .deploying)], revision: 1, phase: .deploying)
+        let failed = Self.plan(status: stored, digest: Self.a, rollout: Self.rollout(Self.a, "deadline"))
+        var next = stored
+        next.history = failed.history
+        next.phase = .failed
+        let late = Self.plan(status: next, digest: Self.a, rollout: Self.rollout(Self.a, "complete"))
+        #expect(late.state == .healthy && late.revision == 1)
+        #expect(late.history.map(\.outcome) == [.healthy])
+        #expect(late.history.first?.reason == nil && late.failure == nil)
+    }
+
     @Test func aTemplateOnlyFailureHasNoDigestToGoBackTo() {
         let stored = Self.status([Self.entry(1, Self.a, .healthy), Self.entry(2, Self.a, .deploying, hash: Self.hash2)], revision: 2,
                                  phase: .deploying)
