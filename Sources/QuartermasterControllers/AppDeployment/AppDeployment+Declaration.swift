@@ -87,7 +87,7 @@ extension AppDeployment {
                 """,
                 PolicyRule(apiGroups: [""], resources: ["secrets"], verbs: ["get"])),
             DocumentedPolicyRule(
-                "ResourceQuotas are cached: a Deployment is checked against its namespace's quota before its first objects are created, and one waiting on QuotaExceeded resumes when quota frees up.",
+                "ResourceQuotas are cached: a Deployment is checked against its namespace's quota before its first objects are created, and one waiting for quota resumes when quota frees up.",
                 PolicyRule(apiGroups: [""], resources: ["resourcequotas"], verbs: ["list", "watch"])),
             ManagerRole.recordEvents,
             DocumentedPolicyRule(

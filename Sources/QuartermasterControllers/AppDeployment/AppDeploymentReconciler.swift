@@ -23,8 +23,8 @@ import Logging
 ///    reason `ResolvingImage`, requeued with backoff; nothing is deployed unpinned.
 /// 5. Before the apps/v1 Deployment exists, checks the quota footprint
 ///    (``AppDeploymentDesiredState/quotaFootprint(_:offerings:)``) against the namespace's
-///    ResourceQuotas (``QuotaCheck``): no fit → phase `Queued`, `Stalled` `QuotaExceeded` with
-///    the numbers, nothing created; a quota change reconciles again.
+///    ResourceQuotas (``QuotaCheck``): no fit → phase `Queued`, `Reconciling` reason
+///    `WaitingForQuota` with the numbers, nothing created; a quota change reconciles again.
 /// 6. Creates the claim `<name>-data` once and applies the database Resource `<name>-db`; waits
 ///    (phase `Provisioning`) for the Resource's credentials Secret and for the bound
 ///    IPFSCluster to exist and be Ready.
