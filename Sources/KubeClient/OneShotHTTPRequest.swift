@@ -11,10 +11,11 @@ import Foundation
 /// the whole exchange is bounded by ``timeout`` and the body by ``maxBodySize``. Header values
 /// (credentials included) never appear in an error.
 public struct OneShotHTTPRequest: Sendable {
-    /// `GET` or `HEAD` (a `HEAD` reads no body).
+    /// `GET`, `HEAD` (reads no body) or `POST` (sends ``body``).
     public enum Method: String, Sendable, Hashable {
         case get = "GET"
         case head = "HEAD"
+        case post = "POST"
     }
 
     /// The answer: status, the status line as sent (`HTTP/1.1 404 Not Found`; HTTP/2 has no
@@ -49,12 +50,15 @@ public struct OneShotHTTPRequest: Sendable {
     public var allowsPlainHTTP: Bool
     /// Certificate authorities (PEM) trusted instead of the system's; `nil` (default): the system's.
     public var certificateAuthorityPEM: Data?
+    /// What a `POST` sends (its `Content-Type` is one of ``headers``); ignored otherwise. Default empty.
+    public var body: Data
 
     public init(
         method: Method = .get, url: String, headers: [(name: String, value: String)] = [],
         timeout: Duration = .seconds(10), maxBodySize: Int = 1 << 20, allowsPlainHTTP: Bool = false,
-        certificateAuthorityPEM: Data? = nil
+        certificateAuthorityPEM: Data? = nil, body: Data = Data()
     ) {
+        self.body = body
         self.method = method
         self.url = url
         self.headers = headers
@@ -110,6 +114,16 @@ public struct OneShotHTTPRequest: Sendable {
         try check(qm_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodySize)), "MAXFILESIZE")
         try check(qm_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         if method == .head { try check(qm_easy_setopt_long(easy, CURLOPT_NOBODY, 1), "NOBODY") }
+        if method == .post {
+            try check(qm_easy_setopt_long(easy, CURLOPT_POST, 1), "POST")
+            try check(qm_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "POSTFIELDSIZE")
+            // COPYPOSTFIELDS copies now, so the bytes need not outlive this call.
+            var bytes = [UInt8](body)
+            if bytes.isEmpty { bytes = [0] }
+            try bytes.withUnsafeMutableBytes { raw in
+                try check(qm_easy_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, raw.baseAddress), "COPYPOSTFIELDS")
+            }
+        }
         if let pem = certificateAuthorityPEM {
             try pem.withUnsafeBytes { bytes in
                 var blob = curl_blob(
