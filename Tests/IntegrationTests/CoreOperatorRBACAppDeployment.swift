@@ -15,7 +15,7 @@ extension CoreOperatorRBACTests {
     /// a new image rolled out (apps/v1 Deployment `patch`), the host removed (Ingress `delete`).
     /// A rival asking for the same host is refused after the holder is read (`get`).
     /// A second one with a database: the Resource `<name>-db` created, changed (`patch`) and,
-    /// once `spec.database` is removed, deleted. Both deleted (the finalizer removed).
+    /// once `spec.database` is removed, kept. Both deleted (the finalizer removed).
     /// Returns the kinds its objects' owner references block.
     func driveAppDeployment(_ env: EnvTest) async throws -> Set<String> {
         let ns = Self.appNamespace
@@ -83,7 +83,11 @@ extension CoreOperatorRBACTests {
             env, "the database Resource changed", ["-n", ns, "resource", "app-db-db"],
             jsonpath: "{.spec.parameters.size}", expected: "2Gi")
         try await patch(withDatabase, #"{"spec":{"database":null}}"#)
-        _ = await waitFor(env, "the database Resource deleted", ["-n", ns, "resource", "app-db-db"], expected: nil)
+        // Kept: its data is the user's (it goes with the Deployment below). A window in which a
+        // wrong delete would have been sent; the reconcile after the patch is awaited by the next wait.
+        let keptWindow: Duration = .seconds(2)
+        try await Task.sleep(for: keptWindow)
+        _ = await waitFor(env, "the database Resource kept", ["-n", ns, "resource", "app-db-db"], expected: "app-db-db")
 
         try await env.kubectlChecked(["-n", ns, "delete", "deployments.quartermaster.dev", "app", "app-db", "--wait=false"])
         _ = await waitFor(env, "the Deployment deleted (its finalizer removed)", app, expected: nil)

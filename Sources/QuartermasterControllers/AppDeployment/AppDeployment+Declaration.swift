@@ -69,12 +69,12 @@ extension AppDeployment {
             DocumentedPolicyRule(
                 """
                 The database Resource <name>-db of spec.database: read before the first apply, applied (create and
-                patch), deleted when spec.database is removed. Listed and watched through the Resource kind's own
-                rules.
+                patch); never deleted by the controller (it goes with the Deployment, through its owner reference).
+                Listed and watched through the Resource kind's own rules.
                 """,
                 PolicyRule(
                     apiGroups: [Resource.resource.group], resources: [Resource.resource.plural],
-                    verbs: ["get", "create", "patch", "delete"])),
+                    verbs: ["get", "create", "patch"])),
             DocumentedPolicyRule(
                 "IPFSClusters are cached for the binding of spec.ipfs (exists, Ready); never read outside the cache.",
                 PolicyRule(

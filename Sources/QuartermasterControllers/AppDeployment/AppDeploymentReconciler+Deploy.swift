@@ -67,11 +67,11 @@ extension AppDeploymentReconciler {
             observed.claim = try await createOnce(claim, logger: logger)
         }
         observation.claimExists = observed.claim != nil
+        // A database the spec no longer names is kept (its data is the user's): it goes with the
+        // Deployment, through its owner reference, or by hand.
         if let database = provisional.database {
             observed.database = try await apply(database, observed: observed.database, logger: logger)
             observation.database = databaseState(app, observed: observed.database)
-        } else if let database = observed.database {
-            try await deleteIfControlled(database, uid: uid, logger: logger)
         }
         if observation.database?.ready == false || (app.spec.ipfs != nil && observation.ipfs != .ready) {
             return
