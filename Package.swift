@@ -91,11 +91,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // From repository to image: what a source analysis finds, the report the analyse and
+        // build Jobs write to their termination message, and the Dockerfile generated from an
+        // analysis. Foundation only: shared by the operator and `quartermaster analyze`.
+        .target(name: "SourceBuild", swiftSettings: strict),
         // Quartermaster's custom resources and their controllers.
         .target(
             name: "QuartermasterControllers",
             dependencies: [
-                "KubeCore", "KubeClient", "KubeRuntime",
+                "KubeCore", "KubeClient", "KubeRuntime", "SourceBuild",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -109,7 +113,7 @@ let package = Package(
             name: "quartermaster",
             dependencies: [
                 "KubeCore", "KubeClient", "KubeRuntime", "KubeBenchmark", "QuartermasterControllers",
-                "PostgresInstanceManager",
+                "PostgresInstanceManager", "SourceBuild",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -125,6 +129,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "KubeCoreTests", dependencies: ["KubeCore"]),
+        .testTarget(name: "SourceBuildTests", dependencies: ["SourceBuild"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestSupport"]),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeTestSupport"]),
         .testTarget(name: "KubeBenchmarkTests", dependencies: ["KubeBenchmark", "KubeTestSupport"]),
