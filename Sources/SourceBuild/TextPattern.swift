@@ -37,6 +37,13 @@ struct TextPattern: @unchecked Sendable {
         }
     }
 
+    /// `text` with every match replaced by `template` (`$1` is the first group).
+    func replace(in text: String, with template: String) -> String {
+        guard let expression else { return text }
+        return expression.stringByReplacingMatches(
+            in: text, range: NSRange(text.startIndex..., in: text), withTemplate: template)
+    }
+
     /// True when the pattern occurs in `text`.
     func matches(_ text: String) -> Bool {
         guard let expression else { return false }
