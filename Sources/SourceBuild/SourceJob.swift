@@ -31,11 +31,18 @@ public struct SourceJob: Sendable {
         public var mode: Mode
         /// Admits `file://` URLs and paths (tests only).
         public var allowFileURL: Bool
+        /// The Dockerfile that makes the directory a `dockerfile` project (relative to the sub-path).
+        public var dockerfilePath: String
+        /// False ignores a repository Dockerfile (strategy `Generated`).
+        public var preferDockerfile: Bool
 
         public init(
             repository: String, branch: String? = nil, tag: String? = nil, commit: String? = nil, subPath: String = "",
-            workdir: URL, credentialsDirectory: URL? = nil, mode: Mode = .analyze, allowFileURL: Bool = false
+            workdir: URL, credentialsDirectory: URL? = nil, mode: Mode = .analyze, allowFileURL: Bool = false,
+            dockerfilePath: String = DockerfileDetector.defaultPath, preferDockerfile: Bool = true
         ) {
+            self.dockerfilePath = dockerfilePath
+            self.preferDockerfile = preferDockerfile
             self.repository = repository
             self.branch = branch
             self.tag = tag
@@ -84,7 +91,10 @@ public struct SourceJob: Sendable {
         case .analyze:
             let commit = try checkout.checkout(into: checkoutDirectory)
             let directory = try SourceCheckout.directory(options.subPath, in: checkoutDirectory)
-            return SourceReport(commit: commit, analysis: try SourceAnalyzer.analyze(directory: directory))
+            let analysis = try SourceAnalyzer.analyze(
+                directory: directory, dockerfilePath: try SourceCheckout.checkedSubPath(options.dockerfilePath),
+                preferDockerfile: options.preferDockerfile)
+            return SourceReport(commit: commit, analysis: analysis)
         }
     }
 

@@ -136,6 +136,25 @@ import Testing
     }
 
     @Test(.enabled(if: built, "build the package first: swift build --build-tests"))
+    func aRepositoryDockerfileWinsUnlessIgnored() throws {
+        var files = Samples.dockerfile
+        files["deploy/web.Dockerfile"] = "FROM nginx:1.27\nEXPOSE 8081\n"
+        let repository = try SampleRepository(files)
+        defer { repository.remove() }
+        let common = ["--repository", repository.url, "--allow-file-url"]
+        for (extra, language, port) in [
+            ([], SourceLanguage.dockerfile, 5000), (["--dockerfile-path", "deploy/web.Dockerfile"], .dockerfile, 8081),
+            (["--ignore-dockerfile"], .python, 8000),
+        ] {
+            let run = try Self.analyze(common + extra)
+            defer { try? FileManager.default.removeItem(at: run.workdir) }
+            #expect(run.status == 0, "\(run.stderr)")
+            let analysis = try #require(try SourceReport.decode(run.stdout).analysis)
+            #expect(analysis.language == language && analysis.port == port, "\(extra)")
+        }
+    }
+
+    @Test(.enabled(if: built, "build the package first: swift build --build-tests"))
     func theTerminationLogStaysWithinFourKibibytes() throws {
         var code = ""
         for index in 0..<600 { code += "const v\(index) = process.env.A_RATHER_LONG_ENVIRONMENT_VARIABLE_NAME_\(index);\n" }
