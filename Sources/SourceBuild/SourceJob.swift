@@ -69,7 +69,9 @@ public struct SourceJob: Sendable {
         // A bad sub-path is refused before any network work; its existence is checked after the clone.
         _ = try SourceCheckout.checkedSubPath(options.subPath)
         let home = options.workdir.appendingPathComponent("home")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        // ssh records first-seen host keys (accept-new) in $HOME/.ssh/known_hosts.
+        try FileManager.default.createDirectory(
+            at: home.appendingPathComponent(".ssh"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let credentials = try GitCredentials(
             directory: options.credentialsDirectory, scratch: options.workdir.appendingPathComponent(".credentials"))
         defer { credentials.removeTemporaryFiles() }
