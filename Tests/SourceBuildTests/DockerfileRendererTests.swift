@@ -39,6 +39,7 @@ import Testing
     static func check(_ analysis: SourceAnalysis, port: Int, overrides: BuildOverrides = BuildOverrides()) throws -> Parsed {
         let text = DockerfileRenderer.render(analysis: analysis, port: port, overrides: overrides)
         #expect(DockerfileRenderer.render(analysis: analysis, port: port, overrides: overrides) == text, "pure")
+        print("DockerfileRendererTests: \(analysis.language.rawValue) on \(port):\n\(text)")
         let parsed = try parse(text)
         #expect(parsed.is_multistage, "\(text)")
         #expect(parsed.parent_images.count >= 2)
