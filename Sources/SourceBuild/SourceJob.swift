@@ -4,8 +4,9 @@ import Foundation
 /// get the commit with git, analyse it, and produce the ``SourceReport`` the Job writes to its
 /// termination message.
 ///
-/// Layout under ``Options/workdir``: `src` (the checkout), `home` (git's `HOME`), `.credentials`
-/// (private copies of keys, deleted before returning).
+/// Layout under ``Options/workdir``: `src` (the checkout), `home` (git's `HOME`), `tmp` (git's
+/// `TMPDIR` and captured output: nothing is written outside the workdir, so a read-only root
+/// filesystem is fine), `.credentials` (private copies of keys, deleted before returning).
 public struct SourceJob: Sendable {
     /// What the Job does.
     public enum Mode: Sendable, Equatable {
@@ -81,7 +82,9 @@ public struct SourceJob: Sendable {
             case .ssh: ["ssh"]
             case .file: ["file"]
             }
-        let git = GitRunner(credentials: credentials, allowedProtocols: protocols, home: home)
+        let scratch = options.workdir.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let git = GitRunner(credentials: credentials, allowedProtocols: protocols, home: home, scratch: scratch)
         let checkout = SourceCheckout(remote: remote, reference: reference, git: git)
         switch options.mode {
         case .resolveOnly:
