@@ -24,8 +24,12 @@ import Testing
         let workdir = try temporaryWorkdir()
         let log = workdir.appendingPathComponent("termination-log").path
         let credentials = workdir.appendingPathComponent("no-credentials").path
+        // TMPDIR names nothing: the command must write only under its workdir (a Job's root
+        // filesystem may be read-only).
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TMPDIR": "/nonexistent-tmp"]
         let result = try SampleRepository.runCapturing(
-            [binary, "analyze"] + arguments + ["--workdir", workdir.path, "--termination-log", log, "--credentials-dir", credentials])
+            [binary, "analyze"] + arguments + ["--workdir", workdir.path, "--termination-log", log, "--credentials-dir", credentials],
+            environment: environment)
         let written = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return Run(status: result.status, stdout: result.stdout, stderr: result.stderr, terminationLog: written, workdir: workdir)
     }
