@@ -14,14 +14,14 @@ public struct AppDeploymentBuildInput: Sendable, Hashable {
         /// 40 lower-case hex digits.
         case commit(String)
 
-        /// `branch main`, `tag v1.2.0`, `commit 3f2c1a9b0c1d` (12 digits) or `HEAD`: what
-        /// `status.source.ref` shows.
+        /// `branch main`, `tag v1.2.0`, `commit <40 hex>` or `HEAD`: what `status.source.ref`
+        /// shows.
         public var statusText: String {
             switch self {
             case .head: "HEAD"
             case .branch(let b): "branch \(b)"
             case .tag(let t): "tag \(t)"
-            case .commit(let c): "commit \(c.prefix(12))"
+            case .commit(let c): "commit \(c)"
             }
         }
 
@@ -152,6 +152,9 @@ public struct AppDeploymentBuildInput: Sendable, Hashable {
 
     /// `<outputRepository>:<commit>`: what the build Job pushes.
     public func image(commit: String) -> String { "\(outputRepository):\(commit)" }
+
+    /// `<outputRepository>@<digest>`: what the pods run once the build reported `digest`.
+    public func pinnedImage(digest: String) -> String { "\(outputRepository)@\(digest)" }
 
     /// The names of this app's build objects.
     public var names: AppDeploymentBuildNames { AppDeploymentBuildNames(app: app) }

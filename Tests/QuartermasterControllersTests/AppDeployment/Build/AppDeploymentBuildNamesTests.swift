@@ -95,4 +95,23 @@ import Testing
         }
         #expect(input.buildJobName(commit: S.commitA, dockerfile: .repository(path: "Dockerfile")).contains("-build-3f2c1a9b0c1d-"))
     }
+
+    @Test func referencesImagesAndStepLabels() {
+        let rows: [(AppDeploymentBuildInput.Reference, String, Bool)] = [
+            (.head, "HEAD", true), (.branch("main"), "branch main", true), (.tag("v1.2.0"), "tag v1.2.0", false),
+            (.commit(S.commitA), "commit \(S.commitA)", false),
+        ]
+        for (reference, text, moving) in rows {
+            #expect(reference.statusText == text)
+            #expect(reference.isMoving == moving)
+        }
+        let input = S.input()
+        #expect(input.image(commit: S.commitA) == "registry.example.com/acme/web:\(S.commitA)")
+        #expect(input.pinnedImage(digest: S.digest) == "registry.example.com/acme/web@\(S.digest)")
+        #expect(AppDeploymentImage(input.pinnedImage(digest: S.digest))?.digest == S.digest)
+        let job = AppDeploymentBuildObjects.pollJob(input, now: Date(timeIntervalSince1970: 0), intervalSeconds: 60)
+        #expect(AppDeploymentBuildLabels.step(of: job.metadata.labels) == .poll)
+        #expect(AppDeploymentBuildLabels.step(of: ["quartermaster.dev/build-step": "deploy"]) == nil)
+        #expect(AppDeploymentBuildLabels.step(of: nil) == nil)
+    }
 }
