@@ -10,7 +10,7 @@ struct Quartermaster: AsyncParsableCommand {
         version: QuartermasterVersion.current,
         subcommands: [
             RunCommand.self, InstanceCommand.self, BackupCommand.self, SwitchoverCommand.self, StatusCommand.self,
-            RollbackCommand.self, LogsCommand.self, VersionCommand.self,
+            RollbackCommand.self, DeployCommand.self, LogsCommand.self, VersionCommand.self,
             ManifestsCommand.self, CRDsCommand.self, RolesCommand.self, TemplatesCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: nil
