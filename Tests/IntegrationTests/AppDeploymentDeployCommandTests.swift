@@ -88,10 +88,14 @@ struct AppDeploymentDeployCommandTests {
     /// The built binary running off a terminal, its output collected as it comes.
     final class Running: Sendable {
         let process: Process
-        private let out = Mutex(Data())
-        private let err = Mutex(Data())
+        /// Bytes read from one pipe.
+        final class Buffer: Sendable {
+            let data = Mutex(Data())
+        }
+        private let out = Buffer()
+        private let err = Buffer()
         /// How many of the two pipes reached their end.
-        private let ended = Mutex(0)
+        private let ended = Buffer()
 
         init(_ arguments: [String]) throws {
             process = Process()
@@ -107,21 +111,21 @@ struct AppDeploymentDeployCommandTests {
             process.standardError = e
             process.standardInput = FileHandle.nullDevice
             for (pipe, buffer) in [(o, out), (e, err)] {
-                pipe.fileHandleForReading.readabilityHandler = { [ended] h in
+                pipe.fileHandleForReading.readabilityHandler = { [ended] (h: FileHandle) in
                     let d = h.availableData
                     if d.isEmpty {
                         h.readabilityHandler = nil
-                        ended.withLock { $0 += 1 }
+                        ended.data.withLock { $0.append(1) }
                     } else {
-                        buffer.withLock { $0.append(d) }
+                        buffer.data.withLock { $0.append(d) }
                     }
                 }
             }
             try process.run()
         }
 
-        var stdout: String { String(decoding: out.withLock { $0 }, as: UTF8.self) }
-        var stderr: String { String(decoding: err.withLock { $0 }, as: UTF8.self) }
+        var stdout: String { String(decoding: out.data.withLock { $0 }, as: UTF8.self) }
+        var stderr: String { String(decoding: err.data.withLock { $0 }, as: UTF8.self) }
 
         func waitFor(_ text: String) async throws {
             try await eventually("the command shows \(text)", timeout: AppDeploymentDeployCommandTests.hangGuard) {
@@ -133,7 +137,7 @@ struct AppDeploymentDeployCommandTests {
         func exitStatus() async throws -> Int32 {
             // Exited, and both pipes read to their end (what was written before the exit).
             try await eventually("the command exits", timeout: AppDeploymentDeployCommandTests.hangGuard) {
-                !self.process.isRunning && self.ended.withLock { $0 } == 2
+                !self.process.isRunning && self.ended.data.withLock { $0.count } == 2
             }
             return process.terminationStatus
         }

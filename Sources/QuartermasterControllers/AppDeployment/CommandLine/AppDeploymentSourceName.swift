@@ -6,7 +6,7 @@
 /// `node-express`. Lower-cased; every run of characters outside `a-z0-9` becomes one `-`;
 /// leading and trailing `-` dropped; `app-` put before a name that does not start with a letter;
 /// at most 63 characters (cut at a `-` boundary, no trailing `-`). `nil` when nothing usable is
-/// left (`https://host/`, `.git`).
+/// left (`https://host/`, `.git`, no path after a URL's host).
 public enum AppDeploymentSourceName {
     /// The longest name: a DNS label, 63.
     public static let maxLength = 63
@@ -14,6 +14,11 @@ public enum AppDeploymentSourceName {
     public static func derive(from url: String) -> String? {
         var text = Substring(url)
         if let query = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<query] }
+        // A URL's host is not a repository: only its path counts.
+        if let scheme = text.range(of: "://") {
+            let afterScheme = text[scheme.upperBound...]
+            text = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? ""
+        }
         while text.last == "/" { text = text.dropLast() }
         // The last element after "/" (URLs, paths) or ":" (scp-like user@host:repo without a "/").
         let separator = text.lastIndex { $0 == "/" || $0 == ":" }
