@@ -74,7 +74,12 @@ struct AppDeploymentDeployCommandTests {
             (
                 status(
                     "Building", progress: 30, generation: generation,
-                    extra: ["build": ["commit": .string(commit), "phase": "Running", "namespace": "x-build", "job": "web-build-1"]]),
+                    extra: [
+                        "build": [
+                            "commit": .string(commit), "phase": "Running", "namespace": "x-build", "job": "web-build-1",
+                            "image": .string("registry.example.com/acme/web:\(commit)"),
+                        ]
+                    ]),
                 "Building       30%"
             ),
             (status("Deploying", progress: 75, generation: generation, extra: ["revision": 1]), "Deploying      75%"),
@@ -240,7 +245,8 @@ struct AppDeploymentDeployCommandTests {
                 extra: [
                     "build": [
                         "phase": "Failed", "reason": "BuildFailed", "message": "kaniko: npm ci exited with code 1",
-                        "commit": .string(Self.commit),
+                        "commit": .string(Self.commit), "namespace": "x-build", "job": "web-build-1",
+                        "image": .string("registry.example.com/acme/web:\(Self.commit)"),
                     ]
                 ]))
         #expect(try await running.exitStatus() == 1)

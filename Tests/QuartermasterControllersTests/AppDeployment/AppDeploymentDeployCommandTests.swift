@@ -159,4 +159,51 @@ import Testing
         #expect(current.phase == .exposed)
         #expect(AppDeploymentDeployProgress.outcome(current) == .exposed(url: "https://web.apps.example.com"))
     }
+
+    @Test func snapshotsOfASourceBuild() {
+        let commit = "3f2c1a9b0c1d2e3f405162738495a6b7c8d9e0f1"
+        func deployment(_ status: AppDeploymentStatus) -> AppDeployment {
+            var status = status
+            status.observedGeneration = 2
+            return AppDeploymentCLISamples.deployment(generation: 2, status: status)
+        }
+        let analyzing = Snapshot(
+            deployment(
+                AppDeploymentStatus(
+                    phase: .analyzing, progress: 10,
+                    source: .init(url: "https://github.com/acme/web.git", ref: "branch main"))),
+            generation: 2)
+        #expect(analyzing == Snapshot(phase: .analyzing, progress: 10, activity: "analyzing https://github.com/acme/web.git (branch main)"))
+        let build = AppDeploymentStatus.BuildStatus(
+            commit: commit, image: "registry.example.com/acme/web:\(commit)", namespace: "acme-build", job: "web-build-1",
+            phase: .running)
+        let building = Snapshot(deployment(AppDeploymentStatus(phase: .building, progress: 30, build: build)), generation: 2)
+        #expect(building == Snapshot(phase: .building, progress: 30, activity: "building 3f2c1a9"))
+        #expect(
+            Snapshot(deployment(AppDeploymentStatus(phase: .deploying, revision: 3, build: build)), generation: 2)
+                == Snapshot(phase: .deploying, progress: 75, activity: "rolling out revision 3 (3f2c1a9)"),
+            "a missing status.progress is the phase's")
+        var failedBuild = build
+        failedBuild.phase = .failed
+        failedBuild.reason = .pushFailed
+        failedBuild.message = "UNAUTHORIZED: authentication required"
+        let failed = Snapshot(
+            deployment(
+                AppDeploymentStatus(
+                    phase: .failed,
+                    conditions: [Condition(type: "Ready", status: .false, reason: "Failed", message: "nothing served")],
+                    progress: 30, build: failedBuild)),
+            generation: 2)
+        #expect(
+            failed == Snapshot(
+                phase: .failed, progress: 30, activity: "failed: PushFailed", reason: "PushFailed",
+                message: "UNAUTHORIZED: authentication required"), "the build's reason before the condition's")
+        let failedRollout = Snapshot(
+            deployment(
+                AppDeploymentStatus(
+                    phase: .failed,
+                    conditions: [Condition(type: "Ready", status: .false, reason: "ProgressDeadlineExceeded", message: "not available")])),
+            generation: 2)
+        #expect(failedRollout == Snapshot(phase: .failed, activity: "failed: ProgressDeadlineExceeded", reason: "ProgressDeadlineExceeded", message: "not available"))
+    }
 }

@@ -92,7 +92,15 @@ import Testing
         let (fake, client) = try Self.server()
         _ = try await client.mergePatch(
             AppDeployment.self, name: "web", namespace: "acme",
-            patch: ["status": ["build": ["namespace": "acme-build", "job": "web-build-3f2c1a9b0c1d-a1b2c3"]]],
+            patch: [
+                "status": [
+                    "build": [
+                        "namespace": "acme-build", "job": "web-build-3f2c1a9b0c1d-a1b2c3", "phase": "Running",
+                        "commit": .string(String(repeating: "3f2c1a9b0c", count: 4)),
+                        "image": "registry.example.com/acme/web:3f2c1a9b0c",
+                    ]
+                ]
+            ],
             subresource: "status")
         try fake.seed(
             Self.pod(

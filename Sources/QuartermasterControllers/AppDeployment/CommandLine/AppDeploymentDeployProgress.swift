@@ -132,21 +132,33 @@ extension AppDeploymentDeployProgress.Snapshot {
         let ready = status.conditions?.first { $0.type == "Ready" }
         let stalled = status.conditions?.first { $0.type == "Stalled" && $0.status == .true }
         let problem = stalled ?? (ready?.status == .false ? ready : nil)
+        let build = status.build
+        let failedBuild = build?.phase == .failed ? build : nil
+        let commit = (build?.commit ?? status.source?.commit).map { String($0.prefix(7)) }
         var activity: String
         switch phase {
         case .queued: activity = "queued" + (problem?.message.map { ": \($0)" } ?? "")
-        case .analyzing: activity = "analyzing the repository"
-        case .building: activity = "building"
+        case .analyzing:
+            activity = "analyzing" + (status.source.map { " \($0.url) (\($0.ref))" } ?? " the repository")
+        case .building: activity = "building" + (commit.map { " \($0)" } ?? "")
         case .provisioning: activity = "provisioning" + (ready?.message.map { ": \($0)" } ?? "")
-        case .deploying: activity = "rolling out" + (status.revision.map { " revision \($0)" } ?? "")
+        case .deploying:
+            activity = "rolling out" + (status.revision.map { " revision \($0)" } ?? "") + (commit.map { " (\($0))" } ?? "")
         case .healthy: activity = "healthy, waiting for the URL"
         case .exposed: activity = "exposed at \(status.url ?? "(no URL)")"
-        case .failed: activity = "failed" + (problem?.reason.map { ": \($0)" } ?? "")
+        case .failed:
+            activity = "failed" + ((failedBuild?.reason?.rawValue ?? problem?.reason).map { ": \($0)" } ?? "")
         case .rollingBack: activity = "rolling back" + (problem?.reason.map { ": \($0)" } ?? "")
         }
         if activity.hasSuffix(": ") { activity.removeLast(2) }
+        // A failed build says best why; else the condition that stalled or is not ready.
+        let reason = failedBuild?.reason?.rawValue ?? problem?.reason
+        let message = failedBuild?.message ?? problem?.message
         self.init(
-            phase: phase, progress: nil, activity: activity, url: status.url,
-            reason: phase == .failed ? problem?.reason : nil, message: phase == .failed ? problem?.message : nil)
+            phase: phase,
+            progress: status.progress
+                ?? ([.failed, .rollingBack].contains(phase) ? nil : AppDeploymentProgress.percent(for: phase, previous: nil)),
+            activity: activity, url: status.url, reason: phase == .failed ? reason : nil,
+            message: phase == .failed ? message : nil)
     }
 }

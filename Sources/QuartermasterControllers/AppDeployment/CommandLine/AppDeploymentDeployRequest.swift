@@ -19,9 +19,7 @@ public struct AppDeploymentDeployRequest: Sendable, Equatable {
     }
 
     /// `spec.build.builder`.
-    public enum Builder: String, Sendable, CaseIterable {
-        case kaniko = "Kaniko", buildKit = "BuildKit"
-    }
+    public typealias Builder = AppDeploymentSpec.Build.Builder
 
     public var url: String
     /// `nil`: the remote's default branch.

@@ -46,15 +46,8 @@ public enum AppDeploymentLogReader {
     ) async throws -> [Source] {
         let object = "deployment.quartermaster.dev \(namespace)/\(name)"
         do {
-            // As raw JSON: only status.build.{namespace,job} is read.
-            let deployment: DynamicObject
-            do {
-                let response = try await client.send(
-                    APIRequests.get(AppDeployment.resource, namespace: namespace, name: name))
-                deployment = try KubeJSON.decode(DynamicObject.self, from: response.body)
-            } catch KubeAPIError.notFound {
-                throw Failure("\(object) not found")
-            }
+            guard let deployment = try await client.getIfExists(AppDeployment.self, name: name, namespace: namespace)
+            else { throw Failure("\(object) not found") }
             let podNamespace: String
             let selector: String
             let what: String
@@ -86,10 +79,9 @@ public enum AppDeploymentLogReader {
     }
 
     /// The build Job (`status.build.namespace`, `status.build.job`), when both are known.
-    public static func buildJob(of deployment: DynamicObject) -> (namespace: String, job: String)? {
-        guard let namespace = deployment["status"]?.value(at: "build", "namespace")?.stringValue, !namespace.isEmpty,
-            let job = deployment["status"]?.value(at: "build", "job")?.stringValue, !job.isEmpty
-        else { return nil }
+    public static func buildJob(of deployment: AppDeployment) -> (namespace: String, job: String)? {
+        guard let build = deployment.status?.build, !build.namespace.isEmpty, !build.job.isEmpty else { return nil }
+        let (namespace, job) = (build.namespace, build.job)
         return (namespace, job)
     }
 
