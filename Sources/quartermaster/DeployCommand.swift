@@ -132,7 +132,9 @@ struct DeployCommand: AsyncParsableCommand {
             client: client, name: name, namespace: namespace, generation: generation, started: started, limit: limit)
         switch outcome {
         case .some(.exposed(let url)):
-            print(AppDeploymentDeployProgress.closing(.exposed(url: url), name: name, namespace: namespace).joined(separator: "\n"))
+            for line in AppDeploymentDeployProgress.closing(.exposed(url: url), name: name, namespace: namespace) {
+                Self.write(line + "\n")
+            }
         case .some(let failed):
             for line in AppDeploymentDeployProgress.closing(failed, name: name, namespace: namespace) {
                 FileHandleOutput.standardError("quartermaster deploy: \(line)")
@@ -156,15 +158,21 @@ struct DeployCommand: AsyncParsableCommand {
                     AppDeployment.resource, namespace: namespace,
                     body: KubeJSON.encode(request.object(name: name, namespace: namespace)),
                     fieldManager: client.fieldManager))
-            print("\(object) created")
+            Self.write("\(object) created\n")
         } catch KubeAPIError.alreadyExists {
             response = try await client.send(
                 APIRequests.patch(
                     AppDeployment.resource, namespace: namespace, name: name, type: .merge,
                     body: KubeJSON.encode(request.patch()), fieldManager: client.fieldManager))
-            print("\(object) exists: spec.source and spec.build updated")
+            Self.write("\(object) exists: spec.source and spec.build updated\n")
         }
         return try KubeJSON.decode(DynamicObject.self, from: response.body).metadata.generation
+    }
+
+    /// Writes to standard output unbuffered (`print` buffers when the output is a pipe, which
+    /// would put its lines after the progress lines written here).
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     enum Step: Sendable {
@@ -202,7 +210,7 @@ struct DeployCommand: AsyncParsableCommand {
         var last: AppDeploymentDeployProgress.Snapshot?
         func show(_ snapshot: AppDeploymentDeployProgress.Snapshot) {
             let line = AppDeploymentDeployProgress.line(snapshot, elapsed: .now - started, style: style)
-            FileHandle.standardOutput.write(Data((decorated ? line : line + "\n").utf8))
+            Self.write(decorated ? line : line + "\n")
         }
         for await step in steps {
             switch step {
@@ -211,16 +219,16 @@ struct DeployCommand: AsyncParsableCommand {
                 if decorated || AppDeploymentDeployProgress.changed(last, snapshot) { show(snapshot) }
                 last = snapshot
                 if let outcome = AppDeploymentDeployProgress.outcome(snapshot) {
-                    if decorated { FileHandle.standardOutput.write(Data("\n".utf8)) }
+                    if decorated { Self.write("\n") }
                     return outcome
                 }
             case .deleted:
-                if decorated, last != nil { FileHandle.standardOutput.write(Data("\n".utf8)) }
+                if decorated, last != nil { Self.write("\n") }
                 return .failed(reason: "Deleted", message: "the object was deleted while it was followed")
             case .tick:
                 if let last { show(last) }
             case .timedOut:
-                if decorated, last != nil { FileHandle.standardOutput.write(Data("\n".utf8)) }
+                if decorated, last != nil { Self.write("\n") }
                 return nil
             }
         }
