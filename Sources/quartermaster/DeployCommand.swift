@@ -19,7 +19,7 @@ struct DeployCommand: AsyncParsableCommand {
         commandName: "deploy",
         abstract: "Build a git repository and deploy it (deployments.quartermaster.dev), following it until exposed.")
 
-    @Argument(help: "The git repository: https://…, ssh://… or user@host:path.")
+    @Argument(help: ArgumentHelp("The git repository: https://…, ssh://… or user@host:path.", valueName: "repo-url"))
     var repository: String
 
     @Option(help: "The Deployment's name (default: the repository's last path element without .git).")
@@ -58,7 +58,7 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(help: "The image builder: kaniko (default) or buildkit.")
     var builder: String?
 
-    @Option(help: "How long to follow before giving up with exit code 2: 90s, 30m, 1h (default 30m).")
+    @Option(help: "How long to follow before giving up with exit code 2: 90s, 30m, 1h, 2h30m or seconds.")
     var timeout: String = "30m"
 
     @Flag(name: .customLong("no-wait"), help: "Write the object and exit without following it.")
@@ -76,7 +76,7 @@ struct DeployCommand: AsyncParsableCommand {
         if let builder, parsedBuilder(builder) == nil {
             throw ValidationError("--builder must be kaniko or buildkit, not \(builder)")
         }
-        if Self.duration(timeout) == nil { throw ValidationError("--timeout: a duration such as 90s, 30m or 1h, not \(timeout)") }
+        if AppDeploymentDeployProgress.duration(timeout) == nil { throw ValidationError("--timeout: a duration such as 90s, 30m or 1h, not \(timeout)") }
         if name == nil, AppDeploymentSourceName.derive(from: repository) == nil {
             throw ValidationError("no name can be derived from \(repository): give --name")
         }
@@ -84,28 +84,6 @@ struct DeployCommand: AsyncParsableCommand {
 
     func parsedBuilder(_ text: String) -> AppDeploymentDeployRequest.Builder? {
         AppDeploymentDeployRequest.Builder.allCases.first { $0.rawValue.lowercased() == text.lowercased() }
-    }
-
-    /// `90s`, `30m`, `1h`, `2h30m`, or whole seconds.
-    static func duration(_ text: String) -> Duration? {
-        if let seconds = Int(text), seconds > 0 { return .seconds(seconds) }
-        var total = 0
-        var number = ""
-        for character in text {
-            if character.isNumber {
-                number.append(character)
-                continue
-            }
-            guard let value = Int(number) else { return nil }
-            switch character {
-            case "h": total += value * 3600
-            case "m": total += value * 60
-            case "s": total += value
-            default: return nil
-            }
-            number = ""
-        }
-        return number.isEmpty && total > 0 ? .seconds(total) : nil
     }
 
     func run() async throws {
@@ -127,7 +105,7 @@ struct DeployCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if noWait { return }
-        let limit = Self.duration(timeout) ?? .seconds(1800)
+        let limit = AppDeploymentDeployProgress.duration(timeout) ?? .seconds(1800)
         let outcome = try await follow(
             client: client, name: name, namespace: namespace, generation: generation, started: started, limit: limit)
         switch outcome {

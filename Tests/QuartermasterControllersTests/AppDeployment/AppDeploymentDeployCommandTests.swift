@@ -160,6 +160,16 @@ import Testing
         #expect(AppDeploymentDeployProgress.outcome(current) == .exposed(url: "https://web.apps.example.com"))
     }
 
+    @Test func timeoutText() {
+        #expect(AppDeploymentDeployProgress.duration("30m") == .seconds(1800))
+        #expect(AppDeploymentDeployProgress.duration("90s") == .seconds(90))
+        #expect(AppDeploymentDeployProgress.duration("2h30m") == .seconds(9000))
+        #expect(AppDeploymentDeployProgress.duration("45") == .seconds(45))
+        for bad in ["", "0", "-5", "m", "30x", "1h30", "0s", "١٢s"] {
+            #expect(AppDeploymentDeployProgress.duration(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test func snapshotsOfASourceBuild() {
         let commit = "3f2c1a9b0c1d2e3f405162738495a6b7c8d9e0f1"
         func deployment(_ status: AppDeploymentStatus) -> AppDeployment {

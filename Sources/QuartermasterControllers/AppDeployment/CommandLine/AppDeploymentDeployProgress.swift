@@ -99,6 +99,29 @@ public enum AppDeploymentDeployProgress {
         }
     }
 
+    /// `deploy --timeout`: `90s`, `30m`, `1h`, `2h30m` (units in any order, each a whole
+    /// number), or whole seconds; `nil` for anything else or zero.
+    public static func duration(_ text: String) -> Duration? {
+        if let seconds = Int(text) { return seconds > 0 ? .seconds(seconds) : nil }
+        var total = 0
+        var number = ""
+        for character in text {
+            if character.isASCII, character.isNumber {
+                number.append(character)
+                continue
+            }
+            guard let value = Int(number) else { return nil }
+            switch character {
+            case "h": total += value * 3600
+            case "m": total += value * 60
+            case "s": total += value
+            default: return nil
+            }
+            number = ""
+        }
+        return number.isEmpty && total > 0 ? .seconds(total) : nil
+    }
+
     /// `m:ss`, or `h:mm:ss` from one hour on; negative durations read as 0.
     public static func clock(_ elapsed: Duration) -> String {
         let total = max(0, Int(elapsed.components.seconds))
