@@ -18,6 +18,18 @@ public protocol HTTPTransport: Sendable {
     /// normally when the server closes it and throws `TransportError` when the connection dies
     /// or goes idle for longer than the transport allows.
     func stream(_ request: HTTPRequest) async throws -> HTTPLineStream
+
+    /// `stream` with another idle limit than the transport's own (a followed pod log may be
+    /// quiet for hours; a dead connection is still found by TCP keep-alive). `nil`: the
+    /// transport's. Default implementation: `stream(request)`, for transports without an idle
+    /// limit.
+    func stream(_ request: HTTPRequest, idleTimeout: Duration?) async throws -> HTTPLineStream
+}
+
+extension HTTPTransport {
+    public func stream(_ request: HTTPRequest, idleTimeout: Duration?) async throws -> HTTPLineStream {
+        try await stream(request)
+    }
 }
 
 /// The head of a streaming response and its body as lines.

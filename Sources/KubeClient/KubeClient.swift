@@ -99,14 +99,21 @@ public final class KubeClient: Sendable {
     }
 
     /// Opens a streaming request with credentials; throws `KubeAPIError` for a non-2xx head.
-    public func stream(_ request: HTTPRequest) async throws -> HTTPLineStream {
+    ///
+    /// - Parameter idleTimeout: how long the body may stay silent before the stream fails with
+    ///   `TransportError.idle`; default `nil`, the transport's (`TransportOptions.watchIdleTimeout`).
+    public func stream(_ request: HTTPRequest, idleTimeout: Duration? = nil) async throws -> HTTPLineStream {
         var req = request
         let creds = try await credentials.credentials()
         if let auth = creds.authorizationHeader { req.headers["Authorization"] = auth }
         if let identity = creds.clientIdentity { req.clientIdentity = identity }
         let s: HTTPLineStream
         do {
-            s = try await transport.stream(req)
+            if let idleTimeout {
+                s = try await transport.stream(req, idleTimeout: idleTimeout)
+            } else {
+                s = try await transport.stream(req)
+            }
         } catch {
             observer(request.method.rawValue, "<error>", host)
             throw error

@@ -39,6 +39,23 @@ public enum APIRequests {
         return HTTPRequest(method: .get, path: r.path(namespace: namespace), query: q)
     }
 
+    /// The log of one pod's container, plain text (`Accept: text/plain, */*`); see
+    /// ``PodLogOptions`` for the parameters. Sent as a stream by `KubeClient.podLogs`.
+    public static func podLogs(namespace: String, name: String, options: PodLogOptions = .init()) -> HTTPRequest {
+        var q: [QueryItem] = []
+        if let c = options.container { q.append(.init("container", c)) }
+        if options.follow { q.append(.init("follow", "true")) }
+        if let n = options.tailLines { q.append(.init("tailLines", String(n))) }
+        if let s = options.sinceSeconds { q.append(.init("sinceSeconds", String(s))) }
+        if let t = options.sinceTime { q.append(.init("sinceTime", t)) }
+        if options.timestamps { q.append(.init("timestamps", "true")) }
+        if options.previous { q.append(.init("previous", "true")) }
+        if let b = options.limitBytes { q.append(.init("limitBytes", String(b))) }
+        return HTTPRequest(
+            method: .get, path: Pod.resource.path(namespace: namespace, name: name, subresource: "log"), query: q,
+            headers: ["Accept": "text/plain, */*"])
+    }
+
     public static func create(_ r: ResourceDescriptor, namespace: String?, body: Data, fieldManager: String? = nil)
         -> HTTPRequest
     {

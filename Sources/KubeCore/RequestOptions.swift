@@ -97,3 +97,38 @@ public enum PatchType: String, Sendable {
     case apply = "application/apply-patch+yaml"
     case strategicMerge = "application/strategic-merge-patch+json"
 }
+
+/// Options of a pod log request (`GET /api/v1/namespaces/{ns}/pods/{name}/log`).
+public struct PodLogOptions: Hashable, Sendable {
+    /// The container to read; `nil` (the default) lets the server pick the only one (it
+    /// answers 400 for a pod with several containers).
+    public var container: String?
+    /// Keep the request open and receive new lines as they are written. Default `false`.
+    public var follow: Bool
+    /// Only the last N lines already written. Default `nil`: all of them.
+    public var tailLines: Int?
+    /// Only lines written in the last N seconds. Default `nil`.
+    public var sinceSeconds: Int?
+    /// Only lines written at or after this RFC 3339 time. Default `nil`.
+    public var sinceTime: String?
+    /// Prefix every line with its RFC 3339 (nanosecond) time and a space. Default `false`.
+    public var timestamps: Bool
+    /// The previous (terminated) instance of the container. Default `false`.
+    public var previous: Bool
+    /// Stop after this many bytes. Default `nil`: no limit.
+    public var limitBytes: Int?
+
+    public init(
+        container: String? = nil, follow: Bool = false, tailLines: Int? = nil, sinceSeconds: Int? = nil,
+        sinceTime: String? = nil, timestamps: Bool = false, previous: Bool = false, limitBytes: Int? = nil
+    ) {
+        self.container = container
+        self.follow = follow
+        self.tailLines = tailLines
+        self.sinceSeconds = sinceSeconds
+        self.sinceTime = sinceTime
+        self.timestamps = timestamps
+        self.previous = previous
+        self.limitBytes = limitBytes
+    }
+}

@@ -77,4 +77,10 @@ private struct TimedTransport: HTTPTransport {
         defer { metrics.observeDuration(verb: request.method.rawValue, host: host, duration: .now - start) }
         return try await inner.stream(request)
     }
+
+    func stream(_ request: HTTPRequest, idleTimeout: Duration?) async throws -> HTTPLineStream {
+        let start = ContinuousClock.now
+        defer { metrics.observeDuration(verb: request.method.rawValue, host: host, duration: .now - start) }
+        return try await inner.stream(request, idleTimeout: idleTimeout)
+    }
 }

@@ -21,6 +21,12 @@ import Synchronization
 ///   the stored `status`. `metadata.generation` grows when anything but `metadata` and
 ///   `status` changes.
 ///
+/// - the pod log subresource (`pods/{name}/log`, plain text): lines a test writes with
+///   ``appendPodLog(namespace:pod:container:_:)``, `tailLines`, `container` (400 when a pod
+///   with several containers is read without one, as the real server answers), and `follow`,
+///   which streams new lines until ``endPodLog(namespace:pod:container:)`` (the container
+///   stopped). No kubelet serves logs in envtest, so this is where the log readers are tested.
+///
 /// Not implemented: garbage collection of dependents (envtest has none either), admission,
 /// validation against schemas, strategic merge patch (answered 415).
 public final class FakeAPIServer: HTTPTransport {
@@ -54,6 +60,15 @@ public final class FakeAPIServer: HTTPTransport {
         var failures: [(method: HTTPMethod?, pathPrefix: String, status: Int)] = []
         var uidCounter = 0
         var watchesHeld = false
+        /// Pod logs by "namespace/pod/container".
+        var podLogs: [String: PodLog] = [:]
+        var nextLogFollowerID = 0
+    }
+
+    private struct PodLog {
+        var lines: [String] = []
+        var ended = false
+        var followers: [Int: AsyncThrowingStream<Data, any Error>.Continuation] = [:]
     }
 
     public init() {}
@@ -115,6 +130,46 @@ public final class FakeAPIServer: HTTPTransport {
         for w in watchers { w.continuation.finish() }
     }
 
+    /// Writes `lines` to the log of a pod's container (the pod need not exist yet); followers
+    /// of that log receive them at once. `container`: default the pod's first container.
+    public func appendPodLog(namespace: String, pod: String, container: String? = nil, _ lines: [String]) {
+        let key = podLogKey(namespace: namespace, pod: pod, container: container)
+        let followers = state.withLock { s -> [AsyncThrowingStream<Data, any Error>.Continuation] in
+            s.podLogs[key, default: PodLog()].lines.append(contentsOf: lines)
+            return s.podLogs[key].map { Array($0.followers.values) } ?? []
+        }
+        for follower in followers {
+            for line in lines { follower.yield(Data(line.utf8)) }
+        }
+    }
+
+    /// The container stopped: followed log streams of it end normally, and later follow
+    /// requests answer the lines written and end.
+    public func endPodLog(namespace: String, pod: String, container: String? = nil) {
+        let key = podLogKey(namespace: namespace, pod: pod, container: container)
+        let followers = state.withLock { s -> [AsyncThrowingStream<Data, any Error>.Continuation] in
+            s.podLogs[key, default: PodLog()].ended = true
+            defer { s.podLogs[key]?.followers.removeAll() }
+            return s.podLogs[key].map { Array($0.followers.values) } ?? []
+        }
+        for follower in followers { follower.finish() }
+    }
+
+    /// How many followed pod log streams are open.
+    public var openPodLogFollowerCount: Int {
+        state.withLock { s in s.podLogs.values.reduce(0) { $0 + $1.followers.count } }
+    }
+
+    private func podLogKey(namespace: String, pod: String, container: String?) -> String {
+        let name = container ?? firstContainer(namespace: namespace, pod: pod) ?? ""
+        return "\(namespace)/\(pod)/\(name)"
+    }
+
+    private func firstContainer(namespace: String, pod: String) -> String? {
+        let stored = state.withLock { $0.objects[Self.collectionKey(Pod.resource)]?[ObjectKey(namespace: namespace, name: pod)] }
+        return stored.flatMap { try? $0.decode(as: Pod.self) }?.spec?.containers.first?.name
+    }
+
     /// Stores `object` as is (no checks), as if created; returns it with server fields set.
     @discardableResult
     public func seed<T: KubeResource>(_ object: T) throws -> T {
@@ -151,6 +206,14 @@ public final class FakeAPIServer: HTTPTransport {
         }
         let query = Dictionary(request.query.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         let body = request.body.flatMap { try? KubeJSON.decode(JSONValue.self, from: $0) }
+        if request.method == .get, target.plural == "pods", target.subresource == "log", let name = target.name {
+            switch podLogBacklog(target, name: name, query: query) {
+            case .failure(let failure): return failure.response
+            case .success(let (lines, _)):
+                let text = lines.map { $0 + "\n" }.joined()
+                return HTTPResponse(status: 200, headers: ["content-type": "text/plain"], body: Data(text.utf8))
+            }
+        }
         switch (request.method, target.name) {
         case (.get, nil):
             return handleList(target, query: query)
@@ -184,6 +247,11 @@ public final class FakeAPIServer: HTTPTransport {
             c.yield(Self.status(failure, reason: failure == 410 ? "Expired" : "InternalError", "injected").body)
             c.finish()
             return HTTPLineStream(status: failure, headers: [:], lines: lines)
+        }
+        if let target = Target(path: request.path), target.plural == "pods", target.subresource == "log",
+            let name = target.name
+        {
+            return streamPodLog(target, name: name, request: request)
         }
         guard let target = Target(path: request.path), target.name == nil else {
             let (lines, c) = AsyncThrowingStream.makeStream(of: Data.self)
@@ -240,6 +308,67 @@ public final class FakeAPIServer: HTTPTransport {
     }
 
     // MARK: Handlers
+
+    /// The container's log key and its lines so far (after `tailLines`), or the error answer.
+    private func podLogBacklog(_ target: Target, name: String, query: [String: String])
+        -> Result<(lines: [String], key: String), HTTPResponseFailure>
+    {
+        let namespace = target.namespace ?? "default"
+        let stored = state.withLock { $0.objects[target.collection]?[target.key(name)] }
+        guard let stored, let pod = try? stored.decode(as: Pod.self) else {
+            return .failure(.init(Self.status(404, reason: "NotFound", "pods \"\(name)\" not found")))
+        }
+        let containers = pod.spec?.containers.map(\.name) ?? []
+        let container: String
+        if let asked = query["container"] {
+            guard containers.contains(asked) else {
+                return .failure(.init(Self.status(
+                    400, reason: "BadRequest", "container \(asked) is not valid for pod \(name)")))
+            }
+            container = asked
+        } else if containers.count == 1 {
+            container = containers[0]
+        } else {
+            return .failure(.init(Self.status(
+                400, reason: "BadRequest",
+                "a container name must be specified for pod \(name), choose one of: [\(containers.joined(separator: " "))]")))
+        }
+        let key = "\(namespace)/\(name)/\(container)"
+        var lines = state.withLock { $0.podLogs[key]?.lines ?? [] }
+        if let tail = query["tailLines"].flatMap({ Int($0) }), tail >= 0 { lines = Array(lines.suffix(tail)) }
+        return .success((lines, key))
+    }
+
+    private func streamPodLog(_ target: Target, name: String, request: HTTPRequest) -> HTTPLineStream {
+        let query = Dictionary(request.query.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let (lines, continuation) = AsyncThrowingStream.makeStream(of: Data.self)
+        let backlog: [String]
+        let key: String
+        switch podLogBacklog(target, name: name, query: query) {
+        case .failure(let failure):
+            continuation.yield(failure.response.body)
+            continuation.finish()
+            return HTTPLineStream(status: failure.response.status, headers: [:], lines: lines)
+        case .success(let found): (backlog, key) = found
+        }
+        let follow = query["follow"] == "true"
+        let id = state.withLock { s -> Int? in
+            for line in backlog { continuation.yield(Data(line.utf8)) }
+            guard follow, s.podLogs[key]?.ended != true else {
+                continuation.finish()
+                return nil
+            }
+            s.nextLogFollowerID += 1
+            s.podLogs[key, default: PodLog()].followers[s.nextLogFollowerID] = continuation
+            return s.nextLogFollowerID
+        }
+        if let id {
+            continuation.onTermination = { [weak self] _ in
+                self?.state.withLock { _ = $0.podLogs[key]?.followers.removeValue(forKey: id) }
+            }
+        }
+        return HTTPLineStream(status: 200, headers: ["content-type": "text/plain"], lines: lines)
+    }
 
     private func handleList(_ target: Target, query: [String: String]) -> HTTPResponse {
         let selector = LabelSelector(query["labelSelector"] ?? "")
@@ -569,6 +698,12 @@ public final class FakeAPIServer: HTTPTransport {
     }
 
     static func timestamp() -> String { APITimestamp.time(Date()) }
+}
+
+/// An error answer, as the failure of a `Result`.
+struct HTTPResponseFailure: Error {
+    var response: HTTPResponse
+    init(_ response: HTTPResponse) { self.response = response }
 }
 
 /// The parts of an API path: `/api/v1[/namespaces/{ns}]/{plural}[/{name}[/{subresource}]]`
