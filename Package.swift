@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "KubeBenchmarkTests", dependencies: ["KubeBenchmark", "KubeTestSupport"]),
         .testTarget(
             name: "QuartermasterControllersTests",
-            dependencies: ["QuartermasterControllers", "KubeTestSupport"]
+            dependencies: ["QuartermasterControllers", "KubeTestSupport", "SourceBuild"]
         ),
         .testTarget(
             name: "PostgresInstanceManagerTests",
