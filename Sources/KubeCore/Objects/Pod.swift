@@ -208,3 +208,62 @@ public struct ContainerStatus: Codable, Hashable, Sendable {
         self.lastState = lastState
     }
 }
+
+extension ContainerStatus {
+    /// `state.terminated`, typed; `nil` when the container has not terminated.
+    public var terminated: ContainerStateTerminated? { ContainerStateTerminated(state?["terminated"]) }
+    /// `lastState.terminated`, typed: the previous run of a restarted container.
+    public var lastTerminated: ContainerStateTerminated? { ContainerStateTerminated(lastState?["terminated"]) }
+}
+
+/// A container that has exited (`core/v1 ContainerStateTerminated`).
+public struct ContainerStateTerminated: Hashable, Sendable {
+    public var exitCode: Int
+    public var signal: Int?
+    /// `Completed`, `Error`, `OOMKilled`, `DeadlineExceeded`, ...
+    public var reason: String?
+    /// The termination message: the container's `terminationMessagePath` (default
+    /// `/dev/termination-log`, at most 4096 bytes), or with `FallbackToLogsOnError` the log's
+    /// tail when that file is empty and the container failed.
+    public var message: String?
+    public var startedAt: String?
+    public var finishedAt: String?
+    public var containerID: String?
+
+    public init(
+        exitCode: Int, signal: Int? = nil, reason: String? = nil, message: String? = nil,
+        startedAt: String? = nil, finishedAt: String? = nil, containerID: String? = nil
+    ) {
+        self.exitCode = exitCode
+        self.signal = signal
+        self.reason = reason
+        self.message = message
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.containerID = containerID
+    }
+
+    /// Reads a `terminated` object; `nil` when absent or without an integer `exitCode`.
+    public init?(_ value: JSONValue?) {
+        guard let value, let code = value["exitCode"]?.intValue, let exitCode = Int(exactly: code) else { return nil }
+        self.exitCode = exitCode
+        self.signal = value["signal"]?.intValue.flatMap { Int(exactly: $0) }
+        self.reason = value["reason"]?.stringValue
+        self.message = value["message"]?.stringValue
+        self.startedAt = value["startedAt"]?.stringValue
+        self.finishedAt = value["finishedAt"]?.stringValue
+        self.containerID = value["containerID"]?.stringValue
+    }
+
+    /// The `terminated` object, as found in a container status's `state`.
+    public var jsonValue: JSONValue {
+        var o: [String: JSONValue] = ["exitCode": .int(Int64(exitCode))]
+        if let signal { o["signal"] = .int(Int64(signal)) }
+        if let reason { o["reason"] = .string(reason) }
+        if let message { o["message"] = .string(message) }
+        if let startedAt { o["startedAt"] = .string(startedAt) }
+        if let finishedAt { o["finishedAt"] = .string(finishedAt) }
+        if let containerID { o["containerID"] = .string(containerID) }
+        return .object(o)
+    }
+}
