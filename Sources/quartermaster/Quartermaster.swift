@@ -10,7 +10,7 @@ struct Quartermaster: AsyncParsableCommand {
         version: QuartermasterVersion.current,
         subcommands: [
             RunCommand.self, InstanceCommand.self, BackupCommand.self, SwitchoverCommand.self, StatusCommand.self,
-            RollbackCommand.self, VersionCommand.self,
+            RollbackCommand.self, VersionCommand.self, AnalyzeCommand.self,
             ManifestsCommand.self, CRDsCommand.self, RolesCommand.self, TemplatesCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: nil
