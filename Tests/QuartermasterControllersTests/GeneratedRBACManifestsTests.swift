@@ -17,6 +17,17 @@ import Yams
         #expect(decoded == TenantOwnerRole.clusterRole)
     }
 
+    /// config/rbac/tenant_owner_role.yaml holds both roles the operator binds to owners: the
+    /// tenant-owner role, then the build-reader role.
+    @Test func theOwnerRolesFileHoldsTheTenantOwnerAndBuildReaderRoles() throws {
+        let file = try #require(try GeneratedManifests.files(argoCDHealthScript: "").first { $0.path == "config/rbac/tenant_owner_role.yaml" })
+        let roles = try Yams.load_all(yaml: file.text).map { document -> ClusterRole in
+            let object = try #require(document as? [String: Any])
+            return try KubeJSON.decode(ClusterRole.self, from: JSONSerialization.data(withJSONObject: object))
+        }
+        #expect(roles == [TenantOwnerRole.clusterRole, TenantBuildReaderRole.clusterRole])
+    }
+
     @Test func helmTemplateTakesTheChartLabelsAndKeepsTheRules() {
         let plain = GeneratedManifests.tenantOwnerRole().yaml(.plain)
         let chart = GeneratedManifests.tenantOwnerRole().yaml(.helmTemplate(include: "quartermaster.labels"))
@@ -91,10 +102,15 @@ import Yams
             #expect(granted.contains(PolicyGrant(group: group, resource: "\(plural)/status", verb: "update")))
             #expect(granted.contains(PolicyGrant(group: group, resource: "\(plural)/finalizers", verb: "update")))
         }
-        // bind only on the tenant-owner role.
-        #expect(granted.filter { $0.verb == "bind" } == [
-            PolicyGrant(group: "rbac.authorization.k8s.io", resource: "clusterroles", name: TenantOwnerRole.name, verb: "bind")
+        // bind only on the tenant-owner and build-reader roles.
+        #expect(Set(granted.filter { $0.verb == "bind" }) == [
+            PolicyGrant(group: "rbac.authorization.k8s.io", resource: "clusterroles", name: TenantOwnerRole.name, verb: "bind"),
+            PolicyGrant(group: "rbac.authorization.k8s.io", resource: "clusterroles", name: TenantBuildReaderRole.name, verb: "bind"),
         ])
+        // The build-reader role grants what the manager does not hold (so binding it needs bind).
+        let reader = TenantBuildReaderRole.documentedRules.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
+        #expect(reader.contains(PolicyGrant(group: "", resource: "pods/log", verb: "get")))
+        #expect(!granted.contains(PolicyGrant(group: "", resource: "pods/log", verb: "get")))
     }
 
     /// The Resource controller's rules on the kinds templates build come from their offerings:

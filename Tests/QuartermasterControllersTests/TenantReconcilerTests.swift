@@ -36,6 +36,11 @@ import Testing
                 "PATCH /apis/networking.k8s.io/v1/namespaces/acme/networkpolicies/quartermaster-allow-same-namespace",
                 "PATCH /apis/networking.k8s.io/v1/namespaces/acme/networkpolicies/quartermaster-allow-egress",
                 "PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/acme/rolebindings/quartermaster-tenant-owners",
+                "POST /api/v1/namespaces",
+                "PATCH /api/v1/namespaces/acme-build/resourcequotas/builds",
+                "PATCH /api/v1/namespaces/acme-build/limitranges/builds",
+                "PATCH /apis/networking.k8s.io/v1/namespaces/acme-build/networkpolicies/builds",
+                "PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/acme-build/rolebindings/builds",
                 "PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status",
             ])
         let tenant = try #require(cluster.server.object(Tenant.self, name: "acme"))
@@ -49,11 +54,22 @@ import Testing
         let binding = try #require(cluster.server.object(RoleBinding.self, name: "quartermaster-tenant-owners", namespace: "acme"))
         #expect(binding.roleRef?.name == "quartermaster-tenant-owner")
 
+        let buildNamespace = try #require(cluster.server.object(Namespace.self, name: "acme-build"))
+        #expect(buildNamespace.metadata.labels?[TenantBuildNamespace.label] == "true")
+        #expect(buildNamespace.metadata.annotations?[TenantLabels.tenantUID] == tenant.metadata.uid)
+        #expect(buildNamespace.metadata.ownerReferences?.first?.uid == tenant.metadata.uid, "goes with the Tenant")
+        #expect(tenant.status?.buildNamespace == "acme-build")
+
         // Nothing changed, the quota is not counted yet: nothing to write.
         #expect(try await reconcile(cluster) == [])
 
-        // The quota controller counts the quota: only the status changes, to Ready.
+        // The quota controller counts the quotas: only the status changes, to Ready once both are.
         try await cluster.countQuota(name: "quartermaster-tenant", namespace: "acme")
+        #expect(try await reconcile(cluster) == ["PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status"])
+        #expect(
+            cluster.server.object(Tenant.self, name: "acme")?.status?.conditions?[type: "Ready"]?.message
+                == "waiting for the quota of build namespace acme-build to be counted")
+        try await cluster.countQuota(name: "builds", namespace: "acme-build")
         #expect(try await reconcile(cluster) == ["PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status"])
         let ready = try #require(cluster.server.object(Tenant.self, name: "acme")?.status)
         #expect(ready.conditions?.isTrue("Ready") == true)
@@ -201,6 +217,9 @@ import Testing
         #expect(deleting.first == "DELETE /api/v1/namespaces/acme")
         #expect(cluster.server.object(Namespace.self, name: "acme") == nil)
 
+        #expect(!deleting.contains("DELETE /api/v1/namespaces/acme-build"), "the garbage collector's, not the operator's")
+        #expect(cluster.server.object(Namespace.self, name: "acme-build") != nil)
+
         // The namespace is gone: the finalizer is released and the Tenant disappears.
         let released = try await reconcile(cluster)
         #expect(released == ["PATCH /apis/quartermaster.dev/v1alpha1/tenants/acme"])
@@ -262,5 +281,91 @@ import Testing
             TenantController.tenantKeys(forResourceIn: "other", namespaces: namespaces, tenants: tenants)
                 == [ObjectKey(namespace: nil, name: "globex")])
         #expect(TenantController.tenantKeys(forResourceIn: "default", namespaces: namespaces, tenants: tenants) == [])
+    }
+
+    // MARK: the build namespace
+
+    @Test("builds disabled: no build namespace, and an existing one is left as it is")
+    func disabledBuildsCreateNothingAndLeaveAnExistingOneAlone() async throws {
+        let cluster = FakeCluster()
+        try cluster.server.seed(
+            Tenant(
+                metadata: ObjectMeta(name: "acme"),
+                spec: TenantSpec(owners: [.user("alice")], builds: TenantBuilds(enabled: false))))
+        let first = try await reconcile(cluster)
+        #expect(first.filter { $0.contains("acme-build") } == [])
+        #expect(first.filter { $0 == "POST /api/v1/namespaces" }.count == 1)
+        #expect(cluster.server.object(Namespace.self, name: "acme-build") == nil)
+        #expect(cluster.server.object(Tenant.self, name: "acme")?.status?.buildNamespace == nil)
+
+        // Enabled: created. Disabled again: the namespace and its objects stay untouched, and the
+        // status no longer names it.
+        _ = try await cluster.client.mergePatch(Tenant.self, name: "acme", patch: ["spec": ["builds": ["enabled": true]]])
+        _ = try await reconcile(cluster)
+        #expect(cluster.server.object(Tenant.self, name: "acme")?.status?.buildNamespace == "acme-build")
+        _ = try await cluster.client.mergePatch(
+            Tenant.self, name: "acme", patch: ["spec": ["builds": ["enabled": false, "podSecurity": "privileged"]]])
+        let disabled = try await reconcile(cluster)
+        #expect(disabled == ["PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status"])
+        #expect(cluster.server.object(Tenant.self, name: "acme")?.status?.buildNamespace == nil)
+        let kept = try #require(cluster.server.object(Namespace.self, name: "acme-build"))
+        #expect(kept.metadata.labels?["pod-security.kubernetes.io/enforce"] == "baseline")
+        #expect(cluster.server.object(NetworkPolicy.self, name: "builds", namespace: "acme-build") != nil)
+    }
+
+    @Test("a build namespace the cache does not show is read directly, and one not ours is never adopted")
+    func aForeignBuildNamespaceIsReadDirectlyAndLeftAlone() async throws {
+        let cluster = FakeCluster()
+        try cluster.server.seed(Namespace(metadata: ObjectMeta(name: "acme-build")))
+        try seedTenant(cluster)
+        let writes = try await reconcileWithEmptyNamespaceCache(cluster)
+        #expect(cluster.server.requests.contains { $0.method == .get && $0.path == "/api/v1/namespaces/acme-build" })
+        #expect(writes.filter { $0.contains("acme-build") } == [], "nothing written into it")
+        #expect(writes.contains("PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/acme/rolebindings/quartermaster-tenant-owners"))
+        #expect(cluster.server.object(Namespace.self, name: "acme-build")?.metadata.labels == nil)
+        let status = try #require(cluster.server.object(Tenant.self, name: "acme")?.status)
+        #expect(status.conditions?[type: "Stalled"]?.reason == "BuildNamespaceConflict")
+        #expect(status.buildNamespace == nil)
+        #expect(status.namespace == "acme")
+    }
+
+    @Test("another tenant's build namespace is not a tenant namespace, and the other way round")
+    func buildAndTenantNamespacesAreNeverTakenForEachOther() async throws {
+        let cluster = FakeCluster()
+        try seedTenant(cluster)
+        _ = try await reconcile(cluster)
+        // Tenant b asks for acme's build namespace as its own namespace.
+        try cluster.server.seed(Tenant(metadata: ObjectMeta(name: "b"), spec: TenantSpec(namespace: "acme-build")))
+        let reconciler = TenantReconciler(client: cluster.client, caches: cluster.tenantCaches, events: nil, now: FakeCluster.clock)
+        _ = try await reconciler.reconcile(
+            ReconcileRequest(key: ObjectKey(namespace: nil, name: "b")), context: cluster.context(for: Tenant.self))
+        #expect(cluster.server.object(Tenant.self, name: "b")?.status?.conditions?[type: "Stalled"]?.reason == "NamespaceConflict")
+        #expect(cluster.server.object(RoleBinding.self, name: "quartermaster-tenant-owners", namespace: "acme-build") == nil)
+    }
+
+    @Test("a deleted build namespace is recreated once gone; a terminating one is waited for")
+    func aTerminatingBuildNamespaceIsWaitedForThenRecreated() async throws {
+        let cluster = FakeCluster()
+        try seedTenant(cluster)
+        _ = try await reconcile(cluster)
+        try await cluster.countQuota(name: "quartermaster-tenant", namespace: "acme")
+        // As the API server shows a namespace being deleted (the fake deletes at once: put back).
+        var terminating = try #require(cluster.server.object(Namespace.self, name: "acme-build"))
+        terminating.status = NamespaceStatus(phase: "Terminating")
+        terminating.metadata.resourceVersion = nil
+        try await cluster.client.delete(Namespace.self, name: "acme-build")
+        _ = try cluster.server.seed(terminating)
+        let waiting = try await reconcile(cluster)
+        #expect(waiting.filter { $0.contains("acme-build") || $0 == "POST /api/v1/namespaces" } == [])
+        let status = try #require(cluster.server.object(Tenant.self, name: "acme")?.status)
+        #expect(status.buildNamespace == nil)
+        #expect(status.conditions?[type: "Ready"]?.message == "build namespace acme-build is terminating; it will be recreated once it is gone")
+
+        try await cluster.client.delete(Namespace.self, name: "acme-build")
+        let recreated = try await reconcile(cluster)
+        // (The fake keeps the objects of a deleted namespace, so only the namespace is new.)
+        #expect(recreated == ["POST /api/v1/namespaces", "PUT /apis/quartermaster.dev/v1alpha1/tenants/acme/status"])
+        #expect(cluster.server.object(Namespace.self, name: "acme-build")?.status?.phase != "Terminating")
+        #expect(cluster.server.object(Tenant.self, name: "acme")?.status?.buildNamespace == "acme-build")
     }
 }

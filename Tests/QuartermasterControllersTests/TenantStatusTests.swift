@@ -28,9 +28,30 @@ import Testing
     }
     let quota = ResourceQuotaStatus(hard: ["requests.storage": "20Gi"], used: ["requests.storage": "5Gi"])
 
+    /// The build namespace `acme-build` as the operator creates it for tenant `acme` (uid `u`).
+    var activeBuildNamespace: Namespace {
+        Namespace(
+            metadata: ObjectMeta(
+                name: "acme-build",
+                labels: ["quartermaster.dev/tenant": "acme", "quartermaster.dev/build-namespace": "true"],
+                annotations: ["quartermaster.dev/tenant-uid": "u"]),
+            status: NamespaceStatus(phase: "Active"))
+    }
+    let buildQuota = ResourceQuotaStatus(hard: ["pods": 4], used: ["pods": 0])
+
+    /// `observation` with the build namespace in place: its objects applied, its quota counted
+    /// (builds are enabled by default, and a tenant is Ready only then).
+    func withBuildNamespace(_ observation: TenantObservation) -> TenantObservation {
+        var o = observation
+        o.buildNamespace = activeBuildNamespace
+        o.buildObjectsApplied = true
+        o.buildQuota = buildQuota
+        return o
+    }
+
     @Test func readyWhenEverythingIsAppliedAndCounted() {
-        let obs = TenantObservation(
-            namespace: activeNamespace, objectsApplied: true, quota: quota, resourcePhases: [.ready, .ready, .provisioning, nil])
+        let obs = withBuildNamespace(TenantObservation(
+            namespace: activeNamespace, objectsApplied: true, quota: quota, resourcePhases: [.ready, .ready, .provisioning, nil]))
         let s = TenantStatusComputation.compute(tenant: tenant(), observation: obs, now: t0)
         #expect(s.observedGeneration == 4)
         #expect(s.namespace == "acme")
@@ -208,7 +229,7 @@ import Testing
     }
 
     @Test func suspendedTenantIsNotReady() {
-        let obs = TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota)
+        let obs = withBuildNamespace(TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota))
         let c = TenantStatusComputation.compute(tenant: tenant(spec: TenantSpec(suspended: true)), observation: obs, now: t0).conditions ?? []
         #expect(c[type: "Ready"]?.reason == "Suspended")
         #expect(c[type: "Ready"]?.status == .false)
@@ -223,7 +244,7 @@ import Testing
     }
 
     @Test func transitionTimesAreKeptWhileStatusHolds() {
-        let obs = TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota)
+        let obs = withBuildNamespace(TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota))
         var t = tenant()
         t.status = TenantStatusComputation.compute(tenant: t, observation: obs, now: t0)
         let again = TenantStatusComputation.compute(tenant: t, observation: obs, now: t1)
@@ -274,13 +295,15 @@ import Testing
 
     /// The rows of `TenantStatusComputation`'s doc table, in its order.
     enum Situation: String, CaseIterable, Sendable {
-        case specInvalid, namespaceNotOurs, childNameTaken, deletingWithContents, deletingEmpty, namespaceTerminating,
-            objectsNotYetApplied, quotaNotYetObserved, suspendedAndApplied, appliedAndObserved
+        case specInvalid, namespaceNotOurs, childNameTaken, buildNamespaceNotOurs, deletingWithContents, deletingEmpty,
+            namespaceTerminating, objectsNotYetApplied, quotaNotYetObserved, buildObjectsNotYetApplied,
+            buildQuotaNotYetObserved, buildNamespaceTerminating, suspendedAndApplied, appliedAndObserved,
+            appliedBuildsDisabled
     }
 
     /// The tenant and observation of a situation.
     func input(_ situation: Situation) -> (Tenant, TenantObservation) {
-        let applied = TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota)
+        let applied = withBuildNamespace(TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota))
         var observation = applied
         var t = tenant()
         switch situation {
@@ -291,6 +314,10 @@ import Testing
         case .childNameTaken:
             observation.objectsApplied = false
             observation.conflict = ChildNameConflict(kind: "NetworkPolicy", name: "deny-all", controller: "IPFSCluster/x")
+        case .buildNamespaceNotOurs:
+            observation.buildNamespace = Namespace(metadata: ObjectMeta(name: "acme-build"))
+            observation.buildObjectsApplied = false
+            observation.buildQuota = nil
         case .deletingWithContents:
             t = tenant(deleting: true)
             observation.blockingContents = contents(resources: 1)
@@ -298,6 +325,16 @@ import Testing
         case .namespaceTerminating: observation.namespace?.status?.phase = "Terminating"
         case .objectsNotYetApplied: observation.objectsApplied = false
         case .quotaNotYetObserved: observation.quota = nil
+        case .buildObjectsNotYetApplied:
+            observation.buildObjectsApplied = false
+            observation.buildQuota = nil
+        case .buildQuotaNotYetObserved: observation.buildQuota = nil
+        case .buildNamespaceTerminating:
+            observation.buildNamespace?.status?.phase = "Terminating"
+            observation.buildObjectsApplied = false
+        case .appliedBuildsDisabled:
+            t = tenant(spec: TenantSpec(builds: TenantBuilds(enabled: false)))
+            observation = TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota)
         case .suspendedAndApplied: t = tenant(spec: TenantSpec(suspended: true))
         case .appliedAndObserved: break
         }
@@ -311,13 +348,18 @@ import Testing
         .specInvalid: ((.false, "InvalidSpec"), (.false, nil), (.true, "InvalidSpec")),
         .namespaceNotOurs: ((.false, "NamespaceConflict"), (.false, nil), (.true, "NamespaceConflict")),
         .childNameTaken: ((.false, "NameConflict"), (.false, nil), (.true, "NameConflict")),
+        .buildNamespaceNotOurs: ((.false, "BuildNamespaceConflict"), (.false, nil), (.true, "BuildNamespaceConflict")),
         .deletingWithContents: ((.false, "Deleting"), (.false, nil), (.true, "NotEmpty")),
         .deletingEmpty: ((.false, "Deleting"), (.true, "Deleting"), (.false, nil)),
         .namespaceTerminating: ((.false, "NamespaceTerminating"), (.true, "NamespaceTerminating"), (.false, nil)),
         .objectsNotYetApplied: ((.false, "Provisioning"), (.true, "Provisioning"), (.false, nil)),
         .quotaNotYetObserved: ((.false, "Provisioning"), (.true, "Provisioning"), (.false, nil)),
+        .buildObjectsNotYetApplied: ((.false, "Provisioning"), (.true, "Provisioning"), (.false, nil)),
+        .buildQuotaNotYetObserved: ((.false, "Provisioning"), (.true, "Provisioning"), (.false, nil)),
+        .buildNamespaceTerminating: ((.false, "Provisioning"), (.true, "Provisioning"), (.false, nil)),
         .suspendedAndApplied: ((.false, "Suspended"), (.false, nil), (.false, nil)),
         .appliedAndObserved: ((.true, "Ready"), (.false, nil), (.false, nil)),
+        .appliedBuildsDisabled: ((.true, "Ready"), (.false, nil), (.false, nil)),
     ]
 
     @Test("each row of the condition table", arguments: Situation.allCases)
@@ -331,5 +373,51 @@ import Testing
             if let reason = cell.reason { #expect(c?.reason == reason, "\(type)") }
             #expect(c?.observedGeneration == 4, "\(type)")
         }
+    }
+
+    /// `status.buildNamespace` per situation of the table: set only once the build namespace is
+    /// this Tenant's, active and applied (counted or not: the name is usable, the pods wait for
+    /// the quota), kept while deleting only when it was set and is still there.
+    static let buildNamespaceField: [Situation: String?] = [
+        .specInvalid: nil, .namespaceNotOurs: "acme-build", .childNameTaken: "acme-build", .buildNamespaceNotOurs: nil,
+        .deletingWithContents: nil, .deletingEmpty: nil, .namespaceTerminating: "acme-build",
+        .objectsNotYetApplied: "acme-build", .quotaNotYetObserved: "acme-build", .buildObjectsNotYetApplied: nil,
+        .buildQuotaNotYetObserved: "acme-build", .buildNamespaceTerminating: nil, .suspendedAndApplied: "acme-build",
+        .appliedAndObserved: "acme-build", .appliedBuildsDisabled: nil,
+    ]
+
+    @Test("status.buildNamespace in each row of the condition table", arguments: Situation.allCases)
+    func buildNamespaceField(_ situation: Situation) throws {
+        let (t, observation) = input(situation)
+        let expected = try #require(Self.buildNamespaceField[situation])
+        #expect(TenantStatusComputation.compute(tenant: t, observation: observation, now: t0).buildNamespace == expected)
+    }
+
+    @Test func whileDeletingTheBuildNamespaceIsKeptOnlyWhileItIsThere() {
+        var t = tenant(deleting: true)
+        t.status = TenantStatus(namespace: "acme", buildNamespace: "acme-build")
+        var obs = TenantObservation(namespace: activeNamespace)
+        obs.buildNamespace = activeBuildNamespace
+        #expect(TenantStatusComputation.compute(tenant: t, observation: obs, now: t0).buildNamespace == "acme-build")
+        obs.buildNamespace?.status?.phase = "Terminating"
+        #expect(TenantStatusComputation.compute(tenant: t, observation: obs, now: t0).buildNamespace == nil)
+        obs.buildNamespace = nil
+        #expect(TenantStatusComputation.compute(tenant: t, observation: obs, now: t0).buildNamespace == nil)
+    }
+
+    @Test func aForeignBuildNamespaceIsNamedInTheStalledMessage() {
+        var obs = TenantObservation(namespace: activeNamespace, objectsApplied: true, quota: quota)
+        obs.buildNamespace = Namespace(metadata: ObjectMeta(name: "acme-build", labels: ["quartermaster.dev/tenant": "zeta"]))
+        let s = TenantStatusComputation.compute(tenant: tenant(), observation: obs, now: t0)
+        #expect(
+            s.conditions?[type: "Stalled"]?.message
+                == "build namespace acme-build: namespace acme-build belongs to tenant zeta; builds cannot run until it is gone or renamed (or set spec.builds.enabled: false)")
+        #expect(s.buildNamespace == nil)
+        // The tenant's own namespace is still reported.
+        #expect(s.namespace == "acme" && s.quota != nil)
+        // Builds disabled: the foreign namespace is none of the tenant's business.
+        let off = TenantStatusComputation.compute(
+            tenant: tenant(spec: TenantSpec(builds: TenantBuilds(enabled: false))), observation: obs, now: t0)
+        #expect(off.conditions?.isTrue("Ready") == true)
     }
 }

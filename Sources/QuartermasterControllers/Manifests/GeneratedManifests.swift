@@ -8,7 +8,8 @@ import KubeCore
 ///
 /// - `crds/<group>_<plural>.yaml` and `crds/kustomization.yaml`; the chart's `crds/` copies;
 /// - `config/rbac/role.yaml` (``ManagerRole``), `aggregated_roles.yaml` (``AggregatedRoles``),
-///   `tenant_owner_role.yaml` (``TenantOwnerRole``), and the chart's templates of the three;
+///   `tenant_owner_role.yaml` (``TenantOwnerRole``, then ``TenantBuildReaderRole``), and the
+///   chart's templates of the three;
 /// - the admission webhook (``WebhookManifests``): `config/webhook/validating_webhook_configuration.yaml`,
 ///   `config/rbac/webhook_role.yaml` and the chart's templates of both;
 /// - `gitops/argocd/argocd-cm-patch.yaml` (``ArgoCDHealthPatch``, from the hand-written
@@ -100,8 +101,13 @@ public enum GeneratedManifests {
                 text: ClusterRoleManifest.yaml(chartAggregated, chartLabels)))
 
         let owner = tenantOwnerRole(for: kinds)
-        files.append(File(path: "config/rbac/tenant_owner_role.yaml", text: owner.yaml(.plain)))
-        files.append(File(path: "\(chart)/templates/clusterrole-tenant-owner.yaml", text: owner.yaml(chartLabels)))
+        let buildReader = tenantBuildReaderRole()
+        files.append(
+            File(path: "config/rbac/tenant_owner_role.yaml", text: ClusterRoleManifest.yaml([owner, buildReader], .plain)))
+        files.append(
+            File(
+                path: "\(chart)/templates/clusterrole-tenant-owner.yaml",
+                text: ClusterRoleManifest.yaml([owner, buildReader], chartLabels)))
 
         let webhookHeader = [
             generatedNotice,
@@ -141,6 +147,17 @@ public enum GeneratedManifests {
                 "Bound by the operator (a RoleBinding per tenant namespace) to a Tenant's owners: a ClusterRole",
                 "only so it is defined once; every grant of it is a namespaced RoleBinding, so it confers",
                 "nothing cluster-wide. What owners may do with each kind: KindDeclaration.tenantOwners.",
+            ])
+    }
+
+    /// The build-reader role (``TenantBuildReaderRole``) as a manifest, the reasons as comments;
+    /// written after the tenant-owner role into the same files.
+    public static func tenantBuildReaderRole() -> ClusterRoleManifest {
+        ClusterRoleManifest(
+            name: TenantBuildReaderRole.name, labels: TenantOwnerRole.labels, rules: TenantBuildReaderRole.documentedRules,
+            header: [
+                "Bound by the operator (the RoleBinding builds in each build namespace) to a Tenant's owners:",
+                "read the build Jobs, their pods and logs. Nothing else; never Secrets there.",
             ])
     }
 

@@ -12,25 +12,26 @@ extension Tenant {
                     "The Tenant finalizer, added and removed with a JSON patch guarded by the resource version.",
                     PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["patch"])),
                 DocumentedPolicyRule(
-                    "Tenant namespaces are created, labelled and (on tenant deletion) removed by the operator.",
+                    "Tenant namespaces and build namespaces are created, labelled and (tenant namespaces, on tenant deletion) removed by the operator.",
                     PolicyRule(apiGroups: [""], resources: ["namespaces"], verbs: all)),
                 DocumentedPolicyRule(
-                    "Per-tenant quotas and default limits in tenant namespaces.",
+                    "Per-tenant quotas and default limits in tenant namespaces and build namespaces.",
                     PolicyRule(apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: kept)),
                 DocumentedPolicyRule(
-                    "Tenant isolation: the NetworkPolicies of each tenant namespace.",
+                    "Tenant isolation: the NetworkPolicies of each tenant namespace, and the egress policy of each build namespace.",
                     PolicyRule(apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: all)),
                 DocumentedPolicyRule(
-                    "A RoleBinding per tenant namespace grants the tenant's owners the tenant-owner role.",
+                    "A RoleBinding per tenant namespace grants the tenant's owners the tenant-owner role, one per build namespace the build-reader role.",
                     PolicyRule(apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: kept)),
                 DocumentedPolicyRule(
                     """
-                    ...and binding that ClusterRole needs `bind` on it (RBAC escalation prevention), limited by
-                    name to \(TenantOwnerRole.name) so the operator cannot hand out any other role.
+                    ...and binding those ClusterRoles needs `bind` on them (RBAC escalation prevention), limited by
+                    name to \(TenantOwnerRole.name) and \(TenantBuildReaderRole.name) so the operator cannot hand
+                    out any other role (nor needs pods/log itself).
                     """,
                     PolicyRule(
                         apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["bind"],
-                        resourceNames: [TenantOwnerRole.name])),
+                        resourceNames: [TenantOwnerRole.name, TenantBuildReaderRole.name])),
                 DocumentedPolicyRule(
                     "A Tenant counts the Resources of its namespace (watched) and, before deleting it, its IPFSClusters (listed).",
                     PolicyRule(

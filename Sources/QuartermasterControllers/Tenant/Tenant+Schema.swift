@@ -100,6 +100,52 @@ extension Tenant {
                     "What deleting the tenant does with data left in its namespace: Retain waits until Resources, IPFSClusters and PersistentVolumeClaims are gone; DeleteData deletes the namespace with everything in it.",
                     default: TenantDeletionPolicy.retain.rawValue, enum: TenantDeletionPolicy.allCases.map(\.rawValue)),
                 "policy": TenantPolicy.schema,
+                "builds": buildsSchema,
+            ])
+    }
+
+    /// The schema of `spec.builds` (see ``TenantBuilds``).
+    static var buildsSchema: JSONSchemaProperty {
+        typealias N = QuartermasterSchemaNodes
+        let defaults = TenantBuildQuota.defaults
+        return .object(
+            "The tenant's build namespace (<namespace>-build), where source builds of its Deployments run.",
+            [
+                "enabled": .boolean(
+                    "Keep the build namespace. false: none is created, and an existing one is left alone (not updated, not deleted).",
+                    default: true),
+                "podSecurity": .string(
+                    "Pod Security level enforced in the build namespace: baseline lets kaniko run as root; privileged is what BuildKit rootless needs (seccomp and AppArmor Unconfined).",
+                    default: TenantBuildPodSecurity.baseline.rawValue, enum: TenantBuildPodSecurity.allCases.map(\.rawValue)),
+                "repositoryPrefix": .string(
+                    "Where built images go when a Deployment names no repository: <repositoryPrefix>/<deployment name>, e.g. registry.example.com/acme. No tag or digest.",
+                    pattern: TenantBuilds.repositoryPrefixPattern, minLength: 1, maxLength: TenantBuilds.repositoryPrefixLength),
+                "quota": .object(
+                    "Quota of the build namespace; each field overrides the default.",
+                    [
+                        "cpu": N.quantity("Total CPU requests of build pods (requests.cpu). Default \(defaults.cpu?.description ?? "")."),
+                        "memory": N.quantity(
+                            "Total memory requests of build pods (requests.memory). Default \(defaults.memory?.description ?? "")."),
+                        "pods": .integer(
+                            "Number of running or pending pods in the build namespace (pods). Default \(defaults.pods ?? 0).",
+                            minimum: 0, maximum: Int64(TenantBuildQuota.maxPods)),
+                        "limitsCPU": N.quantity(
+                            "Total CPU limits of build pods (limits.cpu). Default \(defaults.limitsCPU?.description ?? "")."),
+                        "limitsMemory": N.quantity(
+                            "Total memory limits of build pods (limits.memory). Default \(defaults.limitsMemory?.description ?? "")."),
+                    ]),
+                "egress": .array(
+                    "Egress allowed from build pods besides DNS and TCP 22 and 443 to public addresses, such as an in-cluster registry.",
+                    of: .object(
+                        "An address range build pods may reach, and the TCP ports.", required: ["cidr", "ports"],
+                        [
+                            "cidr": .string(
+                                "IPv4 or IPv6 range (CIDR), such as an in-cluster registry's.",
+                                pattern: TenantBuildEgress.cidrPattern, minLength: 1, maxLength: TenantBuildEgress.cidrLength),
+                            "ports": .array(
+                                "TCP ports allowed to the range.", of: .integer("A TCP port.", minimum: 1, maximum: 65535),
+                                minItems: 1, maxItems: TenantBuildEgress.maxPorts),
+                        ]), maxItems: TenantBuilds.maxEgress),
             ])
     }
 
@@ -111,6 +157,8 @@ extension Tenant {
             [
                 "observedGeneration": .integer("The metadata.generation this status describes.", format: "int64"),
                 "namespace": .string("Name of the tenant's namespace."),
+                "buildNamespace": .string(
+                    "Name of the tenant's build namespace, once it exists with its quota, limits, network policy and owner access; absent when builds are disabled."),
                 "quota": .object(
                     "Quota of the namespace: hard caps and use.",
                     [

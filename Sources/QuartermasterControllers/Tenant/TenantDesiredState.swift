@@ -30,6 +30,9 @@ public struct TenantDesiredState: Hashable, Sendable {
     /// The RoleBinding `quartermaster-tenant-owners` granting `quartermaster-tenant-owner` to
     /// the owners (a service account without a namespace gets the tenant's namespace).
     public var roleBinding: RoleBinding
+    /// The build namespace and its objects (``TenantBuildDesiredState``); `nil` when
+    /// `spec.builds.enabled` is `false`.
+    public var builds: TenantBuildDesiredState?
 
     /// Operator-managed NetworkPolicy names that must not exist (delete them if they do).
     public var staleNetworkPolicyNames: [String] {
@@ -81,6 +84,10 @@ public struct TenantDesiredState: Hashable, Sendable {
         let limits = spec.effectiveLimits
         let problems = limits.inconsistencies
         guard problems.isEmpty else { throw .inconsistentLimits(problems) }
+        let buildSettings = spec.effectiveBuilds
+        let buildProblems = TenantBuildDesiredState.problems(
+            buildSettings, tenantNamespace: ns, operatorNamespace: operatorNamespace)
+        guard buildProblems.isEmpty else { throw .invalidBuilds(buildProblems) }
 
         let labels = TenantLabels.common(tenant: tenantName)
         func meta(_ name: String, namespace: String?) -> ObjectMeta {
@@ -105,5 +112,10 @@ public struct TenantDesiredState: Hashable, Sendable {
             metadata: meta(Self.roleBindingName, namespace: ns),
             roleRef: RoleRef(kind: "ClusterRole", name: TenantOwnerRole.name),
             subjects: subjects)
+        builds =
+            buildSettings.isEnabled
+            ? TenantBuildDesiredState(
+                tenant: tenantName, owner: owner, tenantNamespace: ns, builds: buildSettings, owners: spec.owners ?? [])
+            : nil
     }
 }

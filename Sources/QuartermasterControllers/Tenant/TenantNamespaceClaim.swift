@@ -7,6 +7,11 @@ import KubeCore
 /// that the operator set when it created it. Any other existing namespace (`payroll`, another
 /// tenant's, one left by a deleted Tenant of the same name) is a conflict, reported as
 /// `Stalled=True`, reason `NamespaceConflict`, and nothing is written to it or deleted.
+///
+/// A build namespace (``TenantBuildNamespace``) is judged the same way, and must also carry
+/// `quartermaster.dev/build-namespace=true`; a tenant's namespace must not. So neither is ever
+/// taken for the other (a Tenant whose `spec.namespace` becomes another's build namespace name
+/// is refused). A foreign build namespace is reported as `BuildNamespaceConflict`.
 public enum TenantNamespaceClaim: Hashable, Sendable {
     /// The namespace does not exist: create it (with POST, never by apply).
     case absent
@@ -16,8 +21,8 @@ public enum TenantNamespaceClaim: Hashable, Sendable {
     case foreign(String)
 
     /// Judges `observed` (`nil`: it does not exist) for the Tenant named `tenant` with UID
-    /// `uid`.
-    public init(observed: Namespace?, tenant: String, uid: String?) {
+    /// `uid`, as its namespace, or with `build` as its build namespace.
+    public init(observed: Namespace?, tenant: String, uid: String?, build: Bool = false) {
         guard let observed else {
             self = .absent
             return
@@ -26,7 +31,15 @@ public enum TenantNamespaceClaim: Hashable, Sendable {
         let marker = observed.metadata.annotations?[TenantLabels.tenantUID]
         switch (observed.metadata.labels?[TenantLabels.tenant], marker) {
         case (tenant?, let marker?) where marker == uid && uid != nil:
-            self = .owned
+            let isBuild = observed.metadata.labels?[TenantBuildNamespace.label] == "true"
+            switch (isBuild, build) {
+            case (true, false):
+                self = .foreign("namespace \(name) is the build namespace of tenant \(tenant), not a tenant namespace")
+            case (false, true):
+                self = .foreign("namespace \(name) is the namespace of tenant \(tenant), not its build namespace")
+            default:
+                self = .owned
+            }
         case (tenant?, _):
             self = .foreign(
                 "namespace \(name) carries the label of tenant \(tenant) but was not created by Quartermaster for this Tenant (uid \(uid ?? "unknown")); it is left alone. To hand it over, annotate it \(TenantLabels.tenantUID)=\(uid ?? "<uid>")")
@@ -38,8 +51,8 @@ public enum TenantNamespaceClaim: Hashable, Sendable {
         }
     }
 
-    /// Judges `observed` for `tenant`.
-    public init(observed: Namespace?, tenant: Tenant) {
-        self.init(observed: observed, tenant: tenant.metadata.name ?? "", uid: tenant.metadata.uid)
+    /// Judges `observed` for `tenant`: as its namespace, or with `build` as its build namespace.
+    public init(observed: Namespace?, tenant: Tenant, build: Bool = false) {
+        self.init(observed: observed, tenant: tenant.metadata.name ?? "", uid: tenant.metadata.uid, build: build)
     }
 }

@@ -23,6 +23,16 @@ public struct TenantObservation: Hashable, Sendable {
     /// While deleting: what the namespace still holds (read from the API server); it blocks the
     /// deletion unless `spec.deletionPolicy` is `DeleteData`.
     public var blockingContents: TenantNamespaceContents
+    /// The tenant's build namespace as read (cache, then a direct GET when the cache does not
+    /// show it as this Tenant's), or `nil` when it does not exist or was not looked at (builds
+    /// disabled, or the reconcile ended before).
+    public var buildNamespace: Namespace?
+    /// `true` when the build namespace and every object in it (``TenantBuildDesiredState``) were
+    /// applied.
+    public var buildObjectsApplied: Bool = false
+    /// The `status` of the build namespace's ResourceQuota `builds`, or `nil` before the quota
+    /// controller filled it.
+    public var buildQuota: ResourceQuotaStatus?
 
     public init(
         namespace: Namespace? = nil, objectsApplied: Bool = false, quota: ResourceQuotaStatus? = nil,
@@ -41,14 +51,24 @@ public struct TenantObservation: Hashable, Sendable {
     /// `true` once the quota controller has counted every resource the quota caps (`used` has
     /// each key of `hard`): until then the API server refuses creates in the namespace ("status
     /// unknown for quota"), so the tenant is not ready.
-    public var quotaCounted: Bool {
+    public var quotaCounted: Bool { Self.counted(quota) }
+
+    /// ``quotaCounted`` for the build namespace's quota: until then build Jobs' pods are refused.
+    public var buildQuotaCounted: Bool { Self.counted(buildQuota) }
+
+    static func counted(_ quota: ResourceQuotaStatus?) -> Bool {
         guard let hard = quota?.hard else { return false }
         let used = quota?.used ?? [:]
         return hard.keys.allSatisfy { used[$0] != nil }
     }
 
     /// `true` when the namespace exists and is not being deleted.
-    public var namespaceActive: Bool {
+    public var namespaceActive: Bool { Self.isActive(namespace) }
+
+    /// `true` when the build namespace exists and is not being deleted.
+    public var buildNamespaceActive: Bool { Self.isActive(buildNamespace) }
+
+    static func isActive(_ namespace: Namespace?) -> Bool {
         guard let namespace else { return false }
         return namespace.metadata.deletionTimestamp == nil && namespace.status?.phase != "Terminating"
     }

@@ -29,7 +29,7 @@ import Logging
 /// other quotas of the namespace (its users') are never looked at.
 ///
 /// Writes: the finalizer `Tenant.finalizer` (``Finalizers``: guarded by the resource version);
-/// desired objects inside the namespace through `DesiredStateApplier` (server-side apply only
+/// desired objects inside the namespace and the build namespace through `DesiredStateApplier` (server-side apply only
 /// when the cache shows a difference); operator NetworkPolicies no longer desired are deleted;
 /// the status through `/status` only when it differs (``StatusWriter``). A converged reconcile
 /// sends no request.
@@ -38,8 +38,8 @@ import Logging
 /// delete of the Tenant would otherwise let the garbage collector delete the namespace, and
 /// every Resource in it, before the finalizer could refuse.
 ///
-/// Events (never with secrets): `NamespaceCreated`, `Ready`, `InvalidSpec`,
-/// `NamespaceConflict`, `DeletionBlocked` (naming what the namespace still holds),
+/// Events (never with secrets): `NamespaceCreated`, `BuildNamespaceCreated`, `Ready`,
+/// `InvalidSpec`, `NamespaceConflict`, `BuildNamespaceConflict`, `DeletionBlocked` (naming what the namespace still holds),
 /// `NamespaceDeleted` (a warning naming the data when `spec.deletionPolicy: DeleteData` deletes
 /// it).
 public struct TenantReconciler: Reconciler {
@@ -96,6 +96,9 @@ public struct TenantReconciler: Reconciler {
             observation.specError = error
             return try await writeStatus(of: tenant, observation: observation)
         }
+        if let builds = desired.builds {
+            observation.buildNamespace = caches.namespaces.get(name: builds.namespaceName, namespace: nil)
+        }
         switch try await Finalizers.add(Tenant.finalizer, to: tenant, client: client) {
         case .updated(let patched): tenant = patched
         case .stale: return .requeue
@@ -109,6 +112,11 @@ public struct TenantReconciler: Reconciler {
         }
         do {
             if let early = try await applyObjects(tenant, desired: desired, claim: claim, observation: &observation) {
+                return early
+            }
+            if let builds = desired.builds,
+                let early = try await applyBuildNamespace(tenant, desired: builds, observation: &observation)
+            {
                 return early
             }
             try await copyBackupCredentials(tenant, namespace: desired.namespaceName, logger: context.logger)
@@ -206,9 +214,13 @@ public struct TenantReconciler: Reconciler {
             (contents, claimNames) = try await namespaceContents(name)
         }
         let plan = TenantDeletionPlan(namespace: namespace, contents: contents, tenant: tenant)
-        let observation = TenantObservation(
+        var observation = TenantObservation(
             namespace: namespace, objectsApplied: false, resourcePhases: resources.map { $0.status?.phase },
             claimNames: claimNames, blockingContents: contents)
+        // Only reported: the build namespace is owned by the Tenant and goes with it (garbage
+        // collection), never deleted here.
+        observation.buildNamespace = caches.namespaces.get(
+            name: TenantBuildNamespace.name(for: name), namespace: nil)
         switch plan {
         case .blocked, .waitForNamespace:
             return try await writeStatus(of: tenant, observation: observation)

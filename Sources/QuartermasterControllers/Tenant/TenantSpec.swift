@@ -51,11 +51,17 @@ public struct TenantSpec: Codable, Hashable, Sendable {
     ///
     /// Schema: `TenantPolicy` (see ``TenantPolicy``).
     public var policy: TenantPolicy?
+    /// The tenant's build namespace, where source builds run. Default: enabled, Pod Security
+    /// `baseline`, the default build quota, no extra egress (see ``TenantBuilds``).
+    ///
+    /// Schema: `TenantBuilds`.
+    public var builds: TenantBuilds?
 
     public init(
         owners: [TenantOwner]? = nil, tier: TenantTier? = nil, quota: TenantQuota? = nil,
         limits: TenantContainerLimits? = nil, namespace: String? = nil, network: TenantNetwork? = nil,
-        suspended: Bool? = nil, deletionPolicy: TenantDeletionPolicy? = nil, policy: TenantPolicy? = nil
+        suspended: Bool? = nil, deletionPolicy: TenantDeletionPolicy? = nil, policy: TenantPolicy? = nil,
+        builds: TenantBuilds? = nil
     ) {
         self.owners = owners
         self.tier = tier
@@ -66,16 +72,19 @@ public struct TenantSpec: Codable, Hashable, Sendable {
         self.suspended = suspended
         self.deletionPolicy = deletionPolicy
         self.policy = policy
+        self.builds = builds
     }
 
     /// Enum values this operator does not know (`tier`, `deletionPolicy`, owners' `kind`), as messages; filled
     /// while decoding, never encoded. A spec with any is invalid and nothing is built from it.
     public var unknownValues: [String] = []
 
-    /// Every unknown enum value of the spec, its owners' included.
-    public var unrecognizedValues: [String] { unknownValues + (owners ?? []).flatMap(\.unknownValues) }
+    /// Every unknown enum value of the spec, its owners' and `builds.podSecurity` included.
+    public var unrecognizedValues: [String] {
+        unknownValues + (owners ?? []).flatMap(\.unknownValues) + (builds?.unknownValues ?? [])
+    }
 
-    enum CodingKeys: String, CodingKey { case owners, tier, quota, limits, namespace, network, suspended, deletionPolicy, policy }
+    enum CodingKeys: String, CodingKey { case owners, tier, quota, limits, namespace, network, suspended, deletionPolicy, policy, builds }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -95,6 +104,7 @@ public struct TenantSpec: Codable, Hashable, Sendable {
         network = try c.decodeIfPresent(TenantNetwork.self, forKey: .network)
         suspended = try c.decodeIfPresent(Bool.self, forKey: .suspended)
         policy = try c.decodeIfPresent(TenantPolicy.self, forKey: .policy)
+        builds = try c.decodeIfPresent(TenantBuilds.self, forKey: .builds)
     }
 
     /// `tier`, or `free` when unset.
@@ -112,6 +122,9 @@ public struct TenantSpec: Codable, Hashable, Sendable {
     /// The policy the tenant's workloads are held to: the tier's (``TenantTier/policy``),
     /// overridden field by field by `policy`.
     public var effectivePolicy: TenantPolicy { effectiveTier.policy.overridden(by: policy) }
+
+    /// `builds`, or every default when unset (``TenantBuilds``).
+    public var effectiveBuilds: TenantBuilds { builds ?? TenantBuilds() }
 
     /// The container limits the tenant gets: the tier's preset, overridden by `limits`.
     public var effectiveLimits: TenantContainerLimits { effectiveTier.limits.overridden(by: limits) }

@@ -20,6 +20,8 @@ public enum TenantSpecError: Error, Hashable, Sendable, CustomStringConvertible 
     case negativeQuota(field: String)
     /// Container limits contradict each other (`defaultRequest <= defaultLimit <= max`).
     case inconsistentLimits([String])
+    /// `spec.builds` cannot be turned into a build namespace (messages name field and value).
+    case invalidBuilds([String])
 
     public var description: String {
         switch self {
@@ -39,7 +41,7 @@ public enum TenantSpecError: Error, Hashable, Sendable, CustomStringConvertible 
             return "spec.network.allowFrom[\(i)] must set exactly one of namespace and namespaceSelector"
         case .negativeQuota(let field):
             return "spec.quota.\(field) must not be negative"
-        case .inconsistentLimits(let messages):
+        case .inconsistentLimits(let messages), .invalidBuilds(let messages):
             return messages.joined(separator: "; ")
         }
     }

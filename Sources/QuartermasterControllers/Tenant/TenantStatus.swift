@@ -10,6 +10,14 @@ public struct TenantStatus: ConditionedStatus, Hashable {
     public var observedGeneration: Int64?
     /// Schema: string; description "Name of the tenant's namespace."
     public var namespace: String?
+    /// The tenant's build namespace (``TenantBuildNamespace``), set once it exists, is this
+    /// Tenant's and holds its quota, limits, network policy and owner access; absent when
+    /// `spec.builds.enabled` is `false` or the name is taken by a namespace that is not this
+    /// Tenant's. The Deployment controller runs source builds where this names.
+    ///
+    /// Schema: string; description "Name of the tenant's build namespace, once it exists with
+    /// its quota, limits, network policy and owner access; absent when builds are disabled."
+    public var buildNamespace: String?
     /// Schema: `TenantQuotaStatus`; description "Quota of the namespace: hard caps and use."
     public var quota: TenantQuotaStatus?
     /// Schema: `TenantResourceCounts`; description "Resources in the namespace, by phase."
@@ -24,12 +32,14 @@ public struct TenantStatus: ConditionedStatus, Hashable {
     public var conditions: [Condition]?
 
     public init(
-        observedGeneration: Int64? = nil, namespace: String? = nil, quota: TenantQuotaStatus? = nil,
+        observedGeneration: Int64? = nil, namespace: String? = nil, buildNamespace: String? = nil,
+        quota: TenantQuotaStatus? = nil,
         resources: TenantResourceCounts? = nil, persistentVolumeClaims: TenantClaims? = nil,
         conditions: [Condition]? = nil
     ) {
         self.observedGeneration = observedGeneration
         self.namespace = namespace
+        self.buildNamespace = buildNamespace
         self.quota = quota
         self.resources = resources
         self.persistentVolumeClaims = persistentVolumeClaims

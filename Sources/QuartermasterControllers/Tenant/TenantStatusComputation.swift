@@ -12,13 +12,18 @@ import KubeCore
 /// | namespace not ours (`TenantNamespaceClaim.foreign`) | False `NamespaceConflict` | False | True `NamespaceConflict` |
 /// | a child's name taken by another owner (`ChildNameConflict`) | False `NameConflict` | False | True `NameConflict` |
 /// | a write refused by the API server (`RefusedWrite`) | False, its reason | False | True, its reason (`Forbidden`, `QuotaExceeded`, `RequestTooLarge`, `Invalid`, …) |
+/// | builds enabled, the build namespace's name taken by a namespace not this Tenant's | False `BuildNamespaceConflict` | False | True `BuildNamespaceConflict` |
 /// | deleting, Resources, IPFSClusters or PersistentVolumeClaims remain, policy `Retain` | False `Deleting` | False | True `NotEmpty` |
 /// | deleting, they remain, policy `DeleteData` | False `Deleting` | True `DeletingData` | False |
 /// | deleting, none remain | False `Deleting` | True `Deleting` | False |
 /// | namespace terminating | False `NamespaceTerminating` | True `NamespaceTerminating` | False |
-/// | objects not yet applied / quota not yet observed | False `Provisioning` | True `Provisioning` | False |
+/// | objects not yet applied / quota not yet observed (the build namespace's too, builds enabled) | False `Provisioning` | True `Provisioning` | False |
 /// | suspended, everything applied | False `Suspended` | False | False |
 /// | everything applied and observed | True `Ready` | False | False |
+///
+/// `status.buildNamespace` (builds enabled): the build namespace's name once it is this
+/// Tenant's, active, and its objects were applied; while the Tenant is being deleted, kept as
+/// long as that namespace is still there and active. Absent otherwise.
 public enum TenantStatusComputation {
     /// The status for `tenant` (its generation, spec, deletion timestamp and previous
     /// conditions are read) given `observation`, at time `now`.
@@ -36,6 +41,17 @@ public enum TenantStatusComputation {
         let reconciling: (Condition.Status, String, String)
         let stalled: (Condition.Status, String, String)
         let ns = tenant.namespaceName
+        let buildsEnabled = tenant.spec.effectiveBuilds.isEnabled
+        let buildName = TenantBuildNamespace.name(for: ns)
+        let buildClaim =
+            observation.buildNamespace.map { TenantNamespaceClaim(observed: $0, tenant: tenant, build: true) } ?? .absent
+        let buildUsable = buildsEnabled && buildClaim == .owned && observation.buildNamespaceActive
+        if deleting {
+            if buildUsable, tenant.status?.buildNamespace == buildName { status.buildNamespace = buildName }
+        } else if buildUsable, observation.buildObjectsApplied, observation.specError == nil {
+            status.buildNamespace = buildName
+        }
+        let buildsPending = buildsEnabled && !(observation.buildObjectsApplied && observation.buildQuotaCounted)
         if let error = observation.specError {
             ready = (.false, "InvalidSpec", error.description)
             reconciling = (.false, "InvalidSpec", "waiting for the spec to be fixed")
@@ -52,6 +68,12 @@ public enum TenantStatusComputation {
             ready = (.false, refusal.reason.rawValue, refusal.description)
             reconciling = (.false, refusal.reason.rawValue, "retrying with backoff")
             stalled = (.true, refusal.reason.rawValue, refusal.description)
+        } else if !deleting, buildsEnabled, case .foreign(let why) = buildClaim {
+            let message =
+                "build namespace \(buildName): \(why); builds cannot run until it is gone or renamed (or set spec.builds.enabled: false)"
+            ready = (.false, "BuildNamespaceConflict", message)
+            reconciling = (.false, "BuildNamespaceConflict", message)
+            stalled = (.true, "BuildNamespaceConflict", message)
         } else if deleting {
             ready = (.false, "Deleting", "the tenant is being deleted")
             let contents = observation.blockingContents
@@ -74,11 +96,19 @@ public enum TenantStatusComputation {
             ready = (.false, "NamespaceTerminating", message)
             reconciling = (.true, "NamespaceTerminating", message)
             stalled = (.false, "NamespaceTerminating", "")
-        } else if !observation.objectsApplied || observation.namespace == nil || !observation.quotaCounted {
-            let message =
-                observation.objectsApplied && observation.namespace != nil
-                ? "waiting for the quota of namespace \(ns) to be counted"
-                : "applying namespace \(ns), quota, limits, network policies and owner access"
+        } else if !observation.objectsApplied || observation.namespace == nil || !observation.quotaCounted || buildsPending {
+            let message: String
+            if !observation.objectsApplied || observation.namespace == nil {
+                message = "applying namespace \(ns), quota, limits, network policies and owner access"
+            } else if !observation.quotaCounted {
+                message = "waiting for the quota of namespace \(ns) to be counted"
+            } else if observation.buildNamespace != nil, !observation.buildNamespaceActive {
+                message = "build namespace \(buildName) is terminating; it will be recreated once it is gone"
+            } else if !observation.buildObjectsApplied {
+                message = "applying build namespace \(buildName), its quota, limits, network policy and owner access"
+            } else {
+                message = "waiting for the quota of build namespace \(buildName) to be counted"
+            }
             ready = (.false, "Provisioning", message)
             reconciling = (.true, "Provisioning", message)
             stalled = (.false, "Provisioning", "")
