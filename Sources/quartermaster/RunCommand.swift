@@ -96,6 +96,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "A registry (host:port as in images) whose tags are resolved over plain HTTP, not HTTPS (repeatable; tests and local registries).")
     var insecureRegistry: [String] = []
 
+    @Flag(help: "Accept file:// URLs (and paths) as a Deployment's spec.source.git.url. For tests only: build Jobs then read the nodes' files.")
+    var allowFileSources = false
+
+    @Option(help: "Image of the source Jobs (analyse, poll, checkout) of Deployments built from a repository; it must have git.")
+    var gitImage: String = ControllerSettings.defaultGitImage
+
+    @Option(help: "kaniko executor image of Deployments built with builder Kaniko.")
+    var kanikoImage: String = ControllerSettings.defaultKanikoImage
+
+    @Option(help: "BuildKit (rootless) image of Deployments built with builder BuildKit.")
+    var buildkitImage: String = ControllerSettings.defaultBuildkitImage
+
     /// The tenants' object storage from the `--backup-*` flags; `nil` without `--backup-destination`.
     var backupObjectStore: BackupObjectStoreSettings? {
         guard let destination = backupDestination, !destination.isEmpty else { return nil }
@@ -138,6 +150,10 @@ struct RunCommand: AsyncParsableCommand {
         for registry in insecureRegistry
         where registry.isEmpty || registry.contains(where: { $0 == "/" || $0.isWhitespace || $0 == "@" }) {
             throw ValidationError("--insecure-registry takes a host or host:port, not '\(registry)'")
+        }
+        for (flag, image) in [("--git-image", gitImage), ("--kaniko-image", kanikoImage), ("--buildkit-image", buildkitImage)]
+        where image.isEmpty || image.contains(where: \.isWhitespace) {
+            throw ValidationError("\(flag) takes an image reference, not '\(image)'")
         }
         _ = try parseAddress(metricsBindAddress, flag: "--metrics-bind-address")
         _ = try parseAddress(healthProbeBindAddress, flag: "--health-probe-bind-address")
@@ -182,6 +198,10 @@ struct RunCommand: AsyncParsableCommand {
             operatorNamespace: options.leaderElectionNamespace, postgresOperatorImage: operatorImage,
             backupObjectStore: backupObjectStore)
         settings.insecureRegistries = insecureRegistry
+        settings.allowFileSources = allowFileSources
+        settings.gitImage = gitImage
+        settings.kanikoImage = kanikoImage
+        settings.buildkitImage = buildkitImage
         for controller in QuartermasterControllerSet.make(cache: manager.cache, settings: settings) {
             manager.add(controller)
         }

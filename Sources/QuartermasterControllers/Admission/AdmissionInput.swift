@@ -23,11 +23,16 @@ public struct AdmissionInput: Sendable {
     public var operatorNamespace: String?
     /// Who sends the request.
     public var userInfo: AdmissionUserInfo?
+    /// The operator runs with `--allow-file-sources` (``ControllerSettings/allowFileSources``):
+    /// a Deployment's source may be a `file://` URL (tests). Default `false`.
+    public var allowFileSources: Bool
 
     public init(
         operation: AdmissionOperation, name: String, namespace: String?, object: JSONValue, oldObject: JSONValue? = nil,
-        tenant: Tenant? = nil, operatorNamespace: String? = nil, userInfo: AdmissionUserInfo? = nil
+        tenant: Tenant? = nil, operatorNamespace: String? = nil, userInfo: AdmissionUserInfo? = nil,
+        allowFileSources: Bool = false
     ) {
+        self.allowFileSources = allowFileSources
         self.operation = operation
         self.name = name
         self.namespace = namespace

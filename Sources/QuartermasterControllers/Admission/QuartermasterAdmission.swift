@@ -32,8 +32,12 @@ public enum QuartermasterAdmission {
     }
 
     /// Validators by path, for ``AdmissionWebhookServer``.
+    ///
+    /// - Parameter allowFileSources: ``AdmissionInput/allowFileSources`` (the operator's
+    ///   ``ControllerSettings/allowFileSources``). Default `false`.
     public static func routes(
-        kinds: [KindDeclaration] = QuartermasterKinds.all, tenants: TenantLookup, operatorNamespace: String?
+        kinds: [KindDeclaration] = QuartermasterKinds.all, tenants: TenantLookup, operatorNamespace: String?,
+        allowFileSources: Bool = false
     ) -> [String: AdmissionValidator] {
         var routes: [String: AdmissionValidator] = [:]
         for kind in Self.kinds(kinds) {
@@ -41,7 +45,8 @@ public enum QuartermasterAdmission {
             let resource = kind.resource
             routes[path(resource)] = { request in
                 verdict(
-                    for: request, kind: resource, admission: admission, tenants: tenants, operatorNamespace: operatorNamespace)
+                    for: request, kind: resource, admission: admission, tenants: tenants, operatorNamespace: operatorNamespace,
+                    allowFileSources: allowFileSources)
             }
         }
         return routes
@@ -59,7 +64,7 @@ public enum QuartermasterAdmission {
     /// - otherwise any problem denies, 422 `Invalid`, every problem in the message.
     public static func verdict(
         for request: AdmissionRequest, kind: ResourceDescriptor, admission: KindAdmission, tenants: TenantLookup,
-        operatorNamespace: String?
+        operatorNamespace: String?, allowFileSources: Bool = false
     ) -> AdmissionVerdict {
         guard request.subResource?.isEmpty ?? true, request.operation == .create || request.operation == .update else {
             return .allow()
@@ -73,7 +78,8 @@ public enum QuartermasterAdmission {
         let tenant = request.namespace.flatMap { tenants.tenant(forNamespace: $0) }
         let input = AdmissionInput(
             operation: request.operation, name: name, namespace: request.namespace, object: object,
-            oldObject: request.storedObject, tenant: tenant, operatorNamespace: operatorNamespace, userInfo: request.userInfo)
+            oldObject: request.storedObject, tenant: tenant, operatorNamespace: operatorNamespace, userInfo: request.userInfo,
+            allowFileSources: allowFileSources)
 
         var problems: [String] = []
         if let reserved = QuartermasterReservedNames.problem(name) { problems.append(reserved) }

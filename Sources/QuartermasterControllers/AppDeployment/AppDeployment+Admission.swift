@@ -2,9 +2,11 @@ import KubeCore
 
 extension AppDeployment {
     /// Refused at admission, with the reason the reconciler would stall on:
-    /// - `InvalidSpec`: ``AppDeploymentValidation/violations(of:)`` (the ReadWriteOnce volume
-    ///   rule, autoscaling bounds, reserved env names, the image reference, `rollbackTo.revision`
-    ///   ≥ 1, bounds again and unknown enum values);
+    /// - `InvalidSpec`: ``AppDeploymentValidation/violations(of:allowFileSources:)`` (exactly one
+    ///   of image and source, the source's URL, ref and paths — `file://` only when the operator
+    ///   runs with `--allow-file-sources`, ``AdmissionInput/allowFileSources`` — the
+    ///   ReadWriteOnce volume rule, autoscaling bounds, reserved env names, the image reference,
+    ///   `rollbackTo.revision` ≥ 1, bounds again and unknown enum values);
     /// - `PolicyViolation`: the tenant's policy (``TenantEnforcement``) judging
     ///   ``AppDeploymentSpec/policySubject``, as the reconciler does.
     ///
@@ -14,7 +16,9 @@ extension AppDeployment {
     public static var admission: KindAdmission {
         KindAdmission(bounds: { input in
             let deployment = try input.decode(AppDeployment.self)
-            return AppDeploymentValidation.violations(of: deployment.spec).map { "InvalidSpec: \($0)" }
+            return AppDeploymentValidation.violations(of: deployment.spec, allowFileSources: input.allowFileSources).map {
+                "InvalidSpec: \($0)"
+            }
         }, tenantPolicy: { input, tenant in
             let deployment = try input.decode(AppDeployment.self)
             return TenantEnforcement(tenant).violations(of: deployment.spec.policySubject).map {

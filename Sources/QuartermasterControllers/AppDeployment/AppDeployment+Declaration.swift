@@ -104,6 +104,7 @@ extension AppDeployment {
             spec: AppDeploymentSpec.schema, status: AppDeploymentStatus.schema,
             printerColumns: [
                 .init(name: "Phase", type: "string", jsonPath: ".status.phase", description: "Summary state."),
+                .init(name: "Progress", type: "integer", jsonPath: ".status.progress", description: "Percent, from the phase."),
                 .init(name: "Revision", type: "integer", jsonPath: ".status.revision", description: "Revision served."),
                 .init(name: "URL", type: "string", jsonPath: ".status.url", description: "Where the application is reached."),
                 .init(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Age."),

@@ -77,6 +77,6 @@ public enum AppDeploymentController {
                 client: client, caches: caches, events: settings.events, discovery: discovery,
                 resolver: settings.effectiveImageDigestResolver,
                 clusterDomain: settings.clusterDomain, hostClaimNamespace: settings.hostClaimNamespace,
-                now: settings.now))
+                allowFileSources: settings.allowFileSources, now: settings.now))
     }
 }

@@ -56,18 +56,23 @@ public struct AppDeploymentReconciler: Reconciler {
     /// DNS suffix of the cluster. Default `cluster.local`.
     public let clusterDomain: String
     public let hostClaims: HostClaims
+    /// Whether `file://` source URLs are accepted (``ControllerSettings/allowFileSources``; tests).
+    public let allowFileSources: Bool
     let now: @Sendable () -> Date
 
     /// - Parameters:
     ///   - discovery: default: a new `APIDiscovery` over `client`.
     ///   - resolver: default an ``AppDeploymentImageResolver`` (HTTPS only).
     ///   - hostClaimNamespace: where host claims are kept. Default `default`.
+    ///   - allowFileSources: accept `file://` source URLs (tests). Default `false`.
     ///   - now: the clock of condition and history times. Default the system clock.
     public init(
         client: KubeClient, caches: AppDeploymentCaches, events: EventRecorder? = nil, discovery: APIDiscovery? = nil,
         resolver: any ImageDigestResolving = AppDeploymentImageResolver(), clusterDomain: String = "cluster.local",
-        hostClaimNamespace: String = "default", now: @escaping @Sendable () -> Date = { Date() }
+        hostClaimNamespace: String = "default", allowFileSources: Bool = false,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.allowFileSources = allowFileSources
         self.hostClaims = HostClaims(
             client: client, namespace: hostClaimNamespace, cache: caches.hostClaims,
             holderKinds: QuartermasterKinds.all.compactMap(\.hostClaims))
@@ -104,7 +109,7 @@ public struct AppDeploymentReconciler: Reconciler {
         if let reserved = QuartermasterReservedNames.problem(app.metadata.name ?? "") {
             observation.problems.append(AppDeploymentProblem(reason: .reservedName, message: reserved))
         }
-        observation.problems += AppDeploymentValidation.problems(of: app, tenant: tenant)
+        observation.problems += AppDeploymentValidation.problems(of: app, tenant: tenant, allowFileSources: allowFileSources)
         var refused = false
         if observation.problems.isEmpty {
             do {

@@ -2,7 +2,11 @@ import KubeCore
 
 extension AppDeploymentSpec {
     /// What this spec asks for that tenant policy rules on (``TenantPolicy/violations(of:)``):
-    /// - the image `spec.image` (its registry);
+    /// - the image `spec.image` (its registry), when set;
+    /// - with `spec.source`: the repository the build pushes to, `spec.build.output.repository`
+    ///   (its registry, like an image's), and the builder image override
+    ///   `spec.build.builderImage`, when set. Without a repository the Tenant's own
+    ///   `builds.repositoryPrefix` is used, which the Tenant's administrator chose;
     /// - the volume `spec.volume` with its StorageClass, when set;
     /// - the Service of type `spec.expose.serviceType` (`ClusterIP`, `NodePort`,
     ///   `LoadBalancer`), and with `spec.expose.host` an exposure of type `Ingress` and an
@@ -17,8 +21,16 @@ extension AppDeploymentSpec {
             exposures.append(.init(field: "spec.expose.host", type: "Ingress"))
             ingresses.append(.init(field: "spec.expose", className: expose.ingressClassName, host: host))
         }
+        var images: [WorkloadPolicySubject.Image] = []
+        if !image.isEmpty || source == nil { images.append(.init(field: "spec.image", reference: image)) }
+        if let repository = build?.output.repository {
+            images.append(.init(field: "spec.build.output.repository", reference: repository))
+        }
+        if let builderImage = build?.builderImage {
+            images.append(.init(field: "spec.build.builderImage", reference: builderImage))
+        }
         return WorkloadPolicySubject(
-            images: [.init(field: "spec.image", reference: image)],
+            images: images,
             volumes: volume.map { [.init(field: "spec.volume", storageClassName: $0.storageClassName)] } ?? [],
             exposures: exposures, ingresses: ingresses)
     }

@@ -14,17 +14,18 @@ extension AppDeploymentSpec {
     static let absolutePathPattern = #"^/[^\s]*$"#
 
     /// The structural schema of `spec`: the single source of truth of the CRD's validation.
-    /// What it cannot say (ReadWriteOnce volume vs replicas, minReplicas ≤ maxReplicas,
-    /// reserved env names, the image grammar, unknown enum values under an older schema) is
-    /// ``AppDeploymentValidation``'s.
+    /// What it cannot say (exactly one of image and source, ReadWriteOnce volume vs replicas,
+    /// minReplicas ≤ maxReplicas, reserved env names, the image grammar, the source's URL and
+    /// ref rules, unknown enum values under an older schema) is ``AppDeploymentValidation``'s.
     public static var schema: JSONSchemaProperty {
         .object(
-            "Desired state of an application: an image run as an apps/v1 Deployment, exposed by a Service and optionally an Ingress, with revisions and rollback.",
-            required: ["image"],
+            "Desired state of an application: an image, or a git source built into one, run as an apps/v1 Deployment, exposed by a Service and optionally an Ingress, with revisions and rollback.",
             [
                 "image": .string(
-                    "The image to run: a tag (ghcr.io/acme/web:1.4) or a digest (repo@sha256:<64 hex>). A tag is resolved to a digest once; the pods always run the digest.",
+                    "The image to run: a tag (ghcr.io/acme/web:1.4) or a digest (repo@sha256:<64 hex>). A tag is resolved to a digest once; the pods always run the digest. Exactly one of image and source.",
                     pattern: imagePattern, minLength: 1, maxLength: N.imageLength),
+                "source": sourceSchema,
+                "build": buildSchema,
                 "imagePullSecrets": .array(
                     "Names of docker-registry Secrets in this namespace used to pull the image and resolve its tag.",
                     of: N.objectName("Name of a docker-registry Secret."), default: [], listType: "set",

@@ -13,10 +13,17 @@ import KubeCore
 /// ``AppDeploymentValidation``'s.
 public struct AppDeploymentSpec: Codable, Sendable, Equatable {
     /// The image to run: a tag (`ghcr.io/acme/web:1.4`) or a digest (`repo@sha256:<64 hex>`).
-    /// Required (the schema's `required`; an empty value decodes as `""` and is refused by
-    /// validation). A tag is resolved to a digest once per distinct text (`status.image`);
+    /// `""` (the default, also what an omitted field decodes as, and never encoded) means none:
+    /// exactly one of `image` and ``source`` is set (``AppDeploymentValidation``; the schema
+    /// cannot say it). A tag is resolved to a digest once per distinct text (`status.image`);
     /// the pods always run the digest. At most ``QuartermasterSchemaNodes/imageLength`` (512).
     public var image: String
+    /// A git repository analysed and built into the image the Deployment runs (issue 14);
+    /// `nil` (the default): ``image`` is run. Exactly one of the two is set.
+    public var source: Source?
+    /// How ``source`` is built; only with ``source``. `nil` (the default) builds with every
+    /// default of ``Build`` (see ``effectiveBuild``).
+    public var build: Build?
     /// Names of docker-registry Secrets in the namespace, used to pull the image and to resolve
     /// its tag. Default empty.
     public var imagePullSecrets: [String]
@@ -73,8 +80,11 @@ public struct AppDeploymentSpec: Codable, Sendable, Equatable {
     /// Every enum value in the spec this operator does not know: such a spec is `Stalled`
     /// (`InvalidSpec`), and nothing is built from it.
     public var unrecognizedValues: [String] {
-        unknownValues + expose.unknownValues + (volume?.unknownValues ?? [])
+        unknownValues + expose.unknownValues + (volume?.unknownValues ?? []) + (build?.unknownValues ?? [])
     }
+
+    /// ``build``, or every default of ``Build`` when it is omitted: what a source is built with.
+    public var effectiveBuild: Build { build ?? Build() }
 
     /// Default ``port``: 8080.
     public static let defaultPort = 8080
@@ -104,7 +114,7 @@ public struct AppDeploymentSpec: Codable, Sendable, Equatable {
     public typealias ResourceRequirements = IPFSClusterSpec.ResourceRequirements
 
     public init(
-        image: String = "", imagePullSecrets: [String] = [], port: Int = defaultPort, command: [String]? = nil,
+        image: String = "", source: Source? = nil, build: Build? = nil, imagePullSecrets: [String] = [], port: Int = defaultPort, command: [String]? = nil,
         args: [String]? = nil, env: [EnvVar] = [], envFrom: [EnvFromSource] = [],
         resources: ResourceRequirements = defaultResources, replicas: Int = defaultReplicas,
         autoscaling: Autoscaling? = nil, healthCheck: HealthCheck? = nil, expose: Expose = Expose(),
@@ -113,6 +123,8 @@ public struct AppDeploymentSpec: Codable, Sendable, Equatable {
         progressDeadlineSeconds: Int = defaultProgressDeadlineSeconds, rollbackTo: RollbackTarget? = nil
     ) {
         self.image = image
+        self.source = source
+        self.build = build
         self.imagePullSecrets = imagePullSecrets
         self.port = port
         self.command = command
@@ -134,7 +146,7 @@ public struct AppDeploymentSpec: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case image, imagePullSecrets, port, command, args, env, envFrom, resources, replicas, autoscaling
+        case image, source, build, imagePullSecrets, port, command, args, env, envFrom, resources, replicas, autoscaling
         case healthCheck, expose, database, volume, ipfs, suspended, revisionHistoryLimit, progressDeadlineSeconds
         case rollbackTo
     }
@@ -142,6 +154,8 @@ public struct AppDeploymentSpec: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         image = try c.decodeIfPresent(String.self, forKey: .image) ?? ""
+        source = try c.decodeIfPresent(Source.self, forKey: .source)
+        build = try c.decodeIfPresent(Build.self, forKey: .build)
         imagePullSecrets = try c.decodeIfPresent([String].self, forKey: .imagePullSecrets) ?? []
         port = try c.decodeIfPresent(Int.self, forKey: .port) ?? Self.defaultPort
         command = try c.decodeIfPresent([String].self, forKey: .command)
@@ -162,6 +176,33 @@ public struct AppDeploymentSpec: Codable, Sendable, Equatable {
         progressDeadlineSeconds =
             try c.decodeIfPresent(Int.self, forKey: .progressDeadlineSeconds) ?? Self.defaultProgressDeadlineSeconds
         rollbackTo = try c.decodeIfPresent(RollbackTarget.self, forKey: .rollbackTo)
+    }
+
+    /// Every field as decoded, except an empty ``image`` (none: a source deploy), which is
+    /// omitted so that the schema's `minLength` never sees it; ``unknownValues`` never.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if !image.isEmpty { try c.encode(image, forKey: .image) }
+        try c.encodeIfPresent(source, forKey: .source)
+        try c.encodeIfPresent(build, forKey: .build)
+        try c.encode(imagePullSecrets, forKey: .imagePullSecrets)
+        try c.encode(port, forKey: .port)
+        try c.encodeIfPresent(command, forKey: .command)
+        try c.encodeIfPresent(args, forKey: .args)
+        try c.encode(env, forKey: .env)
+        try c.encode(envFrom, forKey: .envFrom)
+        try c.encode(resources, forKey: .resources)
+        try c.encode(replicas, forKey: .replicas)
+        try c.encodeIfPresent(autoscaling, forKey: .autoscaling)
+        try c.encodeIfPresent(healthCheck, forKey: .healthCheck)
+        try c.encode(expose, forKey: .expose)
+        try c.encodeIfPresent(database, forKey: .database)
+        try c.encodeIfPresent(volume, forKey: .volume)
+        try c.encodeIfPresent(ipfs, forKey: .ipfs)
+        try c.encode(suspended, forKey: .suspended)
+        try c.encode(revisionHistoryLimit, forKey: .revisionHistoryLimit)
+        try c.encode(progressDeadlineSeconds, forKey: .progressDeadlineSeconds)
+        try c.encodeIfPresent(rollbackTo, forKey: .rollbackTo)
     }
 
     /// `spec.autoscaling`: an autoscaling/v2 HorizontalPodAutoscaler on average CPU use.

@@ -1,5 +1,6 @@
 import KubeCore
 import KubeRuntime
+import SourceBuild
 
 /// `status` of a `Deployment` (``AppDeployment``), written by the operator. JSON names are the
 /// contract's (`/work/notes/deployment.md`, "Status"). No secret is ever written here (the
@@ -83,11 +84,14 @@ public struct AppDeploymentStatus: ConditionedStatus {
         public var reason: String?
         /// Human-readable details; may be empty.
         public var message: String?
+        /// The source commit (40 hex) the image was built from; `nil` for image deploys.
+        public var commit: String?
 
         public init(
             revision: Int, image: String, digest: String, templateHash: String, deployedAt: String? = nil,
-            outcome: Outcome, reason: String? = nil, message: String? = nil
+            outcome: Outcome, reason: String? = nil, message: String? = nil, commit: String? = nil
         ) {
+            self.commit = commit
             self.revision = revision
             self.image = image
             self.digest = digest
@@ -115,10 +119,15 @@ public struct AppDeploymentStatus: ConditionedStatus {
         public static let databaseReady = "DatabaseReady"
         /// With `spec.ipfs`.
         public static let ipfsBound = "IPFSBound"
+        /// With `spec.source`: `True` `Succeeded` once the image is built, `False` with the
+        /// build's reason (``BuildStatus/Reason``); absent for image deploys.
+        public static let built = "Built"
     }
 
     public var observedGeneration: Int64?
     public var phase: Phase?
+    /// 0...100, from the phase (``AppDeploymentProgress``): a coarse figure for progress bars.
+    public var progress: Int?
     /// The revision being served.
     public var revision: Int?
     /// Where the app is reached: the Ingress (`https://` with TLS), a LoadBalancer Service
@@ -134,13 +143,24 @@ public struct AppDeploymentStatus: ConditionedStatus {
     public var database: Database?
     /// Revisions, oldest first, newest last; at most `spec.revisionHistoryLimit`.
     public var history: [HistoryEntry]?
+    /// With `spec.source`: the ref and the commit it resolved to.
+    public var source: SourceStatus?
+    /// With `spec.source`: what the analysis of ``source``'s commit found.
+    public var analysis: SourceAnalysis?
+    /// With `spec.source`: the latest build.
+    public var build: BuildStatus?
     public var conditions: [Condition]?
 
     public init(
         observedGeneration: Int64? = nil, phase: Phase? = nil, revision: Int? = nil, url: String? = nil,
         ip: String? = nil, image: Image? = nil, replicas: Int? = nil, availableReplicas: Int? = nil,
-        database: Database? = nil, history: [HistoryEntry]? = nil, conditions: [Condition]? = nil
+        database: Database? = nil, history: [HistoryEntry]? = nil, conditions: [Condition]? = nil,
+        progress: Int? = nil, source: SourceStatus? = nil, analysis: SourceAnalysis? = nil, build: BuildStatus? = nil
     ) {
+        self.progress = progress
+        self.source = source
+        self.analysis = analysis
+        self.build = build
         self.observedGeneration = observedGeneration
         self.phase = phase
         self.revision = revision
@@ -163,6 +183,7 @@ public struct AppDeploymentStatus: ConditionedStatus {
                 "phase": .string(
                     "Summary: Queued, Analyzing, Building, Provisioning, Deploying, Healthy, Exposed, Failed or RollingBack.",
                     enum: Phase.allCases.map(\.rawValue)),
+                "progress": .integer("0 to 100, from the phase.", minimum: 0, maximum: 100),
                 "revision": .integer("The revision being served (see history).", minimum: 1),
                 "url": .string("Where the application is reached."),
                 "ip": .string("Load-balancer IP address of the Ingress or Service, when it has one."),
@@ -197,9 +218,15 @@ public struct AppDeploymentStatus: ConditionedStatus {
                                 enum: HistoryEntry.Outcome.allCases.map(\.rawValue)),
                             "reason": .string("Reason of the outcome."),
                             "message": .string("Details of the outcome."),
+                            "commit": .string(
+                                "The source commit the image was built from (source deploys).",
+                                pattern: AppDeploymentSpec.commitPattern, maxLength: 40),
                         ])),
+                "source": SourceStatus.schema,
+                "analysis": analysisSchema,
+                "build": BuildStatus.schema,
                 "conditions": QuartermasterSchemaNodes.conditions(
-                    "Latest observations: Ready, Reconciling, Stalled, RolledBack, Autoscaling, DisruptionBudget, DatabaseReady, IPFSBound.",
+                    "Latest observations: Ready, Reconciling, Stalled, RolledBack, Autoscaling, DisruptionBudget, DatabaseReady, IPFSBound, Built.",
                     required: ["type", "status", "lastTransitionTime", "reason", "message"]),
             ])
     }

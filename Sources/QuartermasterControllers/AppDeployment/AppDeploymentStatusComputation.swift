@@ -32,7 +32,7 @@ import KubeRuntime
 /// policy/v1 — absent otherwise; `DatabaseReady` with `spec.database` (True `Ready` / False
 /// `Provisioning`); `IPFSBound` with `spec.ipfs` (True `Bound` / False `NotFound`, `NotReady`).
 ///
-/// Fields: `revision`, `history` from the plan (kept without one); `image` is `spec.image`
+/// Fields: `progress` from the phase (``AppDeploymentProgress``); `revision`, `history` from the plan (kept without one); `image` is `spec.image`
 /// with its digest (`nil` while resolving); `replicas`/`availableReplicas` from the observed
 /// Deployment; `database` names the Resource and its Secret; `url`/`ip` whenever known.
 public enum AppDeploymentStatusComputation {
@@ -140,6 +140,7 @@ public enum AppDeploymentStatusComputation {
             reconciling = (.true, "Queued", "waiting for the first revision")
         }
         status.phase = phase
+        status.progress = AppDeploymentProgress.percent(for: phase, previous: previous?.progress)
 
         var conditions = status.conditions ?? []
         func set(_ type: String, _ value: (Condition.Status, String, String)) {

@@ -6,9 +6,16 @@ import KubeCore
 /// Tenant policy (`PolicyViolation`, ``TenantEnforcement``). The admission webhook
 /// (``AppDeployment/admission``) refuses the same; the reconciler reports them as `Stalled`.
 ///
-/// `InvalidSpec` rules (``violations(of:)``):
+/// `InvalidSpec` rules (``violations(of:allowFileSources:)``):
+/// - exactly one of `image` and `source`; `build` only with `source`;
 /// - `image` is a reference that parses (``AppDeploymentImage``, ``ImageReference``); a digest
 ///   is `sha256:` and 64 hex digits;
+/// - `source` (``AppDeploymentSourceValidation``): a URL `https://`, `ssh://` or scp-like
+///   `user@host:path` (`file://` only with `allowFileSources`, the operator's
+///   `--allow-file-sources`), no password in its user information; at most one of `branch`,
+///   `tag`, `commit`; `follow` only with a branch or no ref; `subPath` and
+///   `build.dockerfilePath` relative without `..`; `build`'s bounds, output repository and
+///   overrides;
 /// - `port` 1...65535, `replicas` 0...``AppDeploymentSpec/maxReplicas``,
 ///   `revisionHistoryLimit` 1...``AppDeploymentSpec/maxRevisionHistoryLimit``,
 ///   `progressDeadlineSeconds` in ``AppDeploymentSpec/progressDeadlineBounds``;
@@ -25,11 +32,13 @@ import KubeCore
 /// - no unknown enum value (``AppDeploymentSpec/unrecognizedValues``).
 public enum AppDeploymentValidation {
     /// Every problem of `deployment`, `InvalidSpec` first; empty when it may be built.
+    ///
+    /// - Parameter allowFileSources: accept `file://` source URLs (``ControllerSettings/allowFileSources``).
     public static func problems(
-        of deployment: AppDeployment, tenant: TenantEnforcement = .unrestricted
+        of deployment: AppDeployment, tenant: TenantEnforcement = .unrestricted, allowFileSources: Bool = false
     ) -> [AppDeploymentProblem] {
         var problems: [AppDeploymentProblem] = []
-        let invalid = violations(of: deployment.spec)
+        let invalid = violations(of: deployment.spec, allowFileSources: allowFileSources)
         if !invalid.isEmpty {
             problems.append(AppDeploymentProblem(reason: .invalidSpec, message: invalid.joined(separator: "; ")))
         }
@@ -55,9 +64,19 @@ public enum AppDeploymentValidation {
     public static let ipfsVariables = ["IPFS_API", "IPFS_API_URL"]
 
     /// The `InvalidSpec` findings, each a sentence naming its field; empty when none.
-    public static func violations(of spec: AppDeploymentSpec) -> [String] {
+    ///
+    /// - Parameter allowFileSources: accept `file://` source URLs (``ControllerSettings/allowFileSources``).
+    public static func violations(of spec: AppDeploymentSpec, allowFileSources: Bool = false) -> [String] {
         var out = spec.unrecognizedValues
-        out += imageViolations(spec)
+        if spec.source != nil {
+            if !spec.image.isEmpty {
+                out.append("spec: image and source are both set; exactly one of them (an image to run, or a repository to build)")
+            }
+            out += AppDeploymentSourceValidation.violations(of: spec, allowFileSources: allowFileSources)
+        } else {
+            out += imageViolations(spec)
+            if spec.build != nil { out.append("spec.build: applies to spec.source, which is not set") }
+        }
         out += boundViolations(spec)
         out += volumeViolations(spec)
         out += envViolations(spec)

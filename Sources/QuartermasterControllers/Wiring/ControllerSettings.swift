@@ -46,10 +46,30 @@ public struct ControllerSettings: Sendable {
     /// ``AppDeploymentImageResolver`` over HTTPS, plain HTTP for ``insecureRegistries``. Tests
     /// inject a table.
     public var imageDigestResolver: (any ImageDigestResolving)?
+    /// Whether a Deployment's `spec.source.git.url` may be a `file://` URL (or a path), which
+    /// only makes sense where the build Jobs can see the operator's files: tests
+    /// (`quartermaster run --allow-file-sources`). Default `false`: validation and the webhook
+    /// refuse it.
+    public var allowFileSources = false
+    /// The image of the source Jobs' (analyse, poll, checkout) main container: it must have
+    /// `git`. Default ``defaultGitImage``; `quartermaster run --git-image`.
+    public var gitImage = defaultGitImage
+    /// The kaniko executor image of `builder: Kaniko` builds. Default ``defaultKanikoImage``;
+    /// `quartermaster run --kaniko-image`.
+    public var kanikoImage = defaultKanikoImage
+    /// The BuildKit (rootless) image of `builder: BuildKit` builds. Default
+    /// ``defaultBuildkitImage``; `quartermaster run --buildkit-image`.
+    public var buildkitImage = defaultBuildkitImage
     /// The wall clock the PostgreSQL controllers read (backup schedules, status times). Default
     /// the system clock; tests inject their own.
     public var now: @Sendable () -> Date = { Date() }
 
+    /// `docker.io/alpine/git:v2.47.2`.
+    public static let defaultGitImage = "docker.io/alpine/git:v2.47.2"
+    /// `gcr.io/kaniko-project/executor:v1.23.2`.
+    public static let defaultKanikoImage = "gcr.io/kaniko-project/executor:v1.23.2"
+    /// `moby/buildkit:v0.16.0-rootless`.
+    public static let defaultBuildkitImage = "moby/buildkit:v0.16.0-rootless"
     /// `ghcr.io/quartermaster-dev/quartermaster:<version>`.
     public static let defaultPostgresOperatorImage = "ghcr.io/quartermaster-dev/quartermaster:\(QuartermasterVersion.current)"
 

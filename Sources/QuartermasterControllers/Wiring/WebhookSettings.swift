@@ -49,7 +49,8 @@ public struct WebhookSettings: Sendable, Hashable {
     ) -> AdmissionWebhook {
         let namespace = settings.operatorNamespace ?? "default"
         let routes = QuartermasterAdmission.routes(
-            kinds: kinds, tenants: TenantLookup.shared(in: cache, settings: settings), operatorNamespace: settings.operatorNamespace)
+            kinds: kinds, tenants: TenantLookup.shared(in: cache, settings: settings), operatorNamespace: settings.operatorNamespace,
+            allowFileSources: settings.allowFileSources)
         let logger = Logger(label: settings.logger.label + ".webhook")
         return AdmissionWebhook(
             server: AdmissionWebhookServer(address: address, routes: routes, logger: logger),
