@@ -95,6 +95,13 @@ public struct AppDeploymentSourcePlan: Sendable {
         return (prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix) + "/" + name
     }
 
+    /// The container port of a source build: `spec.build.port`, else the analysis's port, else
+    /// `spec.port`. The generated Dockerfile (`ENV PORT`, `EXPOSE`) and the pods, probes and
+    /// Service use the same.
+    public static func port(build: Int?, analysis: SourceAnalysis?, spec: Int) -> Int {
+        build ?? analysis?.port ?? spec
+    }
+
     /// The slot of `date` for `interval` seconds: `floor(unix time / interval)`.
     public static func slot(_ date: Date, interval: Int) -> Int64 {
         Int64((date.timeIntervalSince1970 / Double(max(interval, 1))).rounded(.down))
@@ -105,7 +112,7 @@ public struct AppDeploymentSourcePlan: Sendable {
         var inUse: Set<String> = []
         steps(input, into: &plan, inUse: &inUse)
         if plan.problem == nil { plan.delete = expired(input.jobs, keeping: inUse) }
-        return
+        return plan
     }
 
     /// The steps; `inUse` collects the Jobs read or wanted now (never deleted).
@@ -143,14 +150,14 @@ public struct AppDeploymentSourcePlan: Sendable {
         }
 
         // 1. The commit of the spec's source.
-        var source = input.storedSource.flatMap { $0.url == input.url && $0.ref == input.ref.text ? $0 : nil }
+        var source = input.storedSource.flatMap { $0.url == input.url && $0.ref == input.refText ? $0 : nil }
         var analysis = source?.commit == nil ? nil : input.storedAnalysis
         plan.build = source == nil ? nil : input.storedBuild
         if source?.commit == nil {
             let target: String? = if case .commit(let c) = input.ref { c } else { nil }
             let name = input.names.analyze(target)
             inUse.insert(name)
-            let described = "\(input.url) (\(input.ref.text))"
+            let described = "\(input.url) (\(input.refText))"
             switch input.job(name)?.outcome {
             case nil:
                 plan.create.append(.analyze(name: name, targetCommit: target))
@@ -163,11 +170,11 @@ public struct AppDeploymentSourcePlan: Sendable {
                 if let job = input.job(name) { fail(job, commit: target, reason: reason, message: message) }
                 return
             case .reported(let report):
-                source = AppDeploymentSourceStatus(url: input.url, ref: input.ref.text, commit: report.commit, polledAt: stamp)
+                source = AppDeploymentSourceStatus(url: input.url, ref: input.refText, commit: report.commit, polledAt: stamp)
                 analysis = report.analysis
             }
         }
-        guard var current = source, var commit = current.commit else { return plan }
+        guard var current = source, var commit = current.commit else { return }
 
         // 2. Following: the poll of the current slot; a new commit is analysed.
         if let interval = input.followInterval, input.ref.canMove {

@@ -114,6 +114,9 @@ public struct AppDeploymentSourcePlanInput: Sendable {
     /// `spec.source.git.url`.
     public var url: String
     public var ref: Ref
+    /// `status.source.ref` for the spec's ref (compared with the stored one: another ref starts
+    /// over). Default ``Ref/text``.
+    public var refText: String
     /// `spec.source.follow.intervalSeconds` when following (only meaningful for a moving ref).
     public var followInterval: Int?
     /// The output repository (``AppDeploymentSourcePlan/repository(output:prefix:name:)``);
@@ -133,13 +136,14 @@ public struct AppDeploymentSourcePlanInput: Sendable {
     public var now: Date
 
     public init(
-        url: String, ref: Ref, followInterval: Int? = nil, repository: String?, buildNamespace: BuildNamespace,
+        url: String, ref: Ref, refText: String? = nil, followInterval: Int? = nil, repository: String?, buildNamespace: BuildNamespace,
         storedSource: AppDeploymentSourceStatus? = nil, storedAnalysis: SourceAnalysis? = nil,
         storedBuild: AppDeploymentBuildStatus? = nil, serving: Bool = false, jobs: [ObservedJob] = [],
         names: StepNames, now: Date
     ) {
         self.url = url
         self.ref = ref
+        self.refText = refText ?? ref.text
         self.followInterval = followInterval
         self.repository = repository
         self.buildNamespace = buildNamespace
