@@ -126,10 +126,17 @@ struct AppDeploymentSourceIntegrationTests {
         _ client: KubeClient, app: String, namespace: String, buildNamespace: String, step: String, seen: Set<String> = []
     ) async throws -> Job {
         var found: Job?
-        try await eventually("a new \(step) Job of \(app)", timeout: hangGuard) {
-            found = try await jobs(client, app: app, namespace: namespace, buildNamespace: buildNamespace, step: step)
-                .first { !seen.contains($0.metadata.name ?? "") }
-            return found != nil
+        do {
+            try await eventually("a new \(step) Job of \(app)", timeout: hangGuard) {
+                found = try await jobs(client, app: app, namespace: namespace, buildNamespace: buildNamespace, step: step)
+                    .first { !seen.contains($0.metadata.name ?? "") }
+                return found != nil
+            }
+        } catch {
+            // Say what the app reports instead.
+            let current = try await client.getIfExists(AppDeployment.self, name: app, namespace: namespace)
+            let conditions = (current?.status?.conditions ?? []).map { "\($0.type)=\($0.status.rawValue) \($0.reason ?? ""): \($0.message ?? "")" }
+            throw Failure(description: "no new \(step) Job; phase \(current?.status?.phase?.rawValue ?? "none"), \(conditions)")
         }
         return try #require(found)
     }
@@ -167,11 +174,12 @@ struct AppDeploymentSourceIntegrationTests {
         try #require(result.status == 0, "mark-pod-finished.sh: \(result.stderr)")
     }
 
-    /// A Tenant owning `namespace` whose build namespace `buildNamespace` exists (made by hand).
+    /// A Tenant owning `namespace` whose build namespace `buildNamespace` exists (made by hand),
+    /// its policy allowing the output registry.
     static func makeTenant(_ env: EnvTest, _ client: KubeClient, namespace: String, buildNamespace: String) async throws {
         try await env.kubectlChecked(["create", "namespace", buildNamespace])
         let tenantName = "t-\(namespace)"
-        var tenant = try await client.create(Tenant(metadata: ObjectMeta(name: tenantName), spec: TenantSpec(namespace: namespace)))
+        var tenant = try await client.create(Tenant(metadata: ObjectMeta(name: tenantName), spec: TenantSpec(namespace: namespace, policy: TenantPolicy(registries: ["registry.example.com"]))))
         tenant.status = TenantStatus(namespace: namespace, buildNamespace: buildNamespace)
         _ = try await client.replaceStatus(tenant)
     }
