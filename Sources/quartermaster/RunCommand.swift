@@ -96,7 +96,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "A registry (host:port as in images) whose tags are resolved over plain HTTP, not HTTPS (repeatable; tests and local registries).")
     var insecureRegistry: [String] = []
 
-    @Flag(help: "Accept file:// URLs (and paths) as a Deployment's spec.source.git.url. For tests only: build Jobs then read the nodes' files.")
+    @Flag(help: "Accept file:// URLs as a Deployment's spec.source.git.url. For tests only: build Jobs then read the nodes' files.")
     var allowFileSources = false
 
     @Option(help: "Image of the source Jobs (analyse, poll, checkout) of Deployments built from a repository; it must have git.")

@@ -66,6 +66,16 @@ struct InstallManifestsTests {
         return names.filter { $0.hasSuffix(".yaml") }.sorted().map { "examples/\($0)" }
     }
 
+    /// `config/samples/<singular>.yaml` of every kind, then any other sample there
+    /// (`deployment-from-source.yaml`), sorted; not the kustomization.
+    static func sampleManifests() -> [String] {
+        let perKind = QuartermasterKinds.all.map { "config/samples/\($0.crd.singular).yaml" }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("config/samples").path)) ?? []
+        let others = names.filter { $0.hasSuffix(".yaml") && $0 != "kustomization.yaml" }.sorted()
+            .map { "config/samples/\($0)" }.filter { !perKind.contains($0) }
+        return perKind + others
+    }
+
     static func acceptedByInstalledCRDs(_ paths: [String], kinds: Set<String>) throws -> [String] {
         try paths.filter { path in
             let text = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
@@ -171,7 +181,8 @@ struct InstallManifestsTests {
         // Samples and examples are accepted by the installed CRDs.
         let kinds = try await Self.installedKinds(env)
         let documents = try Self.acceptedByInstalledCRDs(
-            QuartermasterKinds.all.map { "config/samples/\($0.crd.singular).yaml" } + Self.exampleManifests(), kinds: kinds)
+            Self.sampleManifests() + Self.exampleManifests(), kinds: kinds)
+        #expect(documents.contains("config/samples/deployment-from-source.yaml"))
         #expect(!documents.isEmpty)
         // The samples and examples name their namespaces (acme, ipfs, shop, orbit); a dry run needs them to exist. They
         // are left in place: other tests may use the same names.

@@ -8,7 +8,7 @@ import SourceBuild
 /// - `source.git.url`: required, at most 512 characters, no whitespace or control character;
 ///   `https://host/...` or `ssh://host/...` (optionally `user@`), or scp-like `user@host:path`;
 ///   `file://...` only when `allowFileSources`; any other scheme (`http://`, `git://`, `ext::`)
-///   refused. No password in the user information (`https://user:token@...`): credentials
+///   refused; a host starting with `-` (an ssh option) refused. No password in the user information (`https://user:token@...`): credentials
 ///   belong in `source.git.secretName`.
 /// - at most one of `branch`, `tag`, `commit`; a commit is 40 lower-case hex digits; a branch
 ///   or tag is a git ref name (no whitespace, none of `~^:?*[\`, no `..`, not starting with `-`).
@@ -86,11 +86,11 @@ public enum AppDeploymentSourceValidation {
                 if userInfo.isEmpty { return ["\(field): \"\(shown)\" has an empty user name"] }
                 host = authority[authority.index(after: at)...]
             }
-            if host.isEmpty || host.hasPrefix(":") { return ["\(field): \"\(shown)\" names no host"] }
+            if host.isEmpty || host.hasPrefix(":") || host.hasPrefix("-") { return ["\(field): \"\(shown)\" names no host"] }
             return []
         }
         if let scp = scpLike(url) {
-            if scp.user.isEmpty || scp.host.isEmpty || scp.path.isEmpty {
+            if scp.user.isEmpty || scp.host.isEmpty || scp.host.hasPrefix("-") || scp.path.isEmpty {
                 return ["\(field): \"\(shown)\" is not user@host:path"]
             }
             return []

@@ -46,7 +46,7 @@ public struct ControllerSettings: Sendable {
     /// ``AppDeploymentImageResolver`` over HTTPS, plain HTTP for ``insecureRegistries``. Tests
     /// inject a table.
     public var imageDigestResolver: (any ImageDigestResolving)?
-    /// Whether a Deployment's `spec.source.git.url` may be a `file://` URL (or a path), which
+    /// Whether a Deployment's `spec.source.git.url` may be a `file://` URL, which
     /// only makes sense where the build Jobs can see the operator's files: tests
     /// (`quartermaster run --allow-file-sources`). Default `false`: validation and the webhook
     /// refuse it.
