@@ -14,14 +14,14 @@ public struct AppDeploymentBuildInput: Sendable, Hashable {
         /// 40 lower-case hex digits.
         case commit(String)
 
-        /// `branch main`, `tag v1.2.0`, `commit 3f2c1a9b0c1d` (12 digits) or `HEAD`: what
-        /// `status.source.ref` shows.
+        /// `branch main`, `tag v1.2.0`, `commit <40 hex>` or `HEAD`: what `status.source.ref`
+        /// shows.
         public var statusText: String {
             switch self {
             case .head: "HEAD"
             case .branch(let b): "branch \(b)"
             case .tag(let t): "tag \(t)"
-            case .commit(let c): "commit \(c.prefix(12))"
+            case .commit(let c): "commit \(c)"
             }
         }
 
@@ -44,19 +44,8 @@ public struct AppDeploymentBuildInput: Sendable, Hashable {
         }
     }
 
-    /// The image builder of the build Job.
-    public enum Builder: String, Sendable, Hashable, CaseIterable {
-        case kaniko = "Kaniko"
-        case buildKit = "BuildKit"
-
-        /// The builder's image when `builderImage` is unset.
-        public var defaultImage: String {
-            switch self {
-            case .kaniko: AppDeploymentBuildInput.defaultKanikoImage
-            case .buildKit: AppDeploymentBuildInput.defaultBuildKitImage
-            }
-        }
-    }
+    /// The image builder of the build Job: `spec.build.builder`'s type.
+    public typealias Builder = AppDeploymentSpec.Build.Builder
 
     /// Which Dockerfile the build Job builds.
     public enum Dockerfile: Sendable, Hashable {
@@ -102,17 +91,15 @@ public struct AppDeploymentBuildInput: Sendable, Hashable {
     /// Adds `--allow-file-url` to every `analyze` (the operator's `--allow-file-sources`, tests).
     public var allowFileURLs: Bool
 
-    /// `docker.io/alpine/git:v2.47.2`.
-    public static let defaultGitImage = "docker.io/alpine/git:v2.47.2"
-    /// `gcr.io/kaniko-project/executor:v1.23.2`.
-    public static let defaultKanikoImage = "gcr.io/kaniko-project/executor:v1.23.2"
-    /// `moby/buildkit:v0.16.0-rootless`.
-    public static let defaultBuildKitImage = "moby/buildkit:v0.16.0-rootless"
-    /// 1800 seconds.
-    public static let defaultTimeoutSeconds = 1800
-    /// Requests cpu 500m, memory 1Gi; limits cpu 2, memory 4Gi.
-    public static let defaultResources = ResourceRequirements(
-        limits: ["cpu": "2", "memory": "4Gi"], requests: ["cpu": "500m", "memory": "1Gi"])
+    /// ``ControllerSettings/defaultGitImage``.
+    public static let defaultGitImage = ControllerSettings.defaultGitImage
+    /// ``AppDeploymentSpec/Build/defaultTimeoutSeconds`` (1800).
+    public static let defaultTimeoutSeconds = AppDeploymentSpec.Build.defaultTimeoutSeconds
+    /// ``AppDeploymentSpec/Build/defaultResources``: requests cpu 500m, memory 1Gi; limits cpu
+    /// 2, memory 4Gi.
+    public static var defaultResources: ResourceRequirements {
+        (try? AppDeploymentSpec.Build.defaultResources.parsed()) ?? ResourceRequirements()
+    }
 
     public init(
         app: String, namespace: String, buildNamespace: String, repositoryURL: String, reference: Reference = .head,
@@ -152,6 +139,9 @@ public struct AppDeploymentBuildInput: Sendable, Hashable {
 
     /// `<outputRepository>:<commit>`: what the build Job pushes.
     public func image(commit: String) -> String { "\(outputRepository):\(commit)" }
+
+    /// `<outputRepository>@<digest>`: what the pods run once the build reported `digest`.
+    public func pinnedImage(digest: String) -> String { "\(outputRepository)@\(digest)" }
 
     /// The names of this app's build objects.
     public var names: AppDeploymentBuildNames { AppDeploymentBuildNames(app: app) }

@@ -33,6 +33,11 @@ public enum AppDeploymentBuildLabels {
         return labels
     }
 
+    /// The step of a build Job or pod, from its ``buildStep`` label; `nil` when absent or unknown.
+    public static func step(of labels: [String: String]?) -> Step? {
+        labels?[buildStep].flatMap(Step.init(rawValue:))
+    }
+
     /// Selects every build object of `app` in `namespace` (for caches and cleanup).
     public static func selector(app: String, namespace: String) -> [String: String] {
         labels(app: app, namespace: namespace)

@@ -24,7 +24,7 @@ import Testing
             let name = BoundedName.make(row.base, suffix: row.suffix)
             #expect(name.count <= 63, "\(name)")
             #expect(name.hasSuffix("-" + row.suffix), "\(name)")
-            #expect(!name.contains("--"), "\(name)")
+            #expect(name.first != "-", "\(name)")
             if let expected = row.expected { #expect(name == expected) }
         }
         // Two long bases sharing their first characters stay apart.
@@ -32,6 +32,9 @@ import Testing
         let b = BoundedName.make(long + "-two", suffix: "analyze-0123abcd")
         #expect(a != b && a.count == 63 && b.count == 63)
         #expect(BoundedName.make(long, suffix: "git") == long + "-git")
+        // The tenant build namespace's rule: the first 50 characters, 6 hex of SHA-256, "-build".
+        let namespace = String(repeating: "n", count: 60)
+        #expect(BoundedName.make(namespace, suffix: "build") == String(repeating: "n", count: 50) + "-fb886b-build")
     }
 
     @Test func namesHaveTheContractsShape() {
@@ -94,5 +97,24 @@ import Testing
             #expect(name.wholeMatch(of: /[a-z0-9]([-a-z0-9]*[a-z0-9])?/) != nil, "\(name)")
         }
         #expect(input.buildJobName(commit: S.commitA, dockerfile: .repository(path: "Dockerfile")).contains("-build-3f2c1a9b0c1d-"))
+    }
+
+    @Test func referencesImagesAndStepLabels() {
+        let rows: [(AppDeploymentBuildInput.Reference, String, Bool)] = [
+            (.head, "HEAD", true), (.branch("main"), "branch main", true), (.tag("v1.2.0"), "tag v1.2.0", false),
+            (.commit(S.commitA), "commit \(S.commitA)", false),
+        ]
+        for (reference, text, moving) in rows {
+            #expect(reference.statusText == text)
+            #expect(reference.isMoving == moving)
+        }
+        let input = S.input()
+        #expect(input.image(commit: S.commitA) == "registry.example.com/acme/web:\(S.commitA)")
+        #expect(input.pinnedImage(digest: S.digest) == "registry.example.com/acme/web@\(S.digest)")
+        #expect(AppDeploymentImage(input.pinnedImage(digest: S.digest))?.digest == S.digest)
+        let job = AppDeploymentBuildObjects.pollJob(input, now: Date(timeIntervalSince1970: 0), intervalSeconds: 60)
+        #expect(AppDeploymentBuildLabels.step(of: job.metadata.labels) == .poll)
+        #expect(AppDeploymentBuildLabels.step(of: ["quartermaster.dev/build-step": "deploy"]) == nil)
+        #expect(AppDeploymentBuildLabels.step(of: nil) == nil)
     }
 }

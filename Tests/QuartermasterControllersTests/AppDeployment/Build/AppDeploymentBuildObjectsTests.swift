@@ -95,7 +95,7 @@ import Testing
             let analyze = try container(O.analyzeJob(input, commit: row.commit), "analyze")
             #expect(analyze.command == ["/tools/quartermaster"])
             #expect(analyze.args == row.args)
-            #expect(analyze.image == AppDeploymentBuildInput.defaultGitImage)
+            #expect(analyze.image == "docker.io/alpine/git:v2.47.2")
             #expect(analyze.env == [EnvVar(name: "HOME", value: "/workspace/home")])
             let job = O.analyzeJob(input, commit: row.commit)
             #expect(job.metadata.annotations?[AppDeploymentBuildLabels.commitAnnotation] == row.commit)
@@ -165,7 +165,8 @@ import Testing
                 "--context=\(row.context)", "--dockerfile=\(row.dockerfileArg)",
                 "--destination=registry.example.com/acme/web:\(S.commitA)", "--digest-file=/dev/termination-log", "--cache=false",
             ])
-            #expect(builder.resources == AppDeploymentBuildInput.defaultResources)
+            #expect(builder.resources == ResourceRequirements(
+                limits: ["cpu": "2", "memory": "4Gi"], requests: ["cpu": "500m", "memory": "1Gi"]))
             let generated = if case .generated = row.dockerfile { true } else { false }
             #expect((mount(builder, "/build") != nil) == generated)
             #expect(try podSpec(job).volumes?.first { $0.name == "dockerfile" }?.configMap?.name == (generated ? job.metadata.name : nil))
