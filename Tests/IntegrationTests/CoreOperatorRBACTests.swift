@@ -128,6 +128,14 @@ struct CoreOperatorRBACTests {
             "-n", "rbac-tenant", "get", "rolebindings", "-l", TenantLabels.tenant,
             "-o", "jsonpath={.items[*].roleRef.name}",
         ])
+        // The tenant's build namespace, with its objects, written by the operator user too.
+        _ = await waitFor(
+            env, "the tenant's build namespace named in its status", ["tenant", "rbac-tenant"],
+            jsonpath: "{.status.buildNamespace}", expected: "rbac-tenant-build")
+        let buildBindingRole = try await env.kubectlChecked([
+            "-n", "rbac-tenant-build", "get", "rolebinding", TenantBuildNamespace.objectName,
+            "-o", "jsonpath={.roleRef.name}",
+        ])
         // A suspended tenant: its IPFSCluster scaled to zero by the Resource, the namespace's
         // allow policy deleted by the Tenant controller; then resumed.
         try await env.kubectlChecked(["patch", "tenant", "rbac-tenant", "--type=merge", "-p", #"{"spec":{"suspended":true}}"#])
@@ -176,7 +184,7 @@ struct CoreOperatorRBACTests {
         #expect(!holder.isEmpty)
 
         try checkEveryGrantUsed(
-            env, blockingOwners: blockingOwners, ownerBindingRole: ownerBindingRole,
+            env, blockingOwners: blockingOwners, ownerBindingRole: ownerBindingRole, buildBindingRole: buildBindingRole,
             policyV1Served: try await env.kubectlChecked(["api-versions"]).split(separator: "\n").contains("policy/v1"),
             autoscalingV2Served: try await env.kubectlChecked(["api-versions"]).split(separator: "\n").contains("autoscaling/v2"))
     }
@@ -184,7 +192,7 @@ struct CoreOperatorRBACTests {
     /// Every grant of the generated manager role was used by the run, as the audit log shows
     /// (``ManagerRoleUsage``); the grants no request can show are proven otherwise here.
     private func checkEveryGrantUsed(
-        _ env: EnvTest, blockingOwners: Set<String>, ownerBindingRole: String, policyV1Served: Bool,
+        _ env: EnvTest, blockingOwners: Set<String>, ownerBindingRole: String, buildBindingRole: String, policyV1Served: Bool,
         autoscalingV2Served: Bool
     ) throws {
         let usage = try ManagerRoleUsage(auditLogPath: env.auditLogPath, user: EnvTestUser.operator.userName)
@@ -206,6 +214,20 @@ struct CoreOperatorRBACTests {
         #expect(ownerBindingRole == TenantOwnerRole.name, "the tenant's RoleBinding binds \(ownerBindingRole)")
         #expect(!ownerGrants.subtracting(managerGrants).isEmpty, "the manager role holds all of the tenant-owner role")
         if boundByOperator && ownerBindingRole == TenantOwnerRole.name { exempt.insert(bind) }
+
+        // bind on the build-reader role: the same proof, with the RoleBinding `builds` of the
+        // tenant's build namespace (the reader role grants pods/log, which the manager lacks).
+        let readerGrants = TenantBuildReaderRole.documentedRules.reduce(into: Set<PolicyGrant>()) { $0.formUnion($1.grants) }
+        let buildBound = usage.requests.contains {
+            $0.resource == "rolebindings" && $0.name == TenantBuildNamespace.objectName
+                && ["create", "patch", "update"].contains($0.verb) && (200..<300).contains($0.code)
+        }
+        #expect(buildBound, "the operator user wrote no build-namespace RoleBinding: `bind` on the reader role unproven")
+        #expect(buildBindingRole == TenantBuildReaderRole.name, "the build namespace's RoleBinding binds \(buildBindingRole)")
+        #expect(!readerGrants.subtracting(managerGrants).isEmpty, "the manager role holds all of the build-reader role")
+        if buildBound && buildBindingRole == TenantBuildReaderRole.name {
+            exempt.insert(ManagerRoleUsage.AuthorizationOnly.bindBuildReader)
+        }
 
         // <kind>/finalizers: an object the operator wrote blocks the deletion of each kind.
         for (kind, grant) in ManagerRoleUsage.AuthorizationOnly.finalizers(QuartermasterKinds.all)

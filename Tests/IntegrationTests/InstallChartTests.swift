@@ -104,6 +104,7 @@ import Yams
             ("config/rbac/aggregated_roles.yaml", "ClusterRole", "quartermaster-editor"),
             ("config/rbac/aggregated_roles.yaml", "ClusterRole", "quartermaster-viewer"),
             ("config/rbac/tenant_owner_role.yaml", "ClusterRole", "quartermaster-tenant-owner"),
+            ("config/rbac/tenant_owner_role.yaml", "ClusterRole", "quartermaster-tenant-build-reader"),
             ("config/rbac/webhook_role.yaml", "Role", "quartermaster-webhook-role"),
             ("config/rbac/webhook_role.yaml", "RoleBinding", "quartermaster-webhook-rolebinding"),
             ("config/rbac/webhook_role.yaml", "ClusterRole", "quartermaster-webhook-configuration-role"),

@@ -112,6 +112,7 @@ struct InstallManifestsTests {
         let allowed: [[String]] = [
             ["create", "namespaces"],
             ["bind", "clusterroles/quartermaster-tenant-owner"],
+            ["bind", "clusterroles/quartermaster-tenant-build-reader"],
             ["delete", "persistentvolumeclaims", "-n", acme],
             ["update", "secrets", "-n", acme],
             ["patch", "statefulsets.apps", "-n", acme],
@@ -132,6 +133,8 @@ struct InstallManifestsTests {
             // Nothing the controllers do: the rules CoreOperatorRBACTests found unused are gone.
             ["update", "pods", "-n", acme],
             ["create", "pods", "--subresource=exec", "-n", acme],
+            // The build-reader role is bound, never held: no build logs for the operator.
+            ["get", "pods", "--subresource=log", "-n", acme],
             ["delete", "serviceaccounts", "-n", acme],
             ["update", "ipfsclusters.quartermaster.dev", "--subresource=scale", "-n", acme],
             ["update", "statefulsets.apps", "-n", acme],

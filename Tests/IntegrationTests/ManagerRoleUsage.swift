@@ -83,6 +83,12 @@ struct ManagerRoleUsage {
         static let bindTenantOwner = PolicyGrant(
             group: "rbac.authorization.k8s.io", resource: "clusterroles", name: TenantOwnerRole.name, verb: "bind")
 
+        /// `bind` on the build-reader ClusterRole, proven the same way: the operator user wrote
+        /// the RoleBinding `builds` of a build namespace, whose roleRef is
+        /// `quartermaster-tenant-build-reader`, a role granting `pods/log` the manager lacks.
+        static let bindBuildReader = PolicyGrant(
+            group: "rbac.authorization.k8s.io", resource: "clusterroles", name: TenantBuildReaderRole.name, verb: "bind")
+
         /// `update` on `<kind>/finalizers`: the OwnerReferencesPermissionEnforcement admission
         /// plugin (off in EnvTest, on in hardened clusters such as OpenShift) checks it when an
         /// object is written with an ownerReference to a `<kind>` that has

@@ -14,7 +14,7 @@ public enum TenantController {
     /// reads only its own quota, by name, judged by its controller reference) and the
     /// LimitRanges, NetworkPolicies and RoleBindings labelled
     /// `app.kubernetes.io/managed-by=quartermaster`; watches the Namespaces labelled
-    /// `quartermaster.dev/tenant` (every namespace a Tenant creates carries it; shared with
+    /// `quartermaster.dev/tenant` (every namespace a Tenant creates, its build namespace included, carries it; shared with
     /// the Resource controller; mapped to their tenant by that label, as the namespace carries
     /// no owner reference), every Resource and every PersistentVolumeClaim (each mapped to the
     /// tenant whose namespace holds it, so `status.resources` and

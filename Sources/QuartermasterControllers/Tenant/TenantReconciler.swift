@@ -22,6 +22,14 @@ import Logging
 ///   it are read from the API server; the namespace is deleted only when it carries this
 ///   Tenant's marker, with a precondition on its UID, and either holds none of them or
 ///   `spec.deletionPolicy` is `DeleteData`.
+/// - **The build namespace** (``TenantBuildNamespace``; `spec.builds.enabled`, default
+///   `true`): created and adopted by the same rules as the namespace, with the marker and the
+///   label `quartermaster.dev/build-namespace=true`
+///   (``applyBuildNamespace(_:desired:observation:)``); one that is not this Tenant's is
+///   `Stalled`, reason `BuildNamespaceConflict`, and left alone. Builds disabled: nothing is
+///   created and an existing build namespace is left alone. It carries a controller owner
+///   reference to the Tenant (it holds no data), so the garbage collector deletes it once the
+///   Tenant is gone; the deletion flow neither deletes it nor waits for it.
 ///
 /// The quota cache holds every ResourceQuota (shared with the Resource controller): only the
 /// one named `TenantDesiredState.quotaName` is read, and it is written to and reported only
@@ -29,8 +37,9 @@ import Logging
 /// other quotas of the namespace (its users') are never looked at.
 ///
 /// Writes: the finalizer `Tenant.finalizer` (``Finalizers``: guarded by the resource version);
-/// desired objects inside the namespace and the build namespace through `DesiredStateApplier` (server-side apply only
-/// when the cache shows a difference); operator NetworkPolicies no longer desired are deleted;
+/// desired objects inside the namespace and the build namespace through `DesiredStateApplier`
+/// (server-side apply only when the cache shows a difference); operator NetworkPolicies no
+/// longer desired are deleted;
 /// the status through `/status` only when it differs (``StatusWriter``). A converged reconcile
 /// sends no request.
 ///
@@ -39,7 +48,8 @@ import Logging
 /// every Resource in it, before the finalizer could refuse.
 ///
 /// Events (never with secrets): `NamespaceCreated`, `BuildNamespaceCreated`, `Ready`,
-/// `InvalidSpec`, `NamespaceConflict`, `BuildNamespaceConflict`, `DeletionBlocked` (naming what the namespace still holds),
+/// `InvalidSpec`, `NamespaceConflict`, `BuildNamespaceConflict`, `DeletionBlocked` (naming what
+/// the namespace still holds),
 /// `NamespaceDeleted` (a warning naming the data when `spec.deletionPolicy: DeleteData` deletes
 /// it).
 public struct TenantReconciler: Reconciler {
