@@ -4,7 +4,7 @@ import Foundation
 /// for the same input (the build Job's name hashes it).
 ///
 /// Every generated Dockerfile: is multi-stage (dependencies and build in one stage, only what
-/// runs copied into the last); pins its base images (``BaseImages``); runs as a numeric non-root
+/// runs copied into the last, never the checkout's `.git`); pins its base images (``BaseImages``); runs as a numeric non-root
 /// `USER` (node 1000, python 10001, Go 65532, nginx 101), so `runAsNonRoot` holds; sets
 /// `ENV PORT=<port>` and `EXPOSE <port>`; runs commands in exec form (JSON arrays, so no text
 /// from the repository or an override can add an instruction) — `["sh","-c", …]` where a shell
@@ -50,7 +50,7 @@ public enum DockerfileRenderer {
     static func node(_ a: SourceAnalysis, port: Int) -> [String] {
         let image = BaseImages.node(BaseImages.safeVersion(a.version, fallback: BaseImages.defaultNodeVersion))
         let corepack = a.packageManager == "pnpm" ? [run("corepack enable")] : []
-        var lines = ["FROM \(image) AS build", "WORKDIR /app"] + corepack + ["COPY . ."]
+        var lines = ["FROM \(image) AS build", "WORKDIR /app"] + corepack + ["COPY . .", run("rm -rf .git")]
         lines += [a.installCommand, a.buildCommand].compactMap { $0.map(run) }
         lines += ["", "FROM \(image)", "WORKDIR /app"] + corepack
         lines += [
@@ -71,6 +71,7 @@ public enum DockerfileRenderer {
             run("python -m venv /opt/venv"),
             "WORKDIR /app",
             "COPY . .",
+            run("rm -rf .git"),
         ]
         lines += [a.installCommand, a.buildCommand].compactMap { $0.map(run) }
         lines += [

@@ -16,9 +16,13 @@ public struct GitRunner: Sendable {
 
     let environment: [String: String]
     let configuration: [String]
+    let scratch: URL
 
-    /// `allowedProtocols`: git's protocol names (`https`, `ssh`, `file`).
-    public init(credentials: GitCredentials, allowedProtocols: [String], home: URL) {
+    /// `allowedProtocols`: git's protocol names (`https`, `ssh`, `file`). `scratch` holds each
+    /// command's captured output and is git's `TMPDIR` (the Job's root filesystem may be
+    /// read-only); default: the process's temporary directory.
+    public init(credentials: GitCredentials, allowedProtocols: [String], home: URL, scratch: URL? = nil) {
+        self.scratch = scratch ?? FileManager.default.temporaryDirectory
         var environment = ProcessInfo.processInfo.environment.filter { key, _ in
             ["PATH", "LANG", "LC_ALL", "TZ", "SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"]
                 .contains(key)
@@ -31,6 +35,7 @@ public struct GitRunner: Sendable {
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
         environment["GIT_ALLOW_PROTOCOL"] = allowedProtocols.joined(separator: ":")
+        environment["TMPDIR"] = self.scratch.path
         environment.merge(credentials.environment) { _, new in new }
         self.environment = environment
         self.configuration = credentials.configuration
@@ -40,7 +45,7 @@ public struct GitRunner: Sendable {
     /// ``Failure`` on a non-zero exit. `name` is what a failure calls the command (never the URL).
     @discardableResult
     public func run(_ arguments: [String], in directory: URL? = nil, name: String) throws -> String {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("qm-git-\(UUID().uuidString)")
+        let scratch = self.scratch.appendingPathComponent("qm-git-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")

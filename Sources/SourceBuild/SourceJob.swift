@@ -4,8 +4,9 @@ import Foundation
 /// get the commit with git, analyse it, and produce the ``SourceReport`` the Job writes to its
 /// termination message.
 ///
-/// Layout under ``Options/workdir``: `src` (the checkout), `home` (git's `HOME`), `.credentials`
-/// (private copies of keys, deleted before returning).
+/// Layout under ``Options/workdir``: `src` (the checkout), `home` (git's `HOME`), `tmp` (git's
+/// `TMPDIR` and captured output: nothing is written outside the workdir, so a read-only root
+/// filesystem is fine), `.credentials` (private copies of keys, deleted before returning).
 public struct SourceJob: Sendable {
     /// What the Job does.
     public enum Mode: Sendable, Equatable {
@@ -31,11 +32,18 @@ public struct SourceJob: Sendable {
         public var mode: Mode
         /// Admits `file://` URLs and paths (tests only).
         public var allowFileURL: Bool
+        /// The Dockerfile that makes the directory a `dockerfile` project (relative to the sub-path).
+        public var dockerfilePath: String
+        /// False ignores a repository Dockerfile (strategy `Generated`).
+        public var preferDockerfile: Bool
 
         public init(
             repository: String, branch: String? = nil, tag: String? = nil, commit: String? = nil, subPath: String = "",
-            workdir: URL, credentialsDirectory: URL? = nil, mode: Mode = .analyze, allowFileURL: Bool = false
+            workdir: URL, credentialsDirectory: URL? = nil, mode: Mode = .analyze, allowFileURL: Bool = false,
+            dockerfilePath: String = DockerfileDetector.defaultPath, preferDockerfile: Bool = true
         ) {
+            self.dockerfilePath = dockerfilePath
+            self.preferDockerfile = preferDockerfile
             self.repository = repository
             self.branch = branch
             self.tag = tag
@@ -62,7 +70,9 @@ public struct SourceJob: Sendable {
         // A bad sub-path is refused before any network work; its existence is checked after the clone.
         _ = try SourceCheckout.checkedSubPath(options.subPath)
         let home = options.workdir.appendingPathComponent("home")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        // ssh records first-seen host keys (accept-new) in $HOME/.ssh/known_hosts.
+        try FileManager.default.createDirectory(
+            at: home.appendingPathComponent(".ssh"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let credentials = try GitCredentials(
             directory: options.credentialsDirectory, scratch: options.workdir.appendingPathComponent(".credentials"))
         defer { credentials.removeTemporaryFiles() }
@@ -72,7 +82,9 @@ public struct SourceJob: Sendable {
             case .ssh: ["ssh"]
             case .file: ["file"]
             }
-        let git = GitRunner(credentials: credentials, allowedProtocols: protocols, home: home)
+        let scratch = options.workdir.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let git = GitRunner(credentials: credentials, allowedProtocols: protocols, home: home, scratch: scratch)
         let checkout = SourceCheckout(remote: remote, reference: reference, git: git)
         switch options.mode {
         case .resolveOnly:
@@ -84,7 +96,10 @@ public struct SourceJob: Sendable {
         case .analyze:
             let commit = try checkout.checkout(into: checkoutDirectory)
             let directory = try SourceCheckout.directory(options.subPath, in: checkoutDirectory)
-            return SourceReport(commit: commit, analysis: try SourceAnalyzer.analyze(directory: directory))
+            let analysis = try SourceAnalyzer.analyze(
+                directory: directory, dockerfilePath: try SourceCheckout.checkedSubPath(options.dockerfilePath),
+                preferDockerfile: options.preferDockerfile)
+            return SourceReport(commit: commit, analysis: analysis)
         }
     }
 

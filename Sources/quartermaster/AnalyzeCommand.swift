@@ -32,6 +32,10 @@ struct AnalyzeCommand: ParsableCommand {
     var resolveOnly = false
     @Flag(name: .customLong("checkout-only"), help: "Only check out the commit into <workdir>/src, no analysis.")
     var checkoutOnly = false
+    @Option(name: .customLong("dockerfile-path"), help: "The Dockerfile, relative to the sub-path, that is built as it is.")
+    var dockerfilePath: String = "Dockerfile"
+    @Flag(name: .customLong("ignore-dockerfile"), help: "Analyse the code even when a Dockerfile is there (strategy Generated).")
+    var ignoreDockerfile = false
     @Flag(name: .customLong("allow-file-url"), help: "Allow file:// URLs and local paths (tests).")
     var allowFileURL = false
 
@@ -43,7 +47,8 @@ struct AnalyzeCommand: ParsableCommand {
         let options = SourceJob.Options(
             repository: repository, branch: branch, tag: tag, commit: commit, subPath: subPath,
             workdir: URL(fileURLWithPath: workdir), credentialsDirectory: URL(fileURLWithPath: credentialsDir),
-            mode: resolveOnly ? .resolveOnly : checkoutOnly ? .checkoutOnly : .analyze, allowFileURL: allowFileURL)
+            mode: resolveOnly ? .resolveOnly : checkoutOnly ? .checkoutOnly : .analyze, allowFileURL: allowFileURL,
+            dockerfilePath: dockerfilePath, preferDockerfile: !ignoreDockerfile)
         let text: String
         do {
             text = String(decoding: try SourceJob(options).run().encoded(), as: UTF8.self)

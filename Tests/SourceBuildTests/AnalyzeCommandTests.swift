@@ -24,8 +24,12 @@ import Testing
         let workdir = try temporaryWorkdir()
         let log = workdir.appendingPathComponent("termination-log").path
         let credentials = workdir.appendingPathComponent("no-credentials").path
+        // TMPDIR names nothing: the command must write only under its workdir (a Job's root
+        // filesystem may be read-only).
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TMPDIR": "/nonexistent-tmp"]
         let result = try SampleRepository.runCapturing(
-            [binary, "analyze"] + arguments + ["--workdir", workdir.path, "--termination-log", log, "--credentials-dir", credentials])
+            [binary, "analyze"] + arguments + ["--workdir", workdir.path, "--termination-log", log, "--credentials-dir", credentials],
+            environment: environment)
         let written = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return Run(status: result.status, stdout: result.stdout, stderr: result.stderr, terminationLog: written, workdir: workdir)
     }
@@ -132,6 +136,25 @@ import Testing
             #expect(!line.contains("\n") && line.contains(reason), "\(arguments): \(line)")
             #expect(run.terminationLog == line)
             #expect(!line.contains("hunter2") && !line.contains("alice"))
+        }
+    }
+
+    @Test(.enabled(if: built, "build the package first: swift build --build-tests"))
+    func aRepositoryDockerfileWinsUnlessIgnored() throws {
+        var files = Samples.dockerfile
+        files["deploy/web.Dockerfile"] = "FROM nginx:1.27\nEXPOSE 8081\n"
+        let repository = try SampleRepository(files)
+        defer { repository.remove() }
+        let common = ["--repository", repository.url, "--allow-file-url"]
+        for (extra, language, port) in [
+            ([], SourceLanguage.dockerfile, 5000), (["--dockerfile-path", "deploy/web.Dockerfile"], .dockerfile, 8081),
+            (["--ignore-dockerfile"], .python, 8000),
+        ] {
+            let run = try Self.analyze(common + extra)
+            defer { try? FileManager.default.removeItem(at: run.workdir) }
+            #expect(run.status == 0, "\(run.stderr)")
+            let analysis = try #require(try SourceReport.decode(run.stdout).analysis)
+            #expect(analysis.language == language && analysis.port == port, "\(extra)")
         }
     }
 

@@ -39,11 +39,22 @@ import Testing
         let logHandle = try FileHandle(forWritingTo: log)
         defer { try? logHandle.close() }
         let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/bin/sh")
-        server.arguments = ["-c", "exec " + start]
+        // The test process's threads block most signals and a child inherits that mask: a small
+        // python wrapper clears it before exec'ing the command, so SIGTERM stops the server.
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = [
+            "python3", "-c",
+            "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+                + "signal.signal(signal.SIGTERM, signal.SIG_DFL); signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                + "os.execvp('sh', ['sh', '-c', 'exec ' + sys.argv[1]])",
+            start,
+        ]
         server.currentDirectoryURL = job.checkoutDirectory
         var environment = ProcessInfo.processInfo.environment
         environment["PORT"] = String(port)
+        // A sample's `.python-version` must not switch pyenv (where one manages python) away
+        // from the interpreter that has the servers installed.
+        environment["PYENV_VERSION"] = try SampleRepository.run(["python3", "-c", "import platform; print(platform.python_version())"])
         server.environment = environment
         server.standardOutput = logHandle
         server.standardError = logHandle
