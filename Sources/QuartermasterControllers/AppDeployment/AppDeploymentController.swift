@@ -84,9 +84,7 @@ public enum AppDeploymentController {
                 resolver: settings.effectiveImageDigestResolver,
                 clusterDomain: settings.clusterDomain, hostClaimNamespace: settings.hostClaimNamespace,
                 allowFileSources: settings.allowFileSources,
-                sourceSettings: AppDeploymentSourceSettings(
-                    operatorImage: settings.postgresOperatorImage, gitImage: settings.gitImage,
-                    kanikoImage: settings.kanikoImage, buildkitImage: settings.buildkitImage),
+                buildImages: AppDeploymentBuildInput.OperatorImages(settings),
                 now: settings.now))
     }
 

@@ -28,24 +28,16 @@ extension AppDeploymentReconciler {
         return (.ready(buildNamespace), prefix)
     }
 
-    /// What the build objects of `app` are rendered from; `nil` without `spec.source`, a build
-    /// namespace or an output repository.
-    func buildInput(_ app: AppDeployment, buildNamespace: String, repository: String) -> AppDeploymentBuildInput? {
-        guard let source = app.spec.source else { return nil }
-        let git = source.git
-        let build = app.spec.effectiveBuild
-        let reference: AppDeploymentBuildInput.Reference =
-            if let b = git.branch { .branch(b) } else if let t = git.tag { .tag(t) } else if let c = git.commit { .commit(c) } else { .head }
-        return AppDeploymentBuildInput(
-            app: app.metadata.name ?? "", namespace: app.metadata.namespace ?? "", buildNamespace: buildNamespace,
-            repositoryURL: git.url, reference: reference, subPath: git.subPath, gitSecretName: git.secretName,
-            pushSecretName: build.output.pushSecretName, outputRepository: repository,
-            builder: build.builder == .buildKit ? .buildKit : .kaniko,
-            builderImage: build.builderImage.flatMap { $0.isEmpty ? nil : $0 }
-                ?? (build.builder == .buildKit ? sourceSettings.buildkitImage : sourceSettings.kanikoImage),
-            timeoutSeconds: build.timeoutSeconds,
-            resources: (try? build.resources.parsed()) ?? AppDeploymentBuildInput.defaultResources, operatorImage: sourceSettings.operatorImage,
-            gitImage: sourceSettings.gitImage, allowFileURLs: allowFileSources)
+    /// What the build objects of `app` are rendered from (``AppDeploymentBuildInput/from(app:namespace:spec:buildNamespace:outputRepository:images:)``);
+    /// `nil` without `spec.source`. Resources that do not parse are `InvalidSpec`.
+    func buildInput(_ app: AppDeployment, buildNamespace: String, repository: String) throws -> AppDeploymentBuildInput? {
+        do {
+            return try AppDeploymentBuildInput.from(
+                app: app.metadata.name ?? "", namespace: app.metadata.namespace ?? "", spec: app.spec,
+                buildNamespace: buildNamespace, outputRepository: repository, images: buildImages)
+        } catch {
+            throw AppDeploymentProblem(reason: .invalidSpec, message: "spec.build.resources: \(error)")
+        }
     }
 
     /// The Dockerfile of a build of `analysis`: the repository's (strategy `Dockerfile`, or
@@ -115,18 +107,27 @@ extension AppDeploymentReconciler {
         let repository = AppDeploymentSourcePlan.repository(
             output: app.spec.build?.output.repository, prefix: prefix, name: name)
         let buildNamespace: String? = if case .ready(let n) = namespaceState { n } else { nil }
-        let input = buildNamespace.flatMap { ns in repository.flatMap { buildInput(app, buildNamespace: ns, repository: $0) } }
+        var input: AppDeploymentBuildInput?
+        if let buildNamespace, let repository {
+            input = try buildInput(app, buildNamespace: buildNamespace, repository: repository)
+        }
         let interval = source.follow?.intervalSeconds
         let git = source.git
         let ref: AppDeploymentSourcePlanInput.Ref =
-            if let b = git.branch { .branch(b) } else if let t = git.tag { .tag(t) } else if let c = git.commit { .commit(c) } else { .head }
+            switch AppDeploymentBuildInput.reference(git) {
+            case .branch(let b): .branch(b)
+            case .tag(let t): .tag(t)
+            case .commit(let c): .commit(c)
+            case .head: .head
+            }
+        let steps = input
         let names = AppDeploymentSourcePlanInput.StepNames(
-            analyze: { commit in input?.analyzeJobName(commit: commit) ?? "" },
+            analyze: { commit in steps?.analyzeJobName(commit: commit) ?? "" },
             poll: { slot in
-                input?.pollJobName(now: Date(timeIntervalSince1970: Double(slot) * Double(interval ?? 1)), intervalSeconds: interval ?? 1) ?? ""
+                steps?.pollJobName(now: Date(timeIntervalSince1970: Double(slot) * Double(interval ?? 1)), intervalSeconds: interval ?? 1) ?? ""
             },
             build: { commit, analysis in
-                input?.buildJobName(commit: commit, dockerfile: Self.dockerfile(app, analysis: analysis)) ?? ""
+                steps?.buildJobName(commit: commit, dockerfile: Self.dockerfile(app, analysis: analysis)) ?? ""
             })
         let status = app.status
         let servedEntry = status?.revision.flatMap { r in status?.history?.first { $0.revision == r } }

@@ -59,7 +59,7 @@ public struct AppDeploymentReconciler: Reconciler {
     /// Whether `file://` source URLs are accepted (``ControllerSettings/allowFileSources``; tests).
     public let allowFileSources: Bool
     /// The images of the source steps (`spec.source`).
-    public let sourceSettings: AppDeploymentSourceSettings
+    public let buildImages: AppDeploymentBuildInput.OperatorImages
     let now: @Sendable () -> Date
 
     /// - Parameters:
@@ -67,17 +67,20 @@ public struct AppDeploymentReconciler: Reconciler {
     ///   - resolver: default an ``AppDeploymentImageResolver`` (HTTPS only).
     ///   - hostClaimNamespace: where host claims are kept. Default `default`.
     ///   - allowFileSources: accept `file://` source URLs (tests). Default `false`.
-    ///   - sourceSettings: the images of the source steps. Default ``AppDeploymentSourceSettings/init(operatorImage:gitImage:)``.
+    ///   - buildImages: the images of the source steps. Default: the operator's defaults.
     ///   - now: the clock of condition and history times and of the source poll interval
     ///     (`spec.source.follow`). Default the system clock.
     public init(
         client: KubeClient, caches: AppDeploymentCaches, events: EventRecorder? = nil, discovery: APIDiscovery? = nil,
         resolver: any ImageDigestResolving = AppDeploymentImageResolver(), clusterDomain: String = "cluster.local",
         hostClaimNamespace: String = "default", allowFileSources: Bool = false,
-        sourceSettings: AppDeploymentSourceSettings = .init(),
+        buildImages: AppDeploymentBuildInput.OperatorImages? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.sourceSettings = sourceSettings
+        self.buildImages =
+            buildImages
+            ?? AppDeploymentBuildInput.OperatorImages(
+                operatorImage: ControllerSettings.defaultPostgresOperatorImage, allowFileSources: allowFileSources)
         self.allowFileSources = allowFileSources
         self.hostClaims = HostClaims(
             client: client, namespace: hostClaimNamespace, cache: caches.hostClaims,
