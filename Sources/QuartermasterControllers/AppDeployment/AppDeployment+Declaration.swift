@@ -97,7 +97,7 @@ extension AppDeployment {
                 quartermaster.dev/build-step in every namespace, deleted when older than the newest three of their step
                 or with the Deployment (listed by label then).
                 """,
-                PolicyRule(apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch", "create", "delete"])),
+                PolicyRule(apiGroups: ["batch"], resources: ["jobs"], verbs: ["list", "watch", "create", "delete"])),
             DocumentedPolicyRule(
                 "The source Jobs' pods are cached (label quartermaster.dev/build-step) for their termination messages: the analysis report and the image digest.",
                 PolicyRule(apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"])),
