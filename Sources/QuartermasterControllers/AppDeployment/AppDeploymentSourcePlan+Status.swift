@@ -1,5 +1,8 @@
-// Stand-in for the status parts branch `sapi` adds (`status.source`, `status.build`); replaced by
-// its types when it lands.
+// The plan's own view of `status.source` and `status.build`: every field optional, so a step that
+// failed before any commit was known (the first analysis) can be described.
+// ``AppDeploymentStatusComputation`` turns them into ``AppDeploymentStatus/SourceStatus`` and
+// ``AppDeploymentStatus/BuildStatus`` (whose schema requires a commit, image, namespace and job;
+// a build without them leaves `status.build` as it was and the `Built` condition says why).
 
 /// `status.source`: the source being deployed and the commit it resolved to.
 public struct AppDeploymentSourceStatus: Codable, Sendable, Equatable {
