@@ -150,6 +150,7 @@ struct CoreOperatorRBACTests {
             env, "the allow policy back", ["-n", "rbac-tenant", "networkpolicy", TenantNetworkPolicies.allowSameNamespace],
             expected: TenantNetworkPolicies.allowSameNamespace)
 
+        try await driveSourceDeployment(env, namespace: "rbac-tenant", buildNamespace: "rbac-tenant-build")
         try await driveDirectCluster(env)
         blockingOwners.formUnion(try await drivePostgresInstance(env))
         blockingOwners.formUnion(try await driveAppDeployment(env))

@@ -38,9 +38,11 @@ final class IPFSClusterOperatorHarness: RunningOperator {
     ///     `nil`: `default`.
     ///   - imageDigestResolver: how image tags are resolved. Default `nil`: the operator's own
     ///     registry client (tests that name images by digest never reach it).
+    ///   - configure: changes the settings before the controllers are made (flags, clocks).
     static func start(
         env: EnvTest, namespace: String, otherNamespaces: [String] = [], operatorNamespace: String? = nil,
-        imageDigestResolver: (any ImageDigestResolving)? = nil
+        imageDigestResolver: (any ImageDigestResolving)? = nil,
+        configure: (inout ControllerSettings) -> Void = { _ in }
     ) throws -> IPFSClusterOperatorHarness {
         let box = WriteLog()
         let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin), identity: .quartermaster) {
@@ -58,6 +60,7 @@ final class IPFSClusterOperatorHarness: RunningOperator {
             namespaces: [namespace] + otherNamespaces, registry: registry, events: events,
             logger: Logger(label: "it.ipfscluster"), operatorNamespace: operatorNamespace)
         settings.imageDigestResolver = imageDigestResolver
+        configure(&settings)
         for runnable in QuartermasterControllerSet.make(cache: manager.cache, settings: settings) { manager.add(runnable) }
         let task = Task { try await manager.run() }
         return IPFSClusterOperatorHarness(manager: manager, client: client, task: task, sentWrites: box, events: events)

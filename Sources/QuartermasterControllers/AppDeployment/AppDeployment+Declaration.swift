@@ -83,15 +83,34 @@ extension AppDeployment {
             DocumentedPolicyRule(
                 """
                 An imagePullSecret is read (get) when a tag is resolved to a digest, for the registry's
-                credentials; never written, never logged.
+                credentials; the git and push Secrets of a source build are read to copy them into the build
+                namespace (and the copies, to create them once); never logged.
                 """,
                 PolicyRule(apiGroups: [""], resources: ["secrets"], verbs: ["get"])),
             DocumentedPolicyRule(
                 "ResourceQuotas are cached: a Deployment is checked against its namespace's quota before its first objects are created, and one waiting for quota resumes when quota frees up.",
                 PolicyRule(apiGroups: [""], resources: ["resourcequotas"], verbs: ["list", "watch"])),
+            DocumentedPolicyRule(
+                """
+                Source builds (spec.source): the analyse, poll and build Jobs in the tenant's build namespace, created
+                (create-only POST: a Job is never changed, a different one has a different name), cached by the label
+                quartermaster.dev/build-step in every namespace, deleted when older than the newest three of their step
+                or with the Deployment (listed by label then).
+                """,
+                PolicyRule(apiGroups: ["batch"], resources: ["jobs"], verbs: ["list", "watch", "create", "delete"])),
+            DocumentedPolicyRule(
+                "The source Jobs' pods are cached (label quartermaster.dev/build-step) for their termination messages: the analysis report and the image digest.",
+                PolicyRule(apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"])),
+            DocumentedPolicyRule(
+                """
+                In the build namespace: the ConfigMap holding a generated Dockerfile and the copies <name>-git and
+                <name>-push of the Deployment's git and push Secrets, each created once (create-only POST; a copy
+                already there is read with get first) and deleted with its build Job or the Deployment.
+                """,
+                PolicyRule(apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["create", "delete"])),
             ManagerRole.recordEvents,
             DocumentedPolicyRule(
-                "Tenants are cached for the suspension, quota and policy of each Deployment's namespace.",
+                "Tenants are cached for the suspension, quota and policy of each Deployment's namespace, and for the build namespace and repository prefix of source builds.",
                 PolicyRule(apiGroups: [Tenant.resource.group], resources: [Tenant.resource.plural], verbs: ["list", "watch"])),
         ]
     }

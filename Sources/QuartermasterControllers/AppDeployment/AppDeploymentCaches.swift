@@ -31,6 +31,11 @@ public struct AppDeploymentCaches: Sendable {
     /// The host claims (``HostClaim``) in the operator's namespace: a hint (conflicts are
     /// decided from the API server).
     public var hostClaims: Store<Lease>
+    /// The source steps' Jobs, in every namespace, labelled `quartermaster.dev/build-step`
+    /// (``AppDeploymentBuildLabels``): the build namespaces'.
+    public var buildJobs: Store<Job>
+    /// Their pods (same label): the termination messages.
+    public var buildPods: Store<Pod>
 
     public init(
         apps: Store<AppDeployment>, deployments: Store<Deployment> = Store(), services: Store<Service> = Store(),
@@ -38,8 +43,11 @@ public struct AppDeploymentCaches: Sendable {
         horizontalPodAutoscalers: Store<HorizontalPodAutoscaler> = Store(),
         podDisruptionBudgets: Store<PodDisruptionBudget> = Store(), claims: Store<PersistentVolumeClaim> = Store(),
         resources: Store<Resource> = Store(), ipfsClusters: Store<IPFSCluster> = Store(),
-        quotas: Store<ResourceQuota> = Store(), tenants: Store<Tenant>? = nil, hostClaims: Store<Lease> = Store()
+        quotas: Store<ResourceQuota> = Store(), tenants: Store<Tenant>? = nil, hostClaims: Store<Lease> = Store(),
+        buildJobs: Store<Job> = Store(), buildPods: Store<Pod> = Store()
     ) {
+        self.buildJobs = buildJobs
+        self.buildPods = buildPods
         self.apps = apps
         self.deployments = deployments
         self.services = services

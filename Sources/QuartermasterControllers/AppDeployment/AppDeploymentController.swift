@@ -21,6 +21,9 @@ import KubeRuntime
 /// - Tenants (cluster-scoped): a change reconciles the Deployments of its namespace.
 /// - Host claims (Leases in ``ControllerSettings/hostClaimNamespace``): a change reconciles the
 ///   holder and every Deployment asking for the host.
+/// - Jobs and pods labelled `quartermaster.dev/build-step`, in every namespace (the build
+///   namespaces are the tenants'): a change reconciles the Deployment their labels
+///   `quartermaster.dev/deployment` and `quartermaster.dev/deployment-namespace` name.
 public enum AppDeploymentController {
     /// The controller's name (logs, metrics).
     public static let name = "deployment"
@@ -33,7 +36,7 @@ public enum AppDeploymentController {
             options: settings.controllerOptions(for: AppDeployment.self))
         let apps = builder.primary
         let deployments = builder.owns(Deployment.self)
-        let caches = AppDeploymentCaches(
+        var caches = AppDeploymentCaches(
             apps: apps,
             deployments: deployments,
             services: builder.owns(Service.self),
@@ -72,11 +75,24 @@ public enum AppDeploymentController {
                 }
                 return keys
             })
+        let buildSelector = ReflectorOptions(labelSelector: AppDeploymentBuildLabels.buildStep)
+        caches.buildJobs = builder.watches(Job.self, options: buildSelector) { job in buildOwner(job.metadata) }
+        caches.buildPods = builder.watches(Pod.self, options: buildSelector) { pod in buildOwner(pod.metadata) }
         return builder.complete(
             AppDeploymentReconciler(
                 client: client, caches: caches, events: settings.events, discovery: discovery,
                 resolver: settings.effectiveImageDigestResolver,
                 clusterDomain: settings.clusterDomain, hostClaimNamespace: settings.hostClaimNamespace,
-                allowFileSources: settings.allowFileSources, now: settings.now))
+                allowFileSources: settings.allowFileSources,
+                buildImages: AppDeploymentBuildInput.OperatorImages(settings),
+                now: settings.now))
+    }
+
+    /// The Deployment a build object's labels name; none when they do not.
+    static func buildOwner(_ metadata: ObjectMeta) -> [ObjectKey] {
+        guard let name = metadata.labels?[AppDeploymentBuildLabels.deployment],
+            let namespace = metadata.labels?[AppDeploymentBuildLabels.deploymentNamespace]
+        else { return [] }
+        return [ObjectKey(namespace: namespace, name: name)]
     }
 }

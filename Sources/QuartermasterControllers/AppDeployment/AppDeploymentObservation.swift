@@ -10,8 +10,14 @@ public struct AppDeploymentObservation: Sendable {
     /// Why `spec.image` could not be resolved (phase `Queued`, `Reconciling` reason
     /// `ResolvingImage`); `nil` when resolved or not tried.
     public var imageFailure: String?
-    /// The digest `spec.image` resolved to; `nil` until resolved.
+    /// The digest `spec.image` resolved to (or the source build's); `nil` until resolved.
     public var digest: String?
+    /// The image reference deployed: `spec.image`, or `<repository>:<commit>` of a source build.
+    public var imageReference: String?
+    /// The source steps (`spec.source`); `nil` for image deploys or before they were planned.
+    public var source: AppDeploymentSourcePlan?
+    /// The container port deployed when it is not `spec.port` (a source build's).
+    public var port: Int?
     /// Why the quota does not fit the app (phase `Queued`); `nil` when it fits or was not
     /// checked (the apps/v1 Deployment exists).
     public var quotaShortfall: String?
@@ -37,7 +43,8 @@ public struct AppDeploymentObservation: Sendable {
     /// The input of ``AppDeploymentStatusComputation/compute(_:now:)`` for `app`.
     public func statusInput(for app: AppDeployment) -> AppDeploymentStatusInput {
         AppDeploymentStatusInput(
-            deployment: app, problems: problems, digest: digest, resolvingMessage: imageFailure,
+            deployment: app, problems: problems, digest: digest, imageReference: imageReference, source: source,
+            port: port, resolvingMessage: imageFailure,
             quotaWait: quotaShortfall, database: database, ipfs: ipfs, volumeClaimExists: claimExists, plan: plan,
             rollout: deployment.map(AppDeploymentObservedRollout.init(deployment:)),
             exposure: AppDeploymentObservedExposure(ingress: ingress, service: service),

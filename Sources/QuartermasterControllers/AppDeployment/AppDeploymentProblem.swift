@@ -14,6 +14,8 @@ public struct AppDeploymentProblem: Error, Sendable, Hashable, CustomStringConve
         case reservedName = "ReservedName"
         /// Another object holds `expose.host` (``HostClaims``).
         case hostConflict = "HostConflict"
+        /// A source build has no build namespace: no Tenant, builds disabled, or not created yet.
+        case noBuildNamespace = "NoBuildNamespace"
         /// Writes the API server refused (``RefusedWrite``), by class.
         case forbidden = "Forbidden"
         case quotaExceeded = "QuotaExceeded"

@@ -22,15 +22,43 @@ extension AppDeploymentReconciler {
         let uid = app.metadata.uid ?? ""
         guard let owner = app.ownerReference(controller: true, blockOwnerDeletion: true) else { return }
 
-        // 4. The digest.
-        switch try await resolveImage(app, logger: logger) {
-        case .failed(let message):
-            observation.imageFailure = message
-            return
-        case .resolved(let digest):
-            observation.digest = digest
+        // 4. The digest: built from the source (its digest is known), or spec.image resolved.
+        let reference: String
+        var commit: String?
+        var spec = app.spec
+        if app.spec.source != nil {
+            guard let plan = try await reconcileSource(app, logger: logger) else { return }
+            observation.source = plan
+            if let problem = plan.problem { throw problem }
+            // The port the image listens on (the generated Dockerfile's `PORT`).
+            spec.port = AppDeploymentSourcePlan.port(
+                build: app.spec.build?.port, analysis: plan.image != nil ? plan.analysis : app.status?.analysis,
+                spec: app.spec.port)
+            observation.port = spec.port
+            if let built = plan.image {
+                observation.digest = built.digest
+                reference = built.reference
+                commit = built.commit
+            } else if let served = app.status?.revision.flatMap({ r in app.status?.history?.first { $0.revision == r } }) {
+                // The new commit is not built yet: the served revision goes on.
+                observation.digest = served.digest
+                reference = served.image
+                commit = served.commit
+            } else {
+                return
+            }
+        } else {
+            switch try await resolveImage(app, logger: logger) {
+            case .failed(let message):
+                observation.imageFailure = message
+                return
+            case .resolved(let digest):
+                observation.digest = digest
+            }
+            reference = app.spec.image
         }
-        guard let digest = observation.digest, let image = AppDeploymentImage(app.spec.image) else { return }
+        observation.imageReference = reference
+        guard let digest = observation.digest, let image = AppDeploymentImage(reference) else { return }
 
         // The bindings the pods need.
         var ipfs: AppDeploymentContext.IPFSBinding?
@@ -46,7 +74,7 @@ extension AppDeploymentReconciler {
         }
         observation.database = databaseState(app, observed: observed.database)
         var context = AppDeploymentContext(
-            name: name, namespace: namespace, owner: owner, spec: app.spec, image: image.pinned(to: digest),
+            name: name, namespace: namespace, owner: owner, spec: spec, image: image.pinned(to: digest),
             revision: app.status?.revision ?? 1, databaseSecretName: observation.database?.secretName, ipfs: ipfs,
             servedAPIs: observation.servedAPIs, tenant: tenant, currentReplicas: observed.deployment?.spec?.replicas)
 
@@ -80,7 +108,8 @@ extension AppDeploymentReconciler {
 
         // 7. The revision and its objects.
         let templateHash = try AppDeploymentDesiredState.templateHash(context)
-        let plan = rolloutDecision(app, digest: digest, templateHash: templateHash, deployment: observed.deployment)
+        let plan = rolloutDecision(
+            app, image: reference, commit: commit, digest: digest, templateHash: templateHash, deployment: observed.deployment)
         observation.plan = plan
         if plan.problem != nil { return }  // UnknownRevision: nothing changes
         context.image = plan.image

@@ -5,7 +5,8 @@ import KubeRuntime
 import Logging
 
 /// Hosts and deletion: `expose.host` is claimed cluster-wide (``HostClaims``) before the
-/// Ingress is written; the claim is released when the host changes or the Deployment goes.
+/// Ingress is written; the claim is released when the host changes or the Deployment goes. A
+/// source Deployment's objects in the build namespace are deleted when it goes.
 extension AppDeploymentReconciler {
     /// Claims the host `app` asks for. Returns the `HostConflict` message when another object
     /// holds it (and deletes the Ingress this Deployment controls for it); `nil` when held.
@@ -23,21 +24,40 @@ extension AppDeploymentReconciler {
 
     /// Adds ``hostClaimsFinalizer`` when `app` asks for a host (kept until deletion). Returns the
     /// object as it now is, `nil` when the guarded patch lost a race. Throws `notFound` when gone.
+    /// Also adds ``buildCleanupFinalizer`` to a source Deployment (`spec.source`), kept until
+    /// deletion.
     func syncFinalizer(_ app: AppDeployment, logger: Logger) async throws -> AppDeployment? {
-        let has = app.metadata.finalizers?.contains(Self.hostClaimsFinalizer) ?? false
-        guard !has, !app.spec.claimedHosts.isEmpty else { return app }
-        switch try await Finalizers.add(Self.hostClaimsFinalizer, to: app, client: client) {
-        case .updated(let patched):
-            logger.info("added the host claims finalizer")
-            return patched
-        case .stale: return nil
-        case .gone: throw KubeAPIError.notFound("\(app.key) is gone")
+        var current = app
+        for (finalizer, wanted) in [
+            (Self.hostClaimsFinalizer, !app.spec.claimedHosts.isEmpty), (Self.buildCleanupFinalizer, app.spec.source != nil),
+        ] {
+            guard wanted, !(current.metadata.finalizers?.contains(finalizer) ?? false) else { continue }
+            switch try await Finalizers.add(finalizer, to: current, client: client) {
+            case .updated(let patched):
+                logger.info("added a finalizer", metadata: ["finalizer": "\(finalizer)"])
+                current = patched
+            case .stale: return nil
+            case .gone: throw KubeAPIError.notFound("\(app.key) is gone")
+            }
         }
+        return current
     }
 
     /// Being deleted: releases every host claim of `app`, then removes the finalizer (the
     /// garbage collector deletes the children).
     func finalize(_ app: AppDeployment, logger: Logger) async throws -> ReconcileResult {
+        var app = app
+        if app.metadata.finalizers?.contains(Self.buildCleanupFinalizer) == true {
+            // The build objects are in another namespace: no owner reference takes them away.
+            try await deleteBuildObjects(app, logger: logger)
+            switch try await Finalizers.remove(Self.buildCleanupFinalizer, from: app, client: client) {
+            case .updated(let patched):
+                logger.info("deleted the build objects and removed the build cleanup finalizer")
+                app = patched
+            case .stale: return .requeue
+            case .gone: return .done
+            }
+        }
         guard app.metadata.finalizers?.contains(Self.hostClaimsFinalizer) == true else { return .done }
         if let holder = HostClaimHolder(app) { try await hostClaims.releaseAll(for: holder, logger: logger) }
         switch try await Finalizers.remove(Self.hostClaimsFinalizer, from: app, client: client) {

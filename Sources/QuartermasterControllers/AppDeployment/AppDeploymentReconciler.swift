@@ -58,6 +58,8 @@ public struct AppDeploymentReconciler: Reconciler {
     public let hostClaims: HostClaims
     /// Whether `file://` source URLs are accepted (``ControllerSettings/allowFileSources``; tests).
     public let allowFileSources: Bool
+    /// The images of the source steps (`spec.source`).
+    public let buildImages: AppDeploymentBuildInput.OperatorImages
     let now: @Sendable () -> Date
 
     /// - Parameters:
@@ -65,13 +67,20 @@ public struct AppDeploymentReconciler: Reconciler {
     ///   - resolver: default an ``AppDeploymentImageResolver`` (HTTPS only).
     ///   - hostClaimNamespace: where host claims are kept. Default `default`.
     ///   - allowFileSources: accept `file://` source URLs (tests). Default `false`.
-    ///   - now: the clock of condition and history times. Default the system clock.
+    ///   - buildImages: the images of the source steps. Default: the operator's defaults.
+    ///   - now: the clock of condition and history times and of the source poll interval
+    ///     (`spec.source.follow`). Default the system clock.
     public init(
         client: KubeClient, caches: AppDeploymentCaches, events: EventRecorder? = nil, discovery: APIDiscovery? = nil,
         resolver: any ImageDigestResolving = AppDeploymentImageResolver(), clusterDomain: String = "cluster.local",
         hostClaimNamespace: String = "default", allowFileSources: Bool = false,
+        buildImages: AppDeploymentBuildInput.OperatorImages? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.buildImages =
+            buildImages
+            ?? AppDeploymentBuildInput.OperatorImages(
+                operatorImage: ControllerSettings.defaultPostgresOperatorImage, allowFileSources: allowFileSources)
         self.allowFileSources = allowFileSources
         self.hostClaims = HostClaims(
             client: client, namespace: hostClaimNamespace, cache: caches.hostClaims,
@@ -141,7 +150,13 @@ public struct AppDeploymentReconciler: Reconciler {
         // A refused write and a tag not resolved are tried again with the key's backoff.
         if refused || observation.imageFailure != nil, outcome != .gone { return .requeue }
         let discoveryFailed = observed.autoscalingV2Served == nil || observed.policyV1Served == nil
-        return outcome.result(otherwise: discoveryFailed ? .requeueAfter(Self.discoveryRetryDelay) : .done)
+        if discoveryFailed { return outcome.result(otherwise: .requeueAfter(Self.discoveryRetryDelay)) }
+        // Following a branch: reconciled again when the next poll is due.
+        if let next = observation.source?.nextPoll {
+            let wait = max(next.timeIntervalSince(now()), 1)
+            return outcome.result(otherwise: .requeueAfter(.milliseconds(Int64(wait * 1000))))
+        }
+        return outcome.result(otherwise: .done)
     }
 
     /// What the namespace's Tenant imposes (Tenant cache); nothing without a Tenant or a cache.

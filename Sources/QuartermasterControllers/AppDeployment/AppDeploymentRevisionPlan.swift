@@ -77,22 +77,26 @@ public struct AppDeploymentRevisionPlan: Sendable, Equatable {
     /// The reason of the outcome of a revision whose rollout did not finish in time.
     public static let progressDeadlineExceeded = "ProgressDeadlineExceeded"
 
-    /// The plan for `spec` with the resolved `digest` of `spec.image` and the pod template's
+    /// The plan for `spec` with the resolved `digest` of its image and the pod template's
     /// `templateHash`, from the stored `status` (history and served revision) and the observed
-    /// apps/v1 Deployment (`nil` before it exists). `now` stamps new entries.
+    /// apps/v1 Deployment (`nil` before it exists). `now` stamps new entries. `image` is the
+    /// reference a new entry records (default `spec.image`; `<repository>:<commit>` for a
+    /// source build, whose entry also records `commit`).
     public static func plan(
-        spec: AppDeploymentSpec, status: AppDeploymentStatus?, digest: String, templateHash: String,
-        rollout: AppDeploymentObservedRollout?, now: Date
+        spec: AppDeploymentSpec, status: AppDeploymentStatus?, image specImage: String? = nil, commit: String? = nil,
+        digest: String, templateHash: String, rollout: AppDeploymentObservedRollout?, now: Date
     ) -> AppDeploymentRevisionPlan {
         var history = (status?.history ?? []).sorted { $0.revision < $1.revision }
         let stamp = APITimestamp.time(now)
         let lastHealthy = history.last { $0.outcome == .healthy }
 
-        func index(digest: String, image: String) -> Int {
+        func index(digest: String, image: String, commit: String? = nil) -> Int {
             if let i = history.firstIndex(where: { $0.digest == digest && $0.templateHash == templateHash }) { return i }
             let next = (history.map(\.revision).max() ?? 0) + 1
             history.append(
-                .init(revision: next, image: image, digest: digest, templateHash: templateHash, deployedAt: stamp, outcome: .deploying))
+                .init(
+                    revision: next, image: image, digest: digest, templateHash: templateHash, deployedAt: stamp,
+                    outcome: .deploying, commit: commit))
             return history.count - 1
         }
 
@@ -103,13 +107,13 @@ public struct AppDeploymentRevisionPlan: Sendable, Equatable {
             guard let kept = history.first(where: { $0.revision == target }) else {
                 return unchanged(spec: spec, status: status, history: history, target: target)
             }
-            served = index(digest: kept.digest, image: kept.image)
+            served = index(digest: kept.digest, image: kept.image, commit: kept.commit)
         } else {
-            served = index(digest: digest, image: spec.image)
+            served = index(digest: digest, image: specImage ?? spec.image, commit: commit)
             if [.failed, .rolledBack].contains(history[served].outcome), let healthy = lastHealthy,
                 healthy.digest != history[served].digest
             {
-                served = index(digest: healthy.digest, image: healthy.image)
+                served = index(digest: healthy.digest, image: healthy.image, commit: healthy.commit)
                 fallingBack = true
             }
         }
@@ -143,7 +147,7 @@ public struct AppDeploymentRevisionPlan: Sendable, Equatable {
                 history[served].outcome = .rolledBack
                 history[served].reason = progressDeadlineExceeded
                 history[served].message = message
-                served = index(digest: target.digest, image: target.image)
+                served = index(digest: target.digest, image: target.image, commit: target.commit)
                 state = .rollingBack
                 fallingBack = true
                 rolledBack = .set(message: message)

@@ -58,10 +58,15 @@ public enum AppDeploymentStatusComputation {
         status.observedGeneration = generation
 
         let problems = input.problems + (input.plan?.problem.map { [$0] } ?? [])
-        let address = url(for: deployment, exposure: input.exposure)
+        let address = url(for: deployment, exposure: input.exposure, port: input.port)
         status.url = address?.url
         status.ip = address?.ip
-        status.image = AppDeploymentStatus.Image(reference: spec.image, digest: input.digest)
+        if spec.source != nil {
+            status.image = input.imageReference.map { AppDeploymentStatus.Image(reference: $0, digest: input.digest) }
+            applySource(input.source, to: &status)
+        } else {
+            status.image = AppDeploymentStatus.Image(reference: input.imageReference ?? spec.image, digest: input.digest)
+        }
         status.replicas = input.rollout?.replicas
         status.availableReplicas = input.rollout?.availableReplicas
         if spec.database != nil {
@@ -90,6 +95,13 @@ public enum AppDeploymentStatusComputation {
             phase = previous?.phase ?? .queued
             ready = (.false, "Suspended", "suspended: scaled to zero, every object kept")
             reconciling = (.false, "Suspended", "no pod runs while suspended")
+        } else if let sourcePhase = input.source?.phase {
+            phase = sourcePhase
+            let message = input.source?.built?.message ?? sourcePhase.rawValue
+            ready = (.false, input.source?.built?.reason ?? sourcePhase.rawValue, message)
+            reconciling =
+                sourcePhase == .failed
+                ? (.false, "Failed", "a new spec or commit retries") : (.true, sourcePhase.rawValue, message)
         } else if input.digest == nil {
             phase = .queued
             let message = "resolving \(spec.image) to a digest" + (input.resolvingMessage.map { ": \($0)" } ?? "")
@@ -152,6 +164,12 @@ public enum AppDeploymentStatusComputation {
         set(reconcilingCondition, reconciling)
         set(stalledCondition, stalled)
 
+        if spec.source == nil {
+            conditions.remove(type: ConditionType.built)
+        } else if let built = input.source?.built {
+            set(ConditionType.built, (built.status ? .true : .false, built.reason, built.message))
+        }
+
         switch input.plan?.rolledBack ?? .keep {
         case .keep: break
         case .set(let message): set(ConditionType.rolledBack, (.true, AppDeploymentRevisionPlan.progressDeadlineExceeded, message))
@@ -212,8 +230,12 @@ public enum AppDeploymentStatusComputation {
     /// - otherwise (`ClusterIP`, `NodePort`): `http://<name>.<namespace>.svc:<port>` at once.
     ///
     /// `nil` while the address is not known. The path is appended when it is not `/`.
-    public static func url(for deployment: AppDeployment, exposure: AppDeploymentObservedExposure) -> (url: String, ip: String?)? {
+    /// `port`: the container port when it is not `spec.port` (a source build's); default `spec.port`.
+    public static func url(for deployment: AppDeployment, exposure: AppDeploymentObservedExposure, port: Int? = nil)
+        -> (url: String, ip: String?)?
+    {
         let spec = deployment.spec
+        let port = port ?? spec.port
         if let host = spec.expose.host {
             guard !exposure.ingressAddresses.isEmpty else { return nil }
             let scheme = spec.expose.tls != nil ? "https" : "http"
@@ -222,11 +244,11 @@ public enum AppDeploymentStatusComputation {
         }
         if spec.expose.serviceType == .loadBalancer {
             guard let first = exposure.serviceAddresses.first, let where_ = first.ip ?? first.hostname else { return nil }
-            return ("http://\(where_):\(spec.port)", exposure.serviceAddresses.lazy.compactMap(\.ip).first)
+            return ("http://\(where_):\(port)", exposure.serviceAddresses.lazy.compactMap(\.ip).first)
         }
         let name = deployment.metadata.name ?? ""
         let namespace = deployment.metadata.namespace ?? "default"
-        return ("http://\(name).\(namespace).svc:\(spec.port)", nil)
+        return ("http://\(name).\(namespace).svc:\(port)", nil)
     }
 
     /// What `Provisioning` waits for, in words; empty when nothing.
@@ -244,5 +266,27 @@ public enum AppDeploymentStatusComputation {
     static func replicaCounts(_ rollout: AppDeploymentObservedRollout?) -> String {
         guard let rollout else { return "no Deployment yet" }
         return "\(rollout.availableReplicas)/\(rollout.desiredReplicas) replicas available"
+    }
+
+    /// `status.source`, `analysis` and `build` from the source plan (kept as stored without one,
+    /// as when a problem stopped the reconciler). A failed step without a commit (the first
+    /// analysis) leaves `status.build` as it was: the `Built` condition says why.
+    static func applySource(_ plan: AppDeploymentSourcePlan?, to status: inout AppDeploymentStatus) {
+        guard let plan, plan.problem == nil else { return }
+        if let source = plan.source {
+            status.source = AppDeploymentStatus.SourceStatus(
+                url: source.url, ref: source.ref, commit: source.commit, polledAt: source.polledAt)
+            status.analysis = plan.analysis
+        }
+        if let build = plan.build, let commit = build.commit, let image = build.image, let namespace = build.namespace,
+            let job = build.job, let phase = build.phase
+        {
+            status.build = AppDeploymentStatus.BuildStatus(
+                commit: commit, image: image, digest: build.digest, namespace: namespace, job: job,
+                phase: AppDeploymentStatus.BuildStatus.Phase(rawValue: phase.rawValue) ?? .pending,
+                startTime: build.startTime, completionTime: build.completionTime,
+                reason: build.reason.flatMap(AppDeploymentStatus.BuildStatus.Reason.init(rawValue:)),
+                message: build.message.map { String($0.prefix(AppDeploymentStatus.BuildStatus.maxMessageLength)) })
+        }
     }
 }

@@ -44,8 +44,17 @@ public struct AppDeploymentStatusInput: Sendable {
     /// is `Stalled`'s reason. The plan's own problem (`UnknownRevision`) is added by the
     /// computation.
     public var problems: [AppDeploymentProblem]
-    /// The digest `spec.image` resolved to; `nil` while it is not resolved.
+    /// The digest `spec.image` resolved to (or the source build's); `nil` while it is not resolved.
     public var digest: String?
+    /// The image deployed (`status.image.reference`): `spec.image`, or `<repository>:<commit>`
+    /// of a source build. Default `spec.image`.
+    public var imageReference: String?
+    /// The source steps' plan (`spec.source`): `status.source`, `analysis`, `build`, the
+    /// `Built` condition and the phases `Analyzing`, `Building`, `Failed` before anything is served.
+    public var source: AppDeploymentSourcePlan?
+    /// The container port when it is not `spec.port`: a source build's
+    /// (``AppDeploymentSourcePlan/port(build:analysis:spec:)``); for the URL.
+    public var port: Int?
     /// Why the digest is not resolved yet (the registry's status line, never credentials);
     /// used while ``digest`` is `nil`.
     public var resolvingMessage: String?
@@ -67,6 +76,7 @@ public struct AppDeploymentStatusInput: Sendable {
 
     public init(
         deployment: AppDeployment, problems: [AppDeploymentProblem] = [], digest: String? = nil,
+        imageReference: String? = nil, source: AppDeploymentSourcePlan? = nil, port: Int? = nil,
         resolvingMessage: String? = nil, quotaWait: String? = nil, database: Database? = nil, ipfs: IPFS? = nil,
         volumeClaimExists: Bool = false, plan: AppDeploymentRevisionPlan? = nil,
         rollout: AppDeploymentObservedRollout? = nil, exposure: AppDeploymentObservedExposure = .init(),
@@ -75,6 +85,9 @@ public struct AppDeploymentStatusInput: Sendable {
         self.deployment = deployment
         self.problems = problems
         self.digest = digest
+        self.imageReference = imageReference
+        self.source = source
+        self.port = port
         self.resolvingMessage = resolvingMessage
         self.quotaWait = quotaWait
         self.database = database
