@@ -25,6 +25,14 @@ extension AppDeploymentReconciler {
         guard let buildNamespace = tenant.status?.buildNamespace, !buildNamespace.isEmpty else {
             return (.unavailable("the build namespace of Tenant \(tenantName) is not ready yet"), prefix)
         }
+        if app.spec.build?.builder == .buildKit, tenant.spec.builds?.podSecurity != .privileged {
+            return (
+                .unavailable(
+                    "builder BuildKit needs seccomp and AppArmor Unconfined, which the build namespace \(buildNamespace) "
+                        + "does not allow: Tenant \(tenantName) must set spec.builds.podSecurity: privileged, or use builder Kaniko"),
+                prefix
+            )
+        }
         return (.ready(buildNamespace), prefix)
     }
 
@@ -113,13 +121,7 @@ extension AppDeploymentReconciler {
         }
         let interval = source.follow?.intervalSeconds
         let git = source.git
-        let ref: AppDeploymentSourcePlanInput.Ref =
-            switch AppDeploymentBuildInput.reference(git) {
-            case .branch(let b): .branch(b)
-            case .tag(let t): .tag(t)
-            case .commit(let c): .commit(c)
-            case .head: .head
-            }
+        let ref = AppDeploymentBuildInput.reference(git)
         let steps = input
         let names = AppDeploymentSourcePlanInput.StepNames(
             analyze: { commit in steps?.analyzeJobName(commit: commit) ?? "" },
@@ -137,14 +139,13 @@ extension AppDeploymentReconciler {
                 phase: AppDeploymentBuildStatus.Phase(rawValue: $0.phase.rawValue), startTime: $0.startTime,
                 completionTime: $0.completionTime, reason: $0.reason?.rawValue, message: $0.message)
         }
-        let planInput = AppDeploymentSourcePlanInput(
+        var planInput = AppDeploymentSourcePlanInput(
             url: git.url, ref: ref, refText: AppDeploymentStatus.SourceStatus.ref(of: git), followInterval: interval,
             repository: repository, buildNamespace: namespaceState,
-            storedSource: status?.source.map {
-                AppDeploymentSourceStatus(url: $0.url, ref: $0.ref, commit: $0.commit, polledAt: $0.polledAt)
-            },
+            storedSource: status?.source,
             storedAnalysis: status?.analysis, storedBuild: storedBuild, serving: servedEntry != nil,
             jobs: buildNamespace.map { observedBuildJobs(app, buildNamespace: $0) } ?? [], names: names, now: now())
+        planInput.subPath = git.subPath
         let plan = AppDeploymentSourcePlan.plan(planInput)
         guard plan.problem == nil, let input, let buildNamespace else { return plan }
 

@@ -4,22 +4,8 @@
 // ``AppDeploymentStatus/BuildStatus`` (whose schema requires a commit, image, namespace and job;
 // a build without them leaves `status.build` as it was and the `Built` condition says why).
 
-/// `status.source`: the source being deployed and the commit it resolved to.
-public struct AppDeploymentSourceStatus: Codable, Sendable, Equatable {
-    public var url: String
-    /// `branch main`, `tag v1`, `commit <40 hex>` or `HEAD`.
-    public var ref: String
-    /// 40 hex; the commit analysed (and built, once `status.build` says so).
-    public var commit: String?
-    /// RFC3339: when the branch was last resolved (the initial analysis or a poll).
-    public var polledAt: String?
-    public init(url: String, ref: String, commit: String? = nil, polledAt: String? = nil) {
-        self.url = url
-        self.ref = ref
-        self.commit = commit
-        self.polledAt = polledAt
-    }
-}
+/// `status.source`: the plan reads and writes the status type itself.
+public typealias AppDeploymentSourceStatus = AppDeploymentStatus.SourceStatus
 
 /// `status.build`: the latest analyse or build step and its outcome.
 public struct AppDeploymentBuildStatus: Codable, Sendable, Equatable {

@@ -8,7 +8,7 @@ import SourceBuild
 ///
 /// Steps, each a Job in the build namespace (names from ``AppDeploymentSourcePlanInput/names``;
 /// a Job is never changed: a different one is a different name):
-/// 1. The spec's source (url, ref) has no commit in `status.source` (first time, or the spec
+/// 1. The spec's source (url, ref, sub-path) has no commit in `status.source` (first time, or the spec
 ///    names another source): the analyse Job (target: the spec's commit, else the ref). Its
 ///    report gives `status.source.commit`, `status.analysis`, and `polledAt` = now.
 /// 2. Following a branch (or the default branch), `spec.source.follow`: time is cut into slots of
@@ -150,7 +150,9 @@ public struct AppDeploymentSourcePlan: Sendable {
         }
 
         // 1. The commit of the spec's source.
-        var source = input.storedSource.flatMap { $0.url == input.url && $0.ref == input.refText ? $0 : nil }
+        var source = input.storedSource.flatMap {
+            $0.url == input.url && $0.ref == input.refText && ($0.subPath ?? "") == input.subPath ? $0 : nil
+        }
         var analysis = source?.commit == nil ? nil : input.storedAnalysis
         plan.build = source == nil ? nil : input.storedBuild
         if source?.commit == nil {
@@ -170,14 +172,16 @@ public struct AppDeploymentSourcePlan: Sendable {
                 if let job = input.job(name) { fail(job, commit: target, reason: reason, message: message) }
                 return
             case .reported(let report):
-                source = AppDeploymentSourceStatus(url: input.url, ref: input.refText, commit: report.commit, polledAt: stamp)
+                source = AppDeploymentSourceStatus(
+                    url: input.url, ref: input.refText, subPath: input.subPath.isEmpty ? nil : input.subPath,
+                    commit: report.commit, polledAt: stamp)
                 analysis = report.analysis
             }
         }
         guard var current = source, var commit = current.commit else { return }
 
         // 2. Following: the poll of the current slot; a new commit is analysed.
-        if let interval = input.followInterval, input.ref.canMove {
+        if let interval = input.followInterval, input.ref.isMoving {
             let polledAt = current.polledAt.flatMap(APITimestamp.parse) ?? .distantPast
             let polledSlot = Self.slot(polledAt, interval: interval)
             let nowSlot = Self.slot(now, interval: interval)

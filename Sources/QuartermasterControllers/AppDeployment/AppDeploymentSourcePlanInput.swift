@@ -4,32 +4,9 @@ import SourceBuild
 /// Everything ``AppDeploymentSourcePlan`` reads, gathered by the reconciler from the spec, the
 /// stored status, the namespace's Tenant and the build caches. No I/O happens past this point.
 public struct AppDeploymentSourcePlanInput: Sendable {
-    /// The git reference the spec names.
-    public enum Ref: Sendable, Equatable {
-        case branch(String)
-        case tag(String)
-        case commit(String)
-        /// The remote's default branch.
-        case head
-
-        /// The text of `status.source.ref`: `branch main`, `tag v1`, `commit <40 hex>`, `HEAD`.
-        public var text: String {
-            switch self {
-            case .branch(let b): "branch \(b)"
-            case .tag(let t): "tag \(t)"
-            case .commit(let c): "commit \(c)"
-            case .head: "HEAD"
-            }
-        }
-
-        /// A branch (or the default branch) moves: only those can be followed.
-        public var canMove: Bool {
-            switch self {
-            case .branch, .head: true
-            case .tag, .commit: false
-            }
-        }
-    }
+    /// The git reference the spec names (one type with the build objects': its
+    /// ``AppDeploymentBuildInput/Reference/statusText`` is `status.source.ref`).
+    public typealias Ref = AppDeploymentBuildInput.Reference
 
     /// Where the build Jobs run.
     public enum BuildNamespace: Sendable, Equatable {
@@ -117,6 +94,9 @@ public struct AppDeploymentSourcePlanInput: Sendable {
     /// `status.source.ref` for the spec's ref (compared with the stored one: another ref starts
     /// over). Default ``Ref/text``.
     public var refText: String
+    /// `spec.source.git.subPath` ("" for the repository's root): another sub-path starts over,
+    /// as another url or ref does.
+    public var subPath: String = ""
     /// `spec.source.follow.intervalSeconds` when following (only meaningful for a moving ref).
     public var followInterval: Int?
     /// The output repository (``AppDeploymentSourcePlan/repository(output:prefix:name:)``);
@@ -143,7 +123,7 @@ public struct AppDeploymentSourcePlanInput: Sendable {
     ) {
         self.url = url
         self.ref = ref
-        self.refText = refText ?? ref.text
+        self.refText = refText ?? ref.statusText
         self.followInterval = followInterval
         self.repository = repository
         self.buildNamespace = buildNamespace

@@ -7,34 +7,28 @@ extension AppDeploymentStatus {
         /// `spec.source.git.url` as written (a URL with user information never reaches here:
         /// validation refuses a password; a user name is kept).
         public var url: String
-        /// What was resolved, as ``ref(branch:tag:commit:)`` writes it: `branch main`,
+        /// What was resolved, as ``ref(of:)`` writes it: `branch main`,
         /// `tag v1`, `commit 3f2c…` or `HEAD`.
         public var ref: String
+        /// `spec.source.git.subPath` analysed; `nil` for the repository's root.
+        public var subPath: String?
         /// The resolved commit, 40 lower-case hex digits; `nil` until resolved.
         public var commit: String?
         /// When the ref was last resolved (analyse or poll Job finished), RFC3339.
         public var polledAt: String?
 
-        public init(url: String, ref: String, commit: String? = nil, polledAt: String? = nil) {
+        public init(url: String, ref: String, subPath: String? = nil, commit: String? = nil, polledAt: String? = nil) {
             self.url = url
             self.ref = ref
+            self.subPath = subPath
             self.commit = commit
             self.polledAt = polledAt
         }
 
-        /// `branch <b>`, `tag <t>`, `commit <c>` or `HEAD` (none): the ``ref`` text of a
-        /// `spec.source.git`. With more than one (refused by validation) the first of branch,
-        /// tag, commit.
-        public static func ref(branch: String?, tag: String?, commit: String?) -> String {
-            if let branch { return "branch \(branch)" }
-            if let tag { return "tag \(tag)" }
-            if let commit { return "commit \(commit)" }
-            return "HEAD"
-        }
-
-        /// ``ref(branch:tag:commit:)`` of `git`.
+        /// The ``ref`` text of a `spec.source.git`: `branch main`, `tag v1`, `commit <40 hex>` or
+        /// `HEAD`, as ``AppDeploymentBuildInput/Reference/statusText`` writes it (the one place).
         public static func ref(of git: AppDeploymentSpec.Git) -> String {
-            ref(branch: git.branch, tag: git.tag, commit: git.commit)
+            AppDeploymentBuildInput.reference(git).statusText
         }
 
         static var schema: JSONSchemaProperty {
@@ -45,6 +39,9 @@ extension AppDeploymentStatus {
                     "ref": .string(
                         "branch <name>, tag <name>, commit <sha> or HEAD.",
                         maxLength: AppDeploymentSpec.Git.maxRefLength + "branch ".count),
+                    "subPath": .string(
+                        "spec.source.git.subPath analysed; absent for the repository's root.",
+                        maxLength: AppDeploymentSpec.Git.maxSubPathLength),
                     "commit": .string(
                         "The resolved commit (40 hex).", pattern: AppDeploymentSpec.commitPattern, maxLength: 40),
                     "polledAt": .string("When the ref was last resolved.", maxLength: 64, format: "date-time"),

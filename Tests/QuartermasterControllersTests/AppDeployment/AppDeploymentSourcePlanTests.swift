@@ -132,6 +132,22 @@ import Testing
         #expect(plan.built?.reason == "Analyzing")
     }
 
+    @Test func anotherSubPathStartsOverAndTheAnalysisRecordsIt() {
+        var input = Self.input(source: Self.resolved(), analysis: Self.node, build: Self.built(), serving: true)
+        input.subPath = "apps/web"
+        let plan = AppDeploymentSourcePlan.plan(input)
+        #expect(plan.create == [.analyze(name: "web-analyze-ref", targetCommit: nil)], "the root's analysis says nothing of apps/web")
+        #expect(plan.image == nil)
+
+        let report = SourceReport(commit: Self.c1, analysis: Self.node)
+        input.jobs = [Job(name: "web-analyze-ref", step: .analyze, outcome: .reported(report))]
+        let analysed = AppDeploymentSourcePlan.plan(input)
+        #expect(analysed.source?.subPath == "apps/web")
+        input.storedSource = analysed.source
+        input.jobs = []
+        #expect(AppDeploymentSourcePlan.plan(input).create.allSatisfy { if case .analyze = $0 { false } else { true } })
+    }
+
     // MARK: - Build
 
     @Test func aRunningBuildIsBuilding() {
@@ -221,7 +237,7 @@ import Testing
 
     @Test(arguments: [Input.Ref.tag("v1"), .commit(c1)])
     func fixedRefsAreNeverPolled(ref: Input.Ref) {
-        let source = Self.resolved(polledAt: Self.now.addingTimeInterval(-10_000), ref: ref.text)
+        let source = Self.resolved(polledAt: Self.now.addingTimeInterval(-10_000), ref: ref.statusText)
         let plan = AppDeploymentSourcePlan.plan(Self.input(ref: ref, follow: 300, source: source, analysis: Self.node, build: Self.built()))
         #expect(plan.create.isEmpty)
         #expect(plan.nextPoll == nil)
