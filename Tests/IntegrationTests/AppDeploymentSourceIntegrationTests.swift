@@ -15,9 +15,9 @@ import Testing
 /// `/work/shared/envtest/mark-pod-finished.sh` as the pod's termination message. The build pod
 /// (no registry here) is played with a digest.
 ///
-/// The Tenant's build namespace is made by hand (namespace and `status.buildNamespace`): the
-/// operator watches only the test's namespaces, so the Tenant controller (cluster-scoped) does
-/// not run; the Tenant side has its own tests.
+/// The Tenant and its build namespace are made by the Tenant controller itself (started beside
+/// the Deployment controller, as `TenantResourceIntegrationTests` runs it): a Tenant written by
+/// hand would be rewritten by the Tenant controllers other suites run on the same API server.
 @Suite("Deployment from source on envtest", .serialized)
 struct AppDeploymentSourceIntegrationTests {
     typealias Base = AppDeploymentIntegrationTests
@@ -174,14 +174,24 @@ struct AppDeploymentSourceIntegrationTests {
         try #require(result.status == 0, "mark-pod-finished.sh: \(result.stderr)")
     }
 
-    /// A Tenant owning `namespace` whose build namespace `buildNamespace` exists (made by hand),
-    /// its policy allowing the output registry.
-    static func makeTenant(_ env: EnvTest, _ client: KubeClient, namespace: String, buildNamespace: String) async throws {
-        try await env.kubectlChecked(["create", "namespace", buildNamespace])
-        let tenantName = "t-\(namespace)"
-        var tenant = try await client.create(Tenant(metadata: ObjectMeta(name: tenantName), spec: TenantSpec(namespace: namespace, policy: TenantPolicy(registries: ["registry.example.com"]))))
-        tenant.status = TenantStatus(namespace: namespace, buildNamespace: buildNamespace)
-        _ = try await client.replaceStatus(tenant)
+    /// A Tenant `<prefix>-<random>` allowing the output registry, made by a running Tenant
+    /// controller: its namespace and its build namespace (`status.buildNamespace`, waited for).
+    /// The caller stops the returned operator.
+    static func makeTenant(
+        _ env: EnvTest, _ client: KubeClient, prefix: String
+    ) async throws -> (namespace: String, buildNamespace: String, tenants: TenantResourceOperator) {
+        let name = "\(prefix)-\(TenantResourceIntegrationTests.suffix())"
+        let (_, tenants) = try await TenantResourceIntegrationTests.start(env, tenantNamespaces: ["\(name)-unwatched"])
+        _ = try await client.create(
+            Tenant(metadata: ObjectMeta(name: name), spec: TenantSpec(policy: TenantPolicy(registries: ["registry.example.com"]))))
+        let built = await TenantResourceIntegrationTests.eventually(timeout: hangGuard) {
+            try await client.get(Tenant.self, name: name).status?.buildNamespace != nil
+        }
+        guard built, let buildNamespace = try await client.get(Tenant.self, name: name).status?.buildNamespace else {
+            await tenants.stop()
+            throw EnvTestError.system("Tenant \(name) never reported its build namespace")
+        }
+        return (name, buildNamespace, tenants)
     }
 
     func app(_ client: KubeClient, _ name: String, _ ns: String) async throws -> AppDeployment? {
@@ -196,10 +206,8 @@ struct AppDeploymentSourceIntegrationTests {
         try #require(env.hasControllerManager, "needs kube-controller-manager: its Job controller makes the pods")
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first: \(Self.binary)")
         try await Base.installCRDs(env)
-        let ns = try await env.createNamespace("src")
-        let buildNs = "\(ns)-build"
         let client = try IPFSClusterEnv.adminClient(env)
-        try await Self.makeTenant(env, client, namespace: ns, buildNamespace: buildNs)
+        let (ns, buildNs, tenants) = try await Self.makeTenant(env, client, prefix: "src")
         let clock = ShiftedClock()
         var op = try IPFSClusterOperatorHarness.start(env: env, namespace: ns, otherNamespaces: [buildNs]) { settings in
             settings.allowFileSources = true
@@ -312,6 +320,7 @@ struct AppDeploymentSourceIntegrationTests {
             return left.isEmpty && gone
         }
         await op.stop()
+        await tenants.stop()
     }
 
     @Test(
@@ -322,10 +331,8 @@ struct AppDeploymentSourceIntegrationTests {
         try #require(env.hasControllerManager, "needs kube-controller-manager: its Job controller makes the pods")
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first: \(Self.binary)")
         try await Base.installCRDs(env)
-        let ns = try await env.createNamespace("src-fail")
-        let buildNs = "\(ns)-build"
         let client = try IPFSClusterEnv.adminClient(env)
-        try await Self.makeTenant(env, client, namespace: ns, buildNamespace: buildNs)
+        let (ns, buildNs, tenants) = try await Self.makeTenant(env, client, prefix: "src-fail")
         let op = try IPFSClusterOperatorHarness.start(env: env, namespace: ns, otherNamespaces: [buildNs]) { settings in
             settings.allowFileSources = true
         }
@@ -343,5 +350,6 @@ struct AppDeploymentSourceIntegrationTests {
         #expect(failed.status?.conditions?.first { $0.type == "Ready" }?.status == .false)
         #expect(try await client.getIfExists(Deployment.self, name: "web", namespace: ns) == nil, "nothing is deployed unbuilt")
         await op.stop()
+        await tenants.stop()
     }
 }

@@ -177,6 +177,15 @@ extension AppDeploymentReconciler {
                 try await deleteBuildObject(ConfigMap.self, name: jobName, namespace: buildNamespace, logger: logger)
             }
         }
+        // A step that failed since the last status: one Warning Event (the message is the
+        // sanitised termination text, never credentials).
+        if let build = plan.build, build.phase == .failed,
+            app.status?.build?.job != build.job || app.status?.build?.phase != .failed
+        {
+            events?.record(
+                app, type: .warning, reason: build.reason ?? "BuildFailed",
+                message: "\(build.job ?? "the source step") failed: \(build.message ?? "no message")")
+        }
         if let failure = plan.pollFailure {
             logger.warning("the poll of the source failed; the next interval retries", metadata: ["reason": "\(failure)"])
         }

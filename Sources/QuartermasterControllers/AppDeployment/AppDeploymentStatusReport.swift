@@ -35,6 +35,17 @@ public enum AppDeploymentStatusReport {
         if let ip = status.ip { fields.append(("ip", ip)) }
         fields.append(("image", status.image?.reference ?? deployment.spec.image))
         fields.append(("digest", status.image?.digest ?? "(not resolved yet)"))
+        if let source = status.source {
+            let commit = source.commit.map { " at \(String($0.prefix(12)))" } ?? ""
+            let subPath = source.subPath.map { " (\($0))" } ?? ""
+            fields.append(("source", "\(source.url)\(subPath), \(source.ref)\(commit)"))
+            if let polledAt = source.polledAt { fields.append(("polled at", polledAt)) }
+        }
+        if let build = status.build {
+            let outcome = paint.paint(build.phase.rawValue, build.phase == .failed ? .red : nil)
+            let why = [build.reason?.rawValue, build.message].compactMap { $0 }.joined(separator: ": ")
+            fields.append(("build", "\(outcome) \(build.namespace)/\(build.job)" + (why.isEmpty ? "" : " (\(why))")))
+        }
         if let replicas = status.replicas {
             fields.append(("replicas", "\(status.availableReplicas ?? 0)/\(replicas) available"))
         }
@@ -63,17 +74,18 @@ public enum AppDeploymentStatusReport {
             lines.append(paint.bold("History:") + " (empty)")
         } else {
             lines.append(paint.bold("History:"))
+            // Source builds: a COMMIT column (the first 12 hex digits), only when an entry has one.
+            let withCommits = history.contains { $0.commit != nil }
             let rows = history.map { entry in
-                [
-                    Cell(entry.revision == status.revision ? "\(entry.revision)*" : "\(entry.revision)"),
-                    Cell(shortDigest(entry.digest)), Cell(entry.deployedAt ?? ""),
-                    Cell(entry.outcome.rawValue, colour: colour(of: entry.outcome)), Cell(entry.reason ?? ""),
-                ]
+                [Cell(entry.revision == status.revision ? "\(entry.revision)*" : "\(entry.revision)")]
+                    + (withCommits ? [Cell(entry.commit.map { String($0.prefix(12)) } ?? "")] : [])
+                    + [
+                        Cell(shortDigest(entry.digest)), Cell(entry.deployedAt ?? ""),
+                        Cell(entry.outcome.rawValue, colour: colour(of: entry.outcome)), Cell(entry.reason ?? ""),
+                    ]
             }
-            lines.append(
-                contentsOf: table(
-                    header: ["REVISION", "DIGEST", "DEPLOYED AT", "OUTCOME", "REASON"], rows: rows, indent: "  ",
-                    paint: paint))
+            let header = ["REVISION"] + (withCommits ? ["COMMIT"] : []) + ["DIGEST", "DEPLOYED AT", "OUTCOME", "REASON"]
+            lines.append(contentsOf: table(header: header, rows: rows, indent: "  ", paint: paint))
             if let served = status.revision, history.contains(where: { $0.revision == served }) {
                 lines.append("  * served")
             }

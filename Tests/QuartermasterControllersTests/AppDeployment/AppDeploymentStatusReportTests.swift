@@ -40,6 +40,31 @@ import Testing
             ])
     }
 
+    @Test func aSourceBuildShowsItsSourceTheFailedBuildAndTheCommitOfEachRevision() {
+        let c1 = String(repeating: "ab", count: 20)
+        let c2 = String(repeating: "cd", count: 20)
+        var status = Samples.exposed
+        status.history = [
+            .init(
+                revision: 1, image: "registry.example.com/acme/web:\(c1)", digest: Samples.digest("1111"),
+                templateHash: "0123456789abcdef", deployedAt: "2026-11-30T08:00:00Z", outcome: .healthy, commit: c1)
+        ]
+        status.revision = 1
+        status.image = nil
+        status.conditions = []
+        status.ip = nil
+        status.source = .init(url: "https://git.example.com/acme/web.git", ref: "branch main", subPath: "apps/web", commit: c2, polledAt: "2026-12-02T09:30:00Z")
+        status.build = .init(
+            commit: c2, image: "registry.example.com/acme/web:\(c2)", namespace: "acme-build", job: "web-build-cdcd", phase: .failed,
+            reason: .buildFailed, message: "npm ERR! missing script: build")
+        let lines = Self.plain(Samples.deployment(status: status) { $0.image = "" })
+        #expect(lines.contains("  source:    https://git.example.com/acme/web.git (apps/web), branch main at cdcdcdcdcdcd"))
+        #expect(lines.contains("  build:     Failed acme-build/web-build-cdcd (BuildFailed: npm ERR! missing script: build)"))
+        #expect(lines.contains("  REVISION  COMMIT        DIGEST               DEPLOYED AT           OUTCOME  REASON"))
+        #expect(lines.contains("  1*        abababababab  sha256:111100000000  2026-11-30T08:00:00Z  Healthy"))
+        #expect(!Self.plain(Samples.deployment()).contains { $0.contains("COMMIT") }, "image deploys keep their columns")
+    }
+
     @Test func plainHasNoEscapesAndTerminalOnlyAddsThem() {
         for deployment in [
             Samples.deployment(), Samples.deployment(status: nil),
