@@ -20,8 +20,12 @@ public enum PostgresLiveFigures {
     }
 
     /// `reported`, unless `previous` is within ``walSegmentBytes`` of it and both are on the same
-    /// side of zero (a replica catching up to 0, or starting to lag, is always written).
+    /// side of zero (a replica catching up to 0, or starting to lag, is always written). A
+    /// negative figure (positions sampled at different moments; seen in the full suite as -96)
+    /// is 0: a replica is never ahead of what it received.
     public static func settledLag(_ reported: Int?, previous: Int?) -> Int? {
+        let reported = reported.map { max(0, $0) }
+        let previous = previous.map { max(0, $0) }
         guard let reported, let previous, (reported == 0) == (previous == 0) else { return reported }
         return UInt64(abs(reported - previous)) < walSegmentBytes ? previous : reported
     }

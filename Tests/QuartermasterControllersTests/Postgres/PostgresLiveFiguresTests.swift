@@ -41,6 +41,9 @@ import Testing
         LagCase(description: "lags a segment more", reported: 72 + (16 << 20), previous: 72, expected: 72 + (16 << 20)),
         LagCase(description: "first figure", reported: 5, previous: nil, expected: 5),
         LagCase(description: "gone", reported: nil, previous: 5, expected: nil),
+        LagCase(description: "a negative sample is caught up", reported: -96, previous: nil, expected: 0),
+        LagCase(description: "caught up after a negative sample stays as it was", reported: 0, previous: -96, expected: 0),
+        LagCase(description: "negative after caught up", reported: -96, previous: 0, expected: 0),
     ])
     func lag(_ c: LagCase) {
         #expect(PostgresLiveFigures.settledLag(c.reported, previous: c.previous) == c.expected)
