@@ -116,25 +116,6 @@ public struct JobStatus: Codable, Hashable, Sendable {
     public var isFinished: Bool { isComplete || isFailed }
 }
 
-/// A Job condition (`Complete`, `Failed`, `Suspended`, ...).
-public struct JobCondition: Codable, Hashable, Sendable {
-    public var type: String
-    /// `True`, `False` or `Unknown`.
-    public var status: String
-    public var lastProbeTime: String?
-    public var lastTransitionTime: String?
-    public var reason: String?
-    public var message: String?
-
-    public init(
-        type: String, status: String, lastProbeTime: String? = nil, lastTransitionTime: String? = nil,
-        reason: String? = nil, message: String? = nil
-    ) {
-        self.type = type
-        self.status = status
-        self.lastProbeTime = lastProbeTime
-        self.lastTransitionTime = lastTransitionTime
-        self.reason = reason
-        self.message = message
-    }
-}
+/// A Job condition (`Complete`, `Failed`, `Suspended`, ...): the same shape as a pod's
+/// (`type`, `status`, `lastProbeTime`, `lastTransitionTime`, `reason`, `message`).
+public typealias JobCondition = PodCondition

@@ -159,7 +159,8 @@ public struct PodStatus: Codable, Hashable, Sendable {
     public var isReady: Bool { conditions?.contains { $0.type == "Ready" && $0.status == "True" } ?? false }
 }
 
-/// A pod condition (`PodScheduled`, `Initialized`, `ContainersReady`, `Ready`).
+/// A pod condition (`PodScheduled`, `Initialized`, `ContainersReady`, `Ready`); batch/v1 Job
+/// conditions have the same shape (``JobCondition``).
 public struct PodCondition: Codable, Hashable, Sendable {
     public var type: String
     /// `True`, `False` or `Unknown`.

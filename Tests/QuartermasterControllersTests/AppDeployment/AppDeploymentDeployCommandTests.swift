@@ -161,10 +161,10 @@ import Testing
     }
 
     @Test func timeoutText() {
-        #expect(AppDeploymentDeployProgress.duration("30m") == .seconds(1800))
-        #expect(AppDeploymentDeployProgress.duration("90s") == .seconds(90))
-        #expect(AppDeploymentDeployProgress.duration("2h30m") == .seconds(9000))
-        #expect(AppDeploymentDeployProgress.duration("45") == .seconds(45))
+        #expect(AppDeploymentDeployProgress.duration("30m") == .seconds(30 * 60))
+        #expect(AppDeploymentDeployProgress.duration("90s") == .seconds(90 * 1))
+        #expect(AppDeploymentDeployProgress.duration("2h30m") == .seconds(2 * 3600 + 30 * 60))
+        #expect(AppDeploymentDeployProgress.duration("45") == .seconds(45 * 1))
         for bad in ["", "0", "-5", "m", "30x", "1h30", "0s", "١٢s"] {
             #expect(AppDeploymentDeployProgress.duration(bad) == nil, "\(bad)")
         }
