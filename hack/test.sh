@@ -17,7 +17,21 @@ if [ -z "${KUBEBUILDER_ASSETS:-}" ]; then
 fi
 swift build --build-tests
 if [ $# -gt 0 ]; then exec swift test --skip-build "$@"; fi
+# Each run's output is also kept in a log, so that when a test fails the last lines printed name
+# it (CI shows only the tail of a long run): swift-testing's ✘ lines and XCTest's failures.
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
 status=0
-swift test --skip-build --skip IntegrationTests || status=$?
-swift test --skip-build --filter IntegrationTests || status=$?
+swift test --skip-build --skip IntegrationTests 2>&1 | tee "$logs/unit.log" || status=$?
+swift test --skip-build --filter IntegrationTests 2>&1 | tee "$logs/integration.log" || status=$?
+if [ "$status" != 0 ]; then
+  echo "hack/test.sh: failed (exit $status); the failures, unit run then integration run:"
+  grep -hE '✘|(^|: )error: ' "$logs/unit.log" "$logs/integration.log" | cut -c1-400 | head -60 || true
+  # A crash ends a run without a verdict on the tests still running: name them.
+  for log in "$logs/unit.log" "$logs/integration.log"; do
+    awk 'match($0, /Test "[^"]*"/) { t = substr($0, RSTART, RLENGTH)
+           if ($0 ~ / started\.?$/) open[t] = 1; else delete open[t] }
+         END { for (t in open) print "still running when the run ended: " t }' "$log" | head -20
+  done
+fi
 exit "$status"
