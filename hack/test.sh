@@ -26,7 +26,7 @@ swift test --skip-build --skip IntegrationTests 2>&1 | tee "$logs/unit.log" || s
 swift test --skip-build --filter IntegrationTests 2>&1 | tee "$logs/integration.log" || status=$?
 if [ "$status" != 0 ]; then
   echo "hack/test.sh: failed (exit $status); the failures, unit run then integration run:"
-  grep -hE '✘|(^|: )error: ' "$logs/unit.log" "$logs/integration.log" | cut -c1-400 | head -60 || true
+  grep -hE '✘|^error: |\.swift:[0-9]+: error: ' "$logs/unit.log" "$logs/integration.log" | cut -c1-400 | head -60 || true
   # A crash ends a run without a verdict on the tests still running: name them.
   for log in "$logs/unit.log" "$logs/integration.log"; do
     awk 'match($0, /Test "[^"]*"/) { t = substr($0, RSTART, RLENGTH)

@@ -508,6 +508,43 @@ public actor EnvTest {
         return result.stdout
     }
 
+    /// Like `kubectl(_:user:stdin:timeout:)` for a write an admission webhook judges: when the
+    /// API server reports that the webhook did not answer within its `timeoutSeconds` (`failed
+    /// calling webhook` with `context deadline exceeded`), the command is run again, at most
+    /// `attempts` times in all (default 5). A timeout is no verdict, and a write refused that way
+    /// was not stored, so repeating it is safe; a refusal, an admission or any other error is
+    /// returned at once. For tests whose webhook runs in the busy test process.
+    public nonisolated func kubectlThroughWebhook(
+        _ arguments: [String], user: EnvTestUser = .admin, stdin: String? = nil, attempts: Int = 5
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        var result = try await kubectl(arguments, user: user, stdin: stdin)
+        for _ in 1..<max(attempts, 1) {
+            guard result.status != 0, Self.isWebhookTimeout(result.stderr) else { break }
+            result = try await kubectl(arguments, user: user, stdin: stdin)
+        }
+        return result
+    }
+
+    /// Like ``kubectlThroughWebhook(_:user:stdin:attempts:)``, but throws
+    /// `EnvTestError.commandFailed` (with stderr) for a non-zero status; returns stdout.
+    @discardableResult
+    public nonisolated func kubectlThroughWebhookChecked(
+        _ arguments: [String], user: EnvTestUser = .admin, stdin: String? = nil, attempts: Int = 5
+    ) async throws -> String {
+        let result = try await kubectlThroughWebhook(arguments, user: user, stdin: stdin, attempts: attempts)
+        guard result.status == 0 else {
+            throw EnvTestError.commandFailed(
+                command: (["kubectl"] + arguments.prefix(3)).joined(separator: " "), status: result.status,
+                stderr: String(result.stderr.suffix(2000)))
+        }
+        return result.stdout
+    }
+
+    /// Whether kubectl's error output says a webhook call timed out (no verdict was given).
+    public static func isWebhookTimeout(_ stderr: String) -> Bool {
+        stderr.contains("failed calling webhook") && stderr.contains("context deadline exceeded")
+    }
+
     /// How long ``waitUntilEstablished(_:hangGuard:)`` waits by default: a hang guard (a busy
     /// API server establishes a CRD in seconds).
     public static let establishHangGuard = Duration.seconds(180)

@@ -136,18 +136,18 @@ struct WebhookIntegrationTests {
                 gateway: {type: Ingress, host: files.example}
             """
         let refused = await CoreTest.eventually {
-            let r = try? await env.kubectl(["apply", "-f", "-"], stdin: invalid)
+            let r = try? await env.kubectlThroughWebhook(["apply", "-f", "-"], stdin: invalid)
             return r.map { $0.status != 0 && $0.stderr.contains("denied the request") } ?? false
         }
         #expect(refused, "the API server never called the webhook")
-        let clash = try await env.kubectl(["apply", "-f", "-"], stdin: invalid)
+        let clash = try await env.kubectlThroughWebhook(["apply", "-f", "-"], stdin: invalid)
         print("WebhookIntegrationTests: kubectl apply of an out-of-bounds IPFSCluster: \(clash.stderr)")
         #expect(clash.status != 0)
         #expect(
             clash.stderr.contains(#"admission webhook "ipfsclusters.quartermaster.dev" denied the request"#)
                 && clash.stderr.contains("IngressHostConflict"), "\(clash.stderr)")
 
-        let reserved = try await env.kubectl(
+        let reserved = try await env.kubectlThroughWebhook(
             ["apply", "-f", "-"],
             stdin: """
                 apiVersion: quartermaster.dev/v1alpha1
@@ -157,7 +157,7 @@ struct WebhookIntegrationTests {
                 """)
         #expect(reserved.status != 0 && reserved.stderr.contains("is reserved for the operator's own objects"), "\(reserved.stderr)")
 
-        let tenant = try await env.kubectl(
+        let tenant = try await env.kubectlThroughWebhook(
             ["apply", "-f", "-"],
             stdin: """
                 apiVersion: quartermaster.dev/v1alpha1
@@ -167,7 +167,7 @@ struct WebhookIntegrationTests {
                 """)
         #expect(tenant.status != 0 && tenant.stderr.contains("is reserved"), "\(tenant.stderr)")
 
-        let resource = try await env.kubectl(
+        let resource = try await env.kubectlThroughWebhook(
             ["apply", "-f", "-"],
             stdin: """
                 apiVersion: quartermaster.dev/v1alpha1
@@ -178,7 +178,7 @@ struct WebhookIntegrationTests {
         #expect(resource.status != 0 && resource.stderr.contains("InvalidParameters"), "\(resource.stderr)")
 
         // The server's schema cannot say "no operator-controlled setting" nor "no trust": the webhook does.
-        let postgres = try await env.kubectl(
+        let postgres = try await env.kubectlThroughWebhook(
             ["apply", "-f", "-"],
             stdin: """
                 apiVersion: quartermaster.dev/v1alpha1
@@ -202,12 +202,12 @@ struct WebhookIntegrationTests {
             metadata: {name: files, namespace: acme}
             spec: {replicas: 3}
             """
-        try await env.kubectlChecked(["apply", "-f", "-"], stdin: valid)
+        try await env.kubectlThroughWebhookChecked(["apply", "-f", "-"], stdin: valid)
 
         // The legacy object: its deletion and the removal of its finalizer (an UPDATE that
         // keeps the spec) pass although it breaks the bounds.
         try await env.kubectlChecked(["-n", "acme", "delete", "ipfscluster", "legacy", "--wait=false"])
-        let unblocked = try await env.kubectl([
+        let unblocked = try await env.kubectlThroughWebhook([
             "-n", "acme", "patch", "ipfscluster", "legacy", "--type", "json",
             "-p", #"[{"op":"remove","path":"/metadata/finalizers"}]"#,
         ])
@@ -219,7 +219,7 @@ struct WebhookIntegrationTests {
         }
         #expect(gone)
         // Changing the spec of a stored object into a violation is refused.
-        let worse = try await env.kubectl([
+        let worse = try await env.kubectlThroughWebhook([
             "-n", "acme", "patch", "ipfscluster", "files", "--type", "merge",
             "-p", #"{"spec":{"exposure":{"api":{"type":"Ingress","host":"x.example"},"gateway":{"type":"Ingress","host":"x.example"}}}}"#,
         ])
@@ -234,9 +234,9 @@ struct WebhookIntegrationTests {
         #expect(WebhookCertificateSet(secret: secret) == renewed)
         let served = try await servedCertificate(port: port)
         #expect(served == (try normalized(renewed.serving.certificatePEM)), "the server does not serve the renewed certificate")
-        let stillRefused = try await env.kubectl(["apply", "-f", "-"], stdin: invalid)
+        let stillRefused = try await env.kubectlThroughWebhook(["apply", "-f", "-"], stdin: invalid)
         #expect(stillRefused.status != 0 && stillRefused.stderr.contains("denied the request"), "\(stillRefused.stderr)")
-        try await env.kubectlChecked(
+        try await env.kubectlThroughWebhookChecked(
             ["apply", "-f", "-"],
             stdin: """
                 apiVersion: quartermaster.dev/v1alpha1
@@ -335,7 +335,7 @@ struct WebhookIntegrationTests {
               tolerations: [{operator: Exists}]
             """
         }
-        let toleration = try await env.kubectl(["apply", "-f", "-"], stdin: tolerating("globex"))
+        let toleration = try await env.kubectlThroughWebhook(["apply", "-f", "-"], stdin: tolerating("globex"))
         print("WebhookIntegrationTests: kubectl apply of an IPFSCluster against its tenant's policy: \(toleration.stderr)")
         #expect(
             toleration.status != 0
@@ -344,7 +344,7 @@ struct WebhookIntegrationTests {
                 && !toleration.stderr.contains("spec.images"), "\(toleration.stderr)")
         #expect(try await admin.getIfExists(IPFSCluster.self, name: "tolerant", namespace: "globex") == nil)
 
-        let image = try await env.kubectl(
+        let image = try await env.kubectlThroughWebhook(
             ["apply", "-f", "-"],
             stdin: """
                 apiVersion: quartermaster.dev/v1alpha1
@@ -360,7 +360,7 @@ struct WebhookIntegrationTests {
         #expect(try await admin.getIfExists(Resource.self, name: "files", namespace: "globex") == nil)
 
         // No Tenant in acme: no policy, the same spec is admitted.
-        try await env.kubectlChecked(["apply", "-f", "-"], stdin: tolerating("acme"))
+        try await env.kubectlThroughWebhookChecked(["apply", "-f", "-"], stdin: tolerating("acme"))
         #expect(try await admin.getIfExists(IPFSCluster.self, name: "tolerant", namespace: "acme") != nil)
     }
 
