@@ -119,7 +119,13 @@ public struct ResourceReconciler: Reconciler {
             } else {
                 child = cached
                 if cached == nil {
-                    let quotas = caches.quotas.list(namespace: namespaceName)
+                    // Read from the API server, not the cache: the quota's `used` and the
+                    // siblings' reported pods come through different watches, and a `used` seen
+                    // late beside a sibling's "pods created" would pass a Resource that does not
+                    // fit. The quota admission plugin updates `used` as it admits each object,
+                    // so a direct read is never behind the cached siblings (at worst it counts
+                    // a pod twice, which stalls and resumes when the sibling's status catches up).
+                    let quotas = try await client.list(ResourceQuota.self, namespace: namespaceName).items
                     let reserved = QuotaReservation.reserved(
                         against: resource, siblings: context.store.list(namespace: namespaceName),
                         child: { kind, name, namespace in
