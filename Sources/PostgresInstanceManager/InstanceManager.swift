@@ -300,7 +300,13 @@ public final class InstanceManager: Sendable {
             guard let settings = latest.withLock({ $0.settings }) else { continue }
             if wantsLease(settings) {
                 let wasHeld = lease.isHeld
+                let previousError = lease.lastError
                 let held = await lease.acquireOrRenew(durationSeconds: settings.failoverDelay)
+                // A lease that cannot be read or written is said once per new error: a target
+                // primary that waits on it otherwise shows only "waiting: the primary lease".
+                if let error = lease.lastError, error != previousError {
+                    logger.warning("the primary lease: \(error)")
+                }
                 if held != wasHeld {
                     logger.info(
                         held
