@@ -499,7 +499,13 @@ public actor EnvTest {
     public nonisolated func kubectlChecked(
         _ arguments: [String], user: EnvTestUser = .admin, stdin: String? = nil, timeout: Duration = .seconds(60)
     ) async throws -> String {
-        let result = try await kubectl(arguments, user: user, stdin: stdin, timeout: timeout)
+        try Self.stdoutIfSucceeded(try await kubectl(arguments, user: user, stdin: stdin, timeout: timeout), arguments)
+    }
+
+    /// stdout of a kubectl run, or `EnvTestError.commandFailed` (with stderr) for a non-zero status.
+    private static func stdoutIfSucceeded(
+        _ result: (status: Int32, stdout: String, stderr: String), _ arguments: [String]
+    ) throws -> String {
         guard result.status == 0 else {
             throw EnvTestError.commandFailed(
                 command: (["kubectl"] + arguments.prefix(3)).joined(separator: " "), status: result.status,
@@ -531,13 +537,8 @@ public actor EnvTest {
     public nonisolated func kubectlThroughWebhookChecked(
         _ arguments: [String], user: EnvTestUser = .admin, stdin: String? = nil, attempts: Int = 5
     ) async throws -> String {
-        let result = try await kubectlThroughWebhook(arguments, user: user, stdin: stdin, attempts: attempts)
-        guard result.status == 0 else {
-            throw EnvTestError.commandFailed(
-                command: (["kubectl"] + arguments.prefix(3)).joined(separator: " "), status: result.status,
-                stderr: String(result.stderr.suffix(2000)))
-        }
-        return result.stdout
+        try Self.stdoutIfSucceeded(
+            try await kubectlThroughWebhook(arguments, user: user, stdin: stdin, attempts: attempts), arguments)
     }
 
     /// Whether kubectl's error output says a webhook call timed out (no verdict was given).
