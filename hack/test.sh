@@ -29,7 +29,7 @@ if [ "$status" != 0 ]; then
   grep -hE '✘|^error: |\.swift:[0-9]+: error: ' "$logs/unit.log" "$logs/integration.log" | cut -c1-400 | head -60 || true
   # A crash ends a run without a verdict on the tests still running: name them.
   for log in "$logs/unit.log" "$logs/integration.log"; do
-    awk 'match($0, /Test "[^"]*"/) { t = substr($0, RSTART, RLENGTH)
+    awk 'match($0, /Test ("[^"]*"|[^ ]+\(\))/) { t = substr($0, RSTART, RLENGTH)
            if ($0 ~ / started\.?$/) open[t] = 1; else delete open[t] }
          END { for (t in open) print "still running when the run ended: " t }' "$log" | head -20
   done

@@ -312,7 +312,7 @@ import Testing
         let caches = foreign.cached
             ? cluster.resourceCaches
             : ResourceCaches(
-                children: [ResourceChildCache(Store<IPFSCluster>())], quotas: cluster.stores.quotas,
+                children: [ResourceChildCache(Store<IPFSCluster>())],
                 namespaces: cluster.stores.namespaces)
 
         var r = try await reconcileRecordingEvents(cluster, caches: caches)

@@ -63,7 +63,7 @@ struct FakeCluster {
     /// The Resource reconciler's caches (watching all namespaces).
     var resourceCaches: ResourceCaches {
         ResourceCaches(
-            children: [ResourceChildCache(stores.clusters), ResourceChildCache(stores.postgresInstances)], quotas: stores.quotas, namespaces: stores.namespaces,
+            children: [ResourceChildCache(stores.clusters), ResourceChildCache(stores.postgresInstances)], namespaces: stores.namespaces,
             tenants: stores.tenants)
     }
 

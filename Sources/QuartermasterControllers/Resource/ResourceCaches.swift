@@ -10,8 +10,6 @@ public struct ResourceCaches: Sendable {
     /// Resources' children and any other), one cache per kind
     /// (`ResourceOffering.cacheChildren(in:options:)`).
     public var children: [ResourceChildCache]
-    /// Every ResourceQuota in the watched namespaces.
-    public var quotas: Store<ResourceQuota>
     /// Tenant namespaces (label `quartermaster.dev/tenant`); `nil` when the controller watches
     /// only some namespaces and does not declare them.
     public var namespaces: Store<Namespace>?
@@ -20,11 +18,10 @@ public struct ResourceCaches: Sendable {
     public var tenants: Store<Tenant>?
 
     public init(
-        children: [ResourceChildCache], quotas: Store<ResourceQuota>, namespaces: Store<Namespace>?,
+        children: [ResourceChildCache], namespaces: Store<Namespace>?,
         tenants: Store<Tenant>? = nil
     ) {
         self.children = children
-        self.quotas = quotas
         self.namespaces = namespaces
         self.tenants = tenants
     }

@@ -29,7 +29,9 @@ public enum ResourceController {
         let resources = builder.primary
         let offerings = ResourceOffering.all
         let children = offerings.map { $0.cacheChildren(in: &builder, options: settings.reflectorOptions()) }
-        let quotas = builder.watches(ResourceQuota.self, options: settings.reflectorOptions()) { quota in
+        // A quota that changes lets Resources stalled on it check again; the check itself lists
+        // the quotas from the API server (ResourceReconciler), so only the events are used.
+        builder.watches(ResourceQuota.self, options: settings.reflectorOptions()) { quota in
             keys(in: quota.metadata.namespace ?? "", resources: resources)
         }
         // A sibling that changes (created its pods, stalled, deleted) may free what the quota
@@ -46,7 +48,7 @@ public enum ResourceController {
                 ns in keys(in: ns.metadata.name ?? "", resources: resources)
             }
         }
-        let caches = ResourceCaches(children: children, quotas: quotas, namespaces: namespaces, tenants: tenants)
+        let caches = ResourceCaches(children: children, namespaces: namespaces, tenants: tenants)
         return builder.complete(
             {
                 var reconciler = ResourceReconciler(client: cache.client, caches: caches, events: settings.events, offerings: offerings)
