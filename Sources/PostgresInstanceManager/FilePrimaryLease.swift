@@ -24,15 +24,13 @@ public struct FilePrimaryLease: PrimaryLease {
     }
 
     public func read() async throws -> PrimaryLeaseRecord? {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }
             throw FileError(description: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        guard flock(fd, LOCK_SH) == 0 else {
-            throw FileError(description: "cannot lock \(path): \(String(cString: strerror(errno)))")
-        }
+        try await lock(fd, LOCK_SH)
         defer { flock(fd, LOCK_UN) }
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         let count = pread(fd, &buffer, buffer.count, 0)
@@ -41,15 +39,13 @@ public struct FilePrimaryLease: PrimaryLease {
     }
 
     public func create(_ record: PrimaryLeaseRecord) async throws -> PrimaryLeaseRecord {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             if errno == EEXIST { throw PrimaryLeaseConflict("\(path) exists") }
             throw FileError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else {
-            throw FileError(description: "cannot lock \(path): \(String(cString: strerror(errno)))")
-        }
+        try await lock(fd, LOCK_EX)
         defer { flock(fd, LOCK_UN) }
         var stored = record
         stored.version = "1"
@@ -58,15 +54,13 @@ public struct FilePrimaryLease: PrimaryLease {
     }
 
     public func update(_ record: PrimaryLeaseRecord) async throws -> PrimaryLeaseRecord {
-        let fd = open(path, O_RDWR)
+        let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { throw PrimaryLeaseConflict("\(path) is gone") }
             throw FileError(description: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else {
-            throw FileError(description: "cannot lock \(path): \(String(cString: strerror(errno)))")
-        }
+        try await lock(fd, LOCK_EX)
         defer { flock(fd, LOCK_UN) }
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         let count = pread(fd, &buffer, buffer.count, 0)
@@ -78,6 +72,23 @@ public struct FilePrimaryLease: PrimaryLease {
         stored.version = String((Int(current.version) ?? 0) + 1)
         try Self.write(stored, to: fd, path: path)
         return stored
+    }
+
+    /// How long a lock call waits for another holder: 100 tries 50 ms apart. A lock is held
+    /// for one read or write, so a longer wait means a stuck holder; the call then fails (and
+    /// the caller logs it) rather than hang a poll loop.
+    static let lockAttempts = 100
+
+    /// `flock(fd, operation)` without blocking the thread: retried while another holder has it.
+    private func lock(_ fd: Int32, _ operation: Int32) async throws {
+        for _ in 0..<Self.lockAttempts {
+            if flock(fd, operation | LOCK_NB) == 0 { return }
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                throw FileError(description: "cannot lock \(path): \(String(cString: strerror(errno)))")
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        throw FileError(description: "cannot lock \(path): another process has held it for 5 s")
     }
 
     private static func write(_ record: PrimaryLeaseRecord, to fd: Int32, path: String) throws {

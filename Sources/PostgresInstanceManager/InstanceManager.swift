@@ -54,6 +54,8 @@ public final class InstanceManager: Sendable {
     public let lease: PrimaryLeaseKeeper
     private let logger: Logger
     private let postgresExited = Atomic<Bool>(false)
+    /// A server failed (`serverFailed`): the exit status is 1.
+    private let serverFailure = Atomic<Bool>(false)
     /// Whether the role setup has succeeded once (a primary is not ready before: the owner
     /// could not log in).
     private let rolesReady = Atomic<Bool>(false)
@@ -98,18 +100,19 @@ public final class InstanceManager: Sendable {
         let servers = Task {
             await withTaskGroup(of: Void.self) { group in
                 for (name, server) in [("status", status), ("metrics", metrics)] {
-                    group.addTask { [logger] in
-                        do { try await server.run() } catch { logger.error("\(name) server stopped: \(error)") }
+                    group.addTask {
+                        do { try await server.run() } catch { self.serverFailed(name, error) }
                     }
                 }
             }
         }
         defer { servers.cancel() }
         do {
-            return try await runPostgres()
+            let status = try await runPostgres()
+            return serverFailure.load(ordering: .sequentiallyConsistent) ? 1 : status
         } catch is Shutdown {
             logger.info("stopped before PostgreSQL started")
-            return 0
+            return serverFailure.load(ordering: .sequentiallyConsistent) ? 1 : 0
         } catch {
             logger.error("\(error)")
             return 1
@@ -117,6 +120,15 @@ public final class InstanceManager: Sendable {
     }
 
     private struct Shutdown: Error {}
+
+    /// A status or metrics server that cannot serve (its port taken) leaves the pod blind to
+    /// probes and the operator: the manager stops PostgreSQL cleanly and exits 1, so that the
+    /// kubelet restarts the container, rather than run on without it.
+    private func serverFailed(_ name: String, _ error: any Error) {
+        logger.error("\(name) server stopped: \(error); stopping, to be restarted")
+        serverFailure.store(true, ordering: .sequentiallyConsistent)
+        ManagerSignals.post(SIGTERM)
+    }
 
     /// Sleeps `duration` in 100 ms steps; throws `Shutdown` on SIGTERM, SIGINT or SIGQUIT
     /// (before PostgreSQL runs, there is nothing to forward them to).

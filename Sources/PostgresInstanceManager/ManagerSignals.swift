@@ -26,6 +26,12 @@ public enum ManagerSignals {
         }
     }
 
+    /// Records `signal` as if the process had received it: the way the manager asks its own
+    /// supervision loop to stop (`SIGTERM`) when it cannot go on.
+    public static func post(_ signal: Int32) {
+        pendingSignalMask.bitwiseOr(UInt64(1) << UInt64(signal & 63), ordering: .sequentiallyConsistent)
+    }
+
     /// The signals received since the last call, lowest number first.
     public static func take() -> [Int32] {
         let mask = pendingSignalMask.exchange(0, ordering: .sequentiallyConsistent)

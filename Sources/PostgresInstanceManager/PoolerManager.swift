@@ -25,6 +25,8 @@ public final class PoolerManager: Sendable {
     public let source: any InstanceSpecSource
     private let logger: Logger
     private let exited = Atomic<Bool>(false)
+    /// The status server failed: the exit status is 1.
+    private let serverFailure = Atomic<Bool>(false)
 
     public init(options: PoolerOptions, source: any InstanceSpecSource, logger: Logger) {
         self.options = options
@@ -32,7 +34,14 @@ public final class PoolerManager: Sendable {
         self.logger = logger
     }
 
+    /// Runs until pgbouncer exits or SIGTERM; returns the exit status: pgbouncer's, 0 after a
+    /// clean stop, 1 when the status server could not serve (then pgbouncer is stopped too).
     public func run() async -> Int32 {
+        let status = await serve()
+        return serverFailure.load(ordering: .sequentiallyConsistent) ? 1 : status
+    }
+
+    private func serve() async -> Int32 {
         let port = options.listenPort
         let server = StatusHTTPServer(
             port: options.statusPort, logger: logger,
@@ -47,8 +56,13 @@ public final class PoolerManager: Sendable {
                         : .init(status: 503, body: "pgbouncer does not accept connections\n")
                 },
             ])
-        let serving = Task { [logger] in
-            do { try await server.run() } catch { logger.error("status server stopped: \(error)") }
+        let serving = Task { [self] in
+            do { try await server.run() } catch {
+                // Without it the kubelet's probes fail for good: stop, to be restarted.
+                logger.error("status server stopped: \(error); stopping, to be restarted")
+                serverFailure.store(true, ordering: .sequentiallyConsistent)
+                ManagerSignals.post(SIGTERM)
+            }
         }
         defer { serving.cancel() }
         // Wait for a primary pod IP.

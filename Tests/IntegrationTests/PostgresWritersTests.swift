@@ -1,4 +1,5 @@
 import Foundation
+import KubeTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -49,22 +50,8 @@ struct PostgresWritersTests {
         return (process.terminationStatus, text, process)
     }
 
-    /// A TCP port nothing listens on now (the kernel's pick for port 0).
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                _ = bind(fd, pointer, length)
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    /// A TCP port nothing listens on, held for the test process (`TestListenPorts`).
+    static func freePort() -> Int { TestListenPorts.reserve() }
 
     static func psql(port: Int, _ sql: String) throws -> String {
         let process = Process()

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTestSupport
 import PostgresInstanceManager
 import Testing
 
@@ -60,23 +61,9 @@ enum PostgresTestEnvironment {
         for p in paths { chown(p, uid, gid) }
     }
 
-    /// A TCP port nothing listens on now (the kernel's pick for port 0).
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { ptr -> Int32 in
-                _ = bind(fd, ptr, length)
-                return getsockname(fd, ptr, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    /// A TCP port nothing listens on, held for the test process (`TestListenPorts`: below the
+    /// ephemeral range, where a client connection cannot take it before the server listens).
+    static func freePort() -> Int { TestListenPorts.reserve() }
 
     /// Runs `arguments` as `postgres` (through `setpriv`).
     static func runAsPostgres(_ arguments: [String], input: String? = nil) async -> ProcessResult {

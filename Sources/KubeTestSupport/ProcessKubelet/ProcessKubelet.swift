@@ -43,7 +43,8 @@ import Logging
 /// removes the kubelet's directory. No process outlives the test process: each is killed at
 /// exit and guarded by a watchdog, like the control plane's.
 ///
-/// Ports: every `containerPort` of a pod gets a free loopback port for the pod's lifetime (the
+/// Ports: every `containerPort` of a pod gets a free local port for the pod's lifetime, from
+/// below the ephemeral range and held against every other pod (`ProcessKubeletPorts`) (the
 /// process learns it through the image mapping's `portEnvironment` or `rewritePortArguments`
 /// and must listen on `127.0.0.1` or every address); `address(namespace:pod:containerPort:)`
 /// answers `127.0.0.1:PORT`. Probes use these ports.
@@ -245,16 +246,16 @@ public actor ProcessKubelet {
             if let phase = pod.status?.phase, phase == "Succeeded" || phase == "Failed" { return }
             if pod.status?.containerStatuses?.isEmpty == false { return }  // another kubelet (or an earlier one) ran it
             let portNumbers = Set((pod.spec?.containers ?? []).flatMap { ($0.ports ?? []).map(\.containerPort) })
-            var ports: [Int: Int] = [:]
-            do {
-                let free = try freeLoopbackPorts(portNumbers.count)
-                for (containerPort, local) in zip(portNumbers.sorted(), free) { ports[containerPort] = local }
-            } catch {
-                context.logger.error("no free ports for \(pod.metadata.name ?? uid): \(error)")
+            guard let portLease = ProcessKubeletPorts.shared.allocate(portNumbers.count) else {
+                context.logger.error("no free ports for \(pod.metadata.name ?? uid) in \(ProcessKubeletPorts.shared.range)")
                 return
             }
+            var ports: [Int: Int] = [:]
+            for (containerPort, local) in zip(portNumbers.sorted(), portLease.ports) { ports[containerPort] = local }
+            var network = openNetwork(ports: ports)
+            network.portLease = portLease
             let runtime = ProcessKubeletPod(
-                pod: pod, ports: ports, network: openNetwork(ports: ports),
+                pod: pod, ports: ports, network: network,
                 directory: "\(directory)/pods/\(uid.prefix(8))", context: context)
             pods[uid] = runtime
             await runtime.start()

@@ -27,6 +27,8 @@ actor ProcessKubeletPod {
         var lease: ProcessKubeletPodIPs.Lease?
         var forwarder: ProcessKubeletPortForwarder?
         var failure: String?
+        /// The local ports the container ports map to, held until the pod stops.
+        var portLease: ProcessKubeletPorts.Lease?
     }
 
     /// The state of one container, as `containerStatuses` reports it.
@@ -330,6 +332,7 @@ actor ProcessKubeletPod {
         }
         await network.forwarder?.stop()
         network.lease?.release()
+        network.portLease?.release()
     }
 
     /// Runs one container until the pod stops or the restart policy ends it. An init container
