@@ -3,7 +3,9 @@
 # script: hack/control-plane.sh up|down|restart-apiserver
 #
 # Environment: DIR (state directory, default /tmp/qm-dev-$USER), PORT (API server, default
-# 16443), ETCD_PORT (default 12379), KCM=0 to leave the controller manager out; ASSETS or
+# 16443), ETCD_PORT (default 12379), KCM=0 to leave the controller manager out; SERVICE_CIDR
+# for a service range other than the shared script's 10.0.0.0/24 (254 ClusterIPs; e.g.
+# 10.0.0.0/16 for thousands of Services: hack/fleet-bench.sh); ASSETS or
 # KUBEBUILDER_ASSETS to use other binaries, ENVTEST_DIR for where control-plane.sh lives
 # (default ../shared/envtest). See ../shared/envtest/README.md.
 set -euo pipefail
@@ -22,7 +24,19 @@ fi
 export DIR="${DIR:-/tmp/qm-dev-${USER:-$(id -un)}}"
 if [ -z "${ASSETS:-}" ] && [ -n "${KUBEBUILDER_ASSETS:-}" ]; then export ASSETS="$KUBEBUILDER_ASSETS"; fi
 cmd="${1:-up}"
-"$script" "$cmd"
+if [ -n "${SERVICE_CIDR:-}" ]; then
+  # The shared script fixes the range; run a copy with the range replaced (and its binaries).
+  export ASSETS="${ASSETS:-$envtest_dir/bin}"
+  copy=$(mktemp /tmp/qm-control-plane-XXXXXX.sh)
+  sed "s|--service-cluster-ip-range 10.0.0.0/24|--service-cluster-ip-range $SERVICE_CIDR|" "$script" > "$copy"
+  grep -q -- "--service-cluster-ip-range $SERVICE_CIDR" "$copy" || { echo "could not set the service range in $script" >&2; exit 1; }
+  chmod +x "$copy"
+  status=0; "$copy" "$cmd" || status=$?
+  rm -f "$copy"
+  [ "$status" = 0 ] || exit "$status"
+else
+  "$script" "$cmd"
+fi
 if [ "$cmd" = up ]; then
   cat <<MSG
 

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Fleet benchmark: T Tenants (tier pro) with R small-storage Resources each, from an empty
+# cluster to every Resource at its last stage before pods (Verifying, 80%: no kubelet runs the
+# pods; the same convergence check as hack/chaos.sh), with the controller manager running. Per
+# run, on a fresh control plane (service range SERVICE_CIDR, default 10.0.0.0/16: each
+# IPFSCluster takes two ClusterIPs, and the shared script's /24 holds 254):
+#   - the operator (`quartermaster run` as the user quartermaster-operator, bound to
+#     config/rbac's quartermaster-manager-role, and in quartermaster-system to its leader
+#     election Role, as deployed) starts, then a client creates the Tenants and
+#     the Resources (CONCURRENCY requests at once); the time from the first Tenant create to the
+#     operator's last write (Events and Leases aside) before convergence, from the audit log;
+#   - the operator's requests per Resource and by kind and verb; its VmRSS at convergence and
+#     VmHWM (peak); event-to-apply latencies (a Resource's create -> the operator's first
+#     successful write of its IPFSCluster; a Tenant's create -> the operator's create of its
+#     namespace), p50/p99/max, audit timestamps;
+#   - first run only: the operator's writes during --quiet seconds once converged, and during
+#     --quiet seconds after a restart (both should be 0; audit log);
+#   - every object the operator wrote (children only: no Events, Leases, status) is read back;
+#     then, on another fresh control plane, a plain client server-side applies the same
+#     objects (namespaces first, then the rest, CONCURRENCY at once), timed the same way.
+# Runs alternate (operator, plain, operator, plain, ...); the ratio operator / plain of each
+# pair, then median, min and max.
+#
+#   hack/fleet-bench.sh [--tenants 200] [--resources-per-tenant 10] [--runs 1] [--quiet 30]
+#                       [--concurrency 4] [--poll 2] [--release]
+#
+# --concurrency defaults to the operator's workers per controller (--max-concurrent-reconciles
+# 4). Environment: DIR (state dir, default /tmp/qm-fleet-$USER), PORT (default 19443),
+# ETCD_PORT (default 19479), SERVICE_CIDR, BIN (the quartermaster binary; default: build this
+# tree's debug or --release product). Needs the envtest binaries (../shared/envtest or
+# KUBEBUILDER_ASSETS), kubectl and python3.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+tenants=200 per=10 runs=1 quiet=30 concurrency=4 poll=2 config=debug
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tenants) tenants=$2; shift 2 ;;
+    --resources-per-tenant) per=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --quiet) quiet=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    --poll) poll=$2; shift 2 ;;
+    --release) config=release; shift ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+resources=$((tenants * per))
+export DIR="${DIR:-/tmp/qm-fleet-${USER:-$(id -un)}}" PORT="${PORT:-19443}" ETCD_PORT="${ETCD_PORT:-19479}"
+export SERVICE_CIDR="${SERVICE_CIDR:-10.0.0.0/16}"
+unset KCM  # the controller manager runs: it creates the StatefulSets' pods and counts quotas
+fleet="$root/hack/fleet_bench.py"
+state="$root/hack/chaos_state.py"
+operator_user=quartermaster-operator client_user=cert-admin
+work=$(mktemp -d /tmp/qm-fleet-bench-XXXXXX)
+if [ -z "${BIN:-}" ]; then
+  swift build -c "$config" --product quartermaster >&2
+  BIN="$(swift build -c "$config" --show-bin-path)/quartermaster"
+fi
+# A copy: a rebuild during the run must not change the binary between restarts.
+cp "$BIN" "$work/quartermaster"
+pid=""
+cleanup() {
+  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+  hack/control-plane.sh down >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+up() { # a fresh control plane with our CRDs and the operator's RBAC
+  hack/control-plane.sh down >/dev/null 2>&1 || true
+  hack/control-plane.sh up >/dev/null
+  local kc="$DIR/kubeconfig"
+  kubectl --kubeconfig "$kc" apply --server-side -k crds >/dev/null
+  for f in role.yaml tenant_owner_role.yaml aggregated_roles.yaml; do
+    kubectl --kubeconfig "$kc" apply --server-side -f "config/rbac/$f" >/dev/null
+  done
+  kubectl --kubeconfig "$kc" create clusterrolebinding fleet-bench-operator \
+    --clusterrole quartermaster-manager-role --user "$operator_user" >/dev/null
+  # Its namespace (host-claim Leases, leader election): quartermaster-system, as deployed.
+  kubectl --kubeconfig "$kc" create namespace quartermaster-system >/dev/null
+  kubectl --kubeconfig "$kc" apply --server-side -f config/rbac/leader_election_role.yaml >/dev/null
+  kubectl --kubeconfig "$kc" -n quartermaster-system create rolebinding fleet-bench-operator \
+    --role quartermaster-leader-election-role --user "$operator_user" >/dev/null
+  for crd in $(kubectl --kubeconfig "$kc" get crd -o name); do
+    kubectl --kubeconfig "$kc" wait --for=condition=Established "$crd" >/dev/null
+  done
+}
+
+start_operator() { # $1 log
+  "$work/quartermaster" run --kubeconfig "$DIR/kubeconfig-operator" --metrics-bind-address 0 \
+    --health-probe-bind-address 0 --leader-election-namespace quartermaster-system >>"$1" 2>&1 &
+  pid=$!
+}
+stop_operator() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+memory() { awk '/^VmRSS|^VmHWM/ {printf "%s %.1f MB  ", $1, $2/1024}' "/proc/$pid/status"; }
+lines() { wc -l < "$DIR/audit.log"; }
+value() { sed -n "s/^$1=//p"; }
+
+echo "fleet: $tenants Tenants (pro) x $per small-storage Resources = $resources Resources and IPFSClusters;" \
+  "$runs run(s) each side, alternating; concurrency $concurrency; service range $SERVICE_CIDR"
+echo "binary: $BIN ($config)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 "$fleet" self-check >/dev/null
+ratios=() operator_s=() plain_s=() status=0
+for run in $(seq 1 "$runs"); do
+  echo "== run $run: operator"
+  up
+  log="$work/operator-$run.log"
+  start_operator "$log"
+  sleep 5  # its caches list and watch an empty cluster
+  python3 "$fleet" create "$DIR" "$PORT" "$tenants" "$per" "$concurrency" fleet
+  start=$SECONDS
+  until python3 "$state" converged "$DIR/kubeconfig" "$tenants" "$resources"; do
+    [ $((SECONDS - start)) -lt 3600 ] || { echo "not converged after 3600 s (log: $log)" >&2; exit 1; }
+    kill -0 "$pid" || { echo "the operator exited (log: $log)" >&2; exit 1; }
+    sleep "$poll"
+  done
+  echo "converged (seen by polling every ${poll} s); operator memory: $(memory)"
+  converged_at=$(lines)
+  out=$(python3 "$fleet" report "$DIR/audit.log" "$operator_user" "$client_user" 0 "$converged_at" "$tenants" "$resources")
+  echo "$out" | grep -v '^CONVERGE_SECONDS='
+  operator_s+=("$(echo "$out" | value CONVERGE_SECONDS)")
+  if [ "$run" = 1 ] && [ "$quiet" -gt 0 ]; then
+    sleep "$quiet"
+    out=$(python3 "$fleet" writes "$DIR/audit.log" "$operator_user" "$converged_at")
+    echo "converged, next ${quiet} s: $(echo "$out" | grep -v '^WRITES=')"
+    [ "$(echo "$out" | value WRITES)" = 0 ] || status=1
+    echo "operator memory after them: $(memory)"
+    stop_operator
+    from=$(lines)
+    start_operator "$log"
+    sleep "$quiet"
+    out=$(python3 "$fleet" writes "$DIR/audit.log" "$operator_user" "$from")
+    echo "restarted, first ${quiet} s: $(echo "$out" | grep -v '^WRITES=')"
+    [ "$(echo "$out" | value WRITES)" = 0 ] || status=1
+    echo "restarted operator memory: $(memory)"
+  fi
+  stop_operator
+  python3 "$fleet" children "$DIR" "$PORT" "$DIR/audit.log" "$operator_user" "$work/children.jsonl"
+
+  echo "== run $run: plain client"
+  up
+  python3 "$fleet" replay "$DIR" "$PORT" "$work/children.jsonl" "$concurrency"
+  out=$(python3 "$fleet" span "$DIR/audit.log" "$client_user")
+  echo "$out" | grep -v '^SPAN_SECONDS='
+  plain_s+=("$(echo "$out" | value SPAN_SECONDS)")
+  ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.3f}')" "${operator_s[-1]}" "${plain_s[-1]}")
+  ratios+=("$ratio")
+  echo "run $run: operator ${operator_s[-1]} s, plain client ${plain_s[-1]} s, ratio ${ratio}x"
+done
+hack/control-plane.sh down >/dev/null 2>&1 || true
+echo "== summary ($runs runs)"
+echo "operator converged:  $(python3 "$fleet" summary " s" "${operator_s[@]}")"
+echo "plain client:       $(python3 "$fleet" summary " s" "${plain_s[@]}")"
+echo "operator / plain:   $(python3 "$fleet" summary x "${ratios[@]}")"
+[ "$status" = 0 ] && echo "fleet: 0 writes once converged and after a restart" || echo "fleet: WRITES once converged (logs in $work)"
+exit "$status"
