@@ -3,6 +3,9 @@
 
   chaos_state.py converged KUBECONFIG TENANTS RESOURCES   exit 0 when every Tenant and Resource
                                                           is reconciled at its last stage before pods
+                                                          and the quota controller counted them
+  chaos_state.py resources-converged KUBECONFIG RESOURCES  the same for the Resources and their
+                                                          IPFSClusters only
   chaos_state.py snapshot KUBECONFIG OUT.json             the normalised state of every object
   chaos_state.py compare A.json B.json                    exit 1 and print differences
   chaos_state.py keys KUBECONFIG OUT.json                 every identities Secret's data, by object
@@ -37,9 +40,11 @@ def condition(obj, kind):
 
 
 def converged(kubeconfig, tenants, resources):
+    """Every Tenant reconciled and reporting every Resource counted by the quota controller (the
+    controller manager's: it counts Resources created before the quota only at its next full
+    resync, up to 5 minutes later), and resources_converged."""
     ts = items(kubeconfig, "tenants.quartermaster.dev")
-    rs = items(kubeconfig, "resources.quartermaster.dev")
-    if len(ts) != tenants or len(rs) != resources:
+    if len(ts) != tenants:
         return False
     per = resources // max(tenants, 1)
     for t in ts:
@@ -49,6 +54,15 @@ def converged(kubeconfig, tenants, resources):
         # The quota controller has counted every Resource (it lags the objects).
         if (s.get("quota", {}).get("used") or {}).get("count/resources.quartermaster.dev") != str(per):
             return False
+    return resources_converged(kubeconfig, resources)
+
+
+def resources_converged(kubeconfig, resources):
+    """Every Resource reconciled at 80% (Verifying: the last stage before pods run), every
+    IPFSCluster reconciled with its StatefulSet's pods created (no kubelet runs them)."""
+    rs = items(kubeconfig, "resources.quartermaster.dev")
+    if len(rs) != resources:
+        return False
     for r in rs:
         s = r.get("status", {})
         if s.get("observedGeneration") != r["metadata"].get("generation") or s.get("progress") != 80:
@@ -180,6 +194,8 @@ def main():
     cmd = sys.argv[1]
     if cmd == "converged":
         sys.exit(0 if converged(sys.argv[2], int(sys.argv[3]), int(sys.argv[4])) else 1)
+    if cmd == "resources-converged":
+        sys.exit(0 if resources_converged(sys.argv[2], int(sys.argv[3])) else 1)
     if cmd == "snapshot":
         snapshot(sys.argv[2], sys.argv[3])
     elif cmd == "compare":

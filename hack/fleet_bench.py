@@ -14,7 +14,11 @@
       status the quota controller has not computed yet); prints the seconds it took
   fleet_bench.py report AUDIT USER CREATOR FROM TO TENANTS RESOURCES
       the operator's requests by kind and verb in audit lines [FROM, TO), the time from the
-      first Tenant create to its last write there, and the event-to-apply latencies
+      first Tenant create to its last write there (Tenant status aside), and the event-to-apply
+      latencies
+  fleet_bench.py settled AUDIT USER CREATOR TO
+      the same time with Tenant status writes (lines [0, TO)), and the requests after the other
+      writes ended
   fleet_bench.py writes AUDIT USER FROM [TO]
       the operator's writes in lines [FROM, TO) (Events and Leases counted apart)
   fleet_bench.py span AUDIT USER
@@ -68,8 +72,11 @@ def timestamp(text):
 
 
 def events(lines, start=0, stop=None):
-    """(line number, event) of the completed requests in lines[start:stop]; a watch is counted
-    when its response starts (it completes only when the client stops)."""
+    """(line number, event) of the completed requests in lines[start:stop]; a watch at its first
+    line, of either stage (the v1.20 API server logs a watch's ResponseStarted only once it
+    writes, i.e. at its first event or bookmark; a watch that never saw one appears when it
+    ends), so a watch still open and silent at `stop` is not counted."""
+    watches = set()
     for n, line in enumerate(lines):
         if n < start:
             continue
@@ -79,7 +86,11 @@ def events(lines, start=0, stop=None):
             e = json.loads(line)
         except ValueError:
             continue
-        if e.get("stage") == ("ResponseStarted" if e.get("verb") == "watch" else "ResponseComplete"):
+        if e.get("verb") == "watch":
+            if e.get("auditID") not in watches and e.get("stage") in ("ResponseStarted", "ResponseComplete"):
+                watches.add(e.get("auditID"))
+                yield n, e
+        elif e.get("stage") == "ResponseComplete":
             yield n, e
 
 
@@ -136,14 +147,16 @@ def event_to_apply(evs, who, creator):
     return resource, tenant, len(created["resources"]), len(created["tenants"])
 
 
-def converge_span(evs, who, creator):
-    """(first Tenant create received, last operator write other than Events and Leases done)."""
+def converge_span(evs, who, creator, tenant_status=True):
+    """(first Tenant create received, last operator write other than Events and Leases done);
+    without Tenant status writes unless tenant_status (they follow the quota controller)."""
     start = end = None
     for _, e in evs:
         ref = e.get("objectRef", {})
         if start is None and user(e) == creator and e.get("verb") == "create" and ref.get("resource") == "tenants":
             start = timestamp(e["requestReceivedTimestamp"])
-        if user(e) == who and is_write(e) and (ref.get("apiGroup", ""), ref.get("resource")) not in EVENTS_AND_LEASES:
+        if user(e) == who and is_write(e) and (ref.get("apiGroup", ""), ref.get("resource")) not in EVENTS_AND_LEASES \
+                and (tenant_status or (ref.get("resource"), ref.get("subresource")) != ("tenants", "status")):
             end = timestamp(e["stageTimestamp"])
     return start, end
 
@@ -317,7 +330,7 @@ def report(audit, who, creator, start, stop, tenants, resources):
     counts = requests_by_kind(evs, who)
     total = sum(counts.values())
     writes = sum(v for (k, verb), v in counts.items() if verb in WRITE_VERBS)
-    t0, t1 = converge_span(evs, who, creator)
+    t0, t1 = converge_span(evs, who, creator, tenant_status=False)
     print(f"operator ({who}) requests until converged: {total} ({total / resources:.1f} per Resource), "
           f"writes {writes} ({writes / resources:.1f} per Resource)")
     by_kind = collections.defaultdict(dict)
@@ -337,8 +350,23 @@ def report(audit, who, creator, start, stop, tenants, resources):
             print(f"{name}: p50 {percentile(values, 50) * 1000:.0f} ms, p99 {percentile(values, 99) * 1000:.0f} ms, "
                   f"max {max(values) * 1000:.0f} ms (n={len(values)} of {n} {what})")
     if t0 is not None and t1 is not None:
-        print(f"converged: {t1 - t0:.2f} s from the first Tenant create to the operator's last write")
+        print(f"Resources converged: {t1 - t0:.2f} s from the first Tenant create to the operator's last write "
+              f"(Tenant status, Events aside)")
         print(f"CONVERGE_SECONDS={t1 - t0:.3f}")
+
+
+def settled(audit, who, creator, stop):
+    """Everything up to stop: the last write (Tenant status included) and the requests after
+    start, for the phase where the quota controller catches up."""
+    with open(audit) as f:
+        evs = list(events(f, 0, stop))
+    t0, t1 = converge_span(evs, who, creator)
+    _, t_resources = converge_span(evs, who, creator, tenant_status=False)
+    late = collections.Counter(kind_key(e) + " " + e.get("verb", "") for _, e in evs
+                               if user(e) == who and timestamp(e["stageTimestamp"]) > (t_resources or 0))
+    print(f"settled (the quota controller counted every Resource, each Tenant reports it): {t1 - t0:.2f} s "
+          f"from the first Tenant create to the operator's last write; its requests after the Resources converged: "
+          + (", ".join(f"{k} {n}" for k, n in sorted(late.items())) or "none"))
 
 
 def writes(audit, who, start, stop):
@@ -380,16 +408,17 @@ def self_check():
     assert median([4, 1, 3, 2]) == 2.5 and median([3, 1, 2]) == 2
     assert abs(timestamp("2026-12-04T02:14:18.500000Z") - timestamp("2026-12-04T02:14:18.000000Z") - 0.5) < 1e-9
 
-    def line(stage, who, verb, resource, name, at, ns="", group="", code=201, sub=""):
-        return json.dumps({"stage": stage, "user": {"username": who}, "verb": verb,
+    def line(stage, who, verb, resource, name, at, ns="", group="", code=201, sub="", audit_id=None):
+        return json.dumps({"stage": stage, "auditID": audit_id or f"{who}-{verb}-{resource}-{name}-{at}", "user": {"username": who}, "verb": verb,
                            "objectRef": {"resource": resource, "name": name, "namespace": ns, "apiGroup": group,
                                          "subresource": sub},
                            "responseStatus": {"code": code}, "requestReceivedTimestamp": at, "stageTimestamp": at})
     t = "2026-12-04T00:00:0{}.000000Z".format
     lines = [
         line("ResponseComplete", "admin", "create", "tenants", "a", t(0), group=GROUP),
-        line("ResponseStarted", "op", "watch", "tenants", "", t(0), group=GROUP, code=200),
-        line("ResponseComplete", "op", "watch", "tenants", "", t(9), group=GROUP, code=200),  # not counted again
+        line("ResponseStarted", "op", "watch", "tenants", "", t(0), group=GROUP, code=200, audit_id="w"),
+        line("ResponseComplete", "op", "watch", "tenants", "", t(9), group=GROUP, code=200, audit_id="w"),  # again
+        line("ResponseComplete", "op", "watch", "secrets", "", t(9), code=200, audit_id="silent"),  # never sent
         line("ResponseComplete", "op", "create", "namespaces", "a", t(1)),
         line("ResponseComplete", "admin", "create", "resources", "r", t(2), ns="a", group=GROUP),
         line("ResponseComplete", "op", "patch", "ipfsclusters", "r", t(3), ns="a", group=GROUP, code=500),
@@ -401,14 +430,17 @@ def self_check():
     ]
     evs = list(events(lines))
     counts = requests_by_kind(evs, "op")
-    assert counts[("tenants.quartermaster.dev", "watch")] == 1, counts
+    assert counts[("tenants.quartermaster.dev", "watch")] == 1 and counts[("secrets", "watch")] == 1, counts
     assert counts[("ipfsclusters.quartermaster.dev", "patch")] == 3
     assert counts[("resources/status.quartermaster.dev", "update")] == 1
     resource, tenant, n_r, n_t = event_to_apply(evs, "op", "admin")
     assert resource == [3.0] and tenant == [1.0] and (n_r, n_t) == (1, 1), (resource, tenant)
     start, end = converge_span(evs, "op", "admin")
     assert end - start == 7.0, (start, end)  # the status write counts, the Event does not
-    assert [is_child_write(e) for _, e in evs if user(e) == "op"] == [False, True, True, True, True, False, False]
+    tenant_status = line("ResponseComplete", "op", "update", "tenants", "a", t(9), group=GROUP, sub="status", code=200)
+    start, end = converge_span(list(events(lines + [tenant_status])), "op", "admin", tenant_status=False)
+    assert end - start == 7.0, (start, end)
+    assert [is_child_write(e) for _, e in evs if user(e) == "op"] == [False, False, True, True, True, True, False, False]
     service = {"apiVersion": "v1", "kind": "Service", "status": {},
                "metadata": {"name": "s", "namespace": "a", "uid": "u", "ownerReferences": [{}], "labels": {"l": "v"}},
                "spec": {"clusterIP": "10.0.0.7", "clusterIPs": ["10.0.0.7"], "ports": [{"port": 1}]}}
@@ -436,6 +468,8 @@ def main():
         sys.exit(replay(a[1], a[2], a[3], int(a[4])))
     elif cmd == "report":
         report(a[1], a[2], a[3], int(a[4]), int(a[5]), int(a[6]), int(a[7]))
+    elif cmd == "settled":
+        settled(a[1], a[2], a[3], int(a[4]))
     elif cmd == "writes":
         writes(a[1], a[2], int(a[3]), int(a[4]) if len(a) > 4 else None)
     elif cmd == "span":
