@@ -89,6 +89,22 @@ up() { # a fresh control plane with our CRDs and the operator's RBAC
   for crd in $(kubectl --kubeconfig "$kc" get crd -o name); do
     kubectl --kubeconfig "$kc" wait --for=condition=Established "$crd" >/dev/null
   done
+  # Wait until the controller manager's quota controller counts Resources (it finds new kinds
+  # by discovery, every 30 s). Before, a quota created for a Tenant gets a status without
+  # count/resources.quartermaster.dev, quota admission refuses every Resource in that
+  # namespace (403, "status unknown"), and only the next full resync (5 minutes) fixes it: the
+  # run would time the controller manager. A probe quota, recreated until its status counts
+  # Resources.
+  kubectl --kubeconfig "$kc" create namespace fleet-bench-probe >/dev/null
+  local waited=0
+  until kubectl --kubeconfig "$kc" -n fleet-bench-probe get quota probe -o jsonpath='{.status.used}' 2>/dev/null \
+      | grep -q 'count/resources.quartermaster.dev'; do
+    kubectl --kubeconfig "$kc" -n fleet-bench-probe delete quota probe --ignore-not-found >/dev/null
+    kubectl --kubeconfig "$kc" -n fleet-bench-probe create quota probe \
+      --hard=count/resources.quartermaster.dev=1 >/dev/null
+    sleep 3; waited=$((waited + 3))
+    [ "$waited" -lt 300 ] || { echo "the quota controller does not count Resources after 300 s" >&2; exit 1; }
+  done
 }
 
 start_operator() { # $1 log
