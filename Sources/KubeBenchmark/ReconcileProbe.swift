@@ -5,6 +5,7 @@ public final class ReconcileProbe: Sendable {
     private struct State {
         var reconciles = 0
         var applies = 0
+        var firstApplyAt: ContinuousClock.Instant?
         var lastApplyAt: ContinuousClock.Instant?
         /// `parent name|data.value` → when the child carrying that value was applied.
         var appliedAt: [String: ContinuousClock.Instant] = [:]
@@ -17,6 +18,8 @@ public final class ReconcileProbe: Sendable {
     public var reconciles: Int { state.withLock { $0.reconciles } }
     /// Children applied (requests sent) since the last `reset()`.
     public var applies: Int { state.withLock { $0.applies } }
+    /// When the first child apply (since the last `reset()`) returned.
+    public var firstApplyAt: ContinuousClock.Instant? { state.withLock { $0.firstApplyAt } }
     /// When the last child apply returned.
     public var lastApplyAt: ContinuousClock.Instant? { state.withLock { $0.lastApplyAt } }
 
@@ -33,6 +36,7 @@ public final class ReconcileProbe: Sendable {
         state.withLock {
             $0.applies += 1
             $0.lastApplyAt = instant
+            if $0.firstApplyAt == nil { $0.firstApplyAt = instant }
             $0.appliedAt["\(parent)|\(value)"] = instant
         }
     }

@@ -24,6 +24,24 @@ import Testing
         #expect(LatencySummary([]).p50 == nil)
     }
 
+    @Test func spreadOfRuns() {
+        let odd = Spread([1.4, 1.1, 1.2])
+        #expect(odd.median == 1.2)
+        #expect(odd.min == 1.1)
+        #expect(odd.max == 1.4)
+        #expect(odd.count == 3)
+        #expect(Spread([1, 2, 3, 4]).median == 2.5)
+        #expect(Spread([]).median == 0)
+    }
+
+    @Test func ratioOfOneRun() {
+        let run = ThroughputRun(
+            plainSeconds: 2, controllerSeconds: 3, firstListAnswerSeconds: nil, syncedSeconds: nil,
+            firstApplySeconds: nil, plainRequests: 1000, controllerRequests: 1004, plainConnections: 0,
+            controllerConnections: 1)
+        #expect(run.ratio == 1.5)
+    }
+
     @Test func durationInMilliseconds() {
         #expect(Duration.microseconds(1500).milliseconds == 1.5)
         #expect(Duration.seconds(2).seconds == 2)
@@ -59,8 +77,14 @@ import Testing
         #expect(counting.total == 2)
         #expect(counting.writes == 1)
         #expect(counting.byMethod[.patch] == 1)
+        #expect(counting.latencies(.patch).count == 1)
+        #expect(counting.latencies(.get).count == 1)
+        #expect(counting.firstAnswer(.get) != nil)
+        #expect(counting.newConnections == 0)
         counting.reset()
         #expect(counting.total == 0)
+        #expect(counting.latencies(.patch).count == 0)
+        #expect(counting.firstAnswer(.get) == nil)
     }
 
     @Test func desiredChildCopiesDataAndOwner() throws {
