@@ -94,13 +94,16 @@ public struct ReconcileBenchmark: Sendable {
 
             progress("run \(run + 1)/\(runs), plain client: \(n) server-side applies")
             plainCounter.reset()
+            var cpu = ProcessCPUTime.seconds()
             let plain = try await plainApplies(parents: parents, client: admin)
+            let plainCPU = ProcessCPUTime.seconds() - cpu
             plainLatencies += plainCounter.latencies(.patch).sorted
             let plainRequests = plainCounter.total
             let plainConnections = plainCounter.newConnections
 
             progress("run \(run + 1)/\(runs), controller: \(n) children with \(concurrency) workers")
             probe.reset()
+            cpu = ProcessCPUTime.seconds()
             let started = ContinuousClock.now
             let (controller, controllerCounter) = try start(probe: probe)
             var syncedAt: ContinuousClock.Instant?
@@ -109,6 +112,7 @@ public struct ReconcileBenchmark: Sendable {
                 return probe.applies >= n
             }
             let last = probe.lastApplyAt ?? .now
+            let controllerCPU = ProcessCPUTime.seconds() - cpu
             let controllerRequests = controllerCounter.total
             controllerLatencies += controllerCounter.latencies(.patch).sorted
             throughput.append(
@@ -118,7 +122,8 @@ public struct ReconcileBenchmark: Sendable {
                     syncedSeconds: syncedAt.map { ($0 - started).seconds },
                     firstApplySeconds: probe.firstApplyAt.map { ($0 - started).seconds },
                     plainRequests: plainRequests, controllerRequests: controllerRequests,
-                    plainConnections: plainConnections, controllerConnections: controllerCounter.newConnections))
+                    plainConnections: plainConnections, controllerConnections: controllerCounter.newConnections,
+                    plainCPUSeconds: plainCPU, controllerCPUSeconds: controllerCPU))
             try await settle(controller, probe: probe)
             if run + 1 < runs {
                 await controller.stop()

@@ -45,11 +45,15 @@ public struct ThroughputRun: Sendable {
     public var plainConnections: Int
     /// Connections libcurl opened for the controller's sends (its streams are not counted).
     public var controllerConnections: Int
+    /// CPU seconds the benchmark process used during the plain client's applies.
+    public var plainCPUSeconds: Double
+    /// CPU seconds the benchmark process used from the controller's start to its N-th apply.
+    public var controllerCPUSeconds: Double
 
     public init(
         plainSeconds: Double, controllerSeconds: Double, firstListAnswerSeconds: Double?, syncedSeconds: Double?,
         firstApplySeconds: Double?, plainRequests: Int, controllerRequests: Int, plainConnections: Int,
-        controllerConnections: Int
+        controllerConnections: Int, plainCPUSeconds: Double = 0, controllerCPUSeconds: Double = 0
     ) {
         self.plainSeconds = plainSeconds
         self.controllerSeconds = controllerSeconds
@@ -60,6 +64,8 @@ public struct ThroughputRun: Sendable {
         self.controllerRequests = controllerRequests
         self.plainConnections = plainConnections
         self.controllerConnections = controllerConnections
+        self.plainCPUSeconds = plainCPUSeconds
+        self.controllerCPUSeconds = controllerCPUSeconds
     }
 
     /// `controllerSeconds / plainSeconds` (0 when the plain side took no time).

@@ -63,6 +63,12 @@ enum BenchReportTable {
                 ]))
             out.append(row(["requests per run: plain client / controller", "\(counts(r.runs.map(\.plainRequests))) / \(counts(r.runs.map(\.controllerRequests)))", ""]))
             out.append(row(["connections opened per run: plain client / controller", "\(counts(r.runs.map(\.plainConnections))) / \(counts(r.runs.map(\.controllerConnections)))", ""]))
+            out.append(
+                row([
+                    "bench process CPU per run: plain client / controller",
+                    "\(spread(Spread(r.runs.map(\.plainCPUSeconds)), "%.2f s")) / \(spread(Spread(r.runs.map(\.controllerCPUSeconds)), "%.2f s"))",
+                    "",
+                ]))
             for (i, run) in r.runs.enumerated() {
                 out.append(
                     row([
