@@ -42,6 +42,31 @@ import Testing
         #expect(run.ratio == 1.5)
     }
 
+    @Test func probeWakesWaitersAtTheirCount() async {
+        let probe = ReconcileProbe()
+        let waiter = Task { () -> Int in
+            await probe.waitForApplies(2)
+            return probe.applies
+        }
+        await Task.yield()
+        probe.applied(parent: "p-0", value: "v", at: .now)
+        probe.applied(parent: "p-1", value: "v", at: .now)
+        #expect(await waiter.value >= 2)
+        #expect(probe.firstApplyAt != nil)
+        await probe.waitForApplies(1)  // reached already: returns at once
+        probe.reset()
+        #expect(probe.applies == 0)
+        #expect(probe.firstApplyAt == nil)
+    }
+
+    @Test func probeWaiterReturnsWhenCancelled() async {
+        let probe = ReconcileProbe()
+        let waiter = Task { await probe.waitForApplies(5) }
+        waiter.cancel()
+        await waiter.value
+        #expect(probe.applies == 0)
+    }
+
     @Test func durationInMilliseconds() {
         #expect(Duration.microseconds(1500).milliseconds == 1.5)
         #expect(Duration.seconds(2).seconds == 2)
