@@ -5,16 +5,46 @@ import Synchronization
 
 /// An `HTTPTransport` that forwards to another one and counts the requests by method.
 ///
-/// Streams (watches) count as `GET`s. Counts start at zero and can be reset.
+/// Streams (watches) count as `GET`s. For each `send` it also records how long the answer
+/// took (by method) and when the first answer of each method arrived; over a `CurlTransport`
+/// it counts the connections libcurl opened for those sends (`CURLINFO_NUM_CONNECTS`; streams
+/// are not counted). Everything starts at zero and can be reset.
 public final class CountingTransport: HTTPTransport {
     public let wrapped: any HTTPTransport
-    private let counts = Mutex<[HTTPMethod: Int]>([:])
+    private let curl: CurlTransport?
+    private let state = Mutex(State())
 
-    public init(wrapping transport: any HTTPTransport) { wrapped = transport }
+    private struct State {
+        var counts: [HTTPMethod: Int] = [:]
+        var latencies: [HTTPMethod: [Duration]] = [:]
+        var firstAnswerAt: [HTTPMethod: ContinuousClock.Instant] = [:]
+        var newConnections = 0
+    }
+
+    public init(wrapping transport: any HTTPTransport) {
+        wrapped = transport
+        curl = transport as? CurlTransport
+    }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         count(request)
-        return try await wrapped.send(request)
+        let started = ContinuousClock.now
+        let response: HTTPResponse
+        var opened = 0
+        if let curl {
+            let (answer, info) = try await curl.sendReportingInfo(request)
+            response = answer
+            opened = info.newConnections
+        } else {
+            response = try await wrapped.send(request)
+        }
+        let finished = ContinuousClock.now
+        state.withLock { s in
+            s.latencies[request.method, default: []].append(finished - started)
+            if s.firstAnswerAt[request.method] == nil { s.firstAnswerAt[request.method] = finished }
+            s.newConnections += opened
+        }
+        return response
     }
 
     public func stream(_ request: HTTPRequest) async throws -> HTTPLineStream {
@@ -23,16 +53,30 @@ public final class CountingTransport: HTTPTransport {
     }
 
     /// Requests sent so far, by method.
-    public var byMethod: [HTTPMethod: Int] { counts.withLock { $0 } }
+    public var byMethod: [HTTPMethod: Int] { state.withLock { $0.counts } }
 
     /// Every request sent so far.
-    public var total: Int { counts.withLock { $0.values.reduce(0, +) } }
+    public var total: Int { state.withLock { $0.counts.values.reduce(0, +) } }
 
     /// Requests that can change something: `POST`, `PUT`, `PATCH` and `DELETE`.
-    public var writes: Int { counts.withLock { $0.filter { $0.key != .get }.values.reduce(0, +) } }
+    public var writes: Int { state.withLock { $0.counts.filter { $0.key != .get }.values.reduce(0, +) } }
 
-    /// Sets every count back to zero.
-    public func reset() { counts.withLock { $0 = [:] } }
+    /// How long each answered `send` of `method` took, request to whole response.
+    public func latencies(_ method: HTTPMethod) -> LatencySummary {
+        LatencySummary(state.withLock { $0.latencies[method] ?? [] })
+    }
 
-    private func count(_ request: HTTPRequest) { counts.withLock { $0[request.method, default: 0] += 1 } }
+    /// When the first answered `send` of `method` returned.
+    public func firstAnswer(_ method: HTTPMethod) -> ContinuousClock.Instant? {
+        state.withLock { $0.firstAnswerAt[method] }
+    }
+
+    /// Connections libcurl opened for `send`s (0 when the wrapped transport is not a
+    /// `CurlTransport`).
+    public var newConnections: Int { state.withLock { $0.newConnections } }
+
+    /// Sets every count back to zero and forgets the timings.
+    public func reset() { state.withLock { $0 = State() } }
+
+    private func count(_ request: HTTPRequest) { state.withLock { $0.counts[request.method, default: 0] += 1 } }
 }

@@ -9,7 +9,10 @@ import Logging
 ///
 /// 1. creates N parents; a plain client then sends N server-side applies of children
 ///    (`direct-<i>`), `concurrency` at once — the server's own pace;
-/// 2. starts the controller with `concurrency` workers and times its N child applies;
+/// 2. starts the controller cold (fresh client, caches and queue) with `concurrency` workers
+///    and times it from its start to its N-th child apply;
+///    steps 1 and 2 alternate `runs` times, the children of both sides deleted before each run
+///    (the controller of the last run goes on with the steps below);
 /// 3. touches a label on every parent and counts the writes of the converged reconciles;
 /// 4. updates parents one at a time and times each update → child apply;
 /// 5. restarts the controller and counts the writes again.
@@ -27,6 +30,8 @@ public struct ReconcileBenchmark: Sendable {
     public var objects: Int
     /// Workers of the controller, and requests at once of the plain client. Default 8.
     public var concurrency: Int
+    /// Throughput runs, each a plain-client run then a cold controller run. Default 5.
+    public var runs: Int
     /// Sequential parent updates timed for the latency figures. Default 200.
     public var latencyUpdates: Int
     /// The API server's JSON audit log, for the cross-check; `nil` skips it.
@@ -36,7 +41,7 @@ public struct ReconcileBenchmark: Sendable {
 
     public init(
         configuration: ClientConfiguration, identity: OperatorIdentity, namespace: String, objects: Int = 1000,
-        concurrency: Int = 8,
+        concurrency: Int = 8, runs: Int = 5,
         latencyUpdates: Int = 200, auditLogPath: String? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.configuration = configuration
@@ -44,6 +49,7 @@ public struct ReconcileBenchmark: Sendable {
         self.namespace = namespace
         self.objects = objects
         self.concurrency = concurrency
+        self.runs = runs
         self.latencyUpdates = latencyUpdates
         self.auditLogPath = auditLogPath
         self.progress = progress
@@ -55,39 +61,90 @@ public struct ReconcileBenchmark: Sendable {
     private var controllerUserAgentPrefix: String { "\(identity.name)-bench-controller/" }
 
     public func run() async throws -> ReconcileBenchmarkResult {
-        let admin = try KubeClient(configuration: configuration, identity: identity)
+        // The plain client: a client of its own whose transport times its requests; it also
+        // does the set-up (parents, clean-ups), so its connection is warm, as before.
+        var plainOptions = TransportOptions()
+        plainOptions.userAgent = identity.userAgent
+        let plainCurl = try CurlTransport(server: configuration.server, tls: configuration.tls, options: plainOptions)
+        let plainCounter = CountingTransport(wrapping: plainCurl)
+        let admin = KubeClient(
+            transport: plainCounter, credentials: configuration.credentials, defaultNamespace: namespace,
+            host: plainCurl.hostAndPort, fieldManager: identity.fieldManager)
         let n = objects
         let ns = namespace
         try await BenchmarkObjects.ensureNamespace(ns, client: admin)
         try await removeLeftovers(admin)
 
         progress("creating \(n) parents")
-        var t0 = ContinuousClock.now
+        let t0 = ContinuousClock.now
         let parents = try await BenchmarkObjects.create(
             prefix: "parent", range: 0..<n, namespace: ns, role: "parent", limit: concurrency, client: admin)
         let createParents = (ContinuousClock.now - t0).seconds
 
-        progress("plain client: \(n) server-side applies")
-        let applier = DesiredStateApplier(client: admin, identity: identity)
-        t0 = .now
-        try await BoundedConcurrency.forEach(0..<n, limit: concurrency) { i in
-            guard let parent = parents[i],
-                var child = ParentChildReconciler.desiredChild(of: parent, identity: identity)
-            else { throw BenchmarkError.missingParent(i) }
-            child.metadata.name = "direct-\(i)"
-            child.metadata.labels = [BenchmarkObjects.roleLabel: "direct"]
-            _ = try await applier.apply(child, observed: nil)
-        }
-        let direct = (ContinuousClock.now - t0).seconds
-
-        progress("controller: \(n) children with \(concurrency) workers")
         let probe = ReconcileProbe()
-        var (running, counter) = try start(probe: probe)
-        t0 = .now
-        try await waitUntil("\(n) child applies", timeout: .seconds(600)) { probe.applies >= n }
-        let controllerSeconds = ((probe.lastApplyAt ?? .now) - t0).seconds
-        try await settle(running, probe: probe)
+        var throughput: [ThroughputRun] = []
+        var plainLatencies: [Duration] = []
+        var controllerLatencies: [Duration] = []
+        var running: RunningController?
+        var counter: CountingTransport?
+        for run in 0..<max(1, runs) {
+            // Same work every run: the children of either side do not exist yet.
+            try await delete(role: "direct", admin)
+            try await delete(role: "child", admin)
 
+            progress("run \(run + 1)/\(runs), plain client: \(n) server-side applies")
+            plainCounter.reset()
+            var cpu = ProcessCPUTime.seconds()
+            let plain = try await plainApplies(parents: parents, client: admin)
+            let plainCPU = ProcessCPUTime.seconds() - cpu
+            plainLatencies += plainCounter.latencies(.patch).sorted
+            let plainRequests = plainCounter.total
+            let plainConnections = plainCounter.newConnections
+
+            progress("run \(run + 1)/\(runs), controller: \(n) children with \(concurrency) workers")
+            probe.reset()
+            cpu = ProcessCPUTime.seconds()
+            let started = ContinuousClock.now
+            let (controller, controllerCounter) = try start(probe: probe)
+            // Woken by the events themselves: polling here would cost the controller's side
+            // CPU that the plain side does not pay.
+            let synced = Task { () -> ContinuousClock.Instant? in
+                await controller.controller.waitUntilSynced()
+                return Task.isCancelled ? nil : ContinuousClock.now
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await probe.waitForApplies(n) }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(600))
+                    throw BenchmarkError.timedOut("\(n) child applies")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+            synced.cancel()
+            let syncedAt = await synced.value
+            let last = probe.lastApplyAt ?? .now
+            let controllerCPU = ProcessCPUTime.seconds() - cpu
+            let controllerRequests = controllerCounter.total
+            controllerLatencies += controllerCounter.latencies(.patch).sorted
+            throughput.append(
+                ThroughputRun(
+                    plainSeconds: plain, controllerSeconds: (last - started).seconds,
+                    firstListAnswerSeconds: controllerCounter.firstAnswer(.get).map { ($0 - started).seconds },
+                    syncedSeconds: syncedAt.map { ($0 - started).seconds },
+                    firstApplySeconds: probe.firstApplyAt.map { ($0 - started).seconds },
+                    plainRequests: plainRequests, controllerRequests: controllerRequests,
+                    plainConnections: plainConnections, controllerConnections: controllerCounter.newConnections,
+                    plainCPUSeconds: plainCPU, controllerCPUSeconds: controllerCPU))
+            try await settle(controller, probe: probe)
+            if run + 1 < runs {
+                await controller.stop()
+            } else {
+                running = controller
+                counter = controllerCounter
+            }
+        }
+        guard var running, var counter else { throw BenchmarkError.timedOut("a controller run") }
         progress("converged: touching a label on every parent")
         let audit = auditLogPath.map(AuditLogCounter.init(path:))
         var offset = audit?.currentOffset() ?? 0
@@ -132,9 +189,9 @@ public struct ReconcileBenchmark: Sendable {
             auditWrites: try auditWrites(audit, from: offset))
 
         return ReconcileBenchmarkResult(
-            objects: n, concurrency: concurrency, createParentsSeconds: createParents, directApplySeconds: direct,
-            controllerApplySeconds: controllerSeconds, touch: touch, restart: restart,
-            latency: LatencySummary(samples))
+            objects: n, concurrency: concurrency, createParentsSeconds: createParents, runs: throughput,
+            plainApplyLatency: LatencySummary(plainLatencies), controllerApplyLatency: LatencySummary(controllerLatencies),
+            touch: touch, restart: restart, latency: LatencySummary(samples))
     }
 
     // MARK: Helpers
@@ -195,6 +252,35 @@ public struct ReconcileBenchmark: Sendable {
         Thread.sleep(forTimeInterval: 1)
         return try audit.count(
             from: offset, userAgentPrefix: controllerUserAgentPrefix, verbs: AuditLogCounter.writeVerbs)
+    }
+
+    /// The plain client's N server-side applies of children `direct-<i>` (`concurrency` at
+    /// once), through `DesiredStateApplier` with nothing observed, as the controller's first
+    /// applies; returns the seconds they took.
+    private func plainApplies(parents: [Int: ConfigMap], client: KubeClient) async throws -> Double {
+        let applier = DesiredStateApplier(client: client, identity: identity)
+        let identity = self.identity
+        let started = ContinuousClock.now
+        try await BoundedConcurrency.forEach(0..<objects, limit: concurrency) { i in
+            guard let parent = parents[i],
+                var child = ParentChildReconciler.desiredChild(of: parent, identity: identity)
+            else { throw BenchmarkError.missingParent(i) }
+            child.metadata.name = "direct-\(i)"
+            child.metadata.labels = [BenchmarkObjects.roleLabel: "direct"]
+            _ = try await applier.apply(child, observed: nil)
+        }
+        return (ContinuousClock.now - started).seconds
+    }
+
+    /// Deletes the benchmark's ConfigMaps with this role label (between runs, timed by no one).
+    private func delete(role: String, _ admin: KubeClient) async throws {
+        let (items, _) = try await admin.listAll(
+            ConfigMap.self, namespace: namespace, options: ListOptions(labelSelector: "\(BenchmarkObjects.roleLabel)=\(role)"))
+        let names = items.compactMap(\.metadata.name)
+        let ns = namespace
+        try await BoundedConcurrency.forEach(0..<names.count, limit: max(concurrency, 16)) { i in
+            do { try await admin.delete(ConfigMap.self, name: names[i], namespace: ns) } catch KubeAPIError.notFound {}
+        }
     }
 
     /// Deletes the benchmark's ConfigMaps of an earlier run in the namespace.

@@ -66,6 +66,16 @@ public final class Controller<R: Reconciler>: Runnable {
     /// `true` once every informer the controller declared has completed its first list.
     public var hasSynced: Bool { informers.allSatisfy(\.hasSynced) }
 
+    /// Returns once every informer the controller declared has synced (`hasSynced`), or when
+    /// the calling task is cancelled. Woken by the informers' first lists themselves (no
+    /// polling), so workers waiting on it start as soon as the last cache has synced.
+    public func waitUntilSynced() async {
+        for informer in informers {
+            await informer.waitUntilSynced()
+            if Task.isCancelled { return }
+        }
+    }
+
     /// Returns at once: the controller's informers belong to its `InformerCache`, which the
     /// cache's owner runs (a `Manager` runs `Manager.cache`).
     public func runCaches() async throws {}
@@ -80,9 +90,8 @@ public final class Controller<R: Reconciler>: Runnable {
     /// controller-runtime).
     public func runWorkers() async throws {
         config.withLock { $0.workersStarted = true }
-        while !hasSynced {
-            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
-        }
+        await waitUntilSynced()
+        if Task.isCancelled { return }
         logger.info("starting workers", metadata: ["workers": "\(maxConcurrentReconciles)"])
         let queue = self.queue
         await withTaskCancellationHandler {
@@ -143,9 +152,14 @@ public final class Controller<R: Reconciler>: Runnable {
         defer { metrics.workerFinished() }
         let request = ReconcileRequest(key: key)
         var logger = self.logger
-        logger[metadataKey: "reconcileID"] = "\(request.reconcileID)"
-        logger[metadataKey: "namespace"] = "\(key.namespace ?? "")"
-        logger[metadataKey: "name"] = "\(key.name)"
+        // One metadata update, not three: a log handler may re-render its metadata on each
+        // (swift-log's StreamLogHandler does), and this runs for every reconcile.
+        logger.handler.metadata.merge(
+            [
+                "reconcileID": "\(request.reconcileID)", "namespace": "\(key.namespace ?? "")",
+                "name": "\(key.name)",
+            ]
+        ) { $1 }
         let context = ReconcileContext(
             controller: name, reconcileID: request.reconcileID, logger: logger, store: store,
             retries: queue.retries(key))

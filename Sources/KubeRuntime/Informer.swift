@@ -6,6 +6,8 @@ import KubeCore
 protocol InformerRunning: Sendable {
     var resourceDescription: String { get }
     var hasSynced: Bool { get }
+    /// Returns once `hasSynced`, or when the calling task is cancelled.
+    func waitUntilSynced() async
     /// How many objects its store holds.
     var objectCount: Int { get }
     func run() async

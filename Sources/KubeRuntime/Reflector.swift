@@ -46,6 +46,8 @@ public final class Reflector<T: KubeResource>: Sendable {
     private let servedCheck: (@Sendable () async throws -> Bool)?
     private let scopes: [String?]
     private let state = Mutex(State())
+    /// Fired once every namespace has been listed once.
+    private let syncedLatch = OneShotLatch()
 
     private struct State {
         var synced: Set<String> = []
@@ -90,6 +92,10 @@ public final class Reflector<T: KubeResource>: Sendable {
 
     /// `true` once every namespace this reflector watches has been listed once.
     public var hasSynced: Bool { state.withLock { $0.synced.count == scopes.count } }
+
+    /// Returns once every namespace this reflector watches has been listed once (`hasSynced`),
+    /// or when the calling task is cancelled.
+    public func waitUntilSynced() async { await syncedLatch.wait() }
 
     /// The last resource version seen in `namespace` (`nil`: the unscoped loop), for tests and
     /// diagnostics.
@@ -310,7 +316,11 @@ public final class Reflector<T: KubeResource>: Sendable {
     }
 
     private func markSynced(namespace: String?) {
-        state.withLock { _ = $0.synced.insert(namespace ?? "") }
+        let all = state.withLock { s in
+            s.synced.insert(namespace ?? "")
+            return s.synced.count == scopes.count
+        }
+        if all { syncedLatch.fire() }
     }
 }
 

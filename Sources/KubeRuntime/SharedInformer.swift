@@ -80,6 +80,9 @@ public final class SharedInformer<T: KubeResource>: Sendable {
     /// `true` once every namespace has been listed once (or the kind was found not served).
     public var hasSynced: Bool { reflector.hasSynced }
 
+    /// Returns once `hasSynced`, or when the calling task is cancelled.
+    public func waitUntilSynced() async { await reflector.waitUntilSynced() }
+
     /// Lists and watches until the task is cancelled.
     func run() async { await reflector.run() }
 }

@@ -32,6 +32,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Controller workers (--max-concurrent-reconciles) and concurrent requests of the plain client.")
     var concurrency: Int = 8
 
+    @Option(help: "Throughput runs: plain client and cold controller alternately, this many times each.")
+    var runs: Int = 5
+
     @Option(help: "Namespace of the reconcile benchmark; the memory benchmark uses <namespace>-memory.")
     var namespace: String = "bench"
 
@@ -50,6 +53,7 @@ struct BenchCommand: AsyncParsableCommand {
     func validate() throws {
         guard objects >= 1 else { throw ValidationError("--objects must be at least 1") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard latencyUpdates >= 0 else { throw ValidationError("--latency-updates must not be negative") }
         _ = try memorySizes()
     }
@@ -97,7 +101,7 @@ struct BenchCommand: AsyncParsableCommand {
         if !skipReconcile {
             reconcile = try await ReconcileBenchmark(
                 configuration: configuration, identity: .quartermaster, namespace: namespace, objects: objects,
-                concurrency: concurrency,
+                concurrency: concurrency, runs: runs,
                 latencyUpdates: latencyUpdates, auditLogPath: auditLog, progress: progress
             ).run()
         }

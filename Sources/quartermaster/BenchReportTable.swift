@@ -36,9 +36,46 @@ enum BenchReportTable {
             out.append("Reconcile: \(r.objects) parent ConfigMaps, one child each, concurrency \(r.concurrency)")
             out.append(row(["figure", "value", "target"]))
             out.append(row(["create \(r.objects) parents (POST)", String(format: "%.2f s", r.createParentsSeconds), ""]))
-            out.append(row(["plain client: \(r.objects) SSA", String(format: "%.2f s", r.directApplySeconds), ""]))
-            out.append(row(["controller: \(r.objects) children", String(format: "%.2f s", r.controllerApplySeconds), ""]))
-            out.append(row(["controller / plain client", String(format: "%.2f×", r.ratio), "≤ 1.5×"]))
+            func spread(_ s: Spread, _ format: String) -> String {
+                "\(String(format: format, s.median)) (\(String(format: format, s.min))–\(String(format: format, s.max)))"
+            }
+            func seconds(_ values: [Double?]) -> String {
+                let present = values.compactMap { $0 }
+                return present.isEmpty ? "-" : spread(Spread(present), "%.2f s")
+            }
+            func counts(_ values: [Int]) -> String { spread(Spread(values.map(Double.init)), "%.0f") }
+            let n = r.runs.count
+            out.append(row(["plain client: \(r.objects) SSA, median (min–max) of \(n)", spread(r.directApplySeconds, "%.2f s"), ""]))
+            out.append(row(["controller: \(r.objects) children, from its start", spread(r.controllerApplySeconds, "%.2f s"), ""]))
+            out.append(row(["controller / plain client, per run", spread(r.ratio, "%.2f×"), "≤ 1.1×"]))
+            out.append(row(["controller: start → first list answer", seconds(r.runs.map(\.firstListAnswerSeconds)), ""]))
+            out.append(row(["controller: start → caches synced", seconds(r.runs.map(\.syncedSeconds)), ""]))
+            out.append(row(["controller: start → first apply", seconds(r.runs.map(\.firstApplySeconds)), ""]))
+            out.append(
+                row([
+                    "apply latency p50 / p99: plain client", "\(ms(r.plainApplyLatency.p50)) / \(ms(r.plainApplyLatency.p99))",
+                    "",
+                ]))
+            out.append(
+                row([
+                    "apply latency p50 / p99: controller",
+                    "\(ms(r.controllerApplyLatency.p50)) / \(ms(r.controllerApplyLatency.p99))", "",
+                ]))
+            out.append(row(["requests per run: plain client / controller", "\(counts(r.runs.map(\.plainRequests))) / \(counts(r.runs.map(\.controllerRequests)))", ""]))
+            out.append(row(["connections opened per run: plain client / controller", "\(counts(r.runs.map(\.plainConnections))) / \(counts(r.runs.map(\.controllerConnections)))", ""]))
+            out.append(
+                row([
+                    "bench process CPU per run: plain client / controller",
+                    "\(spread(Spread(r.runs.map(\.plainCPUSeconds)), "%.2f s")) / \(spread(Spread(r.runs.map(\.controllerCPUSeconds)), "%.2f s"))",
+                    "",
+                ]))
+            for (i, run) in r.runs.enumerated() {
+                out.append(
+                    row([
+                        "run \(i + 1): plain / controller / ratio",
+                        String(format: "%.2f s / %.2f s / %.2f×", run.plainSeconds, run.controllerSeconds, run.ratio), "",
+                    ]))
+            }
             for (label, c) in [("label touch", r.touch), ("restart", r.restart)] {
                 out.append(row(["converged (\(label)): reconciles", "\(c.reconciles)", ""]))
                 out.append(row(["converged (\(label)): requests", "\(c.requests)", ""]))

@@ -24,6 +24,49 @@ import Testing
         #expect(LatencySummary([]).p50 == nil)
     }
 
+    @Test func spreadOfRuns() {
+        let odd = Spread([1.4, 1.1, 1.2])
+        #expect(odd.median == 1.2)
+        #expect(odd.min == 1.1)
+        #expect(odd.max == 1.4)
+        #expect(odd.count == 3)
+        #expect(Spread([1, 2, 3, 4]).median == 2.5)
+        #expect(Spread([]).median == 0)
+    }
+
+    @Test func ratioOfOneRun() {
+        let run = ThroughputRun(
+            plainSeconds: 2, controllerSeconds: 3, firstListAnswerSeconds: nil, syncedSeconds: nil,
+            firstApplySeconds: nil, plainRequests: 1000, controllerRequests: 1004, plainConnections: 0,
+            controllerConnections: 1)
+        #expect(run.ratio == 1.5)
+    }
+
+    @Test func probeWakesWaitersAtTheirCount() async {
+        let probe = ReconcileProbe()
+        let waiter = Task { () -> Int in
+            await probe.waitForApplies(2)
+            return probe.applies
+        }
+        await Task.yield()
+        probe.applied(parent: "p-0", value: "v", at: .now)
+        probe.applied(parent: "p-1", value: "v", at: .now)
+        #expect(await waiter.value >= 2)
+        #expect(probe.firstApplyAt != nil)
+        await probe.waitForApplies(1)  // reached already: returns at once
+        probe.reset()
+        #expect(probe.applies == 0)
+        #expect(probe.firstApplyAt == nil)
+    }
+
+    @Test func probeWaiterReturnsWhenCancelled() async {
+        let probe = ReconcileProbe()
+        let waiter = Task { await probe.waitForApplies(5) }
+        waiter.cancel()
+        await waiter.value
+        #expect(probe.applies == 0)
+    }
+
     @Test func durationInMilliseconds() {
         #expect(Duration.microseconds(1500).milliseconds == 1.5)
         #expect(Duration.seconds(2).seconds == 2)
@@ -59,8 +102,14 @@ import Testing
         #expect(counting.total == 2)
         #expect(counting.writes == 1)
         #expect(counting.byMethod[.patch] == 1)
+        #expect(counting.latencies(.patch).count == 1)
+        #expect(counting.latencies(.get).count == 1)
+        #expect(counting.firstAnswer(.get) != nil)
+        #expect(counting.newConnections == 0)
         counting.reset()
         #expect(counting.total == 0)
+        #expect(counting.latencies(.patch).count == 0)
+        #expect(counting.firstAnswer(.get) == nil)
     }
 
     @Test func desiredChildCopiesDataAndOwner() throws {

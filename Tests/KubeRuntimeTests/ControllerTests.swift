@@ -207,6 +207,33 @@ struct Boom: Error {}
         #expect(slow.peak == 2)
     }
 
+    @Test func waitUntilSyncedReturnsOnceEveryDeclaredInformerListed() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget("w1")], rv: "20")
+        let rec = ScriptedReconciler()
+        let (cache, controller) = makeController(
+            name: "synced", client: kube.client, reconciler: rec, declare: { _ = $0.owns(Widget.self) })
+        #expect(!controller.hasSynced)
+        let cacheTask = Task { await cache.run() }
+        defer { cacheTask.cancel() }
+        await controller.waitUntilSynced()
+        #expect(controller.hasSynced)
+        #expect(controller.store.count == 1)
+        #expect(rec.count("w1") == 0, "no worker runs before runWorkers")
+    }
+
+    @Test func waitUntilSyncedReturnsWhenCancelled() async {
+        let kube = FakeKube()
+        let rec = ScriptedReconciler()
+        let (_, controller) = makeController(name: "never", client: kube.client, reconciler: rec)
+        let waiter = Task { () -> Bool in
+            await controller.waitUntilSynced()
+            return controller.hasSynced
+        }
+        waiter.cancel()
+        #expect(await waiter.value == false, "the cache never ran")
+    }
+
     @Test func cancellingStopsCachesAndWorkers() async throws {
         let kube = FakeKube()
         kube.setObjects([Widget("w1")], rv: "20")

@@ -53,6 +53,34 @@ import Testing
             ])
     }
 
+    @Test func waitUntilSyncedReturnsOnceTheFirstListIsStored() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget("a", rv: "10"), Widget("b", rv: "11")], rv: "100")
+        let reflector = Reflector<Widget>(client: kube.client, options: ReflectorOptions(backoff: Self.fast))
+        #expect(!reflector.hasSynced)
+        let waiter = Task { () -> (Bool, Int) in
+            await reflector.waitUntilSynced()
+            return (reflector.hasSynced, reflector.store.count)
+        }
+        let task = Task { await reflector.run() }
+        defer { task.cancel() }
+        let (synced, count) = await waiter.value
+        #expect(synced)
+        #expect(count == 2)
+        await reflector.waitUntilSynced()  // returns at once once synced
+    }
+
+    @Test func waitUntilSyncedReturnsWhenCancelledBeforeAnySync() async {
+        let kube = FakeKube()
+        let reflector = Reflector<Widget>(client: kube.client, options: ReflectorOptions(backoff: Self.fast))
+        let waiter = Task { () -> Bool in
+            await reflector.waitUntilSynced()
+            return reflector.hasSynced
+        }
+        waiter.cancel()
+        #expect(await waiter.value == false)
+    }
+
     @Test func goneAsFirstWatchEventRelistsConsistentlyAndReportsVanishedObjects() async throws {
         let kube = FakeKube()
         kube.setObjects([Widget("a", rv: "10"), Widget("b", rv: "11"), Widget("c", rv: "12")], rv: "100")
