@@ -111,9 +111,10 @@ struct FailoverTests {
                 await poll(attempts: Self.hangGuardPolls) { await two.status()?["role"] == "primary" },
                 "pg-2 never promoted; log:\n\(second.log)")
             #expect(await two.sql("SELECT count(*) FROM f") == "1")
-            let lease = try KubeJSON.decode(
-                JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: site.leaseFile)))
-            #expect(lease["holderIdentity"] == "pg-2")
+            // Read under the lease's own lock: the holder rewrites the file in place every poll,
+            // and a plain read can meet it truncated (the full unit suite once did).
+            let lease = try await FilePrimaryLease(path: site.leaseFile).read()
+            #expect(lease?.holder == "pg-2")
 
             try site.writeSpec(
                 PostgresTestSite.instance(
