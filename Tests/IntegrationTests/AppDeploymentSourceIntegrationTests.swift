@@ -345,10 +345,59 @@ struct AppDeploymentSourceIntegrationTests {
         try await eventually("Failed", timeout: Self.hangGuard) { try await app(client, "web", ns)?.status?.phase == .failed }
         let failed = try #require(try await app(client, "web", ns))
         #expect(failed.status?.build?.phase == .failed)
-        #expect(failed.status?.build?.reason != nil)
+        #expect(failed.status?.build?.reason == .pushFailed, "a refused push is told apart from a failed build")
         #expect(failed.status?.build?.message?.contains("UNAUTHORIZED") == true)
         #expect(failed.status?.conditions?.first { $0.type == "Ready" }?.status == .false)
         #expect(try await client.getIfExists(Deployment.self, name: "web", namespace: ns) == nil, "nothing is deployed unbuilt")
+        await op.stop()
+        await tenants.stop()
+    }
+
+    @Test(
+        "quartermaster deploy REPO_URL end to end: the operator analyses, builds and deploys; the command follows it to the URL",
+        .enabled(if: EnvTest.assetsDirectory != nil, "\(EnvTest.skipReason)"))
+    func deployCommandEndToEnd() async throws {
+        let env = try await EnvTest.shared()
+        try #require(env.hasControllerManager, "needs kube-controller-manager: its Job controller makes the pods")
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first: \(Self.binary)")
+        try await Base.installCRDs(env)
+        let client = try IPFSClusterEnv.adminClient(env)
+        let (ns, buildNs, tenants) = try await Self.makeTenant(env, client, prefix: "src-cli")
+        let op = try IPFSClusterOperatorHarness.start(env: env, namespace: ns, otherNamespaces: [buildNs]) { settings in
+            settings.allowFileSources = true
+        }
+        let (url, _) = try await Self.makeRepository()
+
+        // Off a terminal (pipes), as a script or CI job runs it; nothing in the test writes the
+        // status: every line comes from what the operator reports.
+        let running = try AppDeploymentDeployCommandTests.Running(
+            ["deploy", url, "--name", "web", "-n", ns, "--kubeconfig", env.kubeconfigPath(for: .admin), "--branch", "main",
+             "--repository", Self.repository, "--port", "3000"])
+        defer { if running.process.isRunning { running.process.terminate() } }
+
+        let analyze = try await Self.newJob(client, app: "web", namespace: ns, buildNamespace: buildNs, step: "analyze")
+        try await running.waitFor("Analyzing")
+        try await Self.finish(env, client, analyze, code: 0, message: try await Self.runLocally(analyze, step: .analyze))
+        let build = try await Self.newJob(client, app: "web", namespace: ns, buildNamespace: buildNs, step: "build")
+        try await running.waitFor("Building")
+        try await Self.finish(env, client, build, code: 0, message: Self.digest1)
+        try await Base().drive(env, client, "web", ns, image: "\(Self.repository)@\(Self.digest1)", to: .exposed)
+
+        #expect(try await running.exitStatus() == 0, "stdout: \(running.stdout) stderr: \(running.stderr)")
+        print("AppDeploymentSourceIntegrationTests: deploy end to end:\n\(running.stdout)\(running.stderr)")
+        let exposed = try #require(try await app(client, "web", ns))
+        let exposedAt = try #require(exposed.status?.url)
+        let lines = running.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "deployment.quartermaster.dev \(ns)/web created")
+        #expect(lines.last == "deployment.quartermaster.dev \(ns)/web is exposed at \(exposedAt)")
+        // One line per change, in the order of the stages (a stage the operator passed between
+        // two watch events may be missing; the waits above make Analyzing and Building seen).
+        let order = ["Pending", "Analyzing", "Building", "Deploying", "Healthy", "Exposed"]
+        let phases = lines.dropFirst().dropLast().compactMap { $0.split(separator: " ").first.map(String.init) }
+        let ranks = phases.compactMap { order.firstIndex(of: $0) }
+        #expect(ranks.count == phases.count && ranks == ranks.sorted(), "stages in order: \(phases)")
+        #expect(phases.contains("Analyzing") && phases.contains("Building") && phases.last == "Exposed", "\(phases)")
+        #expect(lines.contains { $0.hasPrefix("Building") && $0.contains(String(exposed.status?.source?.commit?.prefix(7) ?? "?")) })
         await op.stop()
         await tenants.stop()
     }
