@@ -84,7 +84,7 @@ extension AppDeployment {
                 """
                 An imagePullSecret is read (get) when a tag is resolved to a digest, for the registry's
                 credentials; the git and push Secrets of a source build are read to copy them into the build
-                namespace (and the copies, to create them once); never logged.
+                namespace (and the copies, to keep them in step); never logged.
                 """,
                 PolicyRule(apiGroups: [""], resources: ["secrets"], verbs: ["get"])),
             DocumentedPolicyRule(
@@ -104,10 +104,13 @@ extension AppDeployment {
             DocumentedPolicyRule(
                 """
                 In the build namespace: the ConfigMap holding a generated Dockerfile and the copies <name>-git and
-                <name>-push of the Deployment's git and push Secrets, each created once (create-only POST; a copy
-                already there is read with get first) and deleted with its build Job or the Deployment.
+                <name>-push of the Deployment's git and push Secrets, each created with POST and deleted with its build
+                Job or the Deployment.
                 """,
                 PolicyRule(apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["create", "delete"])),
+            DocumentedPolicyRule(
+                "A Secret copy in the build namespace whose original changed (a rotated key or token) is replaced (update) before the next source Job is created.",
+                PolicyRule(apiGroups: [""], resources: ["secrets"], verbs: ["update"])),
             ManagerRole.recordEvents,
             DocumentedPolicyRule(
                 "Tenants are cached for the suspension, quota and policy of each Deployment's namespace, and for the build namespace and repository prefix of source builds.",

@@ -193,8 +193,11 @@ extension AppDeploymentReconciler {
     }
 
     /// Copies `spec.source.git.secretName` and `spec.build.output.pushSecretName` into the build
-    /// namespace (`<app>-git`, `<app>-push`), each read with a direct GET (never cached, never
-    /// logged) and created once (create-only; an existing copy is left as is).
+    /// namespace (`<app>-git`, `<app>-push`) before a source Job is created, so the Job runs with
+    /// the Secret as it is now: each original and copy read with a direct GET (never cached, never
+    /// logged); a missing copy is created, a copy of ours whose data or type differ (a rotated
+    /// key) is replaced (recreated when the type changed: a Secret's type is immutable), and a
+    /// Secret of that name without our labels is left alone.
     func copySecrets(_ app: AppDeployment, input: AppDeploymentBuildInput, logger: Logger) async throws {
         let namespace = app.metadata.namespace ?? ""
         let copies: [(String?, String, @Sendable (AppDeploymentBuildInput, Secret) -> Secret)] = [
@@ -203,7 +206,6 @@ extension AppDeploymentReconciler {
         ]
         for (secretName, copyName, copy) in copies {
             guard let secretName else { continue }
-            if try await client.getIfExists(Secret.self, name: copyName, namespace: input.buildNamespace) != nil { continue }
             let original = try await RefusedWrite.guarding("get", kind: Secret.resource.kind, namespace: namespace, name: secretName) {
                 try await client.getIfExists(Secret.self, name: secretName, namespace: namespace)
             }
@@ -211,7 +213,31 @@ extension AppDeploymentReconciler {
                 throw AppDeploymentProblem(
                     reason: .invalidSpec, message: "the Secret \(secretName) the source build names does not exist in \(namespace)")
             }
-            try await createBuildObject(copy(input, original), logger: logger)
+            let desired = copy(input, original)
+            let existing = try await RefusedWrite.guarding(
+                "get", kind: Secret.resource.kind, namespace: input.buildNamespace, name: copyName
+            ) {
+                try await client.getIfExists(Secret.self, name: copyName, namespace: input.buildNamespace)
+            }
+            guard let existing else {
+                try await createBuildObject(desired, logger: logger)
+                continue
+            }
+            let ours = AppDeploymentBuildLabels.labels(app: input.app, namespace: input.namespace)
+                .allSatisfy { existing.metadata.labels?[$0.key] == $0.value }
+            guard ours, existing.data ?? [:] != desired.data ?? [:] || existing.type != desired.type else { continue }
+            if existing.type != desired.type {
+                try await deleteBuildObject(Secret.self, name: copyName, namespace: input.buildNamespace, logger: logger)
+                try await createBuildObject(desired, logger: logger)
+            } else {
+                var updated = existing
+                updated.data = desired.data
+                _ = try await RefusedWrite.guarding("update", kind: Secret.resource.kind, namespace: input.buildNamespace, name: copyName) {
+                    try await client.replace(updated)
+                }
+                logger.info(
+                    "updated", metadata: ["kind": "Secret", "object": "\(copyName)", "namespace": "\(input.buildNamespace)"])
+            }
         }
     }
 

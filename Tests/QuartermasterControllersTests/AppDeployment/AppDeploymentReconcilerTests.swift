@@ -69,6 +69,9 @@ struct AppDeploymentReconcilerHarness {
     let ipfsClusters = Store<IPFSCluster>()
     let quotas = Store<ResourceQuota>()
     let hostClaims = Store<Lease>()
+    let tenants = Store<Tenant>()
+    let buildJobs = Store<Job>()
+    let buildPods = Store<Pod>()
 
     init(served: Bool, digests: [String: String] = [:]) {
         let fake = FakeAPIServer()
@@ -79,7 +82,8 @@ struct AppDeploymentReconcilerHarness {
             caches: AppDeploymentCaches(
                 apps: apps, deployments: deployments, services: services, ingresses: ingresses,
                 networkPolicies: networkPolicies, horizontalPodAutoscalers: hpas, podDisruptionBudgets: pdbs,
-                claims: claims, resources: resources, ipfsClusters: ipfsClusters, quotas: quotas, hostClaims: hostClaims),
+                claims: claims, resources: resources, ipfsClusters: ipfsClusters, quotas: quotas, tenants: tenants,
+                hostClaims: hostClaims, buildJobs: buildJobs, buildPods: buildPods),
             resolver: TableImageResolver(digests: digests), hostClaimNamespace: "quartermaster-system",
             now: { Date(timeIntervalSince1970: 1_700_000_000) })
     }
@@ -97,6 +101,9 @@ struct AppDeploymentReconcilerHarness {
         ipfsClusters.replaceAll(fake.objects(IPFSCluster.self))
         quotas.replaceAll(fake.objects(ResourceQuota.self))
         hostClaims.replaceAll(fake.objects(Lease.self))
+        tenants.replaceAll(fake.objects(Tenant.self))
+        buildJobs.replaceAll(fake.objects(Job.self))
+        buildPods.replaceAll(fake.objects(Pod.self))
     }
 
     @discardableResult
