@@ -2,8 +2,7 @@ import Foundation
 import KubeCore
 import SourceBuild
 
-/// From repository to image (pure; contract `/work/notes/source-build.md`, "Plan and
-/// reconciler"): which source Job to create next, which old ones to delete, what
+/// From repository to image (pure; docs/source-builds.md is the user's side of it): which source Job to create next, which old ones to delete, what
 /// `status.source`, `status.analysis` and `status.build` say, and the image to deploy once built.
 ///
 /// Steps, each a Job in the build namespace (names from ``AppDeploymentSourcePlanInput/names``;

@@ -3,7 +3,7 @@ import SourceBuild
 
 extension AppDeploymentSpec {
     /// `spec.source`: the git repository a source deploy analyses and builds
-    /// (`/work/notes/source-build.md`, issue 14). Rules the schema cannot say (one ref at most,
+    /// (docs/source-builds.md). Rules the schema cannot say (one ref at most,
     /// URL scheme, no password in the URL, `follow` only with a branch or no ref, a relative
     /// `subPath`) are ``AppDeploymentValidation``'s.
     public struct Source: Codable, Sendable, Equatable {
