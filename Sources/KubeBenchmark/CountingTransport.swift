@@ -27,14 +27,24 @@ public final class CountingTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await send(request, sink: nil)
+    }
+
+    public func send(_ request: HTTPRequest, bodySink: any HTTPBodySink) async throws -> HTTPResponse {
+        try await send(request, sink: bodySink)
+    }
+
+    private func send(_ request: HTTPRequest, sink: (any HTTPBodySink)?) async throws -> HTTPResponse {
         count(request)
         let started = ContinuousClock.now
         let response: HTTPResponse
         var opened = 0
         if let curl {
-            let (answer, info) = try await curl.sendReportingInfo(request)
+            let (answer, info) = try await curl.sendReportingInfo(request, bodySink: sink)
             response = answer
             opened = info.newConnections
+        } else if let sink {
+            response = try await wrapped.send(request, bodySink: sink)
         } else {
             response = try await wrapped.send(request)
         }

@@ -24,12 +24,40 @@ public protocol HTTPTransport: Sendable {
     /// transport's. Default implementation: `stream(request)`, for transports without an idle
     /// limit.
     func stream(_ request: HTTPRequest, idleTimeout: Duration?) async throws -> HTTPLineStream
+
+    /// `send`, handing the body of a 2xx response to `bodySink` as it arrives instead of holding
+    /// it (a list decoded item by item, never held whole): the returned response's body is then
+    /// empty. Any other status keeps its body in the response, as `send` does; what the sink
+    /// throws fails the request. Default implementation: `send(request)`, then the whole 2xx
+    /// body to the sink at once, for transports that hold bodies anyway.
+    func send(_ request: HTTPRequest, bodySink: any HTTPBodySink) async throws -> HTTPResponse
 }
 
 extension HTTPTransport {
     public func stream(_ request: HTTPRequest, idleTimeout: Duration?) async throws -> HTTPLineStream {
         try await stream(request)
     }
+
+    public func send(_ request: HTTPRequest, bodySink: any HTTPBodySink) async throws -> HTTPResponse {
+        var response = try await send(request)
+        guard (200..<300).contains(response.status) else { return response }
+        try response.body.withUnsafeBytes { try bodySink.receive($0) }
+        response.body = Data()
+        return response
+    }
+}
+
+/// Takes a response body as it arrives (``HTTPTransport/send(_:bodySink:)``).
+public protocol HTTPBodySink: Sendable {
+    /// The next bytes of the body, in order, called from one thread at a time (the transport's:
+    /// other requests of the same transport may wait meanwhile). The bytes are valid only during
+    /// the call. Throwing ends the request with the error thrown.
+    func receive(_ bytes: UnsafeRawBufferPointer) throws
+}
+
+extension ObjectListStreamDecoder: HTTPBodySink {
+    /// ``ObjectListStreamDecoder/feed(_:)``.
+    public func receive(_ bytes: UnsafeRawBufferPointer) throws { try feed(bytes) }
 }
 
 /// The head of a streaming response and its body as lines.

@@ -58,7 +58,10 @@ public final class KubeClient: Sendable {
     /// transport failure of a request whose body is at least ``largeRequestBodySize`` is
     /// reported as 413 too (the API server resets the stream of a body it refuses; libcurl
     /// reports "Stream error in the HTTP/2 framing layer"), with the transport's message.
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    ///
+    /// With `bodySink`, a 2xx body goes to the sink as it arrives (``HTTPTransport/send(_:bodySink:)``)
+    /// and the returned response's body is empty.
+    public func send(_ request: HTTPRequest, bodySink: (any HTTPBodySink)? = nil) async throws -> HTTPResponse {
         let bodySize = request.body?.count ?? 0
         if bodySize > maxRequestBodySize {
             observer(request.method.rawValue, "<error>", host)
@@ -75,7 +78,11 @@ public final class KubeClient: Sendable {
             if let identity = creds.clientIdentity { req.clientIdentity = identity }
             let response: HTTPResponse
             do {
-                response = try await transport.send(req)
+                if let bodySink {
+                    response = try await transport.send(req, bodySink: bodySink)
+                } else {
+                    response = try await transport.send(req)
+                }
             } catch let error as TransportError where bodySize >= Self.largeRequestBodySize {
                 observer(request.method.rawValue, "<error>", host)
                 guard case .connection(let reason) = error else { throw error }
@@ -152,8 +159,10 @@ public final class KubeClient: Sendable {
     public func list<T: KubeResource>(_ type: T.Type, namespace: String? = nil, options: ListOptions = .init())
         async throws -> ObjectList<T>
     {
-        let r = try await send(APIRequests.list(T.resource, namespace: namespace, options: options))
-        return try KubeJSON.decodeList(T.self, from: r.body)
+        // Decoded as it arrives: the body is never held whole.
+        let decoder = ObjectListStreamDecoder<T>()
+        _ = try await send(APIRequests.list(T.resource, namespace: namespace, options: options), bodySink: decoder)
+        return try decoder.finish()
     }
 
     /// Every page of a list, following `continue` tokens, `pageSize` items at a time.

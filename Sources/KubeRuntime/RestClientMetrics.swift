@@ -72,6 +72,12 @@ private struct TimedTransport: HTTPTransport {
         return try await inner.send(request)
     }
 
+    func send(_ request: HTTPRequest, bodySink: any HTTPBodySink) async throws -> HTTPResponse {
+        let start = ContinuousClock.now
+        defer { metrics.observeDuration(verb: request.method.rawValue, host: host, duration: .now - start) }
+        return try await inner.send(request, bodySink: bodySink)
+    }
+
     func stream(_ request: HTTPRequest) async throws -> HTTPLineStream {
         let start = ContinuousClock.now
         defer { metrics.observeDuration(verb: request.method.rawValue, host: host, duration: .now - start) }

@@ -1,5 +1,6 @@
 import Foundation
 import KubeCore
+import Synchronization
 import Testing
 
 @testable import KubeClient
@@ -90,6 +91,53 @@ struct TransportLoopbackTests {
             }
         }
         // The transport still works afterwards.
+        #expect(try await transport.send(HTTPRequest(method: .get, path: "/echo")).status == 200)
+        #expect(transport.openTransfers == 0)
+    }
+
+    /// Counts what a body sink receives; fails at `failAfter` bytes when set.
+    final class CountingSink: HTTPBodySink {
+        struct Failed: Error, Equatable {}
+        let received = Mutex((bytes: 0, calls: 0))
+        let failAfter: Int?
+        init(failAfter: Int? = nil) { self.failAfter = failAfter }
+        func receive(_ bytes: UnsafeRawBufferPointer) throws {
+            let total = received.withLock { r in
+                r.bytes += bytes.count
+                r.calls += 1
+                return r.bytes
+            }
+            if let failAfter, total >= failAfter { throw Failed() }
+        }
+    }
+
+    @Test func aBodySinkGetsA2xxBodyAsItArrivesPastTheBodyCapAndAnErrorStatusKeepsItsBody() async throws {
+        let server = try await TransportTestServer()
+        defer { server.stop() }
+        let transport = try CurlTransport(server: server.baseURL, options: TransportOptions(maxBodySize: 4000))
+        defer { transport.shutdown() }
+
+        // 9,000 bytes to the sink, in several calls, nothing held: the cap bounds held bodies.
+        for chunked in ["0", "1"] {
+            let sink = CountingSink()
+            let response = try await transport.send(
+                HTTPRequest(method: .get, path: "/bytes", query: [QueryItem("n", "9000"), QueryItem("chunked", chunked)]),
+                bodySink: sink)
+            #expect(response.status == 200 && response.body.isEmpty)
+            #expect(sink.received.withLock { $0.bytes } == 9000)
+        }
+        // An error status is an ordinary response with its body; the sink sees none of it.
+        let sink = CountingSink()
+        let refused = try await transport.send(
+            HTTPRequest(method: .get, path: "/status", query: [QueryItem("code", "404")]), bodySink: sink)
+        #expect(refused.status == 404 && !refused.body.isEmpty)
+        #expect(sink.received.withLock { $0.calls } == 0)
+        // What the sink throws ends the request with that error.
+        await #expect(throws: CountingSink.Failed()) {
+            _ = try await transport.send(
+                HTTPRequest(method: .get, path: "/bytes", query: [QueryItem("n", "9000"), QueryItem("chunked", "1")]),
+                bodySink: CountingSink(failAfter: 1))
+        }
         #expect(try await transport.send(HTTPRequest(method: .get, path: "/echo")).status == 200)
         #expect(transport.openTransfers == 0)
     }

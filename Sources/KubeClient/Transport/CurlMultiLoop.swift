@@ -68,6 +68,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
     }
 
+    /// Whether `stop` was called.
+    var isStopped: Bool { queue.withLock { $0.stopRequested } }
+
     /// Stops the loop: open transfers fail with `TransportError.other("transport shut down")`.
     /// With `wait`, returns once the thread has ended (unless called on the loop thread).
     /// Idempotent.

@@ -28,6 +28,11 @@ final class CurlTransfer: @unchecked Sendable {
     var headContinuation: CheckedContinuation<HTTPLineStream, any Error>?
     /// The consumer's side of a stream; set before submission, dropped at cleanup.
     var streamBuffer: StreamLineBuffer?
+    /// For `.whole`: where a 2xx body goes as it arrives instead of being held (no overall size
+    /// cap then: the sink bounds what it keeps).
+    private let bodySink: (any HTTPBodySink)?
+    /// What the sink threw, which ends the transfer.
+    private var sinkError: (any Error)?
 
     // Loop-thread state.
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -48,11 +53,13 @@ final class CurlTransfer: @unchecked Sendable {
     /// Builds the easy handle for `request`. Throws `TransportError.other` when libcurl rejects
     /// an option (the message names the option, never its value).
     init(
-        request: HTTPRequest, endpoint: ServerEndpoint, tls: TLSConfiguration, options: TransportOptions, mode: Mode
+        request: HTTPRequest, endpoint: ServerEndpoint, tls: TLSConfiguration, options: TransportOptions, mode: Mode,
+        bodySink: (any HTTPBodySink)? = nil
     ) throws {
         guard let easy = curl_easy_init() else { throw TransportError.other("curl_easy_init failed") }
         self.easy = easy
         self.mode = mode
+        self.bodySink = bodySink
         self.maxBodySize = options.maxBodySize
         self.maxLineSize = options.maxLineSize
         let size = Int(qm_error_size())
@@ -114,7 +121,10 @@ final class CurlTransfer: @unchecked Sendable {
         switch mode {
         case .whole:
             try setLong(CURLOPT_TIMEOUT_MS, (request.timeout ?? options.requestTimeout).curlMilliseconds, "TIMEOUT_MS")
-            try check(qm_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxBodySize)), "MAXFILESIZE")
+            if bodySink == nil {
+                try check(
+                    qm_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxBodySize)), "MAXFILESIZE")
+            }
             // Any encoding libcurl can decode; the size cap applies to the decoded body.
             try setString(CURLOPT_ACCEPT_ENCODING, "", "ACCEPT_ENCODING")
         case .stream:
@@ -215,6 +225,15 @@ final class CurlTransfer: @unchecked Sendable {
         lastActivity = .now
         switch mode {
         case .whole:
+            if let bodySink, (200..<300).contains(responseCode) {
+                do {
+                    try bodySink.receive(bytes)
+                } catch {
+                    sinkError = error
+                    return 0  // aborts the transfer with CURLE_WRITE_ERROR
+                }
+                return bytes.count
+            }
             guard body.count + bytes.count <= maxBodySize else {
                 exceededBodySize = true
                 return 0  // aborts the transfer with CURLE_WRITE_ERROR
@@ -277,6 +296,8 @@ final class CurlTransfer: @unchecked Sendable {
                 }
                 streamBuffer?.finish(nil)
             }
+        } else if let sinkError {
+            fail(sinkError)
         } else if exceededLineSize {
             fail(TransportError.lineTooLong(limit: maxLineSize))
         } else if exceededBodySize || code == CURLE_FILESIZE_EXCEEDED {

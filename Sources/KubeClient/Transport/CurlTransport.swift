@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import KubeCore
+import Synchronization
 
 /// `HTTPTransport` over libcurl: HTTP/2 when the server offers it, one connection pool and one
 /// thread for all requests.
@@ -16,6 +17,9 @@ import KubeCore
 ///   without a byte, and with `TransportError.lineTooLong` at a line over `options.maxLineSize`.
 ///   A slow consumer pauses the transfer once `options.streamBufferLimit` bytes wait unread, so
 ///   memory stays bounded.
+/// - `send(_:bodySink:)` hands a 2xx body to its sink as it arrives, on a second libcurl multi
+///   handle and thread with connections of their own (started at the first such request), so
+///   the sink's work (decoding a large list) never holds up other requests and watches.
 /// - Connections use TCP keep-alive (`keepAliveInterval`, `keepAliveProbeInterval`,
 ///   `keepAliveProbeCount`) and `TCP_USER_TIMEOUT` (`tcpUserTimeout`): with the defaults a
 ///   connection whose peer vanished fails in about a minute.
@@ -29,6 +33,8 @@ public final class CurlTransport: HTTPTransport {
     private let endpoint: ServerEndpoint
     private let tls: TLSConfiguration
     private let loop: CurlMultiLoop
+    /// The loop of `send(_:bodySink:)`, started at its first request.
+    private let sinkLoop = Mutex<CurlMultiLoop?>(nil)
 
     /// Starts the transport's thread.
     ///
@@ -45,7 +51,10 @@ public final class CurlTransport: HTTPTransport {
         self.loop = try CurlMultiLoop(keepAliveInterval: options.keepAliveInterval)
     }
 
-    deinit { loop.stop(wait: false) }
+    deinit {
+        loop.stop(wait: false)
+        sinkLoop.withLock { $0?.stop(wait: false) }
+    }
 
     /// `host:port` of the server.
     public var hostAndPort: String { endpoint.hostAndPort }
@@ -53,7 +62,7 @@ public final class CurlTransport: HTTPTransport {
     /// Requests and streams currently open (in libcurl's multi handle). For diagnostics and
     /// tests: `0` when nothing is in flight, so finished and cancelled requests left nothing
     /// behind.
-    public var openTransfers: Int { loop.activeTransfers }
+    public var openTransfers: Int { loop.activeTransfers + (sinkLoop.withLock { $0?.activeTransfers } ?? 0) }
 
     /// Streams currently paused because their consumer has more than
     /// `options.streamBufferLimit` bytes of lines unread (updated at least once a second). For
@@ -62,17 +71,34 @@ public final class CurlTransport: HTTPTransport {
 
     /// Stops the thread and waits for it; open requests and streams fail with
     /// `TransportError.other("transport shut down")`, later ones fail at once. Idempotent.
-    public func shutdown() { loop.stop(wait: true) }
+    public func shutdown() {
+        // The first loop is marked stopped under the second's lock, so no second loop starts after.
+        let second = sinkLoop.withLock { current -> CurlMultiLoop? in
+            loop.stop(wait: false)
+            defer { current = nil }
+            return current
+        }
+        loop.stop(wait: true)
+        second?.stop(wait: true)
+    }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try await sendReportingInfo(request).response
     }
 
-    /// `send`, also telling how the request was carried (HTTP version, connection reuse).
-    public func sendReportingInfo(_ request: HTTPRequest) async throws -> (response: HTTPResponse, info: TransferInfo) {
+    public func send(_ request: HTTPRequest, bodySink: any HTTPBodySink) async throws -> HTTPResponse {
+        try await sendReportingInfo(request, bodySink: bodySink).response
+    }
+
+    /// `send` (or, with `bodySink`, `send(_:bodySink:)`), also telling how the request was
+    /// carried (HTTP version, connection reuse).
+    public func sendReportingInfo(
+        _ request: HTTPRequest, bodySink: (any HTTPBodySink)? = nil
+    ) async throws -> (response: HTTPResponse, info: TransferInfo) {
         try Task.checkCancellation()
-        let transfer = try CurlTransfer(request: request, endpoint: endpoint, tls: tls, options: options, mode: .whole)
-        let loop = self.loop
+        let transfer = try CurlTransfer(
+            request: request, endpoint: endpoint, tls: tls, options: options, mode: .whole, bodySink: bodySink)
+        let loop = bodySink == nil ? self.loop : try sinkingLoop()
         let (response, info) = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 transfer.wholeContinuation = continuation
@@ -86,6 +112,17 @@ public final class CurlTransport: HTTPTransport {
             loop.submit(.cancel(transfer))
         }
         return (response, info)
+    }
+
+    /// The second loop, started now if it was not; a transport shut down refuses.
+    private func sinkingLoop() throws -> CurlMultiLoop {
+        try sinkLoop.withLock { current in
+            if let current { return current }
+            guard !loop.isStopped else { throw TransportError.other("transport shut down") }
+            let started = try CurlMultiLoop(keepAliveInterval: options.keepAliveInterval)
+            current = started
+            return started
+        }
     }
 
     public func stream(_ request: HTTPRequest) async throws -> HTTPLineStream {
