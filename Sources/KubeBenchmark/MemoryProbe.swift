@@ -38,8 +38,10 @@ public enum MemoryProbe {
     public static func run(
         client: KubeClient, labelSelector: String, expected: Int, timeout: Duration = .seconds(300)
     ) async throws -> MemoryProbeResult {
-        // Warm up: TLS session, libcurl handles, decoder code paths.
+        // Warm up: TLS sessions, libcurl handles, decoder code paths; both connections (lists are
+        // decoded as they arrive on one of their own; other requests and watches use the other).
         _ = try await client.list(ConfigMap.self, options: ListOptions(labelSelector: labelSelector, limit: 1))
+        _ = try await client.send(APIRequests.get(Namespace.resource, namespace: nil, name: "default"))
         try await Task.sleep(for: .milliseconds(200))
         guard let baseline = ProcessMemory.current() else { throw MemoryProbeError.procUnavailable }
 
