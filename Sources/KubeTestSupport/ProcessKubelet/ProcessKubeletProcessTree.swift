@@ -47,12 +47,22 @@ enum ProcessKubeletProcessTree {
 
     /// Stops (SIGSTOP) every member of the tree and returns them. The walk is repeated until it
     /// finds no process it has not stopped yet, so a child forked while the walk ran (by a
-    /// parent not yet stopped) is stopped too; a stopped process forks no more.
+    /// parent not yet stopped) is stopped too; a stopped process forks no more. A SIGSTOP takes
+    /// effect after `kill` returns, so a walk that finds nothing new counts only once every
+    /// process signalled is stopped (or gone): one that forked in between is found by the next
+    /// walk. (Waits at most about 5 s for the signals to land, 1 ms at a time.)
     static func stopAll(roots: [Int32]) -> Set<Int32> {
         var stopped: Set<Int32> = []
+        var waits = 0
         while true {
             let fresh = members(of: roots).filter { !stopped.contains($0) }
-            if fresh.isEmpty { return stopped }
+            if fresh.isEmpty {
+                let landed = stopped.allSatisfy { state($0) == "T" || !isAlive($0) }
+                if landed || waits >= 5000 { return stopped }
+                waits += 1
+                usleep(1000)
+                continue
+            }
             for pid in fresh {
                 _ = kill(pid, SIGSTOP)
                 stopped.insert(pid)
