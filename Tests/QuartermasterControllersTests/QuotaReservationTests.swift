@@ -72,34 +72,6 @@ import Testing
         #expect(reserved(for: Self.resource("c", at: 3), siblings: [sibling]) == QuotaReservation())
     }
 
-    /// A Resource whose child's create quota admission refused (Provisioning `Failed`, `Stalled`
-    /// `QuotaExceeded`): retried, so it keeps its place; refused by the check (Allocating) or for
-    /// another reason, it reserves nothing.
-    static func refused(_ name: String, at second: Int, stage: ResourceStageName, reason: String) -> Resource {
-        var sibling = resource(name, at: second, phase: .failed)
-        sibling.status?.stages = [ResourceStage(name: stage, state: .failed)]
-        sibling.status?.conditions = [
-            Condition(type: "Stalled", status: .true, lastTransitionTime: "2026-01-01T10:00:09Z", reason: reason)
-        ]
-        return sibling
-    }
-
-    @Test func aSiblingRefusedByQuotaAdmissionKeepsItsPlace() throws {
-        let admission = Self.refused("b", at: 2, stage: .provisioning, reason: "QuotaExceeded")
-        let r = reserved(for: Self.resource("c", at: 3), siblings: [admission])
-        #expect(r.resources == ["b"])
-        #expect(r.usage == (try Self.full()).quotaUsage)
-        // Never the reverse: an earlier Resource does not wait for it.
-        #expect(reserved(for: Self.resource("a", at: 1), siblings: [admission]) == QuotaReservation())
-        // Refused by the check, or by the server for another reason: nothing.
-        for other in [
-            Self.refused("b", at: 2, stage: .allocating, reason: "QuotaExceeded"),
-            Self.refused("b", at: 2, stage: .provisioning, reason: "Forbidden"),
-        ] {
-            #expect(reserved(for: Self.resource("c", at: 3), siblings: [other]) == QuotaReservation())
-        }
-    }
-
     @Test func anExistingChildReservesOnlyThePodsNotYetCreated() throws {
         // ipfs-cluster-small: 3 peers; one exists, so two peers' pods and claims are reserved.
         let children = ["a": try Self.child(of: "a", createdPods: 1)]

@@ -1,6 +1,5 @@
 import Foundation
 import KubeCore
-import KubeRuntime
 
 /// What sibling Resources still being created will take from a namespace's quotas, beyond the
 /// quota's `used` (pure). ``QuotaCheck`` subtracts it from the headroom, so several Resources
@@ -11,8 +10,7 @@ import KubeRuntime
 ///
 /// | sibling | reserved |
 /// | --- | --- |
-/// | being deleted, suspended, phase `Failed` (stalled: quota exceeded by the check, refused, name conflict, ...), or a template that does not resolve or render | nothing |
-/// | phase `Failed` only because quota admission refused its child's create (``waitsForQuotaAdmission(_:)``), no child yet, and it comes first | its whole footprint |
+/// | being deleted, suspended, phase `Failed` (stalled: quota exceeded, refused, name conflict, ...), or a template that does not resolve or render | nothing |
 /// | its child exists (controlled by it) and its controller reports how many pods exist | the pods and claims of the replicas not yet created (``ResourceOffering/pendingFootprint(spec:createdPods:)``) |
 /// | its child exists and reports nothing yet | everything the child's controller will create, except the child |
 /// | no child yet, and it comes first (earlier `creationTimestamp`, then name) | its whole footprint |
@@ -23,10 +21,7 @@ import KubeRuntime
 /// appear and ends when they all exist; a sibling that stops (quota, refusal, conflict) is
 /// `Failed` and reserves nothing; and among Resources without children only earlier ones are
 /// reserved, so two Resources never wait for each other: the first always gets the real
-/// headroom. A sibling that quota admission refused keeps its place while it retries (the
-/// API server's `used` can run ahead of what exists for a while; releasing its reservation let
-/// a later Resource through in its place): later ones wait behind it, never the reverse. It is
-/// conservative: a claim created before its pod (a StatefulSet creates the
+/// headroom. It is conservative: a claim created before its pod (a StatefulSet creates the
 /// claim first) is counted in `used` and reserved until the pod exists.
 ///
 /// The Resource controller reconciles a Resource stalled on `QuotaExceeded` again when a
@@ -74,7 +69,7 @@ public struct QuotaReservation: Hashable, Sendable {
         child: (ResourceDescriptor, String, String?) -> ResourceChildObject?, offerings: [ResourceOffering]
     ) -> ResourceFootprint? {
         guard sibling.metadata.deletionTimestamp == nil, !sibling.spec.isSuspended,
-            sibling.status?.phase != .failed || waitsForQuotaAdmission(sibling), sibling.status?.phase != .suspended,
+            sibling.status?.phase != .failed, sibling.status?.phase != .suspended,
             let resolved = try? ResourceTemplateCatalog.resolve(sibling.spec),
             let offering = try? ResourceOffering.offering(for: resolved.template.kind, in: offerings),
             let spec = try? resolved.childSpec(suspended: false)
@@ -87,17 +82,6 @@ public struct QuotaReservation: Hashable, Sendable {
         }
         guard precedes(sibling, resource) else { return nil }
         return try? offering.footprint(spec: spec)
-    }
-
-    /// `true` when `sibling` failed only because the API server's quota admission refused its
-    /// child's write (its Provisioning stage `Failed`, `Stalled` reason `QuotaExceeded`): the
-    /// reconciler retries that write, so the sibling still means to create its child. (The
-    /// check's own refusal fails the Allocating stage instead.)
-    static func waitsForQuotaAdmission(_ sibling: Resource) -> Bool {
-        guard sibling.status?.phase == .failed,
-            sibling.status?.stages?.contains(where: { $0.name == .provisioning && $0.state == .failed }) == true
-        else { return false }
-        return sibling.status?.conditions?.first { $0.type == "Stalled" }?.reason == RefusedWrite.Reason.quotaExceeded.rawValue
     }
 
     /// `true` when `a` was created before `b` (by `creationTimestamp`, then name).
