@@ -1,5 +1,6 @@
 import Foundation
 import KubeTestSupport
+import Synchronization
 import Testing
 
 /// The built `quartermaster` binary refuses a kubeconfig it cannot use, with a message that
@@ -82,11 +83,27 @@ struct CoreCommandLineTests {
         valid.arguments = ["run", "--kubeconfig", env.kubeconfigPath(for: .admin), "--metrics-bind-address", "0",
             "--health-probe-bind-address", "0", "--namespace", quiet]
         valid.standardOutput = FileHandle.nullDevice
-        valid.standardError = FileHandle.nullDevice
+        // Its log says when it got past loading and started its workers: only then is SIGTERM
+        // the orderly stop under test (before its handlers exist it would just kill it).
+        final class Output: Sendable {
+            let log = Mutex(Data())
+            let exited = Mutex(false)
+            var text: String { log.withLock { String(decoding: $0, as: UTF8.self) } }
+        }
+        let output = Output()
+        let stderr = Pipe()
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty { handle.readabilityHandler = nil } else { output.log.withLock { $0.append(chunk) } }
+        }
+        valid.standardError = stderr
+        valid.terminationHandler = { _ in output.exited.withLock { $0 = true } }
         try valid.run()
-        try await Task.sleep(for: .seconds(2))
-        if !valid.isRunning {
-            Issue.record("exited with \(valid.terminationStatus) on a valid kubeconfig")
+        _ = await CoreTest.eventually(timeout: .seconds(300)) {
+            output.exited.withLock { $0 } || output.text.contains("starting workers")
+        }
+        if !valid.isRunning || !output.text.contains("starting workers") {
+            Issue.record("exited or never started its workers on a valid kubeconfig: \(output.text)")
         }
         valid.terminate()
         valid.waitUntilExit()
