@@ -42,6 +42,7 @@ enum InstanceManagerStandIn {
             st = os.statvfs(".")
             return {"usedBytes": (st.f_blocks - st.f_bfree) * st.f_frsize, "capacityBytes": st.f_blocks * st.f_frsize}
         backups = {}
+        made = 0
         retention = None
         class Handler(http.server.BaseHTTPRequestHandler):
             def reply(self, code, body):
@@ -50,13 +51,16 @@ enum InstanceManagerStandIn {
                 self.end_headers()
                 self.wfile.write(body)
             def do_POST(self):
-                global retention
+                global retention, made
                 data = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
                 if pooler or not primary:
                     return self.reply(409, json.dumps({"error": "not the primary"}).encode())
                 if self.path == "/backups":
                     name = data.get("name", "")
-                    backups.setdefault(name, {"name": name, "phase": "completed", "backupID": "20261203T1000%02d" % len(backups),
+                    if name not in backups:
+                        made += 1
+                    # IDs are never reused (as barman's, from the time the backup started).
+                    backups.setdefault(name, {"name": name, "phase": "completed", "backupID": "20261203T1000%02d" % made,
                         "startedAt": "2026-12-03T10:00:00Z", "stoppedAt": "2026-12-03T10:01:00Z",
                         "beginLSN": "0/2000028", "endLSN": "0/2000100", "size": 1048576})
                     return self.reply(202, json.dumps(backups[name]).encode())

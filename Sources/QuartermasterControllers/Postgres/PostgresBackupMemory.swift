@@ -6,7 +6,8 @@ import Synchronization
 /// backups, in memory only (after a restart everything is simply due again): when the catalog
 /// was last read, the retention run in progress and when the last one finished, which
 /// Completed backups it has seen (a new one triggers retention and a catalog read), and the
-/// retention work still owed after a transient failure (retried until done, never dropped).
+/// retention work still owed after a transient failure (retried until done, never dropped), and
+/// the backup-now token last handled.
 final class PostgresBackupMemory: Sendable {
     struct Entry: Sendable, Hashable {
         var catalogReadAt: Date?
@@ -24,6 +25,10 @@ final class PostgresBackupMemory: Sendable {
         /// A retention run finished and this instance's PostgresBackups have not yet been
         /// compared with the store's catalog (its read failed): done on the next reconcile.
         var expiryCheckDue = false
+        /// The backup-now token this process last handled (created a backup for, or found
+        /// handled): a reconcile reading an instance from before that status write creates no
+        /// second backup for it.
+        var runNowTokenHandled: String?
     }
 
     private let entries = Mutex<[ObjectKey: Entry]>([:])

@@ -25,6 +25,33 @@ public enum PostgresBackupSchedulePlan {
         public var wakeAfter: TimeInterval?
     }
 
+    /// The backup-now token already handled, for a reconcile that may read a stale instance
+    /// (the cache is a hint): `remembered`, the token this process last created a backup for,
+    /// when it has one (it is never older than the status it wrote); else the status's
+    /// `lastRunNowToken`, unless `token` asked for the newest annotation-triggered backup of
+    /// `instance` in `backups` (its name ends in the token's digest and none of the others was
+    /// created later): a backup created before a restart whose status write was lost is not
+    /// created twice. (One token set again within the same second as another, after it, is
+    /// taken as handled.)
+    public static func handledToken(
+        instance: String, token: String?, status: String?, remembered: String?, backups: [PostgresBackup]
+    ) -> String? {
+        if let remembered { return remembered }
+        guard let token, !token.isEmpty, token != status else { return status }
+        let annotated = backups.filter {
+            $0.metadata.labels?[PostgresBackupLabels.instanceKey] == instance
+                && $0.metadata.labels?[PostgresBackupLabels.triggerKey] == PostgresBackupLabels.Trigger.annotation.rawValue
+        }
+        let newest = annotated.compactMap { $0.metadata.creationTimestamp.flatMap(BackupTime.date) }.max()
+        let suffix = "-\(PostgresBackupLabels.tokenDigest(token))"
+        let asked = annotated.contains { backup in
+            guard let name = backup.metadata.name, name.hasSuffix(suffix) else { return false }
+            let created = backup.metadata.creationTimestamp.flatMap(BackupTime.date)
+            return newest == nil || created.map { $0 >= (newest ?? $0) } ?? false
+        }
+        return asked ? token : status
+    }
+
     /// Most slots walked to find the latest missed one (a minute schedule missed for a week).
     static let maxSlotsWalked = 20_000
 

@@ -127,23 +127,34 @@ extension PostgresInstanceReconciler {
         var wake: Duration?
         func soonest(_ d: Duration) { wake = min(wake ?? d, d) }
 
+        var entry = backupMemory[key]
+        defer { backupMemory[key] = entry }
+
         let suspended = instance.spec.suspended || observed.suspendedByTenant != nil
+        let token = instance.metadata.annotations?[PostgresBackupLabels.backupNowAnnotation]
+        var previous = instance.status?.backupSchedule
+        // The cached instance may not show the token the last reconcile handled yet.
+        let handled = PostgresBackupSchedulePlan.handledToken(
+            instance: name, token: token, status: previous?.lastRunNowToken, remembered: entry.runNowTokenHandled,
+            backups: inputs.backups)
+        if handled != previous?.lastRunNowToken {
+            previous = previous ?? PostgresBackupScheduleStatus()
+            previous?.lastRunNowToken = handled
+        }
         let plan = PostgresBackupSchedulePlan.plan(
             instance: name, schedule: backup.schedule.flatMap { try? CronSchedule(parsing: $0) },
-            suspended: backup.suspended || suspended, previous: instance.status?.backupSchedule,
-            runNowToken: instance.metadata.annotations?[PostgresBackupLabels.backupNowAnnotation], now: current)
+            suspended: backup.suspended || suspended, previous: previous, runNowToken: token, now: current)
         for wanted in plan.create {
             try await createBackup(wanted.name, instance: name, namespace: namespace, trigger: wanted.trigger, logger: logger)
         }
+        entry.runNowTokenHandled = plan.status?.lastRunNowToken
         inputs.schedule = plan.status
         if let after = plan.wakeAfter { soonest(.seconds(after.rounded(.up))) }
 
-        var entry = backupMemory[key]
         let completed = Set(inputs.backups.filter { $0.status?.phase == .completed }.compactMap(\.metadata.name))
         let newlyCompleted = entry.completedSeen.map { !completed.subtracting($0).isEmpty } ?? !completed.isEmpty
         entry.completedSeen = completed
         if newlyCompleted && backup.retention != nil { entry.retentionDue = true }
-        defer { backupMemory[key] = entry }
 
         guard let primary = instance.status?.currentPrimary, observed.reports[primary]?.podRole == .primary,
             let ip = observed.pods[primary]?.status?.podIP, !ip.isEmpty

@@ -30,8 +30,10 @@ struct PostgresInstanceReconcilerHarness {
     let deployments = Store<Deployment>()
     let namespaces = Store<Namespace>()
     let tenants = Store<Tenant>()
+    let backups = Store<PostgresBackup>()
 
-    init() {
+    /// `now`: the reconciler's clock (default a fixed instant).
+    init(now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_800_000_000) }) {
         client = KubeClient(transport: fake)
         events = EventRecorder(client: client, component: "quartermaster-test", instance: "test")
         reconciler = PostgresInstanceReconciler(
@@ -39,10 +41,11 @@ struct PostgresInstanceReconcilerHarness {
             caches: PostgresInstanceCaches(
                 instances: instances, pods: pods, claims: claims, services: services, secrets: secrets,
                 serviceAccounts: serviceAccounts, roles: roles, roleBindings: roleBindings,
-                networkPolicies: networkPolicies, deployments: deployments, namespaces: namespaces, tenants: tenants),
+                networkPolicies: networkPolicies, deployments: deployments, namespaces: namespaces, tenants: tenants,
+                backups: backups),
             events: events, statusClient: reports,
             settings: .init(operatorImage: "ghcr.io/quartermaster-dev/quartermaster:test", operatorNamespace: "qm-system"),
-            now: { Date(timeIntervalSince1970: 1_800_000_000) })
+            now: now)
     }
 
     @discardableResult
@@ -80,6 +83,7 @@ struct PostgresInstanceReconcilerHarness {
         deployments.replaceAll(managed(Deployment.self))
         namespaces.replaceAll(fake.objects(Namespace.self))
         tenants.replaceAll(fake.objects(Tenant.self))
+        backups.replaceAll(fake.objects(PostgresBackup.self))
     }
 
     @discardableResult

@@ -26,7 +26,13 @@ public enum PostgresBackupLabels {
     /// token asks for. Two tokens set within one second (the first backup already done) are two
     /// backups, not one name taken twice.
     public static func name(instance: String, time: Date, token: String) -> String {
-        "\(name(instance: instance, time: time))-\(ContentHash.sha256([(name: "backup-now", data: ["token": token])]).prefix(6))"
+        "\(name(instance: instance, time: time))-\(tokenDigest(token))"
+    }
+
+    /// The first 6 hex of a backup-now token's SHA-256: the last part of the names of the
+    /// backups it asks for.
+    public static func tokenDigest(_ token: String) -> String {
+        String(ContentHash.sha256([(name: "backup-now", data: ["token": token])]).prefix(6))
     }
 
     /// `yyyyMMddHHmmss` in UTC.

@@ -88,6 +88,59 @@ enum BackupSamples {
         }
     }
 
+    /// The token a reconcile takes as handled when the instance it reads may be stale.
+    struct TokenCase: Sendable, CustomStringConvertible {
+        var description: String
+        var token: String?
+        var status: String?
+        var remembered: String?
+        /// (name, creationTimestamp, trigger) of the instance's backups in the cache.
+        var backups: [(String, String?, PostgresBackupLabels.Trigger)] = []
+        var handled: String?
+    }
+
+    static func tokenBackupName(_ token: String, _ time: String) -> String {
+        PostgresBackupLabels.name(instance: "pg", time: BackupSamples.date(time), token: token)
+    }
+
+    static let tokenCases: [TokenCase] = [
+        TokenCase(description: "nothing remembered, no backup: the status's", token: "two", status: "one", handled: "one"),
+        TokenCase(
+            description: "this process created a backup for it; the status read is older", token: "two", status: "one",
+            remembered: "two", handled: "two"),
+        TokenCase(
+            description: "after a restart, the newest annotation backup is the token's", token: "two", status: "one",
+            backups: [
+                (tokenBackupName("one", "2026-12-03T10:00:00Z"), "2026-12-03T10:00:00Z", .annotation),
+                (tokenBackupName("two", "2026-12-03T10:00:05Z"), "2026-12-03T10:00:05Z", .annotation),
+            ],
+            handled: "two"),
+        TokenCase(
+            description: "the token set again after another: its old backup is not the newest", token: "one", status: "two",
+            backups: [
+                (tokenBackupName("one", "2026-12-03T10:00:00Z"), "2026-12-03T10:00:00Z", .annotation),
+                (tokenBackupName("two", "2026-12-03T10:00:05Z"), "2026-12-03T10:00:05Z", .annotation),
+            ],
+            handled: "two"),
+        TokenCase(
+            description: "a scheduled backup named alike does not count", token: "two", status: "one",
+            backups: [("pg-20261203100005-\(PostgresBackupLabels.tokenDigest("two"))", "2026-12-03T10:00:05Z", .schedule)],
+            handled: "one"),
+        TokenCase(description: "no token", token: nil, status: "one", handled: "one"),
+    ]
+
+    @Test(arguments: tokenCases) func handledToken(_ c: TokenCase) {
+        let backups = c.backups.map { name, created, trigger in
+            var backup = BackupSamples.backup(name, instance: "pg")
+            backup.metadata.labels = PostgresBackupLabels.labels(instance: "pg", trigger: trigger)
+            backup.metadata.creationTimestamp = created
+            return backup
+        }
+        #expect(
+            PostgresBackupSchedulePlan.handledToken(
+                instance: "pg", token: c.token, status: c.status, remembered: c.remembered, backups: backups) == c.handled)
+    }
+
     @Test func runsOnceAcrossReconcilesOfTheSameSlot() throws {
         let cron = try CronSchedule(parsing: "@hourly")
         var status: PostgresBackupScheduleStatus?
