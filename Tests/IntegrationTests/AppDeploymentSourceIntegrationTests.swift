@@ -305,6 +305,12 @@ struct AppDeploymentSourceIntegrationTests {
         try await Self.finish(env, client, build3, code: 0, message: Self.digest2)
         let image2 = "\(Self.repository)@\(Self.digest2)"
         try await Base().drive(env, client, "web", ns, image: image2, to: .exposed)
+        // Exposed held from revision 1 all along: wait for the status to name revision 2.
+        try await eventually("revision 2 Exposed", timeout: Self.hangGuard) {
+            try await Base().markPodsReady(env, client, "web", ns, image: image2)
+            let current = try await app(client, "web", ns)
+            return current?.status?.revision == 2 && current?.status?.phase == .exposed
+        }
         let second = try #require(try await app(client, "web", ns))
         let commit3 = try #require(second.status?.source?.commit)
         #expect(commit3 != commit2 && commit3 != commit1)

@@ -11,11 +11,15 @@ import QuartermasterControllers
 /// task, against an envtest control plane, as the operator runs them; with `postgresNamespaces`,
 /// the PostgresInstance controller too, watching only those.
 ///
-/// Tenant and Resource watch all namespaces (Tenant is cluster-scoped and is reconciled only
-/// then). The IPFSCluster controller watches only `ipfsNamespaces` (the tenants' namespaces):
-/// other suites run their own IPFSCluster controller over their own namespaces on the same
-/// shared control plane, and two controllers must not fight over one IPFSCluster. The
-/// operator talks as `cert-admin`, so its requests are told apart from the test's (`admin`).
+/// Tenant watches all namespaces (it is cluster-scoped and is reconciled only then). The
+/// Resource and IPFSCluster controllers watch only `ipfsNamespaces` (the tenants' namespaces):
+/// other suites run their own over their own namespaces on the same shared control plane, and
+/// two controllers must not fight over one object (five Resource controllers applying one new
+/// IPFSCluster at once each had the quota admission charge a create: a count quota's `used`
+/// read 5 with one IPFSCluster, and the next Resource was refused). Scoped, the Resource
+/// controller does not cache tenant Namespaces (suspension by label, termination), which these
+/// suites do not exercise. The operator talks as `cert-admin`, so its requests are told apart
+/// from the test's (`admin`).
 final class TenantResourceOperator: RunningOperator {
     let manager: Manager
     let task: Task<Void, any Error>
@@ -43,7 +47,7 @@ final class TenantResourceOperator: RunningOperator {
         var scoped = everywhere
         scoped.namespaces = ipfsNamespaces
         if let tenants = TenantController.make(cache: manager.cache, settings: everywhere) { manager.add(tenants) }
-        manager.add(ResourceController.make(cache: manager.cache, settings: everywhere))
+        manager.add(ResourceController.make(cache: manager.cache, settings: scoped))
         manager.add(IPFSClusterController.make(cache: manager.cache, settings: scoped))
         if !postgresNamespaces.isEmpty {
             var postgres = everywhere
