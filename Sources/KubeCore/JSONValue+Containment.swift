@@ -28,7 +28,13 @@ extension JSONValue {
     ///
     /// For change detection only (not a security property).
     public func stableHash() -> String {
-        let data = (try? KubeJSON.encode(self)) ?? Data()
+        Self.stableHash(ofEncoded: (try? KubeJSON.encode(self)) ?? Data())
+    }
+
+    /// ``stableHash()`` of JSON bytes as ``KubeJSON`` encodes them. For a value encoded with
+    /// ``KubeJSON/encode(_:)`` this equals `JSONValue(encoding: value).stableHash()` (the encoder
+    /// sorts keys, so both encodings are the same bytes) without building the `JSONValue`.
+    public static func stableHash(ofEncoded data: Data) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in data {
             hash ^= UInt64(byte)

@@ -36,6 +36,11 @@ public enum ApplyOutcome<T: KubeResource>: Sendable {
 ///
 /// Desired objects must not carry `status`, `resourceVersion` or other server-owned fields.
 ///
+/// An object found to hold the desired state (by the checks, or as the answer to our apply) is
+/// remembered by its `resourceVersion` and hash: seen again at that same version with that same
+/// hash, it is known to match without comparing its JSON again (a version changes with every
+/// write, by anyone). The memory is per applier, bounded by ``VerifiedVersions/capacity``.
+///
 /// A write the API server refuses (403, quota, 413, 422, 400) is thrown as ``RefusedWrite``,
 /// naming the object and keeping the server's message; other errors are thrown as they are. A
 /// ConfigMap or Secret whose data passes the API server's 1 MiB (``DataSizeLimit``) is refused
@@ -44,6 +49,8 @@ public struct DesiredStateApplier: Sendable {
     public let client: KubeClient
     /// Who applies: the field manager and the hash annotation's key come from it.
     public let identity: OperatorIdentity
+    /// Objects known to hold a desired state, by version.
+    private let verified = VerifiedVersions()
 
     /// Field manager for server-side apply and create: `identity.fieldManager`.
     public var fieldManager: String { identity.fieldManager }
@@ -62,7 +69,8 @@ public struct DesiredStateApplier: Sendable {
         var copy = desired
         copy.metadata.annotations?[hashAnnotation] = nil
         if copy.metadata.annotations?.isEmpty == true { copy.metadata.annotations = nil }
-        let hash = try JSONValue(encoding: copy).stableHash()
+        // One encoding: the same bytes (sorted keys) as the JSONValue's, so the same hash.
+        let hash = JSONValue.stableHash(ofEncoded: try KubeJSON.encode(copy))
         var stamped = desired
         stamped.metadata.annotations = (desired.metadata.annotations ?? [:]).merging([hashAnnotation: hash]) { $1 }
         return stamped
@@ -76,13 +84,19 @@ public struct DesiredStateApplier: Sendable {
 
     /// `true` when `observed` lacks a field of `stampedDesired` or carries another hash.
     private func differs<T: KubeResource>(stamped stampedDesired: T, observed: T) throws -> Bool {
-        guard observed.metadata.annotations?[hashAnnotation] == stampedDesired.metadata.annotations?[hashAnnotation]
-        else { return true }
+        let hash = stampedDesired.metadata.annotations?[hashAnnotation] ?? ""
+        guard observed.metadata.annotations?[hashAnnotation] == hash else { return true }
+        let key = VerifiedVersions.key(of: observed)
+        if let version = observed.metadata.resourceVersion, verified.holds(key, version: version, hash: hash) {
+            return false
+        }
         var want = try JSONValue(encoding: stampedDesired)
         // Identity fields are compared by the cache key; the rest must be contained.
         want["apiVersion"] = nil
         want["kind"] = nil
-        return !want.isContained(in: try JSONValue(encoding: observed))
+        guard want.isContained(in: try JSONValue(encoding: observed)) else { return true }
+        if let version = observed.metadata.resourceVersion { verified.record(key, version: version, hash: hash) }
+        return false
     }
 
     /// Creates `desired` with POST, stamped like an apply (so the next `apply` of the same
@@ -107,6 +121,9 @@ public struct DesiredStateApplier: Sendable {
         let result = try await RefusedWrite.guarding(
             "apply", kind: T.resource.kind, namespace: desired.metadata.namespace, name: desired.metadata.name ?? ""
         ) { try await client.apply(stamped, fieldManager: fieldManager, force: true) }
+        if let version = result.metadata.resourceVersion, let hash = stamped.metadata.annotations?[hashAnnotation] {
+            verified.record(VerifiedVersions.key(of: result), version: version, hash: hash)
+        }
         return .applied(result)
     }
 }
