@@ -26,8 +26,8 @@ import Logging
 /// - `owns(_:)`: any change to an object whose controller owner reference (`controller: true`,
 ///   the primary's group and kind) points to a primary object enqueues that owner's key (for an
 ///   update, the owners of the old and the new object);
-/// - `watches(_:options:mapping:)`: any change enqueues the keys `mapping` returns (for an
-///   update, of the old and the new object).
+/// - `watches(_:options:coalescing:mapping:)`: any change enqueues the keys `mapping` returns
+///   (for an update, of the old and the new object), after `coalescing` when given.
 ///
 /// Undecodable objects: a primary one is counted and reported on the object itself
 /// (`UndecodableObjectReporter`); one of any other declared kind is counted.
@@ -137,11 +137,17 @@ public struct ControllerBuilder<Object: KubeResource>: ~Copyable {
     /// Caches `type` as `options` say and reconciles the keys `mapping` returns for any change
     /// (for an update, the keys of the old and the new object).
     ///
-    /// - Parameter options: namespaces and selectors. Default: every object in all namespaces.
+    /// - Parameters:
+    ///   - options: namespaces and selectors. Default: every object in all namespaces.
+    ///   - coalescing: how long a change waits before its keys are reconciled, so that a burst
+    ///     of changes mapping to one key (a tenant's many Resources moving through their
+    ///     stages) makes one reconcile, not one each: a key already waiting keeps its earlier
+    ///     time (``WorkQueue/addAfter(_:_:)``). Default `.zero`: at once.
     /// - Returns: the kind's cache.
     @discardableResult
     public mutating func watches<O: KubeResource>(
-        _ type: O.Type, options: ReflectorOptions = .init(), mapping: @escaping @Sendable (O) -> [ObjectKey]
+        _ type: O.Type, options: ReflectorOptions = .init(), coalescing: Duration = .zero,
+        mapping: @escaping @Sendable (O) -> [ObjectKey]
     ) -> Store<O> {
         let informer = cache.informer(O.self, options: options)
         let queue = self.queue
@@ -151,7 +157,7 @@ public struct ControllerBuilder<Object: KubeResource>: ~Copyable {
                 handler: { event in
                     var keys = Set(mapping(event.object))
                     if case .updated(let old, _) = event { keys.formUnion(mapping(old)) }
-                    for k in keys { queue.add(k) }
+                    for k in keys { queue.addAfter(k, coalescing) }
                 },
                 undecodable: { _ in undecodable.count() })
         }

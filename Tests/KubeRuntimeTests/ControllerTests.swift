@@ -302,6 +302,28 @@ final class SlowBox: Reconciler {
         #expect(gadgets?.get(name: "g1", namespace: "default") == moved)
     }
 
+    /// With `coalescing`, a burst of changes mapping to one key leaves one delayed add of it
+    /// and no reconcile until the window ends (a window of an hour: nothing fires during the test).
+    @Test func aCoalescedWatchTurnsABurstIntoOneDelayedKey() async throws {
+        let kube = FakeKube()
+        kube.setObjects([Widget("w1")], rv: "10")
+        kube.setObjects([Gadget]([]), rv: "20")
+        let rec = ScriptedReconciler()
+        var gadgets: Store<Gadget>?
+        let (cache, controller) = makeController(name: "coalesced", client: kube.client, reconciler: rec) {
+            gadgets = $0.watches(Gadget.self, coalescing: .seconds(3600)) { _ in [ObjectKey(namespace: "default", name: "w1")] }
+        }
+        let task = runInBackground(controller, cache: cache)
+        defer { task.cancel() }
+        let store = try #require(gadgets)
+        #expect(await eventually { rec.count("w1") == 1 })
+        let watch = try #require(await kube.session(0, path: Gadget.resource.path()))
+        for i in 1...5 { watch.send("ADDED", Gadget("g\(i)", rv: "\(20 + i)")) }
+        #expect(await eventually { store.count == 5 && controller.queue.pendingDelayedCount == 1 })
+        #expect(rec.count("w1") == 1, "no reconcile before the window ends")
+        #expect(controller.queue.count == 0)
+    }
+
     @Test func anInformerDeclaredAfterTheCacheStartedStartsAtOnceAndReplaysItsObjects() async throws {
         let kube = FakeKube()
         kube.setObjects([Widget("w1")], rv: "10")
