@@ -23,7 +23,7 @@ import Logging
 /// What enqueues keys:
 /// - the primary kind: adds and deletes enqueue the object's key, updates when
 ///   `ControllerOptions.updatePredicate` says so;
-/// - `owns(_:)`: any change to an object whose controller owner reference (`controller: true`,
+/// - `owns(_:allObjects:onlyIfServedBy:coalescing:)`: any change to an object whose controller owner reference (`controller: true`,
 ///   the primary's group and kind) points to a primary object enqueues that owner's key (for an
 ///   update, the owners of the old and the new object);
 /// - `watches(_:options:coalescing:mapping:)`: any change enqueues the keys `mapping` returns
@@ -105,10 +105,14 @@ public struct ControllerBuilder<Object: KubeResource>: ~Copyable {
     ///     reference to the primary kind enqueue anything. Default `false`.
     ///   - discovery: for a kind the server may not serve: cached only once `discovery` shows
     ///     it served (until then its store stays empty and counts as synced). Default `nil`.
+    ///   - coalescing: how long a change waits before its owner is reconciled, so that a burst
+    ///     of changes to owned objects (a quota's `used`, rewritten as each object is admitted)
+    ///     makes one reconcile (``WorkQueue/addAfter(_:_:)``). Default `.zero`: at once.
     /// - Returns: the kind's cache.
     @discardableResult
     public mutating func owns<O: KubeResource>(
-        _ type: O.Type, allObjects: Bool = false, onlyIfServedBy discovery: APIDiscovery? = nil
+        _ type: O.Type, allObjects: Bool = false, onlyIfServedBy discovery: APIDiscovery? = nil,
+        coalescing: Duration = .zero
     ) -> Store<O> {
         var reflectorOptions = primaryOptions
         reflectorOptions.labelSelector = allObjects ? nil : options.ownedLabelSelector
@@ -127,7 +131,7 @@ public struct ControllerBuilder<Object: KubeResource>: ~Copyable {
                         keys.insert(k)
                     }
                     if let k = Predicates.controllerOwnerKey(of: event.object.metadata, owner: owner) { keys.insert(k) }
-                    for k in keys { queue.add(k) }
+                    for k in keys { queue.addAfter(k, coalescing) }
                 },
                 undecodable: { _ in undecodable.count() })
         }
