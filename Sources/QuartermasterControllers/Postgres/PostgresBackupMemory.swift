@@ -10,6 +10,9 @@ import Synchronization
 /// the backup-now token last handled.
 final class PostgresBackupMemory: Sendable {
     struct Entry: Sendable, Hashable {
+        /// The instance's UID the entry is about: an instance deleted and made again under the
+        /// same name starts with a fresh entry.
+        var uid: String?
         var catalogReadAt: Date?
         var retentionRunning = false
         var retentionStartedAt: Date?
@@ -32,6 +35,12 @@ final class PostgresBackupMemory: Sendable {
     }
 
     private let entries = Mutex<[ObjectKey: Entry]>([:])
+
+    /// The entry of `key` when it is about the instance `uid`, else a fresh one for it.
+    func entry(_ key: ObjectKey, uid: String?) -> Entry {
+        let entry = self[key]
+        return entry.uid == uid ? entry : Entry(uid: uid)
+    }
 
     subscript(key: ObjectKey) -> Entry {
         get { entries.withLock { $0[key] ?? Entry() } }

@@ -46,8 +46,8 @@ public enum PostgresBackupSchedulePlan {
         let suffix = "-\(PostgresBackupLabels.tokenDigest(token))"
         let asked = annotated.contains { backup in
             guard let name = backup.metadata.name, name.hasSuffix(suffix) else { return false }
-            let created = backup.metadata.creationTimestamp.flatMap(BackupTime.date)
-            return newest == nil || created.map { $0 >= (newest ?? $0) } ?? false
+            guard let newest else { return true }
+            return backup.metadata.creationTimestamp.flatMap(BackupTime.date).map { $0 >= newest } ?? false
         }
         return asked ? token : status
     }

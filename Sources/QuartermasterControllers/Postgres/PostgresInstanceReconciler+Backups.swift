@@ -127,7 +127,7 @@ extension PostgresInstanceReconciler {
         var wake: Duration?
         func soonest(_ d: Duration) { wake = min(wake ?? d, d) }
 
-        var entry = backupMemory[key]
+        var entry = backupMemory.entry(key, uid: instance.metadata.uid)
         defer { backupMemory[key] = entry }
 
         let suspended = instance.spec.suspended || observed.suspendedByTenant != nil

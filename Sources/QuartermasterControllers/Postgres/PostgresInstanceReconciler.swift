@@ -101,7 +101,10 @@ public struct PostgresInstanceReconciler: Reconciler {
         -> ReconcileResult
     {
         let logger = context.logger
-        guard let stored = context.store.get(request.key) else { return .done }
+        guard let stored = context.store.get(request.key) else {
+            backupMemory.forget(request.key)
+            return .done
+        }
         if stored.metadata.deletionTimestamp != nil { return try await finalize(stored, logger: logger) }
         let instance: PostgresInstance
         do {

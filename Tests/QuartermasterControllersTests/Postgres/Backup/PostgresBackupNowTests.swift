@@ -67,6 +67,52 @@ import Testing
         #expect(h.fake.objects(PostgresBackup.self).count == 2)
     }
 
+    @Test("an instance deleted and made again under its name backs up for the token its predecessor used")
+    func recreatedInstanceIsNotTheOldOne() async throws {
+        let clock = Clock()
+        let h = PostgresInstanceReconcilerHarness(now: { clock.now })
+        try Self.seedCredentials(h)
+        try h.create("pg", Self.withBackup)
+        for _ in 0..<3 { try await h.reconcile() }
+        try await Self.annotate(h, token: "two")
+        try await h.reconcile()
+        #expect(h.fake.objects(PostgresBackup.self).count == 1)
+
+        // Made again (a new UID) before this process saw it go; what it owned, its backups
+        // included, went with it (the garbage collector's part, played here).
+        let oldUID = try #require(h.instance()?.metadata.uid)
+        func collect<T: KubeResource>(_ type: T.Type) async throws {
+            for object in h.fake.objects(type) where object.metadata.ownerReferences?.contains(where: { $0.uid == oldUID }) == true
+                || type == PostgresBackup.self
+            {
+                try await h.client.delete(type, name: object.metadata.name ?? "", namespace: h.namespace)
+            }
+        }
+        try await collect(PostgresBackup.self)
+        try await collect(Secret.self)
+        try await collect(Pod.self)
+        try await collect(PersistentVolumeClaim.self)
+        try await collect(Service.self)
+        try await collect(ServiceAccount.self)
+        try await collect(Role.self)
+        try await collect(RoleBinding.self)
+        try await collect(NetworkPolicy.self)
+        try await collect(Deployment.self)
+        try await h.client.delete(PostgresInstance.self, name: "pg", namespace: h.namespace)
+        if h.instance() != nil {
+            _ = try await h.client.mergePatch(
+                PostgresInstance.self, name: "pg", namespace: h.namespace, patch: ["metadata": ["finalizers": .null]])
+        }
+        #expect(h.instance() == nil)
+        try h.create("pg", Self.withBackup)
+        clock.advance(1)
+        for _ in 0..<3 { try await h.reconcile() }
+        try await Self.annotate(h, token: "two")
+        try await h.reconcile()
+        #expect(h.fake.objects(PostgresBackup.self).count == 1, "\(String(describing: h.instance()?.status?.conditions))")
+        #expect(h.instance()?.metadata.uid != oldUID)
+    }
+
     @Test("after a restart that lost the token's status write, the token's backup is not created again")
     func restartAfterTheCreate() async throws {
         let h = PostgresInstanceReconcilerHarness()
