@@ -28,10 +28,21 @@ struct ProcessKubeletPortsUnitTests {
         let directory = Self.lockDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let range = ProcessKubeletPorts.belowEphemeralRange()
-        // Three candidate ports; a listener takes the middle one.
+        // Three candidate ports, held in the shared lock directory for the whole test so that the
+        // suite's other allocators (process kubelets in concurrent tests) stay off them; a
+        // listener takes the middle one.
+        let shared = ProcessKubeletLeasePool(lockDirectory: ProcessKubeletPorts.sharedLockDirectory)
+        var reserved: [ProcessKubeletLeasePool.Lease] = []
+        defer { for lease in reserved { lease.release() } }
         let base = try #require(
             (range.lowerBound...(range.upperBound - 2)).first { start in
-                (0..<3).allSatisfy { ProcessKubeletPorts.isFree(start + $0) }
+                let leases = (0..<3).compactMap { shared.take(String(start + $0)) }
+                guard leases.count == 3, (0..<3).allSatisfy({ ProcessKubeletPorts.isFree(start + $0) }) else {
+                    for lease in leases { lease.release() }
+                    return false
+                }
+                reserved = leases
+                return true
             })
         let listener = try Self.listen(port: base + 1)
         defer { close(listener) }

@@ -16,8 +16,10 @@ import Foundation
 /// and is free on both the IPv4 and the IPv6 wildcard address when handed out. The search
 /// starts at a random port of the range, so processes rarely probe the same ports.
 final class ProcessKubeletPorts: Sendable {
-    /// The allocator of the test process, over `/tmp/process-kubelet-ports`.
-    static let shared = ProcessKubeletPorts(lockDirectory: "/tmp/process-kubelet-ports")
+    /// The lock directory every test process shares: `/tmp/process-kubelet-ports`.
+    static let sharedLockDirectory = "/tmp/process-kubelet-ports"
+    /// The allocator of the test process, over ``sharedLockDirectory``.
+    static let shared = ProcessKubeletPorts(lockDirectory: sharedLockDirectory)
 
     /// The ports handed out.
     let range: ClosedRange<Int>
