@@ -245,9 +245,14 @@ struct EnvTestStartFailureTests {
         try FileManager.default.createDirectory(at: assets, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: assets) }
         let marker = assets.appendingPathComponent("etcd.pid").path
+        // The stand-in etcd publishes its pid atomically, and the stand-in API server fails only
+        // once it is there: the harness starts both at once, and on a busy machine it could
+        // otherwise kill etcd before (or while) the pid was written.
         let scripts = [
-            "etcd": "#!/bin/sh\necho $$ > '\(marker)'\nexec sleep 120\n",
-            "kube-apiserver": "#!/bin/sh\necho 'F1123 simulated failure: cannot serve' >&2\nexit 1\n",
+            "etcd": "#!/bin/sh\necho $$ > '\(marker).tmp'\nmv '\(marker).tmp' '\(marker)'\nexec sleep 120\n",
+            "kube-apiserver":
+                "#!/bin/sh\nwhile [ ! -f '\(marker)' ]; do sleep 0.05; done\n"
+                + "echo 'F1123 simulated failure: cannot serve' >&2\nexit 1\n",
         ]
         for (name, text) in scripts {
             let path = assets.appendingPathComponent(name).path
