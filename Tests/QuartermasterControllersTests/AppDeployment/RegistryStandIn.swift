@@ -30,7 +30,7 @@ final class RegistryStandIn: @unchecked Sendable {
     }
 
     let port: Int
-    private let process: Process
+    private let server: LoopbackPythonServer
     private let directory: URL
 
     static let script = #"""
@@ -115,35 +115,16 @@ final class RegistryStandIn: @unchecked Sendable {
         let configURL = directory.appendingPathComponent("config.json")
         try Data(Self.script.utf8).write(to: scriptURL)
         try JSONEncoder().encode(configuration).write(to: configURL)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", scriptURL.path, configURL.path]
-        let output = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let reader = output.fileHandleForReading
-        let line = await withCheckedContinuation { (c: CheckedContinuation<String, Never>) in
-            Thread {
-                var text = ""
-                while !text.contains("\n") {
-                    let chunk = reader.availableData
-                    if chunk.isEmpty { break }
-                    text += String(decoding: chunk, as: UTF8.self)
-                }
-                c.resume(returning: text)
-            }.start()
-        }
-        guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw RegistryStandInError(message: "the registry stand-in printed no port: \(line)")
+        server = try await LoopbackPythonServer(.script(scriptURL.path), arguments: [configURL.path])
+        guard let port = Int(server.firstLine.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            server.stop()
+            throw RegistryStandInError(message: "the registry stand-in printed no port: \(server.firstLine)")
         }
         self.port = port
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        server.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 

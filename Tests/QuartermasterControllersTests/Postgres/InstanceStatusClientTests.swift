@@ -9,43 +9,25 @@ import Testing
 final class StaticFileHTTPServer: @unchecked Sendable {
     let port: Int
     let directory: URL
-    private let process: Process
+    private let server: LoopbackPythonServer
 
     init(files: [String: Data]) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgstatus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for (name, data) in files { try data.write(to: directory.appendingPathComponent(name)) }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", directory.path, "0"]
-        let output = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let reader = output.fileHandleForReading
-        let text = await withCheckedContinuation { (c: CheckedContinuation<String, Never>) in
-            Thread {
-                var text = ""
-                while !text.contains("\n") {
-                    let chunk = reader.availableData
-                    if chunk.isEmpty { break }
-                    text += String(decoding: chunk, as: UTF8.self)
-                }
-                c.resume(returning: text)
-            }.start()
-        }
+        server = try await LoopbackPythonServer(
+            .module("http.server"), arguments: ["--bind", "127.0.0.1", "--directory", directory.path, "0"])
         // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
-        let words = text.split(separator: " ")
+        let words = server.firstLine.split(separator: " ")
         guard let i = words.firstIndex(of: "port"), i + 1 < words.count, let port = Int(words[i + 1]) else {
-            process.terminate()
+            server.stop()
             throw InstanceStatusError.undecodable
         }
         self.port = port
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        server.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 }

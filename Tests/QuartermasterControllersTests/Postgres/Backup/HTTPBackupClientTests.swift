@@ -8,7 +8,7 @@ import Testing
 /// says, for the production client's POST and GET calls (libcurl).
 final class BackupRoutesHTTPServer: @unchecked Sendable {
     let port: Int
-    private let process: Process
+    private let server: LoopbackPythonServer
 
     static let program = #"""
         import http.server, json, sys
@@ -56,35 +56,16 @@ final class BackupRoutesHTTPServer: @unchecked Sendable {
         """#
 
     init() async throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", "-c", Self.program]
-        let output = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let reader = output.fileHandleForReading
-        let text = await withCheckedContinuation { (c: CheckedContinuation<String, Never>) in
-            Thread {
-                var text = ""
-                while !text.contains("\n") {
-                    let chunk = reader.availableData
-                    if chunk.isEmpty { break }
-                    text += String(decoding: chunk, as: UTF8.self)
-                }
-                c.resume(returning: text)
-            }.start()
-        }
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        server = try await LoopbackPythonServer(.source(Self.program))
+        let words = server.firstLine.split(separator: " ")
         guard words.count >= 2, words[0] == "port", let port = Int(words[1]) else {
-            process.terminate()
+            server.stop()
             throw InstanceStatusError.undecodable
         }
         self.port = port
     }
 
-    deinit { if process.isRunning { process.terminate() } }
+    deinit { server.stop() }
 }
 
 @Suite struct HTTPBackupClientTests {
