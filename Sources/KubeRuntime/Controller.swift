@@ -182,19 +182,19 @@ public final class Controller<R: Reconciler>: Runnable {
         } catch let refusal as RefusedWrite {
             // Not a network error: the server's answer, in full; retried with backoff.
             queue.addRateLimited(key)
-            metrics.reconciled(.error, duration: ContinuousClock.now - started)
+            metrics.failed(with: refusal, duration: ContinuousClock.now - started)
             logger.warning(
                 "the API server refused a write, will retry",
                 metadata: ["refusal": "\(refusal)", "retries": "\(queue.retries(key))"])
         } catch let error as TerminalError {
             queue.forget(key)
-            metrics.reconciled(.error, duration: ContinuousClock.now - started, terminal: true)
+            metrics.failed(with: error, duration: ContinuousClock.now - started)
             logger.error("reconcile failed with a terminal error, not retrying", metadata: ["error": "\(error.underlying)"])
         } catch {
             let elapsed = ContinuousClock.now - started
             if error is CancellationError && queue.isShuttingDown { return }
             queue.addRateLimited(key)
-            metrics.reconciled(.error, duration: elapsed)
+            metrics.failed(with: error, duration: elapsed)
             if case KubeAPIError.conflict = error {
                 // A write raced with a newer version of the object (usually our own cache
                 // lagging a write): expected and harmless; the retry reads the newer version.

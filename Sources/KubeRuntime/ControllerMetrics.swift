@@ -7,6 +7,8 @@ import Prometheus
 ///   `error`, `requeue`, `requeue_after`, all four created at 0 when the controller is built;
 /// - `controller_runtime_reconcile_errors_total{controller}`;
 /// - `controller_runtime_terminal_reconcile_errors_total{controller}`;
+/// - `controller_runtime_reconcile_errors_by_reason_total{controller,reason}` (not in
+///   controller-runtime): the errors again, by ``ReconcileErrorReason``, every reason created at 0;
 /// - `controller_runtime_reconcile_time_seconds{controller}` (histogram);
 /// - `controller_runtime_max_concurrent_reconciles{controller}`;
 /// - `controller_runtime_active_workers{controller}`;
@@ -22,6 +24,7 @@ public final class ControllerMetrics: Sendable {
     private let reconcileTotal: [Result: Counter]
     private let reconcileErrors: Counter
     private let terminalErrors: Counter
+    private let errorsByReason: [ReconcileErrorReason: Counter]
     private let reconcileTime: DurationHistogram
     private let maxConcurrentReconciles: Gauge
     private let activeWorkers: Gauge
@@ -54,6 +57,15 @@ public final class ControllerMetrics: Sendable {
                 "controller_runtime_terminal_reconcile_errors_total",
                 "Total number of terminal reconciliation errors per controller"),
             labels: labels)
+        var byReason: [ReconcileErrorReason: Counter] = [:]
+        for reason in ReconcileErrorReason.allCases {
+            byReason[reason] = registry.makeCounter(
+                descriptor: Self.descriptor(
+                    "controller_runtime_reconcile_errors_by_reason_total",
+                    "Total number of reconciliation errors per controller and reason"),
+                labels: labels + [("reason", reason.rawValue)])
+        }
+        errorsByReason = byReason
         reconcileTime = registry.makeDurationHistogram(
             descriptor: Self.descriptor(
                 "controller_runtime_reconcile_time_seconds", "Length of time per reconciliation per controller"),
@@ -70,13 +82,18 @@ public final class ControllerMetrics: Sendable {
     }
 
     /// Counts one finished reconcile.
-    public func reconciled(_ result: Result, duration: Duration, terminal: Bool = false) {
+    public func reconciled(_ result: Result, duration: Duration) {
         reconcileTotal[result]?.increment()
-        if result == .error {
-            reconcileErrors.increment()
-            if terminal { terminalErrors.increment() }
-        }
         reconcileTime.record(duration)
+    }
+
+    /// Counts one reconcile that failed with `error` (a ``TerminalError`` counts as terminal).
+    public func failed(with error: any Error, duration: Duration) {
+        reconciled(.error, duration: duration)
+        reconcileErrors.increment()
+        let reason = ReconcileErrorReason(error)
+        if reason == .terminal { terminalErrors.increment() }
+        errorsByReason[reason]?.increment()
     }
 
     public func setMaxConcurrentReconciles(_ value: Int) { maxConcurrentReconciles.set(Double(value)) }

@@ -50,6 +50,7 @@ public final class Manager: Sendable {
 
     private struct State {
         var runnables: [any Runnable] = []
+        var stateSources: [any StateMetricsSource] = []
         var started = false
         var metrics: MetricsServer?
         var health: HealthServer?
@@ -86,6 +87,17 @@ public final class Manager: Sendable {
         }
         if !accepted { logger.error("runnable added after start is ignored", metadata: ["runnable": "\(runnable.name)"]) }
         if accepted { (runnable as? any ManagerSyncPeriodAdopting)?.adoptManagerSyncPeriod(options.syncPeriod) }
+    }
+
+    /// Adds families computed at each scrape of `/metrics` (see ``StateMetricFamily``). Sources
+    /// added after `run()` started are ignored (and logged).
+    public func addStateMetrics(_ source: any StateMetricsSource) {
+        let accepted = state.withLock { s in
+            guard !s.started else { return false }
+            s.stateSources.append(source)
+            return true
+        }
+        if !accepted { logger.error("state metrics added after start are ignored") }
     }
 
     /// An event recorder writing through this manager's client, reporting as `component` from
@@ -139,7 +151,8 @@ public final class Manager: Sendable {
         defer { signals?.cancel() }
 
         let metrics = try MetricsServer(
-            address: options.metricsBindAddress, registry: registry, logger: Logger(label: logger.label + ".metrics"))
+            address: options.metricsBindAddress, registry: registry,
+            stateSources: state.withLock { $0.stateSources }, logger: Logger(label: logger.label + ".metrics"))
         let health = try HealthServer(
             address: options.healthProbeBindAddress, logger: Logger(label: logger.label + ".health")
         ) { [weak self] in self?.readiness() ?? [] }

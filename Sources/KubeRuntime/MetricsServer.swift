@@ -3,23 +3,30 @@ import Foundation
 import Logging
 import Prometheus
 
-/// Serves `GET /metrics`: everything in a `PrometheusCollectorRegistry`, in the Prometheus text
-/// format (version 0.0.4).
+/// Serves `GET /metrics`: everything in a `PrometheusCollectorRegistry`, then the families of
+/// its ``StateMetricsSource``s (computed per scrape), in the Prometheus text format (version 0.0.4).
 public final class MetricsServer: Sendable {
     /// Where it listens.
     public let address: BindAddress
     private let endpoint: HTTPEndpointServer?
 
-    /// - Parameter address: `.disabled` makes `run()` return at once.
+    /// - Parameters:
+    ///   - address: `.disabled` makes `run()` return at once.
+    ///   - stateSources: asked for their families on every scrape, in order (default none);
+    ///     families of one name from several sources are served as one (``StateMetricFamily/merged(_:)``).
     /// - Throws: when `address` names an IP that cannot be used.
-    public init(address: BindAddress, registry: PrometheusCollectorRegistry, logger: Logger = Logger(label: "metrics"))
-        throws
-    {
+    public init(
+        address: BindAddress, registry: PrometheusCollectorRegistry, stateSources: [any StateMetricsSource] = [],
+        logger: Logger = Logger(label: "metrics")
+    ) throws {
         self.address = address
         let handler: HTTPEndpointServer.Route = { _ in
             var buffer: [UInt8] = []
             buffer.reserveCapacity(16 * 1024)
             registry.emit(into: &buffer)
+            var families: [StateMetricFamily] = []
+            for source in stateSources { families += await source.stateMetricFamilies() }
+            for family in StateMetricFamily.merged(families) { buffer.append(contentsOf: Array(family.text.utf8)) }
             return FlyingFox.HTTPResponse(
                 statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: Data(buffer))

@@ -128,6 +128,7 @@ struct Boom: Error {}
         #expect(text.contains(#"controller_runtime_reconcile_total{controller="retrying",result="error"} 3"#))
         #expect(text.contains(#"controller_runtime_reconcile_total{controller="retrying",result="success"} 1"#))
         #expect(text.contains(#"controller_runtime_reconcile_errors_total{controller="retrying"} 3"#))
+        #expect(text.contains(#"controller_runtime_reconcile_errors_by_reason_total{controller="retrying",reason="Other"} 3"#))
         #expect(text.contains(#"workqueue_retries_total{name="retrying"} 3"#))
         #expect(text.contains(#"controller_runtime_reconcile_time_seconds_count{controller="retrying"} 4"#))
     }
@@ -155,6 +156,7 @@ struct Boom: Error {}
         #expect(text.contains(#"controller_runtime_reconcile_total{controller="terminal",result="error"} 1"#))
         #expect(text.contains(#"controller_runtime_reconcile_errors_total{controller="terminal"} 1"#))
         #expect(text.contains(#"controller_runtime_terminal_reconcile_errors_total{controller="terminal"} 1"#))
+        #expect(text.contains(#"controller_runtime_reconcile_errors_by_reason_total{controller="terminal",reason="Terminal"} 1"#))
         #expect(text.contains(#"workqueue_retries_total{name="terminal"} 0"#))
     }
 
@@ -182,6 +184,10 @@ struct Boom: Error {}
             #expect(text.contains(#"controller_runtime_reconcile_total{controller="fresh",result="\#(result)"} 0"#))
         }
         #expect(text.contains(#"controller_runtime_reconcile_errors_total{controller="fresh"} 0"#))
+        for reason in ReconcileErrorReason.allCases {
+            #expect(text.contains(
+                #"controller_runtime_reconcile_errors_by_reason_total{controller="fresh",reason="\#(reason.rawValue)"} 0"#))
+        }
         #expect(text.contains(#"controller_runtime_max_concurrent_reconciles{controller="fresh"} 3"#))
         #expect(text.contains(#"controller_runtime_active_workers{controller="fresh"} 0"#))
         for name in [

@@ -3,6 +3,7 @@ import KubeClient
 import KubeCore
 import KubeTestSupport
 import Prometheus
+import Synchronization
 import Testing
 
 @testable import KubeRuntime
@@ -34,6 +35,34 @@ import Testing
         #expect(try await HealthProbeHTTPClient.get(port: port, path: "/metrics").body.contains("{controller=\"w\"} 4"))
         #expect(try await HealthProbeHTTPClient.get(port: port, path: "/nope").status == 404)
         #expect(try await HealthProbeHTTPClient.get(port: port, path: "/metrics", method: "POST").status == 405)
+    }
+
+    /// A source whose count changes between scrapes.
+    final class CountingSource: StateMetricsSource {
+        let kind: String
+        private let count = Mutex(0)
+        init(kind: String) { self.kind = kind }
+        func bump() { count.withLock { $0 += 1 } }
+        func stateMetricFamilies() async -> [StateMetricFamily] {
+            [StateMetricFamily(
+                name: "things", help: "Things per kind.",
+                samples: [.init([.init("kind", kind)], Double(count.withLock { $0 }))])]
+        }
+    }
+
+    @Test func statesAreComputedOnEveryScrapeAndSharedNamesServedOnce() async throws {
+        let a = CountingSource(kind: "A"), b = CountingSource(kind: "B")
+        let server = try MetricsServer(
+            address: .listen(host: "127.0.0.1", port: 0), registry: PrometheusCollectorRegistry(), stateSources: [a, b])
+        let task = Task { try await server.run() }
+        defer { task.cancel() }
+        try await server.waitUntilListening()
+        let port = try #require(await server.port())
+        let first = try await HealthProbeHTTPClient.get(port: port, path: "/metrics").body
+        #expect(first.components(separatedBy: "# TYPE things gauge").count == 2, "one family, once: \(first)")
+        #expect(first.contains("things{kind=\"A\"} 0\nthings{kind=\"B\"} 0\n"))
+        b.bump()
+        #expect(try await HealthProbeHTTPClient.get(port: port, path: "/metrics").body.contains("things{kind=\"B\"} 1"))
     }
 
     @Test func disabledServerReturnsAtOnce() async throws {
