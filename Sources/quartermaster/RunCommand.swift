@@ -205,6 +205,9 @@ struct RunCommand: AsyncParsableCommand {
         for controller in QuartermasterControllerSet.make(cache: manager.cache, settings: settings) {
             manager.add(controller)
         }
+        for source in QuartermasterControllerSet.stateMetrics(cache: manager.cache, settings: settings) {
+            manager.addStateMetrics(source)
+        }
         if enableWebhook {
             let webhook = WebhookSettings(
                 address: .listen(host: nil, port: UInt16(webhookPort)), secretName: webhookCertSecret,

@@ -229,6 +229,26 @@ import Yams
         #expect(Self.find(single, kind: "Role", name: "quartermaster-leader-election-role") != nil)
     }
 
+    /// `prometheusRule.enabled` installs config/prometheus's PrometheusRule: the same rules
+    /// (Helm must print the alerts' own `{{ $labels.x }}` templates, not evaluate them), with
+    /// the chart's labels and the extra ones; off by default.
+    @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
+    func thePrometheusRuleHasTheRulesOfConfigPrometheus() async throws {
+        #expect(Self.find(try await Self.render(), kind: "PrometheusRule", name: "quartermaster-alerts") == nil)
+        let objects = try await Self.render(
+            values: #"{"prometheusRule":{"enabled":true,"labels":{"release":"kube-prometheus"}}}"#, namespace: "ops")
+        let chart = try #require(Self.find(objects, kind: "PrometheusRule", name: "quartermaster-alerts"))
+        let plain = try #require(
+            Self.find(
+                try Self.objects(inFile: "config/prometheus/prometheusrule.yaml"), kind: "PrometheusRule",
+                name: "quartermaster-alerts"))
+        #expect(try Self.canonical(chart["spec"]) == (try Self.canonical(plain["spec"])))
+        #expect(try Self.canonical(chart["spec"]).contains("{{ $labels.namespace }}"))
+        let metadata = chart["metadata"] as? [String: Any]
+        #expect(metadata?["namespace"] as? String == "ops")
+        #expect((metadata?["labels"] as? [String: Any])?["release"] as? String == "kube-prometheus")
+    }
+
     @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
     func unsafeOrInvalidValuesAreRejected() async throws {
         let refused = try await InstallCommandRunner.run(

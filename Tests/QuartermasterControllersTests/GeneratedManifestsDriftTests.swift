@@ -28,7 +28,8 @@ import Testing
             "charts/quartermaster/templates/clusterrole-tenant-owner.yaml", ArgoCDHealthPatch.path, FluxHealthChecks.path,
             "config/webhook/validating_webhook_configuration.yaml", "config/rbac/webhook_role.yaml",
             "charts/quartermaster/templates/validatingwebhookconfiguration.yaml",
-            "charts/quartermaster/templates/webhook-rbac.yaml",
+            "charts/quartermaster/templates/webhook-rbac.yaml", QuartermasterAlerts.ruleFilePath,
+            QuartermasterAlerts.prometheusRulePath, QuartermasterAlerts.chartTemplatePath,
         ] {
             #expect(paths.contains(path), "\(path) is not generated")
         }

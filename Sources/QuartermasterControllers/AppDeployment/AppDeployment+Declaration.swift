@@ -20,6 +20,7 @@ extension AppDeployment {
             managerRules: managerRules,
             aggregatedRoles: .workload, tenantOwners: .manage,
             hostClaims: .of(AppDeployment.self), admission: AppDeployment.admission,
+            stateMetrics: KindStateMetrics<AppDeploymentSpec, AppDeploymentStatus>.sharingControllerInformer(),
             makeController: { cache, settings in AppDeploymentController.make(cache: cache, settings: settings) })
     }
 

@@ -73,6 +73,7 @@ extension IPFSCluster {
             aggregatedRoles: .workload, tenantOwners: .manage, resourceOffering: .ipfsCluster,
             hostClaims: .of(IPFSCluster.self),
             admission: IPFSCluster.admission,
+            stateMetrics: KindStateMetrics<IPFSClusterSpec, IPFSClusterStatus>.sharingControllerInformer(),
             makeController: { cache, settings in IPFSClusterController.make(cache: cache, settings: settings) })
     }
 

@@ -10,6 +10,9 @@ public struct KindDeclaration: Sendable {
     /// Builds the kind's controller; `nil` when it cannot run with these settings (e.g. a
     /// cluster-scoped kind while only some namespaces are watched).
     public typealias ControllerFactory = @Sendable (InformerCache, ControllerSettings) -> (any Runnable)?
+    /// Builds the kind's state metrics (read from the informer its controller shares); `nil`
+    /// when its controller does not run with these settings.
+    public typealias StateMetricsFactory = @Sendable (InformerCache, ControllerSettings) -> (any StateMetricsSource)?
 
     /// The Swift type of the objects.
     public var objectType: any KubeResource.Type
@@ -40,14 +43,18 @@ public struct KindDeclaration: Sendable {
     /// What the admission webhook checks on CREATE and UPDATE of the kind, or `nil` for no
     /// webhook entry. Default `nil`.
     public var admission: KindAdmission?
+    /// The kind's `/metrics` families computed at each scrape (``KindStateMetrics``), or `nil`
+    /// for none. Default `nil`.
+    public var stateMetrics: StateMetricsFactory?
 
     public init(
         objectType: any KubeResource.Type, crd: CustomResourceDefinitionModel, managerRules: [DocumentedPolicyRule],
         offeringRules: @escaping @Sendable (_ offerings: [ResourceOffering]) -> [DocumentedPolicyRule] = { _ in [] },
         aggregatedRoles: AggregatedRoleAccess, tenantOwners: TenantOwnerAccess, resourceOffering: ResourceOffering? = nil,
         hostClaims: HostClaimHolderKind? = nil, admission: KindAdmission? = nil,
-        makeController: @escaping ControllerFactory
+        stateMetrics: StateMetricsFactory? = nil, makeController: @escaping ControllerFactory
     ) {
+        self.stateMetrics = stateMetrics
         self.hostClaims = hostClaims
         self.admission = admission
         self.objectType = objectType

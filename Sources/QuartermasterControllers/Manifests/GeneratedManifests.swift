@@ -14,7 +14,9 @@ import KubeCore
 ///   `config/rbac/webhook_role.yaml` and the chart's templates of both;
 /// - `gitops/argocd/argocd-cm-patch.yaml` (``ArgoCDHealthPatch``, from the hand-written
 ///   `gitops/argocd/health.lua`) and `gitops/flux/quartermaster-kustomization.yaml`
-///   (``FluxHealthChecks``).
+///   (``FluxHealthChecks``);
+/// - the alert rules (``QuartermasterAlerts``): `config/prometheus/alerts.yaml`,
+///   `config/prometheus/prometheusrule.yaml` and the chart's `templates/prometheusrule.yaml`.
 ///
 /// The directories in ``ownedDirectories`` hold generated files only: a YAML file there that is
 /// not generated (a kind removed) is deleted by the command and fails the drift test.
@@ -135,6 +137,10 @@ public enum GeneratedManifests {
 
         files.append(File(path: ArgoCDHealthPatch.path, text: ArgoCDHealthPatch.yaml(for: kinds, script: argoCDHealthScript)))
         files.append(File(path: FluxHealthChecks.path, text: FluxHealthChecks.yaml(for: kinds)))
+
+        files.append(File(path: QuartermasterAlerts.ruleFilePath, text: QuartermasterAlerts.yaml(.ruleFile)))
+        files.append(File(path: QuartermasterAlerts.prometheusRulePath, text: QuartermasterAlerts.yaml(.prometheusRule)))
+        files.append(File(path: QuartermasterAlerts.chartTemplatePath, text: QuartermasterAlerts.yaml(.chart)))
         return files
     }
 

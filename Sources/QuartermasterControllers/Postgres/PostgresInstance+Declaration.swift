@@ -92,6 +92,8 @@ extension PostgresInstance {
             ],
             aggregatedRoles: .workload, tenantOwners: .manage, resourceOffering: .postgresInstance,
             admission: PostgresInstance.admission,
+            stateMetrics: KindStateMetrics<PostgresInstanceSpec, PostgresInstanceStatus>.sharingControllerInformer(
+                extraFamilies: PostgresInstance.postgresFamilies),
             makeController: { cache, settings in PostgresInstanceController.make(cache: cache, settings: settings) })
     }
 

@@ -24,6 +24,8 @@ extension Resource {
             offeringRules: { ResourceOffering.managerRules(for: $0) },
             aggregatedRoles: .workload, tenantOwners: .manage,
             admission: Resource.admission,
+            stateMetrics: KindStateMetrics<ResourceSpec, ResourceStatus>.sharingControllerInformer(
+                extraFamilies: Resource.stageFamilies),
             makeController: { cache, settings in ResourceController.make(cache: cache, settings: settings) })
     }
 

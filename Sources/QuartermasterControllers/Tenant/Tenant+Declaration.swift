@@ -49,6 +49,13 @@ extension Tenant {
                     """),
             tenantOwners: .none,
             admission: Tenant.admission,
+            stateMetrics: { cache, settings in
+                // Like its controller, only while every namespace is watched; the controller's
+                // informer (all Tenants, no selector).
+                guard settings.watchesAllNamespaces else { return nil }
+                return KindStateMetrics(
+                    kind: resource.kind, store: cache.informer(Tenant.self).store, extraFamilies: Tenant.quotaFamilies)
+            },
             makeController: { cache, settings in TenantController.make(cache: cache, settings: settings) })
     }
 

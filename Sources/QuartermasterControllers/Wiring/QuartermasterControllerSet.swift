@@ -15,4 +15,13 @@ public enum QuartermasterControllerSet {
     ) -> [any Runnable] {
         kinds.compactMap { $0.makeController(cache, settings) }
     }
+
+    /// The state metrics of `kinds` whose controllers run with `settings` (see
+    /// ``KindDeclaration/stateMetrics``), reading the informers declared in `cache`: pass the
+    /// cache the controllers were made with, so nothing is listed or watched twice.
+    public static func stateMetrics(
+        cache: InformerCache, settings: ControllerSettings, kinds: [KindDeclaration] = QuartermasterKinds.all
+    ) -> [any StateMetricsSource] {
+        kinds.compactMap { $0.stateMetrics?(cache, settings) }
+    }
 }

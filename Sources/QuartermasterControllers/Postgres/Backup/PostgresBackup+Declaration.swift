@@ -17,6 +17,7 @@ extension PostgresBackup {
                     PolicyRule(apiGroups: [resource.group], resources: [resource.plural], verbs: ["get", "create", "delete"])),
             ],
             aggregatedRoles: .workload, tenantOwners: .manage, admission: PostgresBackup.admission,
+            stateMetrics: KindStateMetrics<PostgresBackupSpec, PostgresBackupStatus>.sharingControllerInformer(),
             makeController: { cache, settings in PostgresBackupController.make(cache: cache, settings: settings) })
     }
 
