@@ -128,6 +128,11 @@ struct InformerCacheIntegrationTests {
             cache: manager.cache, settings: Self.settings(registry, client: client))
         for controller in controllers { manager.add(controller) }
         #expect(controllers.count == QuartermasterKinds.all.count)
+        // The state metrics read the controllers' informers: they add none (the counts below).
+        let stateSources = QuartermasterControllerSet.stateMetrics(
+            cache: manager.cache, settings: Self.settings(registry, client: client))
+        #expect(stateSources.count == QuartermasterKinds.all.count)
+        for source in stateSources { manager.addStateMetrics(source) }
         let run = Task { try await manager.run() }
         defer { manager.shutdown() }
 

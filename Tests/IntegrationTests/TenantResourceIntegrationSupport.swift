@@ -32,13 +32,16 @@ final class TenantResourceOperator: RunningOperator {
     }
 
     /// Starts the manager with the three controllers; returns at once (see `waitUntilSynced`).
+    /// With `metrics`, it serves `/metrics` on a free loopback port (``metricsPort()``) with the
+    /// controllers' state metrics, as `quartermaster run` does.
     static func start(
-        env: EnvTest, ipfsNamespaces: [String], postgresNamespaces: [String] = []
+        env: EnvTest, ipfsNamespaces: [String], postgresNamespaces: [String] = [], metrics: Bool = false
     ) throws -> TenantResourceOperator {
         let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin), identity: .quartermaster)
         let registry = PrometheusCollectorRegistry()
         let options = ManagerOptions(
-            operatorIdentity: .quartermaster, metricsBindAddress: .disabled, healthProbeBindAddress: .disabled,
+            operatorIdentity: .quartermaster,
+            metricsBindAddress: metrics ? .listen(host: "127.0.0.1", port: 0) : .disabled, healthProbeBindAddress: .disabled,
             leaderElection: false,
             gracefulShutdownTimeout: .seconds(10), handleSignals: false)
         let manager = Manager(client: client, options: options, registry: registry, logger: Logger(label: "it.tenants"))
@@ -54,9 +57,19 @@ final class TenantResourceOperator: RunningOperator {
             postgres.namespaces = postgresNamespaces
             manager.add(PostgresInstanceController.make(cache: manager.cache, settings: postgres))
         }
+        if metrics {
+            let sources =
+                QuartermasterControllerSet.stateMetrics(cache: manager.cache, settings: everywhere, kinds: [Tenant.declaration])
+                + QuartermasterControllerSet.stateMetrics(
+                    cache: manager.cache, settings: scoped, kinds: [Resource.declaration, IPFSCluster.declaration])
+            for source in sources { manager.addStateMetrics(source) }
+        }
         let task = Task { try await manager.run() }
         return TenantResourceOperator(manager: manager, task: task, events: events)
     }
+
+    /// The port of `/metrics` once it listens (started with `metrics`), else `nil`.
+    func metricsPort() async -> UInt16? { await manager.metricsPort() }
 
     /// The names of the controllers the manager runs.
     var controllerNames: [String] {

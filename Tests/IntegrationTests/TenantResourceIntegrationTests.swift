@@ -22,7 +22,7 @@ import Testing
     /// PostgresInstance controller too, scoped the same). Returns a client for the test's own
     /// requests (admin) and the running operator, synced.
     static func start(
-        _ env: EnvTest, tenantNamespaces: [String], postgres: Bool = false
+        _ env: EnvTest, tenantNamespaces: [String], postgres: Bool = false, metrics: Bool = false
     ) async throws -> (KubeClient, TenantResourceOperator) {
         for crd in try GeneratedManifests.crdFiles() { try await env.installCRD(yaml: crd.yaml) }
         let client = try KubeClient(configuration: env.clientConfiguration())
@@ -31,7 +31,8 @@ import Testing
         let installed = try await client.get(ClusterRole.self, name: TenantOwnerRole.name)
         #expect(installed.rules == TenantOwnerRole.clusterRole.rules, "config/rbac/tenant_owner_role.yaml is stale: hack/generate.sh")
         let op = try TenantResourceOperator.start(
-            env: env, ipfsNamespaces: tenantNamespaces, postgresNamespaces: postgres ? tenantNamespaces : [])
+            env: env, ipfsNamespaces: tenantNamespaces, postgresNamespaces: postgres ? tenantNamespaces : [],
+            metrics: metrics)
         do {
             try await op.waitUntilSynced()
         } catch {
