@@ -7,7 +7,8 @@ import KubeCore
 /// - Equal to the stored status: nothing is sent and nothing recorded (a converged reconcile
 ///   sends no request).
 /// - Otherwise one `PUT …/status` with the object as read (its `resourceVersion` guards it):
-///   - written → one Event per ``StatusTransition`` from the status just replaced to the new
+///   - written → ``readiness`` told when the object became Ready, and one Event per
+///     ``StatusTransition`` from the status just replaced to the new
 ///     one, worded by the kind (``StatusEventWording``), then the Events of the kind's own
 ///     transitions (``StatusEventWording/otherTransitions``);
 ///   - 409 conflict → ``Outcome/conflicted``, no Event (reconcile again from a fresh read);
@@ -45,10 +46,13 @@ public struct StatusWriter: Sendable {
     public let client: KubeClient
     /// Where Events go; `nil` records none.
     public let events: EventRecorder?
+    /// Told of each write that made the object Ready; `nil` (the default) tells no one.
+    public var readiness: (any ReadinessObserver)?
 
-    public init(client: KubeClient, events: EventRecorder?) {
+    public init(client: KubeClient, events: EventRecorder?, readiness: (any ReadinessObserver)? = nil) {
         self.client = client
         self.events = events
+        self.readiness = readiness
     }
 
     /// Replaces `object`'s status with `status` when they differ, and records the Events.
@@ -71,9 +75,13 @@ public struct StatusWriter: Sendable {
                 message: StatusEventWording.refusalMessage(explanation: refusal.explanation, server: message))
             return .refused(message)
         }
-        guard let events else { return .written }
         let old = object.status?.conditions ?? [], new = status.conditions ?? []
-        for transition in StatusTransition.between(old: old, new: new) {
+        let transitions = StatusTransition.between(old: old, new: new)
+        if let readiness, transitions.contains(where: { if case .becameReady = $0 { true } else { false } }) {
+            readiness.becameReady(object)
+        }
+        guard let events else { return .written }
+        for transition in transitions {
             switch transition {
             case .becameReady(let condition):
                 let w = wording.ready(condition)

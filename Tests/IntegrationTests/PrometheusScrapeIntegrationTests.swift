@@ -67,6 +67,8 @@ import Testing
         await expectQuery(#"quartermaster_object_condition{kind="Tenant",name="\#(tenant)",condition="Ready"}"#) {
             $0.first?.value == 1
         }
+        // Served from the start (the refused Resource never gets Ready: no observation).
+        await expectQuery(#"quartermaster_time_to_ready_seconds_count{kind="Resource"}"#) { $0.first?.value == 0 }
         await expectQuery(#"quartermaster_tenant_quota_hard{tenant="\#(tenant)",resource="requests.cpu"}"#) {
             $0.first?.value == 0.1
         }

@@ -3,6 +3,7 @@ import KubeClient
 import KubeCore
 import KubeRuntime
 import KubeTestSupport
+import Synchronization
 import Testing
 
 struct TrinketSpec: DefaultedCustomResourceSpec, Equatable {
@@ -201,5 +202,31 @@ typealias Trinket = CustomResource<TrinketSpec, TrinketStatus>
         let outcome = try await writer.write(Self.status(ready: .true, stalled: .false), of: Self.trinket(nil), wording: Self.wording)
         #expect(outcome == .written)
         #expect(t.writes.count == 1)
+    }
+
+    /// Remembers the statuses it was told about.
+    final class ReadyLog: ReadinessObserver {
+        let told = Mutex<[String?]>([])
+        func becameReady<Spec: CustomResourceSpec, Status: ConditionedStatus>(_ object: CustomResource<Spec, Status>) {
+            told.withLock { $0.append((object.status as? TrinketStatus)?.phase ?? "none") }
+        }
+    }
+
+    @Test func theReadinessObserverIsToldOfEachWriteThatMadeTheObjectReady() async throws {
+        let log = ReadyLog()
+        let writer = StatusWriter(client: KubeClient(transport: Self.transport(statusCode: 200)), events: nil, readiness: log)
+        var notReady = Self.status(ready: .false, stalled: .false)
+        notReady.phase = "Provisioning"
+        let ready = Self.status(ready: .true, stalled: .false)
+        _ = try await writer.write(notReady, of: Self.trinket(nil), wording: Self.wording)
+        _ = try await writer.write(ready, of: Self.trinket(notReady), wording: Self.wording)
+        var readyAgain = ready
+        readyAgain.phase = "Q"
+        _ = try await writer.write(readyAgain, of: Self.trinket(ready), wording: Self.wording)
+        #expect(log.told.withLock { $0 } == ["Provisioning"], "told once, with the status replaced")
+        // A write the server refused made nothing Ready.
+        let refused = StatusWriter(client: KubeClient(transport: Self.transport(statusCode: 409)), events: nil, readiness: log)
+        #expect(try await refused.write(ready, of: Self.trinket(notReady), wording: Self.wording) == .conflicted)
+        #expect(log.told.withLock { $0.count } == 1)
     }
 }

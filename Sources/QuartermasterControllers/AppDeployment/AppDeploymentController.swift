@@ -78,14 +78,15 @@ public enum AppDeploymentController {
         let buildSelector = ReflectorOptions(labelSelector: AppDeploymentBuildLabels.buildStep)
         caches.buildJobs = builder.watches(Job.self, options: buildSelector) { job in buildOwner(job.metadata) }
         caches.buildPods = builder.watches(Pod.self, options: buildSelector) { pod in buildOwner(pod.metadata) }
-        return builder.complete(
-            AppDeploymentReconciler(
-                client: client, caches: caches, events: settings.events, discovery: discovery,
-                resolver: settings.effectiveImageDigestResolver,
-                clusterDomain: settings.clusterDomain, hostClaimNamespace: settings.hostClaimNamespace,
-                allowFileSources: settings.allowFileSources,
-                buildImages: AppDeploymentBuildInput.OperatorImages(settings),
-                now: settings.now))
+        var reconciler = AppDeploymentReconciler(
+            client: client, caches: caches, events: settings.events, discovery: discovery,
+            resolver: settings.effectiveImageDigestResolver,
+            clusterDomain: settings.clusterDomain, hostClaimNamespace: settings.hostClaimNamespace,
+            allowFileSources: settings.allowFileSources,
+            buildImages: AppDeploymentBuildInput.OperatorImages(settings),
+            now: settings.now)
+        reconciler.statusWriter.readiness = settings.timeToReady(for: AppDeployment.self)
+        return builder.complete(reconciler)
     }
 
     /// The Deployment a build object's labels name; none when they do not.

@@ -50,7 +50,7 @@ public struct AppDeploymentReconciler: Reconciler {
     /// Whether `autoscaling/v2` and `policy/v1` are served; cached.
     public let discovery: APIDiscovery
     public let events: EventRecorder?
-    public let statusWriter: StatusWriter
+    public var statusWriter: StatusWriter
     /// Resolves tags to digests (``AppDeploymentImageResolver`` in the operator).
     public let resolver: any ImageDigestResolving
     /// DNS suffix of the cluster. Default `cluster.local`.

@@ -87,9 +87,10 @@ public enum IPFSClusterController {
                 let key = ObjectKey(namespace: namespace, name: name)
                 return clusters.get(key) == nil ? [] : [key]
             })
-        return builder.complete(
-            IPFSClusterReconciler(
-                client: client, caches: caches, events: settings.events, discovery: discovery,
-                clusterDomain: settings.clusterDomain, hostClaimNamespace: settings.hostClaimNamespace))
+        var reconciler = IPFSClusterReconciler(
+            client: client, caches: caches, events: settings.events, discovery: discovery,
+            clusterDomain: settings.clusterDomain, hostClaimNamespace: settings.hostClaimNamespace)
+        reconciler.statusWriter.readiness = settings.timeToReady(for: IPFSCluster.self)
+        return builder.complete(reconciler)
     }
 }

@@ -75,7 +75,7 @@ public struct IPFSClusterReconciler: Reconciler {
     /// Where Events go; `nil` records none.
     public let events: EventRecorder?
     /// Writes the status and records its transitions (``StatusWriter``).
-    public let statusWriter: StatusWriter
+    public var statusWriter: StatusWriter
     /// DNS suffix of the cluster. Default `cluster.local`.
     public let clusterDomain: String
     /// Claims the hosts of the Ingress exposures (``HostClaim``).

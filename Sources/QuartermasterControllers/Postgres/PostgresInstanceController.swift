@@ -75,14 +75,15 @@ public enum PostgresInstanceController {
                 instance.spec.storage.storageClassName == className || instance.spec.walStorage?.storageClassName == className
             }.map(\.key)
         }
-        return builder.complete(
-            PostgresInstanceReconciler(
-                client: client, caches: caches, events: settings.events, discovery: discovery,
-                statusClient: settings.instanceStatusClient,
-                settings: PostgresInstanceReconciler.Settings(
-                    operatorImage: settings.postgresOperatorImage, operatorNamespace: settings.operatorNamespace,
-                    clusterDomain: settings.clusterDomain, backupObjectStore: settings.backupObjectStore),
-                now: settings.now, clock: settings.postgresClock, registry: settings.registry))
+        var reconciler = PostgresInstanceReconciler(
+            client: client, caches: caches, events: settings.events, discovery: discovery,
+            statusClient: settings.instanceStatusClient,
+            settings: PostgresInstanceReconciler.Settings(
+                operatorImage: settings.postgresOperatorImage, operatorNamespace: settings.operatorNamespace,
+                clusterDomain: settings.clusterDomain, backupObjectStore: settings.backupObjectStore),
+            now: settings.now, clock: settings.postgresClock, registry: settings.registry)
+        reconciler.statusWriter.readiness = settings.timeToReady(for: PostgresInstance.self)
+        return builder.complete(reconciler)
     }
 
     /// `options` with updates that change only the status filtered out.

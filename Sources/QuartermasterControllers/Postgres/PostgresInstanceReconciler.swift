@@ -67,7 +67,7 @@ public struct PostgresInstanceReconciler: Reconciler {
     public let applier: DesiredStateApplier
     public let discovery: APIDiscovery
     public let events: EventRecorder?
-    public let statusWriter: StatusWriter
+    public var statusWriter: StatusWriter
     public let statusClient: any InstanceStatusClient
     public let settings: Settings
     let now: @Sendable () -> Date

@@ -53,6 +53,7 @@ public enum ResourceController {
             {
                 var reconciler = ResourceReconciler(client: cache.client, caches: caches, events: settings.events, offerings: offerings)
                 reconciler.backupObjectStore = settings.backupObjectStore
+                reconciler.statusWriter.readiness = settings.timeToReady(for: Resource.self)
                 return reconciler
             }())
     }

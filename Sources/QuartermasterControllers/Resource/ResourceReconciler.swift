@@ -55,7 +55,7 @@ public struct ResourceReconciler: Reconciler {
     public let caches: ResourceCaches
     public let applier: DesiredStateApplier
     /// Writes the status and records its transitions (``StatusWriter``).
-    public let statusWriter: StatusWriter
+    public var statusWriter: StatusWriter
     /// `nil` records nothing.
     public let events: EventRecorder?
     /// The clock for stage and condition times. Default: the system clock.
