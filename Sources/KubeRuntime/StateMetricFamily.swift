@@ -28,7 +28,7 @@ public struct StateMetricFamily: Hashable, Sendable {
         }
     }
 
-    /// The metric name, e.g. `quartermaster_objects`.
+    /// The metric name, e.g. `widgets_by_phase`.
     public var name: String
     /// The `# HELP` text (one line).
     public var help: String

@@ -63,7 +63,7 @@ public enum QuartermasterAlerts {
             name: "QuartermasterNoLeader", expression: #"max(leader_election_master_status{job="\#(job)"}) < 1"#,
             duration: "5m", severity: .critical, summary: "No Quartermaster replica holds the leader Lease.",
             description:
-                "Replicas run but none leads, so nothing is reconciled; check the Lease quartermaster-leader-election and the replicas' logs for leader-election errors."
+                "Replicas run but none leads, so nothing is reconciled; check the Lease quartermaster-leader and the replicas' logs for leader-election errors."
         ),
         Rule(
             name: "QuartermasterReconcileErrors",

@@ -86,6 +86,14 @@ import Yams
         #expect(NSDictionary(dictionary: spec).isEqual(to: ruleFile))
     }
 
+    /// docs/observability.md has a row per alert: what fires it and what to do.
+    @Test func everyAlertIsDocumented() throws {
+        let doc = try String(contentsOf: Self.root.appendingPathComponent("docs/observability.md"), encoding: .utf8)
+        for rule in QuartermasterAlerts.all {
+            #expect(doc.contains("| `\(rule.name)` | \(rule.severity.rawValue) |"), "docs/observability.md: no row for \(rule.name)")
+        }
+    }
+
     @Test func helmEscapingKeepsAlertTemplatesLiteral() {
         #expect(QuartermasterAlerts.helmEscaped("{{ $labels.name }} at {{ $value | humanize }}")
             == #"{{ "{{" }} $labels.name {{ "}}" }} at {{ "{{" }} $value | humanize {{ "}}" }}"#)
