@@ -57,7 +57,6 @@ public enum TenantController {
         var reconciler = TenantReconciler(
             client: cache.client, caches: caches, events: settings.events, operatorNamespace: settings.operatorNamespace)
         reconciler.backupObjectStore = settings.backupObjectStore
-        reconciler.statusWriter.readiness = settings.timeToReady(for: Tenant.self)
         return builder.complete(reconciler)
     }
 

@@ -62,7 +62,7 @@ public struct TenantReconciler: Reconciler {
     /// `nil` records nothing.
     public let events: EventRecorder?
     /// Writes the status and records its transitions (``StatusWriter``).
-    public var statusWriter: StatusWriter
+    public let statusWriter: StatusWriter
     /// The operator's own namespace, never a tenant's. Default `nil`.
     public let operatorNamespace: String?
     /// The clock for condition transition times. Default: the system clock.
