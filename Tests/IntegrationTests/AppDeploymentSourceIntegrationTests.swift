@@ -271,6 +271,10 @@ struct AppDeploymentSourceIntegrationTests {
         try await Self.finish(env, client, analyze2, code: 0, message: try await Self.runLocally(analyze2, step: .analyze))
         let build2 = try await Self.newJob(
             client, app: "web", namespace: ns, buildNamespace: buildNs, step: "build", seen: [buildName])
+        // The reconcile that made the build Job writes the new commit to the status after it.
+        try await eventually("status.source.commit names the second commit", timeout: Self.hangGuard) {
+            try await app(client, "web", ns)?.status?.source?.commit != commit1
+        }
         let commit2 = try #require(try await app(client, "web", ns)?.status?.source?.commit)
         #expect(commit2 != commit1)
         #expect(try await app(client, "web", ns)?.status?.phase == .exposed, "revision 1 is served while building")

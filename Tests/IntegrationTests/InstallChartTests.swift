@@ -1,4 +1,5 @@
 import Foundation
+import QuartermasterControllers
 import Testing
 import Yams
 
@@ -247,6 +248,22 @@ import Yams
         let metadata = chart["metadata"] as? [String: Any]
         #expect(metadata?["namespace"] as? String == "ops")
         #expect((metadata?["labels"] as? [String: Any])?["release"] as? String == "kube-prometheus")
+    }
+
+    /// `grafanaDashboard.enabled` installs config/grafana's dashboard as a ConfigMap with the
+    /// sidecar's label, byte for byte; off by default.
+    @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
+    func theDashboardConfigMapHoldsTheGeneratedDashboard() async throws {
+        #expect(Self.find(try await Self.render(), kind: "ConfigMap", name: "quartermaster-dashboard") == nil)
+        let objects = try await Self.render(values: #"{"grafanaDashboard":{"enabled":true,"namespace":"monitoring"}}"#)
+        let map = try #require(Self.find(objects, kind: "ConfigMap", name: "quartermaster-dashboard"))
+        let metadata = map["metadata"] as? [String: Any]
+        #expect(metadata?["namespace"] as? String == "monitoring")
+        #expect((metadata?["labels"] as? [String: Any])?["grafana_dashboard"] as? String == "1")
+        let json = (map["data"] as? [String: Any])?["quartermaster-dashboard.json"] as? String
+        let generated = try String(
+            contentsOf: Self.root.appendingPathComponent(QuartermasterDashboard.configPath), encoding: .utf8)
+        #expect(json == generated.trimmingCharacters(in: .newlines))
     }
 
     @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))

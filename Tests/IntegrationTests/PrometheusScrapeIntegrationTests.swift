@@ -7,7 +7,8 @@ import Testing
 
 /// The operator's `/metrics` as a real Prometheus scrapes it, with the generated alert rules
 /// loaded: the state metrics follow the objects on a real API server, every rule evaluates
-/// without error on real series, and a Resource refused for quota puts its alerts in pending.
+/// without error on real series, a Resource refused for quota puts its alerts in pending, and
+/// every panel of the Grafana dashboard returns data.
 @Suite(.serialized) struct PrometheusScrapeIntegrationTests {
     typealias Support = TenantResourceIntegrationTests
 
@@ -107,5 +108,16 @@ import Testing
         }
         let rules = try await prometheus.rules()
         #expect(evaluated, "\(rules)")
+
+        // Every panel of the dashboard answers, for this tenant (no panel hides missing data).
+        var silent: [String] = []
+        for panel in QuartermasterDashboard.panels {
+            for query in panel.queries {
+                let expression = QuartermasterDashboard.resolved(query.expression, tenant: tenant, namespace: tenant)
+                let answered = await Support.eventually { !(try await prometheus.query(expression)).isEmpty }
+                if !answered { silent.append("\(panel.title): \(expression)") }
+            }
+        }
+        #expect(silent.isEmpty, "panels without data: \(silent)")
     }
 }

@@ -37,12 +37,18 @@ final class TenantResourceOperator: RunningOperator {
     static func start(
         env: EnvTest, ipfsNamespaces: [String], postgresNamespaces: [String] = [], metrics: Bool = false
     ) throws -> TenantResourceOperator {
-        let client = try KubeClient(configuration: env.clientConfiguration(user: .certAdmin), identity: .quartermaster)
         let registry = PrometheusCollectorRegistry()
+        // With metrics, as `quartermaster run` has them: API requests counted, and a leader
+        // (its own Lease in `default`).
+        var observer: @Sendable (String, String, String) -> Void = { _, _, _ in }
+        if metrics { observer = RestClientMetrics(registry: registry).observer }
+        let client = try KubeClient(
+            configuration: env.clientConfiguration(user: .certAdmin), identity: .quartermaster, observer: observer)
         let options = ManagerOptions(
             operatorIdentity: .quartermaster,
             metricsBindAddress: metrics ? .listen(host: "127.0.0.1", port: 0) : .disabled, healthProbeBindAddress: .disabled,
-            leaderElection: false,
+            leaderElection: metrics, leaderElectionNamespace: "default",
+            leaderElectionID: "it-tenants-\(UUID().uuidString.lowercased().prefix(8))",
             gracefulShutdownTimeout: .seconds(10), handleSignals: false)
         let manager = Manager(client: client, options: options, registry: registry, logger: Logger(label: "it.tenants"))
         let events = manager.makeEventRecorder(component: "quartermaster")

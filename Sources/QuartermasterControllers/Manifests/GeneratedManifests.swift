@@ -16,7 +16,9 @@ import KubeCore
 ///   `gitops/argocd/health.lua`) and `gitops/flux/quartermaster-kustomization.yaml`
 ///   (``FluxHealthChecks``);
 /// - the alert rules (``QuartermasterAlerts``): `config/prometheus/alerts.yaml`,
-///   `config/prometheus/prometheusrule.yaml` and the chart's `templates/prometheusrule.yaml`.
+///   `config/prometheus/prometheusrule.yaml` and the chart's `templates/prometheusrule.yaml`;
+/// - the Grafana dashboard (``QuartermasterDashboard``): `config/grafana/quartermaster-dashboard.json`
+///   and the chart's copy (`dashboards/`, which its `templates/grafana-dashboard.yaml` reads).
 ///
 /// The directories in ``ownedDirectories`` hold generated files only: a YAML file there that is
 /// not generated (a kind removed) is deleted by the command and fails the drift test.
@@ -141,6 +143,10 @@ public enum GeneratedManifests {
         files.append(File(path: QuartermasterAlerts.ruleFilePath, text: QuartermasterAlerts.yaml(.ruleFile)))
         files.append(File(path: QuartermasterAlerts.prometheusRulePath, text: QuartermasterAlerts.yaml(.prometheusRule)))
         files.append(File(path: QuartermasterAlerts.chartTemplatePath, text: QuartermasterAlerts.yaml(.chart)))
+
+        let dashboard = try QuartermasterDashboard.json()
+        files.append(File(path: QuartermasterDashboard.configPath, text: dashboard))
+        files.append(File(path: QuartermasterDashboard.chartPath, text: dashboard))
         return files
     }
 
