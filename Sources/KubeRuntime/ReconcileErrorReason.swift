@@ -36,14 +36,8 @@ public enum ReconcileErrorReason: String, Hashable, Sendable, CaseIterable {
     public init(_ error: any Error) {
         switch error {
         case let refusal as RefusedWrite:
-            switch refusal.reason {
-            case .forbidden: self = .forbidden
-            case .quotaExceeded: self = .quotaExceeded
-            case .requestTooLarge: self = .requestTooLarge
-            case .invalid: self = .invalid
-            case .badRequest: self = .badRequest
-            case .refused: self = .refused
-            }
+            // Every refusal reason has its namesake here (ReconcileErrorReasonTests).
+            self = ReconcileErrorReason(rawValue: refusal.reason.rawValue) ?? .refused
         case is TerminalError: self = .terminal
         case let apiError as KubeAPIError:
             switch apiError {

@@ -47,8 +47,9 @@ final class PrometheusServer: @unchecked Sendable {
         process.standardError = handle
         try process.run()
         try handle.close()
+        // Polled every 100 ms; the 300 s bound only stops a hang (it starts in about a second).
         var ready = false
-        for _ in 0..<600 where !ready {
+        for _ in 0..<3000 where !ready {
             if !process.isRunning { break }
             ready = (try? await get("/-/ready").status) == 200
             if !ready { try await Task.sleep(for: .milliseconds(100)) }

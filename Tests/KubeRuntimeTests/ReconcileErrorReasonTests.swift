@@ -23,4 +23,10 @@ import Testing
     func reasonOfAnError(error: any Error, reason: String) {
         #expect(ReconcileErrorReason(error).rawValue == reason)
     }
+
+    @Test func everyRefusalReasonHasItsNamesake() {
+        for reason in RefusedWrite.Reason.allCases {
+            #expect(ReconcileErrorReason(rawValue: reason.rawValue) != nil, "\(reason)")
+        }
+    }
 }
