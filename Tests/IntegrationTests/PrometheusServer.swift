@@ -47,13 +47,14 @@ final class PrometheusServer: @unchecked Sendable {
         process.standardError = handle
         try process.run()
         try handle.close()
-        // Polled every 100 ms; the 300 s bound only stops a hang (it starts in about a second).
-        var ready = false
-        for _ in 0..<3000 where !ready {
-            if !process.isRunning { break }
-            ready = (try? await get("/-/ready").status) == 200
-            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        // Until it answers /-/ready, or exits (then its log says why).
+        let process = self.process
+        _ = await TenantResourceIntegrationTests.eventually { [self] in
+            if !process.isRunning { return true }
+            return try await get("/-/ready").status == 200
         }
+        var ready = false
+        if process.isRunning { ready = (try? await get("/-/ready").status) == 200 }
         guard ready else {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             stop()
