@@ -251,6 +251,15 @@ import Testing
         for i in 0..<cap {
             _ = try await client.create(IPFSCluster(metadata: ObjectMeta(name: "peer-\(i)", namespace: c)))
         }
+        // First the quota controller's own count must reach the cap: its periodic recount (10 s
+        // here) rewrites `used` from its informer, and one made before that informer saw the
+        // last creates lowered `used` once, so the API server admitted one more (Kubernetes'
+        // quota controller races admission; the refusal under test is admission's).
+        #expect(
+            await Self.eventually {
+                try await client.get(ResourceQuota.self, name: TenantDesiredState.quotaName, namespace: c)
+                    .status?.used?[key] == Quantity(Decimal(cap))
+            })
         do {
             _ = try await client.create(IPFSCluster(metadata: ObjectMeta(name: "peer-\(cap)", namespace: c)))
             Issue.record("IPFSCluster number \(cap + 1) was admitted in a free tenant")
