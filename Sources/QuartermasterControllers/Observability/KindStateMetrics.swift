@@ -45,9 +45,7 @@ public struct KindStateMetrics<Spec: CustomResourceSpec, Status: PhasedStatus>: 
     /// The common families for `objects` of `kind`, samples sorted by namespace and name.
     public static func families(kind: String, objects: [Object]) -> [StateMetricFamily] {
         typealias Label = StateMetricFamily.Label
-        let sorted = objects.sorted {
-            ($0.metadata.namespace ?? "", $0.metadata.name ?? "") < ($1.metadata.namespace ?? "", $1.metadata.name ?? "")
-        }
+        let sorted = objects.sorted { $0.key < $1.key }
         var counts: [String: [String: Int]] = [:]
         var phasesByObject: [StateMetricFamily.Sample] = []
         var conditions: [StateMetricFamily.Sample] = []

@@ -15,9 +15,7 @@ extension PostgresInstance {
     ///   until there is one.
     public static func postgresFamilies(_ instances: [PostgresInstance]) -> [StateMetricFamily] {
         typealias Label = StateMetricFamily.Label
-        let sorted = instances.sorted {
-            ($0.metadata.namespace ?? "", $0.metadata.name ?? "") < ($1.metadata.namespace ?? "", $1.metadata.name ?? "")
-        }
+        let sorted = instances.sorted { $0.key < $1.key }
         var wanted: [StateMetricFamily.Sample] = [], ready: [StateMetricFamily.Sample] = []
         var lag: [StateMetricFamily.Sample] = []
         var succeeded: [StateMetricFamily.Sample] = [], failed: [StateMetricFamily.Sample] = []

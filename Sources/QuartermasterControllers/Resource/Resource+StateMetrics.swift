@@ -21,9 +21,7 @@ extension Resource {
     /// - `quartermaster_resource_progress_percent{namespace,name}`: `status.progress`.
     public static func stageFamilies(_ resources: [Resource]) -> [StateMetricFamily] {
         typealias Label = StateMetricFamily.Label
-        let sorted = resources.sorted {
-            ($0.metadata.namespace ?? "", $0.metadata.name ?? "") < ($1.metadata.namespace ?? "", $1.metadata.name ?? "")
-        }
+        let sorted = resources.sorted { $0.key < $1.key }
         var byStage: [String: [ResourceStageName: Int]] = [:]
         var stage: [StateMetricFamily.Sample] = [], started: [StateMetricFamily.Sample] = []
         var progress: [StateMetricFamily.Sample] = []
