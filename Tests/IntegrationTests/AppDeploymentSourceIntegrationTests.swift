@@ -34,8 +34,17 @@ struct AppDeploymentSourceIntegrationTests {
 
     /// The operator's wall clock: the system's plus what the test added (the poll interval is
     /// passed by moving it, not by waiting).
+    ///
+    /// It starts one second into a slot of the follow interval (the hour), so the slots the
+    /// operator polls in change only when the test moves the clock: a run that crossed the hour
+    /// saw its poll Job's slot end before the result was read, and the operator started the
+    /// next slot's poll instead, which nothing in the test runs.
     final class ShiftedClock: Sendable {
-        let offset = Mutex<TimeInterval>(0)
+        let offset: Mutex<TimeInterval>
+        init(interval: Int = AppDeploymentSourceIntegrationTests.followInterval) {
+            let now = Date().timeIntervalSince1970, slot = Double(interval)
+            offset = Mutex(((now / slot).rounded(.down) + 1) * slot + 1 - now)
+        }
         func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
         func advance(by seconds: TimeInterval) { offset.withLock { $0 += seconds } }
     }
