@@ -80,8 +80,12 @@ import Testing
         // Nothing wedges: once a sibling is gone (its pod freed), the third passes.
         try await client.delete(Resource.self, name: "a-first", namespace: tenant)
         #expect(await Support.eventually { try await client.getIfExists(IPFSCluster.self, name: "c-third", namespace: tenant) != nil })
+        // The reconcile that created it writes the status after the child: wait for that write.
+        let unstalled = await Support.eventually {
+            stalled(try await client.get(Resource.self, name: "c-third", namespace: tenant).status?.conditions) == nil
+        }
         let after = try await client.get(Resource.self, name: "c-third", namespace: tenant)
-        #expect(stalled(after.status?.conditions) == nil, "\(String(describing: after.status))")
+        #expect(unstalled, "\(String(describing: after.status))")
 
         try? await client.delete(Tenant.self, name: tenant)
     }
