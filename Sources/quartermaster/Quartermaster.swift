@@ -12,7 +12,7 @@ struct Quartermaster: AsyncParsableCommand {
             RunCommand.self, InstanceCommand.self, BackupCommand.self, SwitchoverCommand.self, StatusCommand.self,
             RollbackCommand.self, DeployCommand.self, LogsCommand.self, AnalyzeCommand.self, VersionCommand.self,
             ManifestsCommand.self, CRDsCommand.self, RolesCommand.self, TemplatesCommand.self, BenchCommand.self,
-            ResourcesCommand.self, TenantCommand.self, WhyCommand.self,
+            ResourcesCommand.self, TenantCommand.self, WhyCommand.self, MetricsProxyCommand.self,
         ],
         defaultSubcommand: nil
     )
