@@ -19,7 +19,8 @@ import Synchronization
 /// SIGINT, SIGQUIT and SIGHUP are forwarded. Returns PgBouncer's exit status.
 ///
 /// HTTP (GET only): `/healthz` 200 while PgBouncer runs; `/readyz` 200 when it accepts TCP
-/// connections on its port.
+/// connections on its port; on ``PoolerOptions/metricsPort``, `/metrics`: `SHOW POOLS` and
+/// `SHOW STATS` of PgBouncer's admin console, read at each scrape (``PgBouncerMetricsText``).
 public final class PoolerManager: Sendable {
     public let options: PoolerOptions
     public let source: any InstanceSpecSource
@@ -65,6 +66,36 @@ public final class PoolerManager: Sendable {
             }
         }
         defer { serving.cancel() }
+        let metrics = options.metricsPort.map { metricsPort in
+            let console = PgBouncerAdminConsole(socketDirectory: options.paths.configDirectory, port: options.listenPort)
+            let logger = logger
+            return StatusHTTPServer(
+                port: metricsPort, logger: logger,
+                routes: [
+                    "/metrics": {
+                        do {
+                            let results = try await console.show(["SHOW POOLS;", "SHOW STATS;"])
+                            return .init(
+                                status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                                body: PgBouncerMetricsText.render(pools: results[0], stats: results[1]))
+                        } catch {
+                            logger.debug("pgbouncer's admin console did not answer: \(error)")
+                            return .init(
+                                status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                                body: PgBouncerMetricsText.render(pools: nil, stats: nil))
+                        }
+                    }
+                ])
+        }
+        let servingMetrics = Task { [self] in
+            guard let metrics else { return }
+            do { try await metrics.run() } catch {
+                logger.error("metrics server stopped: \(error); stopping, to be restarted")
+                serverFailure.store(true, ordering: .sequentiallyConsistent)
+                ManagerSignals.post(SIGTERM)
+            }
+        }
+        defer { servingMetrics.cancel() }
         // Wait for a primary pod IP.
         var delay = Duration.seconds(1)
         var settings: InstanceSettings

@@ -35,6 +35,9 @@ struct InstancePoolerCommand: AsyncParsableCommand {
     @Option(help: "Port of /healthz, /readyz ($QUARTERMASTER_STATUS_PORT overrides).")
     var statusPort: Int = 8000
 
+    @Option(help: "Port of /metrics (PgBouncer's pools and stats); 0 serves none.")
+    var metricsPort: Int = 9127
+
     @Option(help: "The primary's PostgreSQL port.")
     var primaryPort: Int = 5432
 
@@ -49,6 +52,7 @@ struct InstancePoolerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(primaryPort) else { throw ValidationError("--primary-port must be 1 to 65535") }
+        guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be 0 to 65535") }
         guard pollInterval >= 1, shutdownTimeout >= 1 else {
             throw ValidationError("--poll-interval and --shutdown-timeout must be at least 1 second")
         }
@@ -61,6 +65,7 @@ struct InstancePoolerCommand: AsyncParsableCommand {
             listenPort: try InstanceEnvironment.port("PGPORT", default: 5432, flag: "PGPORT"), primaryPort: primaryPort,
             statusPort: UInt16(
                 try InstanceEnvironment.port("QUARTERMASTER_STATUS_PORT", default: statusPort, flag: "--status-port")),
+            metricsPort: metricsPort == 0 ? nil : UInt16(metricsPort),
             pollInterval: .seconds(pollInterval), shutdownTimeout: shutdownTimeout)
         let source = try InstanceEnvironment.source(
             specFile: specFile, serviceAccountDirectory: serviceAccountDir, cluster: cluster,

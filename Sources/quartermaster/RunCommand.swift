@@ -75,8 +75,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "ValidatingWebhookConfiguration whose own entries get the caBundle.")
     var webhookConfiguration: String = QuartermasterAdmission.configurationName
 
-    @Option(help: "Image of the operator, run by PostgresInstance pods to install the instance manager.")
+    @Option(help: "Image of the operator, run by PostgresInstance pods to install the instance manager, by IPFSCluster pods as their metrics proxy, and by build Jobs.")
     var operatorImage: String = ControllerSettings.defaultPostgresOperatorImage
+
+    @Option(
+        name: .customLong("monitoring-namespace"),
+        help: "A namespace where Prometheus runs: workloads' NetworkPolicies admit its pods to their metrics ports (repeatable).")
+    var monitoringNamespaces: [String] = []
 
     @Option(help: "Object storage offered to tenants for PostgreSQL backups: s3://bucket/prefix (each tenant gets <prefix>/<tenant>).")
     var backupDestination: String?
@@ -147,6 +152,10 @@ struct RunCommand: AsyncParsableCommand {
         guard !webhookCertSecret.isEmpty, !webhookService.isEmpty, !webhookConfiguration.isEmpty else {
             throw ValidationError("--webhook-cert-secret, --webhook-service and --webhook-configuration must not be empty")
         }
+        for namespace in monitoringNamespaces
+        where namespace.wholeMatch(of: /[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/) == nil {
+            throw ValidationError("--monitoring-namespace takes a namespace name, not '\(namespace)'")
+        }
         for registry in insecureRegistry
         where registry.isEmpty || registry.contains(where: { $0 == "/" || $0.isWhitespace || $0 == "@" }) {
             throw ValidationError("--insecure-registry takes a host or host:port, not '\(registry)'")
@@ -198,6 +207,7 @@ struct RunCommand: AsyncParsableCommand {
             operatorNamespace: options.leaderElectionNamespace, postgresOperatorImage: operatorImage,
             backupObjectStore: backupObjectStore)
         settings.insecureRegistries = insecureRegistry
+        settings.monitoringNamespaces = monitoringNamespaces
         settings.allowFileSources = allowFileSources
         settings.gitImage = gitImage
         settings.kanikoImage = kanikoImage

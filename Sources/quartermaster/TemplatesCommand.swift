@@ -59,7 +59,7 @@ struct TemplatesCommand: ParsableCommand {
         return String(decoding: try KubeJSON.encode(JSONValue.array(templates)), as: UTF8.self)
     }
 
-    /// `350m CPU, 640Mi memory, 6Gi storage, 2 PVCs` for the template's defaults (its footprint,
+    /// `360m CPU, 688Mi memory, 6Gi storage, 2 PVCs` for the template's defaults (its footprint,
     /// computed from what the child's controller renders).
     static func needsText(_ resolved: ResolvedResourceTemplate) throws -> String {
         let r = try resolved.footprint()

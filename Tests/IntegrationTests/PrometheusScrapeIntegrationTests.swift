@@ -38,7 +38,7 @@ import Testing
     }
 
     static func exercise(_ client: KubeClient, _ prometheus: PrometheusServer, _ tenant: String) async throws {
-        // small-storage needs 350m CPU: a tenant with 100m gets its Resource refused.
+        // small-storage needs 360m CPU: a tenant with 100m gets its Resource refused.
         _ = try await client.create(
             Tenant(metadata: ObjectMeta(name: tenant), spec: TenantSpec(owners: [.user("alice")], quota: TenantQuota(cpu: "100m"))))
         // Until the quota controller has written the quota's status, the API server refuses any

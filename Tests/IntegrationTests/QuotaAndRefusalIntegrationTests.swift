@@ -40,8 +40,8 @@ import Testing
     }
 
     static func exerciseThree(_ client: KubeClient, _ tenant: String) async throws {
-        // small-storage needs 350m CPU (one pod): room for two.
-        let cpu: Quantity = "700m"
+        // small-storage needs 360m CPU (one pod: kubo 250m, cluster 100m, metrics proxy 10m): room for two.
+        let cpu: Quantity = "750m"
         _ = try await client.create(
             Tenant(metadata: ObjectMeta(name: tenant), spec: TenantSpec(owners: [.user("alice")], quota: TenantQuota(cpu: cpu))))
         #expect(await Support.eventually { try await client.get(Tenant.self, name: tenant).status?.conditions?.isTrue("Ready") == true })
@@ -56,7 +56,7 @@ import Testing
             await Support.eventually {
                 let third = try await client.get(Resource.self, name: "c-third", namespace: tenant)
                 guard let stalled = stalled(third.status?.conditions) else { return false }
-                return stalled.reason == "QuotaExceeded" && (stalled.message ?? "").contains("requests.cpu: needs 350m")
+                return stalled.reason == "QuotaExceeded" && (stalled.message ?? "").contains("requests.cpu: needs 360m")
                     && third.status?.phase == .failed
             })
         let third = try await client.get(Resource.self, name: "c-third", namespace: tenant)
@@ -106,10 +106,10 @@ import Testing
     }
 
     static func exercisePods(_ client: KubeClient, _ namespace: String) async throws {
-        // Each peer's pod requests 350m CPU (kubo 250m, cluster 100m): two of three fit.
+        // Each peer's pod requests 360m CPU (kubo 250m, cluster 100m, metrics proxy 10m): two of three fit.
         let quota = ResourceQuota(
             metadata: ObjectMeta(name: "tight", namespace: namespace),
-            spec: ResourceQuotaSpec(hard: ["requests.cpu": "700m"]))
+            spec: ResourceQuotaSpec(hard: ["requests.cpu": "720m"]))
         _ = try await client.create(quota)
         #expect(
             await Support.eventually {
@@ -128,9 +128,9 @@ import Testing
         let message = stalled(cluster.status?.conditions)?.message ?? ""
         #expect(message.contains("StatefulSet peers cannot create its pods"), "\(message)")
         #expect(message.contains("exceeded quota: tight"), "\(message)")
-        #expect(message.contains("requested: requests.cpu=350m"), "\(message)")
-        #expect(message.contains("used: requests.cpu=700m"), "\(message)")
-        #expect(message.contains("limited: requests.cpu=700m"), "\(message)")
+        #expect(message.contains("requested: requests.cpu=360m"), "\(message)")
+        #expect(message.contains("used: requests.cpu=720m"), "\(message)")
+        #expect(message.contains("limited: requests.cpu=720m"), "\(message)")
         #expect(cluster.status?.phase == .failed)
         #expect(cluster.status?.conditions?.first { $0.type == "Ready" }?.status == .false)
 

@@ -31,7 +31,7 @@ struct ReportCommandLineTests {
     }
 
     func exercise(_ env: EnvTest, _ client: KubeClient, _ tenant: String) async throws {
-        // small-storage asks 350m CPU: the first fits 500m, the second is refused.
+        // small-storage asks 360m CPU: the first fits 500m, the second is refused.
         _ = try await client.create(
             Tenant(metadata: ObjectMeta(name: tenant), spec: TenantSpec(owners: [.user("alice")], quota: TenantQuota(cpu: "500m"))))
         #expect(await Support.eventually { try await client.get(Tenant.self, name: tenant).status?.conditions?.isTrue("Ready") == true })
@@ -81,7 +81,7 @@ struct ReportCommandLineTests {
         // (once the quota has counted the first pod and the Event was recorded).
         #expect(
             await Support.eventually {
-                try await client.get(Tenant.self, name: tenant).status?.quota?.used?["requests.cpu"] == "350m"
+                try await client.get(Tenant.self, name: tenant).status?.quota?.used?["requests.cpu"] == "360m"
             })
         #expect(
             await Support.eventually {
@@ -90,7 +90,7 @@ struct ReportCommandLineTests {
         let shown = try await cli.run(["tenant", tenant, "--kubeconfig", kubeconfig])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.hasPrefix("Tenant \(tenant): Ready (namespace \(tenant)"), "\(shown.stdout)")
-        #expect(shown.stdout.contains("requests.cpu") && shown.stdout.contains("350m / 500m") && shown.stdout.contains("70%"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("requests.cpu") && shown.stdout.contains("360m / 500m") && shown.stdout.contains("72%"), "\(shown.stdout)")
         #expect(shown.stdout.contains("├─ Resources (2)"), "\(shown.stdout)")
         #expect(
             shown.stdout.split(separator: "\n").contains { $0.contains("Warning") && $0.contains("QuotaExceeded") && $0.contains("b-more") },

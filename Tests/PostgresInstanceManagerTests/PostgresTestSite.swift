@@ -114,12 +114,12 @@ final class PostgresTestSite: Sendable {
     }
 
     /// Starts `quartermaster instance pooler` as `postgres`, listening on `port`.
-    func startPooler(port: Int, statusPort: Int, primaryPort: Int) throws -> RunningManager {
+    func startPooler(port: Int, statusPort: Int, primaryPort: Int, metricsPort: Int = 0) throws -> RunningManager {
         try start(
             [
                 "instance", "pooler", "--cluster", "pg", "--config-dir", root + "/pgbouncer", "--secrets-dir", secrets,
                 "--spec-file", specFile, "--pgbouncer", PostgresTestEnvironment.pgbouncer, "--primary-port",
-                String(primaryPort), "--poll-interval", "1",
+                String(primaryPort), "--poll-interval", "1", "--metrics-port", String(metricsPort),
             ],
             environment: [
                 "POD_NAMESPACE": "ns", "PGPORT": String(port), "QUARTERMASTER_STATUS_PORT": String(statusPort),

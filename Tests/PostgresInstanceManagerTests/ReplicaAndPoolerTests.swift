@@ -56,8 +56,10 @@ struct ReplicaAndPoolerTests {
             // PgBouncer in front of the primary: SCRAM through auth_query, TLS to the client.
             let poolerPort = PostgresTestEnvironment.freePort()
             let poolerStatusPort = PostgresTestEnvironment.freePort()
+            let poolerMetricsPort = PostgresTestEnvironment.freePort()
             let pooler = try site.startPooler(
-                port: poolerPort, statusPort: poolerStatusPort, primaryPort: primary.postgresPort)
+                port: poolerPort, statusPort: poolerStatusPort, primaryPort: primary.postgresPort,
+                metricsPort: poolerMetricsPort)
             #expect(
                 await poll {
                     await PostgresTestEnvironment.http(port: poolerStatusPort, path: "/readyz").status == 200
@@ -71,6 +73,18 @@ struct ReplicaAndPoolerTests {
                 "SELECT 1", port: poolerPort, host: "pg-pooler.ns.svc", password: "wrong",
                 rootCertificate: site.caCertificate)
             #expect(wrong.hasPrefix("ERROR"))
+            // The pooler's /metrics: PgBouncer's own pools and stats, read from its admin console
+            // over its Unix socket (no password; the same uid), after the query above was pooled.
+            let poolerMetrics = await PostgresTestEnvironment.http(port: poolerMetricsPort, path: "/metrics")
+            #expect(poolerMetrics.status == 200)
+            let poolerLines = poolerMetrics.body.split(separator: "\n").map(String.init)
+            #expect(poolerLines.contains("pgbouncer_up 1"), "\(poolerMetrics.body)\nlog:\n\(pooler.log)")
+            #expect(poolerLines.contains { $0.hasPrefix("pgbouncer_pools_server_idle_connections{database=\"app\",user=\"app\"} ") }, "\(poolerMetrics.body)")
+            #expect(poolerLines.contains("# TYPE pgbouncer_stats_queries_pooled_total counter"))
+            let pooled = poolerLines.first { $0.hasPrefix("pgbouncer_stats_queries_pooled_total{database=\"app\"} ") }
+            #expect(pooled.flatMap { Double($0.split(separator: " ").last ?? "") }.map { $0 >= 1 } == true, "\(poolerMetrics.body)")
+            #expect(poolerLines.contains { $0.hasPrefix("pgbouncer_stats_client_wait_seconds_total{database=\"app\"} ") })
+            #expect(await PostgresTestEnvironment.http(port: poolerMetricsPort, path: "/readyz").status == 404)
             #expect(await PostgresTestEnvironment.http("POST", port: poolerStatusPort, path: "/readyz").status == 405)
 
             // The primary's pod IP changes in the status: the replica rewrites primary_conninfo and

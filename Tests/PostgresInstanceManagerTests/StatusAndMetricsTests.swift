@@ -111,3 +111,27 @@ struct StatusAndMetricsTests {
         }
     }
 }
+
+/// `SHOW POOLS` / `SHOW STATS` rows to the pooler's exposition (no PgBouncer needed).
+@Suite struct PgBouncerMetricsTextTests {
+    @Test func rowsBecomeFamiliesInSecondsAndAnUnansweredConsoleIsDown() {
+        let text = PgBouncerMetricsText.render(
+            pools: [
+                ["database": "app", "user": "app", "cl_active": "2", "cl_waiting": "1", "sv_active": "2", "sv_idle": "0",
+                 "sv_used": "0", "sv_login": "0", "maxwait": "1", "maxwait_us": "500000"],
+                ["database": "we\"ird", "user": "u", "cl_active": "0", "cl_waiting": nil],
+            ],
+            stats: [["database": "app", "total_query_count": "42", "total_query_time": "2500000", "total_wait_time": "x"]])
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.contains("pgbouncer_up 1"))
+        #expect(lines.contains("pgbouncer_pools_client_active_connections{database=\"app\",user=\"app\"} 2"))
+        #expect(lines.contains("pgbouncer_pools_client_active_connections{database=\"we\\\"ird\",user=\"u\"} 0"))
+        #expect(lines.contains("pgbouncer_pools_client_maxwait_seconds{database=\"app\",user=\"app\"} 1.5"))
+        #expect(!lines.contains { $0.hasPrefix("pgbouncer_pools_client_waiting_connections{database=\"we") }, "NULL: no sample")
+        #expect(lines.contains("# TYPE pgbouncer_stats_queries_pooled_total counter"))
+        #expect(lines.contains("pgbouncer_stats_queries_pooled_total{database=\"app\"} 42"))
+        #expect(lines.contains("pgbouncer_stats_queries_duration_seconds_total{database=\"app\"} 2.5"))
+        #expect(!lines.contains { $0.hasPrefix("pgbouncer_stats_client_wait_seconds_total{") }, "not a number: no sample")
+        #expect(PgBouncerMetricsText.render(pools: nil, stats: nil).hasSuffix("pgbouncer_up 0\n"))
+    }
+}

@@ -156,7 +156,7 @@ func secretStrings(_ objects: IPFSClusterDesiredObjects) -> [String: String] {
             #expect(rule.from?.first?.namespaceSelector == nil, "same namespace only")
             #expect(IPFSClusterLabels.ipfsClient == "quartermaster.dev/ipfs-client")
             // The existing rules stay: swarm, cluster swarm, REST API, gateway, metrics, then kubo API.
-            #expect(o.networkPolicy.spec?.ingress?.compactMap { number($0.ports?.first?.port) } == [4001, 9096, 9094, 8080, 8888, 5001])
+            #expect(o.networkPolicy.spec?.ingress?.compactMap { number($0.ports?.first?.port) } == [4001, 9096, 9094, 8080, 9401, 5001])
         }
         func number(_ port: IntOrString?) -> Int? { if case .int(let i) = port { i } else { nil } }
     }
@@ -208,7 +208,7 @@ func secretStrings(_ objects: IPFSClusterDesiredObjects) -> [String: String] {
         #expect(psc.seccompProfile?.type == "RuntimeDefault")
         #expect(pod.automountServiceAccountToken == false)
         #expect(pod.enableServiceLinks == false)
-        #expect(pod.containers.map(\.name) == ["kubo", "ipfs-cluster"])
+        #expect(pod.containers.map(\.name) == ["kubo", "ipfs-cluster", "metrics-proxy"])
         for c in pod.containers + (pod.initContainers ?? []) {
             let sc = try #require(c.securityContext, "\(c.name)")
             #expect(sc.runAsNonRoot == true, "\(c.name)")
@@ -216,7 +216,9 @@ func secretStrings(_ objects: IPFSClusterDesiredObjects) -> [String: String] {
             #expect(sc.capabilities?.drop == ["ALL"] && sc.capabilities?.add == nil, "\(c.name)")
             #expect(sc.privileged != true, "\(c.name)")
             #expect(sc.seccompProfile?.type == "RuntimeDefault", "\(c.name)")
-            #expect(c.readinessProbe != nil && c.livenessProbe != nil && c.startupProbe != nil, "\(c.name)")
+            if c.name != "metrics-proxy" {  // the proxy has no probe: its readiness must not gate the peer's
+                #expect(c.readinessProbe != nil && c.livenessProbe != nil && c.startupProbe != nil, "\(c.name)")
+            }
             #expect(c.resources?.requests?["memory"] != nil && c.resources?.limits?["memory"] != nil)
         }
         // No hostPath, hostNetwork or other privileged source: only our own volumes.
@@ -335,8 +337,19 @@ func secretStrings(_ objects: IPFSClusterDesiredObjects) -> [String: String] {
         let sameNamespace = NetworkPolicyPeer(podSelector: LabelSelector())
         let allowed = NetworkPolicyPeer(
             namespaceSelector: LabelSelector(matchExpressions: [.init(key: "kubernetes.io/metadata.name", operator: .in, values: ["clients"])]))
-        for port in [9094, 8080, 8888] {
+        for port in [9094, 8080, 9401] {
             #expect(rule(np, port: port)?.from == [sameNamespace, allowed], "\(port)")
+        }
+        #expect(rule(np, port: 8888) == nil, "ipfs-cluster's own metrics listener is on loopback, behind the proxy")
+        // Monitoring namespaces are admitted to the metrics port only.
+        let monitored = try IPFSClusterDesiredState.compute(
+            cluster: persistedCluster(), existingSecretData: nil,
+            monitoring: WorkloadMonitoring(namespaces: ["monitoring", "monitoring"]))
+        let prometheus = NetworkPolicyPeer(
+            namespaceSelector: LabelSelector(matchExpressions: [.init(key: "kubernetes.io/metadata.name", operator: .in, values: ["monitoring"])]))
+        #expect(rule(monitored.networkPolicy, port: 9401)?.from == [sameNamespace, prometheus])
+        for port in [9094, 8080, 5001] {
+            #expect(rule(monitored.networkPolicy, port: port)?.from?.contains(prometheus) == false, "\(port)")
         }
         // LoadBalancer / Ingress exposure: that port from anywhere; metrics off: no 8888 rule.
         let open = try IPFSClusterDesiredState.compute(
@@ -346,8 +359,40 @@ func secretStrings(_ objects: IPFSClusterDesiredObjects) -> [String: String] {
             }, existingSecretData: nil)
         #expect(rule(open.networkPolicy, port: 9094)?.from == nil)
         #expect(rule(open.networkPolicy, port: 8080)?.from == nil)
-        #expect(rule(open.networkPolicy, port: 8888) == nil)
+        #expect(rule(open.networkPolicy, port: 9401) == nil)
         #expect(rule(open.networkPolicy, port: 9096)?.from?.isEmpty == false)
+    }
+
+    /// The metrics proxy: the operator's image, kubo's and ipfs-cluster's loopback metrics as
+    /// its only upstreams, restricted, both limits set (counted exactly by `limits.*` quotas),
+    /// and the annotations a `kubernetes-pods` scrape job reads; none of it with metrics off.
+    @Test func metricsProxyContainerAndAnnotations() throws {
+        let o = try IPFSClusterDesiredState.compute(
+            cluster: persistedCluster(), existingSecretData: nil, monitoring: WorkloadMonitoring(proxyImage: "registry.example/qm:1"))
+        let template = try #require(o.statefulSet.spec?.template)
+        let proxy = try #require(template.spec?.containers.first { $0.name == "metrics-proxy" })
+        #expect(proxy.image == "registry.example/qm:1")
+        #expect(
+            proxy.command == [
+                "/quartermaster", "metrics-proxy", "--listen", ":9401",
+                "--upstream", "kubo=http://127.0.0.1:5001/debug/metrics/prometheus",
+                "--upstream", "ipfs-cluster=http://127.0.0.1:8888/metrics",
+            ])
+        #expect(proxy.ports == [ContainerPort(name: "metrics", containerPort: 9401)])
+        #expect(proxy.securityContext == .restricted)
+        #expect(proxy.resources?.limits?["cpu"] != nil && proxy.resources?.limits?["memory"] != nil)
+        #expect(template.spec?.containers.filter { $0.ports?.contains { $0.name == "metrics" } == true }.count == 1)
+        let annotations = template.metadata?.annotations ?? [:]
+        #expect(annotations["prometheus.io/scrape"] == "true")
+        #expect(annotations["prometheus.io/port"] == "9401")
+        #expect(annotations["prometheus.io/path"] == "/metrics")
+
+        let off = try IPFSClusterDesiredState.compute(cluster: persistedCluster { $0.metrics.enabled = false }, existingSecretData: nil)
+        #expect(off.statefulSet.spec?.template.spec?.containers.map(\.name) == ["kubo", "ipfs-cluster"])
+        #expect(off.statefulSet.spec?.template.metadata?.annotations?.keys.sorted() == [IPFSClusterDesiredState.configHashAnnotation])
+        #expect(IPFSConfigFiles.clusterService(spec: persistedCluster { $0.metrics.enabled = false }.spec,
+            topology: .init(statefulSetName: "s", headlessServiceName: "h", namespace: "n", clusterDomain: "d", replicas: 1),
+            identities: o.identities, ordinal: 0).contains("observations") == false)
     }
 
     @Test func disruptionBudgetOnlyWithSeveralPeers() throws {

@@ -91,7 +91,7 @@ import Testing
         #expect(c.value(at: "api", "ipfsproxy", "listen_multiaddress") == "/ip4/127.0.0.1/tcp/9095")
         #expect(c.value(at: "ipfs_connector", "ipfshttp", "node_multiaddress") == "/ip4/127.0.0.1/tcp/5001")
         #expect(c.value(at: "observations", "metrics", "enable_stats") == true)
-        #expect(c.value(at: "observations", "metrics", "prometheus_endpoint") == "/ip4/0.0.0.0/tcp/8888")
+        #expect(c.value(at: "observations", "metrics", "prometheus_endpoint") == "/ip4/127.0.0.1/tcp/8888")
         spec.metrics.enabled = false
         let off = try json(IPFSConfigFiles.clusterService(spec: spec, topology: topology, identities: identities, ordinal: 0))
         #expect(off["observations"] == nil)

@@ -17,23 +17,23 @@ import Testing
     /// computed, they were these constants times the replicas).
     static let expected: [Expected] = [
         Expected(
-            template: "ipfs-cluster-small", cpu: "1050m", memory: "1920Mi", limitsCPU: "4500m", limitsMemory: "3840Mi",
+            template: "ipfs-cluster-small", cpu: "1080m", memory: "2064Mi", limitsCPU: "4800m", limitsMemory: "4128Mi",
             storage: "33Gi", pvcs: 6, pods: 3, disruptionBudgets: 1),
         Expected(
-            template: "ipfs-cluster-small", parameters: ResourceParameters(size: "20Gi", replicas: 5), cpu: "1750m",
-            memory: "3200Mi", limitsCPU: "7500m", limitsMemory: "6400Mi", storage: "105Gi", pvcs: 10, pods: 5,
+            template: "ipfs-cluster-small", parameters: ResourceParameters(size: "20Gi", replicas: 5), cpu: "1800m",
+            memory: "3440Mi", limitsCPU: "8", limitsMemory: "6880Mi", storage: "105Gi", pvcs: 10, pods: 5,
             disruptionBudgets: 1),
         Expected(
-            template: "small-storage", cpu: "350m", memory: "640Mi", limitsCPU: "1500m", limitsMemory: "1280Mi",
+            template: "small-storage", cpu: "360m", memory: "688Mi", limitsCPU: "1600m", limitsMemory: "1376Mi",
             storage: "6Gi", pvcs: 2, pods: 1, disruptionBudgets: 0),
         Expected(
-            template: "small-storage", parameters: ResourceParameters(size: "4Gi"), cpu: "350m", memory: "640Mi",
-            limitsCPU: "1500m", limitsMemory: "1280Mi", storage: "5Gi", pvcs: 2, pods: 1, disruptionBudgets: 0),
+            template: "small-storage", parameters: ResourceParameters(size: "4Gi"), cpu: "360m", memory: "688Mi",
+            limitsCPU: "1600m", limitsMemory: "1376Mi", storage: "5Gi", pvcs: 2, pods: 1, disruptionBudgets: 0),
         Expected(
-            template: "medium-storage", cpu: "350m", memory: "640Mi", limitsCPU: "1500m", limitsMemory: "1280Mi",
+            template: "medium-storage", cpu: "360m", memory: "688Mi", limitsCPU: "1600m", limitsMemory: "1376Mi",
             storage: "26Gi", pvcs: 2, pods: 1, disruptionBudgets: 0),
         Expected(
-            template: "large-storage", cpu: "350m", memory: "640Mi", limitsCPU: "1500m", limitsMemory: "1280Mi",
+            template: "large-storage", cpu: "360m", memory: "688Mi", limitsCPU: "1600m", limitsMemory: "1376Mi",
             storage: "101Gi", pvcs: 2, pods: 1, disruptionBudgets: 0),
     ]
 
@@ -85,14 +85,15 @@ import Testing
         // More replicas: more pods, claims, requests.
         let four = try footprint("ipfs-cluster-small") { $0 = try $0.setting(4, at: "/replicas") }
         #expect(four.pods == 4 && four.persistentVolumeClaims == 8)
-        #expect(four.cpu.description == "1400m" && four.storage.description == "44Gi")
+        #expect(four.cpu.description == "1440m" && four.storage.description == "44Gi")
 
         // Without the template's explicit resources the IPFSCluster's own defaults count
-        // (kubo 250m/512Mi, cluster 100m/256Mi, no CPU limit).
+        // (kubo 250m/512Mi, cluster 100m/256Mi, no CPU limit), plus the metrics proxy's fixed
+        // 10m/48Mi with its 100m CPU limit.
         let defaults = try footprint("ipfs-cluster-small") { $0["resources"] = nil }
-        #expect(defaults.cpu.description == "1050m")
-        #expect(defaults.memory.description == "2304Mi")
-        #expect(defaults.quotaUsage["limits.cpu"] == nil)
+        #expect(defaults.cpu.description == "1080m")
+        #expect(defaults.memory.description == "2448Mi")
+        #expect(defaults.quotaUsage["limits.cpu"]?.description == "300m")
 
         // A storage class also counts against that class's quota.
         let classed = try footprint("small-storage") { $0 = try $0.setting("fast", at: "/storage/ipfs/storageClassName") }

@@ -27,7 +27,7 @@ import Testing
         let result = QuotaCheck.check(needs: try needs("small-storage", ResourceParameters(size: "4Gi")), quota: quota)
         #expect(
             result.message
-                == "persistentvolumeclaims: needs 2, 1 of 10 hard remains (9 used); requests.cpu: needs 350m, 200m of 2 hard remains (1800m used)"
+                == "persistentvolumeclaims: needs 2, 1 of 10 hard remains (9 used); requests.cpu: needs 360m, 200m of 2 hard remains (1800m used)"
         )
         guard case .exceeded(let shortfalls) = result else {
             Issue.record("expected exceeded")
@@ -46,7 +46,7 @@ import Testing
     @Test func synonymsAndUncappedResources() throws {
         let quota = ResourceQuotaStatus(hard: ["cpu": "1", "services": "5"], used: ["cpu": "0"])
         #expect(QuotaCheck.check(needs: try needs("ipfs-cluster-small"), quota: quota).message
-            == "cpu: needs 1050m, 1 of 1 hard remains (0 used)")
+            == "cpu: needs 1080m, 1 of 1 hard remains (0 used)")
         #expect(QuotaCheck.check(needs: try needs("ipfs-cluster-small"), quota: ResourceQuotaStatus()) == .fits)
     }
 

@@ -27,8 +27,8 @@ import Testing
         let large = try ResourceTemplateCatalog.resolve(ResourceSpec(template: "large-storage")).footprint()
         #expect(large.storage.description == "101Gi")
         #expect(large.persistentVolumeClaims == 2)
-        #expect(large.cpu.description == "350m")
-        #expect(large.memory.description == "640Mi")
+        #expect(large.cpu.description == "360m")
+        #expect(large.memory.description == "688Mi")
     }
 
     @Test func ipfsClusterSmallNeedsThreeNodes() throws {
@@ -36,13 +36,13 @@ import Testing
         #expect(try r.childSpec(suspended: false)[pointer: "/replicas"] == 3)
         #expect(r.template.versionedName == "ipfs-cluster-small@v1")
         let q = try r.footprint().quotaUsage
-        #expect(q["requests.cpu"]?.description == "1050m")
-        #expect(q["requests.memory"]?.description == "1920Mi")
+        #expect(q["requests.cpu"]?.description == "1080m")
+        #expect(q["requests.memory"]?.description == "2064Mi")
         #expect(q["requests.storage"]?.description == "33Gi")
         #expect(q["persistentvolumeclaims"] == Quantity(6))
         #expect(q["pods"] == Quantity(3))
-        #expect(q["limits.cpu"]?.description == "4500m")
-        #expect(q["limits.memory"]?.description == "3840Mi")
+        #expect(q["limits.cpu"]?.description == "4800m")
+        #expect(q["limits.memory"]?.description == "4128Mi")
         #expect(q["cpu"] == q["requests.cpu"])
     }
 

@@ -89,7 +89,8 @@ public enum IPFSClusterController {
             })
         var reconciler = IPFSClusterReconciler(
             client: client, caches: caches, events: settings.events, discovery: discovery,
-            clusterDomain: settings.clusterDomain, hostClaimNamespace: settings.hostClaimNamespace)
+            clusterDomain: settings.clusterDomain, hostClaimNamespace: settings.hostClaimNamespace,
+            monitoring: settings.workloadMonitoring)
         reconciler.statusWriter.readiness = settings.timeToReady(for: IPFSCluster.self)
         return builder.complete(reconciler)
     }

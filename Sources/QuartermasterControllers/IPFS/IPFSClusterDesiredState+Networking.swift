@@ -112,7 +112,8 @@ extension IPFSClusterDesiredState.Context {
     ///   the API server sets from v1.21); from anywhere when that endpoint's exposure is
     ///   `LoadBalancer` or `Ingress`, since load balancers and ingress controllers reach pods
     ///   from addresses no in-cluster selector can name.
-    /// - metrics 8888 (when enabled): from this namespace and the allowed namespaces.
+    /// - metrics 9401 (the metrics proxy, when enabled): from this namespace, the allowed
+    ///   namespaces and the monitoring namespaces (``WorkloadMonitoring/namespaces``).
     /// - kubo RPC API 5001: only from pods of this namespace labelled
     ///   `quartermaster.dev/ipfs-client: <name>` (applications bound to the cluster).
     func networkPolicy() -> NetworkPolicy {
@@ -139,7 +140,9 @@ extension IPFSClusterDesiredState.Context {
             NetworkPolicyIngressRule(from: from(spec.exposure.gateway), ports: [tcp(Self.gatewayPort)]),
         ]
         if spec.metrics.enabled {
-            rules.append(NetworkPolicyIngressRule(from: inCluster, ports: [tcp(Self.metricsPort)]))
+            rules.append(
+                NetworkPolicyIngressRule(
+                    from: inCluster + monitoring.namespacePeers, ports: [tcp(WorkloadMonitoring.proxyPort)]))
         }
         rules.append(
             NetworkPolicyIngressRule(

@@ -1,6 +1,8 @@
 import KubeCore
 
-/// The StatefulSet: one pod per peer, each with a kubo and an ipfs-cluster container.
+/// The StatefulSet: one pod per peer, each with a kubo and an ipfs-cluster container, and
+/// (`spec.metrics.enabled`) a `metrics-proxy` container serving kubo's and ipfs-cluster's
+/// metrics together on port 9401 (``WorkloadMonitoring``), with the `prometheus.io/*` annotations.
 ///
 /// - `podManagementPolicy: Parallel`: peers start together (each bootstraps from the others).
 /// - `serviceName`: the headless Service, giving pods `<pod>.<name>-peers.<ns>.svc.<domain>`.
@@ -23,7 +25,7 @@ extension IPFSClusterDesiredState.Context {
     func statefulSet(configHash: String) throws -> StatefulSet {
         let podLabels = labels("peer")
         let podSpec = PodSpec(
-            containers: [try kuboContainer(), try clusterContainer()],
+            containers: [try kuboContainer(), try clusterContainer()] + (spec.metrics.enabled ? [metricsProxyContainer()] : []),
             volumes: volumes(),
             automountServiceAccountToken: false,
             securityContext: PodSecurityContext(
@@ -42,12 +44,30 @@ extension IPFSClusterDesiredState.Context {
                 replicas: suspended ? 0 : spec.replicas,
                 selector: LabelSelector(matchLabels: selector),
                 template: PodTemplateSpec(
-                    metadata: ObjectMeta(
-                        labels: podLabels, annotations: [IPFSClusterDesiredState.configHashAnnotation: configHash]),
+                    metadata: ObjectMeta(labels: podLabels, annotations: podAnnotations(configHash: configHash)),
                     spec: podSpec),
                 volumeClaimTemplates: try claimTemplates(),
                 podManagementPolicy: "Parallel",
                 updateStrategy: StatefulSetUpdateStrategy(type: "RollingUpdate")))
+    }
+
+    /// The config hash, and the `prometheus.io/*` annotations when metrics are on.
+    func podAnnotations(configHash: String) -> [String: String] {
+        var annotations = [IPFSClusterDesiredState.configHashAnnotation: configHash]
+        if spec.metrics.enabled {
+            annotations.merge(WorkloadMonitoring.annotations(port: WorkloadMonitoring.proxyPort)) { a, _ in a }
+        }
+        return annotations
+    }
+
+    /// The proxy in front of kubo's `/debug/metrics/prometheus` (on the RPC API, which must not
+    /// be reachable by Prometheus) and ipfs-cluster's metrics listener (on 127.0.0.1); kubo's Go
+    /// runtime families win over ipfs-cluster's.
+    func metricsProxyContainer() -> Container {
+        monitoring.proxyContainer(upstreams: [
+            "kubo=http://127.0.0.1:\(Self.kuboAPIPort)/debug/metrics/prometheus",
+            "ipfs-cluster=http://127.0.0.1:\(Self.metricsPort)/metrics",
+        ])
     }
 
     /// The claim templates (immutable once the StatefulSet exists): `ipfs-data` and
@@ -131,11 +151,10 @@ extension IPFSClusterDesiredState.Context {
     }
 
     func clusterContainer() throws -> Container {
-        var ports = [
+        let ports = [
             ContainerPort(name: "api", containerPort: Self.apiPort),
             ContainerPort(name: "cluster-swarm", containerPort: Self.clusterSwarmPort),
         ]
-        if spec.metrics.enabled { ports.append(ContainerPort(name: "metrics", containerPort: Self.metricsPort)) }
         return Container(
             name: "ipfs-cluster", image: spec.images.cluster,
             command: ["/bin/sh", "\(IPFSClusterDesiredState.configMountPath)/\(IPFSEntrypointScripts.clusterScriptKey)"],

@@ -119,10 +119,12 @@ public enum IPFSClusterDesiredState {
     ///   - tenant: what the namespace's Tenant imposes: its suspension scales the StatefulSet to
     ///     zero exactly like `spec.suspended`, and its forced node selector is merged over
     ///     `spec.nodeSelector` (``TenantEnforcement/nodeSelector(mergedOver:)``). Default: no Tenant.
+    ///   - monitoring: the metrics proxy's image and the namespaces admitted to the metrics port
+    ///     (used when `spec.metrics.enabled`). Default ``WorkloadMonitoring/init(proxyImage:namespaces:)``.
     /// - Throws: ``IPFSClusterDesiredStateError``.
     public static func compute(
         cluster: IPFSCluster, existingSecretData: [String: String]?, clusterDomain: String = "cluster.local",
-        tenant: TenantEnforcement = .unrestricted
+        tenant: TenantEnforcement = .unrestricted, monitoring: WorkloadMonitoring = WorkloadMonitoring()
     ) throws -> IPFSClusterDesiredObjects {
         guard let name = cluster.metadata.name, let namespace = cluster.metadata.namespace,
             let owner = cluster.ownerReference()
@@ -145,7 +147,8 @@ public enum IPFSClusterDesiredState {
             clusterDomain: clusterDomain, replicas: spec.replicas)
 
         let context = Context(
-            spec: spec, names: names, namespace: namespace, owner: owner, identities: identities, tenant: tenant)
+            spec: spec, names: names, namespace: namespace, owner: owner, identities: identities, tenant: tenant,
+            monitoring: monitoring)
         let secretData = identities.secretData()
         let configData = IPFSConfigFiles.configMapData(spec: spec, topology: topology, identities: identities)
         let secret = Secret(
@@ -177,6 +180,7 @@ public enum IPFSClusterDesiredState {
         var owner: OwnerReference
         var identities: IPFSClusterIdentities
         var tenant: TenantEnforcement = .unrestricted
+        var monitoring = WorkloadMonitoring()
 
         /// `spec.suspended`, or the Tenant's suspension.
         var suspended: Bool { spec.suspended || tenant.suspended }

@@ -80,6 +80,8 @@ public struct IPFSClusterReconciler: Reconciler {
     public let clusterDomain: String
     /// Claims the hosts of the Ingress exposures (``HostClaim``).
     public let hostClaims: HostClaims
+    /// The metrics proxy's image and the namespaces admitted to the metrics port.
+    public let monitoring: WorkloadMonitoring
     private let now: @Sendable () -> Date
 
     /// - Parameters:
@@ -90,10 +92,12 @@ public struct IPFSClusterReconciler: Reconciler {
     ///   - clusterDomain: default `cluster.local`.
     ///   - hostClaimNamespace: where host claims are kept (the operator's namespace). Default
     ///     `default`.
+    ///   - monitoring: default ``WorkloadMonitoring/init(proxyImage:namespaces:)``.
     ///   - now: the clock for condition transition times. Default: the system clock.
     public init(
         client: KubeClient, caches: IPFSClusterCaches, events: EventRecorder? = nil, discovery: APIDiscovery? = nil,
         clusterDomain: String = "cluster.local", hostClaimNamespace: String = "default",
+        monitoring: WorkloadMonitoring = WorkloadMonitoring(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.hostClaims = HostClaims(
@@ -106,6 +110,7 @@ public struct IPFSClusterReconciler: Reconciler {
         self.events = events
         self.statusWriter = StatusWriter(client: client, events: events)
         self.clusterDomain = clusterDomain
+        self.monitoring = monitoring
         self.now = now
     }
 
@@ -225,7 +230,7 @@ public struct IPFSClusterReconciler: Reconciler {
         else { return nil }
         let desired = try IPFSClusterDesiredState.compute(
             cluster: cluster, existingSecretData: IPFSClusterDesiredState.decodedStringData(of: secret),
-            clusterDomain: domain, tenant: tenant)
+            clusterDomain: domain, tenant: tenant, monitoring: monitoring)
         let suspended = cluster.spec.suspended || tenant.suspended
 
         _ = try await apply(desired.configMap, observed: observed.configMap, logger: logger)

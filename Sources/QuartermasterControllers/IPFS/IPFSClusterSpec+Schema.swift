@@ -76,7 +76,7 @@ extension IPFSClusterSpec {
                     of: N.namespaceName("A namespace name."), default: [], listType: "set", maxItems: N.shortListItems),
                 "metrics": .object(
                     "Prometheus metrics.", default: [:],
-                    ["enabled": .boolean("Serve ipfs-cluster metrics on port 8888.", default: true)]),
+                    ["enabled": .boolean("Serve kubo's and ipfs-cluster's metrics on port 9401 (a metrics-only proxy container).", default: true)]),
                 "nodeSelector": N.labelMap("Node labels the pods must match.", valueDescription: "Required label value."),
                 "tolerations": .array(
                     "Pod tolerations (core/v1 Toleration).",

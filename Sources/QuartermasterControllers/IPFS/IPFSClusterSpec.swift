@@ -271,7 +271,8 @@ public struct IPFSClusterSpec: Codable, Sendable, Equatable {
         }
     }
 
-    /// Prometheus metrics of ipfs-cluster (port 8888).
+    /// Prometheus metrics of kubo and ipfs-cluster, served together by the metrics proxy on port
+    /// 9401 (ipfs-cluster listens on 127.0.0.1:8888, kubo on its RPC API; neither is scraped directly).
     public typealias Metrics = MetricsSetting
 
     /// PersistentVolumeClaim retention on deletion of the IPFSCluster.

@@ -173,7 +173,7 @@ public enum IPFSConfigFiles {
             config["observations"] = [
                 "metrics": [
                     "enable_stats": true,
-                    "prometheus_endpoint": .string("/ip4/0.0.0.0/tcp/\(clusterMetricsPort)"),
+                    "prometheus_endpoint": .string("/ip4/127.0.0.1/tcp/\(clusterMetricsPort)"),
                     "reporting_interval": "2s",
                 ]
             ]

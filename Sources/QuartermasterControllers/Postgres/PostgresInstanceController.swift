@@ -80,7 +80,8 @@ public enum PostgresInstanceController {
             statusClient: settings.instanceStatusClient,
             settings: PostgresInstanceReconciler.Settings(
                 operatorImage: settings.postgresOperatorImage, operatorNamespace: settings.operatorNamespace,
-                clusterDomain: settings.clusterDomain, backupObjectStore: settings.backupObjectStore),
+                clusterDomain: settings.clusterDomain, backupObjectStore: settings.backupObjectStore,
+                monitoringNamespaces: settings.monitoringNamespaces),
             now: settings.now, clock: settings.postgresClock, registry: settings.registry)
         reconciler.statusWriter.readiness = settings.timeToReady(for: PostgresInstance.self)
         return builder.complete(reconciler)

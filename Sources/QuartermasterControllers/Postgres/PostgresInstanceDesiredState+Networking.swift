@@ -82,7 +82,8 @@ extension PostgresInstanceDesiredState.Context {
 
     /// Ingress to the instance pods: 5432 from this namespace (other instances, the pooler,
     /// applications) and `allowedNamespaces`, from anywhere when `-rw` is a LoadBalancer; 8000
-    /// only from the operator's namespace; 9187 from this namespace when metrics are on.
+    /// only from the operator's namespace; 9187 from this namespace and the monitoring namespaces
+    /// when metrics are on.
     func networkPolicy() -> NetworkPolicy {
         var rules = [
             NetworkPolicyIngressRule(from: loadBalancer ? nil : clients, ports: [tcp(PostgresInstanceDesiredState.postgresPort)]),
@@ -91,7 +92,9 @@ extension PostgresInstanceDesiredState.Context {
         if metrics {
             rules.append(
                 NetworkPolicyIngressRule(
-                    from: [NetworkPolicyPeer(podSelector: LabelSelector())], ports: [tcp(PostgresInstanceDesiredState.metricsPort)]))
+                    from: [NetworkPolicyPeer(podSelector: LabelSelector())]
+                        + WorkloadMonitoring(namespaces: settings.monitoringNamespaces).namespacePeers,
+                    ports: [tcp(PostgresInstanceDesiredState.metricsPort)]))
         }
         return NetworkPolicy(
             metadata: metadata(names.networkPolicy, component: "network-policy"),
@@ -101,17 +104,25 @@ extension PostgresInstanceDesiredState.Context {
     }
 
     /// Ingress to the pooler's pods: 5432 from this namespace and `allowedNamespaces`, 8000 only
-    /// from the operator's namespace.
+    /// from the operator's namespace; 9127 from this namespace and the monitoring namespaces
+    /// when metrics are on.
     func poolerNetworkPolicy() -> NetworkPolicy {
-        NetworkPolicy(
+        var rules = [
+            NetworkPolicyIngressRule(from: clients, ports: [tcp(PostgresInstanceDesiredState.postgresPort)]),
+            NetworkPolicyIngressRule(from: operatorPeers, ports: [tcp(PostgresInstanceDesiredState.statusPort)]),
+        ]
+        if metrics {
+            rules.append(
+                NetworkPolicyIngressRule(
+                    from: [NetworkPolicyPeer(podSelector: LabelSelector())]
+                        + WorkloadMonitoring(namespaces: settings.monitoringNamespaces).namespacePeers,
+                    ports: [tcp(PostgresInstanceDesiredState.poolerMetricsPort)]))
+        }
+        return NetworkPolicy(
             metadata: metadata(names.poolerNetworkPolicy, component: PostgresInstanceLabels.poolerComponent),
             spec: NetworkPolicySpec(
                 podSelector: LabelSelector(matchLabels: PostgresInstanceLabels.poolerSelector(instance: names.instance)),
-                ingress: [
-                    NetworkPolicyIngressRule(from: clients, ports: [tcp(PostgresInstanceDesiredState.postgresPort)]),
-                    NetworkPolicyIngressRule(from: operatorPeers, ports: [tcp(PostgresInstanceDesiredState.statusPort)]),
-                ],
-                policyTypes: ["Ingress"]))
+                ingress: rules, policyTypes: ["Ingress"]))
     }
 
     /// The instance managers' account: no token automounted (the pods project their own).

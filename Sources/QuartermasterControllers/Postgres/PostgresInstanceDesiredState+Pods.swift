@@ -145,12 +145,16 @@ extension PostgresInstanceDesiredState.Context {
             hostname: names.pod(serial: serial), subdomain: names.headlessService)
     }
 
-    /// Instance `serial`'s pod with `role`'s label and the spec hash.
+    /// Instance `serial`'s pod with `role`'s label and the spec hash; with metrics on, the
+    /// `prometheus.io/*` annotations naming port 9187 (``WorkloadMonitoring/annotations(port:)``).
     func pod(serial: Int, role: PostgresPodRole) -> Pod {
         let spec = podSpec(serial: serial)
+        var annotations = [PostgresInstanceDesiredState.podSpecHashAnnotation: PostgresInstanceDesiredState.hash(of: spec)]
+        if metrics {
+            annotations.merge(WorkloadMonitoring.annotations(port: PostgresInstanceDesiredState.metricsPort)) { a, _ in a }
+        }
         var metadata = self.metadata(
-            names.pod(serial: serial), component: PostgresInstanceLabels.instanceComponent,
-            annotations: [PostgresInstanceDesiredState.podSpecHashAnnotation: PostgresInstanceDesiredState.hash(of: spec)])
+            names.pod(serial: serial), component: PostgresInstanceLabels.instanceComponent, annotations: annotations)
         metadata.labels?[PostgresInstanceLabels.instanceNameKey] = names.pod(serial: serial)
         metadata.labels?[PostgresInstanceLabels.roleKey] = role.rawValue
         return Pod(metadata: metadata, spec: spec)

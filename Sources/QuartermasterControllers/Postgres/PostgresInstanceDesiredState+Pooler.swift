@@ -1,23 +1,29 @@
 import KubeCore
 
 /// The PgBouncer pooler: a Deployment running the instance manager's `pooler` command in
-/// ``PostgresImage/pgbouncer``, which renders `pgbouncer.ini` for the current primary.
+/// ``PostgresImage/pgbouncer``, which renders `pgbouncer.ini` for the current primary. With
+/// `spec.metrics.enabled` it serves PgBouncer's pools and stats on port 9127 (`metrics`) and the
+/// pod template carries the `prometheus.io/*` annotations (``WorkloadMonitoring``).
 extension PostgresInstanceDesiredState.Context {
     func poolerDeployment() -> Deployment {
         let selector = PostgresInstanceLabels.poolerSelector(instance: names.instance)
+        var ports = [
+            ContainerPort(name: "pgbouncer", containerPort: PostgresInstanceDesiredState.postgresPort),
+            ContainerPort(name: "status", containerPort: PostgresInstanceDesiredState.statusPort),
+        ]
+        if metrics {
+            ports.append(ContainerPort(name: WorkloadMonitoring.portName, containerPort: PostgresInstanceDesiredState.poolerMetricsPort))
+        }
         let container = Container(
             name: "pgbouncer", image: PostgresImage.pgbouncer,
             command: ["\(Self.controllerMount)/quartermaster", "instance", "pooler"],
             args: [
                 "--cluster", names.instance, "--config-dir", "\(Self.controllerMount)/pgbouncer", "--secrets-dir", Self.secretsDir,
                 "--service-account-dir", PostgresInstanceDesiredState.serviceAccountDir, "--pgbouncer",
-                PostgresImage.pgbouncerProgram,
+                PostgresImage.pgbouncerProgram, "--metrics-port", metrics ? String(PostgresInstanceDesiredState.poolerMetricsPort) : "0",
             ],
             env: Self.podEnvironment,
-            ports: [
-                ContainerPort(name: "pgbouncer", containerPort: PostgresInstanceDesiredState.postgresPort),
-                ContainerPort(name: "status", containerPort: PostgresInstanceDesiredState.statusPort),
-            ],
+            ports: ports,
             resources: poolerResources,
             volumeMounts: [
                 VolumeMount(name: "controller", mountPath: Self.controllerMount),
@@ -38,7 +44,9 @@ extension PostgresInstanceDesiredState.Context {
             spec: DeploymentSpec(
                 replicas: pooler.instances, selector: LabelSelector(matchLabels: selector),
                 template: PodTemplateSpec(
-                    metadata: ObjectMeta(labels: labels(PostgresInstanceLabels.poolerComponent)),
+                    metadata: ObjectMeta(
+                        labels: labels(PostgresInstanceLabels.poolerComponent),
+                        annotations: metrics ? WorkloadMonitoring.annotations(port: PostgresInstanceDesiredState.poolerMetricsPort) : nil),
                     spec: PodSpec(
                         containers: [container], initContainers: [bootstrap],
                         volumes: [

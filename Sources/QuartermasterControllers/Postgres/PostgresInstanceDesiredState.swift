@@ -21,6 +21,8 @@ public enum PostgresInstanceDesiredState {
     public static let postgresPort = 5432
     public static let statusPort = InstanceStatusEndpoint.port
     public static let metricsPort = 9187
+    /// The pooler's `/metrics` (PgBouncer's pools and stats): 9127, `pgbouncer_exporter`'s port.
+    public static let poolerMetricsPort = 9127
 
     /// What the pods run and where the operator is.
     public struct Settings: Sendable, Hashable {
@@ -30,8 +32,15 @@ public enum PostgresInstanceDesiredState {
         public var operatorNamespace: String?
         /// Whether the server serves `policy/v1` PodDisruptionBudgets.
         public var podDisruptionBudgetServed: Bool
+        /// Namespaces admitted to the metrics port besides the instance's own (where Prometheus
+        /// runs, ``WorkloadMonitoring/namespaces``). Default none.
+        public var monitoringNamespaces: [String]
 
-        public init(operatorImage: String, operatorNamespace: String? = nil, podDisruptionBudgetServed: Bool = true) {
+        public init(
+            operatorImage: String, operatorNamespace: String? = nil, podDisruptionBudgetServed: Bool = true,
+            monitoringNamespaces: [String] = []
+        ) {
+            self.monitoringNamespaces = monitoringNamespaces
             self.operatorImage = operatorImage
             self.operatorNamespace = operatorNamespace
             self.podDisruptionBudgetServed = podDisruptionBudgetServed

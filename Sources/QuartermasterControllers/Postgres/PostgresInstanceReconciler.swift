@@ -44,12 +44,16 @@ public struct PostgresInstanceReconciler: Reconciler {
         public var clusterDomain: String
         /// The object storage tenants get (``BackupObjectStoreSettings``); `nil`: none.
         public var backupObjectStore: BackupObjectStoreSettings?
+        /// Namespaces admitted to the metrics port besides the instance's own (``WorkloadMonitoring/namespaces``).
+        public var monitoringNamespaces: [String]
 
         public init(
             operatorImage: String = ControllerSettings.defaultPostgresOperatorImage, operatorNamespace: String? = nil,
-            clusterDomain: String = "cluster.local", backupObjectStore: BackupObjectStoreSettings? = nil
+            clusterDomain: String = "cluster.local", backupObjectStore: BackupObjectStoreSettings? = nil,
+            monitoringNamespaces: [String] = []
         ) {
             self.backupObjectStore = backupObjectStore
+            self.monitoringNamespaces = monitoringNamespaces
             self.operatorImage = operatorImage
             self.operatorNamespace = operatorNamespace
             self.clusterDomain = clusterDomain
@@ -189,7 +193,7 @@ public struct PostgresInstanceReconciler: Reconciler {
     func desiredSettings(podDisruptionBudgetServed: Bool) -> PostgresInstanceDesiredState.Settings {
         PostgresInstanceDesiredState.Settings(
             operatorImage: settings.operatorImage, operatorNamespace: settings.operatorNamespace,
-            podDisruptionBudgetServed: podDisruptionBudgetServed)
+            podDisruptionBudgetServed: podDisruptionBudgetServed, monitoringNamespaces: settings.monitoringNamespaces)
     }
 
     /// Step 5: everything but Secrets, claims and pods.

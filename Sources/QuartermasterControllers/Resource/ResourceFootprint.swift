@@ -17,7 +17,7 @@ import KubeCore
 /// a container that sets a limit but no request requests its limit (the API server's
 /// defaulting). Defaults a LimitRange would add are not known here and not counted.
 ///
-/// Sums keep the notation of the first amount (`350m`, `1920Mi`), so messages read naturally.
+/// Sums keep the notation of the first amount (`360m`, `2064Mi`), so messages read naturally.
 public struct ResourceFootprint: Hashable, Sendable {
     /// Amounts by ResourceQuota resource name; resources not listed need nothing.
     public private(set) var quotaUsage: [String: Quantity]

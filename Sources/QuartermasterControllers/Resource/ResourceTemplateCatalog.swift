@@ -21,15 +21,16 @@ import KubeCore
 /// | --- | --- | --- | --- |
 /// | kubo | 250m CPU, 512Mi | 1 CPU, 1Gi | the template's `size` |
 /// | cluster | 100m CPU, 128Mi | 500m CPU, 256Mi | 1Gi |
+/// | metrics-proxy | 10m CPU, 48Mi | 100m CPU, 96Mi | (none; ``WorkloadMonitoring/proxyResources``) |
 ///
 /// Every limit is within the smallest tier's per-container maximum (free: 1 CPU, 2Gi).
 ///
 /// The quota needs are not written here: they are computed from the objects the IPFSCluster
 /// controller renders for the child's spec (``ResolvedResourceTemplate/footprint(offerings:)``).
-/// For `ipfs-cluster-small`'s defaults that is 1050m CPU, 1920Mi memory (limits 4500m CPU,
-/// 3840Mi), 33Gi storage, 6 PVCs, 3 pods, 3 Services (none a LoadBalancer) and one IPFSCluster:
+/// For `ipfs-cluster-small`'s defaults that is 1080m CPU, 2064Mi memory (limits 4800m CPU,
+/// 4128Mi), 33Gi storage, 6 PVCs, 3 pods, 3 Services (none a LoadBalancer) and one IPFSCluster:
 /// more storage than the free tier's 20Gi, so it needs basic or above (or a `size` of at most
-/// 5Gi). A storage template needs 350m CPU, 640Mi memory, `size` + 1Gi storage and 2 PVCs.
+/// 5Gi). A storage template needs 360m CPU, 688Mi memory, `size` + 1Gi storage and 2 PVCs.
 ///
 /// The Postgres templates set `instances`, `resources`, `storage.size` and `pooler.enabled`;
 /// everything else keeps the PostgresInstance defaults (database and owner `app`, PostgreSQL

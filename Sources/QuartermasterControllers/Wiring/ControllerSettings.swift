@@ -26,9 +26,14 @@ public struct ControllerSettings: Sendable {
     /// cluster, else `nil`.
     public var operatorNamespace: String?
     /// The image of the operator itself, run by PostgresInstance pods as their `bootstrap` init
-    /// container (it installs the instance manager). Default ``defaultPostgresOperatorImage``;
-    /// `quartermaster run --operator-image`.
+    /// container (it installs the instance manager), by IPFSCluster pods as their
+    /// `metrics-proxy` container and by the build Jobs' `install` init container. Default
+    /// ``defaultPostgresOperatorImage``; `quartermaster run --operator-image`.
     public var postgresOperatorImage: String
+    /// Namespaces (where Prometheus runs) whose pods the workloads' NetworkPolicies admit to
+    /// their metrics ports. Default none (the workload's own namespace only);
+    /// `quartermaster run --monitoring-namespace`.
+    public var monitoringNamespaces: [String] = []
     /// How the PostgresInstance reconciler asks instance managers for their reports. Default
     /// ``HTTPInstanceStatusClient`` (HTTP GET `http://<podIP>:8000/status`); tests inject their own.
     public var instanceStatusClient: any InstanceStatusClient
@@ -91,6 +96,12 @@ public struct ControllerSettings: Sendable {
         self.events = events
         self.logger = logger
         self.clusterDomain = clusterDomain
+    }
+
+    /// How workloads' metrics are served: ``postgresOperatorImage`` for the metrics proxy, and
+    /// ``monitoringNamespaces``.
+    public var workloadMonitoring: WorkloadMonitoring {
+        WorkloadMonitoring(proxyImage: postgresOperatorImage, namespaces: monitoringNamespaces)
     }
 
     /// Where host claims (``HostClaim``) are kept: ``operatorNamespace``, else `default` (the

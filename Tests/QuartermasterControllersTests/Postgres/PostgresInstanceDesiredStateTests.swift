@@ -227,3 +227,47 @@ enum PostgresSamples {
         #expect(suspended.compactMap { $0 as? Pod }.isEmpty)
     }
 }
+
+/// What makes an instance's metrics scrapeable (``WorkloadMonitoring``).
+@Suite struct PostgresInstanceMonitoringTests {
+    @Test func instancePodsCarryTheScrapeAnnotationsAndAdmitTheMonitoringNamespaces() throws {
+        var settings = PostgresSamples.settings
+        settings.monitoringNamespaces = ["monitoring"]
+        let d = try PostgresInstanceDesiredState.compute(instance: PostgresSamples.instance(), observation: .init(), settings: settings)
+        let annotations = try #require(d.pods.first?.metadata.annotations)
+        #expect(annotations["prometheus.io/scrape"] == "true")
+        #expect(annotations["prometheus.io/port"] == "9187")
+        #expect(annotations["prometheus.io/path"] == "/metrics")
+        let rules = try #require(d.networkPolicies.first?.spec?.ingress)
+        let metrics = try #require(rules.first { $0.ports == [NetworkPolicyPort(protocol: "TCP", port: .int(9187))] })
+        #expect(metrics.from == [
+            NetworkPolicyPeer(podSelector: LabelSelector()),
+            NetworkPolicyPeer(namespaceSelector: LabelSelector(matchExpressions: [
+                .init(key: "kubernetes.io/metadata.name", operator: .in, values: ["monitoring"])
+            ])),
+        ])
+        // Only the metrics port admits them.
+        for rule in rules where rule != metrics {
+            #expect(rule.from?.contains { $0.namespaceSelector?.matchExpressions?.first?.values == ["monitoring"] } != true)
+        }
+
+        // The pooler: /metrics on 9127, annotated, admitted the same way.
+        let pooled = try PostgresInstanceDesiredState.compute(
+            instance: PostgresSamples.instance { $0.pooler.enabled = true }, observation: .init(), settings: settings)
+        let pooler = try #require(pooled.poolerDeployment?.spec?.template)
+        #expect(pooler.metadata?.annotations?["prometheus.io/port"] == "9127")
+        let pgbouncer = try #require(pooler.spec?.containers.first)
+        #expect(pgbouncer.ports?.contains(ContainerPort(name: "metrics", containerPort: 9127)) == true)
+        #expect(pgbouncer.args?.suffix(2) == ["--metrics-port", "9127"])
+        let poolerRule = try #require(
+            pooled.networkPolicies.first { $0.metadata.name == "pg-pooler" }?.spec?.ingress?.first {
+                $0.ports == [NetworkPolicyPort(protocol: "TCP", port: .int(9127))]
+            })
+        #expect(poolerRule.from == metrics.from)
+
+        let off = try PostgresInstanceDesiredState.compute(
+            instance: PostgresSamples.instance { $0.metrics.enabled = false }, observation: .init(), settings: settings)
+        #expect(off.pods.first?.metadata.annotations?["prometheus.io/scrape"] == nil)
+        #expect(off.networkPolicies.first?.spec?.ingress?.contains { $0.ports == [NetworkPolicyPort(protocol: "TCP", port: .int(9187))] } == false)
+    }
+}
