@@ -145,7 +145,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "KubeCore", "KubeClient", "KubeRuntime", "QuartermasterControllers",
-                "KubeTestSupport", "SourceBuild",
+                "KubeTestSupport", "SourceBuild", "PostgresInstanceManager",
             ]
         ),
     ]

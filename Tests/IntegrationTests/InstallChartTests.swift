@@ -250,6 +250,25 @@ import Yams
         #expect((metadata?["labels"] as? [String: Any])?["release"] as? String == "kube-prometheus")
     }
 
+    /// `podMonitors.enabled` installs config/prometheus's PodMonitors (one per workload kind),
+    /// with the chart's labels, the extra ones and the interval; off by default.
+    @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))
+    func thePodMonitorsAreThoseOfConfigPrometheus() async throws {
+        #expect(try await Self.render().filter { $0["kind"] as? String == "PodMonitor" }.isEmpty)
+        let objects = try await Self.render(
+            values: #"{"podMonitors":{"enabled":true,"labels":{"release":"kube-prometheus"}}}"#, namespace: "ops")
+        let plain = try Self.objects(inFile: WorkloadPodMonitors.configPath)
+        #expect(plain.count == WorkloadPodMonitors.all.count)
+        for monitor in WorkloadPodMonitors.all {
+            let chart = try #require(Self.find(objects, kind: "PodMonitor", name: monitor.name))
+            let config = try #require(Self.find(plain, kind: "PodMonitor", name: monitor.name))
+            #expect(try Self.canonical(chart["spec"]) == (try Self.canonical(config["spec"])))
+            let metadata = chart["metadata"] as? [String: Any]
+            #expect(metadata?["namespace"] as? String == "ops")
+            #expect((metadata?["labels"] as? [String: Any])?["release"] as? String == "kube-prometheus")
+        }
+    }
+
     /// `grafanaDashboard.enabled` installs config/grafana's dashboard as a ConfigMap with the
     /// sidecar's label, byte for byte; off by default.
     @Test(.enabled(if: helmEngineAvailable, helmSkipMessage))

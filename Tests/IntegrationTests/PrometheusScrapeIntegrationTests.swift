@@ -7,8 +7,10 @@ import Testing
 
 /// The operator's `/metrics` as a real Prometheus scrapes it, with the generated alert rules
 /// loaded: the state metrics follow the objects on a real API server, every rule evaluates
-/// without error on real series, a Resource refused for quota puts its alerts in pending, and
-/// every panel of the Grafana dashboard returns data.
+/// without error on real series, a Resource refused for quota puts its alerts in pending, the
+/// workloads' metrics (through the real metrics proxy and the instance manager's and pooler's
+/// renderers, ``WorkloadMetricsStandIns``) arrive labelled by pod, and every panel of the
+/// Grafana dashboard returns data.
 @Suite(.serialized) struct PrometheusScrapeIntegrationTests {
     typealias Support = TenantResourceIntegrationTests
 
@@ -21,18 +23,23 @@ import Testing
         let tenant = "prom-\(Support.suffix())"
         let (client, op) = try await Support.start(env, tenantNamespaces: [tenant], metrics: true)
         var prometheus: PrometheusServer?
+        var workloads: WorkloadMetricsStandIns?
         do {
             let port = try #require(await op.metricsPort())
             let rules = InstallCommandRunner.repositoryRoot.appendingPathComponent(QuartermasterAlerts.ruleFilePath).path
+            workloads = try await WorkloadMetricsStandIns(binary: AppDeploymentCommandLineTests.binary)
             prometheus = try await PrometheusServer(
-                job: QuartermasterAlerts.job, targets: ["127.0.0.1:\(port)"], ruleFiles: [rules])
+                job: QuartermasterAlerts.job, targets: ["127.0.0.1:\(port)"],
+                jobs: try #require(workloads).jobs(namespace: tenant), ruleFiles: [rules])
             try await Self.exercise(client, try #require(prometheus), tenant)
         } catch {
             prometheus?.stop()
+            workloads?.stop()
             await op.stop()
             throw error
         }
         prometheus?.stop()
+        workloads?.stop()
         await op.stop()
         try? await client.delete(Tenant.self, name: tenant)
     }
@@ -89,6 +96,16 @@ import Testing
         await expectQuery(#"controller_runtime_reconcile_errors_by_reason_total{controller="resources",reason="QuotaExceeded"}"#) {
             $0.count == 1
         }
+
+        // The workloads: kubo and ipfs-cluster merged by the proxy (kubo's Go runtime wins),
+        // PostgreSQL and PgBouncer from their renderers, each labelled with its pod.
+        await expectQuery(#"metrics_proxy_upstream_up{namespace="\#(tenant)",pod="files-0"}"#) {
+            $0.count == 2 && $0.allSatisfy { $0.value == 1 }
+        }
+        await expectQuery(#"go_goroutines{job="ipfs-peers"}"#) { $0.count == 1 && $0.first?.value == 211 }
+        await expectQuery(#"ipfscluster_pins{namespace="\#(tenant)",pod="files-0"}"#) { $0.first?.value == 12 }
+        await expectQuery(#"pg_up{namespace="\#(tenant)",pod="db-1"}"#) { $0.first?.value == 1 }
+        await expectQuery(#"pgbouncer_stats_queries_pooled_total{namespace="\#(tenant)",database="app"}"#) { $0.first?.value == 10 }
 
         // The refused Resource's two alerts are pending (they fire after their `for`).
         let pending = await Support.eventually {

@@ -14,12 +14,24 @@ final class PrometheusServer: @unchecked Sendable {
     let directory: URL
     private let process: Process
 
-    /// Starts Prometheus scraping `targets` (`host:port`) as job `job`, with `ruleFiles`
-    /// (absolute paths), and waits until it is ready.
-    init(job: String, targets: [String], ruleFiles: [String]) async throws {
+    /// A further scrape job: one target with the labels Kubernetes service discovery would
+    /// give a pod (`namespace`, `pod`).
+    struct Job {
+        var name: String
+        var target: String
+        var labels: [String: String]
+    }
+
+    /// Starts Prometheus scraping `targets` (`host:port`) as job `job`, and each of `jobs`, with
+    /// `ruleFiles` (absolute paths), and waits until it is ready.
+    init(job: String, targets: [String], jobs: [Job] = [], ruleFiles: [String]) async throws {
         port = TestListenPorts.reserve()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("qm-prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let extraJobs = jobs.map { job in
+            let labels = job.labels.sorted { $0.key < $1.key }.map { "\($0.key): \"\($0.value)\"" }.joined(separator: ", ")
+            return "  - job_name: \"\(job.name)\"\n    static_configs:\n      - targets: [\"\(job.target)\"]\n        labels: {\(labels)}"
+        }.joined(separator: "\n")
         let config = """
             global:
               scrape_interval: 1s
@@ -30,6 +42,7 @@ final class PrometheusServer: @unchecked Sendable {
               - job_name: "\(job)"
                 static_configs:
                   - targets: [\(targets.map { "\"\($0)\"" }.joined(separator: ", "))]
+            \(extraJobs)
             """
         let configURL = directory.appendingPathComponent("prometheus.yml")
         try Data(config.utf8).write(to: configURL)

@@ -143,6 +143,8 @@ public enum GeneratedManifests {
         files.append(File(path: QuartermasterAlerts.ruleFilePath, text: QuartermasterAlerts.yaml(.ruleFile)))
         files.append(File(path: QuartermasterAlerts.prometheusRulePath, text: QuartermasterAlerts.yaml(.prometheusRule)))
         files.append(File(path: QuartermasterAlerts.chartTemplatePath, text: QuartermasterAlerts.yaml(.chart)))
+        files.append(File(path: WorkloadPodMonitors.configPath, text: WorkloadPodMonitors.yaml(.config)))
+        files.append(File(path: WorkloadPodMonitors.chartTemplatePath, text: WorkloadPodMonitors.yaml(.chart)))
 
         let dashboard = try QuartermasterDashboard.json()
         files.append(File(path: QuartermasterDashboard.configPath, text: dashboard))

@@ -105,6 +105,50 @@ public enum QuartermasterDashboard {
                     width: 12, [(#"quartermaster_resource_progress_percent{namespace="$namespace"}"#, "{{name}}")]),
             ]),
         Row(
+            title: "Workloads in $namespace",
+            panels: [
+                Panel(
+                    "Workload metrics answering", .table,
+                    description: "Per pod: each metrics source read at the last scrape (1) or not (0): kubo and ipfs-cluster through the metrics proxy, PostgreSQL through the instance manager, PgBouncer through the pooler.",
+                    width: 12,
+                    [
+                        (#"metrics_proxy_upstream_up{namespace="$namespace"}"#, "{{pod}} {{upstream}}"),
+                        (#"pg_up{namespace="$namespace"}"#, "{{pod}} postgresql"),
+                        (#"pgbouncer_up{namespace="$namespace"}"#, "{{pod}} pgbouncer"),
+                    ]),
+                Panel(
+                    "IPFS pins", .timeseries, description: "Pins each ipfs-cluster peer tracks, and those in error.", width: 12,
+                    [
+                        (#"sum by (pod) (ipfscluster_pins{namespace="$namespace"})"#, "{{pod}} pins"),
+                        (#"sum by (pod) (ipfscluster_pins_pin_error{namespace="$namespace"})"#, "{{pod}} in error"),
+                    ]),
+                Panel(
+                    "kubo connections", .timeseries, description: "libp2p connections each kubo node holds (resource manager).",
+                    width: 12, [(#"sum by (pod) (libp2p_rcmgr_connections{namespace="$namespace"})"#, "{{pod}}")]),
+                Panel(
+                    "Bitswap blocks received", .timeseries, description: "Blocks each kubo node receives per second.",
+                    width: 12,
+                    [(#"sum by (pod) (rate(ipfs_bitswap_blocks_received{namespace="$namespace"}[$__rate_interval]))"#, "{{pod}}")]),
+                Panel(
+                    "PostgreSQL connections", .timeseries, description: "Client connections of each instance by state.",
+                    width: 12, [(#"sum by (pod, state) (pg_connections{namespace="$namespace"})"#, "{{pod}} {{state}}")]),
+                Panel(
+                    "PostgreSQL replication lag", .timeseries,
+                    description: "Replicas: WAL received but not replayed; primaries: their largest replica's lag.", width: 12,
+                    unit: "bytes", [(#"max by (pod) (pg_replication_lag_bytes{namespace="$namespace"})"#, "{{pod}}")]),
+                Panel(
+                    "PgBouncer clients waiting", .timeseries,
+                    description: "Clients waiting for a server connection, per pooler pod (pool too small, or the primary slow).",
+                    width: 12, [(#"sum by (pod) (pgbouncer_pools_client_waiting_connections{namespace="$namespace"})"#, "{{pod}}")]),
+                Panel(
+                    "PgBouncer queries", .timeseries, description: "Queries pooled per second, by database.", width: 12,
+                    unit: "reqps",
+                    [(
+                        #"sum by (database) (rate(pgbouncer_stats_queries_pooled_total{namespace="$namespace"}[$__rate_interval]))"#,
+                        "{{database}}"
+                    )]),
+            ]),
+        Row(
             title: "Kinds",
             panels: [
                 Panel(
