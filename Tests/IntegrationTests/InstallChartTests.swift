@@ -222,6 +222,9 @@ import Yams
         #expect(zip(args, args.dropFirst()).contains { $0.0 == "--log-level" && $0.1 == "debug" })
         #expect(Self.find(objects, kind: "ServiceMonitor", name: "quartermaster-controller-manager") != nil)
 
+        let monitored = try await Self.render(values: #"{"monitoringNamespaces":["monitoring"]}"#)
+        let monitoredArgs = (try Self.managerContainer(monitored))["args"] as? [String] ?? []
+        #expect(monitoredArgs.firstIndex(of: "--monitoring-namespace").map { monitoredArgs[$0 + 1] } == "monitoring")
         let withoutMetrics = try await Self.render(values: #"{"metrics":{"enabled":false}}"#)
         #expect(Self.find(withoutMetrics, kind: "Service", name: "quartermaster-controller-manager-metrics") == nil)
         let single = try await Self.render(values: #"{"leaderElection":{"enabled":false},"replicaCount":1}"#)

@@ -164,6 +164,24 @@ public enum QuartermasterAlerts {
             description: "kubectl get postgresbackups -n {{ $labels.namespace }} shows the failed backup and its message."
         ),
         Rule(
+            name: "QuartermasterWorkloadMetricsDown",
+            expression: """
+                metrics_proxy_upstream_up == 0 or pg_up == 0 or pgbouncer_up == 0
+                """,
+            duration: "10m", severity: .warning,
+            summary: "{{ $labels.namespace }}/{{ $labels.pod }}: {{ $labels.__name__ }} {{ $labels.upstream }} has not answered for 10 minutes.",
+            description:
+                "The pod is scraped but the process behind it does not answer: kubo or ipfs-cluster (metrics_proxy_upstream_up; the upstream label names which), PostgreSQL (pg_up) or PgBouncer (pgbouncer_up). kubectl logs the pod's container of that name."
+        ),
+        Rule(
+            name: "QuartermasterPgBouncerClientsWaiting",
+            expression: #"sum by (namespace, pod, database) (pgbouncer_pools_client_waiting_connections) > 0"#,
+            duration: "10m", severity: .warning,
+            summary: "Clients of {{ $labels.database }} have waited for a server connection at {{ $labels.pod }} for 10 minutes.",
+            description:
+                "The pool is too small for the load, or the primary answers slowly; raise spec.pooler.defaultPoolSize of the PostgresInstance, or look for long transactions on the primary."
+        ),
+        Rule(
             name: "QuartermasterPostgresReplicationLag",
             expression: #"max by (namespace, name, pod) (quartermaster_postgres_replication_lag_bytes{role="replica"}) > 268435456"#,
             duration: "10m", severity: .warning,
