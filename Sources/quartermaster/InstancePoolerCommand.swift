@@ -5,8 +5,9 @@ import PostgresInstanceManager
 /// `quartermaster instance pooler`: runs PgBouncer in front of the PostgresInstance's current
 /// primary (see `PoolerManager`).
 ///
-/// Environment: `PGPORT` (PgBouncer's port, default 5432), `QUARTERMASTER_STATUS_PORT`
-/// (overrides `--status-port`), `POD_NAMESPACE`, `KUBERNETES_SERVICE_HOST`/`_PORT`.
+/// Environment: `PGPORT` (PgBouncer's port, default 5432), `QUARTERMASTER_STATUS_PORT` and
+/// `QUARTERMASTER_METRICS_PORT` (override `--status-port` and a non-zero `--metrics-port`),
+/// `POD_NAMESPACE`, `KUBERNETES_SERVICE_HOST`/`_PORT`.
 struct InstancePoolerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pooler", abstract: "Run PgBouncer in front of a PostgresInstance's primary.")
@@ -35,7 +36,7 @@ struct InstancePoolerCommand: AsyncParsableCommand {
     @Option(help: "Port of /healthz, /readyz ($QUARTERMASTER_STATUS_PORT overrides).")
     var statusPort: Int = 8000
 
-    @Option(help: "Port of /metrics (PgBouncer's pools and stats); 0 serves none.")
+    @Option(help: "Port of /metrics (PgBouncer's pools and stats; $QUARTERMASTER_METRICS_PORT overrides); 0 serves none.")
     var metricsPort: Int = 9127
 
     @Option(help: "The primary's PostgreSQL port.")
@@ -65,7 +66,9 @@ struct InstancePoolerCommand: AsyncParsableCommand {
             listenPort: try InstanceEnvironment.port("PGPORT", default: 5432, flag: "PGPORT"), primaryPort: primaryPort,
             statusPort: UInt16(
                 try InstanceEnvironment.port("QUARTERMASTER_STATUS_PORT", default: statusPort, flag: "--status-port")),
-            metricsPort: metricsPort == 0 ? nil : UInt16(metricsPort),
+            metricsPort: metricsPort == 0
+                ? nil
+                : UInt16(try InstanceEnvironment.port("QUARTERMASTER_METRICS_PORT", default: metricsPort, flag: "--metrics-port")),
             pollInterval: .seconds(pollInterval), shutdownTimeout: shutdownTimeout)
         let source = try InstanceEnvironment.source(
             specFile: specFile, serviceAccountDirectory: serviceAccountDir, cluster: cluster,

@@ -19,8 +19,14 @@ struct TenantCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, _) = try access.connect(command: "tenant")
+        try await Self.show(name, client: client, command: "tenant")
+    }
+
+    /// Prints Tenant `name`'s report; exit code 1 when it does not exist (`command` names the
+    /// subcommand in the message: `tenant`, or `status` for `status tenant/NAME`).
+    static func show(_ name: String, client: KubeClient, command: String) async throws {
         guard let tenant = try await client.getIfExists(Tenant.self, name: name) else {
-            FileHandleOutput.standardError("quartermaster tenant: tenant.quartermaster.dev \(name) not found")
+            FileHandleOutput.standardError("quartermaster \(command): tenant.quartermaster.dev \(name) not found")
             throw ExitCode(1)
         }
         let namespace = tenant.namespaceName

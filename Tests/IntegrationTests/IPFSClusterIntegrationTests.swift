@@ -102,7 +102,7 @@ struct IPFSClusterIntegrationTests {
         let sts = try #require(try await get(client, StatefulSet.self, "ipfs", ns))
         #expect(sts.spec?.replicas == 3)
         #expect(sts.spec?.serviceName == "ipfs-peers")
-        #expect(sts.spec?.template.spec?.containers.map(\.name) == ["kubo", "ipfs-cluster"])
+        #expect(sts.spec?.template.spec?.containers.map(\.name) == ["kubo", "ipfs-cluster", "metrics-proxy"])
         #expect(sts.spec?.volumeClaimTemplates?.compactMap(\.metadata.name) == ["ipfs-data", "cluster-data"])
         let policy = try #require(try await get(client, NetworkPolicy.self, "ipfs", ns))
         #expect(policy.spec?.policyTypes == ["Ingress"])

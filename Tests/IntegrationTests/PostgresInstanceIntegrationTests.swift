@@ -67,7 +67,10 @@ struct PostgresInstanceIntegrationTests {
     /// The images of a PostgresInstance's pods on this machine; `binary` stands for the operator
     /// image's `/quartermaster`.
     static func images(binary: String) -> [ProcessKubeletImage] {
-        let ports = [5432: "PGPORT", 8000: "QUARTERMASTER_STATUS_PORT", 9187: "QUARTERMASTER_METRICS_PORT"]
+        // 9187: an instance's metrics; 9127: a pooler's (each pod has one of the two).
+        let ports = [
+            5432: "PGPORT", 8000: "QUARTERMASTER_STATUS_PORT", 9187: "QUARTERMASTER_METRICS_PORT", 9127: "QUARTERMASTER_METRICS_PORT",
+        ]
         return [
             ProcessKubeletImage(
                 image: "ghcr.io/quartermaster-dev/quartermaster*", programs: ["/quartermaster": binary],

@@ -90,6 +90,12 @@ struct ReportCommandLineTests {
         let shown = try await cli.run(["tenant", tenant, "--kubeconfig", kubeconfig])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.hasPrefix("Tenant \(tenant): Ready (namespace \(tenant)"), "\(shown.stdout)")
+        // `status tenant/NAME` is the same report (the issue's `kubectl quartermaster status` for a tenant).
+        let viaStatus = try await cli.run(["status", "tenant/\(tenant)", "--kubeconfig", kubeconfig])
+        #expect(viaStatus.status == 0, "\(viaStatus.stderr)")
+        #expect(viaStatus.stdout.hasPrefix("Tenant \(tenant): Ready (namespace \(tenant)"), "\(viaStatus.stdout)")
+        let noTenant = try await cli.run(["status", "tenant/nobody-\(tenant)", "--kubeconfig", kubeconfig])
+        #expect(noTenant.status == 1 && noTenant.stderr.contains("tenant.quartermaster.dev nobody-\(tenant) not found"), "\(noTenant.stderr)")
         #expect(shown.stdout.contains("requests.cpu") && shown.stdout.contains("360m / 500m") && shown.stdout.contains("72%"), "\(shown.stdout)")
         #expect(shown.stdout.contains("├─ Resources (2)"), "\(shown.stdout)")
         #expect(
