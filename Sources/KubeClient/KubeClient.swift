@@ -50,6 +50,16 @@ public final class KubeClient: Sendable {
         self.observer = observer
     }
 
+    /// Stops the transport when it is a ``CurlTransport`` (its thread ends; open requests and
+    /// streams fail, later ones fail at once); other transports are left alone. Idempotent.
+    ///
+    /// Call it before a command-line process exits: the process's exit handlers tear libcurl
+    /// and OpenSSL down, and a transfer still running on the transport's thread would then use
+    /// freed locks (a crash after the command's work is done).
+    public func shutdown() {
+        (transport as? CurlTransport)?.shutdown()
+    }
+
     // MARK: Raw requests
 
     /// Sends a request with credentials; returns the 2xx response or throws `KubeAPIError`.

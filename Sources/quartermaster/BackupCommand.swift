@@ -19,6 +19,7 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, namespace) = try access.connect(command: "backup")
+        defer { client.shutdown() }
         guard try await client.getIfExists(PostgresInstance.self, name: name, namespace: namespace) != nil else {
             FileHandleOutput.standardError("quartermaster backup: PostgresInstance \(namespace)/\(name) not found")
             throw ExitCode(1)

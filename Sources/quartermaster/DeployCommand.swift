@@ -89,6 +89,7 @@ struct DeployCommand: AsyncParsableCommand {
     func run() async throws {
         let started = ContinuousClock.now
         let (client, namespace) = try access.connect(command: "deploy")
+        defer { client.shutdown() }
         let name = self.name ?? AppDeploymentSourceName.derive(from: repository) ?? ""
         let ref: AppDeploymentDeployRequest.Ref? =
             branch.map { .branch($0) } ?? tag.map { .tag($0) } ?? commit.map { .commit($0) }

@@ -38,6 +38,7 @@ struct LogsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, namespace) = try access.connect(command: "logs")
+        defer { client.shutdown() }
         let output = LineOutput()
         do {
             let sources = try await AppDeploymentLogReader.sources(

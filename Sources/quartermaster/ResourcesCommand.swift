@@ -19,6 +19,7 @@ struct ResourcesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, namespace) = try access.connect(command: "resources")
+        defer { client.shutdown() }
         let resources = try await client.list(Resource.self, namespace: allNamespaces ? nil : namespace).items
         let tenants = (try? await client.list(Tenant.self).items) ?? []
         let style: ReportStyle = TerminalOutput.decorated ? .terminal : .plain

@@ -25,6 +25,7 @@ struct RollbackCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, namespace) = try access.connect(command: "rollback")
+        defer { client.shutdown() }
         let object = "deployment.quartermaster.dev \(namespace)/\(name)"
         guard let deployment = try await client.getIfExists(AppDeployment.self, name: name, namespace: namespace) else {
             FileHandleOutput.standardError("quartermaster rollback: \(object) not found")

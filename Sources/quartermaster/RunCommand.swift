@@ -189,6 +189,9 @@ struct RunCommand: AsyncParsableCommand {
         let client = try KubeClient(
             configuration: configuration, identity: Self.identity, options: transportOptions,
             observer: restMetrics.observer)
+        // Watches may still be open when the manager returns: end them before the exit handlers
+        // tear libcurl and OpenSSL down.
+        defer { client.shutdown() }
 
         var options = ManagerOptions(
             operatorIdentity: Self.identity,

@@ -35,6 +35,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, namespace) = try access.connect(command: "status")
+        defer { client.shutdown() }
         let (isTenant, name) = Self.target(self.name)
         if isTenant {
             try await TenantCommand.show(name, client: client, command: "status")

@@ -25,6 +25,7 @@ struct SwitchoverCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, namespace) = try access.connect(command: "switchover")
+        defer { client.shutdown() }
         let request = "\(to)@\(Int(Date().timeIntervalSince1970))"
         do {
             _ = try await client.mergePatch(

@@ -19,6 +19,7 @@ struct TenantCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, _) = try access.connect(command: "tenant")
+        defer { client.shutdown() }
         try await Self.show(name, client: client, command: "tenant")
     }
 

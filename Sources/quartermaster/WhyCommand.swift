@@ -26,6 +26,7 @@ struct WhyCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let (client, namespace) = try access.connect(command: "why")
+        defer { client.shutdown() }
         guard let root = try await WhyInvestigation.explain(client: client, kind: kind, name: parts[1], namespace: namespace) else {
             let place = kind == .tenant ? parts[1] : "\(namespace)/\(parts[1])"
             FileHandleOutput.standardError("quartermaster why: \(kind.rawValue) \(place) not found")

@@ -366,3 +366,31 @@ struct TransportLoopbackTests {
         #expect(values == Array(0..<40))
     }
 }
+
+/// `KubeClient.shutdown()`: what a command-line process calls before it exits.
+@Suite("KubeClient shutdown over loopback HTTP", .serialized)
+struct KubeClientShutdownTests {
+    @Test func shutdownEndsAnOpenStreamAndRefusesLaterRequests() async throws {
+        let server = try await TransportTestServer()
+        defer { server.stop() }
+        let transport = try CurlTransport(server: server.baseURL)
+        let client = KubeClient(transport: transport)
+        let stream = try await transport.stream(HTTPRequest(method: .get, path: "/stall"))
+        let reading = Task { () -> String in
+            do {
+                for try await _ in stream.lines {}
+                return "finished"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(transport.openTransfers == 1)
+        client.shutdown()
+        #expect(await reading.value.contains("shut down"), "the open stream fails with the shutdown")
+        #expect(transport.openTransfers == 0)
+        await #expect(throws: TransportError.self) {
+            _ = try await transport.send(HTTPRequest(method: .get, path: "/echo"))
+        }
+        client.shutdown()  // idempotent
+    }
+}
