@@ -33,7 +33,7 @@ struct CoreCommandLineTests {
         }
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            await process.exited()
             Issue.record("quartermaster \(arguments) still ran after \(timeout)")
         }
         let stderr = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
@@ -106,7 +106,7 @@ struct CoreCommandLineTests {
             Issue.record("exited or never started its workers on a valid kubeconfig: \(output.text)")
         }
         valid.terminate()
-        valid.waitUntilExit()
+        await valid.exited()
         print("CoreCommandLineTests: valid kubeconfig ran until SIGTERM, then exited \(valid.terminationStatus)")
         #expect(valid.terminationStatus == 0)
     }

@@ -77,7 +77,7 @@ struct CoreControllerTests {
         #expect(port != nil)
         if let port {
             // Asked until it answers: on a busy machine one request can outlast curl's hang guard.
-            #expect(await CoreTest.eventually { (try? Self.httpStatus("http://127.0.0.1:\(port)/readyz")) == 200 })
+            #expect(await CoreTest.eventually { (try? await Self.httpStatus("http://127.0.0.1:\(port)/readyz")) == 200 })
         }
 
         let configMaps = "/api/v1/namespaces/\(namespace)/configmaps"
@@ -122,7 +122,11 @@ struct CoreControllerTests {
     }
 
     /// The HTTP status of a GET, through curl (no URLSession on every platform).
-    static func httpStatus(_ url: String) throws -> Int {
+    static func httpStatus(_ url: String) async throws -> Int {
+        try await BlockingWork.run { try httpStatusBlocking(url) }
+    }
+
+    private static func httpStatusBlocking(_ url: String) throws -> Int {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30", url]

@@ -322,7 +322,7 @@ struct EnvTestWatchdogTests {
         #expect(isAlive(child), "the watchdog killed the child while the parent was alive")
 
         kill(parent.processIdentifier, SIGKILL)
-        parent.waitUntilExit()
+        await parent.exited()
         var gone = false
         for _ in 0..<50 where !gone {
             gone = !isAlive(child)
@@ -341,7 +341,7 @@ struct EnvTestWatchdogTests {
         try await Task.sleep(for: .milliseconds(1500))
         #expect(watchdog.isRunning)
         kill(sleeper.processIdentifier, SIGKILL)
-        sleeper.waitUntilExit()
+        await sleeper.exited()
         var exited = false
         for _ in 0..<40 where !exited {
             exited = !watchdog.isRunning

@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 
 /// A real S3 server on loopback for the end-to-end backup tests: `moto_server -H 127.0.0.1 -p
 /// <free port>` with one bucket, authentication off (moto then accepts any access key, so the
@@ -63,21 +64,21 @@ final class MotoS3Server: Sendable {
         try process.run()
         let server = MotoS3Server(process: process, port: port, bucket: bucket)
         let answering = await CoreTest.eventually(timeout: startHangGuard) {
-            curl(["-s", "-o", "/dev/null", server.endpoint + "/"]) == 0
+            await curl(["-s", "-o", "/dev/null", server.endpoint + "/"]) == 0
         }
         guard answering else {
-            server.stop()
+            await server.stop()
             throw Failure(description: "moto_server never answered on \(port)")
         }
-        guard curl(["-sf", "-X", "PUT", "\(server.endpoint)/\(bucket)"]) == 0 else {
-            server.stop()
+        guard await curl(["-sf", "-X", "PUT", "\(server.endpoint)/\(bucket)"]) == 0 else {
+            await server.stop()
             throw Failure(description: "moto_server did not create the bucket \(bucket)")
         }
         return server
     }
 
     /// The object keys under `prefix` (S3 ListObjectsV2, first 1000), or `[]`.
-    func keys(prefix: String) -> [String] {
+    func keys(prefix: String) async -> [String] {
         let out = Pipe()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
@@ -85,27 +86,29 @@ final class MotoS3Server: Sendable {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return [] }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let reader = out.fileHandleForReading
+        let data = await BlockingWork.run { reader.readDataToEndOfFile() }
+        let text = String(decoding: data, as: UTF8.self)
+        await process.exited()
         return text.components(separatedBy: "<Key>").dropFirst().compactMap { $0.components(separatedBy: "</Key>").first }
     }
 
     /// Kills moto (SIGKILL: it keeps nothing worth flushing, and it leaves SIGTERM pending
     /// while it serves).
-    func stop() {
+    func stop() async {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        await process.exited()
     }
 
     /// Runs curl; its exit status.
-    private static func curl(_ arguments: [String]) -> Int32 {
+    private static func curl(_ arguments: [String]) async -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = ["--max-time", "10"] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
+        await process.exited()
         return process.terminationStatus
     }
 }

@@ -70,20 +70,21 @@ struct PostgresBackupEndToEndTests {
         } catch {
             await op.stop()
             await e2e.kubelet.stop()
-            moto.stop()
+            await moto.stop()
             throw error
         }
         await op.stop()
         try await env.kubectlChecked(["delete", "pg", "src", "dst", "-n", ns, "--wait=false"])
         await e2e.kubelet.stop()
-        moto.stop()
+        await moto.stop()
     }
 
     private func run(e2e: PostgresInstanceE2E, moto: MotoS3Server) async throws {
         let ns = e2e.namespace
         let client = e2e.client
         func diagnostics(_ name: String) async -> String {
-            await e2e.diagnostics(name) + "\n--- moto keys: \(moto.keys(prefix: "e2e/"))"
+            let keys = await moto.keys(prefix: "e2e/")
+            return await e2e.diagnostics(name) + "\n--- moto keys: \(keys)"
         }
 
         // 1. The credentials (moto accepts any). Every key the pod's projection names is
@@ -153,7 +154,9 @@ struct PostgresBackupEndToEndTests {
         #expect(backup?["endLSN"]?.stringValue?.contains("/") == true, "\(String(describing: backup))")
         #expect((backup?["size"]?.intValue ?? 0) > 0, "\(String(describing: backup))")
         #expect(backup?["instancePod"]?.stringValue == "src-1")
-        #expect(moto.keys(prefix: "e2e/src/base/\(backupID)/").isEmpty == false, "\(moto.keys(prefix: "e2e/"))")
+        let baseKeys = await moto.keys(prefix: "e2e/src/base/\(backupID)/")
+        let allKeys = await moto.keys(prefix: "e2e/")
+        #expect(baseKeys.isEmpty == false, "\(allKeys)")
         let recorded = await CoreTest.eventually(timeout: Self.stepGuard) {
             let status = await e2e.statusJSON("src")
             return status?["lastSuccessfulBackup"]?.stringValue != nil
@@ -165,16 +168,16 @@ struct PostgresBackupEndToEndTests {
         // 4. Row A, the time T, row B; the WAL holding B archived.
         let srcIP = try #require(await e2e.kubelet.podIP(namespace: ns, pod: "src-1"))
         let credentials = try await e2e.credentials("src")
-        var result = try e2e.psql(
+        var result = try await e2e.psql(
             credentials, at: srcIP, "CREATE TABLE notes (id text primary key); INSERT INTO notes VALUES ('A')")
         #expect(result.status == 0, "\(result.error)")
         try await Task.sleep(for: Self.commitGap)
-        result = try e2e.psql(
+        result = try await e2e.psql(
             credentials, at: srcIP, #"SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"#)
         #expect(result.status == 0, "\(result.error)")
         let targetTime = result.output
         try await Task.sleep(for: Self.commitGap)
-        result = try e2e.psql(
+        result = try await e2e.psql(
             credentials, at: srcIP, "INSERT INTO notes VALUES ('B'); SELECT pg_walfile_name(pg_current_wal_lsn())")
         #expect(result.status == 0, "\(result.error)")
         // psql prints INSERT's command tag first; the segment name is the last line.
@@ -185,7 +188,7 @@ struct PostgresBackupEndToEndTests {
         // The archive itself (the operator does not copy the primary's `/status` `archiving`
         // into `instancesStatus[]`; its ContinuousArchiving message names the last segment).
         let archived = await CoreTest.eventually(timeout: Self.stepGuard) {
-            moto.keys(prefix: "e2e/src/wals/").contains { $0.hasSuffix("/" + segmentOfB) }
+            await moto.keys(prefix: "e2e/src/wals/").contains { $0.hasSuffix("/" + segmentOfB) }
         }
         if !archived { Issue.record("archived \(segmentOfB): \(await diagnostics("src"))") }
         try #require(archived)
@@ -224,13 +227,13 @@ struct PostgresBackupEndToEndTests {
         let dstIP = try #require(await e2e.kubelet.podIP(namespace: ns, pod: "dst-1"))
         let dstCredentials = try await e2e.credentials("dst")
         let rows = await CoreTest.eventually(timeout: Self.stepGuard) {
-            (try? e2e.psql(dstCredentials, at: dstIP, "SELECT id FROM notes ORDER BY id"))?.status == 0
+            (try? await e2e.psql(dstCredentials, at: dstIP, "SELECT id FROM notes ORDER BY id"))?.status == 0
         }
-        result = try e2e.psql(dstCredentials, at: dstIP, "SELECT string_agg(id, ',' ORDER BY id) FROM notes")
+        result = try await e2e.psql(dstCredentials, at: dstIP, "SELECT string_agg(id, ',' ORDER BY id) FROM notes")
         if !rows { Issue.record("dst rows: \(result.error) \(await diagnostics("dst"))") }
         #expect(result.output == "A", "dst recovered to \(targetTime): \(result.output) \(result.error)")
         // It is a primary: it takes writes.
-        result = try e2e.psql(dstCredentials, at: dstIP, "INSERT INTO notes VALUES ('C')")
+        result = try await e2e.psql(dstCredentials, at: dstIP, "INSERT INTO notes VALUES ('C')")
         #expect(result.status == 0, "\(result.error)")
     }
 
@@ -264,7 +267,7 @@ struct PostgresBackupEndToEndTests {
         try process.run()
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        await process.exited()
         return .init(
             status: process.terminationStatus,
             output: String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),

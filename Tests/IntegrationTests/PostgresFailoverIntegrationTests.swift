@@ -115,14 +115,14 @@ struct PostgresFailoverIntegrationTests {
         let oldPrimary = try #require(await e2e.instance("pg")?.status?.currentPrimary)
         let oldPrimaryIP = try #require(await kubelet.podIP(namespace: ns, pod: oldPrimary))
         let credentials = try await e2e.credentials("pg")
-        var result = try e2e.psql(credentials, at: oldPrimaryIP, PostgresWriters.createTable)
+        var result = try await e2e.psql(credentials, at: oldPrimaryIP, PostgresWriters.createTable)
         #expect(result.status == 0, "\(result.error)")
 
         // Synchronous replication is configured before the fault (the application's role cannot
         // read pg_stat_replication's details; that a standby confirms each commit shows in the
         // writers' acknowledgements, which return only once it has).
         let synchronous = await CoreTest.eventually(timeout: Self.stepGuard) {
-            let r = try? e2e.psql(credentials, at: oldPrimaryIP, "SHOW synchronous_standby_names")
+            let r = try? await e2e.psql(credentials, at: oldPrimaryIP, "SHOW synchronous_standby_names")
             return r?.output.hasPrefix("ANY 1 (") == true
         }
         if !synchronous { Issue.record("synchronous: \(await e2e.diagnostics("pg"))") }
@@ -204,24 +204,24 @@ struct PostgresFailoverIntegrationTests {
         }
         let oldPrimaryAddress = try #require(await kubelet.podIP(namespace: ns, pod: oldPrimary))
         // It streams from the new primary: a row written there now shows on it.
-        result = try e2e.psql(
+        result = try await e2e.psql(
             credentials, at: newPrimaryIP, "INSERT INTO \(PostgresWriters.table) (instance, seq) VALUES ('marker', 1)")
         #expect(result.status == 0, "\(result.error)")
         let streaming = await CoreTest.eventually(timeout: Self.stepGuard) {
-            let r = try? e2e.psql(
+            let r = try? await e2e.psql(
                 credentials, at: oldPrimaryAddress,
                 "SELECT count(*) FROM \(PostgresWriters.table) WHERE instance = 'marker'")
             return r?.output == "1"
         }
         #expect(streaming, "the old primary streams from the new one")
-        result = try e2e.psql(
+        result = try await e2e.psql(
             credentials, at: oldPrimaryAddress,
             "INSERT INTO \(PostgresWriters.table) (instance, seq) VALUES ('probe', 1)")
         #expect(result.status != 0 && result.error.contains("read-only"), "\(result.error)")
 
         // Stop writing; every acknowledged commit is on the new primary; one writer at a time.
         let log = await writers.stop()
-        result = try e2e.psql(credentials, at: newPrimaryIP, PostgresWriters.rowsQuery)
+        result = try await e2e.psql(credentials, at: newPrimaryIP, PostgresWriters.rowsQuery)
         #expect(result.status == 0, "\(result.error)")
         let present = PostgresWriters.rows(result.output)
         let lost = log.lost(present: present)

@@ -99,10 +99,10 @@ struct PostgresInstanceE2E: Sendable {
     }
 
     /// `psql` with the credentials against `address` (a pod IP).
-    func psql(_ credentials: Credentials, at address: String, _ sql: String) throws
+    func psql(_ credentials: Credentials, at address: String, _ sql: String) async throws
         -> PostgresInstanceIntegrationTests.PSQL
     {
-        try PostgresInstanceIntegrationTests.psql(
+        try await PostgresInstanceIntegrationTests.psql(
             credentials.uri, hostAddress: address, caFile: credentials.caFile, sql)
     }
 

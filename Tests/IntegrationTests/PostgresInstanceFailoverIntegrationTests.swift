@@ -121,7 +121,7 @@ struct PostgresInstanceFailoverIntegrationTests {
         process.standardError = pipe
         try process.run()
         let output = await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
+        await process.exited()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 

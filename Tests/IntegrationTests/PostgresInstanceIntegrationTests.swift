@@ -98,7 +98,7 @@ struct PostgresInstanceIntegrationTests {
     }
 
     /// The result of one `psql` run.
-    struct PSQL {
+    struct PSQL: Sendable {
         var status: Int32
         var output: String
         var error: String
@@ -106,7 +106,11 @@ struct PostgresInstanceIntegrationTests {
 
     /// Runs `sql` through `psql` with the connection string `uri` (not on the command line's
     /// the test process), connecting to `hostAddress` with the CA in `caFile`.
-    static func psql(_ uri: String, hostAddress: String, caFile: String, _ sql: String) throws -> PSQL {
+    static func psql(_ uri: String, hostAddress: String, caFile: String, _ sql: String) async throws -> PSQL {
+        try await BlockingWork.run { try psqlBlocking(uri, hostAddress: hostAddress, caFile: caFile, sql) }
+    }
+
+    private static func psqlBlocking(_ uri: String, hostAddress: String, caFile: String, _ sql: String) throws -> PSQL {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: psql)
         process.arguments = ["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", sql]
@@ -194,7 +198,7 @@ struct PostgresInstanceIntegrationTests {
         let statusJSON = String(decoding: try JSONEncoder().encode(pg.status), as: UTF8.self)
         #expect(!statusJSON.contains(key("password")))
 
-        var result = try Self.psql(
+        var result = try await Self.psql(
             uri, hostAddress: primaryIP, caFile: caFile,
             "CREATE TABLE notes (id int primary key, body text); INSERT INTO notes VALUES (1, 'hello'); SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid();"
         )
@@ -202,23 +206,23 @@ struct PostgresInstanceIntegrationTests {
         #expect(result.output.hasSuffix("t"), "the session is TLS: \(result.output)")
         // verify-full refuses a name the certificate does not carry.
         let wrongName = uri.replacingOccurrences(of: "pg-rw.\(ns).svc", with: "elsewhere.example")
-        result = try Self.psql(wrongName, hostAddress: primaryIP, caFile: caFile, "SELECT 1")
+        result = try await Self.psql(wrongName, hostAddress: primaryIP, caFile: caFile, "SELECT 1")
         #expect(result.status != 0 && result.error.contains("does not match"), "\(result.error)")
 
         // The row reaches the replica (wait for its replay LSN to pass the primary's), and the
         // replica refuses writes.
         func replicated(to address: String) async throws -> Bool {
-            let lsn = try Self.psql(uri, hostAddress: primaryIP, caFile: caFile, "SELECT pg_current_wal_lsn()").output
+            let lsn = try await Self.psql(uri, hostAddress: primaryIP, caFile: caFile, "SELECT pg_current_wal_lsn()").output
             return await CoreTest.eventually(timeout: Self.stepGuard) {
-                let r = try? Self.psql(
+                let r = try? await Self.psql(
                     uri, hostAddress: address, caFile: caFile, "SELECT pg_last_wal_replay_lsn() >= '\(lsn)'::pg_lsn")
                 return r?.output == "t"
             }
         }
         #expect(try await replicated(to: replicaIP))
-        result = try Self.psql(uri, hostAddress: replicaIP, caFile: caFile, "SELECT body FROM notes WHERE id = 1")
+        result = try await Self.psql(uri, hostAddress: replicaIP, caFile: caFile, "SELECT body FROM notes WHERE id = 1")
         #expect(result.output == "hello", "\(result.error)")
-        result = try Self.psql(uri, hostAddress: replicaIP, caFile: caFile, "INSERT INTO notes VALUES (2, 'no')")
+        result = try await Self.psql(uri, hostAddress: replicaIP, caFile: caFile, "INSERT INTO notes VALUES (2, 'no')")
         #expect(result.status != 0 && result.error.contains("read-only transaction"), "\(result.error)")
 
         // Through PgBouncer (auth_query with its own role), to the primary.
@@ -231,7 +235,7 @@ struct PostgresInstanceIntegrationTests {
             .items.first { $0.status?.isReady == true }
         if let name = poolerPod?.metadata.name, let poolerIP = await kubelet.podIP(namespace: ns, pod: name) {
             #expect(key("pooler-uri").contains("@pg-pooler.\(ns).svc:5432/app"))
-            result = try Self.psql(key("pooler-uri"), hostAddress: poolerIP, caFile: caFile, "SELECT body FROM notes WHERE id = 1")
+            result = try await Self.psql(key("pooler-uri"), hostAddress: poolerIP, caFile: caFile, "SELECT body FROM notes WHERE id = 1")
             #expect(result.output == "hello", "through the pooler: \(result.error)")
         }
 
@@ -247,7 +251,7 @@ struct PostgresInstanceIntegrationTests {
         try await env.kubectlChecked(
             ["patch", "pg", "pg", "-n", ns, "--type", "merge", "-p", #"{"spec":{"parameters":{"work_mem":"16MB"}}}"#])
         let reloaded = await CoreTest.eventually(timeout: Self.stepGuard) {
-            (try? Self.psql(uri, hostAddress: primaryIP, caFile: caFile, "SHOW work_mem"))?.output == "16MB"
+            (try? await Self.psql(uri, hostAddress: primaryIP, caFile: caFile, "SHOW work_mem"))?.output == "16MB"
         }
         if !reloaded { Issue.record("reloaded: \(await diagnostics())") }
         try await env.kubectlChecked(
@@ -266,7 +270,7 @@ struct PostgresInstanceIntegrationTests {
         if !readyThree { Issue.record("readyThree: \(await diagnostics())") }
         if readyThree, let thirdIP = await kubelet.podIP(namespace: ns, pod: "pg-3") {
             #expect(try await replicated(to: thirdIP))
-            result = try Self.psql(uri, hostAddress: thirdIP, caFile: caFile, "SELECT body FROM notes WHERE id = 1")
+            result = try await Self.psql(uri, hostAddress: thirdIP, caFile: caFile, "SELECT body FROM notes WHERE id = 1")
             #expect(result.output == "hello", "\(result.error)")
         }
 
@@ -278,7 +282,7 @@ struct PostgresInstanceIntegrationTests {
         }
         if !back { Issue.record("back: \(await diagnostics())") }
         if back, let address = await kubelet.podIP(namespace: ns, pod: "pg-2") {
-            result = try Self.psql(uri, hostAddress: address, caFile: caFile, "SELECT body FROM notes WHERE id = 1")
+            result = try await Self.psql(uri, hostAddress: address, caFile: caFile, "SELECT body FROM notes WHERE id = 1")
             #expect(result.output == "hello", "\(result.error)")
         }
 

@@ -116,7 +116,7 @@ struct PostgresWritersTests {
 
         // A killed server refuses: failures, no acknowledgement.
         _ = kill(-serverPID, SIGKILL)
-        server.waitUntilExit()
+        await server.exited()
         let refusedFrom = writers.elapsed()
         let failuresAfterKill = writers.log.failures["pg-1"] ?? 0
         #expect(await Self.eventually { (writers.log.failures["pg-1"] ?? 0) >= failuresAfterKill + 2 })

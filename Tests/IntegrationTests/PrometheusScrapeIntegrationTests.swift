@@ -33,13 +33,13 @@ import Testing
                 jobs: try #require(workloads).jobs(namespace: tenant), ruleFiles: [rules])
             try await Self.exercise(client, try #require(prometheus), tenant)
         } catch {
-            prometheus?.stop()
-            workloads?.stop()
+            await prometheus?.stop()
+            await workloads?.stop()
             await op.stop()
             throw error
         }
-        prometheus?.stop()
-        workloads?.stop()
+        await prometheus?.stop()
+        await workloads?.stop()
         await op.stop()
         try? await client.delete(Tenant.self, name: tenant)
     }

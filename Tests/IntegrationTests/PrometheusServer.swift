@@ -70,7 +70,7 @@ final class PrometheusServer: @unchecked Sendable {
         if process.isRunning { ready = (try? await get("/-/ready").status) == 200 }
         guard ready else {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            stop()
+            await stop()
             throw PrometheusServerError(message: "Prometheus did not become ready: \(text.suffix(2000))")
         }
     }
@@ -140,15 +140,19 @@ final class PrometheusServer: @unchecked Sendable {
     }
 
     /// Stops Prometheus and removes its data (idempotent).
-    func stop() {
+    func stop() async {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            await process.exited()
         }
         try? FileManager.default.removeItem(at: directory)
     }
 
-    deinit { stop() }
+    /// Without `stop()`: ends the process without waiting (a deinitializer cannot wait).
+    deinit {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: directory)
+    }
 }
 
 struct PrometheusServerError: Error, CustomStringConvertible {

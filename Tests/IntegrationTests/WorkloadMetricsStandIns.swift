@@ -110,9 +110,9 @@ final class WorkloadMetricsStandIns: @unchecked Sendable {
         ]
     }
 
-    func stop() {
+    func stop() async {
         if proxy.isRunning { proxy.terminate() }
-        proxy.waitUntilExit()
+        await proxy.exited()
         tasks.forEach { $0.cancel() }
     }
 

@@ -43,6 +43,9 @@ public struct WorkloadMonitoring: Sendable, Hashable {
         ["prometheus.io/scrape": "true", "prometheus.io/port": String(port), "prometheus.io/path": path]
     }
 
+    /// The keys of ``annotations(port:)``, for kinds that keep them on existing pods.
+    public static let annotationKeys = ["prometheus.io/path", "prometheus.io/port", "prometheus.io/scrape"]
+
     /// The peers a metrics port admits beyond the workload's own namespace: pods of
     /// ``namespaces``, by their `kubernetes.io/metadata.name` label; empty when none.
     public var namespacePeers: [NetworkPolicyPeer] {

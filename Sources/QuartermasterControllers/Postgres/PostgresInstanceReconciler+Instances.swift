@@ -8,7 +8,9 @@ import Logging
 /// (their spec is immutable): a pod whose ``PostgresInstanceDesiredState/podSpecHashAnnotation``
 /// differs from the desired one is deleted and created again on a later reconcile, one pod at
 /// a time, only while every other pod exists and is ready, replicas first (highest serial
-/// first), the primary last. Role labels are patched in place.
+/// first), the primary last. Role labels and the scrape annotations
+/// (``WorkloadMonitoring/annotationKeys``: pods made before metrics were annotated, or with
+/// `spec.metrics` since changed) are patched in place, in one merge patch, only when they differ.
 extension PostgresInstanceReconciler {
     /// Returns the instance's pods as they are after the writes (created ones added, deleted
     /// ones left out), for the status.
@@ -75,16 +77,26 @@ extension PostgresInstanceReconciler {
             if let conflict = ChildNameConflict.check(kind: Pod.resource.kind, existing: existing.metadata, ownerUID: uid) {
                 throw conflict
             }
+            guard existing.metadata.deletionTimestamp == nil else { continue }
+            var metadataPatch: [String: JSONValue] = [:]
             let role = pod.metadata.labels?[PostgresInstanceLabels.roleKey]
-            if existing.metadata.deletionTimestamp == nil, let role,
-                existing.metadata.labels?[PostgresInstanceLabels.roleKey] != role
-            {
+            if let role, existing.metadata.labels?[PostgresInstanceLabels.roleKey] != role {
+                metadataPatch["labels"] = [PostgresInstanceLabels.roleKey: .string(role)]
+            }
+            var annotations: [String: JSONValue] = [:]
+            for key in WorkloadMonitoring.annotationKeys
+            where existing.metadata.annotations?[key] != pod.metadata.annotations?[key] {
+                annotations[key] = pod.metadata.annotations?[key].map(JSONValue.string) ?? .null
+            }
+            if !annotations.isEmpty { metadataPatch["annotations"] = .object(annotations) }
+            if !metadataPatch.isEmpty {
                 _ = try await RefusedWrite.guarding("patch", kind: Pod.resource.kind, namespace: namespace, name: name) {
                     try await client.mergePatch(
-                        Pod.self, name: name, namespace: namespace,
-                        patch: ["metadata": ["labels": [PostgresInstanceLabels.roleKey: .string(role)]]])
+                        Pod.self, name: name, namespace: namespace, patch: ["metadata": .object(metadataPatch)])
                 }
-                logger.info("labelled instance", metadata: ["object": "\(name)", "role": "\(role)"])
+                logger.info(
+                    "patched instance metadata",
+                    metadata: ["object": "\(name)", "role": "\(role ?? "-")", "annotations": "\(annotations.keys.sorted())"])
             }
         }
         if let replaced = try await replaceOneStalePod(desired: desired, observed: observed, uid: uid, logger: logger) {

@@ -217,6 +217,32 @@ struct PostgresInstanceReconcilerTests {
         #expect(h.pod("pg-1")?.spec?.containers.first?.image == "example.org/postgres:16.9")
     }
 
+    @Test("scrape annotations are kept on existing pods in place: added to a pod made without them, removed with metrics off, then quiet")
+    func scrapeAnnotationsArePatchedInPlace() async throws {
+        let h = PostgresInstanceReconcilerHarness()
+        try await ready(h, instances: 1)
+        // A pod made by an operator that did not annotate (same spec hash: not replaced).
+        _ = try await h.client.mergePatch(
+            Pod.self, name: "pg-1", namespace: h.namespace,
+            patch: ["metadata": ["annotations": ["prometheus.io/scrape": .null, "prometheus.io/port": .null, "prometheus.io/path": .null]]])
+        #expect(h.pod("pg-1")?.metadata.annotations?["prometheus.io/port"] == nil)
+        let uid = h.pod("pg-1")?.metadata.uid
+        let before = await h.writes().count
+        try await h.reconcile()
+        let writes = await h.writes().dropFirst(before)
+        #expect(writes.map(\.method) == [.patch], "one merge patch of the pod's metadata: \(writes.map(\.path))")
+        #expect(h.pod("pg-1")?.metadata.uid == uid, "the pod is kept")
+        #expect(h.pod("pg-1")?.metadata.annotations?["prometheus.io/port"] == "9187")
+        #expect(h.pod("pg-1")?.metadata.annotations?["prometheus.io/scrape"] == "true")
+        let converged = await h.writes().count
+        try await h.reconcile()
+        #expect(await h.writes().count == converged, "converged: no write")
+
+        try await h.editSpec { $0.metrics.enabled = false }
+        try await h.reconcile()
+        #expect(h.pod("pg-1")?.metadata.annotations?["prometheus.io/scrape"] == nil)
+    }
+
     @Test("suspended: pods deleted, claims and Secrets kept")
     func suspension() async throws {
         let h = PostgresInstanceReconcilerHarness()
