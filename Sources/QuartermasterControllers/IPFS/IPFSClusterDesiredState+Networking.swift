@@ -140,9 +140,7 @@ extension IPFSClusterDesiredState.Context {
             NetworkPolicyIngressRule(from: from(spec.exposure.gateway), ports: [tcp(Self.gatewayPort)]),
         ]
         if spec.metrics.enabled {
-            rules.append(
-                NetworkPolicyIngressRule(
-                    from: inCluster + monitoring.namespacePeers, ports: [tcp(WorkloadMonitoring.proxyPort)]))
+            rules.append(monitoring.ingressRule(port: WorkloadMonitoring.proxyPort, from: inCluster))
         }
         rules.append(
             NetworkPolicyIngressRule(

@@ -59,6 +59,14 @@ public struct WorkloadMonitoring: Sendable, Hashable {
         ]
     }
 
+    /// The NetworkPolicy rule of a metrics port: TCP `port` from `peers` (default: every pod of
+    /// the workload's own namespace) and from ``namespacePeers``.
+    public func ingressRule(
+        port: Int, from peers: [NetworkPolicyPeer] = [NetworkPolicyPeer(podSelector: LabelSelector())]
+    ) -> NetworkPolicyIngressRule {
+        NetworkPolicyIngressRule(from: peers + namespacePeers, ports: [NetworkPolicyPort(protocol: "TCP", port: .int(port))])
+    }
+
     /// The `metrics-proxy` container: serves ``path`` on ``proxyPort`` from `upstreams`
     /// (`name=http://127.0.0.1:PORT/PATH`, earlier ones win a shared family).
     public func proxyContainer(upstreams: [String]) -> Container {

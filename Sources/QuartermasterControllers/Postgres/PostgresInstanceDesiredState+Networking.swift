@@ -80,6 +80,9 @@ extension PostgresInstanceDesiredState.Context {
 
     private func tcp(_ port: Int) -> NetworkPolicyPort { NetworkPolicyPort(protocol: "TCP", port: .int(port)) }
 
+    /// The namespaces admitted to the metrics ports (``WorkloadMonitoring``).
+    private var monitoring: WorkloadMonitoring { WorkloadMonitoring(namespaces: settings.monitoringNamespaces) }
+
     /// Ingress to the instance pods: 5432 from this namespace (other instances, the pooler,
     /// applications) and `allowedNamespaces`, from anywhere when `-rw` is a LoadBalancer; 8000
     /// only from the operator's namespace; 9187 from this namespace and the monitoring namespaces
@@ -90,11 +93,7 @@ extension PostgresInstanceDesiredState.Context {
             NetworkPolicyIngressRule(from: operatorPeers, ports: [tcp(PostgresInstanceDesiredState.statusPort)]),
         ]
         if metrics {
-            rules.append(
-                NetworkPolicyIngressRule(
-                    from: [NetworkPolicyPeer(podSelector: LabelSelector())]
-                        + WorkloadMonitoring(namespaces: settings.monitoringNamespaces).namespacePeers,
-                    ports: [tcp(PostgresInstanceDesiredState.metricsPort)]))
+            rules.append(monitoring.ingressRule(port: PostgresInstanceDesiredState.metricsPort))
         }
         return NetworkPolicy(
             metadata: metadata(names.networkPolicy, component: "network-policy"),
@@ -112,11 +111,7 @@ extension PostgresInstanceDesiredState.Context {
             NetworkPolicyIngressRule(from: operatorPeers, ports: [tcp(PostgresInstanceDesiredState.statusPort)]),
         ]
         if metrics {
-            rules.append(
-                NetworkPolicyIngressRule(
-                    from: [NetworkPolicyPeer(podSelector: LabelSelector())]
-                        + WorkloadMonitoring(namespaces: settings.monitoringNamespaces).namespacePeers,
-                    ports: [tcp(PostgresInstanceDesiredState.poolerMetricsPort)]))
+            rules.append(monitoring.ingressRule(port: PostgresInstanceDesiredState.poolerMetricsPort))
         }
         return NetworkPolicy(
             metadata: metadata(names.poolerNetworkPolicy, component: PostgresInstanceLabels.poolerComponent),
