@@ -42,7 +42,7 @@ import Yams
             if: GitOpsLuaHealthRunner.isInterpreterAvailable,
             "SKIPPED: /usr/bin/lua5.1 not found; install Debian's lua5.1 to run the Argo CD health checks"),
         arguments: kinds)
-    func healthCheckGivesTheExpectedStatusForEveryCase(kind: String) throws {
+    func healthCheckGivesTheExpectedStatusForEveryCase(kind: String) async throws {
         let cases = try Self.loadCases(kind)
         #expect(!cases.isEmpty)
         let script = Self.repositoryRoot.appendingPathComponent(ArgoCDHealthPatch.scriptPath)
@@ -50,7 +50,7 @@ import Yams
         for testCase in cases {
             let input = Self.kindDirectory(kind).appendingPathComponent(testCase.inputPath)
             let object = try String(contentsOf: input, encoding: .utf8)
-            let actual = try runner.evaluate(script: script, objectYAML: object)
+            let actual = try await runner.evaluate(script: script, objectYAML: object)
             let expected = GitOpsLuaHealthRunner.HealthStatus(
                 status: testCase.healthStatus.status, message: testCase.healthStatus.message)
             #expect(actual == expected, "\(kind) \(testCase.inputPath)")
@@ -60,7 +60,7 @@ import Yams
     /// The states the issue asks every kind to be tested in (Suspended only where the kind can
     /// be suspended).
     @Test(arguments: kinds)
-    func testCasesCoverEveryRequiredState(kind: String) throws {
+    func testCasesCoverEveryRequiredState(kind: String) async throws {
         let cases = try Self.loadCases(kind)
         let declaration = try #require(QuartermasterKinds.all.first { $0.resource.kind == kind })
         var required: [String: String] = [
@@ -86,7 +86,7 @@ import Yams
         #expect(!FileManager.default.fileExists(atPath: copy.path), "\(copy.path): the shared script is \(ArgoCDHealthPatch.scriptPath)")
     }
 
-    @Test func argoCDConfigMapPatchEmbedsTheHealthCheckVerbatimForEveryKind() throws {
+    @Test func argoCDConfigMapPatchEmbedsTheHealthCheckVerbatimForEveryKind() async throws {
         let url = Self.repositoryRoot.appendingPathComponent(ArgoCDHealthPatch.path)
         let patch = try Yams.load(yaml: String(contentsOf: url, encoding: .utf8)) as? [String: Any]
         let data = try #require(patch?["data"] as? [String: String])
@@ -100,7 +100,7 @@ import Yams
         }
     }
 
-    @Test func fluxKustomizationHasHealthExpressionsForEveryKind() throws {
+    @Test func fluxKustomizationHasHealthExpressionsForEveryKind() async throws {
         let url = Self.repositoryRoot.appendingPathComponent("gitops/flux/quartermaster-kustomization.yaml")
         let documents = try Yams.load_all(yaml: String(contentsOf: url, encoding: .utf8))
         var expressionsByKind: [String: [String: Any]] = [:]
@@ -128,7 +128,7 @@ import Yams
         .enabled(
             if: GitOpsLuaHealthRunner.isInterpreterAvailable,
             "SKIPPED: /usr/bin/lua5.1 not found; install Debian's lua5.1 to check the Lua table literal"))
-    func luaTableLiteralPreservesStringsAndScalarTypes() throws {
+    func luaTableLiteralPreservesStringsAndScalarTypes() async throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("qm-lua-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -150,7 +150,7 @@ import Yams
             e: "42"
             list: [1, two, {x: 3}]
             """
-        let result = try GitOpsLuaHealthRunner().evaluate(script: echo, objectYAML: yaml)
+        let result = try await GitOpsLuaHealthRunner().evaluate(script: echo, objectYAML: yaml)
         #expect(result.status == "string,number,boolean,nil,string,42,3")
         #expect(result.message == "quote \" backslash \\ newline \n tab \t ünïcødé ]] end")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTestSupport
 
 /// Runs an Argo CD `health.lua` under Debian's stand-alone Lua 5.1 interpreter (Argo CD embeds
 /// gopher-lua, which implements Lua 5.1), with the object as the global `obj`, and returns the
@@ -22,7 +23,7 @@ struct GitOpsLuaHealthRunner {
     }
 
     /// Evaluates `script` against the object in `objectYAML`.
-    func evaluate(script: URL, objectYAML: String) throws -> HealthStatus {
+    func evaluate(script: URL, objectYAML: String) async throws -> HealthStatus {
         let table = try GitOpsLuaTableLiteral.render(yaml: objectYAML)
         // The driver prints status and message separated by a NUL byte, so messages may
         // contain anything else. dofile returns the script's `return hs`.
@@ -47,7 +48,7 @@ struct GitOpsLuaHealthRunner {
         try process.run()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        await process.exited()
         guard process.terminationStatus == 0 else {
             throw LuaFailure(
                 description: "lua5.1 exited \(process.terminationStatus): "

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTestSupport
 import KubeCore
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
         var root: URL
     }
 
-    func run(script: String, privateSwarm: Bool, mutateSecret: (inout [String: String]) -> Void = { _ in }) throws -> (Run, IPFSClusterIdentities) {
+    func run(script: String, privateSwarm: Bool, mutateSecret: (inout [String: String]) -> Void = { _ in }) async throws -> (Run, IPFSClusterIdentities) {
         let fm = FileManager.default
         let root = fm.temporaryDirectory.appendingPathComponent("qm-ipfs-\(UUID().uuidString)")
         let config = root.appendingPathComponent("config"), secret = root.appendingPathComponent("secret")
@@ -47,13 +48,13 @@ import Testing
         let err = Pipe()
         p.standardError = err
         try p.run()
-        p.waitUntilExit()
+        await p.exited()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         return (Run(status: p.terminationStatus, stderr: stderr, root: root), ids)
     }
 
-    @Test func kuboEntrypointWritesConfigWithKeyMatchingPeerID() throws {
-        let (r, ids) = try run(script: IPFSEntrypointScripts.kubo, privateSwarm: true)
+    @Test func kuboEntrypointWritesConfigWithKeyMatchingPeerID() async throws {
+        let (r, ids) = try await run(script: IPFSEntrypointScripts.kubo, privateSwarm: true)
         defer { try? FileManager.default.removeItem(at: r.root) }
         #expect(r.status == 0, "\(r.stderr)")
         let config = try KubeJSON.decode(JSONValue.self, from: Data(contentsOf: r.root.appendingPathComponent("ipfs/config")))
@@ -66,8 +67,8 @@ import Testing
         #expect(log.contains("init ") && log.contains("daemon --migrate=true --enable-gc"))
     }
 
-    @Test func clusterEntrypointFillsSecretsAndIdentity() throws {
-        let (r, ids) = try run(script: IPFSEntrypointScripts.cluster, privateSwarm: false)
+    @Test func clusterEntrypointFillsSecretsAndIdentity() async throws {
+        let (r, ids) = try await run(script: IPFSEntrypointScripts.cluster, privateSwarm: false)
         defer { try? FileManager.default.removeItem(at: r.root) }
         #expect(r.status == 0, "\(r.stderr)")
         let service = try KubeJSON.decode(JSONValue.self, from: Data(contentsOf: r.root.appendingPathComponent("cluster/service.json")))
@@ -81,8 +82,8 @@ import Testing
         #expect(log == "daemon\n")
     }
 
-    @Test func clusterEntrypointRejectsUnsafeSecretValues() throws {
-        let (r, _) = try run(script: IPFSEntrypointScripts.cluster, privateSwarm: false) { $0["api-password"] = "pw|x\"; rm -rf /" }
+    @Test func clusterEntrypointRejectsUnsafeSecretValues() async throws {
+        let (r, _) = try await run(script: IPFSEntrypointScripts.cluster, privateSwarm: false) { $0["api-password"] = "pw|x\"; rm -rf /" }
         defer { try? FileManager.default.removeItem(at: r.root) }
         #expect(r.status != 0)
         #expect(r.stderr.contains("invalid secret file api-password"))

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTestSupport
 import Testing
 import Yams
 
@@ -13,7 +14,7 @@ import Yams
     static let skipMessage: Comment = "SKIPPED: promtool is missing (apt-get install prometheus)"
 
     /// Runs promtool with `arguments` in `config/prometheus`; its status and combined output.
-    static func promtool(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    static func promtool(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: promtool)
         process.arguments = arguments
@@ -26,27 +27,27 @@ import Yams
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         try handle.close()
         return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
     }
 
     @Test(.enabled(if: promtoolAvailable, skipMessage))
-    func theRuleFileIsValid() throws {
-        let result = try Self.promtool(["check", "rules", "alerts.yaml"])
+    func theRuleFileIsValid() async throws {
+        let result = try await Self.promtool(["check", "rules", "alerts.yaml"])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("SUCCESS: \(QuartermasterAlerts.all.count) rules found"), "\(result.output)")
     }
 
     @Test(.enabled(if: promtoolAvailable, skipMessage))
-    func everyAlertFiresAndStaysQuietAsTheUnitTestsSay() throws {
-        let result = try Self.promtool(["test", "rules", "alerts_test.yaml"])
+    func everyAlertFiresAndStaysQuietAsTheUnitTestsSay() async throws {
+        let result = try await Self.promtool(["test", "rules", "alerts_test.yaml"])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("SUCCESS"), "\(result.output)")
     }
 
     /// Every rule is expected to fire in at least one test case, with its annotations.
-    @Test func everyAlertHasAFiringTestCase() throws {
+    @Test func everyAlertHasAFiringTestCase() async throws {
         let text = try String(
             contentsOf: Self.root.appendingPathComponent("config/prometheus/alerts_test.yaml"), encoding: .utf8)
         let tests = try #require((try Yams.load(yaml: text) as? [String: Any])?["tests"] as? [[String: Any]])
@@ -65,7 +66,7 @@ import Yams
 
     /// The three renderings hold the same rules: the rule file parsed equals the declaration,
     /// and the PrometheusRule's spec equals the rule file.
-    @Test func theRuleFileAndThePrometheusRuleSayTheSame() throws {
+    @Test func theRuleFileAndThePrometheusRuleSayTheSame() async throws {
         let ruleFile = try #require(try Yams.load(yaml: QuartermasterAlerts.yaml(.ruleFile)) as? [String: Any])
         let groups = try #require(ruleFile["groups"] as? [[String: Any]])
         #expect(groups.count == 1)
@@ -87,7 +88,7 @@ import Yams
     }
 
     /// docs/observability.md has a row per alert: what fires it and what to do.
-    @Test func everyAlertIsDocumented() throws {
+    @Test func everyAlertIsDocumented() async throws {
         let doc = try String(contentsOf: Self.root.appendingPathComponent("docs/observability.md"), encoding: .utf8)
         for rule in QuartermasterAlerts.all {
             #expect(doc.contains("| `\(rule.name)` | \(rule.severity.rawValue) |"), "docs/observability.md: no row for \(rule.name)")

@@ -7,7 +7,7 @@ import Yams
 /// The generated Grafana dashboard is well formed, and every query is valid PromQL (checked by
 /// promtool as recording rules, Grafana's variables substituted).
 @Suite struct QuartermasterDashboardTests {
-    @Test func theJSONIsAGrafanaDashboardWithEveryPanelOnTheGrid() throws {
+    @Test func theJSONIsAGrafanaDashboardWithEveryPanelOnTheGrid() async throws {
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(try QuartermasterDashboard.json().utf8)) as? [String: Any])
         #expect(object["uid"] as? String == QuartermasterDashboard.uid)
@@ -34,7 +34,7 @@ import Yams
     }
 
     @Test(.enabled(if: AlertRulesPromtoolTests.promtoolAvailable, AlertRulesPromtoolTests.skipMessage))
-    func everyQueryIsValidPromQL() throws {
+    func everyQueryIsValidPromQL() async throws {
         var rules: [[String: Any]] = []
         for (index, panel) in QuartermasterDashboard.panels.enumerated() {
             for (queryIndex, query) in panel.queries.enumerated() {
@@ -44,7 +44,7 @@ import Yams
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("qm-dashboard-\(UUID().uuidString).yaml")
         try Yams.dump(object: ["groups": [["name": "dashboard", "rules": rules]]]).write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try AlertRulesPromtoolTests.promtool(["check", "rules", file.path])
+        let result = try await AlertRulesPromtoolTests.promtool(["check", "rules", file.path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("SUCCESS: \(rules.count) rules found"), "\(result.output)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTestSupport
 import KubeRuntime
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// Runs `openssl` with `arguments` in a fresh directory holding `files`; its status and output.
-    func openssl(_ arguments: [String], files: [String: String]) throws -> (status: Int32, output: String) {
+    func openssl(_ arguments: [String], files: [String: String]) async throws -> (status: Int32, output: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pgcert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -23,7 +24,7 @@ import Testing
         p.standardError = out
         try p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        await p.exited()
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
@@ -46,7 +47,7 @@ import Testing
         (kind: "client", commonName: "streaming_replica", purpose: "sslclient"),
         (kind: "pooler", commonName: "pg-pooler", purpose: "sslserver"),
     ])
-    func leafParsesBackSignedByTheCA(kind: String, commonName: String, purpose: String) throws {
+    func leafParsesBackSignedByTheCA(kind: String, commonName: String, purpose: String) async throws {
         let ca = try PostgresCertificates.authority(instance: "pg", namespace: "ns", now: now)
         let leaf: PostgresCertificate
         var expectedSANs: Set<String> = []
@@ -71,32 +72,32 @@ import Testing
         #expect(facts.notAfter == now.addingTimeInterval(PostgresCertificates.validity))
         #expect(leaf.privateKeyPEM.hasPrefix("-----BEGIN PRIVATE KEY-----"))
 
-        let subject = try openssl(["x509", "-in", "leaf.pem", "-noout", "-subject", "-issuer"], files: ["leaf.pem": leaf.certificatePEM])
+        let subject = try await openssl(["x509", "-in", "leaf.pem", "-noout", "-subject", "-issuer"], files: ["leaf.pem": leaf.certificatePEM])
         #expect(subject.status == 0, "\(subject.output)")
         #expect(subject.output.contains("CN = \(commonName)") || subject.output.contains("CN=\(commonName)"), "\(subject.output)")
         #expect(subject.output.contains("ns/pg PostgreSQL CA"), "\(subject.output)")
         // openssl checks the chain, the validity at the given time and the extended key usage.
-        let verify = try openssl(
+        let verify = try await openssl(
             ["verify", "-attime", "\(Int(now.timeIntervalSince1970) + 60)", "-purpose", purpose, "-CAfile", "ca.pem", "leaf.pem"],
             files: ["ca.pem": ca.certificatePEM, "leaf.pem": leaf.certificatePEM])
         #expect(verify.status == 0, "\(verify.output)")
-        let wrongPurpose = try openssl(
+        let wrongPurpose = try await openssl(
             ["verify", "-attime", "\(Int(now.timeIntervalSince1970) + 60)", "-purpose", purpose == "sslserver" ? "sslclient" : "sslserver",
              "-CAfile", "ca.pem", "leaf.pem"],
             files: ["ca.pem": ca.certificatePEM, "leaf.pem": leaf.certificatePEM])
         #expect(wrongPurpose.status != 0)
     }
 
-    @Test func authorityIsACAAndKeyMatches() throws {
+    @Test func authorityIsACAAndKeyMatches() async throws {
         let ca = try PostgresCertificates.authority(instance: "pg", namespace: "ns", now: now)
         #expect(WebhookCertificateIssuer.keyMatches(ServingCertificate(certificatePEM: ca.certificatePEM, privateKeyPEM: ca.privateKeyPEM)))
         #expect(WebhookCertificateIssuer.isSigned(ca.certificatePEM, by: ca.certificatePEM))
-        let text = try openssl(["x509", "-in", "ca.pem", "-noout", "-text"], files: ["ca.pem": ca.certificatePEM])
+        let text = try await openssl(["x509", "-in", "ca.pem", "-noout", "-text"], files: ["ca.pem": ca.certificatePEM])
         #expect(text.output.contains("CA:TRUE"), "\(text.output)")
         #expect(text.output.contains("prime256v1") || text.output.contains("P-256"), "\(text.output)")
     }
 
-    @Test func aLeafOfAnotherCADoesNotVerify() throws {
+    @Test func aLeafOfAnotherCADoesNotVerify() async throws {
         let ca = try PostgresCertificates.authority(instance: "pg", namespace: "ns", now: now)
         let other = try PostgresCertificates.authority(instance: "pg", namespace: "ns", now: now)
         let leaf = try PostgresCertificates.client(authority: other, commonName: "streaming_replica", now: now)

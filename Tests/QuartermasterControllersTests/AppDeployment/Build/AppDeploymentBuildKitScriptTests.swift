@@ -1,4 +1,5 @@
 import Foundation
+import KubeTestSupport
 import Testing
 
 @testable import QuartermasterControllers
@@ -15,7 +16,7 @@ import Testing
         var terminationLog: String
     }
 
-    func run(metadata: String?, exitCode: Int = 0) throws -> Run {
+    func run(metadata: String?, exitCode: Int = 0) async throws -> Run {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qm-buildkit-\(UUID().uuidString)")
         let bin = dir.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
@@ -51,7 +52,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         let args = (try? String(contentsOfFile: argsFile, encoding: .utf8)) ?? ""
         let log = (try? String(contentsOfFile: terminationLog, encoding: .utf8)) ?? ""
         return Run(status: process.terminationStatus, arguments: args.split(separator: "\n").map(String.init), terminationLog: log)
@@ -60,7 +61,7 @@ import Testing
     static let digest = "sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3"
     static let config = "sha256:2937f66a9722f7f4a2df583de2f8cb97fc9196059a410e7f00072fc918930e66"
 
-    @Test func theDigestOfPrettyAndCompactMetadataReachesTheTerminationLog() throws {
+    @Test func theDigestOfPrettyAndCompactMetadataReachesTheTerminationLog() async throws {
         let pretty = """
             {
               "containerimage.config.digest": "\(Self.config)",
@@ -75,7 +76,7 @@ import Testing
             """
         let compact = #"{"containerimage.config.digest":"\#(Self.config)","containerimage.descriptor":{"digest":"\#(Self.digest)"},"containerimage.digest":"\#(Self.digest)"}"#
         for metadata in [pretty, compact] {
-            let run = try run(metadata: metadata)
+            let run = try await run(metadata: metadata)
             #expect(run.status == 0)
             #expect(run.terminationLog == Self.digest)
             #expect(AppDeploymentBuildMessages.digest(from: run.terminationLog) == Self.digest)
@@ -87,15 +88,15 @@ import Testing
         }
     }
 
-    @Test func noDigestFailsWithDigestMissing() throws {
-        let run = try run(metadata: #"{"containerimage.config.digest":"\#(Self.config)"}"#)
+    @Test func noDigestFailsWithDigestMissing() async throws {
+        let run = try await run(metadata: #"{"containerimage.config.digest":"\#(Self.config)"}"#)
         #expect(run.status == 1)
         #expect(run.terminationLog.hasPrefix("DigestMissing:"))
         #expect(AppDeploymentBuildMessages.failureReason(step: .build, container: "builder", message: run.terminationLog) == .digestMissing)
     }
 
-    @Test func aFailedBuildExitsWithItsStatusAndWritesNoDigest() throws {
-        let run = try run(metadata: nil, exitCode: 3)
+    @Test func aFailedBuildExitsWithItsStatusAndWritesNoDigest() async throws {
+        let run = try await run(metadata: nil, exitCode: 3)
         #expect(run.status == 3)
         #expect(run.terminationLog.isEmpty, "FallbackToLogsOnError then takes the log's tail")
     }
