@@ -701,9 +701,7 @@ public final class InstanceManager: Sendable {
                 var volumes: [(String, VolumeUsage)] = []
                 if let data = VolumeUsage.ofParent(paths.pgdata) { volumes.append(("data", data)) }
                 if let wal = paths.walDirectory.flatMap(VolumeUsage.ofParent) { volumes.append(("wal", wal)) }
-                return .init(
-                    status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                    body: InstanceMetricsText.render(await local.observe(), volumes: volumes))
+                return .metrics(InstanceMetricsText.render(await local.observe(), volumes: volumes))
             }
         ]
     }

@@ -42,6 +42,14 @@ public final class PoolerManager: Sendable {
         return serverFailure.load(ordering: .sequentiallyConsistent) ? 1 : status
     }
 
+    /// A server that cannot serve leaves the kubelet's probes (status) or Prometheus (metrics)
+    /// blind for good: stop PgBouncer, exit 1 and be restarted.
+    private func serverFailed(_ name: String, _ error: any Error) {
+        logger.error("\(name) server stopped: \(error); stopping, to be restarted")
+        serverFailure.store(true, ordering: .sequentiallyConsistent)
+        ManagerSignals.post(SIGTERM)
+    }
+
     private func serve() async -> Int32 {
         let port = options.listenPort
         let server = StatusHTTPServer(
@@ -58,12 +66,7 @@ public final class PoolerManager: Sendable {
                 },
             ])
         let serving = Task { [self] in
-            do { try await server.run() } catch {
-                // Without it the kubelet's probes fail for good: stop, to be restarted.
-                logger.error("status server stopped: \(error); stopping, to be restarted")
-                serverFailure.store(true, ordering: .sequentiallyConsistent)
-                ManagerSignals.post(SIGTERM)
-            }
+            do { try await server.run() } catch { serverFailed("status", error) }
         }
         defer { serving.cancel() }
         let metrics = options.metricsPort.map { metricsPort in
@@ -73,27 +76,17 @@ public final class PoolerManager: Sendable {
                 port: metricsPort, logger: logger,
                 routes: [
                     "/metrics": {
-                        do {
-                            let results = try await console.show(["SHOW POOLS;", "SHOW STATS;"])
-                            return .init(
-                                status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                                body: PgBouncerMetricsText.render(pools: results[0], stats: results[1]))
-                        } catch {
+                        var results: [[PgBouncerAdminConsole.Row]]?
+                        do { results = try await console.show(["SHOW POOLS;", "SHOW STATS;"]) } catch {
                             logger.debug("pgbouncer's admin console did not answer: \(error)")
-                            return .init(
-                                status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                                body: PgBouncerMetricsText.render(pools: nil, stats: nil))
                         }
+                        return .metrics(PgBouncerMetricsText.render(pools: results?.first, stats: results?.last))
                     }
                 ])
         }
         let servingMetrics = Task { [self] in
             guard let metrics else { return }
-            do { try await metrics.run() } catch {
-                logger.error("metrics server stopped: \(error); stopping, to be restarted")
-                serverFailure.store(true, ordering: .sequentiallyConsistent)
-                ManagerSignals.post(SIGTERM)
-            }
+            do { try await metrics.run() } catch { serverFailed("metrics", error) }
         }
         defer { servingMetrics.cancel() }
         // Wait for a primary pod IP.

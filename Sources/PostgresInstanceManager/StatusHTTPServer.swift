@@ -20,6 +20,11 @@ public final class StatusHTTPServer: Sendable {
             self.contentType = contentType
             self.body = body
         }
+
+        /// 200 with `text` in the Prometheus text format (version 0.0.4).
+        public static func metrics(_ text: String) -> Reply {
+            Reply(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text)
+        }
     }
 
     public typealias Route = @Sendable () async -> Reply
@@ -38,6 +43,11 @@ public final class StatusHTTPServer: Sendable {
             self.method = method
             self.path = path
             self.body = body
+        }
+
+        /// 200 with `text` in the Prometheus text format (version 0.0.4).
+        public static func metrics(_ text: String) -> Reply {
+            Reply(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text)
         }
     }
 
