@@ -237,6 +237,22 @@ struct PostgresInstanceIntegrationTests {
             #expect(key("pooler-uri").contains("@pg-pooler.\(ns).svc:5432/app"))
             result = try await Self.psql(key("pooler-uri"), hostAddress: poolerIP, caFile: caFile, "SELECT body FROM notes WHERE id = 1")
             #expect(result.output == "hello", "through the pooler: \(result.error)")
+            // What Prometheus reads at the pod's annotated port: PgBouncer's pools and stats,
+            // from the real pooler, after the query above went through it.
+            let port = poolerPod?.metadata.annotations?["prometheus.io/port"]
+            #expect(port == "9127" && poolerPod?.metadata.annotations?["prometheus.io/scrape"] == "true")
+            let scraped = try await PlainHTTPGet.get(
+                "http://\(poolerIP):\(port ?? "9127")/metrics", timeout: .seconds(30), maxBodySize: 1 << 20)
+            let text = String(decoding: scraped.body, as: UTF8.self)
+            #expect(scraped.status == 200 && text.contains("\npgbouncer_up 1\n"), "\(text)")
+            #expect(text.contains("pgbouncer_stats_queries_pooled_total{database=\"app\"}"), "\(text)")
+        }
+        // And the instance's: the primary's annotated port serves PostgreSQL's metrics.
+        if let primaryPod = try await client.getIfExists(Pod.self, name: "pg-1", namespace: ns) {
+            #expect(primaryPod.metadata.annotations?["prometheus.io/port"] == "9187")
+            let scraped = try await PlainHTTPGet.get(
+                "http://\(primaryIP):9187/metrics", timeout: .seconds(30), maxBodySize: 1 << 20)
+            #expect(String(decoding: scraped.body, as: UTF8.self).contains("pg_up 1"))
         }
 
         // The Secret reaches the other namespace once it accepts it, and not before.
