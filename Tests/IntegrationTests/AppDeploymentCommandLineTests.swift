@@ -135,7 +135,11 @@ struct AppDeploymentCommandLineTests {
         let socket = "qm-cli-\(UUID().uuidString.prefix(8))"
         let command =
             "env -u NO_COLOR TERM=xterm-256color " + ([Self.binary] + arguments).map(Self.shellQuoted).joined(separator: " ")
-            + "; echo \"exit=$?\"; tmux -L \(socket) wait-for -S done; exec cat"
+            // The pane stays for the capture, then ends by itself within 10 minutes, and the tmux
+            // server with it: `kill-server` below does not end it, because the pane's process
+            // inherits the test process's blocked signals and never sees the SIGHUP (an endless
+            // `cat` here left a tmux server behind on every run).
+            + "; echo \"exit=$?\"; tmux -L \(socket) wait-for -S done; exec sleep 600"
         try await tmux(socket, ["new-session", "-d", "-s", "cli", "-x", "200", "-y", "60", command])
         do {
             // Returns once the pane's command signals `done` (tmux remembers a signal sent first).

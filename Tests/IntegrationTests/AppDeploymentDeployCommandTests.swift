@@ -276,7 +276,11 @@ struct AppDeploymentDeployCommandTests {
             "env -u NO_COLOR TERM=xterm-256color "
             + ([AppDeploymentCommandLineTests.binary, "deploy", url, "--name", "web"] + common)
             .map(AppDeploymentCommandLineTests.shellQuoted).joined(separator: " ")
-            + "; echo \"exit=$?\"; tmux -L \(socket) wait-for -S done; exec cat"
+            // The pane stays for the capture, then ends by itself within 10 minutes, and the tmux
+            // server with it: `kill-server` below does not end it, because the pane's process
+            // inherits the test process's blocked signals and never sees the SIGHUP (an endless
+            // `cat` here left a tmux server behind on every run).
+            + "; echo \"exit=$?\"; tmux -L \(socket) wait-for -S done; exec sleep 600"
         try await cli.tmux(socket, ["new-session", "-d", "-s", "cli", "-x", "200", "-y", "60", command])
         do {
             func pane() async throws -> String { try await cli.tmux(socket, ["capture-pane", "-p", "-J", "-t", "cli"]) }

@@ -106,6 +106,13 @@ struct IPFSClusterIntegrationTests {
         #expect(sts.spec?.volumeClaimTemplates?.compactMap(\.metadata.name) == ["ipfs-data", "cluster-data"])
         let policy = try #require(try await get(client, NetworkPolicy.self, "ipfs", ns))
         #expect(policy.spec?.policyTypes == ["Ingress"])
+        // Metrics through the proxy only: the pods are annotated with its port, and the policy as
+        // the API server stored it admits 9401, not ipfs-cluster's own 8888.
+        #expect(sts.spec?.template.metadata?.annotations?["prometheus.io/port"] == "9401")
+        let admitted = policy.spec?.ingress?.flatMap { $0.ports ?? [] }.compactMap { port -> Int? in
+            if case .int(let n)? = port.port { n } else { nil }
+        } ?? []
+        #expect(admitted.contains(9401) && !admitted.contains(8888), "\(admitted)")
         let cluster0 = try #require(try await get(client, IPFSCluster.self, "ipfs", ns))
         for owned in [secret?.metadata, configMap?.metadata, sts.metadata, policy.metadata, peers.metadata] {
             #expect(owned?.isControlled(byUID: cluster0.metadata.uid ?? "-") == true)
