@@ -18,7 +18,10 @@ if [ -z "${BIN:-}" ]; then
 fi
 trap '"$root/hack/control-plane.sh" down >/dev/null 2>&1 || true' EXIT
 "$root/hack/control-plane.sh" up >/dev/null
-cmd=("$BIN" bench --kubeconfig "$DIR/kubeconfig" --audit-log "$DIR/audit.log" "$@")
+# The API server's and etcd's CPU per run is read from their /proc entries.
+pids=()
+for p in apiserver etcd; do [ -f "$DIR/$p.pid" ] && pids+=(--server-pid "$(cat "$DIR/$p.pid")"); done
+cmd=("$BIN" bench --kubeconfig "$DIR/kubeconfig" --audit-log "$DIR/audit.log" "${pids[@]}" "$@")
 echo "\$ ${cmd[*]}"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 "${cmd[@]}"

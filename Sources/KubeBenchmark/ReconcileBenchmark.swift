@@ -36,13 +36,17 @@ public struct ReconcileBenchmark: Sendable {
     public var latencyUpdates: Int
     /// The API server's JSON audit log, for the cross-check; `nil` skips it.
     public var auditLogPath: String?
+    /// Processes of the control plane (kube-apiserver, etcd) whose CPU time is read before and
+    /// after each side of each throughput run; empty: not measured. Default: empty.
+    public var serverPIDs: [Int32]
     /// Progress lines. Default: none.
     public var progress: @Sendable (String) -> Void
 
     public init(
         configuration: ClientConfiguration, identity: OperatorIdentity, namespace: String, objects: Int = 1000,
         concurrency: Int = 8, runs: Int = 5,
-        latencyUpdates: Int = 200, auditLogPath: String? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }
+        latencyUpdates: Int = 200, auditLogPath: String? = nil, serverPIDs: [Int32] = [],
+        progress: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.identity = identity
@@ -52,6 +56,7 @@ public struct ReconcileBenchmark: Sendable {
         self.runs = runs
         self.latencyUpdates = latencyUpdates
         self.auditLogPath = auditLogPath
+        self.serverPIDs = serverPIDs
         self.progress = progress
     }
 
@@ -95,8 +100,10 @@ public struct ReconcileBenchmark: Sendable {
             progress("run \(run + 1)/\(runs), plain client: \(n) server-side applies")
             plainCounter.reset()
             var cpu = ProcessCPUTime.seconds()
+            var serverCPU = serverCPUSeconds()
             let plain = try await plainApplies(parents: parents, client: admin)
             let plainCPU = ProcessCPUTime.seconds() - cpu
+            let plainServerCPU = serverCPUSeconds().flatMap { after in serverCPU.map { after - $0 } }
             plainLatencies += plainCounter.latencies(.patch).sorted
             let plainRequests = plainCounter.total
             let plainConnections = plainCounter.newConnections
@@ -104,6 +111,7 @@ public struct ReconcileBenchmark: Sendable {
             progress("run \(run + 1)/\(runs), controller: \(n) children with \(concurrency) workers")
             probe.reset()
             cpu = ProcessCPUTime.seconds()
+            serverCPU = serverCPUSeconds()
             let started = ContinuousClock.now
             let (controller, controllerCounter) = try start(probe: probe)
             // Woken by the events themselves: polling here would cost the controller's side
@@ -125,6 +133,7 @@ public struct ReconcileBenchmark: Sendable {
             let syncedAt = await synced.value
             let last = probe.lastApplyAt ?? .now
             let controllerCPU = ProcessCPUTime.seconds() - cpu
+            let controllerServerCPU = serverCPUSeconds().flatMap { after in serverCPU.map { after - $0 } }
             let controllerRequests = controllerCounter.total
             controllerLatencies += controllerCounter.latencies(.patch).sorted
             throughput.append(
@@ -135,7 +144,8 @@ public struct ReconcileBenchmark: Sendable {
                     firstApplySeconds: probe.firstApplyAt.map { ($0 - started).seconds },
                     plainRequests: plainRequests, controllerRequests: controllerRequests,
                     plainConnections: plainConnections, controllerConnections: controllerCounter.newConnections,
-                    plainCPUSeconds: plainCPU, controllerCPUSeconds: controllerCPU))
+                    plainCPUSeconds: plainCPU, controllerCPUSeconds: controllerCPU,
+                    plainServerCPUSeconds: plainServerCPU, controllerServerCPUSeconds: controllerServerCPU))
             try await settle(controller, probe: probe)
             if run + 1 < runs {
                 await controller.stop()
@@ -195,6 +205,11 @@ public struct ReconcileBenchmark: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The control plane's CPU seconds so far; `nil` when not measured or unreadable.
+    private func serverCPUSeconds() -> Double? {
+        serverPIDs.isEmpty ? nil : ProcessCPUTime.seconds(pids: serverPIDs)
+    }
 
     private func start(probe: ReconcileProbe) throws -> (RunningController, CountingTransport) {
         var options = TransportOptions()

@@ -49,11 +49,18 @@ public struct ThroughputRun: Sendable {
     public var plainCPUSeconds: Double
     /// CPU seconds the benchmark process used from the controller's start to its N-th apply.
     public var controllerCPUSeconds: Double
+    /// CPU seconds the control plane (the benchmark's `serverPIDs`) used during the plain
+    /// client's applies; `nil` when not measured.
+    public var plainServerCPUSeconds: Double?
+    /// CPU seconds the control plane used from the controller's start to its N-th apply; `nil`
+    /// when not measured.
+    public var controllerServerCPUSeconds: Double?
 
     public init(
         plainSeconds: Double, controllerSeconds: Double, firstListAnswerSeconds: Double?, syncedSeconds: Double?,
         firstApplySeconds: Double?, plainRequests: Int, controllerRequests: Int, plainConnections: Int,
-        controllerConnections: Int, plainCPUSeconds: Double = 0, controllerCPUSeconds: Double = 0
+        controllerConnections: Int, plainCPUSeconds: Double = 0, controllerCPUSeconds: Double = 0,
+        plainServerCPUSeconds: Double? = nil, controllerServerCPUSeconds: Double? = nil
     ) {
         self.plainSeconds = plainSeconds
         self.controllerSeconds = controllerSeconds
@@ -66,6 +73,8 @@ public struct ThroughputRun: Sendable {
         self.controllerConnections = controllerConnections
         self.plainCPUSeconds = plainCPUSeconds
         self.controllerCPUSeconds = controllerCPUSeconds
+        self.plainServerCPUSeconds = plainServerCPUSeconds
+        self.controllerServerCPUSeconds = controllerServerCPUSeconds
     }
 
     /// `controllerSeconds / plainSeconds` (0 when the plain side took no time).

@@ -23,30 +23,55 @@ public struct WatchFrame<T: Decodable>: Decodable {
 extension WatchEvent {
     /// Decodes one line of a watch stream. An object event whose object does not decode as `T`
     /// is `.undecodable`, not an error; only a line that is not a watch event at all throws.
+    ///
+    /// The line is read once: the frame's `type` decides how its `object` is decoded, in the same
+    /// pass (a watch line is most of what a controller decodes).
     public static func decode(line: Data) throws -> WatchEvent<T> {
-        let head = try KubeJSON.decode(WatchFrameHead.self, from: line)
-        switch head.type {
-        case "ADDED", "MODIFIED", "DELETED":
-            let deleted = head.type == "DELETED"
-            let object: T
-            do {
-                object = try KubeJSON.decode(WatchFrame<T>.self, from: line).object
-            } catch {
-                return .undecodable(UndecodableObject(watchLine: line, error: error), deleted: deleted)
-            }
-            return deleted ? .deleted(object) : head.type == "ADDED" ? .added(object) : .modified(object)
-        case "BOOKMARK":
-            let rv = try KubeJSON.decode(WatchFrame<BookmarkObject>.self, from: line).object.metadata.resourceVersion
-            return .bookmark(resourceVersion: rv ?? "")
-        case "ERROR":
-            let status = try KubeJSON.decode(WatchFrame<APIStatus>.self, from: line).object
-            return .error(KubeAPIError(status: status))
-        default:
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: [], debugDescription: "unknown watch event type \(head.type)"))
+        switch try KubeJSON.decode(WatchLine<T>.self, from: line) {
+        case .added(let object): return .added(object)
+        case .modified(let object): return .modified(object)
+        case .deleted(let object): return .deleted(object)
+        case .undecodable(let error, let deleted):
+            return .undecodable(UndecodableObject(watchLine: line, error: error), deleted: deleted)
+        case .bookmark(let resourceVersion): return .bookmark(resourceVersion: resourceVersion)
+        case .error(let status): return .error(KubeAPIError(status: status))
         }
     }
 }
 
-private struct WatchFrameHead: Decodable { var type: String }
+/// A watch line decoded in one pass: the `type`, then the `object` as that type says.
+private enum WatchLine<T: KubeResource>: Decodable {
+    case added(T)
+    case modified(T)
+    case deleted(T)
+    case undecodable(any Error, deleted: Bool)
+    case bookmark(String)
+    case error(APIStatus)
+
+    private enum Key: String, CodingKey { case type, object }
+
+    init(from decoder: any Decoder) throws {
+        let frame = try decoder.container(keyedBy: Key.self)
+        let type = try frame.decode(String.self, forKey: .type)
+        switch type {
+        case "ADDED", "MODIFIED", "DELETED":
+            let object: T
+            do {
+                object = try frame.decode(T.self, forKey: .object)
+            } catch {
+                self = .undecodable(error, deleted: type == "DELETED")
+                return
+            }
+            self = type == "ADDED" ? .added(object) : type == "MODIFIED" ? .modified(object) : .deleted(object)
+        case "BOOKMARK":
+            self = .bookmark(try frame.decode(BookmarkObject.self, forKey: .object).metadata.resourceVersion ?? "")
+        case "ERROR":
+            self = .error(try frame.decode(APIStatus.self, forKey: .object))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: frame, debugDescription: "unknown watch event type \(type)")
+        }
+    }
+}
+
 private struct BookmarkObject: Decodable { var metadata: ObjectMeta }

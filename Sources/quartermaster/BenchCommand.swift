@@ -44,6 +44,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The API server's JSON audit log, to cross-check the write counts (optional).")
     var auditLog: String?
 
+    @Option(
+        name: .customLong("server-pid"),
+        help: "A control-plane process (kube-apiserver, etcd) whose CPU time to report per run; repeatable.")
+    var serverPIDs: [Int32] = []
+
     @Flag(help: "Skip the reconcile benchmark.")
     var skipReconcile = false
 
@@ -102,7 +107,7 @@ struct BenchCommand: AsyncParsableCommand {
             reconcile = try await ReconcileBenchmark(
                 configuration: configuration, identity: .quartermaster, namespace: namespace, objects: objects,
                 concurrency: concurrency, runs: runs,
-                latencyUpdates: latencyUpdates, auditLogPath: auditLog, progress: progress
+                latencyUpdates: latencyUpdates, auditLogPath: auditLog, serverPIDs: serverPIDs, progress: progress
             ).run()
         }
         print(

@@ -69,6 +69,13 @@ enum BenchReportTable {
                     "\(spread(Spread(r.runs.map(\.plainCPUSeconds)), "%.2f s")) / \(spread(Spread(r.runs.map(\.controllerCPUSeconds)), "%.2f s"))",
                     "",
                 ]))
+            if r.runs.contains(where: { $0.plainServerCPUSeconds != nil }) {
+                out.append(
+                    row([
+                        "control plane CPU per run: plain client / controller",
+                        "\(seconds(r.runs.map(\.plainServerCPUSeconds))) / \(seconds(r.runs.map(\.controllerServerCPUSeconds)))", "",
+                    ]))
+            }
             for (i, run) in r.runs.enumerated() {
                 out.append(
                     row([

@@ -24,6 +24,16 @@ import Testing
         #expect(LatencySummary([]).p50 == nil)
     }
 
+    @Test func cpuSecondsOfAProcStatLine() {
+        // utime 250 and stime 50 ticks; the command name holds a space and a parenthesis.
+        let line = "4242 (kube apiserver) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 12 0 9 1 1"
+        #expect(ProcessCPUTime.seconds(statLine: line, ticksPerSecond: 100) == 3.0)
+        #expect(ProcessCPUTime.seconds(statLine: "4242 (short) S 1", ticksPerSecond: 100) == nil)
+        #expect(ProcessCPUTime.seconds(statLine: line, ticksPerSecond: 0) == nil)
+        #expect(ProcessCPUTime.seconds(pid: getpid()) != nil)
+        #expect(ProcessCPUTime.seconds(pids: [getpid(), Int32.max]) == nil)
+    }
+
     @Test func spreadOfRuns() {
         let odd = Spread([1.4, 1.1, 1.2])
         #expect(odd.median == 1.2)

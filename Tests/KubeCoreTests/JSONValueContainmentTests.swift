@@ -1,3 +1,4 @@
+import Foundation
 import KubeCore
 import Testing
 
@@ -36,5 +37,13 @@ import Testing
         #expect(a.stableHash() == b.stableHash())
         #expect(a.stableHash() != (["x": 2, "y": ["z": "w"]] as JSONValue).stableHash())
         #expect(a.stableHash().count == 16)
+    }
+
+    /// The hash is stamped on objects in clusters: it must not change between releases, or an
+    /// upgraded operator would re-apply every object it manages. FNV-1a, 64 bits, of the bytes.
+    @Test func stableHashIsFNV1aOfTheEncodedBytes() {
+        #expect(JSONValue.stableHash(ofEncoded: Data()) == "cbf29ce484222325")
+        #expect(JSONValue.stableHash(ofEncoded: Data("a".utf8)) == "af63dc4c8601ec8c")
+        #expect(JSONValue.stableHash(ofEncoded: Data("{\"x\":1}".utf8)) == (["x": 1] as JSONValue).stableHash())
     }
 }

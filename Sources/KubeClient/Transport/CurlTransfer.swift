@@ -202,21 +202,20 @@ final class CurlTransfer: @unchecked Sendable {
 
     fileprivate func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Int {
         lastActivity = .now
-        var line = String(decoding: bytes, as: UTF8.self)
-        while line.last?.isNewline == true { line.removeLast() }
-        if line.hasPrefix("HTTP/") {
+        switch HTTPHeaderLine(bytes) {
+        case .statusLine:
             responseHeaders = [:]  // a new response head (after a 1xx)
-        } else if line.isEmpty {
+        case .end:
             let status = responseCode
             if status >= 200 { headComplete(status: status) }
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        case .field(let name, let value):
             if let existing = responseHeaders[name] {
                 responseHeaders[name] = existing + ", " + value
             } else {
                 responseHeaders[name] = value
             }
+        case .other:
+            break
         }
         return bytes.count
     }
