@@ -9,9 +9,12 @@ import Logging
 ///
 /// 1. creates N parents; a plain client then sends N server-side applies of children
 ///    (`direct-<i>`), `concurrency` at once — the server's own pace;
-/// 2. starts the controller cold (fresh client, caches and queue) with `concurrency` workers
+/// 2. a cold client that runs the controller's two informers (parents, and its own children
+///    `informed-<i>`) sends the same N applies: what any watch-driven controller does at the
+///    least, without a queue or reconciles;
+/// 3. starts the controller cold (fresh client, caches and queue) with `concurrency` workers
 ///    and times it from its start to its N-th child apply;
-///    steps 1 and 2 alternate `runs` times, the children of both sides deleted before each run
+///    steps 1 to 3 alternate `runs` times, the children of every side deleted before each run
 ///    (the controller of the last run goes on with the steps below);
 /// 3. touches a label on every parent and counts the writes of the converged reconciles;
 /// 4. updates parents one at a time and times each update → child apply;
@@ -97,6 +100,7 @@ public struct ReconcileBenchmark: Sendable {
             try await delete(role: "direct", admin)
             try await delete(role: "child", admin)
 
+            try await waitForQuietControlPlane()
             progress("run \(run + 1)/\(runs), plain client: \(n) server-side applies")
             plainCounter.reset()
             var cpu = ProcessCPUTime.seconds()
@@ -108,6 +112,17 @@ public struct ReconcileBenchmark: Sendable {
             let plainRequests = plainCounter.total
             let plainConnections = plainCounter.newConnections
 
+            try await waitForQuietControlPlane()
+            try await delete(role: "informed", admin)
+            try await waitForQuietControlPlane()
+            progress("run \(run + 1)/\(runs), informers and a plain client: \(n) server-side applies")
+            cpu = ProcessCPUTime.seconds()
+            serverCPU = serverCPUSeconds()
+            let informed = try await informedApplies(parents: parents)
+            let informedCPU = ProcessCPUTime.seconds() - cpu
+            let informedServerCPU = serverCPUSeconds().flatMap { after in serverCPU.map { after - $0 } }
+
+            try await waitForQuietControlPlane()
             progress("run \(run + 1)/\(runs), controller: \(n) children with \(concurrency) workers")
             probe.reset()
             cpu = ProcessCPUTime.seconds()
@@ -129,6 +144,7 @@ public struct ReconcileBenchmark: Sendable {
                 try await group.next()
                 group.cancelAll()
             }
+            progress("run \(run + 1)/\(runs), controller: \(n)th apply sent")
             synced.cancel()
             let syncedAt = await synced.value
             let last = probe.lastApplyAt ?? .now
@@ -145,7 +161,9 @@ public struct ReconcileBenchmark: Sendable {
                     plainRequests: plainRequests, controllerRequests: controllerRequests,
                     plainConnections: plainConnections, controllerConnections: controllerCounter.newConnections,
                     plainCPUSeconds: plainCPU, controllerCPUSeconds: controllerCPU,
-                    plainServerCPUSeconds: plainServerCPU, controllerServerCPUSeconds: controllerServerCPU))
+                    plainServerCPUSeconds: plainServerCPU, controllerServerCPUSeconds: controllerServerCPU,
+                    informed: InformedRun(
+                        seconds: informed, cpuSeconds: informedCPU, serverCPUSeconds: informedServerCPU)))
             try await settle(controller, probe: probe)
             if run + 1 < runs {
                 await controller.stop()
@@ -205,6 +223,29 @@ public struct ReconcileBenchmark: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Before each timed side: waits until the control plane has settled, so neither side pays
+    /// for the work the one before it left behind (the Go runtime's garbage collection after
+    /// 1000 writes, etcd's compaction, the audit log). With `serverPIDs`: until it used under
+    /// 5 % of a core over 300 ms (at most 10 s); without: one second.
+    private func waitForQuietControlPlane() async throws {
+        guard var last = serverCPUSeconds() else {
+            try await Task.sleep(for: .seconds(1))
+            return
+        }
+        let window = Duration.milliseconds(300)
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < .seconds(10) {
+            try await Task.sleep(for: window)
+            guard let now = serverCPUSeconds() else { return }
+            if now - last < 0.05 * 0.3 {
+                progress(String(format: "control plane quiet after %.1f s", (ContinuousClock.now - started).seconds))
+                return
+            }
+            last = now
+        }
+        progress("control plane still busy after 10 s; going on")
+    }
 
     /// The control plane's CPU seconds so far; `nil` when not measured or unreadable.
     private func serverCPUSeconds() -> Double? {
@@ -287,6 +328,54 @@ public struct ReconcileBenchmark: Sendable {
         return (ContinuousClock.now - started).seconds
     }
 
+    /// The reference side: a cold client (new connection) starts the controller's informers,
+    /// parents and its own children (`informed-<i>`, role `informed`), waits until both synced,
+    /// and sends the plain client's N applies `concurrency` at once while the children's watch
+    /// fills the store; returns the seconds from the informers' start to the N-th apply's answer.
+    private func informedApplies(parents: [Int: ConfigMap]) async throws -> Double {
+        var options = TransportOptions()
+        options.userAgent = identity.userAgent
+        let curl = try CurlTransport(server: configuration.server, tls: configuration.tls, options: options)
+        let client = KubeClient(
+            transport: curl, credentials: configuration.credentials, defaultNamespace: namespace,
+            host: curl.hostAndPort, fieldManager: identity.fieldManager)
+        defer { client.shutdown() }
+        var logger = Logger(label: "bench.informed")
+        logger.logLevel = .warning
+        let started = ContinuousClock.now
+        let parentInformer = Reflector<ConfigMap>(
+            client: client,
+            options: ReflectorOptions(labelSelector: "\(BenchmarkObjects.roleLabel)=parent", namespaces: [namespace]),
+            logger: logger)
+        let childInformer = Reflector<BenchChildConfigMap>(
+            client: client,
+            options: ReflectorOptions(labelSelector: "\(BenchmarkObjects.roleLabel)=informed", namespaces: [namespace]),
+            logger: logger)
+        let informers = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await parentInformer.run() }
+                group.addTask { await childInformer.run() }
+            }
+        }
+        defer { informers.cancel() }
+        await parentInformer.waitUntilSynced()
+        await childInformer.waitUntilSynced()
+        let applier = DesiredStateApplier(client: client, identity: identity)
+        let identity = self.identity
+        try await BoundedConcurrency.forEach(0..<objects, limit: concurrency) { i in
+            guard let parent = parents[i],
+                var child = ParentChildReconciler.desiredChild(of: parent, identity: identity)
+            else { throw BenchmarkError.missingParent(i) }
+            child.metadata.name = "informed-\(i)"
+            child.metadata.labels = [BenchmarkObjects.roleLabel: "informed"]
+            _ = try await applier.apply(child, observed: nil)
+        }
+        let seconds = (ContinuousClock.now - started).seconds
+        informers.cancel()
+        await informers.value
+        return seconds
+    }
+
     /// Deletes the benchmark's ConfigMaps with this role label (between runs, timed by no one).
     private func delete(role: String, _ admin: KubeClient) async throws {
         let (items, _) = try await admin.listAll(
@@ -302,7 +391,7 @@ public struct ReconcileBenchmark: Sendable {
     private func removeLeftovers(_ admin: KubeClient) async throws {
         let (items, _) = try await admin.listAll(
             ConfigMap.self, namespace: namespace,
-            options: ListOptions(labelSelector: "\(BenchmarkObjects.roleLabel) in (parent,child,direct)"))
+            options: ListOptions(labelSelector: "\(BenchmarkObjects.roleLabel) in (parent,child,direct,informed)"))
         guard !items.isEmpty else { return }
         progress("deleting \(items.count) ConfigMaps of an earlier run")
         let names = items.compactMap(\.metadata.name)

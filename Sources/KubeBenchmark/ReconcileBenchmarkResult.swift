@@ -23,6 +23,20 @@ public struct ReconcileBenchmarkResult: Sendable {
     public var controllerApplySeconds: Spread { Spread(runs.map(\.controllerSeconds)) }
     /// Controller seconds / plain-client seconds of each run (the two sides of one run).
     public var ratio: Spread { Spread(runs.map(\.ratio)) }
+    /// Seconds of the reference side (informers and a plain client), per run that measured it.
+    public var informedApplySeconds: Spread { Spread(runs.compactMap(\.informed?.seconds)) }
+    /// Informers-and-plain-client seconds / plain-client seconds, per run: what a watch costs.
+    public var informedRatio: Spread {
+        Spread(runs.compactMap { run in run.informed.map { run.plainSeconds > 0 ? $0.seconds / run.plainSeconds : 0 } })
+    }
+    /// Controller seconds / informers-and-plain-client seconds, per run: what the queue,
+    /// workers and reconciles cost on top of the informers.
+    public var controllerOverInformedRatio: Spread {
+        Spread(
+            runs.compactMap { run in
+                run.informed.map { $0.seconds > 0 ? run.controllerSeconds / $0.seconds : 0 }
+            })
+    }
 }
 
 /// One plain-client run and the cold controller run after it, doing the same N applies.
@@ -55,12 +69,14 @@ public struct ThroughputRun: Sendable {
     /// CPU seconds the control plane used from the controller's start to its N-th apply; `nil`
     /// when not measured.
     public var controllerServerCPUSeconds: Double?
+    /// The reference side of this run; `nil` when not measured.
+    public var informed: InformedRun?
 
     public init(
         plainSeconds: Double, controllerSeconds: Double, firstListAnswerSeconds: Double?, syncedSeconds: Double?,
         firstApplySeconds: Double?, plainRequests: Int, controllerRequests: Int, plainConnections: Int,
         controllerConnections: Int, plainCPUSeconds: Double = 0, controllerCPUSeconds: Double = 0,
-        plainServerCPUSeconds: Double? = nil, controllerServerCPUSeconds: Double? = nil
+        plainServerCPUSeconds: Double? = nil, controllerServerCPUSeconds: Double? = nil, informed: InformedRun? = nil
     ) {
         self.plainSeconds = plainSeconds
         self.controllerSeconds = controllerSeconds
@@ -75,10 +91,28 @@ public struct ThroughputRun: Sendable {
         self.controllerCPUSeconds = controllerCPUSeconds
         self.plainServerCPUSeconds = plainServerCPUSeconds
         self.controllerServerCPUSeconds = controllerServerCPUSeconds
+        self.informed = informed
     }
 
     /// `controllerSeconds / plainSeconds` (0 when the plain side took no time).
     public var ratio: Double { plainSeconds > 0 ? controllerSeconds / plainSeconds : 0 }
+}
+
+/// The reference side of one throughput run: a cold client running the controller's two
+/// informers while it sends the plain client's applies.
+public struct InformedRun: Sendable {
+    /// From the informers' start to the N-th apply's answer.
+    public var seconds: Double
+    /// CPU seconds the benchmark process used meanwhile.
+    public var cpuSeconds: Double
+    /// CPU seconds the control plane used meanwhile; `nil` when not measured.
+    public var serverCPUSeconds: Double?
+
+    public init(seconds: Double, cpuSeconds: Double, serverCPUSeconds: Double?) {
+        self.seconds = seconds
+        self.cpuSeconds = cpuSeconds
+        self.serverCPUSeconds = serverCPUSeconds
+    }
 }
 
 /// Median, minimum and maximum of a set of figures.

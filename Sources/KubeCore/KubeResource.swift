@@ -45,9 +45,25 @@ public struct ResourceDescriptor: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(plural).\(group.isEmpty ? "core" : group)/\(version)" }
 
-    private static func escape(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
+    /// One path segment, percent-encoded. Names and namespaces are DNS labels or subdomains, so
+    /// the common case (only unreserved characters) is returned as it is without building a
+    /// character set for each request.
+    static func escape(_ s: String) -> String {
+        if s.utf8.allSatisfy(isUnreserved) { return s }
+        return s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
             ?? s
+    }
+
+    /// RFC 3986's unreserved characters: `A-Z a-z 0-9 - . _ ~`.
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
     }
 }
 

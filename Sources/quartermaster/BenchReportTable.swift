@@ -48,6 +48,19 @@ enum BenchReportTable {
             out.append(row(["plain client: \(r.objects) SSA, median (min–max) of \(n)", spread(r.directApplySeconds, "%.2f s"), ""]))
             out.append(row(["controller: \(r.objects) children, from its start", spread(r.controllerApplySeconds, "%.2f s"), ""]))
             out.append(row(["controller / plain client, per run", spread(r.ratio, "%.2f×"), "≤ 1.1×"]))
+            if r.informedApplySeconds.count > 0 {
+                out.append(
+                    row([
+                        "reference: informers + plain client, from their start", spread(r.informedApplySeconds, "%.2f s"),
+                        "",
+                    ]))
+                out.append(row(["reference / plain client, per run (what the watches cost)", spread(r.informedRatio, "%.2f×"), ""]))
+                out.append(
+                    row([
+                        "controller / reference, per run (what queue and reconciles cost)",
+                        spread(r.controllerOverInformedRatio, "%.2f×"), "",
+                    ]))
+            }
             out.append(row(["controller: start → first list answer", seconds(r.runs.map(\.firstListAnswerSeconds)), ""]))
             out.append(row(["controller: start → caches synced", seconds(r.runs.map(\.syncedSeconds)), ""]))
             out.append(row(["controller: start → first apply", seconds(r.runs.map(\.firstApplySeconds)), ""]))
@@ -65,23 +78,27 @@ enum BenchReportTable {
             out.append(row(["connections opened per run: plain client / controller", "\(counts(r.runs.map(\.plainConnections))) / \(counts(r.runs.map(\.controllerConnections)))", ""]))
             out.append(
                 row([
-                    "bench process CPU per run: plain client / controller",
-                    "\(spread(Spread(r.runs.map(\.plainCPUSeconds)), "%.2f s")) / \(spread(Spread(r.runs.map(\.controllerCPUSeconds)), "%.2f s"))",
+                    "bench process CPU per run: plain client / reference / controller",
+                    "\(spread(Spread(r.runs.map(\.plainCPUSeconds)), "%.2f s")) / \(seconds(r.runs.map { $0.informed?.cpuSeconds })) / \(spread(Spread(r.runs.map(\.controllerCPUSeconds)), "%.2f s"))",
                     "",
                 ]))
             if r.runs.contains(where: { $0.plainServerCPUSeconds != nil }) {
                 out.append(
                     row([
-                        "control plane CPU per run: plain client / controller",
-                        "\(seconds(r.runs.map(\.plainServerCPUSeconds))) / \(seconds(r.runs.map(\.controllerServerCPUSeconds)))", "",
+                        "control plane CPU per run: plain client / reference / controller",
+                        "\(seconds(r.runs.map(\.plainServerCPUSeconds))) / \(seconds(r.runs.map { $0.informed?.serverCPUSeconds })) / \(seconds(r.runs.map(\.controllerServerCPUSeconds)))",
+                        "",
                     ]))
             }
             for (i, run) in r.runs.enumerated() {
-                out.append(
-                    row([
-                        "run \(i + 1): plain / controller / ratio",
-                        String(format: "%.2f s / %.2f s / %.2f×", run.plainSeconds, run.controllerSeconds, run.ratio), "",
-                    ]))
+                var figures = String(format: "%.2f s / %.2f s / %.2f×", run.plainSeconds, run.controllerSeconds, run.ratio)
+                if let informed = run.informed { figures += String(format: ", reference %.2f s", informed.seconds) }
+                if let plain = run.plainServerCPUSeconds, let controller = run.controllerServerCPUSeconds {
+                    figures += String(format: " (control plane CPU %.2f s / %.2f s", plain, controller)
+                    if let reference = run.informed?.serverCPUSeconds { figures += String(format: ", reference %.2f s", reference) }
+                    figures += ")"
+                }
+                out.append(row(["run \(i + 1): plain / controller / ratio", figures, ""]))
             }
             for (label, c) in [("label touch", r.touch), ("restart", r.restart)] {
                 out.append(row(["converged (\(label)): reconciles", "\(c.reconciles)", ""]))

@@ -52,6 +52,26 @@ import Testing
         #expect(run.ratio == 1.5)
     }
 
+    @Test func referenceRatiosUseTheRunsThatMeasuredTheReference() {
+        func run(plain: Double, reference: Double?, controller: Double) -> ThroughputRun {
+            ThroughputRun(
+                plainSeconds: plain, controllerSeconds: controller, firstListAnswerSeconds: nil, syncedSeconds: nil,
+                firstApplySeconds: nil, plainRequests: 0, controllerRequests: 0, plainConnections: 0,
+                controllerConnections: 0,
+                informed: reference.map { InformedRun(seconds: $0, cpuSeconds: 0, serverCPUSeconds: nil) })
+        }
+        let result = ReconcileBenchmarkResult(
+            objects: 1, concurrency: 1, createParentsSeconds: 0,
+            runs: [run(plain: 2, reference: 2.2, controller: 2.42), run(plain: 1, reference: nil, controller: 5)],
+            plainApplyLatency: LatencySummary([]), controllerApplyLatency: LatencySummary([]),
+            touch: ConvergedReconcile(reconciles: 0, requests: 0, writes: 0),
+            restart: ConvergedReconcile(reconciles: 0, requests: 0, writes: 0), latency: LatencySummary([]))
+        #expect(result.informedApplySeconds == Spread([2.2]))
+        #expect(abs(result.informedRatio.median - 1.1) < 1e-9)
+        #expect(abs(result.controllerOverInformedRatio.median - 1.1) < 1e-9)
+        #expect(result.ratio == Spread([1.21, 5]))
+    }
+
     @Test func probeWakesWaitersAtTheirCount() async {
         let probe = ReconcileProbe()
         let waiter = Task { () -> Int in
