@@ -109,7 +109,11 @@ final class CurlTransfer: @unchecked Sendable {
         }
         try setLong(CURLOPT_NOSIGNAL, 1, "NOSIGNAL")
         try check(qm_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
-        try setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS), "HTTP_VERSION")
+        // A body for a sink (a large list) goes over HTTP/1.1, each on a connection of its own:
+        // libcurl 7.88 (Debian 12's) stalled one of two large responses multiplexed on one
+        // HTTP/2 connection until the request timed out (an informer cache's lists at start).
+        let version = bodySink == nil ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1
+        try setLong(CURLOPT_HTTP_VERSION, Int(version), "HTTP_VERSION")
         try setLong(CURLOPT_PIPEWAIT, 1, "PIPEWAIT")
         try setLong(CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.curlMilliseconds, "CONNECTTIMEOUT_MS")
         try setLong(CURLOPT_TCP_KEEPALIVE, 1, "TCP_KEEPALIVE")

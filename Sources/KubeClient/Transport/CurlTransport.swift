@@ -19,7 +19,9 @@ import Synchronization
 ///   memory stays bounded.
 /// - `send(_:bodySink:)` hands a 2xx body to its sink as it arrives, on a second libcurl multi
 ///   handle and thread with connections of their own (started at the first such request), so
-///   the sink's work (decoding a large list) never holds up other requests and watches.
+///   the sink's work (decoding a large list) never holds up other requests and watches. These
+///   requests use HTTP/1.1, one connection per request at a time: libcurl 7.88 stalled one of two
+///   large responses multiplexed on one HTTP/2 connection until the request timed out.
 /// - Connections use TCP keep-alive (`keepAliveInterval`, `keepAliveProbeInterval`,
 ///   `keepAliveProbeCount`) and `TCP_USER_TIMEOUT` (`tcpUserTimeout`): with the defaults a
 ///   connection whose peer vanished fails in about a minute.
