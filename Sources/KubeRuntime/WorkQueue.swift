@@ -37,6 +37,14 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
 
         var depth: Int { queue.count - head }
 
+        /// Marks `key` (just popped) as processed from `now`: its time in the queue and the
+        /// depth left.
+        mutating func take(_ key: Key, at now: ContinuousClock.Instant) -> (key: Key?, latency: Duration?, depth: Int) {
+            dirty.remove(key)
+            processing[key] = now
+            return (key, enqueuedAt.removeValue(forKey: key).map { now - $0 }, depth)
+        }
+
         mutating func popFront() -> Key? {
             guard head < queue.count else { return nil }
             let key = queue[head]
@@ -138,9 +146,19 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
     /// Waits for a key and marks it as being processed. Returns `nil` once the queue is shut
     /// down or the calling task is cancelled. Every key returned must be passed to `done`.
     public func get() async -> Key? {
-        let id = state.withLock { s -> UInt64 in
+        // A key already waiting is taken without suspending: a worker that finishes one key
+        // while others wait goes straight on, with no trip through the executor.
+        if Task.isCancelled { return nil }
+        let (ready, id): ((key: Key?, latency: Duration?, depth: Int)?, UInt64) = state.withLock { s in
+            if s.shuttingDown { return ((nil, nil, s.depth), 0) }
+            if let key = s.popFront() { return (s.take(key, at: .now), 0) }
             s.nextWaiterID += 1
-            return s.nextWaiterID
+            return (nil, s.nextWaiterID)
+        }
+        if let ready {
+            if ready.key != nil { metrics.depth(ready.depth) }
+            if let latency = ready.latency { metrics.queued(for: latency) }
+            return ready.key
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Key?, Never>) in
@@ -149,11 +167,8 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
                 let (resume, key, latency, depth): (Bool, Key?, Duration?, Int) = state.withLock { s in
                     if s.cancelledWaiters.remove(id) != nil || s.shuttingDown { return (true, nil, nil, s.depth) }
                     if let key = s.popFront() {
-                        let now = ContinuousClock.now
-                        s.dirty.remove(key)
-                        s.processing[key] = now
-                        let latency = s.enqueuedAt.removeValue(forKey: key).map { now - $0 }
-                        return (true, key, latency, s.depth)
+                        let taken = s.take(key, at: .now)
+                        return (true, taken.key, taken.latency, taken.depth)
                     }
                     s.waiters.append(Waiter(id: id, continuation: continuation))
                     return (false, nil, nil, s.depth)

@@ -169,6 +169,34 @@ final class RecordingQueueMetrics: WorkQueueMetricsRecorder {
         #expect(await q.get() == "a", "the cancelled waiter did not swallow the key")
     }
 
+    @Test func aCancelledTaskGetsNilEvenWithKeysWaiting() async {
+        let q = WorkQueue<String>()
+        q.add("a")
+        let gate = AsyncStream<Void>.makeStream()
+        let cancelled = Task { () -> String? in
+            for await _ in gate.stream { break }  // runs on once cancelled
+            return await q.get()
+        }
+        cancelled.cancel()
+        gate.continuation.finish()
+        #expect(await cancelled.value == nil)
+        #expect(q.count == 1, "the key stays queued for a live worker")
+        #expect(await q.get() == "a")
+        q.done("a")
+    }
+
+    @Test func aWaitingKeyIsTakenAndMarkedProcessing() async {
+        let q = WorkQueue<String>()
+        q.add("a")
+        q.add("b")
+        #expect(await q.get() == "a")
+        q.add("a")  // processing: queued again only after done
+        #expect(q.count == 1)
+        #expect(await q.get() == "b")
+        q.done("a")
+        #expect(await q.get() == "a")
+    }
+
     @Test func reportsWorkInProgress() async {
         let metrics = RecordingQueueMetrics()
         let q = WorkQueue<String>(metrics: metrics)
