@@ -14,11 +14,12 @@ import Logging
 ///    least, without a queue or reconciles;
 /// 3. starts the controller cold (fresh client, caches and queue) with `concurrency` workers
 ///    and times it from its start to its N-th child apply;
-///    steps 1 to 3 alternate `runs` times, the children of every side deleted before each side
-///    (the controller of the last run goes on with the steps below);
-/// 3. touches a label on every parent and counts the writes of the converged reconciles;
-/// 4. updates parents one at a time and times each update → child apply;
-/// 5. restarts the controller and counts the writes again.
+///    steps 1 to 3 alternate `runs` times, each side starting with no child of any side, after
+///    the API server's garbage collection and on a quiet control plane (the controller of the
+///    last run goes on with the steps below);
+/// 4. touches a label on every parent and counts the writes of the converged reconciles;
+/// 5. updates parents one at a time and times each update → child apply;
+/// 6. restarts the controller and counts the writes again.
 ///
 /// The controller talks through its own client, whose transport counts requests and whose
 /// user agent (`controllerUserAgent`) finds its requests in the audit log.
