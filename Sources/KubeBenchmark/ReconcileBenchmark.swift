@@ -331,18 +331,25 @@ public struct ReconcileBenchmark: Sendable {
     /// once), through `DesiredStateApplier` with nothing observed, as the controller's first
     /// applies; returns the seconds they took.
     private func plainApplies(parents: [Int: ConfigMap], client: KubeClient) async throws -> Double {
+        let started = ContinuousClock.now
+        try await applyChildren(role: "direct", parents: parents, client: client)
+        return (ContinuousClock.now - started).seconds
+    }
+
+    /// N server-side applies of the parents' children as `<role>-<i>`, labelled with only that
+    /// role, `concurrency` at once, through `DesiredStateApplier` with nothing observed (the
+    /// controller's first applies, without the controller).
+    private func applyChildren(role: String, parents: [Int: ConfigMap], client: KubeClient) async throws {
         let applier = DesiredStateApplier(client: client, identity: identity)
         let identity = self.identity
-        let started = ContinuousClock.now
         try await BoundedConcurrency.forEach(0..<objects, limit: concurrency) { i in
             guard let parent = parents[i],
                 var child = ParentChildReconciler.desiredChild(of: parent, identity: identity)
             else { throw BenchmarkError.missingParent(i) }
-            child.metadata.name = "direct-\(i)"
-            child.metadata.labels = [BenchmarkObjects.roleLabel: "direct"]
+            child.metadata.name = "\(role)-\(i)"
+            child.metadata.labels = [BenchmarkObjects.roleLabel: role]
             _ = try await applier.apply(child, observed: nil)
         }
-        return (ContinuousClock.now - started).seconds
     }
 
     /// The reference side: a cold client (new connection) starts the controller's informers,
@@ -377,16 +384,7 @@ public struct ReconcileBenchmark: Sendable {
         defer { informers.cancel() }
         await parentInformer.waitUntilSynced()
         await childInformer.waitUntilSynced()
-        let applier = DesiredStateApplier(client: client, identity: identity)
-        let identity = self.identity
-        try await BoundedConcurrency.forEach(0..<objects, limit: concurrency) { i in
-            guard let parent = parents[i],
-                var child = ParentChildReconciler.desiredChild(of: parent, identity: identity)
-            else { throw BenchmarkError.missingParent(i) }
-            child.metadata.name = "informed-\(i)"
-            child.metadata.labels = [BenchmarkObjects.roleLabel: "informed"]
-            _ = try await applier.apply(child, observed: nil)
-        }
+        try await applyChildren(role: "informed", parents: parents, client: client)
         let seconds = (ContinuousClock.now - started).seconds
         informers.cancel()
         await informers.value
