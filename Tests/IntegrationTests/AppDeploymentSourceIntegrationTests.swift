@@ -237,6 +237,11 @@ struct AppDeploymentSourceIntegrationTests {
         let buildName = try #require(build.metadata.name)
         let dockerfile = try #require(try await client.getIfExists(ConfigMap.self, name: buildName, namespace: buildNs))
         #expect(dockerfile.data?[AppDeploymentBuildObjects.dockerfileKey]?.contains("node:20") == true)
+        // The build Job can appear before the reconcile that made it has written the status
+        // (one full run read the status in between): wait for the analysis to show.
+        try await eventually("the analysed commit in the status", timeout: Self.hangGuard) {
+            try await app(client, "web", ns)?.status?.source?.commit != nil
+        }
         let analysed = try #require(try await app(client, "web", ns))
         let commit1 = try #require(analysed.status?.source?.commit)
         #expect(analysed.status?.analysis?.language == .node)
