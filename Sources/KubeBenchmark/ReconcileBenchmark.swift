@@ -106,7 +106,7 @@ public struct ReconcileBenchmark: Sendable {
             var serverCPU = serverCPUSeconds()
             let plain = try await plainApplies(parents: parents, client: admin)
             let plainCPU = ProcessCPUTime.seconds() - cpu
-            let plainServerCPU = serverCPUSeconds().flatMap { after in serverCPU.map { after - $0 } }
+            let plainServerCPU = serverCPUSeconds(since: serverCPU)
             plainLatencies += plainCounter.latencies(.patch).sorted
             let plainRequests = plainCounter.total
             let plainConnections = plainCounter.newConnections
@@ -118,7 +118,7 @@ public struct ReconcileBenchmark: Sendable {
             serverCPU = serverCPUSeconds()
             let informed = try await informedApplies(parents: parents)
             let informedCPU = ProcessCPUTime.seconds() - cpu
-            let informedServerCPU = serverCPUSeconds().flatMap { after in serverCPU.map { after - $0 } }
+            let informedServerCPU = serverCPUSeconds(since: serverCPU)
 
             try await deleteChildren(admin)
             try await settleControlPlane(admin)
@@ -148,7 +148,7 @@ public struct ReconcileBenchmark: Sendable {
             let syncedAt = await synced.value
             let last = probe.lastApplyAt ?? .now
             let controllerCPU = ProcessCPUTime.seconds() - cpu
-            let controllerServerCPU = serverCPUSeconds().flatMap { after in serverCPU.map { after - $0 } }
+            let controllerServerCPU = serverCPUSeconds(since: serverCPU)
             let controllerRequests = controllerCounter.total
             controllerLatencies += controllerCounter.latencies(.patch).sorted
             throughput.append(
@@ -262,6 +262,13 @@ public struct ReconcileBenchmark: Sendable {
             last = now
         }
         progress("control plane still busy after 10 s; going on")
+    }
+
+    /// The control plane's CPU seconds since `start` (an earlier ``serverCPUSeconds()``); `nil`
+    /// when either is unknown.
+    private func serverCPUSeconds(since start: Double?) -> Double? {
+        guard let start, let now = serverCPUSeconds() else { return nil }
+        return now - start
     }
 
     /// The control plane's CPU seconds so far; `nil` when not measured or unreadable.

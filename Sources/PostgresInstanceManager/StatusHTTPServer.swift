@@ -44,11 +44,6 @@ public final class StatusHTTPServer: Sendable {
             self.path = path
             self.body = body
         }
-
-        /// 200 with `text` in the Prometheus text format (version 0.0.4).
-        public static func metrics(_ text: String) -> Reply {
-            Reply(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text)
-        }
     }
 
     /// A method on a path, or on every path under a prefix (`prefix` ends with `/`).
