@@ -32,6 +32,51 @@ public enum APITimestamp {
         return dateTime(seconds) + "." + padded(micros / 1000, 3) + "Z"
     }
 
+    /// `Time` of whole seconds since 1970: `2024-05-01T10:00:00Z` (clamped to the years
+    /// 0001…9999).
+    public static func time(seconds: Int64) -> String {
+        dateTime(min(max(seconds, earliestMicros / 1_000_000), latestMicros / 1_000_000)) + "Z"
+    }
+
+    /// The seconds since 1970 of a text in exactly the form `time(_:)` writes
+    /// (`2024-05-01T10:00:00Z`: upper-case `T` and `Z`, years 0001…9999, no fraction, no leap
+    /// second), so that `time(seconds:)` of the result is the same text; `nil` for any other text.
+    public static func canonicalTimeSeconds(_ text: String) -> Int64? {
+        guard text.utf8.count == 20 else { return nil }
+        // Positions of the separators in `yyyy-MM-ddTHH:mm:ssZ`; every other byte is a digit of
+        // the field the separators before it count.
+        var (year, month, day, hour, minute, second): (Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0)
+        var field = 0
+        for (offset, byte) in text.utf8.enumerated() {
+            let separator: UInt8?
+            switch offset {
+            case 4, 7: separator = UInt8(ascii: "-")
+            case 10: separator = UInt8(ascii: "T")
+            case 13, 16: separator = UInt8(ascii: ":")
+            case 19: separator = UInt8(ascii: "Z")
+            default: separator = nil
+            }
+            if let separator {
+                guard byte == separator else { return nil }
+                field += 1
+                continue
+            }
+            guard let digit = Cursor.digit(byte) else { return nil }
+            switch field {
+            case 0: year = year * 10 + digit
+            case 1: month = month * 10 + digit
+            case 2: day = day * 10 + digit
+            case 3: hour = hour * 10 + digit
+            case 4: minute = minute * 10 + digit
+            default: second = second * 10 + digit
+            }
+        }
+        guard year >= 1, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
+        return days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+    }
+
     /// The instant `text` names, or `nil` when it is not an RFC 3339 date-time.
     ///
     /// Accepts `Time` and `MicroTime` and what exec credential plugins write: any number of
@@ -203,7 +248,7 @@ public enum APITimestamp {
             }
         }
 
-        private static func digit(_ byte: UInt8) -> Int64? {
+        fileprivate static func digit(_ byte: UInt8) -> Int64? {
             (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) ? Int64(byte - UInt8(ascii: "0")) : nil
         }
     }
