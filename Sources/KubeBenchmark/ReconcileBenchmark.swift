@@ -43,15 +43,19 @@ public struct ReconcileBenchmark: Sendable {
     /// Processes of the control plane (kube-apiserver, etcd) whose CPU time is read before and
     /// after each side of each throughput run; empty: not measured. Default: empty.
     public var serverPIDs: [Int32]
+    /// Whether the clients ask for protobuf in lists and watches of ConfigMaps
+    /// (``KubeClient/protobuf``). Default `true`; `false` measures JSON.
+    public var protobuf: Bool
     /// Progress lines. Default: none.
     public var progress: @Sendable (String) -> Void
 
     public init(
         configuration: ClientConfiguration, identity: OperatorIdentity, namespace: String, objects: Int = 1000,
         concurrency: Int = 8, runs: Int = 5,
-        latencyUpdates: Int = 200, auditLogPath: String? = nil, serverPIDs: [Int32] = [],
+        latencyUpdates: Int = 200, auditLogPath: String? = nil, serverPIDs: [Int32] = [], protobuf: Bool = true,
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.protobuf = protobuf
         self.configuration = configuration
         self.identity = identity
         self.namespace = namespace
@@ -78,7 +82,7 @@ public struct ReconcileBenchmark: Sendable {
         let plainCounter = CountingTransport(wrapping: plainCurl)
         let admin = KubeClient(
             transport: plainCounter, credentials: configuration.credentials, defaultNamespace: namespace,
-            host: plainCurl.hostAndPort, fieldManager: identity.fieldManager)
+            host: plainCurl.hostAndPort, fieldManager: identity.fieldManager, protobuf: protobuf)
         let n = objects
         let ns = namespace
         try await BenchmarkObjects.ensureNamespace(ns, client: admin)
@@ -283,7 +287,7 @@ public struct ReconcileBenchmark: Sendable {
         let counter = CountingTransport(wrapping: curl)
         let client = KubeClient(
             transport: counter, credentials: configuration.credentials, defaultNamespace: namespace,
-            host: curl.hostAndPort, fieldManager: identity.fieldManager)
+            host: curl.hostAndPort, fieldManager: identity.fieldManager, protobuf: protobuf)
         var logger = Logger(label: "bench.controller")
         logger.logLevel = .warning
         let cache = InformerCache(client: client, logger: logger)
@@ -369,7 +373,7 @@ public struct ReconcileBenchmark: Sendable {
         let curl = try CurlTransport(server: configuration.server, tls: configuration.tls, options: options)
         let client = KubeClient(
             transport: curl, credentials: configuration.credentials, defaultNamespace: namespace,
-            host: curl.hostAndPort, fieldManager: identity.fieldManager)
+            host: curl.hostAndPort, fieldManager: identity.fieldManager, protobuf: protobuf)
         defer { client.shutdown() }
         var logger = Logger(label: "bench.informed")
         logger.logLevel = .warning

@@ -11,18 +11,20 @@ extension KubeClient {
     /// - Parameters:
     ///   - options: transport timeouts and limits (default `TransportOptions()`).
     ///   - fieldManager: the client's `fieldManager`. Default `nil`.
+    ///   - protobuf: the client's ``KubeClient/protobuf``. Default `true`.
     ///   - observer: called after every request with method, status code and host; default
     ///     does nothing.
     /// - Throws: `TransportError.other` when the server URL is invalid or libcurl cannot start.
     public convenience init(
         configuration: ClientConfiguration, options: TransportOptions = .init(), fieldManager: String? = nil,
+        protobuf: Bool = true,
         observer: @escaping @Sendable (_ method: String, _ code: String, _ host: String) -> Void = { _, _, _ in }
     ) throws {
         let transport = try CurlTransport(server: configuration.server, tls: configuration.tls, options: options)
         self.init(
             transport: transport, credentials: configuration.credentials,
             defaultNamespace: configuration.namespace ?? "default", host: transport.hostAndPort,
-            fieldManager: fieldManager, observer: observer)
+            fieldManager: fieldManager, protobuf: protobuf, observer: observer)
     }
 
     /// A client that acts as the operator `identity`: its requests carry
@@ -30,11 +32,13 @@ extension KubeClient {
     /// `identity.fieldManager`. Otherwise as `init(configuration:options:observer:)`.
     public convenience init(
         configuration: ClientConfiguration, identity: OperatorIdentity, options: TransportOptions = .init(),
+        protobuf: Bool = true,
         observer: @escaping @Sendable (_ method: String, _ code: String, _ host: String) -> Void = { _, _, _ in }
     ) throws {
         var options = options
         options.userAgent = identity.userAgent
         try self.init(
-            configuration: configuration, options: options, fieldManager: identity.fieldManager, observer: observer)
+            configuration: configuration, options: options, fieldManager: identity.fieldManager, protobuf: protobuf,
+            observer: observer)
     }
 }

@@ -25,6 +25,11 @@ public final class KubeClient: Sendable {
     /// `KubeAPIError.other(code: 413, reason: "RequestEntityTooLarge", …)`, as the API server
     /// would refuse it. Default ``defaultMaxRequestBodySize``.
     public let maxRequestBodySize: Int
+    /// Whether lists and watches of kinds that are ``ProtobufDecodable`` (built-in kinds given a
+    /// protobuf reader: ConfigMap, Secret) ask for the Kubernetes protobuf encoding, which the
+    /// API server encodes and this client decodes at a fraction of JSON's cost. JSON stays the
+    /// fallback: an answer in JSON is read as JSON. Every other request is JSON. Default `true`.
+    public let protobuf: Bool
 
     /// kube-apiserver's limit on a request body: 3 MiB (`MaxRequestBodyBytes` of its generic
     /// server configuration). A larger body is answered with 413, which over HTTP/2 often
@@ -38,10 +43,11 @@ public final class KubeClient: Sendable {
     public init(
         transport: any HTTPTransport, credentials: any CredentialProvider = StaticCredentials(),
         defaultNamespace: String = "default", host: String = "", fieldManager: String? = nil,
-        maxRequestBodySize: Int = KubeClient.defaultMaxRequestBodySize,
+        maxRequestBodySize: Int = KubeClient.defaultMaxRequestBodySize, protobuf: Bool = true,
         observer: @escaping @Sendable (String, String, String) -> Void = { _, _, _ in }
     ) {
         self.maxRequestBodySize = maxRequestBodySize
+        self.protobuf = protobuf
         self.transport = transport
         self.credentials = credentials
         self.defaultNamespace = defaultNamespace
@@ -170,8 +176,11 @@ public final class KubeClient: Sendable {
         async throws -> ObjectList<T>
     {
         // Decoded as it arrives: the body is never held whole.
-        let decoder = ObjectListStreamDecoder<T>()
-        _ = try await send(APIRequests.list(T.resource, namespace: namespace, options: options), bodySink: decoder)
+        let protobufReader = protobufObjectDecoder(for: T.self)
+        let decoder = ObjectListStreamDecoder<T>(protobuf: protobufReader)
+        var request = APIRequests.list(T.resource, namespace: namespace, options: options)
+        if protobufReader != nil { request.headers["Accept"] = KubeProtobuf.accept }
+        _ = try await send(request, bodySink: decoder)
         return try decoder.finish()
     }
 
@@ -228,11 +237,27 @@ public final class KubeClient: Sendable {
     {
         var req = APIRequests.watch(T.resource, namespace: namespace, options: options)
         req.timeout = .seconds(30)
+        let protobufReader = protobufObjectDecoder(for: T.self)
+        if protobufReader != nil { req.headers["Accept"] = KubeProtobuf.accept }
+        let answer = try await stream(req)
         // Decoded as the consumer reads: a slow consumer leaves the lines in the transport's
         // bounded buffer (which pauses the transfer) instead of in an unbounded stream here.
-        return try await stream(req).decodedLines { line in
+        if let protobufReader, KubeProtobuf.isProtobuf(contentType: answer.headers["content-type"]) {
+            return answer.decodedLines { frame in
+                try WatchEvent<T>.decode(protobufFrame: frame, object: protobufReader)
+            }
+        }
+        return answer.decodedLines { line in
             line.isEmpty ? nil : try WatchEvent<T>.decode(line: line)
         }
+    }
+
+    /// The protobuf reader of `T` when this client asks for protobuf (``protobuf``) and `T` has
+    /// one; `nil`: JSON.
+    private func protobufObjectDecoder<T: KubeResource>(for type: T.Type) -> (
+        @Sendable (inout ProtobufReader) throws -> T
+    )? {
+        protobuf ? KubeProtobuf.objectDecoder(for: T.self) : nil
     }
 
     // MARK: Writes

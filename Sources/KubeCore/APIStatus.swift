@@ -57,10 +57,15 @@ public enum KubeAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 415 and other statuses the client does not map specially.
     case other(code: Int, reason: String?, message: String)
 
-    /// Builds the error for a non-2xx response. `body` is decoded as `Status` when it is one;
-    /// otherwise its first 64 KiB are the message (proxies answer in plain text or HTML).
+    /// Builds the error for a non-2xx response. `body` is decoded as `Status` when it is one (in
+    /// JSON, or in protobuf when `headers` say so: the answer to a request that asked for
+    /// protobuf); otherwise its first 64 KiB are the message (proxies answer in plain text or
+    /// HTML).
     public init(status code: Int, headers: [String: String] = [:], body: Data) {
-        let decoded = try? KubeJSON.decode(APIStatus.self, from: body)
+        let decoded =
+            KubeProtobuf.isProtobuf(contentType: headers["content-type"])
+            ? try? KubeProtobuf.decode(APIStatus.self, from: body)
+            : try? KubeJSON.decode(APIStatus.self, from: body)
         let message =
             decoded?.message
             ?? String(decoding: body.prefix(64 << 10), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

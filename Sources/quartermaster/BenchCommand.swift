@@ -52,6 +52,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Skip the reconcile benchmark.")
     var skipReconcile = false
 
+    @Flag(help: "Lists and watches in JSON only (by default ConfigMaps travel as protobuf).")
+    var json = false
+
     @Option(help: .hidden)
     var memoryProbe: Int?
 
@@ -80,7 +83,7 @@ struct BenchCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if let memoryProbe {
-            let client = try KubeClient(configuration: configuration, identity: .quartermaster)
+            let client = try KubeClient(configuration: configuration, identity: .quartermaster, protobuf: !json)
             let result = try await MemoryProbe.run(
                 client: client, labelSelector: MemoryBenchmarkSetup.labelSelector, expected: memoryProbe)
             print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
@@ -107,13 +110,14 @@ struct BenchCommand: AsyncParsableCommand {
             reconcile = try await ReconcileBenchmark(
                 configuration: configuration, identity: .quartermaster, namespace: namespace, objects: objects,
                 concurrency: concurrency, runs: runs,
-                latencyUpdates: latencyUpdates, auditLogPath: auditLog, serverPIDs: serverPIDs, progress: progress
+                latencyUpdates: latencyUpdates, auditLogPath: auditLog, serverPIDs: serverPIDs, protobuf: !json,
+                progress: progress
             ).run()
         }
         print(
             BenchReportTable.render(
                 server: configuration.server, memory: memoryRows, reconcile: reconcile,
-                parentBaseline: parentMemory))
+                parentBaseline: parentMemory, protobuf: !json))
     }
 
     /// Runs this executable again with `--memory-probe` and decodes its result line.
@@ -121,6 +125,7 @@ struct BenchCommand: AsyncParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var arguments = ["bench", "--memory-probe", String(size)]
+        if json { arguments.append("--json") }
         if let kubeconfig { arguments += ["--kubeconfig", kubeconfig] }
         if let context { arguments += ["--context", context] }
         process.arguments = arguments

@@ -5,11 +5,12 @@ import KubeBenchmark
 enum BenchReportTable {
     static func render(
         server: String, memory: [(MemoryProbeResult, listBytes: Int)], reconcile: ReconcileBenchmarkResult?,
-        parentBaseline: ProcessMemory?
+        parentBaseline: ProcessMemory?, protobuf: Bool = true
     ) -> String {
         var out: [String] = []
         func mb(_ b: Int) -> String { ProcessMemory.megabytes(b) }
-        out.append("quartermaster bench against \(server)")
+        out.append(
+            "quartermaster bench against \(server); lists and watches of ConfigMaps in \(protobuf ? "protobuf" : "JSON")")
         if !memory.isEmpty {
             out.append("")
             out.append("Memory: Reflector + Store of ~1 KB ConfigMaps, fresh process per size (MB = MiB)")

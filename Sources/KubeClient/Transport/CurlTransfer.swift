@@ -45,7 +45,8 @@ final class CurlTransfer: @unchecked Sendable {
     private let maxLineSize: Int
     private var exceededLineSize = false
     private(set) var headDelivered = false
-    private var splitter = LineSplitter()
+    /// Chosen by the response's `Content-Type` when its body starts.
+    private var splitter: StreamSplitter?
     var started = ContinuousClock.now
     var lastActivity = ContinuousClock.now
     private var cleanedUp = false
@@ -247,7 +248,10 @@ final class CurlTransfer: @unchecked Sendable {
             if !headDelivered { headComplete(status: responseCode) }
             guard let buffer = streamBuffer else { return 0 }
             if buffer.shouldPause() { return Int(qm_writefunc_pause()) }
+            var splitter = self.splitter ?? StreamSplitter(contentType: responseHeaders["content-type"])
+            self.splitter = nil  // not shared while fed, so its pending bytes are not copied
             let lines = splitter.feed(bytes)
+            self.splitter = splitter
             // An unfinished line over the cap fails now, before more of it is buffered; a
             // finished one over the cap fails instead of reaching the consumer.
             if splitter.pendingCount > maxLineSize || lines.contains(where: { $0.count > maxLineSize }) {
@@ -290,7 +294,7 @@ final class CurlTransfer: @unchecked Sendable {
                 continuation?.resume(returning: (response, info))
             case .stream:
                 if !headDelivered { headComplete(status: responseCode) }
-                if let last = splitter.finish() {
+                if let last = splitter?.finish() {
                     guard last.count <= maxLineSize else {
                         fail(TransportError.lineTooLong(limit: maxLineSize))
                         return
