@@ -31,3 +31,12 @@ public struct BenchChildConfigMap: KubeResource, Hashable {
         data = try c.decodeIfPresent([String: String].self, forKey: .data)
     }
 }
+
+/// Read from protobuf as the ConfigMap it is (``ConfigMap``'s reader), as a controller whose
+/// children are ConfigMaps reads them.
+extension BenchChildConfigMap: ProtobufDecodable {
+    public init(protobuf reader: inout ProtobufReader) throws {
+        let configMap = try ConfigMap(protobuf: &reader)
+        self.init(metadata: configMap.metadata, data: configMap.data)
+    }
+}

@@ -7,6 +7,15 @@ import Testing
 @testable import KubeBenchmark
 
 @Suite struct BenchmarkFiguresTests {
+    @Test func theBenchChildReadsProtobufAsTheConfigMapItIs() throws {
+        // A ConfigMap message: metadata {name "c"}, data {"k": "v"}.
+        let message = Data([0x0A, 0x03, 0x0A, 0x01, 0x63, 0x12, 0x06, 0x0A, 0x01, 0x6B, 0x12, 0x01, 0x76])
+        let child = try KubeProtobuf.decodeMessage(BenchChildConfigMap.self, from: message)
+        let configMap = try KubeProtobuf.decodeMessage(ConfigMap.self, from: message)
+        #expect(child.metadata == configMap.metadata && child.data == ["k": "v"] && configMap.data == ["k": "v"])
+        #expect(KubeProtobuf.objectDecoder(for: BenchChildConfigMap.self) != nil)
+    }
+
     @Test func nearestRankPercentiles() {
         let samples = (1...100).reversed().map { Duration.milliseconds($0) }
         let s = LatencySummary(samples)
