@@ -13,7 +13,9 @@ public protocol HTTPTransport: Sendable {
 
     /// Opens a streaming request (a watch) and returns once the response head has arrived.
     ///
-    /// The body comes as lines without their `\n`, split correctly across chunk boundaries.
+    /// The body comes as lines without their `\n`, split correctly across chunk boundaries; a
+    /// protobuf watch stream (`Content-Type` `application/vnd.kubernetes.protobuf;stream=watch`)
+    /// comes as its frames, without the 4-byte length in front of each.
     /// Ending the iteration (or cancelling the task) closes the request. The stream finishes
     /// normally when the server closes it and throws `TransportError` when the connection dies
     /// or goes idle for longer than the transport allows.
@@ -65,6 +67,7 @@ public struct HTTPLineStream: Sendable {
     public var status: Int
     /// Header names in lower case.
     public var headers: [String: String]
+    /// The body: lines, or the frames of a protobuf watch stream (``HTTPTransport/stream(_:)``).
     public var lines: AsyncThrowingStream<Data, any Error>
 
     public init(status: Int, headers: [String: String], lines: AsyncThrowingStream<Data, any Error>) {
