@@ -217,6 +217,21 @@ struct ProtobufDecodingTests {
         }
     }
 
+    @Test func anErrorAnswerInProtobufIsReadAsItsStatus() {
+        var status = ProtobufWriter()
+        status.string(2, "Failure")
+        status.string(3, "The provided continue parameter is too old")
+        status.string(4, "Expired")
+        status.int(6, 410)
+        let body = Data(ProtobufWriter.envelope(apiVersion: "v1", kind: "Status", raw: status.bytes))
+        let error = KubeAPIError(status: 410, headers: ["content-type": KubeProtobuf.mediaType], body: body)
+        guard case .gone(let message) = error else {
+            Issue.record("expected 410 Gone, got \(error)")
+            return
+        }
+        #expect(message == "The provided continue parameter is too old")
+    }
+
     @Test func onlyProtobufDecodableKindsGetAReader() {
         #expect(KubeProtobuf.objectDecoder(for: ConfigMap.self) != nil)
         #expect(KubeProtobuf.objectDecoder(for: Secret.self) != nil)
