@@ -7,9 +7,7 @@ extension ConfigMap: ProtobufDecodable {
         var data: [String: String] = [:], binaryData: [String: String] = [:]
         while let field = try reader.nextField() {
             switch (field.number, field.wireType) {
-            case (1, .lengthDelimited):
-                var message = try reader.message()
-                metadata = try ObjectMeta(protobuf: &message)
+            case (1, .lengthDelimited): metadata = try reader.message(as: ObjectMeta.self)
             case (2, .lengthDelimited):
                 let entry = try reader.stringMapEntry()
                 data[entry.key] = entry.value

@@ -23,9 +23,7 @@ extension ObjectMeta: ProtobufDecodable {
             case (12, .lengthDelimited):
                 let entry = try reader.stringMapEntry()
                 annotations[entry.key] = entry.value
-            case (13, .lengthDelimited):
-                var message = try reader.message()
-                ownerReferences.append(try OwnerReference(protobuf: &message))
+            case (13, .lengthDelimited): ownerReferences.append(try reader.message(as: OwnerReference.self))
             case (14, .lengthDelimited): finalizers.append(try reader.string())
             default: try reader.skip(field.wireType)  // selfLink, clusterName, managedFields
             }
@@ -100,9 +98,7 @@ extension APIStatus: ProtobufDecodable {
             case (2, .lengthDelimited): status = try reader.string().nonEmpty
             case (3, .lengthDelimited): message = try reader.string().nonEmpty
             case (4, .lengthDelimited): reason = try reader.string().nonEmpty
-            case (5, .lengthDelimited):
-                var message = try reader.message()
-                details = try Details(protobuf: &message)
+            case (5, .lengthDelimited): details = try reader.message(as: Details.self)
             case (6, .varint): code = Int(try reader.int32()).nonZero
             default: try reader.skip(field.wireType)  // metadata
             }

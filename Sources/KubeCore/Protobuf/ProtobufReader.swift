@@ -74,6 +74,12 @@ public struct ProtobufReader {
     /// A nested message, to read with its own reader.
     public mutating func message() throws -> ProtobufReader { ProtobufReader(try lengthDelimited()) }
 
+    /// A nested message read as `T`.
+    public mutating func message<T: ProtobufDecodable>(as type: T.Type) throws -> T {
+        var nested = try message()
+        return try T(protobuf: &nested)
+    }
+
     /// A `map<string, string>` entry (key field 1, value field 2).
     public mutating func stringMapEntry() throws -> (key: String, value: String) {
         var entry = try message()

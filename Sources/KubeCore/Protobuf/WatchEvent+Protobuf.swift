@@ -70,10 +70,7 @@ extension KubeProtobuf {
     static func metadata(ofMessage message: UnsafeRawBufferPointer) throws -> ObjectMeta {
         var reader = ProtobufReader(message)
         while let field = try reader.nextField() {
-            if field.number == 1 && field.wireType == .lengthDelimited {
-                var meta = try reader.message()
-                return try ObjectMeta(protobuf: &meta)
-            }
+            if field.number == 1 && field.wireType == .lengthDelimited { return try reader.message(as: ObjectMeta.self) }
             try reader.skip(field.wireType)
         }
         return ObjectMeta()
