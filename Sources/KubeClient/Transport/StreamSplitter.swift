@@ -11,8 +11,7 @@ enum StreamSplitter: Sendable {
 
     /// The splitter for a response with this `Content-Type`.
     init(contentType: String?) {
-        let isWatch = contentType.map { $0.lowercased().replacingOccurrences(of: " ", with: "").contains(";stream=watch") } ?? false
-        self = KubeProtobuf.isProtobuf(contentType: contentType) && isWatch ? .frames(.init()) : .lines(.init())
+        self = KubeProtobuf.isProtobufWatchStream(contentType: contentType) ? .frames(.init()) : .lines(.init())
     }
 
     var pendingCount: Int {

@@ -34,6 +34,14 @@ public enum KubeProtobuf {
         return contentType.lowercased().hasPrefix(mediaType)
     }
 
+    /// `true` when a `Content-Type` header value names a protobuf watch stream
+    /// (`application/vnd.kubernetes.protobuf;stream=watch`): length-prefixed frames, not one
+    /// message.
+    public static func isProtobufWatchStream(contentType: String?) -> Bool {
+        guard let contentType, isProtobuf(contentType: contentType) else { return false }
+        return contentType.lowercased().replacingOccurrences(of: " ", with: "").contains(";stream=watch")
+    }
+
     /// The `apiVersion`, `kind` and raw message of an enveloped object.
     public static func unwrap(_ bytes: UnsafeRawBufferPointer) throws -> (
         apiVersion: String, kind: String, raw: UnsafeRawBufferPointer
