@@ -347,9 +347,11 @@ public struct ReconcileBenchmark: Sendable {
         return (ContinuousClock.now - started).seconds
     }
 
-    /// N server-side applies of the parents' children as `<role>-<i>`, labelled with only that
-    /// role, `concurrency` at once, through `DesiredStateApplier` with nothing observed (the
-    /// controller's first applies, without the controller).
+    /// N server-side applies of the parents' children as `<role>-<i>`, `concurrency` at once,
+    /// through `DesiredStateApplier` with nothing observed: the controller's first applies,
+    /// without the controller. Each is the controller's child of that parent (the same labels,
+    /// owner reference, data and hash annotation), but for its name and the role label's value,
+    /// so the server does the same work for each side.
     private func applyChildren(role: String, parents: [Int: ConfigMap], client: KubeClient) async throws {
         let applier = DesiredStateApplier(client: client, identity: identity)
         let identity = self.identity
@@ -358,7 +360,7 @@ public struct ReconcileBenchmark: Sendable {
                 var child = ParentChildReconciler.desiredChild(of: parent, identity: identity)
             else { throw BenchmarkError.missingParent(i) }
             child.metadata.name = "\(role)-\(i)"
-            child.metadata.labels = [BenchmarkObjects.roleLabel: role]
+            child.metadata.labels?[BenchmarkObjects.roleLabel] = role
             _ = try await applier.apply(child, observed: nil)
         }
     }

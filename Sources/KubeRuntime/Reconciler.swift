@@ -25,10 +25,10 @@ public protocol Reconciler: Sendable {
 /// The object to reconcile: its key, and an ID for this one reconcile (for logs).
 public struct ReconcileRequest: Sendable, Hashable, CustomStringConvertible {
     public var key: ObjectKey
-    /// A fresh UUID (lower case) for each reconcile.
+    /// A fresh random UUID (lower case) for each reconcile (``ReconcileID/random()``).
     public var reconcileID: String
 
-    public init(key: ObjectKey, reconcileID: String = UUID().uuidString.lowercased()) {
+    public init(key: ObjectKey, reconcileID: String = ReconcileID.random()) {
         self.key = key
         self.reconcileID = reconcileID
     }
