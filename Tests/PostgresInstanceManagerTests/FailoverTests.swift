@@ -18,6 +18,13 @@ struct FailoverTests {
     /// Bounds a wait for a promotion, a rewind or a restart (counted 100 ms polls).
     static let hangGuardPolls = 1200
 
+    /// `failoverDelay` of the tests that wait for a failover: 4 s. A primary's own deadline is
+    /// then 3 s after its last renewal, which it attempts every second (`--poll-interval 1`), so
+    /// a healthy primary survives a 2 s stall of its manager. With 2 s (the minimum: a 1 s
+    /// deadline, renewals every 0.5 s) a half-second stall on two busy cores fenced a primary
+    /// that had just started, in the full unit suite.
+    static let quickFailoverDelay = 4
+
     /// A primary pg-1 and a streaming replica pg-2, both ready.
     static func startPair(
         _ site: PostgresTestSite, failoverDelay: Int, synchronous: Int? = nil
@@ -133,7 +140,7 @@ struct FailoverTests {
     )
     func crashPromoteRewind() async throws {
         try await PostgresTestSite.with { site in
-            let (one, two, first, second) = try await Self.startPair(site, failoverDelay: 2)
+            let (one, two, first, second) = try await Self.startPair(site, failoverDelay: Self.quickFailoverDelay)
             #expect(await one.sql("CREATE TABLE c (x int); INSERT INTO c VALUES (1)").hasPrefix("ERROR") == false)
             let lsn = await one.sql("SELECT pg_current_wal_lsn()")
             #expect(
@@ -149,7 +156,7 @@ struct FailoverTests {
 
             try site.writeSpec(
                 PostgresTestSite.instance(
-                    targetPrimary: "pg-2", pods: ["pg-1", "pg-2"], failoverDelay: 2, currentPrimary: "pg-1",
+                    targetPrimary: "pg-2", pods: ["pg-1", "pg-2"], failoverDelay: Self.quickFailoverDelay, currentPrimary: "pg-1",
                     fencedInstances: ["pg-1"]))
             // Ready, not only out of recovery: the manager has then written the primary's
             // configuration, reloaded, checkpointed and set up roles (the full unit suite on two
@@ -167,7 +174,7 @@ struct FailoverTests {
 
             try site.writeSpec(
                 PostgresTestSite.instance(
-                    targetPrimary: "pg-2", pods: ["pg-1", "pg-2"], failoverDelay: 2, currentPrimary: "pg-2",
+                    targetPrimary: "pg-2", pods: ["pg-1", "pg-2"], failoverDelay: Self.quickFailoverDelay, currentPrimary: "pg-2",
                     fencedInstances: ["pg-1"]))
             let restarted = try site.startInstance(one, peers: [one, two])
             #expect(
@@ -234,14 +241,14 @@ struct FailoverTests {
     )
     func fencesFirstAfterWakeUp() async throws {
         try await PostgresTestSite.with { site in
-            let (one, two, first, second) = try await Self.startPair(site, failoverDelay: 2)
+            let (one, two, first, second) = try await Self.startPair(site, failoverDelay: Self.quickFailoverDelay)
             // Only the manager stops: PostgreSQL runs in its own process group.
             #expect(kill(first.child.pid, SIGSTOP) == 0)
             try site.writeSpec(
                 PostgresTestSite.instance(
-                    targetPrimary: "pg-2", pods: ["pg-1", "pg-2"], failoverDelay: 2, currentPrimary: "pg-1",
+                    targetPrimary: "pg-2", pods: ["pg-1", "pg-2"], failoverDelay: Self.quickFailoverDelay, currentPrimary: "pg-1",
                     fencedInstances: ["pg-1"]))
-            // pg-2 takes the lease once pg-1's renewTime stayed unchanged for 2 s by pg-2's clock.
+            // pg-2 takes the lease once pg-1's renewTime stayed unchanged for 4 s by pg-2's clock.
             #expect(
                 await poll(attempts: Self.hangGuardPolls) { await two.status()?["role"] == "primary" },
                 "pg-2 never promoted; log:\n\(second.log)")
