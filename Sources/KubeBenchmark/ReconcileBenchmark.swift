@@ -360,7 +360,7 @@ public struct ReconcileBenchmark: Sendable {
                 var child = ParentChildReconciler.desiredChild(of: parent, identity: identity)
             else { throw BenchmarkError.missingParent(i) }
             child.metadata.name = "\(role)-\(i)"
-            child.metadata.labels?[BenchmarkObjects.roleLabel] = role
+            child.metadata.labels = (child.metadata.labels ?? [:]).merging([BenchmarkObjects.roleLabel: role]) { $1 }
             _ = try await applier.apply(child, observed: nil)
         }
     }
